@@ -1,0 +1,37 @@
+"""The `claimwatch` command: a thin click shell over the library.
+
+Each command lives in its own module and calls one library function.
+"""
+from __future__ import annotations
+
+import logging
+
+import click
+
+from .. import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claimwatch")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress and details to stderr.")
+@click.option("--traceback", "show_traceback", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, show_traceback: bool) -> None:
+    """claimwatch: who claimed what, about whom, and who disputes it."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["traceback"] = show_traceback
+
+
+def _register() -> None:
+    # Imported here, not at module top, so `claimwatch --help` stays fast and import-cycle free.
+    from . import bench, claims, eval as eval_cmd, extract, ingest
+
+    main.add_command(extract.extract)
+    main.add_command(ingest.ingest)
+    main.add_command(claims.claims)
+    main.add_command(eval_cmd.eval_group)
+    main.add_command(bench.bench)
+
+
+_register()

@@ -1,0 +1,104 @@
+"""`claimwatch eval`: score extraction against gold corpora (a thin shell over claimwatch.eval)."""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import click
+
+from .common import format_option, handle_errors, model_option
+
+EXIT_FAIL_UNDER = 3
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Evaluate claimwatch against gold data."""
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def render_table(report: dict) -> str:
+    """The report as a plain-text table: one row per system."""
+    head = ["system", "P", "R", "F1", "exP", "exR", "exF1", "src", "cue", "e2eP", "e2eR", "e2eF1",
+            "#gold", "#pred", "fail"]
+    rows = []
+    for s in report["systems"]:
+        c = s["counts"]
+        rows.append([
+            s["system"],
+            _pct(s["content"]["p"]), _pct(s["content"]["r"]), _pct(s["content"]["f1"]),
+            _pct(s["exact"]["p"]), _pct(s["exact"]["r"]), _pct(s["exact"]["f1"]),
+            _pct(s["source_acc"]), _pct(s["cue_acc"]),
+            _pct(s["e2e"]["p"]), _pct(s["e2e"]["r"]), _pct(s["e2e"]["f1"]),
+            str(c["n_gold"]), str(c["n_pred"]), str(s["failures"]),
+        ])
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths)))
+
+    out = [
+        f"PolNeAR {report['split']}: {report['articles']} articles, {report['gold_attributions']} gold "
+        f"attributions, model {report['model']}",
+        "content P/R/F1 at Jaccard>=0.5 (ex*: identical char sets); src/cue: accuracy on matched pairs; "
+        "e2e: content+source+cue",
+        line(head),
+        line(["-" * w for w in widths]),
+        *(line(r) for r in rows),
+    ]
+    errs = report.get("errors")
+    if errs:
+        for key, title, n in (("missed", "missed gold attributions", errs["n_missed"]),
+                              ("false_positives", "false positives", errs["n_false_positives"])):
+            out.append("")
+            out.append(f"{errs['system']}: top buckets of {title} ({n} in all; an item can be in several)")
+            for b in errs[key]:
+                out.append(f"  {b['count']:6d}  {_pct(b['share']):>5}%  {b['bucket']}")
+                out.append(f"          e.g. {b['example']}")
+    return "\n".join(out)
+
+
+@eval_group.command("attribution")
+@click.option("--polnear", "polnear_dir", required=True, metavar="DIR",
+              help="PolNeAR data directory (holding train/ and dev/), e.g. ../shared/data/polnear.")
+@click.option("--split", type=click.Choice(["dev", "train"]), default="dev", show_default=True)
+@click.option("--baseline", type=click.Choice(["textacy"]), default=None,
+              help="Also score a baseline system in the same run.")
+@click.option("--export", "export", type=click.Path(dir_okay=False, writable=True), default=None,
+              metavar="FILE", help="Write claimwatch's predictions as JSONL (one line per article).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N articles.")
+@model_option
+@format_option("table", ("table", "json"))
+@click.option("--errors", "errors", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Print the N biggest buckets of missed gold attributions and false positives.")
+@click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="F1",
+              help="Exit with code 3 when claimwatch's end-to-end F1 is below F1 (0-1).")
+@handle_errors
+def attribution(polnear_dir: str, split: str, baseline: Optional[str], export: Optional[str],
+                limit: Optional[int], model: Optional[str], fmt: str, errors: int,
+                fail_under: Optional[float]) -> None:
+    """Score attribution extraction on PolNeAR (content, source, cue, end-to-end).
+
+    Reference run: claimwatch eval attribution --polnear ../shared/data/polnear --split dev --baseline textacy
+    """
+    from ..eval.attribution import evaluate_attribution
+
+    def progress(msg: str) -> None:
+        click.echo(msg, err=True)
+
+    report: dict[str, Any] = evaluate_attribution(
+        polnear_dir, split=split, model=model, baseline=baseline, export=export, limit=limit,
+        errors=errors, progress=progress,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_table(report))
+    if fail_under is not None:
+        ours = report["systems"][0]["e2e"]["f1"]
+        if ours < fail_under:
+            click.echo(f"end-to-end F1 {ours:.3f} is below --fail-under {fail_under:.3f}", err=True)
+            raise click.exceptions.Exit(EXIT_FAIL_UNDER)

