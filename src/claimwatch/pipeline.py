@@ -13,7 +13,21 @@ from spacy.language import Language
 
 from . import PIPELINE_VERSION
 from .errors import ModelNotFoundError
-from .schema import Article, ArticleOut, Claim, ClaimOut, ContentOut, SpanOut
+from .schema import (
+    ActorMentionOut,
+    ActorOut,
+    ActorRef,
+    Article,
+    ArticleOut,
+    Claim,
+    ClaimOut,
+    ContentOut,
+    DateOut,
+    EventOut,
+    PlaceOut,
+    QuantityOut,
+    SpanOut,
+)
 
 log = logging.getLogger("claimwatch")
 
@@ -65,6 +79,16 @@ def _span(text: str, s) -> SpanOut:
     return SpanOut(text=text[s.start : s.end], start=s.start, end=s.end)
 
 
+def _actor(a: Optional[ActorRef]) -> Optional[ActorOut]:
+    if a is None:
+        return None
+    return ActorOut(id=a.id, name=a.name, type=a.type, country=a.country, sector=a.sector)
+
+
+def _spanned(text: str, s) -> dict:
+    return {"text": text[s.start : s.end], "start": s.start, "end": s.end}
+
+
 def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
     """Render a Doc-level Claim against the article's original text."""
     text = article.text
@@ -99,6 +123,23 @@ def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
         hedges=list(claim.hedges),
         addressee=_span(text, claim.addressee) if claim.addressee else None,
         relay=[_span(text, r) for r in claim.relay],
+        speaker_actor=_actor(claim.speaker_actor),
+        actors=[ActorMentionOut(**_spanned(text, m.span), actor=_actor(m.actor)) for m in claim.actors],
+        places=[
+            PlaceOut(**_spanned(text, p.span), name=p.name, country=p.country, lat=p.lat, lon=p.lon,
+                     gazetteer_id=p.gazetteer_id)
+            for p in claim.places
+        ],
+        dates=[DateOut(**_spanned(text, d.span), value=d.value, precision=d.precision, resolved=d.resolved)
+               for d in claim.dates],
+        quantities=[QuantityOut(**_spanned(text, q.span), value=q.value, unit=q.unit, qualifier=q.qualifier)
+                    for q in claim.quantities],
+        event=(
+            EventOut(category=claim.event.category, cameo=claim.event.cameo, mode=claim.event.mode,
+                     source=_actor(claim.event.source), target=_actor(claim.event.target),
+                     negated=claim.event.negated)
+            if claim.event else None
+        ),
     )
 
 

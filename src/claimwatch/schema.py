@@ -34,6 +34,59 @@ class CharSpan:
 
 
 @dataclass(frozen=True)
+class ActorRef:
+    """A canonical actor (CAMEO-style codes: ISO 3166 alpha-3 country, sector such as GOV/MIL/MED)."""
+
+    id: str
+    name: str
+    type: str  # person | country | government | military | igo | bloc | media | organisation | unknown
+    country: Optional[str] = None
+    sector: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    span: CharSpan
+    actor: ActorRef
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    span: CharSpan
+    name: str
+    country: Optional[str] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    gazetteer_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class DateRef:
+    span: CharSpan
+    value: Optional[str] = None  # ISO date
+    precision: Optional[str] = None  # day | week | month | year
+    resolved: bool = False
+
+
+@dataclass(frozen=True)
+class QuantityRef:
+    span: CharSpan
+    value: float
+    unit: Optional[str] = None
+    qualifier: Optional[str] = None  # more than | about | up to | at least | fewer than …
+
+
+@dataclass(frozen=True)
+class EventRef:
+    category: str  # PLOVER category
+    cameo: Optional[str] = None
+    mode: Optional[str] = None
+    source: Optional[ActorRef] = None
+    target: Optional[ActorRef] = None
+    negated: bool = False
+
+
+@dataclass(frozen=True)
 class Claim:
     """One attribution, as found on a Doc (char offsets into the Doc text)."""
 
@@ -48,6 +101,13 @@ class Claim:
     relay: tuple[CharSpan, ...] = ()
     resolved_speaker: Optional[str] = None
     speaker_role: Optional[str] = None
+    # Filled by the later pipeline stages (actors, places, dates, quantities, events).
+    speaker_actor: Optional[ActorRef] = None
+    actors: tuple[ActorMention, ...] = ()
+    places: tuple[PlaceRef, ...] = ()
+    dates: tuple[DateRef, ...] = ()
+    quantities: tuple[QuantityRef, ...] = ()
+    event: Optional[EventRef] = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -60,6 +120,47 @@ class SpanOut(BaseModel):
 class ContentOut(SpanOut):
     # Present only when the content is discontinuous (e.g. a quote split by its cue).
     spans: Optional[list[SpanOut]] = None
+
+
+class ActorOut(BaseModel):
+    id: str
+    name: str
+    type: str
+    country: Optional[str] = None
+    sector: Optional[str] = None
+
+
+class ActorMentionOut(SpanOut):
+    actor: ActorOut
+
+
+class PlaceOut(SpanOut):
+    name: str
+    country: Optional[str] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    gazetteer_id: Optional[str] = None
+
+
+class DateOut(SpanOut):
+    value: Optional[str] = None
+    precision: Optional[str] = None
+    resolved: bool = False
+
+
+class QuantityOut(SpanOut):
+    value: float
+    unit: Optional[str] = None
+    qualifier: Optional[str] = None
+
+
+class EventOut(BaseModel):
+    category: str
+    cameo: Optional[str] = None
+    mode: Optional[str] = None
+    source: Optional[ActorOut] = None
+    target: Optional[ActorOut] = None
+    negated: bool = False
 
 
 class ClaimOut(BaseModel):
@@ -76,6 +177,12 @@ class ClaimOut(BaseModel):
     hedges: list[str] = []
     addressee: Optional[SpanOut] = None
     relay: list[SpanOut] = []
+    speaker_actor: Optional[ActorOut] = None
+    actors: list[ActorMentionOut] = []
+    places: list[PlaceOut] = []
+    dates: list[DateOut] = []
+    quantities: list[QuantityOut] = []
+    event: Optional[EventOut] = None
 
 
 class ArticleOut(BaseModel):

@@ -110,6 +110,9 @@ def rule_tags(doc: Doc, lexicon: CueLexicon) -> list[str]:
                 rest = [t for t in clause.subtree if t.i not in range(tok.i, pobj[0].right_edge.i + 1)]
                 mark([t for t in rest if not t.is_punct or t.text in QUOTE_CHARS], "CON")
             continue
+        if cues[tok.i] and tok.pos_ == "NOUN":
+            _nominal_rule(doc, tok, lexicon, mark)
+            continue
         if not cues[tok.i] or tok.pos_ != "VERB":
             continue
         comps = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis") or (c.dep_ == "xcomp")]
@@ -125,6 +128,43 @@ def rule_tags(doc: Doc, lexicon: CueLexicon) -> list[str]:
                 toks = toks[1:]
             mark(toks, "CON")
     return tags
+
+
+def _that_clause(tok: Token) -> Optional[Token]:
+    """The 'that'-clause hanging from a noun: 'claims [that Moscow was deceitful]'."""
+    for c in tok.children:
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in c.children
+        ):
+            return c
+    return None
+
+
+def _nominal_rule(doc: Doc, noun: Token, lexicon: CueLexicon, mark) -> None:
+    """Nominal attributions: 'claims by the West that …', 'the ministry's claim that …',
+    'X rejected claims that …' (then X is the source and the verb is part of the cue)."""
+    clause = _that_clause(noun)
+    if clause is None:
+        return
+    content = [t for t in sorted(clause.subtree, key=lambda t: t.i) if not (t.dep_ == "mark" and t.head == clause)]
+    verb = noun.head if noun.dep_ in ("dobj", "obj") else None
+    source = None
+    if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in lexicon.denials:
+        mark([verb, noun], "CUE")
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        source = sorted(subj[0].subtree, key=lambda t: t.i) if subj else None
+    else:
+        mark([noun], "CUE")
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "by":
+                pobj = [g for g in c.children if g.dep_ == "pobj"]
+                if pobj:
+                    source = sorted(pobj[0].subtree, key=lambda t: t.i)
+            elif c.dep_ == "poss":
+                source = [t for t in sorted(c.subtree, key=lambda t: t.i) if t.dep_ != "case"]
+    if source:
+        mark(source, "SRC")
+    mark(content, "CON")
 
 
 class CrfTagger:
@@ -143,11 +183,58 @@ class CrfTagger:
 
             self._tagger = pycrfsuite.Tagger()
             self._tagger.open(self.path)
-        feats = doc_features(doc, lexicon)
+        feats = doc_features(doc, lexicon, rule_tags(doc, lexicon))
         tags = ["O"] * len(doc)
         for para in paragraphs(doc):
             tags[para.start : para.end] = self._tagger.tag(feats[para.start : para.end])
         return tags
+
+
+def quote_regions(quotes: list[int]) -> list[tuple[int, int]]:
+    """Token ranges [start, end) of quoted stretches, quote marks included."""
+    out = []
+    start = None
+    for i, q in enumerate(quotes + [0]):
+        if q and start is None:
+            start = i
+        elif not q and start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+def snap_to_quotes(doc: Doc, chunks: list[Chunk], quotes: list[int]) -> list[Chunk]:
+    """Stretch content chunks that cover most of a quotation to the whole quotation.
+
+    Quote marks are the most reliable boundary signal in news text; the tagger's own boundaries inside
+    long quotes are not. Chunks that end up covering the same quotation are merged.
+    """
+    regions = quote_regions(quotes)
+    out: list[Chunk] = []
+    for ch in chunks:
+        if ch.role != "CON":
+            out.append(ch)
+            continue
+        s, e = ch.start, ch.end
+        for qs, qe in regions:
+            overlap = min(e, qe) - max(s, qs)
+            if overlap <= 0:
+                continue
+            if overlap >= 0.3 * (qe - qs) or (qs <= s and overlap >= 3):
+                s, e = min(s, qs), max(e, qe)
+        out.append(Chunk("CON", s, e))
+    # Merge content chunks that now overlap; drop other roles' tokens swallowed by content.
+    out.sort(key=lambda c: (c.start, -c.end))
+    merged: list[Chunk] = []
+    for ch in out:
+        if ch.role == "CON" and merged:
+            prev = next((m for m in reversed(merged) if m.role == "CON"), None)
+            if prev is not None and ch.start < prev.end:
+                prev.end = max(prev.end, ch.end)
+                continue
+        merged.append(ch)
+    cons = [c for c in merged if c.role == "CON"]
+    return [c for c in merged if c.role == "CON" or not any(k.start <= c.start and c.end <= k.end for k in cons)]
 
 
 # --------------------------------------------------------------------------------------------- grouping
@@ -180,7 +267,9 @@ def _syntactic_link(doc: Doc, cue: Chunk, other: Chunk) -> bool:
 
 
 def _only_glue_between(doc: Doc, a_end: int, b_start: int) -> bool:
-    """True when only punctuation, quotes and whitespace separate two token positions."""
+    """True when only punctuation, quotes and whitespace separate two token positions (a before b)."""
+    if a_end > b_start:
+        return False
     return all(doc[i].is_punct or doc[i].is_space or doc[i].text in QUOTE_CHARS for i in range(a_end, b_start))
 
 
@@ -195,36 +284,68 @@ def group_chunks(doc: Doc, chunks: list[Chunk]) -> list[Group]:
         for i in range(para.start, para.end):
             para_of[i] = pi
 
+    quote_flags = quote_depth(doc)
     cues = [c for c in chunks if c.role == "CUE"]
     groups = {id(c): Group(cue=[c]) for c in cues}
     ordered: list[Group] = [groups[id(c)] for c in cues]
 
-    def best_cue(ch: Chunk) -> Optional[Chunk]:
+    def dist(c: Chunk, ch: Chunk) -> int:
+        return min(abs(c.start - ch.end), abs(ch.start - c.end))
+
+    def candidate_cues(ch: Chunk) -> list[Chunk]:
+        """Cues that may own a content chunk, best first: syntax, then same sentence, then neighbours."""
         s = sent_of[ch.start]
         same = [c for c in cues if sent_of[c.start] == s or sent_of[c.end - 1] == sent_of[ch.end - 1]]
-        linked = [c for c in same if _syntactic_link(doc, c, ch)]
-        pool = linked or same
-        if pool:
-            return min(pool, key=lambda c: min(abs(c.start - ch.end), abs(ch.start - c.end)))
+        linked = sorted((c for c in same if _syntactic_link(doc, c, ch)), key=lambda c: dist(c, ch))
+        rest = sorted((c for c in same if c not in linked), key=lambda c: dist(c, ch))
         # "He said:" then the quote in the next sentence; or the quote, then "she said." after it.
-        near = [
-            c for c in cues
-            if para_of.get(c.start) == para_of.get(ch.start) and abs(sent_of[c.start] - s) == 1
-            and (c.end <= ch.start and doc[ch.start - 1].text in (":",) or _only_glue_between(doc, c.end, ch.start)
-                 or _only_glue_between(doc, ch.end, c.start))
-        ]
-        if near:
-            return min(near, key=lambda c: min(abs(c.start - ch.end), abs(ch.start - c.end)))
-        return None
+        near = sorted(
+            (
+                c for c in cues
+                if para_of.get(c.start) == para_of.get(ch.start)
+                and (sent_of[c.start] == s - 1 or (sent_of[c.start] == s + 1 and _only_glue_between(doc, ch.end, c.start)))
+            ),
+            key=lambda c: dist(c, ch),
+        )
+        return linked + rest + near
 
+    def compatible(g: Group, cue: Chunk, ch: Chunk) -> bool:
+        """One cue owns several content chunks only as a split quote ('A,' he said, 'B') or a run of
+        glued pieces; two separate stretches on the same side are two attributions."""
+        for other in g.content:
+            same_side = (other.end <= cue.start) == (ch.end <= cue.start)
+            glued = _only_glue_between(doc, other.end, ch.start) or _only_glue_between(doc, ch.end, other.start)
+            if glued:
+                continue
+            if same_side or not (quoted(other) and quoted(ch)):
+                return False
+        return True
+
+    def quoted(ch: Chunk) -> bool:
+        toks = [t for t in doc[ch.start : ch.end] if not t.is_space]
+        return bool(toks) and sum(quote_flags[t.i] for t in toks) >= 0.8 * len(toks)
+
+    # Global greedy assignment: the best (syntactic, then closest) cue-content pairs are tied first, so
+    # a wrong early chunk cannot take a cue away from the content that really belongs to it.
+    contents = sorted((c for c in chunks if c.role == "CON"), key=lambda c: c.start)
+    pairs = []
+    for ci, ch in enumerate(contents):
+        for rank, cue in enumerate(candidate_cues(ch)):
+            pairs.append((rank > 0, dist(cue, ch), rank, ci, cue))
+    pairs.sort(key=lambda p: p[:4])
+    owner: dict[int, Group] = {}
+    for _, _, _, ci, cue in pairs:
+        if ci in owner:
+            continue
+        g = groups[id(cue)]
+        if compatible(g, cue, contents[ci]):
+            g.content.append(contents[ci])
+            owner[ci] = g
     last_content: Optional[tuple[Group, Chunk]] = None
     orphans: list[Group] = []
-    for ch in sorted((c for c in chunks if c.role == "CON"), key=lambda c: c.start):
-        cue = best_cue(ch)
-        if cue is not None:
-            g = groups[id(cue)]
-            g.content.append(ch)
-            last_content = (g, ch)
+    for ci, ch in enumerate(contents):
+        if ci in owner:
+            last_content = (owner[ci], ch)
             continue
         if last_content and _only_glue_between(doc, last_content[1].end, ch.start):
             # The tagger restarted a chunk inside one stretch of content (e.g. across a sentence end).
@@ -234,6 +355,8 @@ def group_chunks(doc: Doc, chunks: list[Chunk]) -> list[Group]:
         g = Group(content=[ch])
         orphans.append(g)
         last_content = (g, ch)
+    for g in ordered:
+        g.content.sort(key=lambda c: c.start)
 
     for ch in (c for c in chunks if c.role == "SRC"):
         s = sent_of[ch.start]
@@ -245,9 +368,62 @@ def group_chunks(doc: Doc, chunks: list[Chunk]) -> list[Group]:
         cue = min(pool, key=lambda c: (bool(groups[id(c)].source), min(abs(c.start - ch.end), abs(ch.start - c.end))))
         groups[id(cue)].source.append(ch)
 
+    # "X reported, citing Y": the tagger sometimes makes Y the content of 'citing'; Y is a source.
+    relay_heads = {
+        _root(doc, g.cue[0]).i for g in ordered if g.cue and _root(doc, g.cue[0]).lemma_.lower() in RELAY_LEMMAS
+    }
+    ordered = [
+        g for g in ordered
+        if not (g.cue and _root(doc, g.cue[0]).i in relay_heads and not g.source
+                and any(other is not g and other.cue and _root(doc, other.cue[0]).i == _root(doc, g.cue[0]).head.i for other in ordered))
+    ]
+    # The tagger found the cue but no source: take the cue verb's grammatical subject.
+    for g in ordered:
+        if g.source or not g.content or not g.cue:
+            continue
+        head = _root(doc, g.cue[0])
+        content_idx = {i for ch in g.content for i in range(ch.start, ch.end)}
+        subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in content_idx]
+        if subj and subj[0].lower_ not in ("there", "it") and head.pos_ in ("VERB", "AUX"):
+            toks = sorted(subj[0].subtree, key=lambda t: t.i)
+            if not any(t.i in content_idx for t in toks):
+                g.source = [Chunk("SRC", toks[0].i, toks[-1].i + 1)]
+    # "Peskov said …, adding that …": a cue verb hanging from another cue inherits its source.
+    for g in ordered:
+        if g.source or not g.content:
+            continue
+        head = _root(doc, g.cue[0])
+        for other in ordered:
+            if other is g or not other.source:
+                continue
+            if head.dep_ in ("advcl", "conj", "xcomp") and any(t.i == head.head.i for t in other.cue[0].tokens(doc)):
+                g.source = list(other.source)
+                break
     result = [g for g in ordered if g.content] + orphans
     result.sort(key=lambda g: g.content[0].start)
     return result
+
+
+def rescue_rule_groups(doc: Doc, groups: list[Group], lexicon: CueLexicon) -> list[Group]:
+    """Add high-precision rule attributions the tagger missed: 'according to X' and nominal
+    'claims by X that …' / 'rejected claims that …' (rare in PolNeAR, common in conflict news)."""
+    taken = {i for g in groups for part in (g.content, g.cue, g.source) for ch in part for i in range(ch.start, ch.end)}
+    extra = []
+    for g in group_chunks(doc, chunks_from_tags(doc, rule_tags(doc, lexicon))):
+        if not g.cue or not g.content:
+            continue
+        head = doc[g.cue[0].start]
+        special = head.lower_ == "according" or any(
+            t.pos_ == "NOUN" for c in g.cue for t in doc[c.start : c.end]
+        )
+        if not special:
+            continue
+        toks = {i for part in (g.content, g.cue, g.source) for ch in part for i in range(ch.start, ch.end)}
+        if toks & taken:
+            continue
+        extra.append(g)
+        taken |= toks
+    return sorted(groups + extra, key=lambda g: g.content[0].start)
 
 
 # ------------------------------------------------------------------------------------- claim properties
@@ -318,7 +494,8 @@ def _hedges(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon) 
     found: list[str] = []
     words = [t for ch in group.content for t in doc[ch.start : ch.end]]
     if head is not None:
-        words += [c for c in head.children if c.dep_ in ("advmod", "aux")] + [head]
+        # The cue verb itself ("alleged") is the claim's cue, not a hedge on it.
+        words += [c for c in head.children if c.dep_ in ("advmod", "aux")]
     seen = set()
     for t in words:
         w = t.lower_
@@ -438,9 +615,12 @@ class AttributionComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = quote_depth(doc)
-        chunks = chunks_from_tags(doc, self.tags(doc))
+        chunks = snap_to_quotes(doc, chunks_from_tags(doc, self.tags(doc)), quotes)
+        groups = group_chunks(doc, chunks)
+        if self.tagger is not None:
+            groups = rescue_rule_groups(doc, groups, self.lexicon)
         claims = []
-        for group in group_chunks(doc, chunks):
+        for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)
             if claim is not None:
                 claims.append(claim)

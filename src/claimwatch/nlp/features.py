@@ -136,8 +136,27 @@ def _shape(text: str) -> str:
     return "other"
 
 
-def doc_features(doc: Doc, lexicon: CueLexicon) -> list[list[str]]:
-    """Feature strings for every token of the Doc (python-crfsuite's list-of-strings format)."""
+def nearest_verb(tok: Token, max_up: int = 4) -> tuple[Optional[Token], str]:
+    """Nearest verb ancestor (any verb, lexicon or not) and the dependency just below it.
+
+    Lets the tagger learn attribution verbs the lexicon lacks ("want", "promote", "bemoan").
+    """
+    child, node = tok, tok.head
+    for _ in range(max_up):
+        if node is child:
+            break
+        if node.pos_ == "VERB":
+            return node, child.dep_
+        child, node = node, node.head
+    return None, ""
+
+
+def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] = None) -> list[list[str]]:
+    """Feature strings for every token of the Doc (python-crfsuite's list-of-strings format).
+
+    `rule_tags` (from the dependency rule tagger) are stacked in as features: the CRF learns where
+    the rules can be trusted.
+    """
     quotes = quote_depth(doc)
     cues = cue_tokens(doc, lexicon)
     acc = according_to_marks(doc)
@@ -183,6 +202,12 @@ def doc_features(doc: Doc, lexicon: CueLexicon) -> list[list[str]]:
                 f.append("gsource")
         else:
             f.append("nogov")
+        v, vdep = nearest_verb(tok)
+        if v is not None:
+            f += ["vl=" + v.lemma_.lower(), "vl|d=%s|%s" % (v.lemma_.lower(), vdep), "vside=" + ("L" if tok.i < v.i else "R")]
+        if rule_tags is not None:
+            r = rule_tags[tok.i]
+            f += ["r=" + r, "r|q=%s|%d" % (r[2:] if r != "O" else "O", quotes[tok.i])]
         if tok.i == sent.start:
             f.append("sstart")
         if tok.i == sent.end - 1:
@@ -216,6 +241,8 @@ def doc_features(doc: Doc, lexicon: CueLexicon) -> list[list[str]]:
                 f.append("%d:q=%d" % (off, quotes[j]))
                 if abs(off) == 1:
                     f.append("%d:d=%s" % (off, tj.dep_))
+                    if rule_tags is not None:
+                        f.append("%d:r=%s" % (off, rule_tags[j]))
                     if cues[j]:
                         f.append("%d:cue" % off)
             else:

@@ -1,12 +1,227 @@
-"""Speaker resolution (work in progress)."""
+"""Speaker resolution: "he" / "Peskov" / "the spokesman" -> "Dmitry Peskov", with a role.
+
+A light, article-local coreference made for attribution: a named speaker resolves to the fullest name
+of the same person in the article (surname match), a pronoun to the most recent compatible speaker or
+person, a role noun ("the spokesman") to the person introduced with that role. Roles come from the
+words before a name ("Kremlin spokesperson Dmitry Peskov") or an apposition ("Jane Whitfield, the
+chief economist at Ardent Bank"). Floating quotes (no cue, no speaker) inherit the last speaker.
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import dataclasses
+from dataclasses import dataclass
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..schema import CharSpan, Claim
+from .extensions import CLAIMS_ATTR
+from .features import paragraphs
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "it", "we", "them"}
+TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
+ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
+
+
+@dataclass
+class Person:
+    name: str  # fullest form seen
+    surname: str
+    role: Optional[str] = None
+    first_token: int = 0
+
+
+def _strip_titles(ent: Span) -> Span:
+    start = ent.start
+    while start < ent.end - 1 and ent.doc[start].lower_ in TITLES:
+        start += 1
+    return ent.doc[start : ent.end]
+
+
+def _role_before(ent: Span) -> Optional[Span]:
+    """Words in front of a name that modify it: 'Kremlin spokesperson' in 'Kremlin spokesperson Dmitry Peskov'."""
+    doc = ent.doc
+    i = ent.start - 1
+    inside = set(range(ent.start, ent.end))
+    while i >= 0:
+        t = doc[i]
+        if t.dep_ in ROLE_DEPS and (t.head.i in inside) and t.text not in {",", "(", ")"}:
+            inside.add(i)
+            i -= 1
+        else:
+            break
+    start = i + 1
+    while start < ent.start and doc[start].pos_ in ("DET", "PUNCT"):
+        start += 1
+    if start >= ent.start:
+        return None
+    role = doc[start : ent.start]
+    # A bare title ("Mr.") is not a role.
+    if all(t.lower_ in TITLES and t.lower_.endswith(".") for t in role):
+        return None
+    return role
+
+
+def _role_appos(ent: Span) -> Optional[Span]:
+    """'Jane Whitfield, the chief economist at Ardent Bank,' -> the apposition."""
+    for t in ent:
+        for child in t.children:
+            if child.dep_ == "appos" and child.i >= ent.end:
+                toks = sorted(child.subtree, key=lambda x: x.i)
+                end = toks[-1].i + 1
+                while end > toks[0].i and ent.doc[end - 1].is_punct:
+                    end -= 1
+                return ent.doc[toks[0].i : end]
+    return None
+
+
+def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
+    """Every PERSON mention with the person it belongs to (merged by surname), in text order."""
+    people: dict[str, Person] = {}
+    mentions: list[tuple[Span, Person]] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = _strip_titles(ent)
+        # "Peskov's" -> "Peskov"
+        toks = [t for t in name if t.text not in ("'s", "’s") and not t.is_punct]
+        if not toks:
+            continue
+        surname = toks[-1].lower_
+        text = " ".join(t.text for t in toks)
+        p = people.get(surname)
+        if p is None:
+            p = people[surname] = Person(name=text, surname=surname, first_token=ent.start)
+        elif len(text.split()) > len(p.name.split()):
+            p.name = text
+        role = _role_before(ent) or _role_appos(ent)
+        if role is not None and p.role is None:
+            p.role = role.text
+        mentions.append((ent, p))
+    return mentions
 
 
 class SpeakerResolver:
-    def __init__(self, nlp, name):
+    """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
+
+    def __init__(self, nlp: Language, name: str):
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
+        if not claims:
+            return doc
+        mentions = collect_people(doc)
+        by_surname = {p.surname: p for _, p in mentions}
+        resolved: list[Claim] = []
+        para_of = _paragraph_index(doc)
+        for claim in claims:
+            claim = self._inherit_floating(doc, claim, resolved, para_of)
+            name, role = self._resolve(doc, claim, mentions, by_surname, resolved)
+            resolved.append(dataclasses.replace(claim, resolved_speaker=name, speaker_role=role))
+        setattr(doc._, CLAIMS_ATTR, resolved)
         return doc
+
+    # -- floating quotes ---------------------------------------------------------------------------
+    def _inherit_floating(self, doc: Doc, claim: Claim, previous: list[Claim], para_of: dict[int, int]) -> Claim:
+        """A quote with no cue and no speaker right after a claim or a person takes that speaker."""
+        if claim.speaker is not None or claim.cue or claim.kind != "direct":
+            return claim
+        start = claim.content[0].start
+        tok = doc.char_span(start, start + 1, alignment_mode="expand")
+        if tok is None:
+            return claim
+        sent = tok[0].sent
+        this_para = para_of.get(sent.start, -1)
+        if previous and previous[-1].speaker is not None:
+            prev = previous[-1]
+            prev_tok = doc.char_span(prev.content[-1].start, prev.content[-1].end, alignment_mode="expand")
+            if prev_tok is not None and 0 <= this_para - para_of.get(prev_tok[-1].i, -99) <= 1 and sent.start - prev_tok[-1].i < 80:
+                return dataclasses.replace(claim, speaker=prev.speaker, extra={**claim.extra, "floating": True})
+        # Otherwise the subject of the sentence just before, when it is a person.
+        if sent.start == 0:
+            return claim
+        prev_sent = doc[sent.start - 1].sent
+        if para_of.get(prev_sent.start) != this_para:
+            return claim
+        for t in prev_sent:
+            if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and (t.ent_type_ == "PERSON" or t.lower_ in PERSON_PRONOUNS):
+                ents = [e for e in doc.ents if e.label_ == "PERSON" and e.start <= t.i < e.end]
+                sp = ents[0] if ents else doc[t.i : t.i + 1]
+                return dataclasses.replace(
+                    claim,
+                    speaker=CharSpan(sp.start_char, sp.end_char),
+                    extra={**claim.extra, "floating": True},
+                )
+        return claim
+
+    # -- resolution ----------------------------------------------------------------------------------
+    def _resolve(
+        self,
+        doc: Doc,
+        claim: Claim,
+        mentions: list[tuple[Span, Person]],
+        by_surname: dict[str, Person],
+        previous: list[Claim],
+    ) -> tuple[Optional[str], Optional[str]]:
+        if claim.speaker is None:
+            return None, None
+        span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+        if span is None:
+            return doc.text[claim.speaker.start : claim.speaker.end], None
+        # A named person heading the speaker span ("Kremlin spokesperson Dmitry Peskov"), not one merely
+        # inside it ("Ostmark's foreign ministry" is the ministry, whatever NER thinks of "Ostmark").
+        root = span.root
+        for ent, person in mentions:
+            if ent.start >= span.start and ent.end <= span.end and ent.start <= root.i < ent.end:
+                return person.name, person.role
+        words = [t for t in span if not t.is_punct]
+        low = span.text.lower().strip()
+        if len(words) == 1 and words[0].lower_ in by_surname:
+            p = by_surname[words[0].lower_]
+            return p.name, p.role
+        if low in PERSON_PRONOUNS:
+            return self._antecedent(doc, span, mentions, previous, person=True)
+        if low in GROUP_PRONOUNS:
+            return self._antecedent(doc, span, mentions, previous, person=False)
+        # "the spokesman" -> the person introduced with that role word.
+        head = span.root
+        if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
+            for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
+                if person.role and head.lemma_.lower() in person.role.lower():
+                    return person.name, person.role
+        return span.text, None
+
+    def _antecedent(
+        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim], person: bool
+    ) -> tuple[Optional[str], Optional[str]]:
+        if person:
+            before = [m for m in mentions if m[0].end <= span.start]
+            # The most recent speaker who is a person wins over any person merely mentioned.
+            for claim in reversed(previous):
+                if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
+                    for ent, p in before:
+                        if p.name == claim.resolved_speaker:
+                            return p.name, p.role
+                    break
+            if before:
+                return before[-1][1].name, before[-1][1].role
+            return None, None
+        for claim in reversed(previous):
+            if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
+                if not any(p.name == claim.resolved_speaker for _, p in mentions):
+                    return claim.resolved_speaker, claim.speaker_role
+        # The nearest organisation/country before it.
+        for ent in reversed([e for e in doc.ents if e.end <= span.start and e.label_ in ("ORG", "GPE", "NORP")]):
+            return ent.text, None
+        return None, None
+
+
+def _paragraph_index(doc: Doc) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for n, p in enumerate(paragraphs(doc)):
+        for i in range(p.start, p.end):
+            out[i] = n
+    return out

@@ -44,7 +44,9 @@ def token_labels(doc: Doc, attributions: Sequence[dict]) -> list[str]:
 
 def sequences(doc: Doc, lexicon: CueLexicon, labels: Optional[list[str]] = None):
     """(features, labels) per paragraph, skipping whitespace-only tokens' labels as O."""
-    feats = doc_features(doc, lexicon)
+    from ..nlp.attribution import rule_tags
+
+    feats = doc_features(doc, lexicon, rule_tags(doc, lexicon))
     for para in paragraphs(doc):
         x = feats[para.start : para.end]
         y = labels[para.start : para.end] if labels is not None else None
