@@ -21,7 +21,7 @@ FRENCH = "Le maire a déclaré que la façade serait prête à l'été, après l
 @pytest.fixture
 def run(nlp, monkeypatch):
     """Invoke the CLI in-process, reusing the session's pipeline instead of loading it per call."""
-    monkeypatch.setattr(pipeline, "load_nlp", lambda name=None: nlp)
+    monkeypatch.setattr(pipeline, "load_nlp", lambda name=None, **kw: nlp)
 
     def invoke(*args: str, input: str | bytes | None = None):
         return CliRunner().invoke(main, ["extract", *args], input=input, catch_exceptions=False)

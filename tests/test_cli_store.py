@@ -31,7 +31,7 @@ def shared_nlp(nlp, monkeypatch):
     calls = {"load": 0, "extracted": []}
     real_extract = pipeline.extract_articles
 
-    def load(name=None):
+    def load(name=None, **kw):
         calls["load"] += 1
         return nlp
 

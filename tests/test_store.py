@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from claimwatch import PIPELINE_VERSION
 from claimwatch.errors import ClaimwatchError, StoreError
 from claimwatch.ingest.hashing import normalised_text_hash
-from claimwatch.schema import Article, ArticleOut, ClaimOut, ContentOut, SpanOut
+from claimwatch.schema import (
+    ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, PlaceOut, SpanOut,
+)
 from claimwatch.store import ClaimQuery, Store, StoredClaim, open_store
 from claimwatch.store import sqlite as sqlite_mod
 from claimwatch.store.ingest import ingest_articles
@@ -483,6 +485,12 @@ _int = st.integers(min_value=0, max_value=2**40)
 _spans = st.builds(SpanOut, text=_text, start=_int, end=_int)
 _opt_span = st.none() | _spans
 _contents = st.builds(ContentOut, text=_text, start=_int, end=_int, spans=st.none() | st.lists(_spans, max_size=3))
+_code = st.none() | st.text(min_size=1, max_size=4)
+_actors = st.builds(ActorOut, id=st.text(min_size=1, max_size=20), name=_text, type=_text, country=_code, sector=_code)
+_coord = st.none() | st.floats(allow_nan=False, allow_infinity=False)
+_mentions = st.builds(ActorMentionOut, text=_text, start=_int, end=_int, actor=_actors)
+_places = st.builds(PlaceOut, text=_text, start=_int, end=_int, name=_text, country=_code, lat=_coord, lon=_coord,
+                    gazetteer_id=st.none() | _text)
 _claims = st.builds(
     ClaimOut,
     id=st.text(min_size=1, max_size=20),
@@ -498,6 +506,9 @@ _claims = st.builds(
     hedges=st.lists(_text, max_size=3),
     addressee=_opt_span,
     relay=st.lists(_spans, max_size=3),
+    speaker_actor=st.none() | _actors,
+    actors=st.lists(_mentions, max_size=3),
+    places=st.lists(_places, max_size=3),
 )
 
 
@@ -576,3 +587,37 @@ def test_ingest_articles_with_the_real_pipeline(store: SqliteStore, nlp) -> None
     assert stored is not None and len(stored.claims) == stats.claims
     for c in stored.claims:
         assert text[c.content.start:c.content.end] == c.content.text or c.content.spans
+
+
+# -- events, dates, quantities (migration 0005) -----------------------------------------------------------------
+
+from claimwatch.schema import DateOut, EventOut, QuantityOut  # noqa: E402  (kept beside the tests using them)
+
+_actor_outs = st.builds(ActorOut, id=st.text(min_size=1, max_size=12), name=_text, type=_text,
+                        country=st.none() | _text, sector=st.none() | _text)
+_categories = st.sampled_from(["RETREAT", "MOBILIZE", "ACCUSE", "THREATEN"]) | st.from_regex(r"[A-Za-z_]{1,12}", fullmatch=True)
+_events = st.builds(EventOut, category=_categories, cameo=st.none() | _text,
+                    mode=st.none() | _text, source=st.none() | _actor_outs, target=st.none() | _actor_outs,
+                    negated=st.booleans())
+_dates = st.builds(DateOut, text=_text, start=_int, end=_int, value=st.none() | _text,
+                   precision=st.none() | st.sampled_from(["day", "week", "month", "year"]), resolved=st.booleans())
+_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
+_quantities = st.builds(QuantityOut, text=_text, start=_int, end=_int, value=_floats,
+                        unit=st.none() | _text, qualifier=st.none() | _text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claims=st.lists(_claims, min_size=1, max_size=3, unique_by=lambda c: c.id),
+       events=st.lists(st.none() | _events, min_size=3, max_size=3),
+       dates=st.lists(_dates, max_size=3), quantities=st.lists(_quantities, max_size=3))
+def test_round_trip_events_dates_quantities(claims, events, dates, quantities) -> None:
+    claims = [c.model_copy(update={"event": e, "dates": dates, "quantities": quantities})
+              for c, e in zip(claims, events)]
+    with SqliteStore(":memory:") as s:
+        a, out = article("ev", "text", claims)
+        assert s.add_article(a, out)
+        back = {c.id: c.claim() for c in s.query_claims(ClaimQuery(limit=None))}
+        assert back == {c.id: c for c in claims}
+        for c in claims:
+            if c.event is not None:
+                assert c.id in {x.id for x in s.query_claims(ClaimQuery(event=c.event.category, limit=None))}

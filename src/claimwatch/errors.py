@@ -15,3 +15,7 @@ class ModelNotFoundError(ClaimwatchError):
 
 class StoreError(ClaimwatchError):
     """The claim store cannot be opened or written."""
+
+
+class DataFileError(ClaimwatchError):
+    """A data file (actor or place list, lexicon) is malformed; the message names the file and line."""

@@ -54,8 +54,12 @@ def load_base_model(name: Optional[str] = None) -> Language:
     )
 
 
-def load_nlp(name: Optional[str] = None) -> Language:
-    """Load a spaCy pipeline and add claimwatch's attribution components to it."""
+def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> Language:
+    """Load a spaCy pipeline and add claimwatch's attribution components to it.
+
+    ``actors_path``: a user actor file (YAML or JSONL, see docs/ACTORS.md) whose entries extend and override
+    the built-in actors.
+    """
     from .nlp import factories  # noqa: F401  (registers the factories)
     from .nlp.extensions import register
 
@@ -65,6 +69,11 @@ def load_nlp(name: Optional[str] = None) -> Language:
         raise ModelNotFoundError(f"pipeline '{name}' has no parser; claimwatch needs a dependency parser")
     nlp.add_pipe("claimwatch_attribution")
     nlp.add_pipe("claimwatch_speakers")
+    nlp.add_pipe("claimwatch_actors", config={"actors_path": str(actors_path) if actors_path else None})
+    nlp.add_pipe("claimwatch_places")
+    nlp.add_pipe("claimwatch_dates")
+    nlp.add_pipe("claimwatch_quantities")
+    nlp.add_pipe("claimwatch_events")
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     return nlp
 
@@ -146,15 +155,24 @@ def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
 def extract_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -> Iterator[ArticleOut]:
     """Run the pipeline over articles and yield their claims, in input order."""
     from .ingest.boilerplate import mask_boilerplate
-    from .nlp.extensions import CLAIMS_ATTR
+    from .nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR, register
 
-    pairs = ((mask_boilerplate(a.text), a) for a in articles)
+    register()
+
+    def prepared(article: Article):
+        # The article date travels on the Doc so claimwatch_dates can resolve "on Tuesday" against it.
+        doc = nlp.make_doc(mask_boilerplate(article.text))
+        setattr(doc._, ARTICLE_DATE_ATTR, article.date)
+        return doc, article
+
+    pairs = (prepared(a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         claims = getattr(doc._, CLAIMS_ATTR) or []
         yield ArticleOut(
             id=article.id,
             title=article.title,
-            date=article.date,
+            # Metadata first; else a date the dates stage read from the text's dateline.
+            date=article.date or getattr(doc._, ARTICLE_DATE_ATTR, None),
             outlet=article.outlet,
             url=article.url,
             claims=[claim_to_out(article, c) for c in claims],

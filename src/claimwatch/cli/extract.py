@@ -13,7 +13,7 @@ import click
 
 from ..ingest.readers import ArticleMeta, InputProblem, normalise_date, read_articles
 from ..schema import ArticleOut, ClaimOut, ExtractionOut
-from .common import format_option, handle_errors, model_option
+from .common import actors_option, format_option, handle_errors, model_option
 
 log = logging.getLogger("claimwatch")
 
@@ -36,6 +36,7 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: Optional[str]
 @click.argument("paths", nargs=-1, metavar="[FILE|DIR|-]...")
 @format_option("table")
 @model_option
+@actors_option
 @click.option("--title", default=None, help="Title of a plain-text input.")
 @click.option("--date", default=None, callback=_check_date, help="Publication date (YYYY-MM-DD or ISO datetime).")
 @click.option("--outlet", default=None, help="Outlet that published it (e.g. Reuters).")
@@ -55,6 +56,7 @@ def extract(
     paths: tuple[str, ...],
     fmt: str,
     model: Optional[str],
+    actors_path: Optional[str],
     title: Optional[str],
     date: Optional[str],
     outlet: Optional[str],
@@ -80,7 +82,7 @@ def extract(
     meta = ArticleMeta(id=article_id, title=title, date=date, outlet=outlet, url=url)
     problems: list[InputProblem] = []
     # Load the model before reading, so a missing model fails before any output.
-    nlp = pipeline.load_nlp(model)
+    nlp = pipeline.load_nlp(model, actors_path=actors_path)
     articles = read_articles(paths or ("-",), meta=meta, max_chars=max_chars, problems=problems)
     outs = pipeline.extract_articles(nlp, articles)
     progress = verbose or log.isEnabledFor(logging.INFO) or sys.stderr.isatty()

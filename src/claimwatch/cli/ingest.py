@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Optional
 import click
 
 from ..schema import Article, ArticleOut
-from .common import handle_errors, model_option
+from .common import actors_option, handle_errors, model_option
 from ._db import db_option
 
 
@@ -17,6 +17,7 @@ from ._db import db_option
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
 @db_option
 @model_option
+@actors_option
 @click.option("--id", "article_id", default=None, help="Article id (plain-text input only; one input).")
 @click.option("--title", default=None, help="Article title (plain-text inputs).")
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Publication date, ISO (plain-text inputs).")
@@ -31,6 +32,7 @@ def ingest(
     inputs: tuple[str, ...],
     db_path: Path,
     model: Optional[str],
+    actors_path: Optional[str],
     article_id: Optional[str],
     title: Optional[str],
     date: Optional[str],
@@ -63,7 +65,7 @@ def ingest(
         first = next(it, None)
         if first is None:
             return
-        yield from extract_articles(load_nlp(model), itertools.chain([first], it))
+        yield from extract_articles(load_nlp(model, actors_path=actors_path), itertools.chain([first], it))
 
     with SqliteStore(db_path) as store:
         stats = ingest_articles(store, articles, extract, on_article=progress if tty else None)

@@ -7,6 +7,10 @@ CLAIMS_ATTR = "cw_claims"
 CUE_KEY = "cw_cue"
 SPEAKER_KEY = "cw_speaker"
 CONTENT_KEY = "cw_content"
+# The article's publication date (ISO), set by the caller before the pipeline runs (extract_articles does);
+# claimwatch_dates fills it from a dateline when it is missing and records where it came from.
+ARTICLE_DATE_ATTR = "cw_article_date"
+ARTICLE_DATE_ORIGIN_ATTR = "cw_article_date_origin"  # "metadata" | "text" | None
 
 
 def register() -> None:
@@ -14,3 +18,6 @@ def register() -> None:
     if not Doc.has_extension(CLAIMS_ATTR):
         # A getter-free default of None: each component assigns a fresh list (no shared mutable default).
         Doc.set_extension(CLAIMS_ATTR, default=None)
+    for attr in (ARTICLE_DATE_ATTR, ARTICLE_DATE_ORIGIN_ATTR):
+        if not Doc.has_extension(attr):
+            Doc.set_extension(attr, default=None)

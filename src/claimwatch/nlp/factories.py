@@ -29,3 +29,54 @@ def make_speakers(nlp: Language, name: str):
 
     register()
     return SpeakerResolver(nlp, name)
+
+
+@Language.factory(
+    "claimwatch_actors",
+    default_config={"actors_path": None},
+    assigns=["doc._.cw_claims"],
+    requires=["doc.ents", "doc._.cw_claims"],
+)
+def make_actors(nlp: Language, name: str, actors_path: Optional[str]):
+    from .actors import ActorComponent
+
+    register()
+    return ActorComponent(nlp, name, actors_path=actors_path)
+
+
+@Language.factory("claimwatch_places", assigns=["doc._.cw_claims"], requires=["doc.ents", "doc._.cw_claims"])
+def make_places(nlp: Language, name: str):
+    from .places import PlaceComponent
+
+    register()
+    return PlaceComponent(nlp, name)
+
+
+@Language.factory("claimwatch_dates", assigns=["doc._.cw_claims", "doc._.cw_article_date"],
+                  requires=["doc.ents", "doc._.cw_claims"])
+def make_dates(nlp: Language, name: str):
+    from .dates import DatesComponent
+
+    register()
+    return DatesComponent(nlp, name)
+
+
+@Language.factory("claimwatch_quantities", assigns=["doc._.cw_claims"], requires=["doc.ents", "doc._.cw_claims"])
+def make_quantities(nlp: Language, name: str):
+    from .quantities import QuantitiesComponent
+
+    register()
+    return QuantitiesComponent(nlp, name)
+
+
+@Language.factory(
+    "claimwatch_events",
+    default_config={"patterns_path": None, "ontology_path": None},
+    assigns=["doc._.cw_claims"],
+    requires=["token.dep", "token.lemma", "doc._.cw_claims"],
+)
+def make_events(nlp: Language, name: str, patterns_path: Optional[str], ontology_path: Optional[str]):
+    from .events import EventsComponent
+
+    register()
+    return EventsComponent(nlp, name, patterns_path=patterns_path, ontology_path=ontology_path)

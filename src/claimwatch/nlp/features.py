@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .lexicon import CueLexicon
 
@@ -99,15 +99,27 @@ def cue_tokens(doc: Doc, lexicon: CueLexicon) -> list[Optional[str]]:
 
 def governing_cue(tok: Token, is_cue: list[Optional[str]], max_up: int = 6) -> tuple[Optional[Token], str]:
     """Nearest ancestor that is a cue, with the dependency of the child on the path just below it."""
+    g, path = governing_path(tok, is_cue, max_up)
+    return g, (path[-1] if path else "")
+
+
+def governing_path(tok: Token, is_cue: list[Optional[str]], max_up: int = 6) -> tuple[Optional[Token], list[str]]:
+    """Nearest cue ancestor and the dependency labels on the way up to it (token first)."""
     child = tok
     node = tok.head
+    path: list[str] = []
     steps = 0
     while node is not child and steps < max_up:
+        path.append(child.dep_)
         if is_cue[node.i]:
-            return node, child.dep_
+            return node, path
         child, node = node, node.head
         steps += 1
-    return None, ""
+    return None, []
+
+
+def _bucket(n: int) -> str:
+    return "1" if n <= 1 else "3" if n <= 3 else "10" if n <= 10 else "25" if n <= 25 else "far"
 
 
 def according_to_marks(doc: Doc) -> list[int]:
@@ -160,7 +172,8 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
     quotes = quote_depth(doc)
     cues = cue_tokens(doc, lexicon)
     acc = according_to_marks(doc)
-    gov: list[tuple[Optional[Token], str]] = [governing_cue(t, cues) for t in doc]
+    gov_paths = [governing_path(t, cues) for t in doc]
+    gov: list[tuple[Optional[Token], str]] = [(g, p[-1] if p else "") for g, p in gov_paths]
     base: list[list[str]] = []
     for tok in doc:
         g, gdep = gov[tok.i]
@@ -196,6 +209,12 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
                 "gl=" + g.lemma_.lower(),
                 "gcls=" + (cues[g.i] or ""),
             ]
+            path = gov_paths[tok.i][1]
+            if len(path) >= 2:
+                f.append("gdep2=%s|%s" % (path[-2], path[-1]))
+            f.append("gdist=" + _bucket(abs(tok.i - g.i)))
+            if any(d in ("relcl", "acl") for d in path[:-1]):
+                f.append("g_in_rel")
             if gdep in CONTENT_DEPS:
                 f.append("gcontent")
             if gdep in SOURCE_DEPS:
@@ -215,6 +234,21 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
         # Does the sentence contain a cue at all, and on which side of this token?
         base.append(f)
     # Sentence-level cue presence and relative position (cheap and strongly predictive).
+    prev_has_cue = False
+    prev_para = -1
+    para_of = {}
+    for pn, para in enumerate(paragraphs(doc)):
+        for i in range(para.start, para.end):
+            para_of[i] = pn
+    for sent in doc.sents:
+        pn = para_of.get(sent.start, -1)
+        first_in_para = pn != prev_para
+        for t in sent:
+            base[t.i].append("pcue=%d" % (1 if prev_has_cue and not first_in_para else 0))
+            if first_in_para:
+                base[t.i].append("pfirst")
+        prev_has_cue = any(cues[t.i] for t in sent)
+        prev_para = pn
     for sent in doc.sents:
         cue_idx = [t.i for t in sent if cues[t.i]]
         has_q = any(quotes[t.i] for t in sent)

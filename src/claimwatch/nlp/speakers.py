@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ..schema import CharSpan, Claim
 from .extensions import CLAIMS_ATTR
@@ -177,6 +177,24 @@ class SpeakerResolver:
         for ent, person in mentions:
             if ent.start >= span.start and ent.end <= span.end and ent.start <= root.i < ent.end:
                 return person.name, person.role
+        # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
+        for child in root.children:
+            if child.dep_ == "appos" and span.start <= child.i < span.end:
+                for ent, person in mentions:
+                    if ent.start <= child.i < ent.end:
+                        role = doc[span.start : child.left_edge.i]
+                        role_text = role.text.strip(" ,")
+                        return person.name, person.role or (role_text or None)
+        # NER missed the name ('Palace spokesperson Dmitri Orlov'): the proper nouns ending at the head.
+        if root.pos_ == "PROPN" and root.dep_ != "poss":
+            start = root.i
+            while start - 1 >= span.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
+                start -= 1
+            if start > span.start and root.i - start >= 1:
+                role = doc[span.start : start]
+                role_words = [t for t in role if t.pos_ not in ("DET", "PUNCT")]
+                if role_words:
+                    return doc[start : root.i + 1].text, doc[role_words[0].i : start].text
         words = [t for t in span if not t.is_punct]
         low = span.text.lower().strip()
         if len(words) == 1 and words[0].lower_ in by_surname:

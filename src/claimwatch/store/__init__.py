@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
-from .base import DEFAULT_LIMIT, ClaimQuery, Store, StoredClaim
+from .base import DEFAULT_LIMIT, ActorCount, ClaimQuery, Store, StoredClaim
 
 DEFAULT_DB = "claimwatch.db"
 DB_ENV = "CLAIMWATCH_DB"
 
-__all__ = ["ClaimQuery", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "Store", "StoredClaim", "open_store"]
+__all__ = ["ActorCount", "ClaimQuery", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "Store", "StoredClaim", "open_store"]
 
 
 def open_store(path: Union[str, Path], *, create: bool = True) -> Store:

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional, Protocol, runtime_checkable
 
+from pydantic import BaseModel
+
 from ..errors import ClaimwatchError
 from ..schema import Article, ArticleOut, ClaimOut
 
@@ -36,6 +38,10 @@ class ClaimQuery:
           never match a date filter.
     outlet: the article's outlet, case-insensitive exact match.
     article_id: claims of one article.
+    actor: the speaker's canonical actor: its id ("RUS-GOV", "person:dmitry-peskov"; case-insensitive), a country
+          code ("RUS": every actor of that country — Russia, its government, Peskov — and ids starting "RUS-"),
+          or a case-insensitive substring of the actor's name.
+    event: the claim's event category (PLOVER: RETREAT, MOBILIZE, ACCUSE…; case-insensitive).
     """
 
     speaker: Optional[str] = None
@@ -44,6 +50,8 @@ class ClaimQuery:
     until: Optional[str] = None
     outlet: Optional[str] = None
     article_id: Optional[str] = None
+    actor: Optional[str] = None
+    event: Optional[str] = None
     limit: Optional[int] = DEFAULT_LIMIT  # None: no limit
     offset: int = 0
 
@@ -68,6 +76,18 @@ def _is_iso(value: str) -> bool:
     return False
 
 
+class ActorCount(BaseModel):
+    """An actor with how many stored claims it speaks (``claims``) and how many mention it (``mentions``)."""
+
+    id: str
+    name: str
+    type: str
+    country: Optional[str] = None
+    sector: Optional[str] = None
+    claims: int = 0
+    mentions: int = 0
+
+
 @runtime_checkable
 class Store(Protocol):
     """A place claims are kept. Implementations: ``claimwatch.store.sqlite.SqliteStore``."""
@@ -86,6 +106,10 @@ class Store(Protocol):
 
     def query_claims(self, query: ClaimQuery) -> list[StoredClaim]:
         """Claims matching every filter of ``query``."""
+        ...
+
+    def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
+        """Actors by the number of claims they speak, most first (``None``: all)."""
         ...
 
     def counts(self) -> dict[str, int]:

@@ -201,3 +201,28 @@ def _claims_fts(db: Database) -> None:
     # External-content FTS5 table over claims, kept in sync by sqlite-utils' insert/update/delete triggers.
     db["claims"].enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=True,
                             tokenize="unicode61 remove_diacritics 2")
+
+
+@MIGRATIONS("0004_actors_places")
+def _actors_places(db: Database) -> None:
+    # Canonical actors (upserted on ingest) and each claim's actors and places; nested parts as JSON.
+    # speaker_actor_id is its own column so `claims --actor` and `claimwatch actors` can use an index.
+    db["actors"].create(
+        {"id": str, "name": str, "type": str, "country": str, "sector": str},
+        pk="id",
+        not_null={"name", "type"},
+    )
+    for column in ("speaker_actor_id", "speaker_actor", "actors", "places"):
+        db["claims"].add_column(column, str)
+    db.execute("CREATE INDEX idx_claims_speaker_actor_id ON claims(speaker_actor_id)")
+    db.execute("CREATE INDEX idx_actors_country ON actors(country)")
+
+
+@MIGRATIONS("0005_events_dates_quantities")
+def _events_dates_quantities(db: Database) -> None:
+    # The PLOVER category gets its own column so `claims --event RETREAT` can use an index; the rest of the
+    # event (cameo, mode, source, target, negated), the dates and the quantities are JSON.
+    db["claims"].add_column("event_category", str)
+    for column in ("event", "dates", "quantities"):
+        db["claims"].add_column(column, str)
+    db.execute("CREATE INDEX idx_claims_event_category ON claims(event_category)")

@@ -12,8 +12,9 @@ from sqlite_utils import Database
 from .. import PIPELINE_VERSION
 from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
-from ..schema import Article, ArticleOut, ClaimOut, ContentOut, SpanOut
-from .base import ClaimQuery, StoredClaim
+from ..schema import (ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, DateOut, EventOut, PlaceOut,
+                      QuantityOut, SpanOut)
+from .base import ActorCount, ClaimQuery, StoredClaim
 from .migrations import MIGRATIONS, AppliedMigration, immediate_transaction
 
 MEMORY = ":memory:"
@@ -121,6 +122,9 @@ class SqliteStore:
                 )
                 for seq, claim in enumerate(result.claims):
                     db["claims"].insert(claim_to_row(article.id, seq, claim))
+                actors = _claim_actors(result.claims)
+                if actors:
+                    db["actors"].upsert_all(actors, pk="id")
         except sqlite3.Error as exc:
             raise StoreError(f"{self.label}: cannot store article {article.id!r}: {exc}") from None
         return True
@@ -190,6 +194,13 @@ class SqliteStore:
         if query.article_id is not None:
             where.append("c.article_id = ?")
             params.append(query.article_id)
+        if query.event is not None and query.event.strip():
+            where.append("c.event_category = ?")
+            params.append(query.event.strip().upper())
+        if query.actor is not None and query.actor.strip():
+            clause, values = _actor_filter(query.actor)
+            where.append(clause)
+            params += values
         sql = (
             "SELECT c.*, a.title AS a_title, a.date AS a_date, a.outlet AS a_outlet, a.url AS a_url "
             f"FROM claims c JOIN articles a ON a.id = c.article_id {join_fts} "
@@ -202,6 +213,21 @@ class SqliteStore:
         else:
             rows = self._run_fts(sql, params, tail, query.text)
         return [row_to_stored(r) for r in rows]
+
+    def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
+        """Actors by the number of claims they speak (then by claims that mention them), most first."""
+        sql = (
+            "WITH spoken AS (SELECT speaker_actor_id AS id, count(*) AS n FROM claims "
+            "                WHERE speaker_actor_id IS NOT NULL GROUP BY speaker_actor_id), "
+            "mentioned AS (SELECT json_extract(j.value, '$.actor.id') AS id, count(DISTINCT c.id) AS n "
+            "              FROM claims c, json_each(c.actors) j WHERE c.actors IS NOT NULL GROUP BY 1) "
+            "SELECT a.id, a.name, a.type, a.country, a.sector, "
+            "       coalesce(s.n, 0) AS claims, coalesce(m.n, 0) AS mentions "
+            "FROM actors a LEFT JOIN spoken s ON s.id = a.id LEFT JOIN mentioned m ON m.id = a.id "
+            "ORDER BY claims DESC, mentions DESC, a.id LIMIT ?"
+        )
+        rows = self._run(sql, [limit if limit is not None else -1])
+        return [ActorCount(**r) for r in rows]
 
     def _run(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         try:
@@ -239,6 +265,29 @@ def _is_fts_syntax_error(exc: sqlite3.Error) -> bool:
     return msg.startswith("fts5:") or "no such column" in msg or "unterminated string" in msg or "syntax error" in msg
 
 
+def _actor_filter(needle: str) -> tuple[str, list[Any]]:
+    """``--actor X``: the speaker's actor id, its country code (RUS: Russia, its government, Peskov…) or name."""
+    value = needle.strip()
+    folded = value.casefold()
+    clause = (
+        "(cw_casefold(c.speaker_actor_id) = ?"
+        " OR json_extract(c.speaker_actor, '$.country') = ?"
+        " OR instr(cw_casefold(c.speaker_actor_id), ?) = 1"
+        " OR instr(cw_casefold(json_extract(c.speaker_actor, '$.name')), ?) > 0)"
+    )
+    return clause, [folded, value.upper(), folded + "-", folded]
+
+
+def _claim_actors(claims: list[ClaimOut]) -> list[dict[str, Any]]:
+    """Every distinct actor record in these claims (speakers and mentions), for the ``actors`` table."""
+    found: dict[str, dict[str, Any]] = {}
+    for claim in claims:
+        refs = ([claim.speaker_actor] if claim.speaker_actor is not None else []) + [m.actor for m in claim.actors]
+        for ref in refs:
+            found[ref.id] = ref.model_dump()
+    return list(found.values())
+
+
 def _casefold(value: Optional[str]) -> Optional[str]:
     return value.casefold() if isinstance(value, str) else None
 
@@ -263,6 +312,8 @@ CLAIM_COLUMNS = (
     "cue_text", "cue_start", "cue_end", "cue_class",
     "content_text", "content_start", "content_end", "content_spans",
     "kind", "polarity", "hedged", "hedges", "addressee", "relay",
+    "speaker_actor_id", "speaker_actor", "actors", "places",
+    "event_category", "event", "dates", "quantities",
 )
 
 
@@ -288,6 +339,14 @@ def claim_to_row(article_id: str, seq: int, claim: ClaimOut) -> dict[str, Any]:
         "hedges": _json(list(claim.hedges)),
         "addressee": _json(claim.addressee.model_dump() if claim.addressee is not None else None),
         "relay": _json([r.model_dump() for r in claim.relay]),
+        "speaker_actor_id": claim.speaker_actor.id if claim.speaker_actor is not None else None,
+        "speaker_actor": _json(claim.speaker_actor.model_dump() if claim.speaker_actor is not None else None),
+        "actors": _json([m.model_dump() for m in claim.actors]),
+        "places": _json([p.model_dump() for p in claim.places]),
+        "event_category": claim.event.category.upper() if claim.event is not None else None,  # queried upper-case
+        "event": _json(claim.event.model_dump() if claim.event is not None else None),
+        "dates": _json([d.model_dump() for d in claim.dates]),
+        "quantities": _json([q.model_dump() for q in claim.quantities]),
     }
 
 
@@ -305,6 +364,8 @@ def row_to_stored(row: dict[str, Any]) -> StoredClaim:
     """Rebuild a StoredClaim from a ``claims`` row joined with its article (``a_*`` columns)."""
     spans = _loads(row["content_spans"])
     addressee = _loads(row["addressee"])
+    speaker_actor = _loads(row.get("speaker_actor"))
+    event = _loads(row.get("event"))
     return StoredClaim(
         id=row["id"],
         speaker=_span(row, "speaker"),
@@ -324,6 +385,12 @@ def row_to_stored(row: dict[str, Any]) -> StoredClaim:
         hedges=_loads(row["hedges"], []),
         addressee=SpanOut(**addressee) if addressee is not None else None,
         relay=[SpanOut(**r) for r in _loads(row["relay"], [])],
+        speaker_actor=ActorOut(**speaker_actor) if speaker_actor is not None else None,
+        actors=[ActorMentionOut(**m) for m in _loads(row.get("actors"), [])],
+        places=[PlaceOut(**p) for p in _loads(row.get("places"), [])],
+        event=EventOut.model_validate(event) if event is not None else None,
+        dates=[DateOut(**d) for d in _loads(row.get("dates"), [])],
+        quantities=[QuantityOut(**q) for q in _loads(row.get("quantities"), [])],
         article_id=row["article_id"],
         title=row["a_title"],
         date=row["a_date"],

@@ -44,7 +44,7 @@ def token_labels(doc: Doc, attributions: Sequence[dict]) -> list[str]:
 
 def sequences(doc: Doc, lexicon: CueLexicon, labels: Optional[list[str]] = None):
     """(features, labels) per paragraph, skipping whitespace-only tokens' labels as O."""
-    from ..nlp.attribution import rule_tags
+    from ..nlp.rules import rule_tags
 
     feats = doc_features(doc, lexicon, rule_tags(doc, lexicon))
     for para in paragraphs(doc):

