@@ -151,6 +151,54 @@ def test_unknown_city_keeps_its_country(resolver: ActorResolver) -> None:
     assert (ref.type, ref.country) == ("unknown", "UKR")
 
 
+@pytest.mark.parametrize(
+    "text, label, expected",
+    [
+        ("the Soviet Union", "GPE", "RUS"),  # former states: their successor's ISO code, as CAMEO coders do
+        ("Yugoslavia", "GPE", "SRB"),
+        ("Zaire", "GPE", "COD"),
+        ("Burma", "GPE", "MMR"),
+        ("Ivory Coast", "GPE", "CIV"),
+        ("Bosnia", "GPE", "BIH"),
+        ("Ugandan", "NORP", "UGA"),  # demonyms of every ISO country, not only the most-named ones
+        ("Kyrgyz", "NORP", "KGZ"),
+        ("Fijians", "NORP", "FJI"),
+    ],
+)
+def test_country_names_and_demonyms_beyond_iso(resolver: ActorResolver, text: str, label: str, expected: str) -> None:
+    assert resolver.resolve(text, label).country == expected
+
+
+@pytest.mark.parametrize(
+    "text, label, expected_id, expected_code",
+    [
+        ("The European Community", "ORG", "igo:ec", "IGO"),
+        ("Arab League", "ORG", "igo:arab-league", "IGO"),
+        ("U.N. peacekeepers", None, "igo:un", "IGO"),  # an organisation heading a phrase speaks for it
+        ("Amnesty International", "ORG", "ngo:amnesty-international", "NGO"),
+        ("the Taliban", "ORG", "org:taliban", "AFG"),  # armed groups carry the country they operate in
+        ("Hezbollah", "ORG", "org:hezbollah", "LBN"),
+    ],
+)
+def test_igos_ngos_and_armed_groups(resolver: ActorResolver, text: str, label: Optional[str], expected_id: str,
+                                    expected_code: str) -> None:
+    from claimwatch.nlp.events import actor_code
+
+    ref = resolver.resolve(text, label)
+    assert ref.id == expected_id and actor_code(ref) == expected_code
+
+
+def test_titles_and_nationality_in_a_person_mention(resolver: ActorResolver) -> None:
+    ref = resolver.resolve("Zimbabwean Prime Minister Robert Mugabe", "PERSON")
+    assert (ref.id, ref.country, ref.sector) == ("person:robert-mugabe", "ZWE", "GOV")
+    # An office holder named with a bare title takes the article's dominant country; without one, none.
+    ref = resolver.resolve("Ousted President Anna Example", "PERSON", context="KGZ")
+    assert (ref.id, ref.name, ref.country, ref.sector) == ("person:anna-example", "Anna Example", "KGZ", "GOV")
+    assert resolver.resolve("Anna Example", "PERSON", context="KGZ").country is None
+    # A leader's administration is that country's government.
+    assert resolver.resolve("the Clinton administration", "ORG").id == "USA-GOV"
+
+
 def test_normalise() -> None:
     assert normalise("The Kremlin’s") == "kremlin"
     assert normalise("U.S.") == "us"

@@ -236,3 +236,71 @@ def test_real_gsr() -> None:
     # Regression floors from the documented run (docs/EVALUATION.md), not the issue's targets.
     assert ours["accuracy"] >= 0.65 and ours["accuracy"] > keyword["accuracy"] > majority["accuracy"]
     assert ours["macro_f1"] > keyword["macro_f1"]
+
+
+# -- the founding example's acceptance, on a self-written paraphrase ------------------------------------------
+
+PARAPHRASE = (
+    "Russia said on Thursday that it was pulling its troops back from the Crimean peninsula. "
+    "The West has alleged that Russia is building up its military presence near Ukraine's borders. "
+    "Washington warned that an attack on Ukraine could come at any moment. "
+    "Ukraine's President Volodymyr Zelenskiy said Moscow had massed more than 100,000 troops near the border. "
+    "\"The units are returning to their bases,\" Kremlin spokesperson Dmitry Peskov told reporters. "
+    "Russia said earlier in the week that some units were withdrawing from the region."
+)
+
+
+def test_founding_acceptance_on_a_paraphrase(nlp) -> None:
+    """Issue 4's founding-example bullets, checked on our own paraphrase (article date Thursday 2022-02-17)."""
+    from claimwatch.pipeline import extract_articles
+
+    (out,) = extract_articles(nlp, [Article(id="p", text=PARAPHRASE, date="2022-02-17")])
+    by_speaker = {}
+    for c in out.claims:
+        by_speaker.setdefault(c.speaker.text if c.speaker else None, []).append(c)
+
+    russia = by_speaker["Russia"]
+    assert all(c.speaker_actor.id == "RUS" for c in russia)
+    withdrawal = russia[0]
+    assert withdrawal.event.category == "RETREAT" and withdrawal.event.source.id == "RUS"
+    crimea = [p for p in withdrawal.places if p.name == "Crimea"]
+    assert crimea and abs(crimea[0].lat - 45) < 1 and abs(crimea[0].lon - 34) < 1
+    earlier = [d for c in russia for d in c.dates if d.text == "earlier in the week"]
+    assert earlier and (earlier[0].value, earlier[0].precision) == ("2022-02-14", "week")
+    assert all(c.event.category == "RETREAT" for c in russia)
+
+    (west,) = by_speaker["The West"]
+    assert west.speaker_actor.type == "bloc"
+    assert west.cue_class == "accuse" and west.event.category == "MOBILIZE"
+    assert actor_code(west.event.source) == "RUS"
+
+    (washington,) = by_speaker["Washington"]
+    assert (washington.speaker_actor.id, washington.speaker_actor.sector) == ("USA-GOV", "GOV")
+    assert washington.event.category == "THREATEN" and actor_code(washington.event.target) == "UKR"
+
+    (zelenskiy,) = [c for s, cs in by_speaker.items() if s and "Zelenskiy" in s for c in cs]
+    z = zelenskiy.speaker_actor
+    assert (z.type, z.country, z.sector) == ("person", "UKR", "GOV")
+    (troops,) = zelenskiy.quantities
+    assert (troops.value, troops.qualifier, troops.unit) == (100000.0, "more than", "troop")
+
+    (peskov,) = [c for s, cs in by_speaker.items() if s and "Peskov" in s for c in cs]
+    p = peskov.speaker_actor
+    assert (p.id, p.type, p.country, p.sector) == ("person:dmitry-peskov", "person", "RUS", "GOV")
+    assert peskov.event.category == "RETREAT"
+
+
+# -- GSR-style sentence rules ---------------------------------------------------------------------------------
+
+
+def test_obligation_under_a_reporting_verb_is_a_demand(nlp, coder) -> None:
+    """"X said Y must …" is a REQUEST by X of Y, whatever Y must do."""
+    text = "Norway said on Monday that Chile must return the fishing trawler."
+    ev = coder.code(nlp(text)[:], entity_fallback=True)
+    assert ev.category == "REQUEST"
+    assert actor_code(ev.source) == "NOR" and actor_code(ev.target) == "CHL"
+
+
+def test_negated_agreement_is_a_refusal(nlp, coder) -> None:
+    ev = code(nlp, coder, "Peru said it will not accept the proposal.", "it will not accept the proposal")
+    assert ev.category == "REJECT" and not ev.negated

@@ -5,7 +5,11 @@ peak RSS one of them reports is its own:
 
 * ``bare``: ``nlp.pipe`` of the base spaCy pipeline (``load_base_model``), docs discarded;
 * ``full``: ``load_nlp`` + ``extract_articles`` (boilerplate masking, claimwatch components and
-  building the output models).
+  building the output models);
+* ``stages``: the same extraction run stage by stage (each pipeline component over a batch in turn), timing
+  every component, the masking and the output models; the enrichment stages (``ENRICHMENT``: actors, places,
+  dates, quantities, events) are summed and reported as a share of the whole extraction time, overall and
+  per article.
 
 Each run processes ``warmup`` texts first, untimed, then times one pass over all texts.
 Words are whitespace-separated tokens of the input, the same count for both runs.
@@ -30,6 +34,9 @@ from typing import Any, Callable, Optional, Sequence
 from .errors import InputError
 from .schema import Article
 
+# The components issue 4 added on top of attribution: their cost is the "enrichment" share.
+ENRICHMENT = ("claimwatch_actors", "claimwatch_places", "claimwatch_dates", "claimwatch_quantities",
+              "claimwatch_events")
 REFERENCE_CORPUS = "../shared/data/news/bbc_news_2004_2005_sample.jsonl"
 
 
@@ -112,6 +119,92 @@ def _run_full(model: Optional[str], articles: list[Article], warmup: int, batch_
     return {"load_s": load_s, "wall_s": wall, "peak_rss_mb": _peak_rss_mb(), "claims": claims}
 
 
+def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batch_size: int) -> dict:
+    """Extraction stage by stage: seconds per component, per-article enrichment time, its share.
+
+    Each batch goes through masking + ``make_doc``, then every component in pipeline order (``pipe`` where
+    the component has one, as ``nlp.pipe`` does), then the output models; the work is that of
+    ``extract_articles``, only timed between the stages. Per-article times exist for the enrichment
+    components, which process one Doc at a time; the batched stages (parsing, masking, output) are shared
+    among a batch's articles in proportion to their tokens.
+    """
+    from .ingest.boilerplate import mask_boilerplate
+    from .nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
+    from .pipeline import claim_to_out, load_nlp
+
+    t0 = time.perf_counter()
+    nlp = load_nlp(model)
+    load_s = time.perf_counter() - t0
+    names = [name for name, _ in nlp.pipeline]
+    seconds = dict.fromkeys(["mask+make_doc", *names, "output"], 0.0)
+    per_article: list[float] = []
+
+    def run(batch: list[Article], record: bool) -> None:
+        t = time.perf_counter()
+        docs = []
+        for a in batch:
+            doc = nlp.make_doc(mask_boilerplate(a.text))
+            setattr(doc._, ARTICLE_DATE_ATTR, a.date)
+            docs.append(doc)
+        spent = {"mask+make_doc": time.perf_counter() - t}
+        # Per article: its own time in the one-Doc-at-a-time components, and a token-proportional part of
+        # the batched ones (masking, the spaCy model's components, the output models).
+        sizes = [max(1, len(d)) for d in docs]
+        own = [0.0] * len(docs)
+        enrich = [0.0] * len(docs)
+        batched = spent["mask+make_doc"]
+        for name, proc in nlp.pipeline:
+            t = time.perf_counter()
+            if name in ENRICHMENT or not hasattr(proc, "pipe"):
+                out = []
+                for i, doc in enumerate(docs):
+                    t1 = time.perf_counter()
+                    out.append(proc(doc))
+                    dt = time.perf_counter() - t1
+                    own[i] += dt
+                    if name in ENRICHMENT:
+                        enrich[i] += dt
+                docs = out
+                spent[name] = time.perf_counter() - t
+            else:
+                docs = list(proc.pipe(docs, batch_size=batch_size))
+                spent[name] = time.perf_counter() - t
+                batched += spent[name]
+        t = time.perf_counter()
+        for doc, a in zip(docs, batch):
+            [claim_to_out(a, c) for c in (getattr(doc._, CLAIMS_ATTR) or [])]
+        spent["output"] = time.perf_counter() - t
+        batched += spent["output"]
+        if record:
+            for k, v in spent.items():
+                seconds[k] += v
+            total_tokens = sum(sizes)
+            for i in range(len(docs)):
+                whole = own[i] + batched * sizes[i] / total_tokens
+                per_article.append(enrich[i] / whole if whole else 0.0)
+
+    for i in range(0, min(warmup, len(articles)), batch_size):
+        run(articles[i : min(warmup, i + batch_size)], record=False)
+    t0 = time.perf_counter()
+    for i in range(0, len(articles), batch_size):
+        run(articles[i : i + batch_size], record=True)
+    wall = time.perf_counter() - t0
+    total = sum(seconds.values())
+    enrichment = sum(seconds[n] for n in ENRICHMENT if n in seconds)
+    shares = sorted(per_article)
+
+    def pct(q: float) -> float:
+        return shares[min(len(shares) - 1, int(q * len(shares)))] if shares else 0.0
+
+    return {
+        "load_s": load_s, "wall_s": wall, "peak_rss_mb": _peak_rss_mb(), "claims": None,
+        "components_s": seconds,
+        "enrichment_s": enrichment,
+        "enrichment_share": enrichment / total if total else 0.0,
+        "enrichment_share_per_article": {"median": pct(0.5), "p90": pct(0.9), "max": shares[-1] if shares else 0.0},
+    }
+
+
 def _in_fresh_process(fn: Callable[..., dict], *args: Any) -> dict:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as ex:
         return ex.submit(fn, *args).result()
@@ -127,9 +220,11 @@ def run_bench(
 ) -> dict:
     """Benchmark bare spaCy against full claimwatch extraction on the same texts.
 
-    Returns ``{"corpus", "articles", "words", "machine", "runs": {"bare": {...}, "full": {...}},
-    "ratio_full_bare_words_per_s"}``; each run has ``wall_s``, ``articles_per_s``, ``words_per_s``,
-    ``peak_rss_mb`` and ``load_s`` (model load, not in ``wall_s``).
+    Returns ``{"corpus", "articles", "words", "machine", "runs": {"bare", "full", "stages"},
+    "ratio_full_bare_words_per_s", "components_s", "enrichment_share", "enrichment_share_per_article"}``;
+    each run has ``wall_s``, ``articles_per_s``, ``words_per_s``, ``peak_rss_mb`` and ``load_s`` (model
+    load, not in ``wall_s``). ``components_s``: seconds per stage of the ``stages`` run;
+    ``enrichment_share``: the enrichment components' part of its extraction time.
     """
     say = progress or (lambda _msg: None)
     articles = load_corpus(corpus, limit)
@@ -139,7 +234,7 @@ def run_bench(
     # Plain Article copies: whatever a reader attached must pickle cleanly into the child.
     plain = [Article(id=a.id, text=a.text) for a in articles]
     runs = {}
-    for name, fn, data in (("bare", _run_bare, texts), ("full", _run_full, plain)):
+    for name, fn, data in (("bare", _run_bare, texts), ("full", _run_full, plain), ("stages", _run_stages, plain)):
         say(f"bench: running {name} in a fresh process")
         r = _in_fresh_process(fn, model, data, warmup, batch_size)
         wall = r["wall_s"]
@@ -162,4 +257,7 @@ def run_bench(
         },
         "runs": runs,
         "ratio_full_bare_words_per_s": runs["full"]["words_per_s"] / bare_wps if bare_wps else 0.0,
+        "components_s": runs["stages"]["components_s"],
+        "enrichment_share": runs["stages"]["enrichment_share"],
+        "enrichment_share_per_article": runs["stages"]["enrichment_share_per_article"],
     }

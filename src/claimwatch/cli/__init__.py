@@ -25,7 +25,7 @@ def main(ctx: click.Context, verbose: bool, show_traceback: bool) -> None:
 
 def _register() -> None:
     # Imported here, not at module top, so `claimwatch --help` stays fast and import-cycle free.
-    from . import actors, bench, claims, eval as eval_cmd, extract, ingest, train
+    from . import actors, bench, claims, eval as eval_cmd, extract, ingest, serve, train
 
     main.add_command(extract.extract)
     main.add_command(ingest.ingest)
@@ -34,6 +34,7 @@ def _register() -> None:
     main.add_command(eval_cmd.eval_group)
     main.add_command(bench.bench)
     main.add_command(train.train_group)
+    main.add_command(serve.serve)
 
 
 _register()

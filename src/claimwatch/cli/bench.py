@@ -22,6 +22,9 @@ def render_table(report: dict) -> str:
         return "  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths)))
 
     m = report["machine"]
+    comps = report["components_s"]
+    total = sum(comps.values()) or 1.0
+    per = report["enrichment_share_per_article"]
     return "\n".join([
         f"{report['articles']} articles, {report['words']} words, model {report['model']}, "
         f"warmup {report['warmup']}, {m['cpus']} CPUs, {m['platform']}",
@@ -29,6 +32,12 @@ def render_table(report: dict) -> str:
         line(["-" * w for w in widths]),
         *(line(r) for r in rows),
         f"full/bare words/s: {report['ratio_full_bare_words_per_s']:.2f}",
+        "",
+        "stage                     seconds   share",
+        *(f"{name:<24}{sec:>8.2f}  {sec / total * 100:>5.1f}%" for name, sec in comps.items()),
+        f"enrichment (actors, places, dates, quantities, events): {report['enrichment_share'] * 100:.1f}% of "
+        f"extraction time; per article median {per['median'] * 100:.1f}%, p90 {per['p90'] * 100:.1f}%, "
+        f"max {per['max'] * 100:.1f}%",
     ])
 
 
@@ -47,7 +56,9 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
           batch_size: int, fmt: str) -> None:
     """Time bare spaCy parsing and full claimwatch extraction on the same texts.
 
-    Each run happens in a fresh process, so the peak RSS reported is that run's own.
+    Each run happens in a fresh process, so the peak RSS reported is that run's own. A third run times
+    extraction stage by stage and reports the enrichment stages' share (actors, places, dates,
+    quantities, events).
     """
     from ..bench import run_bench
 

@@ -46,6 +46,13 @@ SECTOR_NAMES = {"GOV": "government", "MIL": "military", "MED": "media", "LEG": "
 TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "prof", "president", "minister", "gen", "col", "lt",
           "prime", "foreign", "defence", "defense", "spokesperson", "spokesman", "spokeswoman", "chancellor",
           "secretary", "general", "ambassador"}
+# Words before a name that describe the person ("Ousted President …", "Former Socialist prime minister …").
+PERSON_MODIFIERS = {"former", "ousted", "acting", "deputy", "vice", "interim", "exiled", "late", "then", "senior",
+                    "socialist", "communist", "conservative", "liberal", "opposition", "rebel", "veteran",
+                    "archbishop", "bishop", "cardinal", "pope", "king", "queen", "prince", "princess", "sheikh",
+                    "emir", "sultan", "ayatollah", "imam", "rabbi", "maj", "capt", "lt-gen", "brig", "gen",
+                    "vice-president", "secretary-general", "under-secretary", "foreign", "interior", "finance",
+                    "trade", "justice", "labour", "labor", "health", "federal", "chief", "supreme", "leader"}
 NER_TYPES = {"PERSON": "person", "ORG": "organisation", "NORP": "organisation", "GPE": "unknown", "LOC": "unknown"}
 ACRONYM_MARK = "\x00"  # prefixes alias keys that match case-sensitively
 _COUNTRY_ID = re.compile(r"^[A-Z]{3}$")
@@ -291,15 +298,30 @@ class ActorResolver:
 
     def _person(self, name: str, role: Optional[str], context: Optional[str]) -> ActorRef:
         words = name.split()
-        while len(words) > 1 and normalise(words[0]) in TITLES:
-            words = words[1:]
-        bare = " ".join(words)
+        # Leading titles, role words, modifiers and nationality ("Ousted President", "Zimbabwean Prime
+        # Minister") are the person's role written into the mention, not part of the name.
+        n = 0
+        while n < len(words) - 1 and self._is_title_word(words[n]):
+            n += 1
+        prefix, bare = " ".join(words[:n]), " ".join(words[n:])
         known = self.lookup(bare)
         ref = self.get(known) if isinstance(known, str) else None
         if ref is not None and ref.type == "person":
-            return self._fill_from_role(ref, role, context)
+            return self._fill_from_role(ref, role or prefix or None, context)
         country, sector = self._role_country_sector(role)
+        if prefix:
+            p_country, p_sector = self._role_country_sector(prefix)
+            country, sector = country or p_country, sector or p_sector
+        if country is None and sector is not None and context:
+            # An office holder named with a bare title ("President X") holds office in the country the
+            # article is about, as a bare institution does (see _institution).
+            country = context
         return ActorRef(id=f"person:{slug(bare)}", name=bare, type="person", country=country, sector=sector)
+
+    def _is_title_word(self, word: str) -> bool:
+        key = normalise(word)
+        return (key in TITLES or key in PERSON_MODIFIERS or key in self.roles
+                or self.countries.country_of(key) is not None)
 
     def _fill_from_role(self, ref: ActorRef, role: Optional[str], context: Optional[str]) -> ActorRef:
         if not role or (ref.country and ref.sector):
@@ -331,6 +353,12 @@ class ActorResolver:
         if inst is not None:
             return self._institution(inst, country or context, text)
         sector = strong or weak
+        # An organisation named in a phrase without a country speaks for it ("Red Cross officials",
+        # "U.N. helicopters", "NATO peacekeeping troops").
+        if country is None:
+            org = next((h.value for h in hits if h.kind == "actor" and h.value.type in ("igo", "bloc", "organisation")), None)
+            if org is not None:
+                return org
         if country and sector:
             return self.sector_actor(country, sector)
         if label == "PERSON":
@@ -435,12 +463,17 @@ def _alias_key(alias: str) -> str:
 
 
 def _first_country(hits: Iterable[_Hit]) -> Optional[str]:
+    """The first country named in a phrase; a person's country only when nothing else names one
+    ("Putin's spokesman" -> RUS)."""
+    person = None
     for h in hits:
         if h.kind == "country":
             return h.value.id
-        if h.kind == "actor" and h.value.country and h.value.type != "person":
-            return h.value.country
-    return None
+        if h.kind == "actor" and h.value.country:
+            if h.value.type != "person":
+                return h.value.country
+            person = person or h.value.country
+    return person
 
 
 def _strip_possessive(text: str) -> str:

@@ -220,6 +220,8 @@ class EventCoder:
         self.hypothetical = self.lex.word_set("hypothetical")
         self.intent = self.lex.word_set("intent")
         self.negation = self.lex.word_set("negation")
+        self._context: Optional[str] = None
+        self._context_key: Optional[tuple] = None
 
     # candidates -------------------------------------------------------------------------------------------
 
@@ -355,14 +357,27 @@ class EventCoder:
         coded = [r for r in refs if r is not None and actor_code(r) is not None]
         return coded[0] if coded else refs[0]
 
+    def _doc_context(self, doc: Doc) -> Optional[str]:
+        """The article's dominant country (bare titles and institutions take it), cached per Doc."""
+        key = (id(doc), len(doc), len(doc.text))
+        if self._context_key != key:
+            self._context_key = key
+            countries = getattr(self.resolver, "countries", None)
+            self._context = None
+            if countries is not None:
+                from .countries import dominant_country
+
+                self._context = dominant_country(doc, countries)
+        return self._context
+
     def resolve(self, text: str, label: Optional[str] = None) -> Optional[ActorRef]:
         if self.resolver is not None:
             try:
-                ref = self.resolver.resolve(text, label=label)
+                ref = self.resolver.resolve(text, label=label, context=self._context)
                 if actor_code(ref) is None and label:
                     # NER labels are noisy ("Sri Lanka" as PERSON): a reading without the label that gives
                     # a country or organisation code wins.
-                    other = self.resolver.resolve(text, label=None)
+                    other = self.resolver.resolve(text, label=None, context=self._context)
                     if actor_code(other) is not None:
                         return other
                 return ref
@@ -445,6 +460,7 @@ class EventCoder:
         entity_fallback: bool = False,
     ) -> Optional[EventRef]:
         """The PLOVER event of ``span`` (see the module docstring for the rule), or None."""
+        self._doc_context(span.doc)
         match = self.best(span)
         if match is None:
             return self._speech_act(span, cue_class, polarity, speaker_actor, mentions)
@@ -462,16 +478,65 @@ class EventCoder:
             if reduced == "CONCEDE" or reduced == "AGREE":
                 new_mode = None
             category, mode, cameo = reduced, new_mode, None
+        negated = self.negated(tok)
+        if negated and self.lex.reductions.get("negated", {}).get(category):
+            # "will not accept" is a refusal: the negation is the event, not a flag on it.
+            category, mode, cameo, negated = self.lex.reductions["negated"][category], None, None, False
+        demanded = self._obligation_clause(tok)
+        if demanded is not None and self.lex.reductions.get("obligation", {}).get("*"):
+            # "Russia said Sudan must return the helicopter": a demand by the speaker on the clause's subject.
+            return self._demand(span, tok, demanded, speaker_actor, mentions, entity_fallback,
+                                negated or polarity == "denies")
+        source, target = self.actors_at(span, tok, speaker_actor=speaker_actor, mentions=mentions,
+                                        entity_fallback=entity_fallback)
+        negated = negated or polarity == "denies"
+        return EventRef(category=category, cameo=cameo, mode=mode, source=source, target=target, negated=negated)
+
+    def actors_at(self, span: Span, tok: Token, *, speaker_actor: Optional[ActorRef] = None,
+                  mentions: Sequence[ActorMention] = (), entity_fallback: bool = False,
+                  ) -> tuple[Optional[ActorRef], Optional[ActorRef]]:
+        """Source and target of an event triggered at ``tok`` (rule 6 of the module docstring)."""
+        self._doc_context(span.doc)
         source = self._subject(tok, span, mentions)
         if entity_fallback and actor_code(source) is None:
-            source = self._entity_near(span, tok, before=True) or source
+            # Sentence mode: the first coded entity before the event, else the first after it.
+            source = self._entity_near(span, tok, before=True) or self._entity_near(span, tok, before=False) or source
         if source is None or source.type == "unknown" and speaker_actor is not None:
             source = speaker_actor or source
         target = self._target(tok, source, mentions)
         if entity_fallback and actor_code(target) is None:
             target = self._entity_near(span, tok, before=False, exclude=source) or target
-        negated = self.negated(tok) or polarity == "denies"
-        return EventRef(category=category, cameo=cameo, mode=mode, source=source, target=target, negated=negated)
+        return source, target
+
+    def _obligation_clause(self, tok: Token) -> Optional[Token]:
+        """The clause verb of ``tok`` when it carries an obligation modal ("Y must withdraw"), else None."""
+        words = self.lex.word_set("obligation")
+        if not words:
+            return None
+        verb = self._clause_verb(tok)
+        return verb if self._aux_words(verb) & words else None
+
+    def _demand(self, span: Span, tok: Token, verb: Token, speaker_actor: Optional[ActorRef],
+                mentions: Sequence[ActorMention], entity_fallback: bool, negated: bool) -> EventRef:
+        category = self.lex.reductions["obligation"]["*"]
+        # Who demands: the subject of the clause that reports it ("Russia said …"), else the speaker.
+        source: Optional[ActorRef] = None
+        head = verb.head
+        if verb.dep_ in ("ccomp", "xcomp", "advcl", "acl", "relcl") and head.i != verb.i and head.i in range(span.start, span.end):
+            source = self._subject(head, span, mentions)
+        if actor_code(source) is None and speaker_actor is not None:
+            source = speaker_actor
+        if entity_fallback and actor_code(source) is None:
+            source = self._entity_near(span, verb, before=True) or source
+        # Of whom: the subject of the obliged clause ("… that Sudan must …").
+        target = None
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                target = self._np_actor(c, mentions)
+                break
+        if target is None or _same_actor(target, source):
+            target = self._target(tok, source, mentions)
+        return EventRef(category=category, cameo=None, mode=None, source=source, target=target, negated=negated)
 
     def _speech_act(self, span: Span, cue_class: Optional[str], polarity: str, speaker_actor: Optional[ActorRef],
                     mentions: Sequence[ActorMention]) -> Optional[EventRef]:
@@ -514,9 +579,10 @@ def actor_code(actor: Optional[ActorRef]) -> Optional[str]:
     if actor.country:
         return actor.country.upper()
     kind = (actor.type or "").lower()
-    if kind in ("igo", "bloc"):
-        return "IGO"
-    if kind in ("ngo",):
+    sector = (actor.sector or "").upper()
+    if kind in ("igo", "bloc") or sector == "IGO":
+        return "IGO"  # an international organisation, or a person acting for one (a UN Secretary-General)
+    if kind == "ngo" or sector == "NGO":
         return "NGO"
     return None
 

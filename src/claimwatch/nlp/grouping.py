@@ -18,6 +18,8 @@ QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | STRAIGHT_QUOTES | {"``", "''"}
 RELAY_LEMMAS = {"cite", "quote"}
 import os
 SNAP_CLAUSE = os.environ.get("CW_SNAP", "1") == "1"
+MERGE_FLOATING = os.environ.get("CW_MERGEF", "1") == "1"
+MAX_GAP = int(os.environ.get("CW_GAP", "3"))
 
 
 @dataclass
@@ -312,8 +314,67 @@ def group_chunks(doc: Doc, chunks: list[Chunk]) -> list[Group]:
             if any(a in other_toks for a in ancestors) and other.cue[0].start < head.i:
                 g.source = list(other.source)
                 break
+    # Still no source: a participle or infinitive cue takes the subject of the verb it hangs from
+    # ('…, saying that …', 'is expected to endorse …'); a cue modifying a noun takes that noun
+    # ('emails showing that …').
+    for g in ordered:
+        if g.source or not g.content or not g.cue:
+            continue
+        head = _root(doc, g.cue[0])
+        content_idx = {i for ch in g.content for i in range(ch.start, ch.end)}
+        src = _inherited_subject(doc, head, content_idx)
+        if src is not None:
+            g.source = [src]
+    # A cue-less quote right after a claim in the same paragraph continues it ('"A," he said. "B."'),
+    # PolNeAR's convention for a run of quotes from one speaker.
+    kept_orphans = []
+    for o in orphans:
+        ch = o.content[0]
+        host = None
+        if quoted(ch):
+            before = [g for g in ordered if g.content and g.cue and max(c.end for c in g.content + g.cue) <= ch.start]
+            if before:
+                host = max(before, key=lambda g: max(c.end for c in g.content + g.cue))
+                last = max(c.end for c in host.content + host.cue + host.source)
+                same_para = para_of.get(last - 1) == para_of.get(ch.start)
+                near = sent_of[ch.start] - sent_of[last - 1] <= 1
+                # Nothing but the end of the host's sentence may stand between them.
+                gap = [t for t in doc[last : ch.start] if not (t.is_punct or t.is_space)]
+                if not (same_para and near and len(gap) <= MAX_GAP):
+                    host = None
+        if host is not None and MERGE_FLOATING:
+            host.content.extend(o.content)
+        else:
+            kept_orphans.append(o)
+    orphans = kept_orphans
     result = [g for g in ordered if g.content] + orphans
     result.sort(key=lambda g: g.content[0].start)
     return result
 
 
+
+
+def _inherited_subject(doc: Doc, head: Token, exclude: set[int]) -> Optional[Chunk]:
+    """The source of a subjectless cue, from the structure around it (see group_chunks)."""
+    if head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i < head.i:
+        noun = head.head
+        start = noun.left_edge.i
+        if not any(i in exclude for i in range(start, noun.i + 1)):
+            return Chunk("SRC", start, noun.i + 1)
+        return None
+    if head.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "pcomp"):
+        return None
+    node = head
+    for _ in range(3):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        subj = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in exclude]
+        if subj:
+            if subj[0].lower_ in ("there", "it") or subj[0].tag_ == "WDT":
+                return None
+            toks = sorted(subj[0].subtree, key=lambda t: t.i)
+            if any(t.i in exclude for t in toks) or toks[-1].i - toks[0].i + 1 != len(toks):
+                return None
+            return Chunk("SRC", toks[0].i, toks[-1].i + 1)
+    return None

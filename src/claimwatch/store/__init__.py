@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
-from .base import DEFAULT_LIMIT, ActorCount, ClaimQuery, Store, StoredClaim
+from .base import (DEFAULT_LIMIT, ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, Store, StoredClaim,
+                   StoredDispute)
 
 DEFAULT_DB = "claimwatch.db"
 DB_ENV = "CLAIMWATCH_DB"
 
-__all__ = ["ActorCount", "ClaimQuery", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "Store", "StoredClaim", "open_store"]
+__all__ = ["ActorCount", "ArticleSummary", "ClaimQuery", "DayCount", "DisputeQuery", "StoredDispute", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "Store", "StoredClaim", "open_store"]
 
 
 def open_store(path: Union[str, Path], *, create: bool = True) -> Store:

@@ -88,6 +88,55 @@ class ActorCount(BaseModel):
     mentions: int = 0
 
 
+class ArticleSummary(BaseModel):
+    """A stored article without its text: metadata and how many claims it holds."""
+
+    id: str
+    title: Optional[str] = None
+    date: Optional[str] = None
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    ingested_at: Optional[str] = None
+    claims: int = 0
+
+
+class DayCount(BaseModel):
+    """Claims per article day (``day`` is ``YYYY-MM-DD``, or None for articles without a date)."""
+
+    day: Optional[str] = None
+    claims: int = 0
+
+
+@dataclass(frozen=True)
+class DisputeQuery:
+    """Filters for ``query_disputes``, the store method issue 5 (disputes) adds; every filter given must match.
+
+    dispute_id: one dispute. actor: either side's speaker actor (same matching as ``ClaimQuery.actor``).
+    """
+
+    dispute_id: Optional[str] = None
+    actor: Optional[str] = None
+    limit: Optional[int] = DEFAULT_LIMIT  # None: no limit
+    offset: int = 0
+
+
+class StoredDispute(BaseModel):
+    """Two stored claims that conflict (issue 5 fills these; until then no store returns any).
+
+    ``left`` and ``right`` are the two sides; ``reason`` says why they conflict (denial, opposite events,
+    contradicting numbers…); ``score`` is the detector's confidence, ``first_seen``/``last_seen`` the dates of the
+    earlier and later side.
+    """
+
+    id: str
+    left: StoredClaim
+    right: StoredClaim
+    reason: str
+    score: Optional[float] = None
+    first_seen: Optional[str] = None
+    last_seen: Optional[str] = None
+
+
 @runtime_checkable
 class Store(Protocol):
     """A place claims are kept. Implementations: ``claimwatch.store.sqlite.SqliteStore``."""
@@ -111,6 +160,29 @@ class Store(Protocol):
     def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
         """Actors by the number of claims they speak, most first (``None``: all)."""
         ...
+
+    def count_claims(self, query: ClaimQuery) -> int:
+        """How many claims match ``query``'s filters (limit and offset ignored)."""
+        ...
+
+    def claim_timeline(self, query: ClaimQuery) -> list[DayCount]:
+        """Claims matching ``query`` per article day, oldest first; undated articles as one ``day=None`` row."""
+        ...
+
+    def list_articles(self, limit: Optional[int] = 20, offset: int = 0) -> list[ArticleSummary]:
+        """Stored articles, newest first, with claim counts."""
+        ...
+
+    def article_text(self, article_id: str) -> Optional[str]:
+        """The original text of a stored article, or None."""
+        ...
+
+    def get_actor(self, actor_id: str) -> Optional[ActorCount]:
+        """One actor by id, with its counts, or None."""
+        ...
+
+    # Issue 5 (disputes) adds: def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]
+    # The web layer calls it when a store has it and shows "no disputes detected yet" otherwise.
 
     def counts(self) -> dict[str, int]:
         """Row counts: ``{"articles": n, "claims": m}``."""

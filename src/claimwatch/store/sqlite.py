@@ -14,7 +14,7 @@ from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
 from ..schema import (ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, DateOut, EventOut, PlaceOut,
                       QuantityOut, SpanOut)
-from .base import ActorCount, ClaimQuery, StoredClaim
+from .base import ActorCount, ArticleSummary, ClaimQuery, DayCount, StoredClaim
 from .migrations import MIGRATIONS, AppliedMigration, immediate_transaction
 
 MEMORY = ":memory:"
@@ -25,9 +25,11 @@ class SqliteStore:
     """Articles and their claims in one SQLite file (or ``":memory:"``).
 
     ``create=False`` refuses a path that does not exist yet instead of creating an empty database.
+    ``check_same_thread=False`` lets one request use the store from more than one thread, one at a time (the web
+    server opens a store per request; FastAPI may run its dependency and its handler on different pool threads).
     """
 
-    def __init__(self, path: Union[str, Path] = MEMORY, *, create: bool = True) -> None:
+    def __init__(self, path: Union[str, Path] = MEMORY, *, create: bool = True, check_same_thread: bool = True) -> None:
         self.path = str(path)
         self.label = self.path
         memory = self.path == MEMORY
@@ -42,7 +44,10 @@ class SqliteStore:
                     raise StoreError(f"{p}: cannot create the database, folder {p.parent} does not exist")
         self.db: Optional[Database] = None
         try:
-            self.db = Database(memory=True) if memory else Database(self.path)
+            if check_same_thread:
+                self.db = Database(memory=True) if memory else Database(self.path)
+            else:
+                self.db = Database(sqlite3.connect(self.path, check_same_thread=False))
             conn = self.db.conn
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -167,16 +172,15 @@ class SqliteStore:
             id=row[0], title=row[1], date=row[2], outlet=row[3], url=row[4], claims=[c.claim() for c in claims]
         )
 
-    def query_claims(self, query: ClaimQuery) -> list[StoredClaim]:
+    def _claim_filter(self, query: ClaimQuery) -> tuple[str, list[str], list[Any]]:
+        """The FTS join, WHERE conditions and parameters for a ClaimQuery (the MATCH, if any, comes first)."""
         where: list[str] = []
         params: list[Any] = []
         join_fts = ""
-        order = "a.date IS NULL, a.date DESC, c.article_id, c.seq"
         if query.text is not None:
             # Always the first condition: _run_fts puts the MATCH expression first in the parameters.
             join_fts = "JOIN claims_fts ON claims_fts.rowid = c.rowid"
             where.append("claims_fts MATCH ?")
-            order = "claims_fts.rank, " + order
         if query.speaker is not None and query.speaker.strip():
             needle = query.speaker.strip().casefold()
             where.append("(instr(cw_casefold(c.speaker_text), ?) > 0 OR instr(cw_casefold(c.resolved_speaker), ?) > 0)")
@@ -201,18 +205,73 @@ class SqliteStore:
             clause, values = _actor_filter(query.actor)
             where.append(clause)
             params += values
+        return join_fts, where, params
+
+    def _select(self, query: ClaimQuery, columns: str, tail_sql: str, tail: list[Any]) -> list[dict[str, Any]]:
+        join_fts, where, params = self._claim_filter(query)
         sql = (
-            "SELECT c.*, a.title AS a_title, a.date AS a_date, a.outlet AS a_outlet, a.url AS a_url "
-            f"FROM claims c JOIN articles a ON a.id = c.article_id {join_fts} "
+            f"SELECT {columns} FROM claims c JOIN articles a ON a.id = c.article_id {join_fts} "
             + (f"WHERE {' AND '.join(where)} " if where else "")
-            + f"ORDER BY {order} LIMIT ? OFFSET ?"
+            + tail_sql
         )
-        tail = [query.limit if query.limit is not None else -1, query.offset]
         if query.text is None:
-            rows = self._run(sql, params + tail)
-        else:
-            rows = self._run_fts(sql, params, tail, query.text)
+            return self._run(sql, params + tail)
+        return self._run_fts(sql, params, tail, query.text)
+
+    def query_claims(self, query: ClaimQuery) -> list[StoredClaim]:
+        order = "a.date IS NULL, a.date DESC, c.article_id, c.seq"
+        if query.text is not None:
+            order = "claims_fts.rank, " + order
+        rows = self._select(
+            query,
+            "c.*, a.title AS a_title, a.date AS a_date, a.outlet AS a_outlet, a.url AS a_url",
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            [query.limit if query.limit is not None else -1, query.offset],
+        )
         return [row_to_stored(r) for r in rows]
+
+    def count_claims(self, query: ClaimQuery) -> int:
+        """How many claims match ``query``'s filters (its limit and offset are ignored)."""
+        rows = self._select(query, "count(*) AS n", "", [])
+        return int(rows[0]["n"]) if rows else 0
+
+    def claim_timeline(self, query: ClaimQuery) -> list[DayCount]:
+        """Claims matching ``query`` per article day, oldest first; undated articles give one ``day=None`` row."""
+        rows = self._select(
+            query,
+            "substr(a.date, 1, 10) AS day, count(*) AS claims",
+            "GROUP BY day ORDER BY day IS NULL, day",
+            [],
+        )
+        return [DayCount(day=r["day"], claims=r["claims"]) for r in rows]
+
+    def list_articles(self, limit: Optional[int] = 20, offset: int = 0) -> list[ArticleSummary]:
+        """Stored articles, newest first (undated last, then most recently ingested), with their claim counts."""
+        rows = self._run(
+            "SELECT a.id, a.title, a.date, a.outlet, a.url, a.ingested_at, "
+            "       (SELECT count(*) FROM claims c WHERE c.article_id = a.id) AS claims "
+            "FROM articles a ORDER BY a.date IS NULL, a.date DESC, a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
+            [limit if limit is not None else -1, offset],
+        )
+        return [ArticleSummary(**r) for r in rows]
+
+    def article_text(self, article_id: str) -> Optional[str]:
+        """The original text of a stored article (every claim offset points into it), or None."""
+        rows = self._run("SELECT text FROM articles WHERE id = ?", [article_id])
+        return rows[0]["text"] if rows else None
+
+    def get_actor(self, actor_id: str) -> Optional[ActorCount]:
+        """One actor by id (case-insensitive), with its claim and mention counts, or None."""
+        rows = self._run(
+            "SELECT a.id, a.name, a.type, a.country, a.sector, "
+            "       (SELECT count(*) FROM claims c WHERE c.speaker_actor_id = a.id) AS claims, "
+            "       (SELECT count(*) FROM claims c WHERE c.actors IS NOT NULL AND EXISTS "
+            "          (SELECT 1 FROM json_each(c.actors) j WHERE json_extract(j.value, '$.actor.id') = a.id)) "
+            "         AS mentions "
+            "FROM actors a WHERE a.id = ? OR cw_casefold(a.id) = ? LIMIT 1",
+            [actor_id, actor_id.casefold()],
+        )
+        return ActorCount(**rows[0]) if rows else None
 
     def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
         """Actors by the number of claims they speak (then by claims that mention them), most first."""

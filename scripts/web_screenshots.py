@@ -1,0 +1,80 @@
+#!/usr/bin/env python
+"""Screenshots of the web UI for docs/screenshots/: the built-in example article in a fresh temporary store.
+
+    .venv/bin/python scripts/web_screenshots.py [--out docs/screenshots]
+
+Needs the web and test extras (fastapi, uvicorn, playwright) and Debian's chromium at /usr/bin/chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "src" / "claimwatch" / "examples" / "port-blockade.txt"
+PAGES = [  # (file, path, width)
+    ("home", "/", 1280),
+    ("article", "/articles/port-blockade", 1280),
+    ("disputes", "/disputes", 1280),
+    ("actor-timeline", "/actors/person:andrei-kalnin", 1280),
+    ("claims-search", "/claims?q=ships+OR+vessels+OR+withdrawal", 1280),
+    ("check", "/check?text=Valdorian+warships+are+still+patrolling+the+harbour", 1280),
+    ("article-phone", "/articles/port-blockade", 390),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = ap.parse_args()
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from claimwatch.pipeline import extract_articles, load_nlp
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+    from claimwatch.web import WebSettings, create_app
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "demo.db"
+        article = Article(id="port-blockade", text=EXAMPLE.read_text(encoding="utf-8"),
+                          title="Valdoria says blockade of Kessen is lifted; Ostmark says warships remain",
+                          date="2026-03-02", outlet="claimwatch example")
+        with SqliteStore(db) as store:
+            (result,) = extract_articles(load_nlp(), [article])
+            store.add_article(article, result)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(WebSettings(db=db)), host="127.0.0.1", port=port,
+                                               log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for name, path, width in PAGES:
+                page = browser.new_page(viewport={"width": width, "height": 900 if width > 500 else 844})
+                page.goto(f"http://127.0.0.1:{port}{path}")
+                if name == "article":
+                    page.locator("#article-text .hl.role-content", has_text="The withdrawal will take").first.click()
+                page.screenshot(path=str(out / f"{name}.png"), full_page=width > 500)
+                page.close()
+                print(out / f"{name}.png", file=sys.stderr)
+            browser.close()
+        server.should_exit = True
+        thread.join(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

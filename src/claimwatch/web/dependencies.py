@@ -1,0 +1,72 @@
+"""What route handlers get injected: settings, a store per request, the spaCy pipeline, the write guard.
+
+Tests swap any of these with ``app.dependency_overrides`` (e.g. ``get_store`` for a temporary database).
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+from typing import Iterator, Optional
+
+from fastapi import Depends, HTTPException, Request
+from spacy.language import Language
+
+from ..store.sqlite import SqliteStore
+from .settings import TOKEN_HEADER, WebSettings
+
+log = logging.getLogger("claimwatch")
+
+
+def get_settings(request: Request) -> WebSettings:
+    return request.app.state.settings
+
+
+def get_store(settings: WebSettings = Depends(get_settings)) -> Iterator[SqliteStore]:
+    """One store (one SQLite connection) per request, closed afterwards.
+
+    Opening is cheap (WAL file, migrations already applied) and keeps requests independent; the connection may be
+    used from two pool threads in turn (dependency, then handler), hence ``check_same_thread=False``.
+    """
+    store = SqliteStore(settings.db, create=settings.allow_write, check_same_thread=False)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+class NlpProvider:
+    """Loads the spaCy pipeline once, on first use, and shares it between requests.
+
+    spaCy pipelines are safe to call from several threads for inference; loading is guarded by a lock so two
+    first requests do not load it twice.
+    """
+
+    def __init__(self, model: Optional[str] = None) -> None:
+        self.model = model
+        self._nlp: Optional[Language] = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Language:
+        if self._nlp is None:
+            with self._lock:
+                if self._nlp is None:
+                    from ..pipeline import load_nlp
+
+                    log.info("loading the spaCy pipeline for extraction")
+                    self._nlp = load_nlp(self.model)
+        return self._nlp
+
+
+def get_nlp(request: Request) -> Language:
+    return request.app.state.nlp.get()
+
+
+def require_write(request: Request, settings: WebSettings = Depends(get_settings)) -> None:
+    """Guard for storing endpoints: the server must run with --allow-write and the request carry the token."""
+    if not settings.allow_write:
+        raise HTTPException(403, "this server is read-only (start it with --allow-write and a token to store)")
+    sent = request.headers.get(TOKEN_HEADER, "")
+    # compare_digest: the time taken does not reveal how much of the token matched.
+    if not sent or not hmac.compare_digest(sent.encode(), (settings.write_token or "").encode()):
+        raise HTTPException(401, f"missing or wrong {TOKEN_HEADER} header")

@@ -1,0 +1,31 @@
+"""Store access for disputes, ready for issue 5.
+
+Dispute detection (issue 5) adds one store method, ``query_disputes(DisputeQuery) -> list[StoredDispute]``. Until a
+store has it, every dispute list is empty and the pages say "no disputes detected yet"; nothing here makes any up.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..store import DisputeQuery, StoredDispute
+
+NO_DISPUTES_NOTE = "no disputes detected yet: dispute detection (issue 5) is not part of this version"
+# What the pages say under their "No disputes detected yet." heading.
+NO_DISPUTES_DETAIL = "Dispute detection is not part of this version yet"
+
+
+def disputes_available(store: Any) -> bool:
+    """Whether the store can hold disputes at all (it has ``query_disputes``)."""
+    return callable(getattr(store, "query_disputes", None))
+
+
+def query_disputes(store: Any, query: DisputeQuery) -> list[StoredDispute]:
+    """Disputes matching ``query``; [] for a store without dispute support."""
+    if not disputes_available(store):
+        return []
+    return list(store.query_disputes(query))
+
+
+def get_dispute(store: Any, dispute_id: str) -> Optional[StoredDispute]:
+    found = query_disputes(store, DisputeQuery(dispute_id=dispute_id, limit=1))
+    return found[0] if found else None

@@ -1,0 +1,1 @@
+"""One router per API resource (articles, claims, disputes, actors, timeline, check, extract), plus the pages."""

@@ -1,0 +1,34 @@
+"""/api/disputes: pairs of conflicting claims. Empty until dispute detection (issue 5) fills the store."""
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from ...store import DisputeQuery, StoredDispute
+from ...store.sqlite import SqliteStore
+from ..dependencies import get_store
+from ..disputes import NO_DISPUTES_NOTE, disputes_available, get_dispute, query_disputes
+from ..models import DisputeList, ErrorOut
+
+router = APIRouter(tags=["disputes"])
+
+
+@router.get("/disputes", response_model=DisputeList, summary="List disputes (empty until issue 5)")
+def list_disputes(
+    actor: Optional[str] = Query(None, max_length=200, description="Either side's speaker actor."),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    store: SqliteStore = Depends(get_store),
+) -> DisputeList:
+    items = query_disputes(store, DisputeQuery(actor=actor, limit=limit, offset=offset))
+    return DisputeList(items=items, note=None if disputes_available(store) else NO_DISPUTES_NOTE)
+
+
+@router.get("/disputes/{dispute_id}", response_model=StoredDispute, responses={404: {"model": ErrorOut}},
+            summary="One dispute: both sides")
+def read_dispute(dispute_id: str, store: SqliteStore = Depends(get_store)) -> StoredDispute:
+    found = get_dispute(store, dispute_id)
+    if found is None:
+        raise HTTPException(404, f"no dispute with id {dispute_id!r}")
+    return found

@@ -1,0 +1,410 @@
+"""The REST API and pages through FastAPI's TestClient, on a temporary store of self-written articles."""
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed (pip install 'claimwatch[web]')")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from claimwatch.store import DisputeQuery, StoredDispute  # noqa: E402
+from claimwatch.store.sqlite import SqliteStore  # noqa: E402
+from claimwatch.web import WebSettings, create_app  # noqa: E402
+from claimwatch.web.dependencies import get_nlp, get_store  # noqa: E402
+from web_fixtures import XSS_TEXT, build_store  # noqa: E402
+
+TOKEN = "test-token-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("web") / "web.db")
+
+
+def make_client(db: Path, store_cls: type = SqliteStore, **settings) -> TestClient:
+    app = create_app(WebSettings(db=db, **settings))
+
+    def temp_store() -> Iterator[SqliteStore]:
+        store = store_cls(db, create=False, check_same_thread=False)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    app.dependency_overrides[get_store] = temp_store
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> TestClient:
+    return make_client(db)
+
+
+def assert_error(response, status: int, contains: str = "") -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert contains.lower() in body["error"]["message"].lower()
+    assert "Traceback" not in response.text
+    return body
+
+
+# -- articles ------------------------------------------------------------------------------------------------------
+
+
+def test_list_articles_newest_first(client: TestClient) -> None:
+    body = client.get("/api/articles").json()
+    assert body["total"] == 4
+    assert [a["id"] for a in body["items"]] == ["xss", "denial", "reopen", "berths"]
+    assert body["items"][2]["claims"] == 2
+    page2 = client.get("/api/articles", params={"per_page": 3, "page": 2}).json()
+    assert [a["id"] for a in page2["items"]] == ["berths"]
+
+
+def test_get_article_has_text_claims_and_boilerplate(client: TestClient) -> None:
+    body = client.get("/api/articles/reopen").json()
+    text = body["text"]
+    assert len(body["claims"]) == 2
+    for claim in body["claims"]:
+        c = claim["content"]
+        assert text[c["start"]:c["end"]] == c["text"]
+    (bp,) = body["boilerplate"]
+    assert text[bp["start"]:bp["end"]].startswith("Also read |")
+
+
+def test_unknown_article_is_404_json(client: TestClient) -> None:
+    assert_error(client.get("/api/articles/nope"), 404, "nope")
+
+
+# -- claims: filters and pagination ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"speaker": "reyes"}, {"reopen"}),
+    ({"actor": "person:ana-reyes"}, {"reopen"}),
+    ({"actor": "OST"}, {"denial"}),
+    ({"event": "reject"}, {"denial"}),
+    ({"outlet": "coast daily"}, {"denial"}),
+    ({"since": "2026-03-03", "until": "2026-03-04"}, {"denial"}),
+    ({"until": "2026-02-28"}, {"berths"}),
+    ({"q": "reopen"}, {"reopen", "denial"}),
+    ({"q": "reopen", "outlet": "Harbour Post"}, {"reopen"}),
+    ({"q": "nothingmatchesthis"}, set()),
+])
+def test_claim_filters(client: TestClient, params: dict, expected: set) -> None:
+    body = client.get("/api/claims", params=params).json()
+    assert {c["article_id"] for c in body["items"]} == expected
+    assert body["total"] == len(body["items"])
+
+
+def test_claim_denial_fields(client: TestClient) -> None:
+    (claim,) = client.get("/api/claims", params={"event": "REJECT"}).json()["items"]
+    assert claim["polarity"] == "denies" and claim["speaker_actor"]["id"] == "OST-MIL"
+    assert claim["outlet"] == "Coast Daily" and claim["date"] == "2026-03-04"
+
+
+def test_cursor_pagination_walks_every_claim_once(client: TestClient) -> None:
+    seen: list[str] = []
+    params = {"per_page": 5, "outlet": "Harbour Post"}
+    body = client.get("/api/claims", params=params).json()
+    total = body["total"]
+    assert total == 14
+    while True:
+        seen += [c["id"] for c in body["items"]]
+        if body["next_cursor"] is None:
+            break
+        body = client.get("/api/claims", params={**params, "cursor": body["next_cursor"]}).json()
+    assert len(seen) == len(set(seen)) == total
+
+
+def test_page_pagination_matches_cursor(client: TestClient) -> None:
+    first = client.get("/api/claims", params={"per_page": 5}).json()
+    by_page = client.get("/api/claims", params={"per_page": 5, "page": 2}).json()
+    by_cursor = client.get("/api/claims", params={"per_page": 5, "cursor": first["next_cursor"]}).json()
+    assert [c["id"] for c in by_page["items"]] == [c["id"] for c in by_cursor["items"]]
+    assert by_page["page"] == 2 and first["next_page"] == 2
+    last = client.get("/api/claims", params={"per_page": 5, "page": 4}).json()
+    assert last["next_page"] is None and last["next_cursor"] is None and len(last["items"]) == 17 - 15
+
+
+@pytest.mark.parametrize("params, contains", [
+    ({"cursor": "not-a-cursor"}, "cursor"),
+    ({"since": "last week"}, "iso date"),
+    ({"per_page": 0}, "per_page"),
+    ({"per_page": 10_000}, "per_page"),
+    ({"page": "two"}, "page"),
+])
+def test_claim_query_errors_are_json(client: TestClient, params: dict, contains: str) -> None:
+    status = 422 if "page" in contains else 400
+    body = assert_error(client.get("/api/claims", params=params), status, contains)
+    if status == 422:
+        assert body["error"]["details"] and "input" not in body["error"]["details"][0]
+
+
+def test_fts_syntax_in_query_does_not_fail(client: TestClient) -> None:
+    r = client.get("/api/claims", params={"q": 'Kessen\'s "port'})
+    assert r.status_code == 200
+
+
+# -- disputes, actors, timeline ----------------------------------------------------------------------------------
+
+
+def test_disputes_empty_until_detection_exists(client: TestClient) -> None:
+    body = client.get("/api/disputes").json()
+    assert body["items"] == [] and "no disputes detected yet" in body["note"]
+    assert_error(client.get("/api/disputes/abc"), 404)
+
+
+class DisputingStore(SqliteStore):
+    """What issue 5 adds: one store method. Pairs the stored reopen/denial claims, for this test only."""
+
+    def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]:
+        from claimwatch.store import ClaimQuery
+
+        left = self.query_claims(ClaimQuery(article_id="reopen"))[0]
+        right = self.query_claims(ClaimQuery(article_id="denial"))[0]
+        d = StoredDispute(id="d1", left=left, right=right, reason="explicit denial", first_seen=left.date,
+                          last_seen=right.date)
+        return [d] if query.dispute_id in (None, "d1") else []
+
+
+def test_disputes_wire_up_with_one_store_method(db: Path) -> None:
+    client = make_client(db, store_cls=DisputingStore)
+    body = client.get("/api/disputes").json()
+    assert [d["id"] for d in body["items"]] == ["d1"] and body["note"] is None
+    assert client.get("/api/disputes/d1").json()["right"]["polarity"] == "denies"
+    page = client.get("/disputes/d1").text
+    assert "Ana Reyes" in page and "Ostmark coast guard" in page and "explicit denial" in page
+    assert 'href="/disputes/d1"' in client.get("/").text
+    timeline = client.get("/api/timeline", params={"actor": "VLD"}).json()
+    assert {d["day"]: d["disputes"] for d in timeline["days"]}["2026-03-04"] == 1
+
+
+def test_actors(client: TestClient) -> None:
+    items = client.get("/api/actors").json()["items"]
+    assert items[0]["id"] == "person:ana-reyes" and items[0]["claims"] == 2
+    assert client.get("/api/actors/OST-MIL").json()["name"] == "Ostmark coast guard"
+    assert_error(client.get("/api/actors/nobody"), 404)
+
+
+def test_timeline(client: TestClient) -> None:
+    body = client.get("/api/timeline", params={"actor": "person:ana-reyes"}).json()
+    assert body["days"] == [{"day": "2026-03-02", "claims": 2, "disputes": 0}]
+    body = client.get("/api/timeline", params={"q": "reopen"}).json()
+    assert [(d["day"], d["claims"]) for d in body["days"]] == [("2026-03-02", 1), ("2026-03-04", 1)]
+    assert_error(client.get("/api/timeline"), 400, "actor")
+
+
+# -- check and extract ---------------------------------------------------------------------------------------------
+
+
+def test_check_is_a_labelled_fulltext_placeholder(client: TestClient) -> None:
+    body = client.post("/api/check", json={"text": "Will the port of Kessen reopen?"}).json()
+    assert body["method"] == "fulltext" and body["placeholder"] is True and "issue 5" in body["note"]
+    assert {m["article_id"] for m in body["matches"]} >= {"reopen", "denial"}
+    assert all("score" not in m and "stance" not in m for m in body["matches"])
+    empty = client.post("/api/check", json={"text": "is it the?"}).json()
+    assert empty["query"] is None and empty["matches"] == []
+
+
+def test_check_validation(client: TestClient) -> None:
+    assert_error(client.post("/api/check", json={}), 422, "text")
+    assert_error(client.post("/api/check", content=b"{not json", headers={"content-type": "application/json"}), 422)
+
+
+def test_extract_does_not_store(db: Path, nlp) -> None:
+    client = make_client(db)
+    client.app.dependency_overrides[get_nlp] = lambda: nlp
+    before = client.get("/api/articles").json()["total"]
+    r = client.post("/api/extract", json={"text": "The mayor said that the bridge will close on Monday.",
+                                          "date": "2026-03-04"})
+    assert r.status_code == 200, r.text
+    (claim,) = r.json()["claims"]
+    assert claim["cue"]["text"] == "said" and "bridge" in claim["content"]["text"]
+    assert client.get("/api/articles").json()["total"] == before
+
+
+# -- write protection ------------------------------------------------------------------------------------------
+
+
+def _no_nlp():
+    raise AssertionError("the model must not load for a refused request")
+
+
+def test_read_only_by_default(db: Path) -> None:
+    client = make_client(db)
+    client.app.dependency_overrides[get_nlp] = _no_nlp
+    assert_error(client.post("/api/articles", json={"text": "x said y."}, headers={"X-Claimwatch-Token": TOKEN}),
+                 403, "read-only")
+
+
+def test_write_needs_the_token(tmp_path: Path, nlp) -> None:
+    db = build_store(tmp_path / "rw.db")
+    client = make_client(db, allow_write=True, write_token=TOKEN)
+    client.app.dependency_overrides[get_nlp] = _no_nlp
+    body = {"id": "new", "text": "The mayor said that the bridge will close on Monday.", "outlet": "Bridge News"}
+    assert_error(client.post("/api/articles", json=body), 401, "token")
+    assert_error(client.post("/api/articles", json=body, headers={"X-Claimwatch-Token": "wrong"}), 401)
+    client.app.dependency_overrides[get_nlp] = lambda: nlp
+    r = client.post("/api/articles", json=body, headers={"X-Claimwatch-Token": TOKEN})
+    assert r.status_code == 201, r.text
+    assert r.json()["stored"] is True and r.json()["article"]["claims"] == 1
+    assert client.get("/api/claims", params={"outlet": "Bridge News"}).json()["total"] == 1
+    assert_error(client.post("/api/articles", json=body, headers={"X-Claimwatch-Token": TOKEN}), 409)
+
+
+def test_write_without_token_is_refused_at_startup(db: Path) -> None:
+    from claimwatch.errors import ClaimwatchError
+
+    with pytest.raises(ClaimwatchError, match="token"):
+        WebSettings(db=db, allow_write=True, write_token=None)
+
+
+# -- limits, errors, headers ---------------------------------------------------------------------------------------
+
+
+def test_body_size_limit(db: Path) -> None:
+    client = make_client(db, max_body_bytes=2000)
+    big = json.dumps({"text": "word " * 1000}).encode()
+    assert_error(client.post("/api/check", content=big, headers={"content-type": "application/json"}), 413, "larger")
+
+    def chunks():  # no Content-Length: the limit holds for streamed bodies too
+        for _ in range(10):
+            yield b" " * 500
+
+    assert_error(client.post("/api/check", content=chunks(), headers={"content-type": "application/json"}), 413)
+    assert client.post("/api/check", json={"text": "port reopen"}).status_code == 200
+
+
+def test_unexpected_errors_are_json_without_traceback(db: Path) -> None:
+    client = make_client(db)
+
+    def broken():
+        raise RuntimeError("secret internals /etc/passwd")
+
+    client.app.dependency_overrides[get_store] = broken
+    body = assert_error(client.get("/api/claims"), 500)
+    assert "secret" not in body["error"]["message"]
+    page = client.get("/claims")
+    assert page.status_code == 500 and "secret" not in page.text and "Traceback" not in page.text
+
+
+def test_unknown_route_is_json(client: TestClient) -> None:
+    assert_error(client.get("/api/nothing-here"), 404)
+    assert_error(client.delete("/api/articles/reopen"), 405)
+
+
+def test_cors_off_by_default_and_on_when_configured(db: Path) -> None:
+    origin = {"Origin": "https://newsroom.example"}
+    assert "access-control-allow-origin" not in make_client(db).get("/api/articles", headers=origin).headers
+    on = make_client(db, cors_origins=("https://newsroom.example",))
+    assert on.get("/api/articles", headers=origin).headers["access-control-allow-origin"] == "https://newsroom.example"
+
+
+def test_openapi_and_docs(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    for path in ("/api/articles", "/api/articles/{article_id}", "/api/claims", "/api/disputes", "/api/actors",
+                 "/api/timeline", "/api/check", "/api/extract"):
+        assert path in spec["paths"], path
+    assert "ClaimPage" in spec["components"]["schemas"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_security_headers_on_pages(client: TestClient) -> None:
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+# -- pages and escaping ----------------------------------------------------------------------------------------------
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> Tags:
+    p = Tags()
+    p.feed(html)
+    return p
+
+
+def assert_inert(html: str) -> Tags:
+    """No injected element or attribute: the only script is ours, no event handler attributes, no <img>/<b>."""
+    page = parse(html)
+    scripts = [a for t, a in page.tags if t == "script"]
+    assert scripts == [{"src": "/static/claimwatch.js", "defer": None}]
+    assert not any(k.startswith("on") for _, attrs in page.tags for k in attrs)
+    assert not any(t in ("img", "b") for t, _ in page.tags)
+    return page
+
+
+def test_pages_render(client: TestClient) -> None:
+    for path in ("/", "/articles", "/articles/reopen", "/claims", "/claims?q=reopen&outlet=Harbour+Post",
+                 "/disputes", "/actors", "/actors/person:ana-reyes", "/check", "/check?text=port+reopen"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert r.headers["content-type"].startswith("text/html")
+        assert_inert(r.text)
+
+
+def test_home_shows_empty_disputes(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "No disputes detected yet." in html and "Kessen port to reopen" in html
+
+
+def test_dispute_page_404_for_unknown_id(client: TestClient) -> None:
+    r = client.get("/disputes/nope")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html") and "Not found" in r.text
+    assert client.get("/actors/nobody").status_code == 404
+
+
+def test_article_page_highlights_each_claim(client: TestClient) -> None:
+    page = parse(client.get("/articles/reopen").text)
+    marks = [a for t, a in page.tags if t == "a" and "hl" in a.get("class", "").split()]
+    roles = {c for a in marks for c in a["class"].split() if c.startswith("role-")}
+    assert roles == {"role-speaker", "role-cue", "role-content"}
+    assert {a["data-claim"] for a in marks} == {"0", "1"}
+    # Same resolved speaker (Ana Reyes), same colour.
+    assert len({c for a in marks for c in a["class"].split() if c.startswith("spk-")}) == 1
+    assert any("boilerplate" in a.get("class", "") for t, a in page.tags if t == "span")
+    # The page shows the whole text, unchanged (each line once).
+    shown = "".join(page.text)
+    for line in client.get("/api/articles/reopen").json()["text"].splitlines():
+        assert line in shown
+
+
+def test_xss_article_renders_as_text(client: TestClient) -> None:
+    html = client.get("/articles/xss").text
+    page = assert_inert(html)
+    shown = "".join(page.text)
+    # Every payload shows up as text, character for character.
+    assert "<script>window.__xss_script=1;alert(1)</script>" in shown
+    assert '" onmouseover="window.__xss_attr=1"' in shown
+    assert '<img src=x onerror="window.__xss_img=1">' in shown and '<b>Evil</b> "Outlet"' in shown
+    assert "<script>window" not in html and 'onmouseover="window' not in html
+    assert "&lt;script&gt;" in html
+    for path in ("/claims?q=script", "/actors/person:bo-lind", "/check?text=<script>alert(1)</script>",
+                 '/claims?speaker="><script>alert(1)</script>', "/"):
+        assert_inert(client.get(path).text)
+    assert XSS_TEXT  # the fixture text was stored as is
+    assert client.get("/api/articles/xss").json()["text"] == XSS_TEXT
+
+
+def test_templates_autoescape(client: TestClient) -> None:
+    assert client.app.state.templates.env.autoescape is True

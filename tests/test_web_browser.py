@@ -1,0 +1,183 @@
+"""The web UI in a real browser: Playwright driving Debian's chromium against a live uvicorn server.
+
+Needs `apt-get install chromium` and `pip install playwright` (scripts/setup.sh does both where it can); never
+`playwright install`. Screenshots go to test-artifacts/web/ (gitignored).
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed (pip install 'claimwatch[web]')")
+pytest.importorskip("uvicorn", reason="uvicorn is not installed (pip install 'claimwatch[web]')")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+
+from web_fixtures import build_store  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
+EXAMPLE = Path(__file__).resolve().parent.parent / "src" / "claimwatch" / "examples" / "port-blockade.txt"
+
+if not CHROMIUM.exists() and shutil.which("chromium") is None:
+    pytest.skip("chromium not found at /usr/bin/chromium (apt-get install -y chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[str]:
+    import uvicorn
+
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+    from claimwatch.web import WebSettings, create_app
+
+    db = build_store(tmp_path_factory.mktemp("browser") / "web.db")
+    example = Article(id="port-blockade", text=EXAMPLE.read_text(encoding="utf-8"), title="Valdoria lifts Kessen blockade",
+                      date="2026-03-02", outlet="claimwatch example")
+    with SqliteStore(db) as store:
+        (result,) = list(extract_articles(nlp, [example]))
+        assert store.add_article(example, result)
+    app = create_app(WebSettings(db=db))
+    app.state.nlp._nlp = nlp  # no second model load if a page ever extracts
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.dialogs = dialogs  # type: ignore[attr-defined]
+    pg.js_errors = errors  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def shot(pg, name: str) -> None:
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_home_search_and_example_article(server: str, page) -> None:
+    page.goto(server + "/")
+    assert page.locator("h1").inner_text().startswith("Who claimed what")
+    assert "No disputes detected yet" in page.locator("#latest-disputes").inner_text()
+    shot(page, "home")
+
+    page.fill("#home-q", "withdrawal")
+    page.press("#home-q", "Enter")
+    page.wait_for_url("**/claims?q=withdrawal*")
+    assert "claims match" in page.locator("#results-count").inner_text()
+    assert page.locator(".claim-row").count() >= 1
+    shot(page, "search")
+
+    page.goto(server + "/articles")
+    page.click("text=Valdoria lifts Kessen blockade")
+    page.wait_for_url("**/articles/port-blockade")
+    marks = page.locator("#article-text .hl")
+    assert marks.count() >= 20
+    assert page.locator("#article-text .hl.role-cue").count() >= 8
+    assert page.locator("#article-text .boilerplate").count() == 2
+    # Clicking a highlight shows the claim's details.
+    page.locator('#article-text .hl.role-content', has_text="The withdrawal will take").first.click()
+    pop = page.locator("#claim-popover")
+    pop.wait_for(state="visible")
+    details = pop.inner_text()
+    assert "Andrei Kalnin" in details and "said" in details and "Kind" in details
+    shot(page, "article")
+    page.keyboard.press("Escape")
+    assert pop.is_hidden()
+
+
+def test_dispute_routes_empty_state(server: str, page) -> None:
+    page.goto(server + "/disputes")
+    assert "No disputes detected yet" in page.inner_text("main")
+    response = page.goto(server + "/disputes/unknown-id")
+    assert response is not None and response.status == 404
+    assert "Not found" in page.inner_text("h1")
+    shot(page, "dispute-404")
+
+
+def test_check_form(server: str, page) -> None:
+    page.goto(server + "/check")
+    page.fill("#check-text", "Valdorian warships are still patrolling the harbour")
+    page.click("form.check-form button[type=submit]")
+    page.wait_for_url("**/check?text=*")
+    results = page.locator("#check-results")
+    results.wait_for()
+    assert page.locator("#check-results .claim-row").count() >= 1
+    assert "Preview" in page.inner_text(".notice")
+    shot(page, "check")
+
+
+def test_actor_timeline(server: str, page) -> None:
+    page.goto(server + "/actors/person:andrei-kalnin")
+    assert page.locator("svg.timeline-svg rect.bar-claims").count() >= 1
+    shot(page, "actor")
+
+
+def test_xss_article_executes_nothing(server: str, page) -> None:
+    page.goto(server + "/articles/xss")
+    for i in range(page.locator("#article-text .hl").count()):
+        mark = page.locator("#article-text .hl").nth(i)
+        mark.hover()
+        mark.click()
+        page.keyboard.press("Escape")  # the popover would cover the next highlight
+    page.mouse.move(5, 5)
+    flags = page.evaluate("() => [window.__xss_script, window.__xss_attr, window.__xss_img, window.__xss_title]")
+    assert flags == [None, None, None, None]
+    assert page.evaluate("() => document.querySelectorAll('script').length") == 1
+    assert page.evaluate("() => document.querySelectorAll('img, b, [onmouseover], [onerror]').length") == 0
+    body = page.inner_text("#article-text")
+    assert "<script>window.__xss_script=1;alert(1)</script>" in body
+    assert '" onmouseover="window.__xss_attr=1"' in body
+    assert page.title().startswith('<img src=x onerror="window.__xss_title=1">Payload')
+    shot(page, "xss")
+
+
+def test_phone_width(server: str, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(server + "/articles/port-blockade")
+    # No horizontal scrolling at phone width.
+    assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390
+    pg.screenshot(path=str(ARTIFACTS / "article-phone.png"), full_page=False)
+    context.close()
