@@ -12,7 +12,6 @@ Claim properties (kind, polarity, hedges, addressee, relay) are read off the gro
 from __future__ import annotations
 
 import logging
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -95,8 +94,7 @@ class AttributionComponent:
         groups = group_chunks(doc, chunks)
         if self.tagger is not None:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
-        if os.environ.get("CW_FILTER", "1") == "1":
-            groups = [g for g in groups if not self._fragment(doc, g)]
+        groups = [g for g in groups if not self._fragment(doc, g)]
         claims = []
         for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)

@@ -328,6 +328,14 @@ class DatesComponent:
 
     def date_claim(self, doc: Doc, claim: Claim, anchor: Optional[date]) -> Claim:
         start, end = claim_extent(claim)
+        # Time adverbials of the cue verb after the content belong to the claim too
+        # ('Russia had announced another withdrawal earlier in the week').
+        if claim.cue:
+            cue = doc.char_span(claim.cue[0].start, claim.cue[0].end, alignment_mode="expand")
+            if cue is not None:
+                for child in cue.root.children:
+                    if child.dep_ in ("advmod", "npadvmod", "prep", "tmod") and child.idx >= end:
+                        end = max(end, child.right_edge.idx + len(child.right_edge.text))
         region = doc.text[start:end]
         words = {w.lower() for w in re.findall(r"[A-Za-z']+", region)}
         future = bool(words & FUTURE_WORDS)

@@ -190,7 +190,6 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
             "q=%d" % quotes[tok.i],
             "hd=" + tok.head.dep_,
             "hl=" + tok.head.lemma_.lower(),
-            "hl|d=%s|%s" % (tok.head.lemma_.lower(), tok.dep_),
             "hp=" + tok.head.pos_,
             "d|hp=%s|%s" % (tok.dep_, tok.head.pos_),
             "ent=" + (tok.ent_type_ or "-"),
@@ -211,7 +210,6 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
                 "gcls=" + (cues[g.i] or ""),
             ]
             path = gov_paths[tok.i][1]
-            f.append("gl|gdep=%s|%s" % (g.lemma_.lower(), gdep))
             if len(path) >= 2:
                 f.append("gdep2=%s|%s" % (path[-2], path[-1]))
             f.append("gdist=" + _bucket(abs(tok.i - g.i)))
@@ -225,9 +223,7 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
             f.append("nogov")
         v, vdep = nearest_verb(tok)
         if v is not None:
-            side = "L" if tok.i < v.i else "R"
-            f += ["vl=" + v.lemma_.lower(), "vl|d=%s|%s" % (v.lemma_.lower(), vdep), "vside=" + side,
-                  "vl|side=%s|%s" % (v.lemma_.lower(), side), "vdep=" + v.dep_, "vdep|d=%s|%s" % (v.dep_, vdep)]
+            f += ["vl=" + v.lemma_.lower(), "vl|d=%s|%s" % (v.lemma_.lower(), vdep), "vside=" + ("L" if tok.i < v.i else "R")]
         if rule_tags is not None:
             r = rule_tags[tok.i]
             f += ["r=" + r, "r|q=%s|%d" % (r[2:] if r != "O" else "O", quotes[tok.i])]

@@ -16,10 +16,8 @@ from .features import CLOSE_QUOTES, OPEN_QUOTES, STRAIGHT_QUOTES, paragraphs, qu
 QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | STRAIGHT_QUOTES | {"``", "''"}
 # Relay verbs: "X reported, citing Y" -> Y is the original source, X relayed it.
 RELAY_LEMMAS = {"cite", "quote"}
-import os
-SNAP_CLAUSE = os.environ.get("CW_SNAP", "1") == "1"
-MERGE_FLOATING = os.environ.get("CW_MERGEF", "1") == "1"
-MAX_GAP = int(os.environ.get("CW_GAP", "3"))
+# A cue-less quote continues the claim before it when at most this many words stand between them.
+MAX_CONTINUATION_GAP = 3
 
 
 @dataclass
@@ -147,211 +145,246 @@ def _only_glue_between(doc: Doc, a_end: int, b_start: int) -> bool:
 
 
 def group_chunks(doc: Doc, chunks: list[Chunk]) -> list[Group]:
-    """Tie SOURCE and CONTENT chunks to CUE chunks; cue-less contents become their own claims."""
-    sent_of = {}
-    for si, sent in enumerate(doc.sents):
-        for t in sent:
-            sent_of[t.i] = si
-    para_of = {}
-    for pi, para in enumerate(paragraphs(doc)):
-        for i in range(para.start, para.end):
-            para_of[i] = pi
+    """Tie SOURCE and CONTENT chunks to CUE chunks; cue-less contents become their own claims.
 
-    quote_flags = quote_depth(doc)
-    cues = [c for c in chunks if c.role == "CUE"]
-    groups = {id(c): Group(cue=[c]) for c in cues}
-    ordered: list[Group] = [groups[id(c)] for c in cues]
+    The steps, in order (each a method of `_Grouper`):
+    1. contents to cues (syntax first, then distance; split quotes allowed),
+    2. sources to cues,
+    3. drop 'citing Y' pseudo-claims (Y is a source, not content),
+    4. complete cues that have no content with their clausal complement,
+    5. stretch contents cut short inside that complement,
+    6. fill missing sources from syntax (subject, participle's governor, modified noun),
+    7. let cue-less quotes continue the claim just before them.
+    """
+    return _Grouper(doc, chunks).run()
 
+
+class _Grouper:
+    def __init__(self, doc: Doc, chunks: list[Chunk]):
+        self.doc = doc
+        self.chunks = chunks
+        self.sent_of: dict[int, int] = {}
+        for si, sent in enumerate(doc.sents):
+            for t in sent:
+                self.sent_of[t.i] = si
+        self.para_of: dict[int, int] = {}
+        for pi, para in enumerate(paragraphs(doc)):
+            for i in range(para.start, para.end):
+                self.para_of[i] = pi
+        self.quote_flags = quote_depth(doc)
+        self.cues = [c for c in chunks if c.role == "CUE"]
+        self.groups = {id(c): Group(cue=[c]) for c in self.cues}
+        self.ordered: list[Group] = [self.groups[id(c)] for c in self.cues]
+        self.orphans: list[Group] = []
+        self.taken = {i for ch in chunks for i in range(ch.start, ch.end)}
+
+    def run(self) -> list[Group]:
+        self.assign_contents()
+        self.assign_sources()
+        self.drop_relay_objects()
+        self.complete_contents()
+        self.stretch_contents()
+        self.fill_sources()
+        self.merge_continuations()
+        result = [g for g in self.ordered if g.content] + self.orphans
+        result.sort(key=lambda g: g.content[0].start)
+        return result
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    @staticmethod
     def dist(c: Chunk, ch: Chunk) -> int:
         return min(abs(c.start - ch.end), abs(ch.start - c.end))
 
-    def candidate_cues(ch: Chunk) -> list[Chunk]:
+    def quoted(self, ch: Chunk) -> bool:
+        toks = [t for t in self.doc[ch.start : ch.end] if not t.is_space]
+        return bool(toks) and sum(self.quote_flags[t.i] for t in toks) >= 0.8 * len(toks)
+
+    def head(self, g: Group) -> Token:
+        return _root(self.doc, g.cue[0])
+
+    def candidate_cues(self, ch: Chunk) -> list[Chunk]:
         """Cues that may own a content chunk, best first: syntax, then same sentence, then neighbours."""
+        doc, sent_of, para_of = self.doc, self.sent_of, self.para_of
         s = sent_of[ch.start]
-        same = [c for c in cues if sent_of[c.start] == s or sent_of[c.end - 1] == sent_of[ch.end - 1]]
-        linked = sorted((c for c in same if _syntactic_link(doc, c, ch)), key=lambda c: dist(c, ch))
-        rest = sorted((c for c in same if c not in linked), key=lambda c: dist(c, ch))
+        same = [c for c in self.cues if sent_of[c.start] == s or sent_of[c.end - 1] == sent_of[ch.end - 1]]
+        linked = sorted((c for c in same if _syntactic_link(doc, c, ch)), key=lambda c: self.dist(c, ch))
+        rest = sorted((c for c in same if c not in linked), key=lambda c: self.dist(c, ch))
         # "He said:" then the quote in the next sentence; or the quote, then "she said." after it.
         near = sorted(
             (
-                c for c in cues
+                c for c in self.cues
                 if para_of.get(c.start) == para_of.get(ch.start)
                 and (sent_of[c.start] == s - 1 or (sent_of[c.start] == s + 1 and _only_glue_between(doc, ch.end, c.start)))
             ),
-            key=lambda c: dist(c, ch),
+            key=lambda c: self.dist(c, ch),
         )
         return linked + rest + near
 
-    def compatible(g: Group, cue: Chunk, ch: Chunk) -> bool:
+    def compatible(self, g: Group, cue: Chunk, ch: Chunk) -> bool:
         """One cue owns several content chunks only as a split quote ('A,' he said, 'B') or a run of
         glued pieces; two separate stretches on the same side are two attributions."""
         for other in g.content:
             same_side = (other.end <= cue.start) == (ch.end <= cue.start)
-            glued = _only_glue_between(doc, other.end, ch.start) or _only_glue_between(doc, ch.end, other.start)
+            glued = _only_glue_between(self.doc, other.end, ch.start) or _only_glue_between(self.doc, ch.end, other.start)
             if glued:
                 continue
-            if same_side or not (quoted(other) and quoted(ch)):
+            if same_side or not (self.quoted(other) and self.quoted(ch)):
                 return False
         return True
 
-    def quoted(ch: Chunk) -> bool:
-        toks = [t for t in doc[ch.start : ch.end] if not t.is_space]
-        return bool(toks) and sum(quote_flags[t.i] for t in toks) >= 0.8 * len(toks)
+    # -- steps -----------------------------------------------------------------------------------------
+    def assign_contents(self) -> None:
+        """Global greedy assignment: the best (syntactic, then closest) cue-content pairs are tied
+        first, so a wrong early chunk cannot take a cue away from the content that belongs to it."""
+        contents = sorted((c for c in self.chunks if c.role == "CON"), key=lambda c: c.start)
+        pairs = []
+        for ci, ch in enumerate(contents):
+            for rank, cue in enumerate(self.candidate_cues(ch)):
+                pairs.append((rank > 0, self.dist(cue, ch), rank, ci, cue))
+        pairs.sort(key=lambda p: p[:4])
+        owner: dict[int, Group] = {}
+        for _, _, _, ci, cue in pairs:
+            if ci in owner:
+                continue
+            g = self.groups[id(cue)]
+            if self.compatible(g, cue, contents[ci]):
+                g.content.append(contents[ci])
+                owner[ci] = g
+        last: Optional[tuple[Group, Chunk]] = None
+        for ci, ch in enumerate(contents):
+            if ci in owner:
+                last = (owner[ci], ch)
+                continue
+            if last and _only_glue_between(self.doc, last[1].end, ch.start):
+                # The tagger restarted a chunk inside one stretch of content (e.g. across a sentence end).
+                last[0].content.append(ch)
+                last = (last[0], ch)
+                continue
+            g = Group(content=[ch])
+            self.orphans.append(g)
+            last = (g, ch)
+        for g in self.ordered:
+            g.content.sort(key=lambda c: c.start)
 
-    # Global greedy assignment: the best (syntactic, then closest) cue-content pairs are tied first, so
-    # a wrong early chunk cannot take a cue away from the content that really belongs to it.
-    contents = sorted((c for c in chunks if c.role == "CON"), key=lambda c: c.start)
-    pairs = []
-    for ci, ch in enumerate(contents):
-        for rank, cue in enumerate(candidate_cues(ch)):
-            pairs.append((rank > 0, dist(cue, ch), rank, ci, cue))
-    pairs.sort(key=lambda p: p[:4])
-    owner: dict[int, Group] = {}
-    for _, _, _, ci, cue in pairs:
-        if ci in owner:
-            continue
-        g = groups[id(cue)]
-        if compatible(g, cue, contents[ci]):
-            g.content.append(contents[ci])
-            owner[ci] = g
-    last_content: Optional[tuple[Group, Chunk]] = None
-    orphans: list[Group] = []
-    for ci, ch in enumerate(contents):
-        if ci in owner:
-            last_content = (owner[ci], ch)
-            continue
-        if last_content and _only_glue_between(doc, last_content[1].end, ch.start):
-            # The tagger restarted a chunk inside one stretch of content (e.g. across a sentence end).
-            last_content[0].content.append(ch)
-            last_content = (last_content[0], ch)
-            continue
-        g = Group(content=[ch])
-        orphans.append(g)
-        last_content = (g, ch)
-    for g in ordered:
-        g.content.sort(key=lambda c: c.start)
+    def assign_sources(self) -> None:
+        for ch in (c for c in self.chunks if c.role == "SRC"):
+            s = self.sent_of[ch.start]
+            same = [c for c in self.cues if self.sent_of[c.start] == s]
+            linked = [c for c in same if _syntactic_link(self.doc, c, ch)]
+            pool = linked or same
+            if not pool:
+                continue
+            cue = min(pool, key=lambda c: (bool(self.groups[id(c)].source), self.dist(c, ch)))
+            self.groups[id(cue)].source.append(ch)
 
-    for ch in (c for c in chunks if c.role == "SRC"):
-        s = sent_of[ch.start]
-        same = [c for c in cues if sent_of[c.start] == s]
-        linked = [c for c in same if _syntactic_link(doc, c, ch)]
-        pool = linked or same
-        if not pool:
-            continue
-        cue = min(pool, key=lambda c: (bool(groups[id(c)].source), min(abs(c.start - ch.end), abs(ch.start - c.end))))
-        groups[id(cue)].source.append(ch)
+    def drop_relay_objects(self) -> None:
+        """'X reported, citing Y': the tagger sometimes makes Y the content of 'citing'."""
+        heads = {self.head(g).i: g for g in self.ordered}
+        self.ordered = [
+            g for g in self.ordered
+            if not (self.head(g).lemma_.lower() in RELAY_LEMMAS and not g.source
+                    and any(i == self.head(g).head.i and other is not g for i, other in heads.items()))
+        ]
 
-    # "X reported, citing Y": the tagger sometimes makes Y the content of 'citing'; Y is a source.
-    relay_heads = {
-        _root(doc, g.cue[0]).i for g in ordered if g.cue and _root(doc, g.cue[0]).lemma_.lower() in RELAY_LEMMAS
-    }
-    ordered = [
-        g for g in ordered
-        if not (g.cue and _root(doc, g.cue[0]).i in relay_heads and not g.source
-                and any(other is not g and other.cue and _root(doc, other.cue[0]).i == _root(doc, g.cue[0]).head.i for other in ordered))
-    ]
-    # The tagger found a reporting verb but no content: take its clausal complement
-    # ('said on Wednesday that …' where the tagger lost the thread after the adverbial).
-    taken = {i for ch in chunks for i in range(ch.start, ch.end)}
-    for g in ordered:
-        if g.content or not g.cue:
-            continue
-        head = _root(doc, g.cue[0])
+    def _complement(self, g: Group) -> Optional[Token]:
+        head = self.head(g)
         comps = [c for c in head.children if c.dep_ == "ccomp" and c.i > head.i]
-        if head.pos_ != "VERB" or not comps:
-            continue
-        toks = [t for t in sorted(comps[0].subtree, key=lambda t: t.i) if not (t.dep_ == "mark" and t.head == comps[0])]
-        if toks and not any(t.i in taken for t in toks) and toks[-1].i - toks[0].i + 1 == len(toks):
-            g.content = [Chunk("CON", toks[0].i, toks[-1].i + 1)]
-    # A content the tagger cut short inside the cue's clausal complement is stretched to the clause.
-    if SNAP_CLAUSE:
-        for g in ordered:
-            if len(g.content) != 1 or not g.cue:
+        return comps[0] if head.pos_ == "VERB" and comps else None
+
+    def complete_contents(self) -> None:
+        """A reporting verb with no content gets its clausal complement ('said on Wednesday that …'
+        where the tagger lost the thread after the adverbial)."""
+        for g in self.ordered:
+            comp = None if g.content else self._complement(g)
+            if comp is None:
                 continue
-            head = _root(doc, g.cue[0])
-            comps = [c for c in head.children if c.dep_ == "ccomp" and c.i > head.i]
-            if head.pos_ != "VERB" or not comps:
+            toks = [t for t in sorted(comp.subtree, key=lambda t: t.i) if not (t.dep_ == "mark" and t.head == comp)]
+            if toks and not any(t.i in self.taken for t in toks) and toks[-1].i - toks[0].i + 1 == len(toks):
+                g.content = [Chunk("CON", toks[0].i, toks[-1].i + 1)]
+
+    def stretch_contents(self) -> None:
+        """A content cut short inside the cue's clausal complement is stretched to the whole clause."""
+        for g in self.ordered:
+            comp = self._complement(g) if len(g.content) == 1 else None
+            if comp is None:
                 continue
-            sub = sorted(t.i for t in comps[0].subtree)
+            sub = sorted(t.i for t in comp.subtree)
             ch = g.content[0]
             if sub[-1] - sub[0] + 1 != len(sub) or not (sub[0] <= ch.start and ch.end <= sub[-1] + 1):
                 continue
             if ch.end - ch.start >= 0.3 * len(sub) and not any(
-                i in taken and not (ch.start <= i < ch.end) for i in range(sub[0], sub[-1] + 1)
+                i in self.taken and not (ch.start <= i < ch.end) for i in range(sub[0], sub[-1] + 1)
             ):
                 g.content = [Chunk("CON", min(ch.start, sub[0]), sub[-1] + 1)]
-    # The tagger found the cue but no source: take the cue verb's grammatical subject.
-    for g in ordered:
-        if g.source or not g.content or not g.cue:
-            continue
-        head = _root(doc, g.cue[0])
-        content_idx = {i for ch in g.content for i in range(ch.start, ch.end)}
-        subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in content_idx]
-        if subj and subj[0].lower_ not in ("there", "it") and head.pos_ in ("VERB", "AUX"):
-            toks = sorted(subj[0].subtree, key=lambda t: t.i)
-            if not any(t.i in content_idx for t in toks):
-                g.source = [Chunk("SRC", toks[0].i, toks[-1].i + 1)]
-    # "Peskov said …, adding that …": a cue verb hanging from another cue inherits its source.
-    for g in ordered:
-        if g.source or not g.content:
-            continue
-        head = _root(doc, g.cue[0])
-        if head.dep_ not in ("advcl", "conj", "xcomp") or any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
-            continue
-        # The participle may hang from the other claim's cue or, by a parser slip, from inside its
-        # content ('told reporters the club had received no offer, adding that …').
-        ancestors = []
-        node = head
-        for _ in range(4):
-            if node.head.i == node.i:
-                break
-            node = node.head
-            ancestors.append(node.i)
-        for other in ordered:
-            if other is g or not other.source or not other.cue:
+
+    def fill_sources(self) -> None:
+        """Cues with content but no source: the verb's subject; then a participle ('…, adding that')
+        takes the source of the claim it hangs from; then the subject of the governing verb or the
+        modified noun ('emails showing that …')."""
+        doc = self.doc
+        for g in self.ordered:
+            if g.source or not g.content:
                 continue
-            other_toks = {i for ch in other.cue + other.content for i in range(ch.start, ch.end)}
-            if any(a in other_toks for a in ancestors) and other.cue[0].start < head.i:
-                g.source = list(other.source)
-                break
-    # Still no source: a participle or infinitive cue takes the subject of the verb it hangs from
-    # ('…, saying that …', 'is expected to endorse …'); a cue modifying a noun takes that noun
-    # ('emails showing that …').
-    for g in ordered:
-        if g.source or not g.content or not g.cue:
-            continue
-        head = _root(doc, g.cue[0])
-        content_idx = {i for ch in g.content for i in range(ch.start, ch.end)}
-        src = _inherited_subject(doc, head, content_idx)
-        if src is not None:
-            g.source = [src]
-    # A cue-less quote right after a claim in the same paragraph continues it ('"A," he said. "B."'),
-    # PolNeAR's convention for a run of quotes from one speaker.
-    kept_orphans = []
-    for o in orphans:
-        ch = o.content[0]
-        host = None
-        if quoted(ch):
-            before = [g for g in ordered if g.content and g.cue and max(c.end for c in g.content + g.cue) <= ch.start]
-            if before:
-                host = max(before, key=lambda g: max(c.end for c in g.content + g.cue))
-                last = max(c.end for c in host.content + host.cue + host.source)
-                same_para = para_of.get(last - 1) == para_of.get(ch.start)
-                near = sent_of[ch.start] - sent_of[last - 1] <= 1
-                # Nothing but the end of the host's sentence may stand between them.
-                gap = [t for t in doc[last : ch.start] if not (t.is_punct or t.is_space)]
-                if not (same_para and near and len(gap) <= MAX_GAP):
-                    host = None
-        if host is not None and MERGE_FLOATING:
-            host.content.extend(o.content)
-        else:
-            kept_orphans.append(o)
-    orphans = kept_orphans
-    result = [g for g in ordered if g.content] + orphans
-    result.sort(key=lambda g: g.content[0].start)
-    return result
+            head = self.head(g)
+            content_idx = {i for ch in g.content for i in range(ch.start, ch.end)}
+            subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in content_idx]
+            if subj and subj[0].lower_ not in ("there", "it") and head.pos_ in ("VERB", "AUX"):
+                toks = sorted(subj[0].subtree, key=lambda t: t.i)
+                if not any(t.i in content_idx for t in toks):
+                    g.source = [Chunk("SRC", toks[0].i, toks[-1].i + 1)]
+        for g in self.ordered:
+            if g.source or not g.content:
+                continue
+            head = self.head(g)
+            if head.dep_ not in ("advcl", "conj", "xcomp") or any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+                continue
+            # The participle may hang from the other claim's cue or, by a parser slip, from inside its
+            # content ('told reporters the club had received no offer, adding that …').
+            ancestors = []
+            node = head
+            for _ in range(4):
+                if node.head.i == node.i:
+                    break
+                node = node.head
+                ancestors.append(node.i)
+            for other in self.ordered:
+                if other is g or not other.source:
+                    continue
+                other_toks = {i for ch in other.cue + other.content for i in range(ch.start, ch.end)}
+                if any(a in other_toks for a in ancestors) and other.cue[0].start < head.i:
+                    g.source = list(other.source)
+                    break
+        for g in self.ordered:
+            if g.source or not g.content:
+                continue
+            content_idx = {i for ch in g.content for i in range(ch.start, ch.end)}
+            src = _inherited_subject(doc, self.head(g), content_idx)
+            if src is not None:
+                g.source = [src]
 
-
+    def merge_continuations(self) -> None:
+        """A cue-less quote right after a claim in the same paragraph continues it ('"A," he said.
+        "B."'): PolNeAR's convention for a run of quotes from one speaker."""
+        kept = []
+        for o in self.orphans:
+            ch = o.content[0]
+            host = None
+            if self.quoted(ch):
+                before = [g for g in self.ordered if g.content and max(c.end for c in g.content + g.cue) <= ch.start]
+                if before:
+                    host = max(before, key=lambda g: max(c.end for c in g.content + g.cue))
+                    last = max(c.end for c in host.content + host.cue + host.source)
+                    same_para = self.para_of.get(last - 1) == self.para_of.get(ch.start)
+                    near = self.sent_of[ch.start] - self.sent_of[last - 1] <= 1
+                    # Nothing but the end of the host's sentence may stand between them.
+                    gap = [t for t in self.doc[last : ch.start] if not (t.is_punct or t.is_space)]
+                    if not (same_para and near and len(gap) <= MAX_CONTINUATION_GAP):
+                        host = None
+            if host is not None:
+                host.content.extend(o.content)
+            else:
+                kept.append(o)
+        self.orphans = kept
 
 
 def _inherited_subject(doc: Doc, head: Token, exclude: set[int]) -> Optional[Chunk]:

@@ -73,32 +73,41 @@ def _that_clause(tok: Token) -> Optional[Token]:
     return None
 
 
-def _nominal_rule(doc: Doc, noun: Token, lexicon: CueLexicon, mark) -> None:
-    """Nominal attributions: 'claims by the West that …', 'the ministry's claim that …',
-    'X rejected claims that …' (then X is the source and the verb is part of the cue)."""
+def _nominal_parts(noun: Token, lexicon: CueLexicon):
+    """Cue, source and content tokens of a nominal attribution, or None.
+
+    'claims by the West that …', "the ministry's claim that …", and denials of reports:
+    'X rejected claims that …' (then X is the source and the verb is part of the cue).
+    """
     clause = _that_clause(noun)
     if clause is None:
-        return
+        return None
     content = [t for t in sorted(clause.subtree, key=lambda t: t.i) if not (t.dep_ == "mark" and t.head == clause)]
     verb = noun.head if noun.dep_ in ("dobj", "obj") else None
-    source = None
+    source: list[Token] = []
     if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in lexicon.denials:
-        mark([verb, noun], "CUE")
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        source = sorted(subj[0].subtree, key=lambda t: t.i) if subj else None
-    else:
-        mark([noun], "CUE")
-        for c in noun.children:
-            if c.dep_ == "prep" and c.lower_ == "by":
-                pobj = [g for g in c.children if g.dep_ == "pobj"]
-                if pobj:
-                    source = sorted(pobj[0].subtree, key=lambda t: t.i)
-            elif c.dep_ == "poss":
-                source = [t for t in sorted(c.subtree, key=lambda t: t.i) if t.dep_ != "case"]
+        source = sorted(subj[0].subtree, key=lambda t: t.i) if subj else []
+        return [verb, noun], source, content, "denial"
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            pobj = [g for g in c.children if g.dep_ == "pobj"]
+            if pobj:
+                source = sorted(pobj[0].subtree, key=lambda t: t.i)
+        elif c.dep_ == "poss":
+            source = [t for t in sorted(c.subtree, key=lambda t: t.i) if t.dep_ != "case"]
+    return [noun], source, content, "nominal"
+
+
+def _nominal_rule(doc: Doc, noun: Token, lexicon: CueLexicon, mark) -> None:
+    parts = _nominal_parts(noun, lexicon)
+    if parts is None:
+        return
+    cue, source, content, _ = parts
+    mark(cue, "CUE")
     if source:
         mark(source, "SRC")
     mark(content, "CON")
-
 
 def _tokens_of(g: Group) -> set[int]:
     return {i for part in (g.content, g.cue, g.source) for ch in part for i in range(ch.start, ch.end)}
@@ -277,43 +286,26 @@ def according_groups(doc: Doc) -> list[Group]:
 
 
 def nominal_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
-    """'claims by the West that …', "the ministry's claim that …", and denials of reports:
-    'X rejected claims that …' (X is the source; the verb and noun together are the cue)."""
+    """Nominal attributions and denials of reports (see `_nominal_parts`)."""
     cues = cue_tokens(doc, lexicon)
     out = []
     for noun in doc:
         if not cues[noun.i] or noun.pos_ != "NOUN":
             continue
-        clause = _that_clause(noun)
-        if clause is None:
+        parts = _nominal_parts(noun, lexicon)
+        if parts is None:
             continue
-        content = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)]
-        verb = noun.head if noun.dep_ in ("dobj", "obj") else None
-        source: list[Token] = []
-        if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in lexicon.denials:
-            cue = [Chunk("CUE", verb.i, verb.i + 1), Chunk("CUE", noun.i, noun.i + 1)]
-            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-            source = sorted(subj[0].subtree, key=lambda t: t.i) if subj else []
-            rule = "denial"
+        cue_toks, source, content, rule = parts
+        if rule == "denial":
             # 'dismissed reports that X as "pure fantasy"': the as-phrase is the speaker's verdict.
             as_phrase = [t for t in doc[noun.i : noun.sent.end] if t.lower_ == "as" and t.dep_ == "prep"]
             if as_phrase:
                 content = [t for t in content if t.i < as_phrase[-1].i]
-        else:
-            cue = [Chunk("CUE", noun.i, noun.i + 1)]
-            for c in noun.children:
-                if c.dep_ == "prep" and c.lower_ == "by":
-                    pobj = [g for g in c.children if g.dep_ == "pobj"]
-                    if pobj:
-                        source = sorted(pobj[0].subtree, key=lambda t: t.i)
-                elif c.dep_ == "poss":
-                    source = [t for t in sorted(c.subtree, key=lambda t: t.i) if t.dep_ != "case"]
-            rule = "nominal"
         chunks = _span_chunks(content, "CON")
         if chunks:
-            out.append(Group(cue=cue, source=_span_chunks(source, "SRC") if source else [], content=chunks, rule=rule))
+            out.append(Group(cue=[Chunk("CUE", t.i, t.i + 1) for t in cue_toks],
+                             source=_span_chunks(source, "SRC") if source else [], content=chunks, rule=rule))
     return out
-
 
 def relay_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]:
     """'Agencies reported, citing the ministry, that …' / 'The agency, quoting a source, said …':
@@ -405,8 +397,8 @@ def announce_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     for verb in doc:
         if verb.pos_ != "VERB" or lexicon.verb_class(verb.lemma_.lower()) != "announce":
             continue
-        if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
-            continue
+        if any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
+            continue  # 'announced that …' is the tagger's and the clause rules' business
         objs = [c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ in ("NOUN", "PROPN")]
         if not objs:
             continue

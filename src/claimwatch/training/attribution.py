@@ -5,6 +5,7 @@ CRFsuite is deterministic, so the same data, spaCy model and settings give the s
 """
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -18,7 +19,17 @@ from ..nlp.lexicon import CueLexicon, load_lexicon
 log = logging.getLogger("claimwatch")
 
 ROLES = {"source": "SRC", "cue": "CUE", "content": "CON"}
-DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+# Chosen on a held-out slice of PolNeAR train (every 10th article), never on dev: strong L1
+# regularisation and dropping features seen once gave the best content and end-to-end F1 there
+# (c1 0.05 → 0.63/0.49, 0.3 → 0.66/0.54, 1.0 → 0.68/0.56, 2.0 → 0.68/0.57, 4.0 → 0.68/0.56) and a model
+# of under 2 MB instead of 9 MB.
+DEFAULT_PARAMS = {
+    "c1": 2.0,
+    "c2": 0.1,
+    "feature.minfreq": 2,
+    "max_iterations": 150,
+    "feature.possible_transitions": True,
+}
 
 
 def token_labels(doc: Doc, attributions: Sequence[dict]) -> list[str]:
@@ -72,9 +83,12 @@ def train_crf(
             trainer.append(x, y)
         n += 1
     log.info("training CRF on %d articles", n)
-    trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
+    settings = {**DEFAULT_PARAMS, **(params or {})}
+    trainer.set_params(settings)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out_path))
+    meta = {"articles": n, "params": settings, "crfsuite_iterations": len(trainer.logparser.iterations)}
+    out_path.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return out_path
 
 
@@ -89,4 +103,9 @@ def train_from_polnear(
     if limit:
         articles = articles[:limit]
     docs = nlp.pipe((a.text for a in articles), batch_size=16)
-    return train_crf(docs, (a.attributions for a in articles), out_path, params=params)
+    path = train_crf(docs, (a.attributions for a in articles), out_path, params=params)
+    meta_path = path.with_suffix(".json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update({"data": f"PolNeAR {split} ({len(articles)} articles)", "spacy_pipeline": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')} {nlp.meta.get('version')}"})
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return path
