@@ -106,9 +106,10 @@ def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
     if len(parts) == 1:
         content = ContentOut(text=text[first.start : first.end], start=first.start, end=first.end)
     else:
-        # Discontinuous: text joins the parts; start/end cover the whole stretch.
+        # Discontinuous: start/end (and text) cover the whole stretch, so text[start:end] == text
+        # holds for every span; `spans` lists the parts.
         content = ContentOut(
-            text=" … ".join(text[p.start : p.end] for p in parts),
+            text=text[first.start : last.end],
             start=first.start,
             end=last.end,
             spans=[_span(text, p) for p in parts],

@@ -334,6 +334,12 @@ def relay_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group
             phrase = {t.i for t in part.subtree}
             content = [t for t in comps[0].subtree
                        if not (t.dep_ == "mark" and t.head == comps[0]) and t.i not in phrase]
+            # A quoted complement is the whole quotation, marks included.
+            for qs, qe in quote_regions(quotes):
+                inside = sum(1 for t in content if qs <= t.i < qe)
+                if inside >= 0.8 * len(content):
+                    content = list(doc[qs:qe])
+                    break
         else:
             # The quote next to the verb: '"…," agencies reported, citing the ministry.'
             regions = [r for r in quote_regions(quotes) if r[1] <= verb.i and verb.i - r[1] <= 8]
@@ -411,6 +417,30 @@ def announce_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     return out
 
 
+SPEECH_CLASSES = {"assert", "announce", "deny", "accuse", "warn", "promise", "report", "admit"}
+
+
+def clause_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
+    """'Valdoria announced that its navy had lifted the blockade': a reporting verb with an explicit
+    'that'-clause. Weak: it only fills gaps the tagger left."""
+    cues = cue_tokens(doc, lexicon)
+    out = []
+    for verb in doc:
+        # Speech acts only, in a main clause: belief and perception verbs ('thinks that') and
+        # embedded reports are left to the tagger, which knows PolNeAR's conventions for them.
+        if not _speech_verb(verb, cues) or cues[verb.i] not in SPEECH_CLASSES or verb.dep_ not in ("ROOT", "conj"):
+            continue
+        comps = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i
+                 and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+        if not comps:
+            continue
+        content = [t for t in comps[0].subtree if not (t.dep_ == "mark" and t.head == comps[0])]
+        src = _subject(verb, {t.i for t in content})
+        out.append(Group(cue=[_cue_chunk(verb)], source=[src] if src else [], content=_span_chunks(content, "CON"),
+                         rule="clause"))
+    return out
+
+
 def standalone_quote_groups(doc: Doc, quotes: list[int]) -> list[Group]:
     """Quoted sentences with no cue ('"Every vote will be counted." The sentence has become …').
     Kept with no speaker (the speaker stage may give them the last speaker). A short quoted phrase
@@ -443,15 +473,38 @@ def rule_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]
         nominal_groups(doc, lexicon),
         participle_groups(doc, lexicon),
         announce_groups(doc, lexicon),
+        clause_groups(doc, lexicon),
         standalone_quote_groups(doc, quotes),
     ):
         for g in batch:
+            if g.rule == "clause" and not _role_tokens(g.cue) & taken:
+                # A reported clause may contain another attribution ('announced that the navy had
+                # lifted the blockade, amid claims by X that …'): end the content before it.
+                g.content = _cut_before(doc, g.content, taken)
+                if not g.content:
+                    continue
             toks = _role_tokens(g.content) | _role_tokens(g.cue)
             if toks & taken:
                 continue
             groups.append(g)
             taken |= toks
     return groups
+
+
+def _cut_before(doc: Doc, chunks: list[Chunk], taken: set[int]) -> list[Chunk]:
+    """Content chunks up to the first token another attribution holds, without the preposition or
+    conjunction left dangling ('…, amid')."""
+    out: list[Chunk] = []
+    for ch in chunks:
+        end = next((i for i in range(ch.start, ch.end) if i in taken), ch.end)
+        if end < ch.end:
+            while end > ch.start and (doc[end - 1].pos_ in ("ADP", "CCONJ", "SCONJ", "PUNCT", "SPACE", "DET")):
+                end -= 1
+        if end > ch.start:
+            out.append(Chunk("CON", ch.start, end))
+        if end < ch.end:
+            break
+    return out
 
 
 def _role_tokens(chunks: list[Chunk]) -> set[int]:
@@ -462,7 +515,7 @@ def _structurally_worse(model: Group, rule: Group) -> bool:
     """A tagger attribution loses to an overlapping rule attribution when it has no cue, when its
     content swallows the rule's cue or speaker, or when its cue sits inside the rule's content."""
     if not model.cue:
-        return rule.rule != "announce"
+        return rule.rule not in ("announce", "clause")
     m_content, m_cue = _role_tokens(model.content), _role_tokens(model.cue)
     r_content, r_cue = _role_tokens(rule.content), _role_tokens(rule.cue)
     if m_cue & r_cue and (m_content <= r_content or rule.rule in ("according_to", "nominal", "denial", "relay")):
@@ -471,7 +524,7 @@ def _structurally_worse(model: Group, rule: Group) -> bool:
         return True
     if rule.rule == "quote" and m_content & r_content and not r_content <= m_content:
         return True  # a quotation is one unit: a content that cuts through it is wrong
-    if rule.rule in ("announce", "participle", "quote_standalone"):
+    if rule.rule in ("announce", "participle", "quote_standalone", "clause"):
         return False  # weak rules only fill gaps; a claim nested in another claim's content is fine
     if m_content & (_role_tokens(rule.cue) | _role_tokens(rule.source)):
         return True
