@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from ..schema import Claim
 from .claims import build_claim
 from .extensions import CLAIMS_ATTR, CONTENT_KEY, CUE_KEY, SPEAKER_KEY
-from .features import doc_features, paragraphs, quote_depth
+from .features import doc_cache, doc_features, paragraphs, quote_depth
 from .grouping import Group, chunks_from_tags, group_chunks, snap_to_quotes
 from .lexicon import CueLexicon, load_lexicon
 from .rules import apply_rule_groups, rule_groups, rule_tags
@@ -89,6 +89,10 @@ class AttributionComponent:
         return self.tagger.tag(doc, self.lexicon) if self.tagger else rule_tags(doc, self.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
+        with doc_cache(doc):
+            return self._extract(doc)
+
+    def _extract(self, doc: Doc) -> Doc:
         quotes = quote_depth(doc)
         chunks = snap_to_quotes(doc, chunks_from_tags(doc, self.tags(doc)), quotes)
         groups = group_chunks(doc, chunks)

@@ -323,10 +323,14 @@ class DatesComponent:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc
-        setattr(doc._, CLAIMS_ATTR, [self.date_claim(doc, c, anchor) for c in claims])
+        # doc.ents builds its Spans anew on every access: read them once per Doc.
+        date_ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DATE"]
+        setattr(doc._, CLAIMS_ATTR, [self.date_claim(doc, c, anchor, date_ents) for c in claims])
         return doc
 
-    def date_claim(self, doc: Doc, claim: Claim, anchor: Optional[date]) -> Claim:
+    def date_claim(
+        self, doc: Doc, claim: Claim, anchor: Optional[date], date_ents: Optional[list[tuple[int, int]]] = None
+    ) -> Claim:
         start, end = claim_extent(claim)
         # Time adverbials of the cue verb after the content belong to the claim too
         # ('Russia had announced another withdrawal earlier in the week').
@@ -343,11 +347,13 @@ class DatesComponent:
         refs = [DateRef(span=CharSpan(m.start, m.end), value=m.value, precision=m.precision, resolved=m.resolved)
                 for m in matches]
         # NER dates no rule understood: kept, unresolved ("the coming days", "recent weeks").
-        for ent in doc.ents:
-            if ent.label_ != "DATE" or ent.start_char < start or ent.end_char > end:
+        if date_ents is None:
+            date_ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DATE"]
+        for ent_start, ent_end in date_ents:
+            if ent_start < start or ent_end > end:
                 continue
-            if any(r.span.start < ent.end_char and ent.start_char < r.span.end for r in refs):
+            if any(r.span.start < ent_end and ent_start < r.span.end for r in refs):
                 continue
-            refs.append(DateRef(span=CharSpan(ent.start_char, ent.end_char), value=None, precision=None, resolved=False))
+            refs.append(DateRef(span=CharSpan(ent_start, ent_end), value=None, precision=None, resolved=False))
         refs.sort(key=lambda r: r.span.start)
         return dataclasses.replace(claim, dates=tuple(refs))

@@ -7,12 +7,15 @@ PolNeAR's annotations follow (Pareti 2015; Newell et al. 2018).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Iterator, Optional, TypeVar
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from .lexicon import CueLexicon
+
+T = TypeVar("T")
 
 OPEN_QUOTES = {"“", "‘", "«", "„"}
 CLOSE_QUOTES = {"”", "’", "»"}
@@ -20,6 +23,32 @@ STRAIGHT_QUOTES = {'"'}
 # Dependencies under which a reporting cue's clause or quote is its content.
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "pcomp", "obj", "attr", "oprd", "acl"}
 SOURCE_DEPS = {"nsubj", "nsubjpass", "agent"}
+
+
+_CACHE = "_claimwatch_cache"
+
+
+@contextmanager
+def doc_cache(doc: Doc) -> Iterator[None]:
+    """Within the block, per-Doc results (quotes, cues, paragraphs) are computed once.
+
+    Several stages need the same views of a Doc; recomputing them was a fifth of the component's time.
+    The cache lives in `doc.user_data` only while the component runs.
+    """
+    doc.user_data[_CACHE] = {}
+    try:
+        yield
+    finally:
+        doc.user_data.pop(_CACHE, None)
+
+
+def _memo(doc: Doc, key: object, compute: Callable[[], T]) -> T:
+    cache = doc.user_data.get(_CACHE)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 @dataclass(frozen=True)
@@ -32,6 +61,10 @@ class Paragraph:
 
 def paragraphs(doc: Doc) -> list[Paragraph]:
     """Split a Doc into paragraphs at newline whitespace tokens (and at newlines in token whitespace)."""
+    return _memo(doc, "paragraphs", lambda: _paragraphs(doc))
+
+
+def _paragraphs(doc: Doc) -> list[Paragraph]:
     out: list[Paragraph] = []
     start = 0
     for tok in doc:
@@ -65,6 +98,10 @@ def quote_depth(doc: Doc) -> list[int]:
     Curly quotes open/close explicitly; straight quotes toggle. An unclosed quote ends at the paragraph
     break, which is also how news marks multi-paragraph quotes (no closing mark until the last one).
     """
+    return _memo(doc, "quotes", lambda: _quote_depth(doc))
+
+
+def _quote_depth(doc: Doc) -> list[int]:
     inside = [0] * len(doc)
     for para in paragraphs(doc):
         state = False
@@ -86,6 +123,10 @@ def quote_depth(doc: Doc) -> list[int]:
 
 def cue_tokens(doc: Doc, lexicon: CueLexicon) -> list[Optional[str]]:
     """The cue class of each token that is a reporting verb/noun in the lexicon, else None."""
+    return _memo(doc, ("cues", id(lexicon)), lambda: _cue_tokens(doc, lexicon))
+
+
+def _cue_tokens(doc: Doc, lexicon: CueLexicon) -> list[Optional[str]]:
     out: list[Optional[str]] = []
     for tok in doc:
         cls = None
@@ -97,24 +138,16 @@ def cue_tokens(doc: Doc, lexicon: CueLexicon) -> list[Optional[str]]:
     return out
 
 
-def governing_cue(tok: Token, is_cue: list[Optional[str]], max_up: int = 6) -> tuple[Optional[Token], str]:
-    """Nearest ancestor that is a cue, with the dependency of the child on the path just below it."""
-    g, path = governing_path(tok, is_cue, max_up)
-    return g, (path[-1] if path else "")
-
-
-def governing_path(tok: Token, is_cue: list[Optional[str]], max_up: int = 6) -> tuple[Optional[Token], list[str]]:
-    """Nearest cue ancestor and the dependency labels on the way up to it (token first)."""
-    child = tok
-    node = tok.head
+def governing_path(i: int, heads: list[int], deps: list[str], cues: list[Optional[str]], max_up: int = 6):
+    """Nearest cue among token i's ancestors (a cue token governs itself when it is the root) and the
+    dependency labels on the way up (token first)."""
+    child, node = i, heads[i]
     path: list[str] = []
-    steps = 0
-    while node is not child and steps < max_up:
-        path.append(child.dep_)
-        if is_cue[node.i]:
+    for _ in range(max_up):
+        path.append(deps[child])
+        if cues[node]:
             return node, path
-        child, node = node, node.head
-        steps += 1
+        child, node = node, heads[node]
     return None, []
 
 
@@ -148,18 +181,14 @@ def _shape(text: str) -> str:
     return "other"
 
 
-def nearest_verb(tok: Token, max_up: int = 4) -> tuple[Optional[Token], str]:
-    """Nearest verb ancestor (any verb, lexicon or not) and the dependency just below it.
-
-    Lets the tagger learn attribution verbs the lexicon lacks ("want", "promote", "bemoan").
-    """
-    child, node = tok, tok.head
+def nearest_verb(i: int, heads: list[int], deps: list[str], pos: list[str], max_up: int = 4):
+    """Nearest verb ancestor (any verb, lexicon or not; a root verb is its own) and the dependency
+    just below it. Lets the tagger learn attribution verbs the lexicon lacks ("want", "bemoan")."""
+    child, node = i, heads[i]
     for _ in range(max_up):
-        if node is child:
-            break
-        if node.pos_ == "VERB":
-            return node, child.dep_
-        child, node = node, node.head
+        if pos[node] == "VERB":
+            return node, deps[child]
+        child, node = node, heads[node]
     return None, ""
 
 
@@ -167,52 +196,66 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
     """Feature strings for every token of the Doc (python-crfsuite's list-of-strings format).
 
     `rule_tags` (from the dependency rule tagger) are stacked in as features: the CRF learns where
-    the rules can be trusted.
+    the rules can be trusted. Token attributes are read once into lists: creating spaCy Token
+    objects over and over was most of this function's cost.
     """
+    toks = list(doc)
+    n = len(toks)
     quotes = quote_depth(doc)
     cues = cue_tokens(doc, lexicon)
     acc = according_to_marks(doc)
-    gov_paths = [governing_path(t, cues) for t in doc]
-    gov: list[tuple[Optional[Token], str]] = [(g, p[-1] if p else "") for g, p in gov_paths]
+    lower = [t.lower_ for t in toks]
+    lemma = [t.lemma_.lower() for t in toks]
+    pos = [t.pos_ for t in toks]
+    dep = [t.dep_ for t in toks]
+    heads = [t.head.i for t in toks]
+    sents = list(doc.sents)
+    sent_start = [0] * n
+    sent_end = [0] * n
+    for sent in sents:
+        for i in range(sent.start, sent.end):
+            sent_start[i] = sent.start
+            sent_end[i] = sent.end
     base: list[list[str]] = []
-    for tok in doc:
-        g, gdep = gov[tok.i]
-        sent = tok.sent
+    for i, tok in enumerate(toks):
+        h = heads[i]
+        q = quotes[i]
         f = [
             "bias",
-            "w=" + tok.lower_,
-            "l=" + tok.lemma_.lower(),
-            "p=" + tok.pos_,
+            "w=" + lower[i],
+            "l=" + lemma[i],
+            "p=" + pos[i],
             "t=" + tok.tag_,
-            "d=" + tok.dep_,
+            "d=" + dep[i],
             "sh=" + _shape(tok.text),
-            "suf=" + tok.lower_[-3:],
-            "q=%d" % quotes[tok.i],
-            "hd=" + tok.head.dep_,
-            "hl=" + tok.head.lemma_.lower(),
-            "hp=" + tok.head.pos_,
-            "d|hp=%s|%s" % (tok.dep_, tok.head.pos_),
+            "suf=" + lower[i][-3:],
+            "q=%d" % q,
+            "hd=" + dep[h],
+            "hl=" + lemma[h],
+            "hp=" + pos[h],
+            "d|hp=%s|%s" % (dep[i], pos[h]),
             "ent=" + (tok.ent_type_ or "-"),
-            "acc=%d" % acc[tok.i],
+            "acc=%d" % acc[i],
         ]
-        if cues[tok.i]:
-            f += ["cue", "cuecls=" + cues[tok.i], "cue|d=" + tok.dep_]
-        if cues[tok.head.i]:
-            f += ["hcue", "hcue|d=" + tok.dep_]
+        if cues[i]:
+            f += ["cue", "cuecls=" + cues[i], "cue|d=" + dep[i]]
+        if cues[h]:
+            f += ["hcue", "hcue|d=" + dep[i]]
+        g, path = governing_path(i, heads, dep, cues)
         if g is not None:
-            side = "L" if tok.i < g.i else "R"
+            gdep = path[-1]
+            side = "L" if i < g else "R"
             f += [
                 "gov",
                 "gdep=" + gdep,
                 "gdep|side=%s|%s" % (gdep, side),
-                "gdep|q=%s|%d" % (gdep, quotes[tok.i]),
-                "gl=" + g.lemma_.lower(),
-                "gcls=" + (cues[g.i] or ""),
+                "gdep|q=%s|%d" % (gdep, q),
+                "gl=" + lemma[g],
+                "gcls=" + (cues[g] or ""),
             ]
-            path = gov_paths[tok.i][1]
             if len(path) >= 2:
                 f.append("gdep2=%s|%s" % (path[-2], path[-1]))
-            f.append("gdist=" + _bucket(abs(tok.i - g.i)))
+            f.append("gdist=" + _bucket(abs(i - g)))
             if any(d in ("relcl", "acl") for d in path[:-1]):
                 f.append("g_in_rel")
             if gdep in CONTENT_DEPS:
@@ -221,60 +264,60 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
                 f.append("gsource")
         else:
             f.append("nogov")
-        v, vdep = nearest_verb(tok)
+        v, vdep = nearest_verb(i, heads, dep, pos)
         if v is not None:
-            f += ["vl=" + v.lemma_.lower(), "vl|d=%s|%s" % (v.lemma_.lower(), vdep), "vside=" + ("L" if tok.i < v.i else "R")]
+            f += ["vl=" + lemma[v], "vl|d=%s|%s" % (lemma[v], vdep), "vside=" + ("L" if i < v else "R")]
         if rule_tags is not None:
-            r = rule_tags[tok.i]
-            f += ["r=" + r, "r|q=%s|%d" % (r[2:] if r != "O" else "O", quotes[tok.i])]
-        if tok.i == sent.start:
+            r = rule_tags[i]
+            f += ["r=" + r, "r|q=%s|%d" % (r[2:] if r != "O" else "O", q)]
+        if i == sent_start[i]:
             f.append("sstart")
-        if tok.i == sent.end - 1:
+        if i == sent_end[i] - 1:
             f.append("send")
-        # Does the sentence contain a cue at all, and on which side of this token?
         base.append(f)
-    # Sentence-level cue presence and relative position (cheap and strongly predictive).
+    # Sentence-level: a cue in the previous sentence of the paragraph; first sentence of a paragraph.
     prev_has_cue = False
     prev_para = -1
     para_of = {}
     for pn, para in enumerate(paragraphs(doc)):
         for i in range(para.start, para.end):
             para_of[i] = pn
-    for sent in doc.sents:
+    for sent in sents:
         pn = para_of.get(sent.start, -1)
         first_in_para = pn != prev_para
-        for t in sent:
-            base[t.i].append("pcue=%d" % (1 if prev_has_cue and not first_in_para else 0))
+        pcue = "pcue=%d" % (1 if prev_has_cue and not first_in_para else 0)
+        for i in range(sent.start, sent.end):
+            base[i].append(pcue)
             if first_in_para:
-                base[t.i].append("pfirst")
-        prev_has_cue = any(cues[t.i] for t in sent)
+                base[i].append("pfirst")
+        prev_has_cue = any(cues[i] for i in range(sent.start, sent.end))
         prev_para = pn
-    for sent in doc.sents:
-        cue_idx = [t.i for t in sent if cues[t.i]]
-        has_q = any(quotes[t.i] for t in sent)
-        for t in sent:
-            f = base[t.i]
+    # Sentence-level cue presence and relative position (cheap and strongly predictive).
+    for sent in sents:
+        cue_idx = [i for i in range(sent.start, sent.end) if cues[i]]
+        has_q = any(quotes[i] for i in range(sent.start, sent.end))
+        for i in range(sent.start, sent.end):
+            f = base[i]
             f.append("scue=%d" % (1 if cue_idx else 0))
             f.append("sq=%d" % (1 if has_q else 0))
             if cue_idx:
-                nearest = min(cue_idx, key=lambda c: abs(c - t.i))
-                dist = t.i - nearest
-                f.append("cside=" + ("0" if dist == 0 else "L" if dist < 0 else "R"))
-                f.append("cside|q=%s|%d" % ("0" if dist == 0 else "L" if dist < 0 else "R", quotes[t.i]))
+                nearest = min(cue_idx, key=lambda c: abs(c - i))
+                dist = i - nearest
+                side = "0" if dist == 0 else "L" if dist < 0 else "R"
+                f.append("cside=" + side)
+                f.append("cside|q=%s|%d" % (side, quotes[i]))
     # Window features: copy a few features from neighbours.
-    n = len(doc)
     out: list[list[str]] = []
     for i in range(n):
         f = list(base[i])
         for off in (-2, -1, 1, 2):
             j = i + off
             if 0 <= j < n:
-                tj = doc[j]
-                f.append("%d:w=%s" % (off, tj.lower_))
-                f.append("%d:p=%s" % (off, tj.pos_))
+                f.append("%d:w=%s" % (off, lower[j]))
+                f.append("%d:p=%s" % (off, pos[j]))
                 f.append("%d:q=%d" % (off, quotes[j]))
                 if abs(off) == 1:
-                    f.append("%d:d=%s" % (off, tj.dep_))
+                    f.append("%d:d=%s" % (off, dep[j]))
                     if rule_tags is not None:
                         f.append("%d:r=%s" % (off, rule_tags[j]))
                     if cues[j]:

@@ -113,14 +113,17 @@ class QuantityFinder:
             return doc[j]
         return None
 
-    def find(self, doc: Doc, start_char: int, end_char: int, skip: Sequence[CharSpan] = ()) -> list[QuantityRef]:
+    def find(
+        self, doc: Doc, start_char: int, end_char: int, skip: Sequence[CharSpan] = (),
+        time_ents: Optional[list[tuple[int, int]]] = None,
+    ) -> list[QuantityRef]:
         span = doc.char_span(start_char, end_char, alignment_mode="expand")
         if span is None:
             return []
         lo, hi = span.start, span.end
-        blocked = [(s.start, s.end) for s in skip] + [
-            (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
-        ]
+        if time_ents is None:
+            time_ents = _time_ents(doc)
+        blocked = [(s.start, s.end) for s in skip] + time_ents
 
         def is_blocked(t: Token) -> bool:
             return any(s <= t.idx < e for s, e in blocked)
@@ -209,9 +212,15 @@ class QuantitiesComponent:
         if not claims:
             return doc
         out = []
+        time_ents = _time_ents(doc)  # doc.ents builds Spans on every access: once per Doc
         for c in claims:
             start, end = claim_extent(c)
-            qs = self.finder.find(doc, start, end, skip=[d.span for d in c.dates])
+            qs = self.finder.find(doc, start, end, skip=[d.span for d in c.dates], time_ents=time_ents)
             out.append(dataclasses.replace(c, quantities=tuple(qs)))
         setattr(doc._, CLAIMS_ATTR, out)
         return doc
+
+
+def _time_ents(doc: Doc) -> list[tuple[int, int]]:
+    """Char ranges of DATE/TIME entities: numbers inside them are not quantities."""
+    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
