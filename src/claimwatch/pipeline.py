@@ -178,3 +178,55 @@ def extract_articles(nlp: Language, articles: Iterable[Article], batch_size: int
             url=article.url,
             claims=[claim_to_out(article, c) for c in claims],
         )
+
+
+# --- several processes ------------------------------------------------------------------------------------
+
+_WORKER_NLP: Optional[Language] = None
+
+
+def _init_worker(model: Optional[str], actors_path: Optional[str]) -> None:
+    global _WORKER_NLP
+    _WORKER_NLP = load_nlp(model, actors_path=actors_path)  # once per worker process
+
+
+def _extract_chunk(articles: list[Article], batch_size: int) -> list[ArticleOut]:
+    assert _WORKER_NLP is not None, "worker not initialised"
+    return list(extract_articles(_WORKER_NLP, articles, batch_size=batch_size))
+
+
+def extract_articles_parallel(
+    articles: Iterable[Article],
+    *,
+    workers: int,
+    model: Optional[str] = None,
+    actors_path: Optional[str] = None,
+    batch_size: int = 16,
+) -> Iterator[ArticleOut]:
+    """``extract_articles`` in ``workers`` processes, each loading the pipeline once; results in input order.
+
+    Chunks of ``batch_size`` articles go to the workers; at most ``2 * workers`` chunks are in flight, so memory
+    stays bounded however long ``articles`` is. Workers are spawned (not forked): the parent may hold SQLite
+    connections and threads (the progress bar) that must not be copied into them. Articles and ArticleOut
+    are plain picklable data; no Doc crosses a process boundary (Docs from ``nlp.pipe(n_process=…)`` come
+    back as bytes and would need msgpack codecs for every claimwatch dataclass on them).
+    """
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from itertools import islice
+
+    ctx = multiprocessing.get_context("spawn")
+    it = iter(articles)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(model, str(actors_path) if actors_path else None)) as pool:
+        in_flight: deque = deque()
+        while True:
+            while len(in_flight) < 2 * workers:
+                chunk = list(islice(it, batch_size))
+                if not chunk:
+                    break
+                in_flight.append(pool.submit(_extract_chunk, chunk, batch_size))
+            if not in_flight:
+                return
+            yield from in_flight.popleft().result()

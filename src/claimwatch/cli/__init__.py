@@ -35,6 +35,16 @@ def _register() -> None:
     main.add_command(bench.bench)
     main.add_command(train.train_group)
     main.add_command(serve.serve)
+    from . import export as export_cmd  # issue 6
+
+    main.add_command(export_cmd.export)
+    # Disputes (issue 5): `disputes`, `check`, `timeline`, and `eval disputes` in the eval group.
+    from . import disputes as disputes_cmd
+
+    main.add_command(disputes_cmd.disputes)
+    main.add_command(disputes_cmd.check)
+    main.add_command(disputes_cmd.timeline)
+    eval_cmd.eval_group.add_command(disputes_cmd.eval_disputes)
 
 
 _register()

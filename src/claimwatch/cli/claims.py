@@ -57,19 +57,31 @@ def claims(
         speaker=speaker, text=text, since=since, until=until, outlet=outlet, article_id=article_id, actor=actor, event=event,
         limit=limit or None, offset=offset,
     )
+    from ..store.dedup import sightings_counts
+
     with SqliteStore(db_path, create=False) as store:
         found = store.query_claims(query)
-    write_claims(found, fmt)
+        seen = sightings_counts(store, (c.article_id for c in found))
+    write_claims(found, fmt, sightings=seen)
 
 
-def write_claims(found: list, fmt: str) -> None:
-    """Render stored claims as JSON, CSV or a table (shared with `claimwatch actors --actor`)."""
+def write_claims(found: list, fmt: str, sightings: Optional[dict[str, int]] = None) -> None:
+    """Render stored claims as JSON, CSV or a table (shared with `claimwatch actors --actor`).
+
+    ``sightings`` (article id -> times its story was seen) adds a ``sightings`` key to JSON and a SEEN column
+    to the table (when some count is over 1); CSV keeps the claims table's columns (`claimwatch export` has sightings).
+    """
     if fmt == "json":
-        click.echo(json.dumps([c.model_dump(mode="json") for c in found], ensure_ascii=False, indent=2))
+        rows = [c.model_dump(mode="json") for c in found]
+        if sightings is not None:
+            for row, c in zip(rows, found):
+                row["sightings"] = sightings.get(c.article_id, 1)
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         _write_csv(found)
     else:
-        _write_table(found)
+        # The SEEN column appears only when some story was seen more than once (a store without copies reads as before).
+        _write_table(found, sightings if sightings and max(sightings.values()) > 1 else None)
 
 
 def flat_row(claim: Any) -> dict[str, Any]:
@@ -105,7 +117,7 @@ def _cut(value: str, width: int) -> str:
     return value if len(value) <= width else value[: max(width - 1, 0)] + "…"
 
 
-def _write_table(found: list) -> None:
+def _write_table(found: list, sightings: Optional[dict[str, int]] = None) -> None:
     if not found:
         click.echo("no claims found", err=True)
         return
@@ -117,10 +129,12 @@ def _write_table(found: list) -> None:
         content = _one_line(c.content.text)
         if c.polarity == "denies":
             content = "[denies] " + content
-        rows.append([c.date or "-", c.outlet or "-", _one_line(speaker), _one_line(c.cue.text if c.cue else "-"),
-                     content])
-    headers = ["DATE", "OUTLET", "SPEAKER", "CUE", "CLAIM"]
-    caps = [25, 20, 28, 16]
+        row = [c.date or "-", c.outlet or "-", _one_line(speaker), _one_line(c.cue.text if c.cue else "-")]
+        if sightings is not None:
+            row.append(str(sightings.get(c.article_id, 1)))
+        rows.append([*row, content])
+    headers = ["DATE", "OUTLET", "SPEAKER", "CUE", *(["SEEN"] if sightings is not None else []), "CLAIM"]
+    caps = [25, 20, 28, 16, *([6] if sightings is not None else [])]
     widths = [min(cap, max(len(h), *(len(r[i]) for r in rows))) for i, (h, cap) in enumerate(zip(headers, caps))]
     total = shutil.get_terminal_size((120, 24)).columns
     widths.append(max(30, total - sum(widths) - 2 * len(widths)))

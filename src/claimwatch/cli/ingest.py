@@ -14,7 +14,7 @@ from ._db import db_option
 
 
 @click.command("ingest")
-@click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR|URL...")
 @db_option
 @model_option
 @actors_option
@@ -23,6 +23,21 @@ from ._db import db_option
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Publication date, ISO (plain-text inputs).")
 @click.option("--outlet", default=None, help="Outlet name (plain-text inputs).")
 @click.option("--url", default=None, help="Article URL (plain-text inputs).")
+@click.option("--text-field", default=None, metavar="NAME", help="Record field with the text [default: text|body|content].")
+@click.option("--id-field", default="id", show_default=True, metavar="NAME", help="Record field with the article id.")
+@click.option("--title-field", default="title", show_default=True, metavar="NAME", help="Record field with the title.")
+@click.option("--date-field", default="date", show_default=True, metavar="NAME", help="Record field with the date.")
+@click.option("--outlet-field", default="outlet", show_default=True, metavar="NAME", help="Record field with the outlet.")
+@click.option("--url-field", default="url", show_default=True, metavar="NAME", help="Record field with the URL.")
+@click.option("--lang", "languages", default="en", show_default=True, metavar="CODES",
+              help="Keep articles in these languages (comma-separated ISO 639-1 codes); 'any' keeps all.")
+@click.option("--near-dup-threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
+              help="MinHash Jaccard similarity above which an article is a copy of a stored one; 0 turns "
+                   "near-duplicate detection off (exact duplicates are always caught).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Run the NLP pipeline in this many processes (one model load each).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Articles per nlp.pipe batch (and per chunk sent to a worker).")
 @click.option("--max-chars", type=click.IntRange(min=1), default=1_000_000, show_default=True,
               help="Skip (as a problem) articles longer than this.")
 @click.pass_context
@@ -38,26 +53,41 @@ def ingest(
     date: Optional[str],
     outlet: Optional[str],
     url: Optional[str],
+    text_field: Optional[str],
+    id_field: str,
+    title_field: str,
+    date_field: str,
+    outlet_field: str,
+    url_field: str,
+    languages: str,
+    near_dup_threshold: float,
+    workers: int,
+    batch_size: int,
     max_chars: int,
 ) -> None:
-    """Extract claims from FILE... (text, .jsonl, .csv/.tsv, directories, - for stdin) into the database.
+    """Extract claims from FILE|DIR|URL... into the database.
 
-    Articles already in the database (same id, or the same text up to whitespace) are skipped before any
-    NLP runs on them, so re-running an ingest is cheap and adds nothing twice. Exits 1 if any input had a
-    problem; everything readable is still stored.
+    Inputs: text, HTML, RSS/Atom (file or URL), WARC, JSONL/CSV/TSV/Parquet records, directories, - for
+    stdin; any of them .gz or .zst compressed. Articles already in the database (same id, the same text up to
+    whitespace, or a near-identical wire copy) are skipped before any NLP runs on them and recorded as
+    sightings of the stored one. Each article is committed on its own, so an interrupted ingest re-run
+    continues where it stopped. Exits 1 if any input had a problem; everything readable is still stored.
     """
-    from ..ingest.readers import ArticleMeta, read_articles
-    from ..pipeline import extract_articles, load_nlp
+    from ..ingest.readers import ArticleMeta, FieldMap, read_articles
+    from ..pipeline import extract_articles, extract_articles_parallel, load_nlp
+    from ..store.dedup import Deduper
     from ..store.ingest import IngestStats, ingest_articles
     from ..store.sqlite import SqliteStore
 
     problems: list = []
+    skipped: list = []
     meta = ArticleMeta(id=article_id, title=title, date=date, outlet=outlet, url=url)
-    articles = read_articles(list(inputs), meta=meta, max_chars=max_chars, problems=problems)
-    tty = sys.stderr.isatty()
-
-    def progress(stats: IngestStats) -> None:
-        click.echo(f"\r{stats.read} read, {stats.stored} stored, {stats.duplicates} duplicates", nl=False, err=True)
+    fields = FieldMap(text=text_field, id=id_field, title=title_field, date=date_field, outlet=outlet_field,
+                      url=url_field)
+    wanted = None if languages.strip().lower() in ("any", "all", "") else {
+        code.strip().lower() for code in languages.split(",") if code.strip()}
+    articles = read_articles(list(inputs), meta=meta, max_chars=max_chars, problems=problems, fields=fields,
+                             languages=wanted, skipped=skipped)
 
     def extract(new_articles: Iterable[Article]) -> Iterator[ArticleOut]:
         # The model loads only once a new article turns up: re-ingesting known files runs no NLP at all.
@@ -65,18 +95,60 @@ def ingest(
         first = next(it, None)
         if first is None:
             return
-        yield from extract_articles(load_nlp(model, actors_path=actors_path), itertools.chain([first], it))
+        chained = itertools.chain([first], it)
+        if workers > 1:
+            yield from extract_articles_parallel(chained, workers=workers, model=model, actors_path=actors_path,
+                                                 batch_size=batch_size)
+        else:
+            yield from extract_articles(load_nlp(model, actors_path=actors_path), chained, batch_size=batch_size)
+
+    bar = _progress_bar(inputs) if sys.stderr.isatty() else None
+
+    def progress(stats: IngestStats) -> None:
+        assert bar is not None
+        bar.update(stats.read - bar.n)
+        bar.set_postfix(stored=stats.stored, dups=stats.duplicates, refresh=False)
 
     with SqliteStore(db_path) as store:
-        stats = ingest_articles(store, articles, extract, on_article=progress if tty else None)
-    if tty:
-        click.echo("", err=True)
+        dedup = Deduper(store, threshold=near_dup_threshold or 1.0, near=near_dup_threshold > 0)
+        try:
+            stats = ingest_articles(store, articles, extract, on_article=progress if bar else None, dedup=dedup)
+        finally:
+            if bar is not None:
+                bar.close()
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(
         f"{stats.read} articles read, {stats.stored} stored, {stats.duplicates} duplicates skipped, "
-        f"{stats.claims} claims stored, {len(problems)} problems ({db_path})",
+        f"{stats.claims} claims stored, {len(problems)} problems ({db_path}); {stats.near_duplicates} of the "
+        f"duplicates near-identical, {stats.sightings} sightings recorded, {len(skipped)} skipped as not {languages}",
         err=True,
     )
     if problems:
         ctx.exit(1)
+
+
+def _progress_bar(inputs: tuple[str, ...]):
+    """A tqdm bar on stderr (only called on a terminal): articles/s always, ETA when the total is cheap to know."""
+    from tqdm import tqdm
+
+    return tqdm(total=_cheap_total(inputs), unit="article", file=sys.stderr, dynamic_ncols=True,
+                desc="ingest", smoothing=0.1)
+
+
+def _cheap_total(inputs: tuple[str, ...]) -> Optional[int]:
+    """Article count when every input is an uncompressed JSONL file or a single text/HTML file; else None."""
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        suffix = path.suffix.lower()
+        if raw == "-" or not path.is_file():
+            return None
+        if suffix in (".jsonl", ".ndjson"):
+            with path.open("rb") as f:
+                total += sum(1 for line in f if line.strip())
+        elif suffix in (".txt", ".md", ".text", ".html", ".htm"):
+            total += 1
+        else:
+            return None
+    return total

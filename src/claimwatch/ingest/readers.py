@@ -1,4 +1,6 @@
-"""Read inputs into Articles: text files, directories, stdin, JSONL and CSV/TSV records.
+"""Read inputs into Articles: text, HTML, RSS/Atom, WARC files, directories, stdin, JSONL/CSV/Parquet records.
+
+Any file may be gzip- or zstd-compressed (``.gz``, ``.zst``); it is decompressed as it is read.
 
 Bad input never raises: each unreadable file or record becomes an ``InputProblem`` appended to the caller's
 list, and reading goes on with the rest. The caller decides what a problem means (the CLI exits 1 at the end).
@@ -15,11 +17,15 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, Iterator, Mapping, Optional, Sequence
+from typing import BinaryIO, Iterable, Iterator, Mapping, Optional, Sequence
 
 from ..errors import InputError
 from ..schema import Article
+from .compression import COMPRESSED_SUFFIXES, inner_stem, inner_suffix, open_binary
+from .feeds import FEED_SUFFIXES, URL_PREFIXES, FeedError, feed_articles, fetch_url
 from .hashing import normalised_text_hash
+from .html import HTML_SUFFIXES, HtmlExtractionError, html_to_article
+from .warc import WARC_SUFFIXES, warc_articles
 
 log = logging.getLogger("claimwatch")
 
@@ -27,8 +33,11 @@ STDIN = "-"
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
-# What a directory walk picks up; a file named explicitly is read whatever its suffix.
-DIRECTORY_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | TABLE_SUFFIXES
+PARQUET_SUFFIXES = frozenset({".parquet"})
+# What a directory walk picks up (also when compressed); a file named explicitly is read whatever its suffix.
+# ".xml" is read as a feed only when named: a directory may hold sitemaps and other XML.
+DIRECTORY_SUFFIXES = (TEXT_SUFFIXES | JSONL_SUFFIXES | TABLE_SUFFIXES | PARQUET_SUFFIXES | HTML_SUFFIXES
+                      | WARC_SUFFIXES | (FEED_SUFFIXES - {".xml"}))
 
 TEXT_FIELDS = ("text", "body", "content")  # first one present wins
 META_FIELDS = ("title", "date", "outlet", "url")
@@ -73,6 +82,33 @@ class ArticleMeta:
 
 
 @dataclass(frozen=True)
+class FieldMap:
+    """Which record field (JSONL key, CSV header, Parquet column) holds each article part.
+
+    ``text=None`` means the first of ``text``, ``body``, ``content`` that is present. Names match CSV headers
+    case-insensitively.
+    """
+
+    text: Optional[str] = None
+    id: str = "id"
+    title: str = "title"
+    date: str = "date"
+    outlet: str = "outlet"
+    url: str = "url"
+
+    @property
+    def text_fields(self) -> tuple[str, ...]:
+        return (self.text,) if self.text else TEXT_FIELDS
+
+    def lowered(self) -> "FieldMap":
+        return FieldMap(self.text.lower() if self.text else None, self.id.lower(), self.title.lower(),
+                        self.date.lower(), self.outlet.lower(), self.url.lower())
+
+
+DEFAULT_FIELDS = FieldMap()
+
+
+@dataclass(frozen=True)
 class InputProblem:
     """One file or record that could not be read; ``origin`` is a path, ``path:line`` or ``<stdin>``."""
 
@@ -107,24 +143,44 @@ def read_articles(
     meta: Optional[ArticleMeta] = None,
     max_chars: int = 1_000_000,
     problems: list[InputProblem],
+    fields: Optional[FieldMap] = None,
+    languages: Optional[Iterable[str]] = None,
+    skipped: Optional[list[InputProblem]] = None,
 ) -> Iterator[Article]:
     """Yield an Article for every readable text or record in ``paths``, in order.
 
     Args:
-        paths: files, directories (walked recursively in sorted order, hidden entries skipped) or ``"-"``
-            for stdin. ``.jsonl``/``.ndjson`` and ``.csv``/``.tsv`` files hold one article per record;
-            any other file is one plain-text article.
+        paths: files, directories (walked recursively in sorted order, hidden entries skipped), ``"-"``
+            for stdin, or an ``http(s)://`` feed URL. ``.jsonl``/``.ndjson``, ``.csv``/``.tsv`` and
+            ``.parquet`` files hold one article per record; ``.html``/``.htm`` is one page; ``.rss``/``.atom``/
+            ``.xml`` one article per feed entry; ``.warc``/``.arc`` one per HTML response; any other file is one
+            plain-text article. A ``.gz`` or ``.zst`` suffix after any of these is decompressed on the fly.
         meta: metadata for plain-text inputs (files and stdin); records keep their own fields.
         max_chars: articles with longer text are skipped with a problem.
         problems: receives one InputProblem per unreadable file or record; reading goes on.
+        fields: record field names (``--text-field`` …) for JSONL, CSV and Parquet.
+        languages: ISO 639-1 codes to keep (e.g. ``{"en"}``); articles confidently identified as another
+            language are left out. None keeps every language.
+        skipped: receives one InputProblem per article left out for its language (None: only logged).
 
     Raises:
         InputError: ``meta`` is itself invalid (a bad date, or an id given for more than one input).
     """
     meta = _checked_meta(meta, paths)
+    wanted = frozenset(languages) if languages is not None else None
     seen_ids: set[str] = set()
     for raw in paths:
-        for article in _read_one(raw, meta, max_chars, problems):
+        for article in _read_one(raw, meta, max_chars, problems, fields or DEFAULT_FIELDS):
+            if wanted is not None:
+                from .language import other_language
+
+                lang = other_language(article.text, wanted)
+                if lang is not None:
+                    skip = InputProblem(article.origin or article.id, f"skipped: language is '{lang}', not {'/'.join(sorted(wanted))}")
+                    if skipped is not None:
+                        skipped.append(skip)
+                    log.info("%s", skip)
+                    continue
             if article.id in seen_ids:
                 # Not fatal (a re-run of the same story is legitimate), but the store would merge them.
                 log.warning("%s: article id %r was already used by an earlier input", article.origin, article.id)
@@ -138,7 +194,7 @@ def iter_input_files(root: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if not name.startswith(".") and Path(name).suffix.lower() in DIRECTORY_SUFFIXES:
+            if not name.startswith(".") and inner_suffix(Path(name)) in DIRECTORY_SUFFIXES:
                 found.append(Path(dirpath) / name)
     return sorted(found, key=lambda p: p.relative_to(root).parts)
 
@@ -159,7 +215,17 @@ def _checked_meta(meta: Optional[ArticleMeta], paths: Sequence[str]) -> ArticleM
     return meta
 
 
-def _read_one(raw: str, meta: ArticleMeta, max_chars: int, problems: list[InputProblem]) -> Iterator[Article]:
+def _read_one(
+    raw: str, meta: ArticleMeta, max_chars: int, problems: list[InputProblem], fields: FieldMap
+) -> Iterator[Article]:
+    if raw.startswith(URL_PREFIXES):
+        try:
+            data = fetch_url(raw)
+        except FeedError as exc:
+            problems.append(InputProblem(raw, str(exc)))
+            return
+        yield from _entries(feed_articles_checked(data, raw, problems), max_chars, problems)
+        return
     if raw == STDIN:
         article = _read_stdin(meta, max_chars, problems)
         if article:
@@ -175,20 +241,40 @@ def _read_one(raw: str, meta: ArticleMeta, max_chars: int, problems: list[InputP
             wanted = ", ".join(sorted(DIRECTORY_SUFFIXES))
             problems.append(InputProblem(raw, f"directory has no input files ({wanted})"))
         for file in files:
-            yield from _read_file(file, meta, max_chars, problems)
+            yield from _read_file(file, meta, max_chars, problems, fields)
         return
-    yield from _read_file(path, meta, max_chars, problems)
+    yield from _read_file(path, meta, max_chars, problems, fields)
 
 
-def _read_file(path: Path, meta: ArticleMeta, max_chars: int, problems: list[InputProblem]) -> Iterator[Article]:
-    suffix = path.suffix.lower()
+def _read_file(
+    path: Path, meta: ArticleMeta, max_chars: int, problems: list[InputProblem], fields: FieldMap = DEFAULT_FIELDS
+) -> Iterator[Article]:
+    suffix = inner_suffix(path)
     try:
         if suffix in JSONL_SUFFIXES:
             _warn_meta_ignored(meta, path)
-            yield from _read_jsonl(path, max_chars, problems)
+            yield from _read_jsonl(path, max_chars, problems, fields)
         elif suffix in TABLE_SUFFIXES:
             _warn_meta_ignored(meta, path)
-            yield from _read_table(path, "\t" if suffix == ".tsv" else ",", max_chars, problems)
+            yield from _read_table(path, "\t" if suffix == ".tsv" else ",", max_chars, problems, fields)
+        elif suffix in PARQUET_SUFFIXES:
+            _warn_meta_ignored(meta, path)
+            yield from _read_parquet(path, max_chars, problems, fields)
+        elif suffix in HTML_SUFFIXES:
+            article = _read_html_file(path, meta, max_chars, problems)
+            if article:
+                yield article
+        elif suffix in FEED_SUFFIXES:
+            _warn_meta_ignored(meta, path)
+            data = _read_capped_file(path, max_chars, problems)
+            if data is not None:
+                yield from _entries(feed_articles_checked(data, str(path), problems), max_chars, problems)
+        elif suffix in WARC_SUFFIXES:
+            _warn_meta_ignored(meta, path)
+            # warcio reads gzip-per-record archives (.warc.gz) itself; only zstd needs unwrapping here.
+            opener = path.open if path.suffix.lower() == ".gz" else (lambda _mode: open_binary(path))
+            with opener("rb") as stream:
+                yield from _entries(warc_articles(stream, str(path)), max_chars, problems)
         else:
             article = _read_text_file(path, meta, max_chars, problems)
             if article:
@@ -209,14 +295,58 @@ def _warn_meta_ignored(meta: ArticleMeta, path: Path) -> None:
 def _read_text_file(path: Path, meta: ArticleMeta, max_chars: int, problems: list[InputProblem]) -> Optional[Article]:
     origin = str(path)
     # Read through a capped stream rather than trusting stat(): pipes and /dev/fd paths report size 0.
-    with path.open("rb") as stream:
-        data = _read_capped(stream, max_chars, origin, problems)
+    data = _read_capped_file(path, max_chars, problems)
     if data is None:
         return None
     text = _decode_text(data, origin, problems)
     if text is None or not _text_ok(text, origin, max_chars, problems):
         return None
-    return _plain_article(text, meta, origin, default_id=path.stem)
+    return _plain_article(text, meta, origin, default_id=inner_stem(path))
+
+
+def _read_capped_file(path: Path, max_chars: int, problems: list[InputProblem]) -> Optional[bytes]:
+    with open_binary(path) as stream:
+        return _read_capped(stream, max_chars, str(path), problems)
+
+
+# --- HTML, feeds, web archives ----------------------------------------------------------------------------
+
+
+def _read_html_file(path: Path, meta: ArticleMeta, max_chars: int, problems: list[InputProblem]) -> Optional[Article]:
+    origin = str(path)
+    data = _read_capped_file(path, max_chars * 4, problems)  # markup is several times the text
+    if data is None:
+        return None
+    html = _decode_text(data, origin, problems)
+    if html is None:
+        return None
+    try:
+        article = html_to_article(html, origin=origin, default_id=meta.id or inner_stem(path), url=meta.url,
+                                  date=meta.date, outlet=meta.outlet)
+    except HtmlExtractionError as exc:
+        problems.append(InputProblem(origin, str(exc)))
+        return None
+    if meta.title:
+        article = Article(id=article.id, text=article.text, title=meta.title, date=article.date,
+                          outlet=article.outlet, url=article.url, origin=origin)
+    return article if _text_ok(article.text, origin, max_chars, problems) else None
+
+
+def feed_articles_checked(data: bytes, origin: str, problems: list[InputProblem]):
+    """``feeds.feed_articles``, with a feed that cannot be parsed at all reported as one problem."""
+    try:
+        yield from feed_articles(data, origin)
+    except FeedError as exc:
+        problems.append(InputProblem(origin, str(exc)))
+
+
+def _entries(entries, max_chars: int, problems: list[InputProblem]) -> Iterator[Article]:
+    """Articles from ``(origin, article, problem)`` triples (feeds, WARC), problems reported."""
+    for where, article, problem in entries:
+        if problem is not None:
+            problems.append(InputProblem(where, problem))
+        elif article is not None and _text_ok(article.text, where, max_chars, problems):
+            yield article
 
 
 def _read_stdin(meta: ArticleMeta, max_chars: int, problems: list[InputProblem]) -> Optional[Article]:
@@ -347,7 +477,7 @@ def _log_legacy(origin: str, encoding: str) -> None:
 def _iter_lines(path: Path, problems: list[InputProblem]) -> Iterator[tuple[int, str]]:
     """Stream ``(line number, line with its ending)`` from a record file, one line in memory at a time."""
     origin = str(path)
-    with path.open("rb") as stream:
+    with open_binary(path) as stream:
         sample = stream.read(_ENCODING_SAMPLE_BYTES)
         if not sample:
             problems.append(InputProblem(origin, "empty file"))
@@ -360,7 +490,8 @@ def _iter_lines(path: Path, problems: list[InputProblem]) -> Iterator[tuple[int,
             problems.append(InputProblem(origin, "not UTF-8 and its text encoding could not be detected"))
             return
         _log_legacy(origin, encoding)
-        stream.seek(0)
+    # Reopened rather than seek(0): decompressing streams cannot seek back.
+    with open_binary(path) as stream:
         if encoding in ("utf-16", "utf-32"):
             # Wide encodings cannot be split on b"\n"; decode as a stream and give up on the first bad byte.
             wide = io.TextIOWrapper(stream, encoding=encoding, newline="")
@@ -381,7 +512,8 @@ def _iter_lines(path: Path, problems: list[InputProblem]) -> Iterator[tuple[int,
 # --- records ----------------------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, max_chars: int, problems: list[InputProblem]) -> Iterator[Article]:
+def _read_jsonl(path: Path, max_chars: int, problems: list[InputProblem],
+                fields: FieldMap = DEFAULT_FIELDS) -> Iterator[Article]:
     for lineno, line in _iter_lines(path, problems):
         if not line.strip():
             continue
@@ -394,12 +526,45 @@ def _read_jsonl(path: Path, max_chars: int, problems: list[InputProblem]) -> Ite
         if not isinstance(record, dict):
             problems.append(InputProblem(origin, f"expected a JSON object, found {type(record).__name__}"))
             continue
-        article = _record_article(record, origin, max_chars, problems)
+        article = _record_article(record, origin, max_chars, problems, fields)
         if article:
             yield article
 
 
-def _read_table(path: Path, delimiter: str, max_chars: int, problems: list[InputProblem]) -> Iterator[Article]:
+def _read_parquet(path: Path, max_chars: int, problems: list[InputProblem],
+                  fields: FieldMap = DEFAULT_FIELDS) -> Iterator[Article]:
+    """Stream a Parquet file in row batches; only the mapped columns are read."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        problems.append(InputProblem(str(path), "reading Parquet needs pyarrow: pip install 'claimwatch[export]'"))
+        return
+    try:
+        source = pq.ParquetFile(open_binary(path) if path.suffix.lower() in COMPRESSED_SUFFIXES else path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and friends on a damaged file
+        problems.append(InputProblem(str(path), f"not a readable Parquet file: {exc}"))
+        return
+    names = source.schema_arrow.names
+    if not any(f in names for f in fields.text_fields):
+        found = ", ".join(names)
+        problems.append(InputProblem(str(path), f"no '{'/'.join(fields.text_fields)}' column (found: {found})"))
+        return
+    wanted = [n for n in (*fields.text_fields, fields.id, fields.title, fields.date, fields.outlet, fields.url)
+              if n in names]
+    row = 0
+    for batch in source.iter_batches(batch_size=256, columns=list(dict.fromkeys(wanted))):
+        for record in batch.to_pylist():
+            row += 1
+            for key, value in list(record.items()):
+                if isinstance(value, (datetime, date)):  # timestamp columns
+                    record[key] = value.isoformat()
+            article = _record_article(record, f"{path}:row {row}", max_chars, problems, fields)
+            if article:
+                yield article
+
+
+def _read_table(path: Path, delimiter: str, max_chars: int, problems: list[InputProblem],
+                fields: FieldMap = DEFAULT_FIELDS) -> Iterator[Article]:
     # Article bodies easily exceed csv's default 128 KiB field limit; our own max_chars check applies instead.
     csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
     state = {"line": 0}
@@ -409,6 +574,7 @@ def _read_table(path: Path, delimiter: str, max_chars: int, problems: list[Input
             state["line"] = lineno
             yield line
 
+    fields = fields.lowered()  # headers are matched case-insensitively
     reader = csv.reader(lines(), delimiter=delimiter, strict=True)
     header: Optional[list[str]] = None
     while True:
@@ -424,38 +590,42 @@ def _read_table(path: Path, delimiter: str, max_chars: int, problems: list[Input
             continue
         if header is None:
             header = [cell.strip().lstrip("\ufeff").lower() for cell in row]
-            if not any(field in header for field in TEXT_FIELDS):
+            if not any(field in header for field in fields.text_fields):
                 found = ", ".join(header)
-                problems.append(InputProblem(f"{path}:{start}", f"header has no 'text' column (found: {found})"))
+                name = fields.text or "text"
+                problems.append(InputProblem(f"{path}:{start}", f"header has no '{name}' column (found: {found})"))
                 return
             continue
         origin = f"{path}:{start}"
         if len(row) != len(header):
             problems.append(InputProblem(origin, f"malformed row: expected {len(header)} fields, found {len(row)}"))
             continue
-        article = _record_article(dict(zip(header, row)), origin, max_chars, problems)
+        article = _record_article(dict(zip(header, row)), origin, max_chars, problems, fields)
         if article:
             yield article
 
 
 def _record_article(
-    record: Mapping[str, object], origin: str, max_chars: int, problems: list[InputProblem]
+    record: Mapping[str, object], origin: str, max_chars: int, problems: list[InputProblem],
+    mapping: FieldMap = DEFAULT_FIELDS,
 ) -> Optional[Article]:
-    """Turn one JSONL/CSV record into an Article; on any bad field, report it and skip the record."""
-    text = next((record[f] for f in TEXT_FIELDS if record.get(f) is not None), None)
+    """Turn one JSONL/CSV/Parquet record into an Article; on any bad field, report it and skip the record."""
+    text = next((record[f] for f in mapping.text_fields if record.get(f) is not None), None)
+    text_name = mapping.text or "text"
     if text is None:
-        problems.append(InputProblem(origin, "record has no 'text' field"))
+        problems.append(InputProblem(origin, f"record has no '{text_name}' field"))
         return None
     if not isinstance(text, str):
-        problems.append(InputProblem(origin, f"'text' must be a string, found {type(text).__name__}"))
+        problems.append(InputProblem(origin, f"'{text_name}' must be a string, found {type(text).__name__}"))
         return None
     if not _text_ok(text, origin, max_chars, problems):
         return None
     fields: dict[str, Optional[str]] = {}
     for name in ("id", *META_FIELDS):
-        value = _scalar(record.get(name))
+        key = getattr(mapping, name)
+        value = _scalar(record.get(key))
         if value is _BAD:
-            problems.append(InputProblem(origin, f"'{name}' must be a string, found {type(record.get(name)).__name__}"))
+            problems.append(InputProblem(origin, f"'{key}' must be a string, found {type(record.get(key)).__name__}"))
             return None
         fields[name] = value  # type: ignore[assignment]
     if fields["date"]:

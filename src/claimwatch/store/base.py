@@ -1,6 +1,7 @@
 """The store interface: what every backend (SQLite now, Postgres later) provides."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional, Protocol, runtime_checkable
@@ -11,6 +12,22 @@ from ..errors import ClaimwatchError
 from ..schema import Article, ArticleOut, ClaimOut
 
 DEFAULT_LIMIT = 100
+
+
+def search_key(value: Optional[str]) -> Optional[str]:
+    """The form speaker and actor-name filters compare: case-folded (full Unicode), accents removed.
+
+    ``"Élysée"``, ``"ÉLYSÉE"`` and ``"elysee"`` all give ``"elysee"``; ``"Straße"`` gives ``"strasse"``. Steps:
+    ``str.casefold``, NFKD (compatibility decomposition: ``"ﬁ"`` -> ``"fi"``, ``"é"`` -> ``"e"`` + U+0301), drop
+    combining marks, ``str.casefold`` again (NFKD can yield capitals: ``"ℌ"`` -> ``"H"``), NFC. Both the stored
+    names and the needle go through it, so a substring of one is looked for in the other. Stores keep these keys
+    beside the original text, which they never change. Changing it needs a migration that recomputes the keys.
+    """
+    if value is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped.casefold())
 
 
 class StoredClaim(ClaimOut):
@@ -31,7 +48,8 @@ class StoredClaim(ClaimOut):
 class ClaimQuery:
     """Filters for ``Store.query_claims``; every filter given must match (AND).
 
-    speaker: case-insensitive substring of the speaker span text or the resolved speaker.
+    speaker: case- and accent-insensitive substring (``search_key``) of the speaker span text or the resolved
+          speaker: "peskov" finds "Dmitry Peskov", "elysee" and "ÉLYSÉE" find "Élysée".
     text: full-text query over the claim content (SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*);
           text that is not valid FTS5 syntax is searched as plain words.
     since/until: ISO dates (or datetimes) bounding the article date, both inclusive; articles without a date
@@ -40,7 +58,7 @@ class ClaimQuery:
     article_id: claims of one article.
     actor: the speaker's canonical actor: its id ("RUS-GOV", "person:dmitry-peskov"; case-insensitive), a country
           code ("RUS": every actor of that country — Russia, its government, Peskov — and ids starting "RUS-"),
-          or a case-insensitive substring of the actor's name.
+          or a case- and accent-insensitive substring of the actor's name.
     event: the claim's event category (PLOVER: RETREAT, MOBILIZE, ACCUSE…; case-insensitive).
     """
 
@@ -56,14 +74,7 @@ class ClaimQuery:
     offset: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None and not _is_iso(value):
-                raise ClaimwatchError(f"{name} date {value!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
-        if self.limit is not None and self.limit < 0:
-            raise ClaimwatchError(f"limit must be 0 or more, got {self.limit}")
-        if self.offset < 0:
-            raise ClaimwatchError(f"offset must be 0 or more, got {self.offset}")
+        _check_window(self.since, self.until, self.limit, self.offset)
 
 
 def _is_iso(value: str) -> bool:
@@ -74,6 +85,17 @@ def _is_iso(value: str) -> bool:
         except ValueError:
             continue
     return False
+
+
+def _check_window(since: Optional[str], until: Optional[str], limit: Optional[int], offset: int) -> None:
+    """Validate the date range and paging shared by claim and dispute queries."""
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and not _is_iso(value):
+            raise ClaimwatchError(f"{name} date {value!r} is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+    if limit is not None and limit < 0:
+        raise ClaimwatchError(f"limit must be 0 or more, got {limit}")
+    if offset < 0:
+        raise ClaimwatchError(f"offset must be 0 or more, got {offset}")
 
 
 class ActorCount(BaseModel):
@@ -112,12 +134,23 @@ class DisputeQuery:
     """Filters for ``query_disputes``, the store method issue 5 (disputes) adds; every filter given must match.
 
     dispute_id: one dispute. actor: either side's speaker actor (same matching as ``ClaimQuery.actor``).
+    since/until: the dispute's days seen overlap this range (ISO dates, inclusive). outlet: either side's outlet
+    (case-insensitive). min_score: at least this score. all_pairs: every conflicting pair instead of the best pair
+    of each group (pairs between the same two propositions). Ordered by score, best first.
     """
 
     dispute_id: Optional[str] = None
     actor: Optional[str] = None
+    since: Optional[str] = None
+    until: Optional[str] = None
+    outlet: Optional[str] = None
+    min_score: Optional[float] = None
+    all_pairs: bool = False
     limit: Optional[int] = DEFAULT_LIMIT  # None: no limit
     offset: int = 0
+
+    def __post_init__(self) -> None:
+        _check_window(self.since, self.until, self.limit, self.offset)
 
 
 class StoredDispute(BaseModel):
@@ -135,6 +168,14 @@ class StoredDispute(BaseModel):
     score: Optional[float] = None
     first_seen: Optional[str] = None
     last_seen: Optional[str] = None
+    # Added by dispute detection (docs/DISPUTES.md): every reason found, in order of weight; a short explanation
+    # ("withdraw vs build_up"); the group (pairs between the same two propositions) and how many pairs it has.
+    reasons: list[str] = []
+    explanation: Optional[str] = None
+    group_id: Optional[str] = None
+    pairs: int = 1
+    left_stance: Optional[str] = None
+    right_stance: Optional[str] = None
 
 
 @runtime_checkable
@@ -181,8 +222,12 @@ class Store(Protocol):
         """One actor by id, with its counts, or None."""
         ...
 
-    # Issue 5 (disputes) adds: def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]
-    # The web layer calls it when a store has it and shows "no disputes detected yet" otherwise.
+    def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]:
+        """Stored disputes matching ``query``, best score first (filled by ``claimwatch.disputes.detect``).
+
+        The web layer calls it when a store has it and shows "no disputes detected yet" otherwise.
+        """
+        ...
 
     def counts(self) -> dict[str, int]:
         """Row counts: ``{"articles": n, "claims": m}``."""

@@ -10,13 +10,15 @@ guessed at. Never edit or reorder a released migration; append a new one.
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 from sqlite_utils import Database
 
 from ..errors import StoreError
+from .base import search_key
 
 MIGRATIONS_TABLE = "migrations"
 
@@ -226,3 +228,143 @@ def _events_dates_quantities(db: Database) -> None:
     for column in ("event", "dates", "quantities"):
         db["claims"].add_column(column, str)
     db.execute("CREATE INDEX idx_claims_event_category ON claims(event_category)")
+
+
+# Search keys (base.search_key) of each claim's speaker and speaker actor, kept beside the claims table so the
+# claims table itself (and the CSV export of its columns) does not change. Written by SqliteStore.add_article.
+CLAIM_KEYS_COLUMNS = ("claim_id", "speaker_key", "resolved_key", "actor_key", "actor_country", "actor_name_key")
+
+
+def claim_keys_row(claim_id: str, speaker_text: Optional[str], resolved_speaker: Optional[str],
+                   speaker_actor_id: Optional[str], speaker_actor: Optional[dict]) -> tuple:
+    """One ``claim_keys`` row (in CLAIM_KEYS_COLUMNS order) from a claim's speaker parts."""
+    actor = speaker_actor or {}
+    return (
+        claim_id,
+        search_key(speaker_text),
+        search_key(resolved_speaker),
+        speaker_actor_id.casefold() if speaker_actor_id is not None else None,
+        actor.get("country"),
+        search_key(actor.get("name")),
+    )
+
+
+def insert_claim_keys(db: Database, rows: list[tuple]) -> None:
+    """Insert ``claim_keys`` rows and add their names to ``speaker_names``."""
+    if not rows:
+        return
+    cols = ", ".join(CLAIM_KEYS_COLUMNS)
+    db.conn.executemany(f"INSERT INTO claim_keys ({cols}) VALUES ({', '.join('?' * len(CLAIM_KEYS_COLUMNS))})",
+                        rows)
+    names = {n for r in rows for n in (r[1], r[2], r[5]) if n}
+    db.conn.executemany("INSERT OR IGNORE INTO speaker_names (name) VALUES (?)", [(n,) for n in sorted(names)])
+
+
+@MIGRATIONS("0006_claim_keys")
+def _claim_keys(db: Database) -> None:
+    # Speaker and actor filters used to call a Python case-folding function and json_extract on every claim
+    # (a full scan, twice per API page). Now:
+    #   claim_keys     one row per claim: search keys of speaker_text, resolved_speaker, the speaker actor's name,
+    #                  the case-folded speaker actor id and the actor's country; each indexed.
+    #   speaker_names  every distinct key in claim_keys' three name columns. A substring search scans this
+    #                  (far fewer rows than claims: names repeat), then finds the claims through the indexes.
+    db.execute(
+        "CREATE TABLE claim_keys ("
+        " claim_id TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,"
+        " speaker_key TEXT, resolved_key TEXT, actor_key TEXT, actor_country TEXT, actor_name_key TEXT"
+        ") WITHOUT ROWID"
+    )
+    db.execute("CREATE TABLE speaker_names (name TEXT PRIMARY KEY) WITHOUT ROWID")
+    # Backfill the claims already stored.
+    cur = db.conn.execute("SELECT id, speaker_text, resolved_speaker, speaker_actor_id, speaker_actor FROM claims")
+    while True:
+        batch = cur.fetchmany(5000)
+        if not batch:
+            break
+        insert_claim_keys(db, [claim_keys_row(cid, st, rs, aid, json.loads(actor) if actor else None)
+                               for cid, st, rs, aid, actor in batch])
+    for column in ("speaker_key", "resolved_key", "actor_key", "actor_country", "actor_name_key"):
+        db.execute(f"CREATE INDEX idx_claim_keys_{column} ON claim_keys({column})")
+
+
+@MIGRATIONS("0007_claim_embeddings")
+def _claim_embeddings(db: Database) -> None:
+    # Sentence embeddings of claim contents (disputes/embeddings.py), computed lazily and kept per embedder name,
+    # so `claimwatch check` and dispute detection never embed a stored claim twice. vector: float32, little-endian.
+    db.execute(
+        "CREATE TABLE claim_embeddings ("
+        " claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,"
+        " model TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
+        " PRIMARY KEY (claim_id, model)"
+        ") WITHOUT ROWID"
+    )
+
+
+@MIGRATIONS("0008_disputes")
+def _disputes(db: Database) -> None:
+    # claim_propositions: each scanned claim's proposition and its stance toward it (asserts/denies/doubts); a
+    #   claim without a row here has not been through dispute detection yet (disputes/detect.py).
+    # disputes: pairs of conflicting claims (left = the earlier), with reasons, score and first/last day seen;
+    #   group_id joins the pairs between the same two propositions, so lists can show one row per conflict.
+    db.execute(
+        "CREATE TABLE claim_propositions ("
+        " claim_id TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,"
+        " proposition_id TEXT NOT NULL, stance TEXT NOT NULL, relatedness REAL, is_anchor INTEGER NOT NULL DEFAULT 0"
+        ") WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_claim_propositions_prop ON claim_propositions(proposition_id)")
+    db.execute(
+        "CREATE TABLE disputes ("
+        " id TEXT PRIMARY KEY,"
+        " group_id TEXT NOT NULL,"
+        " left_claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,"
+        " right_claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,"
+        " reason TEXT NOT NULL, reasons TEXT NOT NULL, explanation TEXT, score REAL NOT NULL,"
+        " relatedness REAL, first_seen TEXT, last_seen TEXT, details TEXT, detected_at TEXT NOT NULL"
+        ")"
+    )
+    db.execute("CREATE INDEX idx_disputes_left ON disputes(left_claim_id)")
+    db.execute("CREATE INDEX idx_disputes_right ON disputes(right_claim_id)")
+    db.execute("CREATE INDEX idx_disputes_group ON disputes(group_id, score)")
+    db.execute("CREATE INDEX idx_disputes_score ON disputes(score)")
+    db.execute("CREATE INDEX idx_disputes_first_seen ON disputes(first_seen)")
+
+
+@MIGRATIONS("0009_articles_order")
+def _articles_order(db: Database) -> None:
+    # The claim listing's order (newest article first, undated last, then article id): with this index a page of
+    # an unfiltered or date/outlet-filtered search walks the articles in order instead of sorting every claim.
+    db.execute("CREATE INDEX idx_articles_order ON articles(date IS NULL, date DESC, id)")
+
+
+@MIGRATIONS("0010_sightings")
+def _sightings(db: Database) -> None:
+    # sightings: every place an article's story was seen (issue 6): the stored copy itself ('original'), the same
+    #   text again from another outlet or URL ('exact') and wire copies with small edits ('near', MinHash/LSH).
+    #   source_key hashes the sighting's (id, outlet, url), so re-ingesting the same input adds no row.
+    # article_minhash: each stored article's MinHash signature (uint64, little-endian), so the LSH index of
+    #   near-duplicate detection is rebuilt from the store on the next run (store/dedup.py).
+    db.execute(
+        "CREATE TABLE sightings ("
+        " article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+        " source_key TEXT NOT NULL, source_id TEXT, outlet TEXT, url TEXT, date TEXT,"
+        " kind TEXT NOT NULL, similarity REAL, seen_at TEXT NOT NULL,"
+        " PRIMARY KEY (article_id, source_key)"
+        ") WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_sightings_outlet ON sightings(outlet)")
+    db.execute(
+        "CREATE TABLE article_minhash ("
+        " article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+        " num_perm INTEGER NOT NULL, signature BLOB NOT NULL"
+        ") WITHOUT ROWID"
+    )
+    from .dedup import sighting_key  # the key function is shared with ingest; imported here to avoid a cycle
+
+    now = _now()
+    rows = db.execute("SELECT id, outlet, url, date FROM articles").fetchall()
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO sightings (article_id, source_key, source_id, outlet, url, date, kind, similarity,"
+        " seen_at) VALUES (?, ?, ?, ?, ?, ?, 'original', 1.0, ?)",
+        [(aid, sighting_key(aid, outlet, url), aid, outlet, url, day, now) for aid, outlet, url, day in rows],
+    )

@@ -9,9 +9,10 @@ from typing import Any, Optional
 
 from ..store import DisputeQuery, StoredDispute
 
-NO_DISPUTES_NOTE = "no disputes detected yet: dispute detection (issue 5) is not part of this version"
-# What the pages say under their "No disputes detected yet." heading.
-NO_DISPUTES_DETAIL = "Dispute detection is not part of this version yet"
+NO_DISPUTES_NOTE = "no disputes detected yet: this store cannot hold disputes"
+# What the pages say under their "No disputes detected yet." heading. Detection runs from the command line
+# (`claimwatch disputes --db FILE` scans newly ingested claims); the server only reads what it saved.
+NO_DISPUTES_DETAIL = "Run claimwatch disputes --db FILE to detect disputes among the stored claims"
 
 
 def disputes_available(store: Any) -> bool:

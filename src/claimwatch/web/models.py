@@ -49,7 +49,7 @@ class ClaimPage(BaseModel):
     """One page of claims. Follow ``next_cursor`` (or ``next_page``) until it is null."""
 
     items: list[StoredClaim]
-    total: int
+    total: Optional[int] = Field(None, description="Matching claims; null on cursor pages (counted on page requests).")
     page: int
     per_page: int
     next_page: Optional[int] = None

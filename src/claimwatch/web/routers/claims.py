@@ -68,9 +68,12 @@ def claim_page(store: SqliteStore, filters: ClaimFilters, page: int, per_page: i
     offset = decode_cursor(cursor) if cursor else (page - 1) * per_page
     if offset > MAX_OFFSET:
         raise HTTPException(400, f"page too deep (offset over {MAX_OFFSET}); narrow the filters")
-    items = store.query_claims(filters.query(limit=per_page, offset=offset))
-    total = store.count_claims(filters.query(limit=None))
-    has_next = offset + len(items) < total
+    # One row more than the page says whether there is a next page without counting every match; the total is
+    # counted for page requests only (a cursor page's client has it from the first page).
+    items = store.query_claims(filters.query(limit=per_page + 1, offset=offset))
+    has_next = len(items) > per_page
+    items = items[:per_page]
+    total = None if cursor else store.count_claims(filters.query(limit=None))
     return ClaimPage(
         items=items, total=total, page=offset // per_page + 1, per_page=per_page,
         next_page=offset // per_page + 2 if has_next else None,

@@ -1,0 +1,346 @@
+"""Propositions: which claims speak about the same thing, and each claim's stance toward it.
+
+A claim is reduced to a ``ClaimProfile`` (its actors as country codes, event family, places, day, numbers,
+stance cues). Two claims are *related* by
+
+    relatedness = cos(content embeddings) + 0.10·actors + 0.08·event family + 0.05·places
+
+where each term is +1 (they share an actor / their events are in the same or opposite families / they share a
+place or its country), −1 (both have some and none is shared / their events are unrelated) or 0 (unknown).
+Claims whose relatedness to a proposition's first claim reaches ``thresholds.proposition`` (within
+``4 × window_days`` of its latest claim) join it; the rest start their own (leader clustering, in date order).
+
+Stance toward the proposition: the claim's own stance (``denies`` for a denial cue or polarity, a negated
+event or a denial word; ``doubts`` for a doubt cue or word; else ``asserts``), flipped when its event family is
+opposite to the proposition's first claim (a withdrawal claim *denies* a build-up proposition).
+
+Notes:
+    Leader clustering is order-dependent but single-pass and stable under incremental ingest, which
+    agglomerative clustering is not (cf. the "first story detection" setting of Allan et al. 1998, Topic
+    Detection and Tracking).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+
+from ..schema import ClaimOut
+from .embeddings import embedding_text
+from .lexicon import DisputeLexicon, default_lexicon
+
+ASSERTS, DENIES, DOUBTS = "asserts", "denies", "doubts"
+DENY_CUES = {"deny", "disagree"}
+DOUBT_CUES = {"doubt", "question"}
+W_ACTORS, W_FAMILY, W_PLACES = 0.10, 0.08, 0.05
+
+
+@dataclass(frozen=True)
+class Quantity:
+    unit: str
+    low: float
+    high: float  # inf when open-ended ("more than")
+    text: str
+
+
+@dataclass
+class ClaimProfile:
+    """What dispute detection needs to know about one claim (built by ``profile``)."""
+
+    id: str
+    article_id: str
+    seq: int
+    day: Optional[date]
+    text: str  # the embedded text
+    content: str
+    side: Optional[str]  # who speaks: the speaker actor's country, else its id
+    speaker_actor_id: Optional[str]
+    family: Optional[str]
+    negated: bool
+    source: Optional[str]  # country (or id) of the event's source
+    target: Optional[str]
+    about: frozenset[str]  # countries / actor ids the claim is about (with the speaker's own, see ``strong``)
+    strong: frozenset[str]  # the same without the speaker's actor where the event coder fell back to it
+    places: frozenset[str]  # place names and their countries
+    quantities: tuple[Quantity, ...]
+    days_named: frozenset[str]  # day-precision dates inside the claim
+    own_stance: str  # asserts / denies / doubts
+    stance_cue: Optional[str]
+    dispute_cue: Optional[str]
+    named_families: frozenset[str]  # families whose topic words the content uses
+    hedged: bool
+    outlet: Optional[str] = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sign(self) -> int:
+        return -1 if self.own_stance == DENIES else 1
+
+
+def _code(actor) -> Optional[str]:
+    if actor is None:
+        return None
+    return actor.country or actor.id
+
+
+def _day(value: Optional[str]) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _quantities(claim: ClaimOut, lex: DisputeLexicon) -> tuple[Quantity, ...]:
+    out = []
+    for q in claim.quantities:
+        unit = lex.unit(q.unit)
+        if unit is None or q.value <= 0:
+            continue
+        lo_f, hi_f = lex.qualifier_ranges.get(q.qualifier or "_none", lex.qualifier_ranges["_none"])
+        out.append(Quantity(unit, q.value * lo_f, float("inf") if hi_f is None else q.value * hi_f, q.text))
+    return tuple(out)
+
+
+def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:
+    """The claim's own stance toward what its content says, and the cue that decided it."""
+    lex = lex or default_lexicon()
+    content = claim.content.text
+    if claim.polarity == "denies" or (claim.cue_class or "") in DENY_CUES:
+        return DENIES, (claim.cue.text if claim.cue else "denies")
+    if claim.event is not None and claim.event.negated:
+        return DENIES, "negated event"
+    if lex.denial is not None and (m := lex.denial.search(content)):
+        return DENIES, m.group(0)
+    if (claim.cue_class or "") in DOUBT_CUES:
+        return DOUBTS, (claim.cue.text if claim.cue else "doubts")
+    if lex.doubt is not None and (m := lex.doubt.search(content)):
+        return DOUBTS, m.group(0)
+    return ASSERTS, None
+
+
+def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optional[str] = None,
+            outlet: Optional[str] = None, lex: Optional[DisputeLexicon] = None) -> ClaimProfile:
+    """Reduce a claim (a ``ClaimOut`` or ``StoredClaim``) to its dispute-relevant parts."""
+    lex = lex or default_lexicon()
+    article_id = getattr(claim, "article_id", None) or article_id
+    day = getattr(claim, "date", None) or day
+    outlet = getattr(claim, "outlet", None) or outlet
+    ev = claim.event
+    family = lex.family(ev.category, ev.mode) if ev is not None else None
+    about: set[str] = set()
+    for m in claim.actors:
+        code = _code(m.actor)
+        if code:
+            about.add(code)
+    places: set[str] = set()
+    for p in claim.places:
+        places.add(p.name.casefold())
+        if p.country:
+            places.add(p.country)
+            about.add(p.country)
+    source = _code(ev.source) if ev is not None else None
+    target = _code(ev.target) if ev is not None else None
+    side = _code(claim.speaker_actor)
+    strong = set(about)
+    for code in (source, target):
+        if code:
+            about.add(code)
+            if code != side:  # an event source equal to the speaker may be the coder's fallback: weak evidence
+                strong.add(code)
+    stance, cue = own_stance(claim, lex)
+    scope = content = claim.content.text
+    if claim.cue is not None:
+        scope = claim.cue.text + " " + content
+    dispute = lex.dispute.search(scope) if lex.dispute is not None else None
+    named = lex.named_families(content)
+    if dispute is not None and stance == ASSERTS and family is not None and family in named:
+        # "Moscow was lying about the pullback": the content's own event is what the claim calls a lie.
+        stance, cue = DENIES, dispute.group(0)
+    return ClaimProfile(
+        id=claim.id, article_id=article_id, seq=seq, day=_day(day), text=embedding_text(content), content=content,
+        side=side, speaker_actor_id=claim.speaker_actor.id if claim.speaker_actor else None,
+        family=family, negated=bool(ev.negated) if ev is not None else False, source=source, target=target,
+        about=frozenset(about), strong=frozenset(strong), places=frozenset(places), quantities=_quantities(claim, lex),
+        days_named=frozenset(d.value for d in claim.dates if d.precision == "day" and d.resolved and d.value),
+        own_stance=stance, stance_cue=cue, dispute_cue=dispute.group(0) if dispute else None,
+        named_families=frozenset(named), hedged=claim.hedged, outlet=outlet,
+    )
+
+
+@dataclass(frozen=True)
+class Relatedness:
+    score: float
+    cos: float
+    actors: int
+    family: int
+    places: int
+    opposition: float  # weight of the opposition between the two event families, 0 if none
+
+
+def _term(a: frozenset[str], b: frozenset[str]) -> int:
+    if not a or not b:
+        return 0
+    return 1 if a & b else -1
+
+
+def _actors_term(a: ClaimProfile, b: ClaimProfile) -> int:
+    """+1 when they share an actor; −1 only when both name actors of their own (beyond the speaker's fallback)
+    and share none; else 0."""
+    if a.about & b.about:
+        return 1
+    if a.strong and b.strong:
+        return -1
+    return 0
+
+
+def relatedness(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeLexicon] = None) -> Relatedness:
+    """How much two claims speak about the same thing (see the module docstring)."""
+    lex = lex or default_lexicon()
+    opposition = lex.opposition(a.family, b.family)
+    if a.family is None or b.family is None:
+        fam = 0
+    elif a.family == b.family or opposition > 0:
+        fam = 1
+    else:
+        fam = -1
+    actors = _actors_term(a, b)
+    places = _term(a.places, b.places)
+    score = float(cos) + W_ACTORS * actors + W_FAMILY * fam + W_PLACES * places
+    return Relatedness(score, float(cos), actors, fam, places, opposition)
+
+
+def within_window(a: ClaimProfile, b: ClaimProfile, days: float) -> bool:
+    """Same article, or dated no more than ``days`` apart (undated claims are never ruled out by time)."""
+    if a.article_id == b.article_id or a.day is None or b.day is None:
+        return True
+    return abs((a.day - b.day).days) <= days
+
+
+# -- propositions -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Proposition:
+    id: str
+    anchor: int  # index of its first claim
+    last_day: Optional[date]
+    members: list[int] = field(default_factory=list)
+
+
+def stance_toward(anchor: ClaimProfile, claim: ClaimProfile, lex: Optional[DisputeLexicon] = None) -> str:
+    """The claim's stance toward the proposition its anchor states (asserts / denies / doubts)."""
+    lex = lex or default_lexicon()
+    if claim.own_stance == DOUBTS:
+        return DOUBTS
+    sign = claim.sign * (-1 if lex.opposition(anchor.family, claim.family) > 0 else 1)
+    return ASSERTS if sign > 0 else DENIES
+
+
+def proposition_id(anchor: ClaimProfile) -> str:
+    return "p" + hashlib.sha1(anchor.id.encode("utf-8")).hexdigest()[:15]
+
+
+def assign_propositions(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Iterable[int],
+                        existing: Optional[list[Proposition]] = None, lex: Optional[DisputeLexicon] = None,
+                        ) -> tuple[list[Proposition], dict[int, tuple[str, str, float]]]:
+    """Leader clustering of the claims ``todo`` (indices into ``profiles``/``vectors``), oldest first.
+
+    ``existing`` propositions (from earlier runs) are joined before new ones are made. Returns every proposition
+    and, for each claim of ``todo``, ``(proposition id, stance, relatedness to the anchor)``.
+    """
+    lex = lex or default_lexicon()
+    threshold = lex.threshold("proposition")
+    window = 4 * lex.threshold("window_days")
+    props = list(existing or [])
+    out: dict[int, tuple[str, str, float]] = {}
+    order = sorted(todo, key=lambda i: (profiles[i].day or date.max, profiles[i].article_id, profiles[i].seq))
+    for i in order:
+        p = profiles[i]
+        best: Optional[tuple[float, Proposition]] = None
+        if props:
+            anchors = np.fromiter((q.anchor for q in props), dtype=np.int64, count=len(props))
+            cos = vectors[anchors] @ vectors[i]
+            # Only anchors that could reach the threshold with every bonus are scored in Python.
+            for k in np.nonzero(cos >= threshold - (W_ACTORS + W_FAMILY + W_PLACES))[0]:
+                prop = props[int(k)]
+                a = profiles[prop.anchor]
+                if prop.last_day is not None and p.day is not None and abs((p.day - prop.last_day).days) > window:
+                    continue
+                rel = relatedness(a, p, float(cos[k]), lex)
+                if rel.score >= threshold and rel.actors >= 0 and (best is None or rel.score > best[0]):
+                    best = (rel.score, prop)
+        if best is None:
+            prop = Proposition(proposition_id(p), i, p.day, [i])
+            props.append(prop)
+            out[i] = (prop.id, p.own_stance, 1.0)
+            continue
+        score, prop = best
+        prop.members.append(i)
+        if p.day is not None and (prop.last_day is None or p.day > prop.last_day):
+            prop.last_day = p.day
+        out[i] = (prop.id, stance_toward(profiles[prop.anchor], p, lex), round(score, 4))
+    return props, out
+
+
+# -- candidate pairs ----------------------------------------------------------------------------------------
+
+
+def _day_numbers(profiles: Sequence[ClaimProfile]) -> np.ndarray:
+    return np.array([p.day.toordinal() if p.day else -1 for p in profiles], dtype=np.int64)
+
+
+def candidate_pairs(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Sequence[int],
+                    lex: Optional[DisputeLexicon] = None, *, per_claim: int = 30,
+                    chunk: int = 512) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, cos)`` worth comparing, with ``i`` in ``todo`` and ``j`` any other claim.
+
+    Vectorised prefilter: inside the time window (or the same article), and either similar contents, or
+    events in opposite families, or one side using a dispute cue. At most ``per_claim`` most similar partners
+    per claim; pairs inside ``todo`` come once.
+    """
+    lex = lex or default_lexicon()
+    n = len(profiles)
+    if n < 2 or not len(todo):
+        return []
+    window = lex.threshold("window_days")
+    days = _day_numbers(profiles)
+    articles = np.array([hash(p.article_id) for p in profiles], dtype=np.int64)
+    fams = sorted({p.family for p in profiles if p.family})
+    fam_index = {f: k + 1 for k, f in enumerate(fams)}
+    fam = np.array([fam_index.get(p.family, 0) for p in profiles], dtype=np.int64)
+    opp = np.zeros((len(fams) + 1, len(fams) + 1), dtype=bool)
+    for f in fams:
+        for g in fams:
+            opp[fam_index[f], fam_index[g]] = lex.opposition(f, g) > 0
+    cue = np.array([p.dispute_cue is not None for p in profiles], dtype=bool)
+    todo_arr = np.asarray(sorted(set(todo)), dtype=np.int64)
+    in_todo = np.zeros(n, dtype=bool)
+    in_todo[todo_arr] = True
+    floor_similar = min(lex.threshold("denial"), lex.threshold("numbers")) - (W_ACTORS + W_FAMILY + W_PLACES)
+    floor_opposite = lex.threshold("opposite_events") - (W_ACTORS + W_FAMILY + W_PLACES)
+    out: list[tuple[int, int, float]] = []
+    for start in range(0, len(todo_arr), chunk):
+        rows = todo_arr[start : start + chunk]
+        sims = vectors[rows] @ vectors.T  # (r, n)
+        d = days[rows][:, None]
+        timely = (np.abs(d - days[None, :]) <= window) | (d < 0) | (days[None, :] < 0) | (
+            articles[rows][:, None] == articles[None, :])
+        mask = sims >= floor_similar
+        mask |= (sims >= floor_opposite) & opp[fam[rows][:, None], fam[None, :]]
+        # A dispute cue ("deceitful about its withdrawal claims") need not share words with what it disputes.
+        mask |= (cue[rows][:, None] | cue[None, :]) & (sims >= 0.0)
+        mask &= timely
+        mask[np.arange(len(rows)), rows] = False
+        # A pair inside todo is kept from its smaller index only.
+        mask &= ~(in_todo[None, :] & (np.arange(n)[None, :] < rows[:, None]))
+        for r, i in enumerate(rows):
+            js = np.nonzero(mask[r])[0]
+            if len(js) > per_claim:
+                js = js[np.argsort(-sims[r, js])[:per_claim]]
+            out.extend((int(i), int(j), float(sims[r, j])) for j in js)
+    return out

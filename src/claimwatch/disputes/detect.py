@@ -1,0 +1,154 @@
+"""Dispute detection over a claim store: embed, group into propositions, compare candidate pairs, save.
+
+``detect_disputes(store)`` is incremental: it handles the claims that have not been through detection yet
+(no ``claim_propositions`` row), comparing them with every stored claim; ``rebuild=True`` starts over.
+``claimwatch disputes`` runs it before listing (unless ``--no-update``), so a freshly ingested store answers
+without a separate step; the web layer only reads what was saved.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from ..schema import ClaimOut
+from ..store import ClaimQuery
+from .candidates import ClaimProfile, Proposition, assign_propositions, candidate_pairs, profile
+from .compare import Conflict, compare
+from .embeddings import Embedder, embedding_text, get_embedder
+from .lexicon import DisputeLexicon, default_lexicon
+
+log = logging.getLogger("claimwatch")
+EMBED_BATCH = 512
+
+
+@dataclass
+class DetectionStats:
+    claims: int = 0
+    embedded: int = 0
+    scanned: int = 0
+    candidate_pairs: int = 0
+    disputes: int = 0
+    propositions: int = 0
+
+
+def ensure_embeddings(store: Any, embedder: Embedder, progress: Optional[Callable[[str], None]] = None) -> int:
+    """Embed every stored claim that has no vector from ``embedder`` yet; return how many were embedded."""
+    missing = store.claims_without_embedding(embedder.name)
+    for k in range(0, len(missing), EMBED_BATCH):
+        part = missing[k : k + EMBED_BATCH]
+        vectors = embedder.encode([embedding_text(text) for _, text in part])
+        store.put_embeddings(embedder.name, [cid for cid, _ in part], vectors)
+        if progress:
+            progress(f"embedded {min(k + EMBED_BATCH, len(missing))}/{len(missing)} claims")
+    return len(missing)
+
+
+def pair_id(a: str, b: str) -> str:
+    x, y = sorted((a, b))
+    return "d" + hashlib.sha1(f"{x}|{y}".encode()).hexdigest()[:15]
+
+
+def _order(p: ClaimProfile) -> tuple:
+    return (p.day or date.max, p.article_id, p.seq)
+
+
+def find_conflicts(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Sequence[int],
+                   lex: Optional[DisputeLexicon] = None) -> tuple[int, list[tuple[int, int, Conflict]]]:
+    """Candidate pairs involving ``todo`` and their conflicts ``(earlier, later, conflict)``."""
+    lex = lex or default_lexicon()
+    pairs = candidate_pairs(profiles, vectors, todo, lex)
+    found = []
+    for i, j, cos in pairs:
+        conflict = compare(profiles[i], profiles[j], cos, lex)
+        if conflict is not None:
+            a, b = (i, j) if _order(profiles[i]) <= _order(profiles[j]) else (j, i)
+            found.append((a, b, conflict))
+    return len(pairs), found
+
+
+def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = None,
+                     lex: Optional[DisputeLexicon] = None) -> list[tuple[int, int, Conflict]]:
+    """Conflicts among a list of claims (``StoredClaim``s, or ``ClaimOut``s); no store involved."""
+    lex = lex or default_lexicon()
+    embedder = embedder or get_embedder()
+    profiles = [profile(c, seq=k, lex=lex) for k, c in enumerate(claims)]
+    vectors = embedder.encode([p.text for p in profiles])
+    return find_conflicts(profiles, vectors, list(range(len(profiles))), lex)[1]
+
+
+def _existing_propositions(store: Any, index: dict[str, int], profiles: Sequence[ClaimProfile]
+                           ) -> tuple[list[Proposition], dict[str, str]]:
+    props: dict[str, Proposition] = {}
+    claim_prop: dict[str, str] = {}
+    rows = store.propositions()
+    for cid, pid, _stance, _rel, is_anchor in rows:
+        claim_prop[cid] = pid
+        if is_anchor and cid in index:
+            props[pid] = Proposition(pid, index[cid], profiles[index[cid]].day, [index[cid]])
+    for cid, pid, *_ in rows:
+        prop = props.get(pid)
+        if prop is None or cid not in index:
+            continue
+        day = profiles[index[cid]].day
+        if day is not None and (prop.last_day is None or day > prop.last_day):
+            prop.last_day = day
+    return list(props.values()), claim_prop
+
+
+def detect_disputes(store: Any, *, embedder: Optional[Embedder] = None, rebuild: bool = False,
+                    lex: Optional[DisputeLexicon] = None,
+                    progress: Optional[Callable[[str], None]] = None) -> DetectionStats:
+    """Find and save the disputes of the claims not scanned yet (all of them with ``rebuild``)."""
+    lex = lex or default_lexicon()
+    embedder = embedder or get_embedder()
+    stats = DetectionStats()
+    todo_ids = None if rebuild else set(store.unscanned_claim_ids())
+    if todo_ids is not None and not todo_ids:
+        return stats
+    stats.embedded = ensure_embeddings(store, embedder, progress)
+    claims = store.query_claims(ClaimQuery(limit=None))
+    stats.claims = len(claims)
+    ids, matrix = store.embedding_matrix(embedder.name)
+    row_of = {cid: k for k, cid in enumerate(ids)}
+    vectors = matrix[[row_of[c.id] for c in claims]] if claims else np.zeros((0, embedder.dim), np.float32)
+    # query_claims lists each article's claims in extraction order, so the position keeps that order.
+    profiles = [profile(c, seq=k, lex=lex) for k, c in enumerate(claims)]
+    index = {p.id: k for k, p in enumerate(profiles)}
+    todo = list(range(len(profiles))) if todo_ids is None else [index[c] for c in todo_ids if c in index]
+    stats.scanned = len(todo)
+    if progress:
+        progress(f"comparing {len(todo)} new claims with {len(profiles)} stored claims")
+    existing, claim_prop = ([], {}) if rebuild else _existing_propositions(store, index, profiles)
+    props, assigned = assign_propositions(profiles, vectors, todo, existing, lex)
+    anchors = {p.anchor for p in props}
+    prop_rows = [(profiles[i].id, pid, stance, rel, int(i in anchors)) for i, (pid, stance, rel) in assigned.items()]
+    for i, (pid, _, _) in assigned.items():
+        claim_prop[profiles[i].id] = pid
+    stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex)
+    rows = []
+    for a, b, c in conflicts:
+        left, right = profiles[a], profiles[b]
+        # One group per pair of propositions and main reason: "withdrawal vs build-up" and "deceitful about the
+        # withdrawal" between the same propositions are listed separately.
+        props_key = sorted((claim_prop.get(left.id, left.id), claim_prop.get(right.id, right.id)))
+        group = "g" + hashlib.sha1("|".join([*props_key, c.reason]).encode()).hexdigest()[:15]
+        days = [d.isoformat() for d in (left.day, right.day) if d is not None]
+        rows.append({
+            "id": pair_id(left.id, right.id), "group_id": group, "left_claim_id": left.id,
+            "right_claim_id": right.id, "reason": c.reason, "reasons": json.dumps(c.reasons),
+            "explanation": c.explanation, "score": c.score, "relatedness": c.relatedness,
+            "first_seen": min(days) if days else None, "last_seen": max(days) if days else None,
+            "details": json.dumps(c.details),
+        })
+    store.save_detection(prop_rows, rows, replace_all=rebuild)
+    stats.disputes = len(rows)
+    stats.propositions = len({pid for pid, _, _ in assigned.values()})
+    log.info("disputes: %s", stats)
+    return stats
+

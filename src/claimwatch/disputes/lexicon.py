@@ -1,0 +1,138 @@
+"""The dispute rules file (``resources/disputes.en.v1.json``): event families, opposites, cue lists, units.
+
+Rules live in the data file, not here; this module only reads and checks it. Format: docs/DISPUTES.md.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from ..errors import DataFileError
+
+RESOURCE = "disputes.en.v1.json"
+REASONS = ("denial", "doubt", "opposite_events", "numbers", "dates", "dispute_cue")
+
+
+def _phrases(items: list[str]) -> Optional[re.Pattern[str]]:
+    """One case-insensitive regex matching any phrase on word boundaries ('.{0,40}' wildcards allowed)."""
+    if not items:
+        return None
+    parts = []
+    for item in sorted(items, key=len, reverse=True):
+        # Phrases are literal except for the wildcard and group syntax the file documents.
+        parts.append(item if any(ch in item for ch in ".(?[") else re.escape(item))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DisputeLexicon:
+    """The parsed rules: who is opposite to whom, which words deny, doubt or dispute."""
+
+    families: dict[str, tuple[tuple[str, Optional[str]], ...]]
+    family_words: dict[str, re.Pattern[str]]
+    opposites: dict[tuple[str, str], float]
+    denial: Optional[re.Pattern[str]]
+    doubt: Optional[re.Pattern[str]]
+    dispute: Optional[re.Pattern[str]]
+    claim_words: Optional[re.Pattern[str]]
+    units: dict[str, str]
+    qualifier_ranges: dict[str, tuple[float, Optional[float]]]
+    thresholds: dict[str, float]
+
+    def family(self, category: Optional[str], mode: Optional[str] = None) -> Optional[str]:
+        """The event family of a PLOVER category (and mode); exact mode rules win over any-mode ones."""
+        if not category:
+            return None
+        category = category.upper()
+        fallback = None
+        for name, events in self.families.items():
+            for cat, m in events:
+                if cat != category:
+                    continue
+                if m is not None and m == mode:
+                    return name
+                if m is None and fallback is None:
+                    fallback = name
+        return fallback
+
+    def opposition(self, a: Optional[str], b: Optional[str]) -> float:
+        """Weight (0-1) of the opposition between two families; 0 when they are not opposite."""
+        if a is None or b is None:
+            return 0.0
+        return self.opposites.get((a, b), 0.0)
+
+    def named_families(self, text: str) -> set[str]:
+        """Families whose topic words the text uses ("its withdrawal claims" -> withdraw)."""
+        return {name for name, rx in self.family_words.items() if rx.search(text)}
+
+    def unit(self, unit: Optional[str]) -> Optional[str]:
+        if unit is None:
+            return None
+        return self.units.get(unit.lower(), unit.lower())
+
+    def threshold(self, name: str) -> float:
+        return float(self.thresholds[name])
+
+
+def load_lexicon(path: Union[str, Path, None] = None) -> DisputeLexicon:
+    """Read a dispute rules file (default: the built-in one); a malformed file is a one-line DataFileError."""
+    if path is None:
+        text = resources.files("claimwatch.resources").joinpath(RESOURCE).read_text(encoding="utf-8")
+        label = RESOURCE
+    else:
+        label = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataFileError(f"{label}: cannot read the dispute rules: {exc.strerror}") from None
+    try:
+        data: dict[str, Any] = json.loads(text)
+        families = {
+            name: tuple((str(c).upper(), m) for c, m in spec["events"])
+            for name, spec in data["families"].items() if not name.startswith("_")
+        }
+        family_words = {
+            name: rx for name, spec in data["families"].items()
+            if not name.startswith("_") and (rx := _phrases(spec.get("words", []))) is not None
+        }  # a family with no words is never named by a dispute cue
+        opposites: dict[tuple[str, str], float] = {}
+        for a, b, w in data["opposites"]["pairs"]:
+            for x in (a, b):
+                if x not in families:
+                    raise DataFileError(f"{label}: opposite pair names unknown family {x!r}")
+            opposites[(a, b)] = opposites[(b, a)] = float(w)
+        units = {}
+        for canon, words in data["units"].items():
+            if canon.startswith("_"):
+                continue
+            for w in words:
+                units[w.lower()] = canon
+        ranges = {k: (float(v[0]), None if v[1] is None else float(v[1]))
+                  for k, v in data["qualifier_ranges"].items() if not (k.startswith("_") and k != "_none")}
+        thresholds = {k: float(v) for k, v in data["thresholds"].items() if not k.startswith("_")}
+        for needed in ("proposition", "denial", "opposite_events", "numbers", "number_ratio", "dates", "dispute_cue",
+                       "window_days"):
+            if needed not in thresholds:
+                raise DataFileError(f"{label}: thresholds.{needed} is missing")
+        return DisputeLexicon(
+            families=families, family_words=family_words, opposites=opposites,
+            denial=_phrases(data.get("denial_cues", [])), doubt=_phrases(data.get("doubt_cues", [])),
+            dispute=_phrases(data.get("dispute_cues", [])), claim_words=_phrases(data.get("claim_words", [])),
+            units=units, qualifier_ranges=ranges, thresholds=thresholds,
+        )
+    except DataFileError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"{label}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise DataFileError(f"{label}: malformed dispute rules: {type(exc).__name__}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=1)
+def default_lexicon() -> DisputeLexicon:
+    return load_lexicon()

