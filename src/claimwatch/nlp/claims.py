@@ -142,6 +142,19 @@ def _addressee_prefix(doc: Doc, group: Group, start: int) -> int:
     return start
 
 
+def _noun_phrase(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A source span cut to its head's phrase: in 'the Kremlin on Thursday also released', 'on
+    Thursday' hangs from the verb, not from 'Kremlin'."""
+    span = doc[start:end]
+    root = span.root
+    if root.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return start, end
+    inside = sorted(t.i for t in root.subtree if start <= t.i < end)
+    if not inside or inside[-1] - inside[0] + 1 != len(inside):
+        return start, end
+    return inside[0], inside[-1] + 1
+
+
 def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) -> Optional[Claim]:
     parts = []
     for n, ch in enumerate(sorted(group.content, key=lambda c: c.start)):
@@ -160,7 +173,7 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
     speaker = None
     if group.source:
         srcs = sorted(group.source, key=lambda c: c.start)
-        speaker = _char(doc, srcs[0].start, srcs[-1].end)
+        speaker = _char(doc, *_noun_phrase(doc, srcs[0].start, srcs[-1].end))
     head = cue_head(doc, group)
     relay: tuple[CharSpan, ...] = ()
     rel = _relay(doc, head)
