@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "src" / "claimwatch" / "examples" / "port-blockade.txt"
+ACTORS = ROOT / "src" / "claimwatch" / "examples" / "port-blockade.actors.yaml"
 PAGES = [  # (file, path, width)
     ("home", "/", 1280),
     ("article", "/articles/port-blockade", 1280),
@@ -48,8 +49,17 @@ def main() -> int:
                           title="Valdoria says blockade of Kessen is lifted; Ostmark says warships remain",
                           date="2026-03-02", outlet="claimwatch example")
         with SqliteStore(db) as store:
-            (result,) = extract_articles(load_nlp(), [article])
+            (result,) = extract_articles(load_nlp(actors_path=str(ACTORS)), [article])
             store.add_article(article, result)
+            # As scripts/demo.sh does: detect disputes so the home and dispute pages have them.
+            from claimwatch.disputes.detect import detect_disputes
+            from claimwatch.disputes.embeddings import get_embedder
+            from claimwatch.store.base import DisputeQuery
+
+            detect_disputes(store, embedder=get_embedder())
+            found = store.query_disputes(DisputeQuery())
+            if found:
+                PAGES.insert(3, ("dispute", f"/disputes/{found[0].id}", 1280))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]

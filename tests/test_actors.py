@@ -269,7 +269,7 @@ def test_user_file_in_jsonl(tmp_path: Path) -> None:
     "content, where, words",
     [
         ("actors:\n  - id: x\n    name: X\n    type: pirate\n", ":2:", "type 'pirate'"),
-        ("actors:\n  - id: x\n    name: X\n    type: person\n  - id: y\n    name: Y\n    type: person\n    country: ZZZ\n",
+        ("actors:\n  - id: x\n    name: X\n    type: person\n  - id: y\n    name: Y\n    type: person\n    country: ABC\n",
          ":5:", "ISO 3166"),
         ("actors:\n  - name: X\n    type: person\n", ":2:", "without an id"),
         ("actors:\n  - id: x\n    name: X\n    type: person\n    colour: red\n", ":2:", "unknown field"),
@@ -393,3 +393,14 @@ def test_cli_bad_actor_file_is_one_line_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and f"{bad}:2:" in lines[0] and "Traceback" not in result.output
+
+
+def test_user_assigned_country_codes_are_accepted(tmp_path):
+    """ISO 3166's user-assigned range (X.., QM-QZ, AA., ZZ.) codes users' own entities, e.g. fictional states."""
+    from claimwatch.nlp.actors import ActorResolver
+
+    path = tmp_path / "fiction.yaml"
+    path.write_text("actors:\n  - {id: XVL, name: Valdoria, type: country, country: XVL, aliases: [Valdoria]}\n",
+                    encoding="utf-8")
+    actor = ActorResolver(paths=[str(path)]).resolve("Valdoria")
+    assert actor.country == "XVL" and actor.type == "country"

@@ -30,8 +30,9 @@ def _trim_content(doc: Doc, ch: Chunk) -> tuple[int, int]:
     s, e = ch.start, ch.end
     while s < e and (doc[s].is_space or (doc[s].is_punct and doc[s].text not in QUOTE_CHARS)):
         s += 1
-    while e > s and (doc[e - 1].is_space or doc[e - 1].text in {",", ";", ":", "-", "—", "–"}):
-        e -= 1
+    while e > s and (doc[e - 1].is_space or doc[e - 1].text in {",", ";", ":", "-", "—", "–"}
+                     or (doc[e - 1].pos_ == "CCONJ" and not doc[e - 1].is_punct)):
+        e -= 1  # '…, and' left dangling where the next clause starts
     return s, e
 
 
