@@ -154,3 +154,42 @@ def events(plover_path: str, folds: Optional[int], model: Optional[str], fmt: st
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         click.echo(render_events_table(report))
+
+
+@eval_group.command("stance")
+@click.option("--fnc", "fnc_dir", default=None, metavar="DIR",
+              help="FNC-1 data directory: scores the held-out 10% of bodies (seeded as the official baseline).")
+@click.option("--test-stances", default=None, metavar="FILE", help="An FNC-format stances CSV to score instead.")
+@click.option("--test-bodies", default=None, metavar="FILE", help="The bodies CSV that goes with --test-stances.")
+@click.option("--model-file", default=None, metavar="FILE",
+              help="Stance model to score (default: the packaged resources/stance.v1.pkl).")
+@click.option("--cache", "cache_dir", default=None, metavar="DIR",
+              help="Sentence-embedding cache (default: $XDG_CACHE_HOME/claimwatch/embeddings).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@format_option("table", ("table", "json"))
+@click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="SCORE",
+              help="Exit with code 3 when the relative FNC-1 score is below SCORE (0-1).")
+@handle_errors
+def stance(fnc_dir: Optional[str], test_stances: Optional[str], test_bodies: Optional[str],
+           model_file: Optional[str], cache_dir: Optional[str], no_cache: bool, fmt: str,
+           fail_under: Optional[float]) -> None:
+    """Score the stance model: FNC-1 weighted score as a share of the maximum, per-class F1, confusion.
+
+    Reference run: claimwatch eval stance --fnc ../shared/data/fnc-1
+    """
+    from ..eval.stance import evaluate_stance, render_stance_table
+    from .train import default_cache_dir
+
+    def progress(msg: str) -> None:
+        click.echo(msg, err=True)
+
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    report = evaluate_stance(fnc_dir, test_stances=test_stances, test_bodies=test_bodies,
+                             model_path=model_file, cache_dir=cache, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_stance_table(report))
+    if fail_under is not None and report["relative_score"] < fail_under:
+        click.echo(f"relative score {report['relative_score']:.4f} is below --fail-under {fail_under:.4f}", err=True)
+        raise click.exceptions.Exit(EXIT_FAIL_UNDER)

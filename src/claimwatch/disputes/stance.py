@@ -1,0 +1,160 @@
+"""Headline/claim–body stance: agree, disagree, discuss or unrelated (the FNC-1 task).
+
+    >>> from claimwatch.disputes.stance import StanceModel
+    >>> model = StanceModel.load()            # the packaged resources/stance.v1.pkl
+    >>> model.predict([("Russia pulls troops back", "Moscow said on Tuesday that units were returning ...")])
+    [{'agree': 0.71, 'disagree': 0.02, 'discuss': 0.22, 'unrelated': 0.05}]
+
+The model is a gradient-boosted classifier over the features of `stance_features` (lexical overlap, TF-IDF and
+MiniLM sentence similarity, stance cues in the body sentences closest to the claim). `claimwatch train stance`
+rebuilds it; `claimwatch eval stance` scores it (docs/EVALUATION.md, "Stance (FNC-1)").
+"""
+from __future__ import annotations
+
+import logging
+import pickle
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from ..errors import ClaimwatchError
+from .stance_encoder import CachedSentenceEmbedder, MiniLMEncoder
+from .stance_features import TextView, feature_names, load_cues, pair_features, split_sentences, view
+
+log = logging.getLogger("claimwatch")
+
+LABELS = ("agree", "disagree", "discuss", "unrelated")
+MODEL_FILE = "stance.v1.pkl"
+FORMAT = "claimwatch-stance/1"
+
+
+class StanceModelError(ClaimwatchError):
+    """The stance model file is missing, corrupted or from an incompatible version."""
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("claimwatch.resources").joinpath(MODEL_FILE)))
+
+
+class Featurizer:
+    """Turns (headline, body) pairs into feature rows; distinct texts are analysed and embedded once."""
+
+    def __init__(self, tfidf: Any, encoder: Any = None, cache_dir: Optional[str | Path] = None) -> None:
+        self.tfidf = tfidf
+        self.cues = load_cues()
+        self.embedder = CachedSentenceEmbedder(encoder or MiniLMEncoder(), cache_dir)
+
+    def views(self, texts: Sequence[str], headline: bool) -> dict[str, TextView]:
+        uniq = list(dict.fromkeys(texts))
+        sents = [[t.strip() or "."] if headline else split_sentences(t) for t in uniq]
+        embs = self.embedder.embed(sents)
+        return {t: view(s, e, self.cues) for t, s, e in zip(uniq, sents, embs)}
+
+    def transform(self, pairs: Sequence[tuple[str, str]],
+                  progress: Optional[Callable[[str], None]] = None) -> np.ndarray:
+        if not pairs:
+            return np.zeros((0, len(feature_names())), dtype=np.float32)
+        heads = [h for h, _ in pairs]
+        bodies = [b for _, b in pairs]
+        hv = self.views(heads, headline=True)
+        if progress:
+            progress(f"embedded {len(hv)} distinct headlines")
+        bv = self.views(bodies, headline=False)
+        if progress:
+            progress(f"embedded {len(bv)} distinct bodies")
+        cos = self._tfidf_cos(heads, bodies)
+        return np.stack([pair_features(hv[h], bv[b], c) for (h, b), c in zip(pairs, cos)])
+
+    def _tfidf_cos(self, heads: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
+        uh = list(dict.fromkeys(heads))
+        ub = list(dict.fromkeys(bodies))
+        H = self.tfidf.transform(uh)
+        B = self.tfidf.transform(ub)
+        hi = {t: i for i, t in enumerate(uh)}
+        bi = {t: i for i, t in enumerate(ub)}
+        rows_h = H[[hi[h] for h in heads]]
+        rows_b = B[[bi[b] for b in bodies]]
+        return np.asarray(rows_h.multiply(rows_b).sum(axis=1)).ravel()
+
+
+class StanceModel:
+    """A trained stance classifier. Build with `StanceModel.load()` or `training.stance.train_stance`."""
+
+    labels = LABELS
+
+    def __init__(self, tfidf: Any, classifier: Any, meta: Optional[dict] = None,
+                 encoder: Any = None, cache_dir: Optional[str | Path] = None) -> None:
+        self.tfidf = tfidf
+        self.classifier = classifier
+        self.meta = dict(meta or {})
+        self.featurizer = Featurizer(tfidf, encoder=encoder, cache_dir=cache_dir)
+
+    # -- persistence -------------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Optional[str | Path] = None, encoder: Any = None,
+             cache_dir: Optional[str | Path] = None) -> "StanceModel":
+        """Load a model file (default: the packaged one). Errors are one line (StanceModelError)."""
+        p = Path(path) if path else default_model_path()
+        if not p.is_file():
+            raise StanceModelError(f"stance model not found: {p} (build it with `claimwatch train stance "
+                                   f"--fnc DIR`)")
+        try:
+            with p.open("rb") as fh:
+                blob = pickle.load(fh)  # our own file, written by save(); never load models from elsewhere
+        except Exception as exc:
+            raise StanceModelError(f"stance model {p} is unreadable ({type(exc).__name__}); rebuild it with "
+                                   f"`claimwatch train stance --fnc DIR`") from None
+        if not isinstance(blob, dict) or blob.get("format") != FORMAT:
+            raise StanceModelError(f"{p} is not a claimwatch stance model ({FORMAT})")
+        if blob.get("n_features") != len(feature_names()):
+            raise StanceModelError(f"stance model {p} was trained with other features; rebuild it with "
+                                   f"`claimwatch train stance --fnc DIR`")
+        import sklearn
+
+        if blob.get("sklearn") != sklearn.__version__:
+            log.warning("stance model %s was saved with scikit-learn %s, running %s", p, blob.get("sklearn"),
+                        sklearn.__version__)
+        return cls(blob["tfidf"], blob["classifier"], blob.get("meta"), encoder=encoder, cache_dir=cache_dir)
+
+    def save(self, path: str | Path) -> Path:
+        import sklearn
+
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if hasattr(self.tfidf, "_stop_words_id"):  # an id() sklearn caches: it alone made files differ run to run
+            del self.tfidf._stop_words_id
+        blob = {"format": FORMAT, "sklearn": sklearn.__version__, "n_features": len(feature_names()),
+                "labels": list(LABELS), "tfidf": self.tfidf, "classifier": self.classifier, "meta": self.meta}
+        tmp = p.with_suffix(p.suffix + ".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(blob, fh, protocol=4)
+        tmp.replace(p)
+        return p
+
+    # -- prediction --------------------------------------------------------------------------------------
+    def predict_proba(self, pairs: Sequence[tuple[str, str]],
+                      progress: Optional[Callable[[str], None]] = None) -> np.ndarray:
+        """(n, 4) probabilities in LABELS order."""
+        X = self.featurizer.transform(pairs, progress=progress)
+        if len(X) == 0:
+            return np.zeros((0, len(LABELS)))
+        proba = self.classifier.predict_proba(X)
+        out = np.zeros((len(X), len(LABELS)))
+        for j, lab in enumerate(self.classifier.classes_):  # a class unseen in training keeps probability 0
+            out[:, LABELS.index(str(lab))] = proba[:, j]
+        return out
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        """One dict per (headline/claim, body) pair: probabilities for agree/disagree/discuss/unrelated."""
+        return [{lab: float(p) for lab, p in zip(LABELS, row)} for row in self.predict_proba(pairs)]
+
+    def predict_labels(self, pairs: Sequence[tuple[str, str]]) -> list[str]:
+        """The most probable label per pair."""
+        return [LABELS[i] for i in self.predict_proba(pairs).argmax(axis=1)]
+
+
+def load(path: Optional[str | Path] = None) -> StanceModel:
+    """Module-level shortcut for `StanceModel.load(path)`."""
+    return StanceModel.load(path)

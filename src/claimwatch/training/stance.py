@@ -1,0 +1,170 @@
+"""Train the stance model on FNC-1 (`claimwatch train stance --fnc DIR`).
+
+By default it trains on the bodies *outside* the FNC-1 hold-out split (eval/fnc.py: 10% of bodies, seeded as
+the official baseline), so `claimwatch eval stance` can score the shipped model on bodies it never saw.
+`--all` trains on every body (then only an external test file can score it). Hyper-parameters are chosen by
+grouped (by body) cross-validation inside the training bodies, never on the held-out split.
+
+Deterministic: fixed seeds, single-threaded feature code, and HistGradientBoosting's own seed.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from ..disputes.stance import LABELS, StanceModel
+from ..eval.fnc import FncData, fnc_score, holdout_split
+
+log = logging.getLogger("claimwatch")
+
+SEED = 13
+# Chosen by 5-fold grouped CV on the training bodies (`claimwatch train stance --cv 5`); see EVALUATION.md.
+DEFAULT_PARAMS: dict[str, Any] = {"learning_rate": 0.05, "max_iter": 400, "max_leaf_nodes": 31,
+                                  "min_samples_leaf": 20, "l2_regularization": 1.0, "disagree_weight": 3.0}
+GRID: tuple[dict[str, Any], ...] = (
+    {},
+    {"disagree_weight": 1.0},
+    {"disagree_weight": 6.0},
+    {"max_iter": 200, "learning_rate": 0.1},
+)
+
+
+def make_tfidf(texts: Sequence[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    tf = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_features=20000, min_df=2,
+                         dtype=np.float32)
+    tf.fit(list(texts))
+    return tf
+
+
+def make_classifier(params: dict[str, Any], y: np.ndarray):
+    """A seeded HistGradientBoostingClassifier and the per-sample weights it trains with."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    p = {**DEFAULT_PARAMS, **params}
+    # balanced-ish weights: unrelated pairs are 73% of FNC-1; disagree (1.7%) gets an extra push
+    counts = {lab: max(int((y == lab).sum()), 1) for lab in LABELS}
+    base = {lab: (len(y) / (len(LABELS) * counts[lab])) ** 0.5 for lab in LABELS}
+    base["disagree"] *= p["disagree_weight"] / 1.0
+    weights = np.array([base[lab] for lab in y], dtype=np.float64)
+    clf = HistGradientBoostingClassifier(
+        learning_rate=p["learning_rate"], max_iter=p["max_iter"], max_leaf_nodes=p["max_leaf_nodes"],
+        min_samples_leaf=p["min_samples_leaf"], l2_regularization=p["l2_regularization"],
+        early_stopping=False, random_state=SEED,
+    )
+    return clf, weights
+
+
+def _pairs(data: FncData) -> list[tuple[str, str]]:
+    return [(p.headline, data.bodies[p.body_id]) for p in data.pairs]
+
+
+def relative_score(y: Sequence[str], pred: Sequence[str]) -> float:
+    s, m = fnc_score(list(y), list(pred))
+    return s / m if m else 0.0
+
+
+def claim_groups(data: FncData) -> np.ndarray:
+    """A group id per pair: the FNC-1 claim its body belongs to (bodies joined through shared related headlines).
+
+    FNC-1 reuses each claim's headlines across many bodies, so a body-id split still shows the model the
+    held-out claims; grouping by claim measures how it does on claims it has never seen.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in data.pairs:
+        find("b" + p.body_id)
+        if p.stance and p.stance != "unrelated":
+            parent[find("b" + p.body_id)] = find("h" + p.headline)
+    return np.array([find("b" + p.body_id) for p in data.pairs])
+
+
+def cross_validate(X: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int,
+                   grid: Sequence[dict[str, Any]] = GRID,
+                   progress: Optional[Callable[[str], None]] = None) -> list[dict[str, Any]]:
+    """Grouped K-fold (by body) over `grid`: mean relative FNC score and disagree F1 per setting."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold
+
+    results = []
+    splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
+    for params in grid:
+        scores, f1s = [], []
+        for tr, va in splits:
+            clf, w = make_classifier(params, y[tr])
+            clf.fit(X[tr], y[tr], sample_weight=w)
+            pred = clf.predict(X[va])
+            scores.append(relative_score(y[va], pred))
+            f1s.append(f1_score(y[va], pred, labels=["disagree"], average="macro", zero_division=0))
+        row = {"params": {**DEFAULT_PARAMS, **params}, "score": float(np.mean(scores)),
+               "disagree_f1": float(np.mean(f1s))}
+        results.append(row)
+        if progress:
+            progress(f"cv {params or 'defaults'}: score {row['score']:.4f}, disagree F1 {row['disagree_f1']:.3f}")
+    return results
+
+
+def train_stance(
+    data: FncData,
+    out_path: Optional[str | Path] = None,
+    *,
+    use_all: bool = False,
+    holdout: float = 0.1,
+    params: Optional[dict[str, Any]] = None,
+    cv_folds: Optional[int] = None,
+    cv_by: str = "body",
+    cache_dir: Optional[str | Path] = None,
+    encoder: Any = None,
+    progress: Optional[Callable[[str], None]] = None,
+) -> tuple[StanceModel, dict[str, Any]]:
+    """Fit TF-IDF and the classifier on FNC-1 training bodies; optionally pick parameters by grouped CV.
+
+    Returns the model (saved to `out_path` when given) and a report: sizes, CV table, chosen parameters,
+    seconds taken.
+    """
+    t0 = time.time()
+    say = progress or (lambda msg: log.info(msg))
+    train = data if use_all else holdout_split(data, holdout)[0]
+    say(f"training on {len(train.pairs)} pairs over {len(train.bodies)} bodies"
+        f"{'' if use_all else f' (held out: {len(data.bodies) - len(train.bodies)} bodies)'}")
+    heads = list(dict.fromkeys(p.headline for p in train.pairs))
+    tfidf = make_tfidf(list(train.bodies.values()) + heads)
+    model = StanceModel(tfidf, None, encoder=encoder, cache_dir=cache_dir)
+    X = model.featurizer.transform(_pairs(train), progress=say)
+    y = np.array([p.stance for p in train.pairs])
+    groups = claim_groups(train) if cv_by == "claim" else np.array([p.body_id for p in train.pairs])
+    chosen = dict(params or {})
+    cv = None
+    if cv_folds:
+        cv = cross_validate(X, y, groups, cv_folds, progress=say)
+        best = max(cv, key=lambda r: r["score"])
+        chosen = {k: v for k, v in best["params"].items() if DEFAULT_PARAMS.get(k) != v}
+        say(f"cv ({cv_folds} folds by {cv_by}) picked {best['params']}")
+    clf, w = make_classifier(chosen, y)
+    clf.fit(X, y, sample_weight=w)
+    model.classifier = clf
+    model.meta = {
+        "trained_on": "all" if use_all else f"fnc-1 train minus hold-out ({holdout:.0%} of bodies)",
+        "holdout": None if use_all else holdout,
+        "train_body_ids": sorted(train.bodies, key=lambda b: (len(b), b)),
+        "pairs": len(train.pairs),
+        "params": {**DEFAULT_PARAMS, **chosen},
+        "encoder": "all-MiniLM-L6-v2",
+    }
+    report = {"pairs": len(train.pairs), "bodies": len(train.bodies), "params": model.meta["params"],
+              "cv": cv, "cv_by": cv_by if cv_folds else None, "seconds": 0.0}
+    if out_path:
+        model.save(out_path)
+    report["seconds"] = round(time.time() - t0, 1)
+    return model, report
