@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -14,9 +13,9 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from claimwatch.store import DisputeQuery, StoredDispute  # noqa: E402
 from claimwatch.store.sqlite import SqliteStore  # noqa: E402
-from claimwatch.web import WebSettings, create_app  # noqa: E402
+from claimwatch.web import WebSettings  # noqa: E402
 from claimwatch.web.dependencies import get_nlp, get_store  # noqa: E402
-from web_fixtures import XSS_TEXT, build_store  # noqa: E402
+from web_fixtures import XSS_TEXT, build_store, make_client  # noqa: E402
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -24,20 +23,6 @@ TOKEN = "test-token-0123456789abcdef"
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_store(tmp_path_factory.mktemp("web") / "web.db")
-
-
-def make_client(db: Path, store_cls: type = SqliteStore, **settings) -> TestClient:
-    app = create_app(WebSettings(db=db, **settings))
-
-    def temp_store() -> Iterator[SqliteStore]:
-        store = store_cls(db, create=False, check_same_thread=False)
-        try:
-            yield store
-        finally:
-            store.close()
-
-    app.dependency_overrides[get_store] = temp_store
-    return TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,6 @@
 """/api/claims paging: cursor pages skip the total count; has-next comes from one extra row."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -11,9 +9,7 @@ pytest.importorskip("fastapi", reason="the web extra is not installed (pip insta
 from fastapi.testclient import TestClient  # noqa: E402
 
 from claimwatch.store.sqlite import SqliteStore  # noqa: E402
-from claimwatch.web import WebSettings, create_app  # noqa: E402
-from claimwatch.web.dependencies import get_store  # noqa: E402
-from web_fixtures import build_store  # noqa: E402
+from web_fixtures import build_store, make_client  # noqa: E402
 
 
 class CountingStore(SqliteStore):
@@ -26,18 +22,7 @@ class CountingStore(SqliteStore):
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    db = build_store(tmp_path_factory.mktemp("paging") / "web.db")
-    app = create_app(WebSettings(db=db))
-
-    def temp_store() -> Iterator[SqliteStore]:
-        store = CountingStore(db, create=False, check_same_thread=False)
-        try:
-            yield store
-        finally:
-            store.close()
-
-    app.dependency_overrides[get_store] = temp_store
-    return TestClient(app, raise_server_exceptions=False)
+    return make_client(build_store(tmp_path_factory.mktemp("paging") / "web.db"), store_cls=CountingStore)
 
 
 def test_cursor_pages_do_not_count(client: TestClient) -> None:

@@ -84,3 +84,23 @@ def build_store(path: Path, extra: Optional[list[tuple[Article, ArticleOut]]] = 
         for article, result in articles() + (extra or []):
             assert store.add_article(article, result)
     return path
+
+
+def make_client(db: Path, store_cls: type = SqliteStore, **settings):
+    """A TestClient on the app whose store dependency opens `db` with `store_cls` per request."""
+    from fastapi.testclient import TestClient
+
+    from claimwatch.web import WebSettings, create_app
+    from claimwatch.web.dependencies import get_store
+
+    app = create_app(WebSettings(db=db, **settings))
+
+    def temp_store():
+        store = store_cls(db, create=False, check_same_thread=False)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    app.dependency_overrides[get_store] = temp_store
+    return TestClient(app, raise_server_exceptions=False)
