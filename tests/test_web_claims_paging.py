@@ -1,7 +1,6 @@
 """/api/claims paging: cursor pages skip the total count; has-next comes from one extra row."""
 from __future__ import annotations
 
-
 import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed (pip install 'claimwatch[web]')")
