@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Optional
 
 import click
@@ -41,8 +42,53 @@ def render_table(report: dict) -> str:
     ])
 
 
+def render_scale(report: dict) -> str:
+    """The --workers, --ingest-into and --queries-db sections as plain-text tables."""
+    out: list[str] = []
+    workers = report.get("workers")
+    if workers:
+        out += ["", f"extraction with N worker processes (batch {workers['batch_size']}, steady state)",
+                "workers  articles  wall s  articles/s  speed-up"]
+        out += [f"{r['workers']:>7}  {r['articles']:>8}  {r['wall_s']:>6.1f}  {r['articles_per_s']:>10.2f}  "
+                f"{r['speedup']:>7.2f}x" for r in workers["runs"]]
+    ingest = report.get("ingest")
+    if ingest:
+        e = ingest["end_to_end"]
+        out += ["", f"ingest end to end into {e['target']} (1 worker, dedup on): {e['articles_per_s']:.2f} articles/s, "
+                    f"{e['stored']} articles, {e['claims']} claims",
+                "store-only (extraction results written again)   articles/s  exact-dedup only  near-dup ms/article"]
+        out += [f"  {s['target'][:44]:<44}  {s['with_dedup']['articles_per_s']:>10.1f}  "
+                f"{s['exact_only']['articles_per_s']:>16.1f}  {s['near_dedup_ms_per_article']:>19.2f}"
+                for s in ingest["store_only"]]
+    queries = report.get("queries")
+    if queries:
+        c = queries["counts"]
+        out += ["", f"query latency on {queries['store']} ({c['articles']} articles, {c['claims']} claims), "
+                    f"{queries['repeat']} calls each", "query                              p50 ms   p95 ms   max ms"]
+        out += [f"{name:<33}{k['p50_ms']:>8.1f} {k['p95_ms']:>8.1f} {k['max_ms']:>8.1f}"
+                for name, k in queries["kinds"].items()]
+        chk = queries.get("check")
+        if chk:
+            w = chk["warm"]
+            out.append(f"{'check (warm Checker)':<33}{w['p50_ms']:>8.1f} {w['p95_ms']:>8.1f} {w['max_ms']:>8.1f}"
+                       f"   cold {chk['cold_s']:.1f} s, {chk['claims_searched']} claims searched")
+    return "\n".join(out)
+
+
+def _counts(value: Optional[str]) -> list[int]:
+    if not value:
+        return []
+    try:
+        counts = [int(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of worker counts (e.g. 1,2)") from None
+    if not counts or any(n < 1 for n in counts):
+        raise click.BadParameter(f"{value!r}: worker counts must be 1 or more")
+    return counts
+
+
 @click.command("bench")
-@click.option("--corpus", "corpus", required=True, multiple=True, type=click.Path(dir_okay=False),
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(dir_okay=False),
               metavar="FILE", help="JSONL (a \"text\" field per line) or .txt; repeatable. Reference corpus: "
                                    "../shared/data/news/bbc_news_2004_2005_sample.jsonl")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N articles.")
@@ -50,21 +96,72 @@ def render_table(report: dict) -> str:
 @click.option("--warmup", type=click.IntRange(min=0), default=10, show_default=True,
               help="Articles processed untimed before each timed pass.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--no-speed", is_flag=True, help="Skip the bare/full/stages runs (run only the sections asked for).")
+@click.option("--workers", "workers", default=None, metavar="N,M,...",
+              help="Also time full extraction with each of these worker-process counts (e.g. 1,2).")
+@click.option("--ingest-into", "ingest_into", multiple=True, metavar="sqlite|URL",
+              help="Also time ingest: end to end into SQLite, and the store side alone into each target given "
+                   "(\"sqlite\": a new file; a database URL must point at an empty database). Repeatable.")
+@click.option("--queries-db", "queries_db", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="DB", help="Time claims search, disputes and check on this store (no corpus needed).")
+@click.option("--grow-to", "grow_to", type=click.IntRange(min=1), default=None, metavar="CLAIMS",
+              help="With --queries-db: time a copy of the store repeated up to this many claims (e.g. 100000).")
+@click.option("--repeat", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Calls per query kind for --queries-db.")
+@click.option("--no-check", is_flag=True, help="With --queries-db: skip the check timings (they load MiniLM).")
 @format_option("table", ("table", "json"))
 @handle_errors
-def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], warmup: int,
-          batch_size: int, fmt: str) -> None:
-    """Time bare spaCy parsing and full claimwatch extraction on the same texts.
+def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], warmup: int, batch_size: int,
+          no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
+          grow_to: Optional[int], repeat: int, no_check: bool, fmt: str) -> None:
+    """Time extraction (bare spaCy vs full claimwatch), and on request scaling, ingest and query latency.
 
-    Each run happens in a fresh process, so the peak RSS reported is that run's own. A third run times
-    extraction stage by stage and reports the enrichment stages' share (actors, places, dates,
-    quantities, events).
+    Each extraction run happens in a fresh process, so the peak RSS reported is that run's own. A third run
+    times extraction stage by stage and reports the enrichment stages' share (actors, places, dates,
+    quantities, events). --workers, --ingest-into and --queries-db add the sections of docs/BENCHMARKS.md.
     """
-    from ..bench import run_bench
+    from ..bench import load_corpus, run_bench
+    from ..errors import InputError
 
-    report = run_bench(list(corpus), limit=limit, model=model, warmup=warmup, batch_size=batch_size,
-                       progress=lambda msg: click.echo(msg, err=True))
+    counts = _counts(workers)
+    wants_corpus = not no_speed or counts or ingest_into
+    if wants_corpus and not corpus:
+        raise InputError("give --corpus FILE (or only --queries-db DB with --no-speed)")
+    if grow_to is not None and queries_db is None:
+        raise InputError("--grow-to needs --queries-db")
+    say = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    report: dict = {}
+    if not no_speed:
+        report = run_bench(list(corpus), limit=limit, model=model, warmup=warmup, batch_size=batch_size,
+                           progress=say)
+    if counts or ingest_into:
+        from ..bench.scale import bench_ingest, bench_workers
+
+        articles = load_corpus(list(corpus), limit)
+        if counts:
+            report["workers"] = bench_workers(articles, counts, model=model, batch_size=batch_size, say=say)
+        if ingest_into:
+            targets = [None if t.strip().lower() == "sqlite" else t for t in ingest_into]
+            report["ingest"] = bench_ingest(articles, targets, model=model, batch_size=batch_size, say=say)
+    if queries_db is not None:
+        report["queries"] = _queries(queries_db, grow_to, repeat, not no_check, say)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
     else:
-        click.echo(render_table(report))
+        click.echo(((render_table(report) + "\n") if "runs" in report else "") + render_scale(report).lstrip("\n"))
+
+
+def _queries(db: Path, grow_to: Optional[int], repeat: int, check: bool, say) -> dict:
+    import tempfile
+
+    from ..bench.queries import bench_queries, grow_store
+
+    if grow_to is None:
+        return bench_queries(db, repeat=repeat, check=check, say=say)
+    with tempfile.TemporaryDirectory(prefix="claimwatch-bench-") as tmp:
+        grown = Path(tmp) / "grown.db"
+        say(f"bench: copying {db} and repeating it up to {grow_to} claims")
+        grow_store(db, grown, grow_to, say=say)
+        report = bench_queries(grown, repeat=repeat, check=check, say=say)
+        report["store"] = f"{db} repeated to {report['counts']['claims']} claims"
+        return report

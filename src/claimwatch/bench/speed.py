@@ -31,8 +31,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
-from .errors import InputError
-from .schema import Article
+from ..errors import InputError
+from ..schema import Article
 
 # The components issue 4 added on top of attribution: their cost is the "enrichment" share.
 ENRICHMENT = ("claimwatch_actors", "claimwatch_places", "claimwatch_dates", "claimwatch_quantities",
@@ -65,7 +65,7 @@ def load_corpus(paths: Sequence[str | Path], limit: Optional[int] = None) -> lis
         if not Path(p).exists():
             raise InputError(f"corpus not found: {p}")
     try:
-        from .ingest.readers import read_articles  # type: ignore[import-not-found]
+        from ..ingest.readers import read_articles  # type: ignore[import-not-found]
     except ImportError:
         read_articles = None
     articles: list[Article] = []
@@ -89,7 +89,7 @@ def _peak_rss_mb() -> float:
 
 
 def _run_bare(model: Optional[str], texts: list[str], warmup: int, batch_size: int) -> dict:
-    from .pipeline import load_base_model
+    from ..pipeline import load_base_model
 
     t0 = time.perf_counter()
     nlp = load_base_model(model)
@@ -104,7 +104,7 @@ def _run_bare(model: Optional[str], texts: list[str], warmup: int, batch_size: i
 
 
 def _run_full(model: Optional[str], articles: list[Article], warmup: int, batch_size: int) -> dict:
-    from .pipeline import extract_articles, load_nlp
+    from ..pipeline import extract_articles, load_nlp
 
     t0 = time.perf_counter()
     nlp = load_nlp(model)
@@ -128,9 +128,9 @@ def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batc
     components, which process one Doc at a time; the batched stages (parsing, masking, output) are shared
     among a batch's articles in proportion to their tokens.
     """
-    from .ingest.boilerplate import mask_boilerplate
-    from .nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
-    from .pipeline import claim_to_out, load_nlp
+    from ..ingest.boilerplate import mask_boilerplate
+    from ..nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
+    from ..pipeline import claim_to_out, load_nlp
 
     t0 = time.perf_counter()
     nlp = load_nlp(model)
