@@ -10,6 +10,9 @@
    warm-up; prints p50/p95/max per kind and overall.
 4. Load: --clients concurrent clients for --seconds, each looping over the same mix; counts non-200 answers and
    connection errors, prints requests/s and latency percentiles under load.
+5. With --check N: gives every claim a random MiniLM vector first (as scripts/bench_check.py does; the server
+   would otherwise embed 100K claims in memory on its first check), then times the first POST /api/check (model
+   loads, claim matrix) and N more, sequentially.
 Prints one JSON report on stdout; progress on stderr. Numbers depend on the machine: state it when you quote them.
 """
 from __future__ import annotations
@@ -158,6 +161,27 @@ async def load(base: str, clients: int, seconds: float, seed: int = 2) -> dict:
             "connection_errors": sorted(set(errors)), "ok": ok, **summary(times)}
 
 
+def check_latency(base: str, n: int) -> dict:
+    import httpx
+
+    from bench_check import SENTENCES
+
+    with httpx.Client(base_url=base, timeout=600) as client:
+        t = time.perf_counter()
+        first = client.post("/api/check", json={"text": SENTENCES[0]})
+        first_s = time.perf_counter() - t
+        if first.status_code != 200:
+            raise SystemExit(f"POST /api/check: {first.status_code} {first.text[:200]}")
+        times = []
+        for k in range(n):
+            t = time.perf_counter()
+            r = client.post("/api/check", json={"text": SENTENCES[k % len(SENTENCES)]})
+            times.append((time.perf_counter() - t) * 1000)
+            if r.status_code != 200:
+                raise SystemExit(f"POST /api/check: {r.status_code} {r.text[:200]}")
+    return {"first_s": round(first_s, 2), "method": first.json()["method"], **summary(times)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--claims", type=int, default=100_000)
@@ -165,6 +189,7 @@ def main() -> int:
     ap.add_argument("--per-kind", type=int, default=100, help="Sequential requests per search kind.")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--check", type=int, default=0, metavar="N", help="Also time N POST /api/check requests.")
     args = ap.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
@@ -172,6 +197,10 @@ def main() -> int:
     if not db.exists():
         log(f"building a synthetic store of {args.claims} claims at {db}")
         build_store(db, args.claims)
+    if args.check:
+        from bench_check import fill_vectors
+
+        fill_vectors(db)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -198,11 +227,14 @@ def main() -> int:
         lat = latency(base, args.per_kind)
         log(f"load: {args.clients} clients for {args.seconds:.0f} s")
         ld = asyncio.run(load(base, args.clients, args.seconds))
+        if args.check:
+            log(f"check: the first POST /api/check, then {args.check} more")
+            chk = check_latency(base, args.check)
     finally:
         server.terminate()
         server.wait(timeout=10)
         tmp.cleanup()
-    report = {"store": counts, "synthetic": True, "latency": lat, "load": ld,
+    report = {"store": counts, "synthetic": True, "latency": lat, "load": ld, **({"check": chk} if args.check else {}),
               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}}
     print(json.dumps(report, indent=2))
     return 0 if ld["errors"] == 0 else 1

@@ -24,7 +24,7 @@ PAGES = [  # (file, path, width)
     ("disputes", "/disputes", 1280),
     ("actor-timeline", "/actors/person:andrei-kalnin", 1280),
     ("claims-search", "/claims?q=ships+OR+vessels+OR+withdrawal", 1280),
-    ("check", "/check?text=Valdorian+warships+are+still+patrolling+the+harbour", 1280),
+    ("check", "/check?text=Valdoria+is+massing+warships+off+Kessen", 1280),
     ("article-phone", "/articles/port-blockade", 390),
 ]
 
@@ -63,8 +63,9 @@ def main() -> int:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_app(WebSettings(db=db)), host="127.0.0.1", port=port,
-                                               log_level="warning"))
+        # As `claimwatch serve --db demo.db --actors FILE` would: check reads the pasted text with the same actors.
+        app = create_app(WebSettings(db=db, actors=str(ACTORS)))
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:

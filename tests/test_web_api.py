@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from claimwatch.store import DisputeQuery, StoredDispute  # noqa: E402
 from claimwatch.store.sqlite import SqliteStore  # noqa: E402
 from claimwatch.web import WebSettings  # noqa: E402
 from claimwatch.web.dependencies import get_nlp, get_store  # noqa: E402
-from web_fixtures import XSS_TEXT, build_store, make_client  # noqa: E402
+from web_fixtures import XSS_TEXT, build_example_store, build_store, make_claim, make_client  # noqa: E402
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -26,8 +27,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def client(db: Path) -> TestClient:
-    return make_client(db)
+def client(db: Path, nlp) -> TestClient:
+    return make_client(db, nlp=nlp)
 
 
 def assert_error(response, status: int, contains: str = "") -> dict:
@@ -190,18 +191,185 @@ def test_timeline(client: TestClient) -> None:
 # -- check and extract ---------------------------------------------------------------------------------------------
 
 
-def test_check_is_a_labelled_fulltext_placeholder(client: TestClient) -> None:
-    body = client.post("/api/check", json={"text": "Will the port of Kessen reopen?"}).json()
-    assert body["method"] == "fulltext" and body["placeholder"] is True and "issue 5" in body["note"]
-    assert {m["article_id"] for m in body["matches"]} >= {"reopen", "denial"}
-    assert all("score" not in m and "stance" not in m for m in body["matches"])
-    empty = client.post("/api/check", json={"text": "is it the?"}).json()
-    assert empty["query"] is None and empty["matches"] == []
-
-
 def test_check_validation(client: TestClient) -> None:
     assert_error(client.post("/api/check", json={}), 422, "text")
     assert_error(client.post("/api/check", content=b"{not json", headers={"content-type": "application/json"}), 422)
+    assert_error(client.post("/api/check", json={"text": "The port will reopen.", "date": "next week"}), 422, "date")
+    assert_error(client.post("/api/check", json={"text": "The port will reopen.", "limit": 0}), 422, "limit")
+    assert_error(client.post("/api/check", json={"text": "   "}), 400, "empty")
+    # Too long for one claim, though well under the body limit.
+    assert_error(client.post("/api/check", json={"text": "The port will reopen. " * 300}), 413, "5000")
+    assert client.get("/check", params={"text": "x" * 5001}).status_code == 422
+
+
+# The real checker (claimwatch.disputes.check.Checker) over the built-in example, port-blockade.txt: Ostmark says
+# Valdorian warships still patrol the harbour, its foreign ministry that Valdoria reinforces its naval presence.
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory, nlp) -> TestClient:
+    return make_client(build_example_store(tmp_path_factory.mktemp("check") / "example.db", nlp), nlp=nlp)
+
+
+def check(client: TestClient, text: str, **extra) -> dict:
+    r = client.post("/api/check", json={"text": text, **extra})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_check_finds_the_supporting_claim(example: TestClient) -> None:
+    body = check(example, "Valdorian warships are still patrolling the harbour")
+    top = body["supports"][0]
+    assert top["speaker"] == "Ostmark" and "still patrolling the harbour entrance" in top["claim"]
+    assert top["stance"] == "supports" and 0 < top["score"] <= 1 and top["reason"]
+    assert (top["article_id"], top["date"], top["outlet"]) == ("port-blockade", "2026-03-02", "claimwatch example")
+    assert top["link"] == f"/articles/port-blockade#claim-{top['claim_id']}"
+    assert top["actor"]["id"] and top["cue"] == "claims"
+    assert not any("patrolling" in m["claim"] for m in body["contradicts"])
+    # The pasted text, parsed as one claim nobody in particular makes.
+    assert body["claim"]["content"]["text"] == "Valdorian warships are still patrolling the harbour"
+    assert body["claim"]["speaker"] is None
+    assert body["claims_searched"] == example.get("/api/claims").json()["total"]
+    assert body["embedder"] and body["method"].startswith("embeddings+rules")
+    # The link leads to the claim's card on the article page.
+    assert f'id="claim-{top["claim_id"]}"' in example.get(top["link"].split("#")[0]).text
+
+
+def test_check_finds_the_contradicting_claim(example: TestClient) -> None:
+    body = check(example, "It is false that Valdoria is reinforcing its naval presence off the coast")
+    [denied] = [m for m in body["contradicts"] if m["speaker"] == "Ostmark's foreign ministry"]
+    assert denied["claim"].startswith("that Valdoria is reinforcing its naval presence off the coast")
+    assert denied["stance"] == "contradicts" and "denial" in denied["reason"]
+    assert not any("reinforcing" in m["claim"] for m in body["supports"])
+
+
+def test_check_opposite_events(example: TestClient) -> None:
+    """A build-up against the Defence Ministry's withdrawal; the same build-up alleged by Ostmark supports it."""
+    body = check(example, "The navy is sending more ships to the harbour", limit=1)
+    assert [m["speaker"] for m in body["supports"]] == ["Ostmark's foreign ministry"]
+    assert [m["speaker"] for m in body["contradicts"]] == ["the Defence Ministry"]
+    assert body["contradicts"][0]["reason"].startswith("opposite_events")
+    assert body["claim"]["event"]["category"] == "MOBILIZE"
+
+
+def test_check_page_shows_both_columns(example: TestClient) -> None:
+    r = example.get("/check", params={"text": "The navy is sending more ships to the harbour"})
+    assert r.status_code == 200
+    page = assert_inert(r.text)
+    ids = {a.get("id") for _, a in page.tags}
+    assert {"check-results", "check-supports", "check-contradicts"} <= ids
+    shown = " ".join(" ".join(page.text).split())
+    assert "Supports" in shown and "Contradicts" in shown
+    assert "Ostmark's foreign ministry" in shown and "the Defence Ministry" in shown
+    assert "claimwatch example" in shown and "2026-03-02" in shown
+    links = [a["href"] for t, a in page.tags if t == "a" and a.get("href", "").startswith("/articles/port-blockade#")]
+    assert len(links) >= 2
+    # Without text: the form only.
+    assert "check-results" not in example.get("/check").text
+
+
+def test_check_page_escapes_stored_claims(client: TestClient) -> None:
+    """The XSS article's claims come back as matches: speaker, quote and outlet print as text."""
+    r = client.get("/check", params={"text": '<img src=x onerror="window.__xss_img=1"> never loads'})
+    page = assert_inert(r.text)
+    shown = "".join(page.text)
+    assert '<img src=x onerror="window.__xss_img=1"> never loads' in shown
+    assert '<b>Evil</b> "Outlet"' in shown and '" onmouseover="window.__xss_attr=1"' in shown
+
+
+def test_check_sees_a_new_ingest_and_writes_nothing(tmp_path: Path, nlp) -> None:
+    from claimwatch.disputes.embeddings import LEXICAL, MINILM
+    from claimwatch.schema import Article, ArticleOut
+
+    db = build_store(tmp_path / "grow.db")
+    client = make_client(db, nlp=nlp)
+    service = client.app.state.checker
+    text = "The port of Kessen will reopen on Friday"
+    first = check(client, text)
+    assert "Ana Reyes" in {m["speaker"] for m in first["supports"]}
+    assert "The coast guard" in {m["speaker"] for m in first["contradicts"]}
+    check(client, text)
+    assert service.matrix_builds == 1  # the claim matrix is reused while the store does not change
+
+    t = "Harbour master Jo Park said that the port of Kessen will reopen on Friday.\n"
+    claim = make_claim(t, "Harbour master Jo Park", "said", "the port of Kessen will reopen on Friday",
+                       resolved="Jo Park", event="RETREAT")
+    with SqliteStore(db) as store:
+        assert store.add_article(Article(id="park", text=t, date="2026-03-03"),
+                                 ArticleOut(id="park", date="2026-03-03", claims=[claim]))
+    again = check(client, text)
+    assert "Jo Park" in {m["speaker"] for m in again["supports"]}
+    assert again["claims_searched"] == first["claims_searched"] + 1 and service.matrix_builds == 2
+    # Read-only: no vector was saved (the server embeds in memory; `claimwatch disputes` saves them).
+    with SqliteStore(db, create=False) as store:
+        assert all(store.embedding_matrix(name)[0] == [] for name in (MINILM, LEXICAL))
+
+
+def test_check_models_load_once_per_process(db: Path, nlp) -> None:
+    from claimwatch.disputes.embeddings import MiniLMEmbedder
+
+    a, b = make_client(db, nlp=nlp), make_client(db, nlp=nlp)
+    check(a, "The harbour fees will fall")
+    check(b, "The harbour fees will fall")
+    ma, mb = a.app.state.checker.models(), b.app.state.checker.models()
+    assert ma.nlp is nlp and mb.nlp is nlp  # the pipeline handed to the app, shared with extraction
+    assert ma.embedder is mb.embedder and ma.stance is mb.stance
+    if MiniLMEmbedder.available():  # the disputes extra (CI installs it): the stance model is in use
+        assert ma.stance is not None and ma.note is None
+
+
+def test_check_without_a_model_is_a_json_503(db: Path) -> None:
+    from claimwatch.errors import ModelNotFoundError
+
+    client = make_client(db)
+
+    def missing():
+        raise ModelNotFoundError("spaCy pipeline 'xx_nothing' is not installed: pip install xx_nothing")
+
+    client.app.state.nlp.get = missing
+    body = assert_error(client.post("/api/check", json={"text": "The harbour fees will fall"}), 503, "xx_nothing")
+    assert "not available" in body["error"]["message"]
+    page = client.get("/check", params={"text": "The harbour fees will fall"})
+    assert page.status_code == 503 and "Traceback" not in page.text
+
+
+def test_check_falls_back_without_sentence_embeddings(db: Path, nlp, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimwatch.disputes.embeddings import LEXICAL, MiniLMEmbedder
+    from claimwatch.web.checker import embedder_and_stance
+
+    monkeypatch.setattr(MiniLMEmbedder, "available", staticmethod(lambda: False))
+    emb, stance, note = embedder_and_stance.__wrapped__("auto", True)  # uncached: as on a machine without torch
+    assert emb.name == LEXICAL and stance is None
+    assert "not installed" in note and "pip install" in note and "rules only" in note
+
+    lexical = make_client(db, nlp=nlp, embedder="lexical", use_stance=False)
+    body = check(lexical, "The port of Kessen will reopen on Friday")
+    assert body["embedder"] == LEXICAL and body["method"] == "embeddings+rules" and "lexical" in body["note"]
+    assert "Ana Reyes" in {m["speaker"] for m in body["supports"]}
+
+
+FOUNDING = Path(os.environ.get("CLAIMWATCH_FOUNDING_EXAMPLE")
+                or Path(__file__).resolve().parents[2] / "shared" / "examples" / "crimea-withdrawal.txt")
+
+
+def test_founding_example_through_the_api(tmp_path: Path, nlp) -> None:
+    """Issue 3's article ingested by `claimwatch ingest`, checked over HTTP: Moscow's side supports a withdrawal,
+    the West's allegation contradicts it."""
+    if not FOUNDING.is_file():
+        pytest.skip(f"founding example not found at {FOUNDING}")
+    from click.testing import CliRunner
+
+    from claimwatch.cli import main
+
+    db = tmp_path / "crimea.db"
+    run = CliRunner().invoke(main, ["ingest", str(FOUNDING), "--date", "2022-02-17", "--db", str(db)])
+    assert run.exit_code == 0, run.output
+    body = check(make_client(db, nlp=nlp), "Russia is pulling its troops back from Crimea")
+    supports = {m["speaker"] for m in body["supports"]}
+    assert {"the Ministry of Defence", "Dmitry Peskov"} <= supports
+    west = [m for m in body["contradicts"] if m["speaker"] == "the West"]
+    assert any("increasing its military presence" in m["claim"] for m in west)
+    assert not any(m["speaker"] == "the West" for m in body["supports"])
 
 
 def test_extract_does_not_store(db: Path, nlp) -> None:
@@ -255,8 +423,8 @@ def test_write_without_token_is_refused_at_startup(db: Path) -> None:
 # -- limits, errors, headers ---------------------------------------------------------------------------------------
 
 
-def test_body_size_limit(db: Path) -> None:
-    client = make_client(db, max_body_bytes=2000)
+def test_body_size_limit(db: Path, nlp) -> None:
+    client = make_client(db, max_body_bytes=2000, nlp=nlp)
     big = json.dumps({"text": "word " * 1000}).encode()
     assert_error(client.post("/api/check", content=big, headers={"content-type": "application/json"}), 413, "larger")
 

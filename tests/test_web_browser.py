@@ -18,11 +18,10 @@ pytest.importorskip("fastapi", reason="the web extra is not installed (pip insta
 pytest.importorskip("uvicorn", reason="uvicorn is not installed (pip install 'claimwatch[web]')")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 
-from web_fixtures import build_store  # noqa: E402
+from web_fixtures import build_example_store  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
-EXAMPLE = Path(__file__).resolve().parent.parent / "src" / "claimwatch" / "examples" / "port-blockade.txt"
 
 if not CHROMIUM.exists() and shutil.which("chromium") is None:
     pytest.skip("chromium not found at /usr/bin/chromium (apt-get install -y chromium)", allow_module_level=True)
@@ -38,19 +37,11 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[str]:
     import uvicorn
 
-    from claimwatch.pipeline import extract_articles
-    from claimwatch.schema import Article
-    from claimwatch.store.sqlite import SqliteStore
     from claimwatch.web import WebSettings, create_app
 
-    db = build_store(tmp_path_factory.mktemp("browser") / "web.db")
-    example = Article(id="port-blockade", text=EXAMPLE.read_text(encoding="utf-8"), title="Valdoria lifts Kessen blockade",
-                      date="2026-03-02", outlet="claimwatch example")
-    with SqliteStore(db) as store:
-        (result,) = list(extract_articles(nlp, [example]))
-        assert store.add_article(example, result)
+    db = build_example_store(tmp_path_factory.mktemp("browser") / "web.db", nlp)
     app = create_app(WebSettings(db=db))
-    app.state.nlp._nlp = nlp  # no second model load if a page ever extracts
+    app.state.nlp.use(nlp)  # extraction and check share the session's pipeline: no second model load
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -138,14 +129,35 @@ def test_dispute_routes_empty_state(server: str, page) -> None:
 
 def test_check_form(server: str, page) -> None:
     page.goto(server + "/check")
-    page.fill("#check-text", "Valdorian warships are still patrolling the harbour")
+    page.fill("#check-text", "The navy is sending more ships to the harbour")
     page.click("form.check-form button[type=submit]")
     page.wait_for_url("**/check?text=*")
-    results = page.locator("#check-results")
-    results.wait_for()
-    assert page.locator("#check-results .claim-row").count() >= 1
-    assert "Preview" in page.inner_text(".notice")
+    page.locator("#check-results").wait_for()
+    supports, contradicts = page.locator("#check-supports"), page.locator("#check-contradicts")
+    assert supports.locator("h2").inner_text().startswith("Supports")
+    assert contradicts.locator("h2").inner_text().startswith("Contradicts")
+    # Side by side at desktop width.
+    assert supports.bounding_box()["y"] == contradicts.bounding_box()["y"]
+    assert "Ostmark's foreign ministry" in supports.inner_text()
+    assert "the Defence Ministry" in contradicts.inner_text()
     shot(page, "check")
+    # Each match links to its claim, highlighted on the article page.
+    contradicts.locator(".claim-source a").first.click()
+    page.wait_for_url("**/articles/port-blockade#claim-*")
+    target = page.locator(".claim-card:target")
+    assert target.count() == 1 and "Third Flotilla" in target.inner_text()
+
+
+def test_check_phone_width(server: str, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(server + "/check?text=The+navy+is+sending+more+ships+to+the+harbour")
+    supports, contradicts = pg.locator("#check-supports"), pg.locator("#check-contradicts")
+    # One column: Contradicts below Supports, and nothing wider than the screen.
+    assert contradicts.bounding_box()["y"] > supports.bounding_box()["y"]
+    assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390
+    pg.screenshot(path=str(ARTIFACTS / "check-phone.png"), full_page=True)
+    context.close()
 
 
 def test_actor_timeline(server: str, page) -> None:

@@ -86,14 +86,35 @@ def build_store(path: Path, extra: Optional[list[tuple[Article, ArticleOut]]] = 
     return path
 
 
-def make_client(db: Path, store_cls: type = SqliteStore, **settings):
-    """A TestClient on the app whose store dependency opens `db` with `store_cls` per request."""
+EXAMPLE = Path(__file__).resolve().parent.parent / "src" / "claimwatch" / "examples" / "port-blockade.txt"
+EXAMPLE_META = {"title": "Valdoria lifts Kessen blockade", "date": "2026-03-02", "outlet": "claimwatch example"}
+
+
+def build_example_store(path: Path, nlp) -> Path:
+    """build_store plus the built-in example article (port-blockade.txt) as the pipeline `nlp` extracts it."""
+    from claimwatch.pipeline import extract_articles
+
+    build_store(path)
+    example = Article(id="port-blockade", text=EXAMPLE.read_text(encoding="utf-8"), **EXAMPLE_META)
+    with SqliteStore(path) as store:
+        (result,) = list(extract_articles(nlp, [example]))
+        assert store.add_article(example, result)
+    return path
+
+
+def make_client(db: Path, store_cls: type = SqliteStore, nlp=None, **settings):
+    """A TestClient on the app whose store dependency opens `db` with `store_cls` per request.
+
+    `nlp`: an already loaded pipeline for extract and check (the session fixture), so the app loads none.
+    """
     from fastapi.testclient import TestClient
 
     from claimwatch.web import WebSettings, create_app
     from claimwatch.web.dependencies import get_store
 
     app = create_app(WebSettings(db=db, **settings))
+    if nlp is not None:
+        app.state.nlp.use(nlp)
 
     def temp_store():
         store = store_cls(db, create=False, check_same_thread=False)

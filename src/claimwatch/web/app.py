@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import ClaimwatchError, StoreError
+from .checker import CheckService
 from .dependencies import NlpProvider
 from .highlight import claim_summary, speaker_label
 from .middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -31,7 +32,7 @@ Claims extracted from news articles: who claimed what, about whom, where and whe
 
 Read-only by default. Endpoints that store (`POST /api/articles`) need a server started with `--allow-write`
 and the `X-Claimwatch-Token` header. Errors are always `{"error": {"message": "..."}}`.
-`POST /api/check` is a full-text placeholder until the stance model (issue 5) lands.
+`POST /api/check` ranks the stored claims that support or contradict a sentence, as `claimwatch check` does.
 """
 
 
@@ -113,7 +114,9 @@ def create_app(settings: WebSettings) -> FastAPI:
         responses={400: {"model": _error_model()}, 422: {"model": _error_model()}},
     )
     app.state.settings = settings
-    app.state.nlp = NlpProvider(settings.model)
+    app.state.nlp = NlpProvider(settings.model, settings.actors)
+    # Check shares the extraction pipeline: looked up at first use, so a test can hand the app a loaded one.
+    app.state.checker = CheckService(settings, nlp=lambda: app.state.nlp.get())
     app.state.templates = make_templates()
     _install_error_handlers(app)
 

@@ -1,4 +1,4 @@
-"""What route handlers get injected: settings, a store per request, the spaCy pipeline, the write guard.
+"""What route handlers get injected: settings, a store per request, the spaCy pipeline, the checker, the write guard.
 
 Tests swap any of these with ``app.dependency_overrides`` (e.g. ``get_store`` for a temporary database).
 """
@@ -7,13 +7,16 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from fastapi import Depends, HTTPException, Request
 from spacy.language import Language
 
 from ..store.sqlite import SqliteStore
 from .settings import TOKEN_HEADER, WebSettings
+
+if TYPE_CHECKING:
+    from .checker import CheckService
 
 log = logging.getLogger("claimwatch")
 
@@ -42,10 +45,16 @@ class NlpProvider:
     first requests do not load it twice.
     """
 
-    def __init__(self, model: Optional[str] = None) -> None:
+    def __init__(self, model: Optional[str] = None, actors_path: Optional[str] = None) -> None:
         self.model = model
+        self.actors_path = actors_path
         self._nlp: Optional[Language] = None
         self._lock = threading.Lock()
+
+    def use(self, nlp: Language) -> None:
+        """Serve an already loaded pipeline (tests and scripts that hold one): no second load."""
+        with self._lock:
+            self._nlp = nlp
 
     def get(self) -> Language:
         if self._nlp is None:
@@ -53,13 +62,18 @@ class NlpProvider:
                 if self._nlp is None:
                     from ..pipeline import load_nlp
 
-                    log.info("loading the spaCy pipeline for extraction")
-                    self._nlp = load_nlp(self.model)
+                    log.info("loading the spaCy pipeline")
+                    self._nlp = load_nlp(self.model, actors_path=self.actors_path)
         return self._nlp
 
 
 def get_nlp(request: Request) -> Language:
     return request.app.state.nlp.get()
+
+
+def get_checker(request: Request) -> "CheckService":
+    """The app's one ``CheckService`` (cheap: its models load on the first check, not here)."""
+    return request.app.state.checker
 
 
 def require_write(request: Request, settings: WebSettings = Depends(get_settings)) -> None:

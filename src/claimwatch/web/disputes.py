@@ -1,7 +1,8 @@
-"""Store access for disputes, ready for issue 5.
+"""Store access for disputes (detected by `claimwatch disputes`, docs/DISPUTES.md).
 
-Dispute detection (issue 5) adds one store method, ``query_disputes(DisputeQuery) -> list[StoredDispute]``. Until a
-store has it, every dispute list is empty and the pages say "no disputes detected yet"; nothing here makes any up.
+The pages and API read disputes through one store method, ``query_disputes(DisputeQuery) -> list[StoredDispute]``.
+A store without it (or before detection has run) gives empty lists and the pages say "no disputes detected yet";
+nothing here makes any up.
 """
 from __future__ import annotations
 

@@ -5,11 +5,12 @@ the CLI's JSON and the store share one shape.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from ..schema import ArticleOut
+from ..schema import ActorOut, ArticleOut, ClaimOut
 from ..store import ActorCount, ArticleSummary, StoredClaim, StoredDispute
 
 
@@ -80,22 +81,76 @@ class TimelineOut(BaseModel):
     undated_claims: int = Field(0, description="Matching claims in articles without a date (not on the timeline).")
 
 
-class TextIn(BaseModel):
-    text: str = Field(..., min_length=1, description="The text to look at.")
+class CheckIn(BaseModel):
+    text: str = Field(..., min_length=1, description="One sentence or claim to check (at most 5,000 characters; "
+                                                     "longer texts get 413).")
+    date: Optional[str] = Field(None, max_length=40, description="ISO date the sentence is from: resolves 'on "
+                                                                 "Monday' and bounds which claims count as the same "
+                                                                 "event (as `claimwatch check --date`).")
+    limit: int = Field(10, ge=1, le=50, description="At most this many supporting and this many contradicting "
+                                                    "claims.")
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: Optional[str]) -> Optional[str]:
+        return iso_date(value)
+
+
+def iso_date(value: Optional[str]) -> Optional[str]:
+    """``value`` if it starts with an ISO date (YYYY-MM-DD), None if empty; ValueError otherwise."""
+    if value is None or not value.strip():
+        return None
+    try:
+        dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise ValueError("date must be an ISO date, YYYY-MM-DD") from None
+    return value.strip()
+
+
+class CheckedClaim(BaseModel):
+    """A stored claim that supports or contradicts the checked text, with where it was said."""
+
+    stance: Literal["supports", "contradicts"]
+    score: float = Field(..., description="0 to 1, higher is surer: the rule's score, blended (30 %) with the "
+                                          "stance model's agree/disagree probability when that model is in use.")
+    reason: str = Field(..., description="Why: the rule that matched ('same withdraw', 'denial: denies (is false)', "
+                                         "'opposite_events: build_up vs withdraw'…) or the stance model's verdict.")
+    similarity: float = Field(..., description="Cosine similarity of the two claims' sentence embeddings.")
+    claim_id: str
+    claim: str = Field(..., description="What was claimed (the claim's content, as written in the article).")
+    speaker: Optional[str] = Field(None, description="Resolved speaker (or the speaker as written); null: "
+                                                     "unattributed.")
+    actor: Optional[ActorOut] = Field(None, description="The speaker's canonical actor, when known.")
+    cue: Optional[str] = None
+    polarity: str
+    event: Optional[str] = Field(None, description="The claim's event category (PLOVER).")
+    article_id: str
+    title: Optional[str] = None
+    outlet: Optional[str] = None
+    date: Optional[str] = Field(None, description="The article's date.")
+    url: Optional[str] = Field(None, description="The article's source URL, if it was stored.")
+    link: str = Field(..., description="The claim highlighted in its article page: /articles/{id}#claim-{claim_id}.")
 
 
 class CheckOut(BaseModel):
-    """Claims in the store that share words with the text, best full-text match first.
+    """Stored claims that support or contradict a text, best score first (what `claimwatch check` prints).
 
-    This is a placeholder: no stance (supports / contradicts) and no score is computed until the stance model of
-    issue 5 lands; ``method`` says what was done.
+    The text is read as one claim by the extraction pipeline (``claim``: its actors, places, dates, numbers and
+    event), embedded, and compared with the stored claims by the dispute rules (docs/DISPUTES.md), blended with
+    the FNC-1 stance model when it is installed (``method`` says which ran).
     """
 
-    method: Literal["fulltext"] = "fulltext"
-    placeholder: bool = True
-    note: str
-    query: Optional[str] = Field(None, description="The full-text query that was run (null: no searchable words).")
-    matches: list[StoredClaim]
+    text: str = Field(..., description="The text as checked (whitespace collapsed).")
+    claim: ClaimOut = Field(..., description="The text parsed as one claim (no speaker: nobody in particular says it).")
+    supports: list[CheckedClaim]
+    contradicts: list[CheckedClaim]
+    method: str = Field(..., description="'embeddings+rules', or 'embeddings+rules+stance' when the stance model ran.")
+    embedder: str = Field(..., description="The sentence embedder: all-MiniLM-L6-v2, or lexical-hash-v1 without it.")
+    claims_searched: int = Field(..., description="Stored claims searched.")
+    candidates: int = Field(..., description="Claims similar enough to be compared with the rules.")
+    seconds: float
+    note: Optional[str] = Field(None, description="Set when the check runs with less than the full set-up (no "
+                                                  "sentence embeddings or no stance model installed).")
 
 
 class ArticleIn(BaseModel):

@@ -14,6 +14,7 @@ DEFAULT_MAX_BODY_BYTES = 1_000_000
 # Extraction runs a parser over the text: bound it so one request cannot hold a worker for minutes.
 DEFAULT_MAX_TEXT_CHARS = 200_000
 MIN_TOKEN_CHARS = 16
+EMBEDDERS = ("auto", "minilm", "lexical")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,13 @@ class WebSettings:
     cors_origins: origins allowed to call the API from a browser; empty (the default) adds no CORS headers.
     max_body_bytes: larger request bodies get 413 before any handler reads them.
     max_text_chars: longest text ``/api/extract``, ``/api/articles`` and ``/api/check`` accept.
-    model: spaCy pipeline for extraction (None: the default English one), loaded on first use.
+    model: spaCy pipeline for extraction and check (None: the default English one), loaded on first use.
+    actors: a user actor file (YAML or JSONL, docs/ACTORS.md) for that pipeline, as ``claimwatch ingest --actors``:
+        check codes the pasted text's actors as the stored claims were coded.
+    embedder: sentence embeddings for check: "auto" (all-MiniLM-L6-v2 when installed, else lexical), "minilm"
+        or "lexical", as ``claimwatch check --embedder``.
+    use_stance: blend the FNC-1 stance model into check scores when it is installed (``claimwatch check
+        --no-stance`` is False).
     """
 
     db: Union[str, Path]
@@ -36,6 +43,9 @@ class WebSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     model: Optional[str] = None
+    actors: Optional[str] = None
+    embedder: str = "auto"
+    use_stance: bool = True
 
     def __post_init__(self) -> None:
         if self.allow_write and (not self.write_token or len(self.write_token) < MIN_TOKEN_CHARS):
@@ -45,3 +55,5 @@ class WebSettings:
             )
         if self.max_body_bytes < 1 or self.max_text_chars < 1:
             raise ClaimwatchError("max_body_bytes and max_text_chars must be positive")
+        if self.embedder not in EMBEDDERS:
+            raise ClaimwatchError(f"unknown embedder {self.embedder!r}; expected one of {', '.join(EMBEDDERS)}")

@@ -1,31 +1,19 @@
-"""POST /api/check: stored claims similar to a pasted text — a full-text placeholder until issue 5's stance model."""
+"""POST /api/check: stored claims that support or contradict a text, ranked (``claimwatch check`` over HTTP)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 
-from ...store import ClaimQuery
 from ...store.sqlite import SqliteStore
-from ..dependencies import get_store
-from ..fulltext import similar_claims_query
-from ..models import CheckOut, ErrorOut, TextIn
+from ..checker import CheckService
+from ..dependencies import get_checker, get_store
+from ..models import CheckIn, CheckOut, ErrorOut
 
 router = APIRouter(tags=["check"])
-MAX_MATCHES = 20
-CHECK_NOTE = ("Placeholder: stored claims that share words with the text, best full-text match first. Whether they "
-              "support or contradict it is not assessed yet (the stance model comes with issue 5).")
-MAX_CHECK_CHARS = 5000
 
 
-def check_text(store: SqliteStore, text: str) -> CheckOut:
-    """Shared with the check page."""
-    if len(text) > MAX_CHECK_CHARS:
-        raise HTTPException(413, f"text is longer than {MAX_CHECK_CHARS} characters; paste one claim")
-    fts = similar_claims_query(text)
-    matches = store.query_claims(ClaimQuery(text=fts, limit=MAX_MATCHES)) if fts else []
-    return CheckOut(note=CHECK_NOTE, query=fts, matches=matches)
-
-
-@router.post("/check", response_model=CheckOut, responses={413: {"model": ErrorOut}},
-             summary="Find stored claims similar to a text (full-text placeholder; no stance, no score)")
-def check(body: TextIn, store: SqliteStore = Depends(get_store)) -> CheckOut:
-    return check_text(store, body.text)
+# A plain `def`: FastAPI runs it in the threadpool, so parsing and embedding never block the event loop.
+@router.post("/check", response_model=CheckOut, responses={413: {"model": ErrorOut}, 503: {"model": ErrorOut}},
+             summary="Which stored claims support or contradict a sentence (models load on the first check)")
+def check(body: CheckIn, store: SqliteStore = Depends(get_store),
+          checker: CheckService = Depends(get_checker)) -> CheckOut:
+    return checker.check(store, body.text, date=body.date, limit=body.limit)

@@ -1,4 +1,4 @@
-"""/api/disputes: pairs of conflicting claims. Empty until dispute detection (issue 5) fills the store."""
+"""/api/disputes: pairs of conflicting claims, as `claimwatch disputes` detected and saved them."""
 from __future__ import annotations
 
 from typing import Optional
@@ -14,7 +14,8 @@ from ..models import DisputeList, ErrorOut
 router = APIRouter(tags=["disputes"])
 
 
-@router.get("/disputes", response_model=DisputeList, summary="List disputes (empty until issue 5)")
+@router.get("/disputes", response_model=DisputeList,
+            summary="List disputes (empty until claimwatch disputes has run on the store)")
 def list_disputes(
     actor: Optional[str] = Query(None, max_length=200, description="Either side's speaker actor."),
     limit: int = Query(50, ge=1, le=200),

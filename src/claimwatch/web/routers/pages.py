@@ -11,14 +11,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from ...disputes.check import MAX_CHARS as MAX_CHECK_CHARS
 from ...store import ClaimQuery, DisputeQuery
 from ...store.sqlite import SqliteStore
-from ..dependencies import get_store
+from ..checker import CheckService
+from ..dependencies import get_checker, get_store
 from ..disputes import NO_DISPUTES_DETAIL, disputes_available, get_dispute, query_disputes
 from ..highlight import highlight
+from ..models import iso_date
 from ..timeline import build_chart
 from .articles import article_detail
-from .check import CHECK_NOTE, MAX_CHECK_CHARS, check_text
 from .claims import ClaimFilters, claim_page
 from .timeline import actor_timeline
 
@@ -112,7 +114,12 @@ def actor_page(request: Request, actor_id: str, store: SqliteStore = Depends(get
 
 @router.get("/check")
 def check_page(request: Request, text: Optional[str] = Query(None, max_length=MAX_CHECK_CHARS),
-               store: SqliteStore = Depends(get_store)) -> HTMLResponse:
-    result = check_text(store, text) if text and text.strip() else None
-    return render(request, "check.html", nav="check", text=text or "", result=result, note=CHECK_NOTE,
+               date: Optional[str] = Query(None, max_length=40), store: SqliteStore = Depends(get_store),
+               checker: CheckService = Depends(get_checker)) -> HTMLResponse:
+    try:
+        date = iso_date(date)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    result = checker.check(store, text, date=date) if text and text.strip() else None
+    return render(request, "check.html", nav="check", text=text or "", date=date or "", result=result,
                   max_chars=MAX_CHECK_CHARS)

@@ -1,4 +1,4 @@
-"""/api/timeline: claims (and, once issue 5 lands, disputes) per day for an actor and/or a text query."""
+"""/api/timeline: claims and disputes per day for an actor and/or a text query."""
 from __future__ import annotations
 
 from collections import Counter
