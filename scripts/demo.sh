@@ -14,4 +14,4 @@ echo "== claimwatch claims --db demo.db --speaker Kalnin" >&2
 .venv/bin/claimwatch claims --db demo.db --speaker Kalnin
 echo "== claimwatch disputes --db demo.db" >&2
 .venv/bin/claimwatch disputes --db demo.db
-echo "== done: browse it with  .venv/bin/claimwatch serve --db demo.db  (http://127.0.0.1:8000)" >&2
+echo "== done: browse it with  .venv/bin/claimwatch serve --db demo.db --actors $ACTORS  (http://127.0.0.1:8000)" >&2
