@@ -16,6 +16,7 @@ from ..schema import Article, ArticleOut, ClaimOut
 from .base import ActorCount, ArticleSummary, ClaimQuery, DayCount, StoredClaim, search_key
 from .disputes import DisputeStoreMixin
 from .migrations import MIGRATIONS, AppliedMigration, claim_keys_row, immediate_transaction, insert_claim_keys
+from . import versioning
 from .rows import CLAIM_COLUMNS, claim_to_row, row_to_stored  # noqa: F401  (re-exported: CLI and tests import them here)
 
 MEMORY = ":memory:"
@@ -57,7 +58,9 @@ class SqliteStore(DisputeStoreMixin):
             self._refuse_foreign_db()
             if not memory:
                 self.db.enable_wal()
+            # The legacy chain (0001-0010) first: it is what Alembic's baseline stands for on SQLite; then Alembic.
             MIGRATIONS.apply(self.db, self.label)
+            versioning.upgrade_sqlite(self.db.conn, self.label)
         except sqlite3.DatabaseError as exc:
             self._close_quietly()
             if "not a database" in str(exc) or "malformed" in str(exc):
