@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from claimwatch.errors import ClaimwatchError, StoreError
 from claimwatch.ingest.hashing import normalised_text_hash
-from claimwatch.schema import Article, ArticleOut, ClaimOut, ContentOut, EventOut, SpanOut
+from claimwatch.schema import Article, ArticleOut, ClaimOut, EventOut
 from claimwatch.store import ClaimQuery, DisputeQuery, Store, open_store
 from claimwatch.store.dedup import Deduper, sightings_counts
 from claimwatch.store.ingest import ingest_articles

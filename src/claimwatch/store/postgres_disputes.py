@@ -108,14 +108,19 @@ class PostgresDisputeMixin(DisputeStoreMixin):
                         index_elements=["id"], set_={c: stmt.excluded[c] for c in T.DISPUTE_COLUMNS if c != "id"}),
                         dispute_rows)
         except sa.exc.DBAPIError as exc:
-            raise StoreError(f"{self.label}: cannot store disputes: {exc.orig or exc}") from None  # type: ignore[attr-defined]
+            raise self._error("cannot store disputes", exc) from None
 
     def _write_many(self, stmt: Any, rows: list[dict[str, Any]], what: str) -> None:
         try:
             with self.transaction():  # type: ignore[attr-defined]
                 self._c.execute(stmt, rows)  # type: ignore[attr-defined]
         except sa.exc.DBAPIError as exc:
-            raise StoreError(f"{self.label}: {what}: {exc.orig or exc}") from None  # type: ignore[attr-defined]
+            raise self._error(what, exc) from None
+
+    def _error(self, what: str, exc: BaseException) -> StoreError:
+        from .postgres import _one_line
+
+        return StoreError(f"{self.label}: {what}: {_one_line(exc, self.url)}")  # type: ignore[attr-defined]
 
     def dispute_counts(self) -> dict[str, int]:
         row = self._rows(sa.text(  # type: ignore[attr-defined]
