@@ -212,3 +212,32 @@ def test_cli_unreachable_postgres_is_one_line() -> None:
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: postgresql://u:***@") and "pw-123" not in result.output
+
+
+def test_web_api_over_postgres_answers_like_sqlite(tmp_path: Path, pg_url: str) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from claimwatch.web import WebSettings, create_app
+    from web_fixtures import articles
+
+    answers = {}
+    for db in (str(tmp_path / "web.db"), pg_url):
+        with open_store(db) as s:
+            for a, out in articles():
+                assert s.add_article(a, out)
+        client = TestClient(create_app(WebSettings(db=db)))  # the app's own get_store opens the database
+        got = {}
+        for path in ("/api/claims?per_page=50", "/api/claims?speaker=mayor", "/api/claims?q=test", "/api/actors",
+                     "/api/disputes"):
+            response = client.get(path)
+            assert response.status_code == 200, (db, path, response.text)
+            got[path] = response.json()
+        listed = client.get("/api/articles").json()
+        got["articles"] = sorted(a["id"] for a in listed["items"])
+        got["article"] = client.get(f"/api/articles/{got['articles'][0]}").json()
+        assert client.get("/").status_code == 200
+        answers[db] = got
+    sqlite_answers, pg_answers = answers.values()
+    assert sqlite_answers["/api/claims?per_page=50"]["items"] and sqlite_answers["/api/claims?speaker=mayor"]["items"]
+    assert pg_answers == sqlite_answers
