@@ -19,3 +19,13 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v a
     || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }; } \
     || echo "setup: could not install chromium with apt-get; the browser tests will be skipped" >&2
 fi
+
+# The PostgreSQL store tests start a throwaway server from the installed server binaries (tests/conftest.py). Install
+# them when we are root on a Debian-like system and they are missing; otherwise those tests skip and say why.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \
+    && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq postgresql >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq postgresql >/dev/null 2>&1; }; } \
+    || echo "setup: could not install postgresql with apt-get; the PostgreSQL store tests will be skipped" >&2
+fi

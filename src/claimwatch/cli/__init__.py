@@ -38,6 +38,9 @@ def _register() -> None:
     from . import export as export_cmd  # issue 6
 
     main.add_command(export_cmd.export)
+    from . import db as db_cmd  # issue 6: PostgreSQL + Alembic
+
+    main.add_command(db_cmd.db_group)
     # Disputes (issue 5): `disputes`, `check`, `timeline`, and `eval disputes` in the eval group.
     from . import disputes as disputes_cmd
 

@@ -30,10 +30,10 @@ def actors(db_path: Path, actor: Optional[str], limit: int, fmt: str) -> None:
     for RUS-GOV. With --actor, list that actor's claims as `claimwatch claims --actor` does.
     """
     from ..store import ClaimQuery
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
     from .claims import write_claims
 
-    with SqliteStore(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store:
         if actor is not None:
             write_claims(store.query_claims(ClaimQuery(actor=actor, limit=limit or None)), fmt)
             return

@@ -51,7 +51,7 @@ def claims(
 ) -> None:
     """List stored claims matching every filter given (newest articles first; best match first with -q)."""
     from ..store import ClaimQuery
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
     query = ClaimQuery(
         speaker=speaker, text=text, since=since, until=until, outlet=outlet, article_id=article_id, actor=actor, event=event,
@@ -59,7 +59,7 @@ def claims(
     )
     from ..store.dedup import sightings_counts
 
-    with SqliteStore(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store:
         found = store.query_claims(query)
         seen = sightings_counts(store, (c.article_id for c in found))
     write_claims(found, fmt, sightings=seen)

@@ -66,11 +66,11 @@ def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: O
     from ..disputes.detect import detect_disputes
     from ..disputes.embeddings import get_embedder
     from ..store import DisputeQuery
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
     query = DisputeQuery(actor=actor, since=since, until=until, outlet=outlet, min_score=min_score,
                          all_pairs=all_pairs, limit=limit or None, offset=offset)
-    with SqliteStore(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store:
         if rebuild or not no_update:
             stats = detect_disputes(store, embedder=get_embedder(embedder), rebuild=rebuild, progress=_progress)
             if stats.scanned:
@@ -112,9 +112,9 @@ def check(sentence: str, db_path: Path, model: Optional[str], date: Optional[str
     from ..disputes.check import Checker
     from ..disputes.embeddings import get_embedder
     from ..pipeline import load_nlp
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
-    with SqliteStore(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store:
         checker = Checker(store, nlp=load_nlp(model), embedder=get_embedder(embedder), use_stance=not no_stance)
         result = checker.check(sentence, date=date, limit=limit)
     if fmt == "json":
@@ -141,11 +141,11 @@ def timeline(query: Optional[str], db_path: Path, actor: Optional[str], plot: Op
     """How claims on QUERY (a sentence: supporting vs contradicting) or by --actor evolved, day by day."""
     from ..disputes.timeline import actor_timeline, plot_timeline, query_timeline
     from ..errors import ClaimwatchError
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
     if bool(query) == bool(actor):
         raise ClaimwatchError("give either a QUERY sentence or --actor X")
-    with SqliteStore(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store:
         tl = query_timeline(store, query) if query else actor_timeline(store, actor or "")
     if plot is not None:
         plot_timeline(tl, plot)

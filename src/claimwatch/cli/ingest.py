@@ -77,7 +77,7 @@ def ingest(
     from ..pipeline import extract_articles, extract_articles_parallel, load_nlp
     from ..store.dedup import Deduper
     from ..store.ingest import IngestStats, ingest_articles
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
     problems: list = []
     skipped: list = []
@@ -109,7 +109,8 @@ def ingest(
         bar.update(stats.read - bar.n)
         bar.set_postfix(stored=stats.stored, dups=stats.duplicates, refresh=False)
 
-    with SqliteStore(db_path) as store:
+    with open_store(db_path) as store:
+        label = store.label
         dedup = Deduper(store, threshold=near_dup_threshold or 1.0, near=near_dup_threshold > 0)
         try:
             stats = ingest_articles(store, articles, extract, on_article=progress if bar else None, dedup=dedup)
@@ -120,7 +121,7 @@ def ingest(
         click.echo(str(problem), err=True)
     click.echo(
         f"{stats.read} articles read, {stats.stored} stored, {stats.duplicates} duplicates skipped, "
-        f"{stats.claims} claims stored, {len(problems)} problems ({db_path}); {stats.near_duplicates} of the "
+        f"{stats.claims} claims stored, {len(problems)} problems ({label}); {stats.near_duplicates} of the "
         f"duplicates near-identical, {stats.sightings} sightings recorded, {len(skipped)} skipped as not {languages}",
         err=True,
     )

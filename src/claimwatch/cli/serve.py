@@ -56,18 +56,19 @@ def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str
     except ImportError as exc:
         raise ClaimwatchError(f"the web server needs the web extra ({exc.name} is missing): "
                               "pip install 'claimwatch[web]'") from None
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
     token = os.environ.get(token_env) if allow_write else None
     settings = WebSettings(db=db_path, allow_write=allow_write, write_token=token, cors_origins=cors_origins,
                            max_body_bytes=max_body or DEFAULT_MAX_BODY_BYTES, model=model, actors=actors_path,
                            embedder=embedder, use_stance=not no_stance)
     # Open once now: a missing or foreign database is a one-line error here, not a 503 on every request.
-    with SqliteStore(db_path, create=allow_write) as store:
+    with open_store(db_path, create=allow_write) as store:
         counts = store.counts()
+        label = store.label
     if not _is_loopback(host):
         click.echo(f"warning: listening on {host}, reachable from other machines; there is no login", err=True)
-    click.echo(f"claimwatch: {counts['articles']} articles, {counts['claims']} claims from {db_path}; "
+    click.echo(f"claimwatch: {counts['articles']} articles, {counts['claims']} claims from {label}; "
                f"{'writable' if allow_write else 'read-only'}; http://{host}:{port}/ (API docs: /docs)", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False,
                 limit_concurrency=200)

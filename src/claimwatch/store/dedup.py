@@ -26,7 +26,7 @@ from ..ingest.hashing import normalise_text
 from ..schema import Article
 
 if TYPE_CHECKING:
-    from .sqlite import SqliteStore
+    from .base import Store
 
 log = logging.getLogger("claimwatch")
 
@@ -85,7 +85,7 @@ class Deduper:
     in one input are extracted once; sightings of a pending article are written when it is stored.
     """
 
-    def __init__(self, store: "SqliteStore", *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM,
+    def __init__(self, store: "Store", *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM,
                  near: bool = True) -> None:
         self.store = store
         self.threshold = threshold
@@ -105,12 +105,9 @@ class Deduper:
                 return Match(key, "exact", 1.0)
         if text_hash in self._pending_hash:
             return Match(self._pending_hash[text_hash], "exact", 1.0)
-        row = self.store._db.execute(
-            "SELECT id FROM articles WHERE id = ? UNION ALL SELECT id FROM articles WHERE text_hash = ? LIMIT 1",
-            [article.id, text_hash],
-        ).fetchone()
-        if row is not None:
-            return Match(row[0], "exact", 1.0)
+        stored = self.store.find_duplicate(article.id, text_hash)  # type: ignore[attr-defined]
+        if stored is not None:
+            return Match(stored, "exact", 1.0)
         if not self.near:
             return None
         mh = minhash(article.text, self.num_perm)
@@ -169,25 +166,14 @@ class Deduper:
             self._lsh.remove(article.id)
 
     def _write_sightings(self, article_id: str, items: Iterable[tuple[Article, Match]]) -> int:
-        from .migrations import immediate_transaction
-
-        db = self.store._db
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with immediate_transaction(db):  # its own transaction, or a savepoint inside stored()'s
-            before = db.conn.total_changes
-            db.conn.executemany(
-                "INSERT OR IGNORE INTO sightings (article_id, source_key, source_id, outlet, url, date, kind,"
-                " similarity, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(article_id, sighting_key(a.id, a.outlet, a.url), a.id, a.outlet, a.url, a.date, m.kind,
-                  m.similarity, now) for a, m in items],
-            )
-            return db.conn.total_changes - before
+        # Its own transaction, or a savepoint inside stored()'s.
+        return self.store.add_sightings(  # type: ignore[attr-defined]
+            [(article_id, sighting_key(a.id, a.outlet, a.url), a.id, a.outlet, a.url, a.date, m.kind, m.similarity,
+              now) for a, m in items])
 
     def _save_signature(self, article_id: str, mh: Any) -> None:
-        self.store._db.execute(
-            "INSERT OR REPLACE INTO article_minhash (article_id, num_perm, signature) VALUES (?, ?, ?)",
-            [article_id, self.num_perm, _pack(mh)],
-        )
+        self.store.save_minhash(article_id, self.num_perm, _pack(mh))  # type: ignore[attr-defined]
 
     # -- the index ---------------------------------------------------------------------------------------------
 
@@ -200,30 +186,23 @@ class Deduper:
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=max(self.threshold - LSH_MARGIN, 0.3), num_perm=self.num_perm)
-        db = self.store._db
-        missing = db.execute(
-            "SELECT a.id, a.text FROM articles a LEFT JOIN article_minhash m ON m.article_id = a.id"
-            " WHERE m.article_id IS NULL"
-        ).fetchall()
+        store: Any = self.store
+        missing = store.articles_without_minhash()
         if missing:
             log.info("computing MinHash signatures of %d stored articles", len(missing))
-            from .migrations import immediate_transaction
-
-            with immediate_transaction(db):
+            with store.transaction():
                 for aid, text in missing:
                     mh = minhash(text, self.num_perm)
                     if mh is not None:
                         self._save_signature(aid, mh)
         with lsh.insertion_session() as session:
-            for aid, num_perm, blob in db.execute("SELECT article_id, num_perm, signature FROM article_minhash"):
+            for aid, num_perm, blob in store.minhashes():
                 if num_perm == self.num_perm:
                     session.insert(aid, _unpack(blob, num_perm))
         return lsh
 
     def _stored_minhash(self, article_id: str) -> Optional[Any]:
-        row = self.store._db.execute(
-            "SELECT num_perm, signature FROM article_minhash WHERE article_id = ?", [article_id]
-        ).fetchone()
+        row = self.store.get_minhash(article_id)  # type: ignore[attr-defined]
         return _unpack(row[1], row[0]) if row else None
 
 
@@ -240,16 +219,8 @@ def _unpack(blob: bytes, num_perm: int) -> Any:
     return LeanMinHash(MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u8")))
 
 
-def sightings_counts(store: "SqliteStore", article_ids: Iterable[str]) -> dict[str, int]:
+def sightings_counts(store: "Store", article_ids: Iterable[str]) -> dict[str, int]:
     """How many times each article's story was seen (1 for an article stored before sightings existed)."""
     ids = list(dict.fromkeys(article_ids))
-    counts = {aid: 1 for aid in ids}
-    db = store._db
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for aid, n in db.execute(
-            f"SELECT article_id, count(*) FROM sightings WHERE article_id IN ({marks}) GROUP BY article_id", chunk
-        ):
-            counts[aid] = max(int(n), 1)
-    return counts
+    found = store.sightings_counts(ids)  # type: ignore[attr-defined]
+    return {aid: max(found.get(aid, 1), 1) for aid in ids}

@@ -5,7 +5,6 @@ and the web layer need, so no other module writes SQL for them. Tables: docs/STO
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional, Sequence
@@ -15,6 +14,7 @@ import numpy as np
 from ..errors import StoreError
 from .base import ClaimQuery, DisputeQuery, StoredClaim, StoredDispute
 from .migrations import immediate_transaction
+from .rows import _loads
 
 DISPUTE_COLUMNS = ("id", "group_id", "left_claim_id", "right_claim_id", "reason", "reasons", "explanation", "score",
                    "relatedness", "first_seen", "last_seen", "details", "detected_at")
@@ -113,7 +113,7 @@ class DisputeStoreMixin:
 
     def claims_by_id(self, ids: Sequence[str]) -> dict[str, StoredClaim]:
         """Stored claims (with their article fields) by id."""
-        from .sqlite import row_to_stored
+        from .rows import row_to_stored
 
         out: dict[str, StoredClaim] = {}
         wanted = list(dict.fromkeys(ids))
@@ -169,7 +169,10 @@ class DisputeStoreMixin:
                 f"  max(d.last_seen) OVER (PARTITION BY d.group_id) AS g_last FROM disputes d{cond}) "
                 "SELECT * FROM m WHERE rk = 1 ORDER BY score DESC, n_pairs DESC, id LIMIT ? OFFSET ?"
             )
-        rows = self._run(sql, params + limit)  # type: ignore[attr-defined]
+        return self._disputes_from_rows(self._run(sql, params + limit))  # type: ignore[attr-defined]
+
+    def _disputes_from_rows(self, rows: list[dict[str, Any]]) -> list[StoredDispute]:
+        """StoredDisputes from ``disputes`` rows with their group's ``n_pairs``, ``g_first`` and ``g_last``."""
         if not rows:
             return []
         claims = self.claims_by_id([r["left_claim_id"] for r in rows] + [r["right_claim_id"] for r in rows])
@@ -181,7 +184,7 @@ class DisputeStoreMixin:
                 continue
             out.append(StoredDispute(
                 id=r["id"], left=left, right=right, reason=r["reason"], score=r["score"],
-                first_seen=r["g_first"], last_seen=r["g_last"], reasons=json.loads(r["reasons"]),
+                first_seen=r["g_first"], last_seen=r["g_last"], reasons=_loads(r["reasons"], []),
                 explanation=r["explanation"], group_id=r["group_id"], pairs=int(r["n_pairs"]),
                 left_stance=stances.get(r["left_claim_id"]), right_stance=stances.get(r["right_claim_id"]),
             ))

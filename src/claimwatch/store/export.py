@@ -5,10 +5,12 @@ and ``sightings``, the number of places their story was seen (docs/STORE.md, ``s
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from ..errors import ClaimwatchError, StoreError
+from .rows import CLAIM_COLUMNS, JSON_COLUMNS
 
 if TYPE_CHECKING:
     import pandas
@@ -33,6 +35,17 @@ _SQL = {
     "disputes": "SELECT * FROM disputes ORDER BY score DESC, id",
     "sightings": "SELECT * FROM sightings ORDER BY article_id, seen_at, source_key",
 }
+# PostgreSQL: greatest() for SQLite's two-argument max(), and the claims columns without content_tsv.
+_PG_SQL = dict(_SQL)
+_PG_SQL["claims"] = (
+    "SELECT " + ", ".join(f"c.{n}" for n in CLAIM_COLUMNS) + ", a.title, a.date, a.outlet, a.url,"
+    " greatest((SELECT count(*) FROM sightings s WHERE s.article_id = c.article_id), 1) AS sightings"
+    " FROM claims c JOIN articles a ON a.id = c.article_id ORDER BY c.article_id, c.seq"
+)
+_PG_SQL["articles"] = (
+    "SELECT a.*, greatest((SELECT count(*) FROM sightings s WHERE s.article_id = a.id), 1) AS sightings"
+    " FROM articles a ORDER BY a.id"
+)
 
 
 def _pandas():
@@ -44,10 +57,10 @@ def _pandas():
 
 
 def dataframe(db: Union[str, Path, "object"], table: str) -> "pandas.DataFrame":
-    """One stored table as a DataFrame.
+    """One stored table as a DataFrame (the same columns and values from either engine).
 
     Args:
-        db: a claim database path, or an open ``SqliteStore``.
+        db: a claim database path or PostgreSQL URL, or an open store.
         table: one of ``TABLES``.
 
     Raises:
@@ -56,12 +69,28 @@ def dataframe(db: Union[str, Path, "object"], table: str) -> "pandas.DataFrame":
     if table not in TABLES:
         raise StoreError(f"unknown table {table!r}; pick one of: {', '.join(TABLES)}")
     pd = _pandas()
+    from . import open_store
+
+    if not isinstance(db, (str, Path)):
+        return _read(pd, db, table)
+    with open_store(db, create=False) as store:
+        return _read(pd, store, table)
+
+
+def _read(pd: Any, store: Any, table: str) -> "pandas.DataFrame":
     from .sqlite import SqliteStore
 
-    if isinstance(db, SqliteStore):
-        return pd.read_sql_query(_SQL[table], db._db.conn)
-    with SqliteStore(db, create=False) as store:
+    if isinstance(store, SqliteStore):
         return pd.read_sql_query(_SQL[table], store._db.conn)
+    import sqlalchemy as sa
+
+    with store.transaction():
+        frame = pd.read_sql_query(sa.text(_PG_SQL[table]), store._c)
+    # JSONB comes back as lists and dicts: written as JSON text, as SQLite holds it (key order may differ).
+    for column in (*JSON_COLUMNS, "reasons", "details"):
+        if column in frame.columns:
+            frame[column] = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[column]]
+    return frame
 
 
 def export_table(db: Union[str, Path], table: str, fmt: str, output: Union[str, Path]) -> int:

@@ -39,7 +39,7 @@ def ingest_articles(
     An article whose id or normalised text hash is already in the store, or appeared earlier in this run, is
     counted as a duplicate and never reaches ``extract``. ``extract`` must yield one result per article, in order.
 
-    With ``dedup`` (a ``store.dedup.Deduper`` over the same SqliteStore), near-duplicates (wire copies) are
+    With ``dedup`` (a ``store.dedup.Deduper`` over the same store), near-duplicates (wire copies) are
     skipped too, and every duplicate is recorded as a sighting of the article it repeats. Each article is
     committed with its sightings and signature in one transaction, so a killed run re-run continues where it
     stopped: what was committed is found as a duplicate before any NLP, what was not is extracted again.
@@ -86,9 +86,7 @@ def ingest_articles(
         if result.id != article.id:
             raise StoreError(f"extraction returned article {result.id!r} where {article.id!r} was expected")
         if dedup is not None:
-            from .migrations import immediate_transaction
-
-            with immediate_transaction(dedup.store._db):
+            with dedup.store.transaction():  # type: ignore[attr-defined]
                 added = store.add_article(article, result)
                 if added:
                     stats.sightings += dedup.stored(article)

@@ -1,22 +1,23 @@
 """The SQLite claim store (sqlite-utils; WAL on file databases; FTS5 over claim content)."""
 from __future__ import annotations
 
-import json
+import contextlib
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 from sqlite_utils import Database
 
 from .. import PIPELINE_VERSION
 from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
-from ..schema import (ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, DateOut, EventOut, PlaceOut,
-                      QuantityOut, SpanOut)
+from ..schema import Article, ArticleOut, ClaimOut
 from .base import ActorCount, ArticleSummary, ClaimQuery, DayCount, StoredClaim, search_key
 from .disputes import DisputeStoreMixin
 from .migrations import MIGRATIONS, AppliedMigration, claim_keys_row, immediate_transaction, insert_claim_keys
+from . import versioning
+from .rows import CLAIM_COLUMNS, claim_to_row, row_to_stored  # noqa: F401  (re-exported: CLI and tests import them here)
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 10_000
@@ -57,7 +58,9 @@ class SqliteStore(DisputeStoreMixin):
             self._refuse_foreign_db()
             if not memory:
                 self.db.enable_wal()
+            # The legacy chain (0001-0010) first: it is what Alembic's baseline stands for on SQLite; then Alembic.
             MIGRATIONS.apply(self.db, self.label)
+            versioning.upgrade_sqlite(self.db.conn, self.label)
         except sqlite3.DatabaseError as exc:
             self._close_quietly()
             if "not a database" in str(exc) or "malformed" in str(exc):
@@ -135,6 +138,63 @@ class SqliteStore(DisputeStoreMixin):
         except sqlite3.Error as exc:
             raise StoreError(f"{self.label}: cannot store article {article.id!r}: {exc}") from None
         return True
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested ones become savepoints."""
+        with immediate_transaction(self._db):
+            yield
+
+    # -- sightings and MinHash signatures (store/dedup.py) ------------------------------------------------------
+
+    def find_duplicate(self, article_id: str, text_hash: str) -> Optional[str]:
+        """The id of the stored article with this id or this normalised text hash, or None."""
+        row = self._db.execute(
+            "SELECT id FROM articles WHERE id = ? UNION ALL SELECT id FROM articles WHERE text_hash = ? LIMIT 1",
+            [article_id, text_hash],
+        ).fetchone()
+        return row[0] if row is not None else None
+
+    def add_sightings(self, rows: Sequence[tuple]) -> int:
+        """Insert sightings rows (``SIGHTING_COLUMNS`` order), ignoring ones already there; return rows added."""
+        db = self._db
+        with immediate_transaction(db):  # its own transaction, or a savepoint inside the caller's
+            before = db.conn.total_changes
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO sightings (article_id, source_key, source_id, outlet, url, date, kind,"
+                " similarity, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", list(rows))
+            return db.conn.total_changes - before
+
+    def save_minhash(self, article_id: str, num_perm: int, signature: bytes) -> None:
+        self._db.execute("INSERT OR REPLACE INTO article_minhash (article_id, num_perm, signature) VALUES (?, ?, ?)",
+                         [article_id, num_perm, signature])
+
+    def articles_without_minhash(self) -> list[tuple[str, str]]:
+        """``(id, text)`` of the stored articles that have no MinHash signature yet."""
+        return [tuple(r) for r in self._db.execute(
+            "SELECT a.id, a.text FROM articles a LEFT JOIN article_minhash m ON m.article_id = a.id"
+            " WHERE m.article_id IS NULL").fetchall()]
+
+    def minhashes(self) -> Iterator[tuple[str, int, bytes]]:
+        """Every stored ``(article id, num_perm, signature)``."""
+        yield from self._db.execute("SELECT article_id, num_perm, signature FROM article_minhash")
+
+    def get_minhash(self, article_id: str) -> Optional[tuple[int, bytes]]:
+        row = self._db.execute("SELECT num_perm, signature FROM article_minhash WHERE article_id = ?",
+                               [article_id]).fetchone()
+        return (row[0], row[1]) if row is not None else None
+
+    def sightings_counts(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Sightings per article (only articles that have any)."""
+        ids = list(dict.fromkeys(article_ids))
+        counts: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for aid, n in self._db.execute(
+                f"SELECT article_id, count(*) FROM sightings WHERE article_id IN ({','.join('?' * len(chunk))})"
+                " GROUP BY article_id", chunk):
+                counts[aid] = int(n)
+        return counts
 
     # -- reading -----------------------------------------------------------------------------------------------
 
@@ -389,110 +449,3 @@ def _claim_actors(claims: list[ClaimOut]) -> list[dict[str, Any]]:
 
 def _casefold(value: Optional[str]) -> Optional[str]:
     return value.casefold() if isinstance(value, str) else None
-
-
-# -- rows <-> models -------------------------------------------------------------------------------------------
-
-
-def _json(value: Any) -> Optional[str]:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _span_cols(prefix: str, span: Optional[SpanOut]) -> dict[str, Any]:
-    if span is None:
-        return {f"{prefix}_text": None, f"{prefix}_start": None, f"{prefix}_end": None}
-    return {f"{prefix}_text": span.text, f"{prefix}_start": span.start, f"{prefix}_end": span.end}
-
-
-# The claims table's columns, in order (claim_to_row returns exactly these keys).
-CLAIM_COLUMNS = (
-    "id", "article_id", "seq",
-    "speaker_text", "speaker_start", "speaker_end", "resolved_speaker", "speaker_role",
-    "cue_text", "cue_start", "cue_end", "cue_class",
-    "content_text", "content_start", "content_end", "content_spans",
-    "kind", "polarity", "hedged", "hedges", "addressee", "relay",
-    "speaker_actor_id", "speaker_actor", "actors", "places",
-    "event_category", "event", "dates", "quantities",
-)
-
-
-def claim_to_row(article_id: str, seq: int, claim: ClaimOut) -> dict[str, Any]:
-    """Flatten a ClaimOut into a ``claims`` row (nested parts as JSON)."""
-    content = claim.content
-    return {
-        "id": claim.id,
-        "article_id": article_id,
-        "seq": seq,
-        **_span_cols("speaker", claim.speaker),
-        "resolved_speaker": claim.resolved_speaker,
-        "speaker_role": claim.speaker_role,
-        **_span_cols("cue", claim.cue),
-        "cue_class": claim.cue_class,
-        "content_text": content.text,
-        "content_start": content.start,
-        "content_end": content.end,
-        "content_spans": _json([s.model_dump() for s in content.spans] if content.spans is not None else None),
-        "kind": claim.kind,
-        "polarity": claim.polarity,
-        "hedged": int(claim.hedged),
-        "hedges": _json(list(claim.hedges)),
-        "addressee": _json(claim.addressee.model_dump() if claim.addressee is not None else None),
-        "relay": _json([r.model_dump() for r in claim.relay]),
-        "speaker_actor_id": claim.speaker_actor.id if claim.speaker_actor is not None else None,
-        "speaker_actor": _json(claim.speaker_actor.model_dump() if claim.speaker_actor is not None else None),
-        "actors": _json([m.model_dump() for m in claim.actors]),
-        "places": _json([p.model_dump() for p in claim.places]),
-        "event_category": claim.event.category.upper() if claim.event is not None else None,  # queried upper-case
-        "event": _json(claim.event.model_dump() if claim.event is not None else None),
-        "dates": _json([d.model_dump() for d in claim.dates]),
-        "quantities": _json([q.model_dump() for q in claim.quantities]),
-    }
-
-
-def _span(row: dict[str, Any], prefix: str) -> Optional[SpanOut]:
-    if row[f"{prefix}_start"] is None:
-        return None
-    return SpanOut(text=row[f"{prefix}_text"], start=row[f"{prefix}_start"], end=row[f"{prefix}_end"])
-
-
-def _loads(value: Optional[str], default: Any = None) -> Any:
-    return default if value is None else json.loads(value)
-
-
-def row_to_stored(row: dict[str, Any]) -> StoredClaim:
-    """Rebuild a StoredClaim from a ``claims`` row joined with its article (``a_*`` columns)."""
-    spans = _loads(row["content_spans"])
-    addressee = _loads(row["addressee"])
-    speaker_actor = _loads(row.get("speaker_actor"))
-    event = _loads(row.get("event"))
-    return StoredClaim(
-        id=row["id"],
-        speaker=_span(row, "speaker"),
-        resolved_speaker=row["resolved_speaker"],
-        speaker_role=row["speaker_role"],
-        cue=_span(row, "cue"),
-        cue_class=row["cue_class"],
-        content=ContentOut(
-            text=row["content_text"],
-            start=row["content_start"],
-            end=row["content_end"],
-            spans=[SpanOut(**s) for s in spans] if spans is not None else None,
-        ),
-        kind=row["kind"],
-        polarity=row["polarity"],
-        hedged=bool(row["hedged"]),
-        hedges=_loads(row["hedges"], []),
-        addressee=SpanOut(**addressee) if addressee is not None else None,
-        relay=[SpanOut(**r) for r in _loads(row["relay"], [])],
-        speaker_actor=ActorOut(**speaker_actor) if speaker_actor is not None else None,
-        actors=[ActorMentionOut(**m) for m in _loads(row.get("actors"), [])],
-        places=[PlaceOut(**p) for p in _loads(row.get("places"), [])],
-        event=EventOut.model_validate(event) if event is not None else None,
-        dates=[DateOut(**d) for d in _loads(row.get("dates"), [])],
-        quantities=[QuantityOut(**q) for q in _loads(row.get("quantities"), [])],
-        article_id=row["article_id"],
-        title=row["a_title"],
-        date=row["a_date"],
-        outlet=row["a_outlet"],
-        url=row["a_url"],
-    )

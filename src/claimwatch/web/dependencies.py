@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 from fastapi import Depends, HTTPException, Request
 from spacy.language import Language
 
-from ..store.sqlite import SqliteStore
+from ..store import Store, open_store
 from .settings import TOKEN_HEADER, WebSettings
 
 if TYPE_CHECKING:
@@ -25,13 +25,13 @@ def get_settings(request: Request) -> WebSettings:
     return request.app.state.settings
 
 
-def get_store(settings: WebSettings = Depends(get_settings)) -> Iterator[SqliteStore]:
-    """One store (one SQLite connection) per request, closed afterwards.
+def get_store(settings: WebSettings = Depends(get_settings)) -> Iterator[Store]:
+    """One store (one SQLite connection, or one PostgreSQL connection from the pool) per request, closed afterwards.
 
     Opening is cheap (WAL file, migrations already applied) and keeps requests independent; the connection may be
     used from two pool threads in turn (dependency, then handler), hence ``check_same_thread=False``.
     """
-    store = SqliteStore(settings.db, create=settings.allow_write, check_same_thread=False)
+    store = open_store(settings.db, create=settings.allow_write, check_same_thread=False)
     try:
         yield store
     finally:

@@ -1,0 +1,127 @@
+"""Claims as table rows and back, shared by every backend (the ``claims`` table's columns: docs/STORE.md).
+
+``claim_values`` gives nested parts as Python lists and dicts (PostgreSQL keeps them as JSONB);
+``claim_to_row`` gives them as JSON text (SQLite). ``row_to_stored`` reads either.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from ..schema import (ActorMentionOut, ActorOut, ClaimOut, ContentOut, DateOut, EventOut, PlaceOut, QuantityOut,
+                      SpanOut)
+from .base import StoredClaim
+
+# The claims table's columns, in order (claim_to_row returns exactly these keys).
+CLAIM_COLUMNS = (
+    "id", "article_id", "seq",
+    "speaker_text", "speaker_start", "speaker_end", "resolved_speaker", "speaker_role",
+    "cue_text", "cue_start", "cue_end", "cue_class",
+    "content_text", "content_start", "content_end", "content_spans",
+    "kind", "polarity", "hedged", "hedges", "addressee", "relay",
+    "speaker_actor_id", "speaker_actor", "actors", "places",
+    "event_category", "event", "dates", "quantities",
+)
+# The columns holding nested parts (JSON text in SQLite, JSONB in PostgreSQL).
+JSON_COLUMNS = ("content_spans", "hedges", "addressee", "relay", "speaker_actor", "actors", "places", "event", "dates",
+                "quantities")
+
+
+def _span_cols(prefix: str, span: Optional[SpanOut]) -> dict[str, Any]:
+    if span is None:
+        return {f"{prefix}_text": None, f"{prefix}_start": None, f"{prefix}_end": None}
+    return {f"{prefix}_text": span.text, f"{prefix}_start": span.start, f"{prefix}_end": span.end}
+
+
+def claim_values(article_id: str, seq: int, claim: ClaimOut) -> dict[str, Any]:
+    """A ``claims`` row with nested parts as plain lists and dicts (None where absent)."""
+    content = claim.content
+    return {
+        "id": claim.id,
+        "article_id": article_id,
+        "seq": seq,
+        **_span_cols("speaker", claim.speaker),
+        "resolved_speaker": claim.resolved_speaker,
+        "speaker_role": claim.speaker_role,
+        **_span_cols("cue", claim.cue),
+        "cue_class": claim.cue_class,
+        "content_text": content.text,
+        "content_start": content.start,
+        "content_end": content.end,
+        "content_spans": [s.model_dump() for s in content.spans] if content.spans is not None else None,
+        "kind": claim.kind,
+        "polarity": claim.polarity,
+        "hedged": int(claim.hedged),
+        "hedges": list(claim.hedges),
+        "addressee": claim.addressee.model_dump() if claim.addressee is not None else None,
+        "relay": [r.model_dump() for r in claim.relay],
+        "speaker_actor_id": claim.speaker_actor.id if claim.speaker_actor is not None else None,
+        "speaker_actor": claim.speaker_actor.model_dump() if claim.speaker_actor is not None else None,
+        "actors": [m.model_dump() for m in claim.actors],
+        "places": [p.model_dump() for p in claim.places],
+        "event_category": claim.event.category.upper() if claim.event is not None else None,  # queried upper-case
+        "event": claim.event.model_dump() if claim.event is not None else None,
+        "dates": [d.model_dump() for d in claim.dates],
+        "quantities": [q.model_dump() for q in claim.quantities],
+    }
+
+
+def claim_to_row(article_id: str, seq: int, claim: ClaimOut) -> dict[str, Any]:
+    """Flatten a ClaimOut into a ``claims`` row (nested parts as JSON text)."""
+    row = claim_values(article_id, seq, claim)
+    for column in JSON_COLUMNS:
+        if row[column] is not None:
+            row[column] = json.dumps(row[column], ensure_ascii=False)
+    return row
+
+
+def _span(row: dict[str, Any], prefix: str) -> Optional[SpanOut]:
+    if row[f"{prefix}_start"] is None:
+        return None
+    return SpanOut(text=row[f"{prefix}_text"], start=row[f"{prefix}_start"], end=row[f"{prefix}_end"])
+
+
+def _loads(value: Any, default: Any = None) -> Any:
+    """A JSON column's value: JSON text (SQLite) is parsed, lists and dicts (PostgreSQL JSONB) pass through."""
+    if value is None:
+        return default
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def row_to_stored(row: dict[str, Any]) -> StoredClaim:
+    """Rebuild a StoredClaim from a ``claims`` row joined with its article (``a_*`` columns)."""
+    spans = _loads(row["content_spans"])
+    addressee = _loads(row["addressee"])
+    speaker_actor = _loads(row.get("speaker_actor"))
+    event = _loads(row.get("event"))
+    return StoredClaim(
+        id=row["id"],
+        speaker=_span(row, "speaker"),
+        resolved_speaker=row["resolved_speaker"],
+        speaker_role=row["speaker_role"],
+        cue=_span(row, "cue"),
+        cue_class=row["cue_class"],
+        content=ContentOut(
+            text=row["content_text"],
+            start=row["content_start"],
+            end=row["content_end"],
+            spans=[SpanOut(**s) for s in spans] if spans is not None else None,
+        ),
+        kind=row["kind"],
+        polarity=row["polarity"],
+        hedged=bool(row["hedged"]),
+        hedges=_loads(row["hedges"], []),
+        addressee=SpanOut(**addressee) if addressee is not None else None,
+        relay=[SpanOut(**r) for r in _loads(row["relay"], [])],
+        speaker_actor=ActorOut(**speaker_actor) if speaker_actor is not None else None,
+        actors=[ActorMentionOut(**m) for m in _loads(row.get("actors"), [])],
+        places=[PlaceOut(**p) for p in _loads(row.get("places"), [])],
+        event=EventOut.model_validate(event) if event is not None else None,
+        dates=[DateOut(**d) for d in _loads(row.get("dates"), [])],
+        quantities=[QuantityOut(**q) for q in _loads(row.get("quantities"), [])],
+        article_id=row["article_id"],
+        title=row["a_title"],
+        date=row["a_date"],
+        outlet=row["a_outlet"],
+        url=row["a_url"],
+    )

@@ -1,0 +1,185 @@
+"""The claim store's schema in SQLAlchemy Core: one definition of every table, column and index.
+
+PostgreSQL is created and queried from it (types as used there: JSONB for nested parts, BYTEA for vectors,
+``COLLATE "C"`` text so ids and ISO dates compare and sort byte-wise, as in SQLite). The SQLite store keeps the
+same tables and columns (its nested parts are JSON text, its search index the FTS5 table ``claims_fts``); tests
+check that both engines' columns match this module. Only PostgreSQL has ``claims.content_tsv``; only SQLite has
+``claims_fts`` and the legacy ``migrations`` table. Changing a table here needs an Alembic revision
+(docs/STORE.md, "Migrations").
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+# The text search configuration of claims.content_tsv: the 'simple' parser and dictionary (no stemming, no stop
+# words: what SQLite's unicode61 tokenizer does) plus unaccent, so "verite" finds "vérité" on both engines.
+TS_CONFIG = "claimwatch_fts"
+
+metadata = sa.MetaData()
+
+
+def _text() -> sa.types.TypeEngine:
+    return sa.Text().with_variant(pg.TEXT(collation="C"), "postgresql")
+
+
+def _json() -> sa.types.TypeEngine:
+    # none_as_null: Python None is SQL NULL, not the JSON value null (SQLite stores NULL there too).
+    return sa.Text().with_variant(pg.JSONB(none_as_null=True), "postgresql")
+
+
+def _offset() -> sa.types.TypeEngine:
+    return sa.BigInteger()  # SQLite INTEGER is 64-bit; PostgreSQL integer is 32
+
+
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", _text(), primary_key=True),
+    sa.Column("text_hash", _text(), nullable=False),
+    sa.Column("title", _text()),
+    sa.Column("date", _text()),
+    sa.Column("outlet", _text()),
+    sa.Column("url", _text()),
+    sa.Column("text", _text(), nullable=False),
+    sa.Column("ingested_at", _text(), nullable=False),
+    sa.Column("pipeline_version", _text(), nullable=False),
+    sa.Index("idx_articles_text_hash", "text_hash", unique=True),
+    sa.Index("idx_articles_date", "date"),
+    # Case-insensitive outlet filter (SQLite: outlet COLLATE NOCASE).
+    sa.Index("idx_articles_outlet", sa.func.lower(sa.column("outlet"))),
+    # The claim listing's order: newest first, undated last, then id.
+    sa.Index("idx_articles_order", sa.text("(date IS NULL)"), sa.text("date DESC"), "id"),
+)
+
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("id", _text(), primary_key=True),
+    sa.Column("article_id", _text(), sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("seq", sa.Integer(), nullable=False),
+    sa.Column("speaker_text", _text()),
+    sa.Column("speaker_start", _offset()),
+    sa.Column("speaker_end", _offset()),
+    sa.Column("resolved_speaker", _text()),
+    sa.Column("speaker_role", _text()),
+    sa.Column("cue_text", _text()),
+    sa.Column("cue_start", _offset()),
+    sa.Column("cue_end", _offset()),
+    sa.Column("cue_class", _text()),
+    sa.Column("content_text", _text(), nullable=False),
+    sa.Column("content_start", _offset(), nullable=False),
+    sa.Column("content_end", _offset(), nullable=False),
+    sa.Column("content_spans", _json()),
+    sa.Column("kind", _text(), nullable=False),
+    sa.Column("polarity", _text(), nullable=False),
+    sa.Column("hedged", sa.Integer(), nullable=False),
+    sa.Column("hedges", _json(), nullable=False),
+    sa.Column("addressee", _json()),
+    sa.Column("relay", _json(), nullable=False),
+    sa.Column("speaker_actor_id", _text()),
+    sa.Column("speaker_actor", _json()),
+    sa.Column("actors", _json()),
+    sa.Column("places", _json()),
+    sa.Column("event_category", _text()),
+    sa.Column("event", _json()),
+    sa.Column("dates", _json()),
+    sa.Column("quantities", _json()),
+    # PostgreSQL only: the full-text index of the content, computed by the server (SQLite: claims_fts).
+    sa.Column("content_tsv", pg.TSVECTOR(),
+              sa.Computed(f"to_tsvector('{TS_CONFIG}'::regconfig, content_text)", persisted=True)),
+    sa.Index("idx_claims_article_id", "article_id", "seq"),
+    sa.Index("idx_claims_resolved_speaker", "resolved_speaker"),
+    sa.Index("idx_claims_speaker_actor_id", "speaker_actor_id"),
+    sa.Index("idx_claims_event_category", "event_category"),
+    sa.Index("idx_claims_content_tsv", "content_tsv", postgresql_using="gin"),
+)
+
+actors = sa.Table(
+    "actors", metadata,
+    sa.Column("id", _text(), primary_key=True),
+    sa.Column("name", _text(), nullable=False),
+    sa.Column("type", _text(), nullable=False),
+    sa.Column("country", _text()),
+    sa.Column("sector", _text()),
+    sa.Index("idx_actors_country", "country"),
+)
+
+claim_keys = sa.Table(
+    "claim_keys", metadata,
+    sa.Column("claim_id", _text(), sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("speaker_key", _text()),
+    sa.Column("resolved_key", _text()),
+    sa.Column("actor_key", _text()),
+    sa.Column("actor_country", _text()),
+    sa.Column("actor_name_key", _text()),
+    *(sa.Index(f"idx_claim_keys_{c}", c) for c in ("speaker_key", "resolved_key", "actor_key", "actor_country",
+                                                    "actor_name_key")),
+)
+
+speaker_names = sa.Table(
+    "speaker_names", metadata,
+    sa.Column("name", _text(), primary_key=True),
+)
+
+claim_embeddings = sa.Table(
+    "claim_embeddings", metadata,
+    sa.Column("claim_id", _text(), sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("model", _text(), primary_key=True),
+    sa.Column("dim", sa.Integer(), nullable=False),
+    sa.Column("vector", sa.LargeBinary(), nullable=False),
+)
+
+claim_propositions = sa.Table(
+    "claim_propositions", metadata,
+    sa.Column("claim_id", _text(), sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("proposition_id", _text(), nullable=False),
+    sa.Column("stance", _text(), nullable=False),
+    sa.Column("relatedness", sa.Float()),
+    sa.Column("is_anchor", sa.Integer(), nullable=False, server_default="0"),
+    sa.Index("idx_claim_propositions_prop", "proposition_id"),
+)
+
+disputes = sa.Table(
+    "disputes", metadata,
+    sa.Column("id", _text(), primary_key=True),
+    sa.Column("group_id", _text(), nullable=False),
+    sa.Column("left_claim_id", _text(), sa.ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("right_claim_id", _text(), sa.ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("reason", _text(), nullable=False),
+    sa.Column("reasons", _json(), nullable=False),
+    sa.Column("explanation", _text()),
+    sa.Column("score", sa.Float(), nullable=False),
+    sa.Column("relatedness", sa.Float()),
+    sa.Column("first_seen", _text()),
+    sa.Column("last_seen", _text()),
+    sa.Column("details", _json()),
+    sa.Column("detected_at", _text(), nullable=False),
+    sa.Index("idx_disputes_left", "left_claim_id"),
+    sa.Index("idx_disputes_right", "right_claim_id"),
+    sa.Index("idx_disputes_group", "group_id", "score"),
+    sa.Index("idx_disputes_score", "score"),
+    sa.Index("idx_disputes_first_seen", "first_seen"),
+)
+
+sightings = sa.Table(
+    "sightings", metadata,
+    sa.Column("article_id", _text(), sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("source_key", _text(), primary_key=True),
+    sa.Column("source_id", _text()),
+    sa.Column("outlet", _text()),
+    sa.Column("url", _text()),
+    sa.Column("date", _text()),
+    sa.Column("kind", _text(), nullable=False),
+    sa.Column("similarity", sa.Float()),
+    sa.Column("seen_at", _text(), nullable=False),
+    sa.Index("idx_sightings_outlet", "outlet"),
+)
+
+article_minhash = sa.Table(
+    "article_minhash", metadata,
+    sa.Column("article_id", _text(), sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("num_perm", sa.Integer(), nullable=False),
+    sa.Column("signature", sa.LargeBinary(), nullable=False),
+)
+
+SIGHTING_COLUMNS = tuple(c.name for c in sightings.columns)
+DISPUTE_COLUMNS = tuple(c.name for c in disputes.columns)
