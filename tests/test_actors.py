@@ -404,3 +404,18 @@ def test_user_assigned_country_codes_are_accepted(tmp_path):
                     encoding="utf-8")
     actor = ActorResolver(paths=[str(path)]).resolve("Valdoria")
     assert actor.country == "XVL" and actor.type == "country"
+
+
+def test_a_users_own_country_has_ministries_and_forces(tmp_path):
+    """A country record with a user-assigned code works like a real one: its institutions and sectors resolve."""
+    from claimwatch.nlp.actors import ActorResolver
+
+    path = tmp_path / "fiction.yaml"
+    path.write_text("actors:\n  - {id: XMV, name: Marovia, type: country, country: XMV, aliases: [Marovia, Marovian]}\n",
+                    encoding="utf-8")
+    r = ActorResolver(paths=[str(path)])
+    ministry = r.resolve("Marovia's defence ministry", "ORG")
+    assert (ministry.id, ministry.country, ministry.sector) == ("XMV-MIL", "XMV", "MIL")
+    assert r.get("XMV-GOV") is not None and r.get("XMV-GOV").name == "Marovia government"
+    # Without the record the code is nobody's: no sector actor is made up for it.
+    assert ActorResolver().get("XMV-GOV") is None

@@ -217,9 +217,16 @@ class ActorResolver:
         if _COUNTRY_ID.match(aid):
             return self.country_actor(aid)
         m = _SECTOR_ID.match(aid)
-        if m and m.group(1) in self.countries.countries:
+        if m and self.is_country(m.group(1)):
             return self.sector_actor(m.group(1), m.group(2))
         return None
+
+    def is_country(self, code: str) -> bool:
+        """An ISO 3166 country, or a user's own (a user-assigned code with a country record in an actor file)."""
+        if code in self.countries.countries:
+            return True
+        ref = self.by_id.get(code)
+        return ref is not None and ref.type == "country" and ref.country == code
 
     # -- records ---------------------------------------------------------------------------------------------
 
@@ -234,7 +241,9 @@ class ActorResolver:
         aid = f"{alpha3}-{sector}"
         if aid in self.by_id:
             return self.by_id[aid]
-        name = f"{self.countries.adjective(alpha3)} {SECTOR_NAMES.get(sector, sector.lower())}"
+        own = self.by_id.get(alpha3) if alpha3 not in self.countries.countries else None
+        adjective = own.name if own is not None else self.countries.adjective(alpha3)  # a user's country: its name
+        name = f"{adjective} {SECTOR_NAMES.get(sector, sector.lower())}"
         return ActorRef(id=aid, name=name, type=atype or SECTOR_TYPES.get(sector, "organisation"),
                         country=alpha3, sector=sector)
 
@@ -377,7 +386,7 @@ class ActorResolver:
         return ActorRef(id=f"{prefix}:{slug(text)}", name=text, type=atype, country=country, sector=sector)
 
     def _institution(self, inst: Institution, country: Optional[str], text: str) -> ActorRef:
-        if country and country in self.countries.countries:
+        if country and self.is_country(country):
             return self.sector_actor(country, inst.sector, inst.type)
         return ActorRef(id=f"org:{inst.key}", name=_strip_the(text), type=inst.type, sector=inst.sector)
 

@@ -433,12 +433,30 @@ def clause_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
         comps = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i
                  and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
         if not comps:
+            comps = _fronted_clause(verb)
+        if not comps:
             continue
         content = [t for t in comps[0].subtree if not (t.dep_ == "mark" and t.head == comps[0])]
         src = _subject(verb, {t.i for t in content})
         out.append(Group(cue=[_cue_chunk(verb)], source=[src] if src else [], content=_span_chunks(content, "CON"),
                          rule="clause"))
     return out
+
+
+def _fronted_clause(verb: Token) -> list[Token]:
+    """'Taxes will rise next year, the minister said (on Monday).': the reported clause first, then a comma, the
+    speaker and the verb ending the sentence. Only a clause with its own subject and a speaker after the comma."""
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i]
+    comps = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i
+             and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)]
+    if not subj or not comps:
+        return []
+    clause, speaker = comps[0], subj[0]
+    end = max(t.i for t in clause.subtree)
+    between = verb.doc[end + 1 : speaker.left_edge.i]
+    if speaker.i < clause.i or [t.text for t in between] != [","]:
+        return []
+    return [clause]
 
 
 def standalone_quote_groups(doc: Doc, quotes: list[int]) -> list[Group]:
