@@ -21,7 +21,7 @@ EMBEDDERS = ("auto", "minilm", "lexical")
 class WebSettings:
     """What the web app serves and allows.
 
-    db: the claim database (SQLite file); it must exist unless ``allow_write`` is set.
+    db: the claim database (a SQLite file or a postgresql:// URL); it must exist unless ``allow_write`` is set.
     allow_write: enable the endpoints that store (``POST /api/articles``); they also need ``write_token``.
     write_token: the secret a storing request must send in the ``X-Claimwatch-Token`` header.
     cors_origins: origins allowed to call the API from a browser; empty (the default) adds no CORS headers.
