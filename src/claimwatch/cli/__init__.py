@@ -38,6 +38,10 @@ def _register() -> None:
     from . import export as export_cmd  # issue 6
 
     main.add_command(export_cmd.export)
+    from . import load as load_cmd, spark as spark_cmd  # issue 6, point 6
+
+    main.add_command(spark_cmd.spark)
+    main.add_command(load_cmd.load)
     # Disputes (issue 5): `disputes`, `check`, `timeline`, and `eval disputes` in the eval group.
     from . import disputes as disputes_cmd
 
