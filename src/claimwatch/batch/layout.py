@@ -119,6 +119,21 @@ def dataset_files(output: Path, name: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix == ".parquet" and not p.name.startswith((".", "_")))
 
 
+def row_count(output: Path, name: str) -> int:
+    """Rows in one dataset, from the Parquet footers (no data is read)."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in dataset_files(output, name))
+
+
+def read_rows(output: Path, name: str) -> Iterator[dict[str, Any]]:
+    """Every row of a (small) dataset as a dict, part file by part file."""
+    import pyarrow.parquet as pq
+
+    for path in dataset_files(output, name):
+        yield from pq.read_table(path).to_pylist()
+
+
 def write_manifest(output: Path, *, input_path: str, model: Optional[str], pipeline_version: str,
                    counts: dict[str, int], options: dict[str, Any]) -> None:
     from datetime import datetime, timezone

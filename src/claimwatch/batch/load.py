@@ -22,9 +22,7 @@ _BATCH_ROWS = 256
 
 def article_count(output: Path) -> int:
     """Rows in ``articles/`` (from the Parquet footers; nothing is read)."""
-    import pyarrow.parquet as pq
-
-    return sum(pq.ParquetFile(p).metadata.num_rows for p in layout.dataset_files(output, layout.ARTICLES))
+    return layout.row_count(output, layout.ARTICLES)
 
 
 def check_output(output: Path) -> dict:

@@ -233,20 +233,20 @@ def run_spark(spark: "SparkSession", input_path: str, output: Path, options: Spa
                   .map(lambda kv: (kv[0], *kv[1][0], kv[1][1])))
         _write(spark, actors, layout.ACTOR_COLUMNS, output / layout.ACTORS)
         problems = extracted.filter(lambda r: r[0] != "article").map(lambda r: (r[1], r[2], r[0], r[3], r[4]))
-        _write(spark, problems, layout.PROBLEM_COLUMNS, output / layout.PROBLEMS, sort=("file_index", "record_index"))
-        counts = (articles.map(lambda r: (1, r[5]))
-                  .fold((0, 0), lambda a, b: (a[0] + b[0], a[1] + b[1])))
-        stats.articles, stats.claims = counts
-        stats.events = spark.read.parquet(str(output / layout.EVENTS)).count()
-        stats.actors = spark.read.parquet(str(output / layout.ACTORS)).count()
-        for _, _, kind, origin, message in sorted(problems.collect(), key=lambda r: (r[0], r[1])):
-            (stats.skipped if kind == "skipped" else stats.problems).append(InputProblem(origin, message))
+        _write(spark, problems, layout.PROBLEM_COLUMNS, output / layout.PROBLEMS)
     except Exception as exc:
         if isinstance(exc, ClaimwatchError):
             raise
         raise _job_error(exc) from None
     finally:
         extracted.unpersist()
+    # Counted from what was written (Parquet footers, and the few problem rows): no further Spark jobs.
+    stats.articles = layout.row_count(output, layout.ARTICLES)
+    stats.claims = layout.row_count(output, layout.CLAIMS)
+    stats.events = layout.row_count(output, layout.EVENTS)
+    stats.actors = layout.row_count(output, layout.ACTORS)
+    for row in sorted(layout.read_rows(output, layout.PROBLEMS), key=lambda r: (r["file_index"], r["record_index"])):
+        (stats.skipped if row["kind"] == "skipped" else stats.problems).append(InputProblem(row["origin"], row["message"]))
     stats.seconds = time.perf_counter() - started
     layout.write_manifest(
         output, input_path=input_path, model=options.model, pipeline_version=PIPELINE_VERSION,
@@ -268,7 +268,9 @@ def _write(spark: "SparkSession", rows: Any, columns: tuple[tuple[str, str], ...
     if sort:
         # A global sort: part files come out in key order, which the loader relies on.
         df = df.orderBy(*sort)
+    started = time.perf_counter()
     df.write.mode("error").parquet(str(path))
+    log.info("spark: %s written in %.1f s", path.name, time.perf_counter() - started)
 
 
 def _none_last(value: tuple) -> tuple:
