@@ -120,16 +120,18 @@ def spark_session(master: str = DEFAULT_MASTER, *, quiet: bool = True, progress:
     # Python workers run the interpreter named here (default: whatever "python3" is on PATH, which may lack
     # claimwatch and spaCy); this one has them.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = (SparkSession.builder.master(master).appName("claimwatch")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "true" if progress else "false"))
+    builder = SparkSession.builder.appName("claimwatch").config("spark.ui.showConsoleProgress", str(progress).lower())
+    # Under spark-submit the JVM is already running with the submitted master and settings: keep them.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    if not submitted:
+        builder = builder.master(master).config("spark.ui.enabled", "false")
     log_config = None
-    if quiet:
+    if quiet and not submitted:
         log_config = tempfile.NamedTemporaryFile("w", prefix="claimwatch-log4j2-", suffix=".properties", delete=False)
         with log_config:
             log_config.write(_QUIET_LOG4J2)
         builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log_config.name}")
-    if master.startswith("local"):
+    if master.startswith("local") and not submitted:
         # Containers and laptops often have a hostname that does not resolve; local mode needs no network.
         builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
     try:
