@@ -142,7 +142,7 @@ def test_spark_then_load_stores_what_ingest_stores(spark, runner: CliRunner, tmp
     manifest = json.loads((out / "_claimwatch.json").read_text())
     assert manifest["counts"] == {"files": 2, "articles": 6, "claims": len(flat), "events": len(events),
                                   "actors": len(actors), "problems": 1, "skipped": 1}
-    problems = parquet_rows(out / "problems")
+    problems = sorted(parquet_rows(out / "problems"), key=lambda p: (p["file_index"], p["record_index"]))
     assert [(p["kind"], p["origin"]) for p in problems] == [
         ("problem", str(corpus / "a.jsonl") + ":3"), ("skipped", str(corpus / "b.jsonl") + ":3")]
 
