@@ -41,6 +41,10 @@ def _register() -> None:
     from . import db as db_cmd  # issue 6: PostgreSQL + Alembic
 
     main.add_command(db_cmd.db_group)
+    from . import load as load_cmd, spark as spark_cmd  # issue 6, point 6
+
+    main.add_command(spark_cmd.spark)
+    main.add_command(load_cmd.load)
     # Disputes (issue 5): `disputes`, `check`, `timeline`, and `eval disputes` in the eval group.
     from . import disputes as disputes_cmd
 
