@@ -59,6 +59,16 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture(scope="module")
+def spark_run(spark, tmp_path_factory):
+    """The corpus, `claimwatch spark` run once on it (local[2], 2 partitions), and the command's result."""
+    base = tmp_path_factory.mktemp("spark")
+    corpus = write_corpus(base / "news")
+    out = base / "out"
+    done = CliRunner().invoke(main, ["spark", str(corpus), str(out), "--master", "local[2]", "--partitions", "2"])
+    return corpus, out, done
+
+
 def write_corpus(folder: Path) -> Path:
     folder.mkdir()
     for name, records in (("a.jsonl", FIRST), ("b.jsonl", SECOND)):
@@ -84,11 +94,8 @@ SIGHTINGS_SQL = "SELECT article_id, source_id, outlet, url, date, kind, similari
 ACTORS_SQL = "SELECT * FROM actors ORDER BY id"
 
 
-def test_spark_then_load_stores_what_ingest_stores(spark, runner: CliRunner, tmp_path: Path) -> None:
-    corpus = write_corpus(tmp_path / "news")
-    out = tmp_path / "out"
-
-    done = runner.invoke(main, ["spark", str(corpus), str(out), "--master", "local[2]", "--partitions", "2"])
+def test_spark_then_load_stores_what_ingest_stores(spark_run, runner: CliRunner, tmp_path: Path) -> None:
+    corpus, out, done = spark_run
     # The bad JSON line is a problem for both commands: reported, exit 1, the rest still extracted.
     assert done.exit_code == 1, done.output
     bad_line = f"{corpus / 'a.jsonl'}:3: invalid JSON"
@@ -145,6 +152,29 @@ def test_spark_then_load_stores_what_ingest_stores(spark, runner: CliRunner, tmp
     problems = sorted(parquet_rows(out / "problems"), key=lambda p: (p["file_index"], p["record_index"]))
     assert [(p["kind"], p["origin"]) for p in problems] == [
         ("problem", str(corpus / "a.jsonl") + ":3"), ("skipped", str(corpus / "b.jsonl") + ":3")]
+
+
+def test_load_into_postgresql_stores_what_it_stores_into_sqlite(spark_run, pg_url: str, runner: CliRunner,
+                                                                 tmp_path: Path) -> None:
+    from claimwatch.store import ClaimQuery, open_store
+
+    _corpus, out, _done = spark_run
+    lite = tmp_path / "spark.db"
+    for target in (str(lite), pg_url):
+        result = runner.invoke(main, ["load", str(out), "--db", target])
+        assert result.exit_code == 0, result.output
+        assert "6 articles read, 4 stored, 2 duplicates skipped" in result.output
+
+    def contents(target: str) -> tuple:
+        with open_store(target, create=False) as store:
+            claims = sorted(store.query_claims(ClaimQuery(limit=None)), key=lambda c: c.id)
+            articles = sorted(store.list_articles(limit=None), key=lambda a: a.id)
+            return ([c.model_dump() for c in claims], [a.model_dump(exclude={"ingested_at"}) for a in articles],
+                    store.sightings_counts([a.id for a in articles]))
+
+    on_sqlite = contents(str(lite))
+    assert len(on_sqlite[0]) >= 10 and on_sqlite[2]["port"] == 3  # the article, its exact and its near copy
+    assert contents(pg_url) == on_sqlite
 
 
 def one_line_error(result) -> str:
