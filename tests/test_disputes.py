@@ -114,6 +114,37 @@ def test_negated_opposite_event_agrees() -> None:
     assert compare(a, b, cos=0.6) is None
 
 
+def test_a_negated_event_denies_only_when_the_content_negates_a_verb() -> None:
+    said = profile(claim("a", "Russian forces shelled the port of Kessen", speaker=UKR, event="ASSAULT", source=RUS))
+    denial = profile(claim("b", "Russian forces did not shell the port of Kessen", speaker=RUS, event="ASSAULT",
+                           source=RUS, negated=True))
+    assert (denial.own_stance, denial.stance_cue) == (DENIES, "negated event")
+    c = compare(said, denial, cos=0.85)
+    assert c is not None and c.reason == "denial"
+    # "did not refer to 'invasion'": the coder's negation sits in the cue, outside the content.
+    quoted = profile(claim("c", "'war' or 'invasion' regarding the port", speaker=WEST, event="ASSAULT", source=RUS,
+                           negated=True, cue="did not refer to"))
+    assert quoted.own_stance == ASSERTS
+    # "not far short of genocide": a negation, but of no verb.
+    far = profile(claim("d", "attacks on civilians are not far short of genocide", speaker=WEST, event="ASSAULT",
+                        source=RUS, negated=True))
+    assert far.own_stance == ASSERTS
+
+
+def test_one_statement_told_twice_is_no_denial() -> None:
+    # A wire copy whose event the coder read as negated and another copy it did not: no dispute, whoever says it.
+    words = "the army did not withdraw from the port of Kessen"
+    a = profile(claim("a", words, speaker=RUS, event="RETREAT", mode="withdraw", source=RUS, negated=True))
+    b = profile(claim("b", words, speaker=WEST, event="RETREAT", mode="withdraw", source=RUS, article="a2"))
+    assert a.own_stance == DENIES and compare(a, b, cos=0.99) is None
+    # An explicit denial of the very words stays a dispute.
+    d = profile(claim("d", words, speaker=WEST, polarity="denies", cue="denied", cue_class="deny", event="RETREAT",
+                      mode="withdraw", source=RUS, article="a3"))
+    e = profile(claim("e", words, speaker=RUS, event="RETREAT", mode="withdraw", source=RUS, article="a4"))
+    c = compare(e, d, cos=0.99)
+    assert c is not None and c.reason == "denial"
+
+
 def test_ceasefire_against_attack() -> None:
     a = profile(claim("a", "our forces observe the ceasefire", speaker=RUS, event="RETREAT", mode="ceasefire",
                       source=RUS))
@@ -154,6 +185,16 @@ def test_same_side_and_time_window() -> None:
     late = profile(claim("c", "Russia is massing troops", speaker=WEST, event="MOBILIZE", source=RUS,
                          day="2031-09-01", article="a2"))
     assert compare(a, late, cos=0.7) is None  # months apart
+    # One person, named in full in one article and by surname in another, is one side even without a country.
+    full = ActorOut(id="person:ana-reyes", name="Ana Reyes", type="person")
+    short = ActorOut(id="person:reyes", name="Reyes", type="person")
+    other = ActorOut(id="person:bo-lind", name="Bo Lind", type="person")
+    x = profile(claim("x", "the port of Kessen will reopen on Friday", speaker=full, polarity="denies", cue="denied",
+                      cue_class="deny"))
+    y = profile(claim("y", "the port of Kessen will reopen on Friday", speaker=short, article="a2"))
+    assert compare(x, y, cos=0.9) is None
+    z = profile(claim("z", "the port of Kessen will reopen on Friday", speaker=other, article="a3"))
+    assert compare(x, z, cos=0.9) is not None
 
 
 def test_support_is_same_direction() -> None:

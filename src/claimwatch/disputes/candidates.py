@@ -112,7 +112,10 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     content = claim.content.text
     if claim.polarity == "denies" or (claim.cue_class or "") in DENY_CUES:
         return DENIES, (claim.cue.text if claim.cue else "denies")
-    if claim.event is not None and claim.event.negated:
+    if claim.event is not None and claim.event.negated and (
+            lex.verb_negation is None or lex.verb_negation.search(content)):
+        # The event coder's negation may sit outside the content ("did not refer to 'invasion'") or on another
+        # word of it ("not far short of genocide"): only a negated verb in the content itself denies.
         return DENIES, "negated event"
     if lex.denial is not None and (m := lex.denial.search(content)):
         return DENIES, m.group(0)

@@ -49,9 +49,19 @@ class Conflict:
 
 def same_side(a: ClaimProfile, b: ClaimProfile) -> bool:
     """Both spoken by the same actor or the same country's actors (no speaker: never the same side)."""
+    if _same_person(a.speaker_actor_id, b.speaker_actor_id):
+        return True
     if a.side is None or b.side is None:
         return False
     return a.side == b.side or (a.speaker_actor_id is not None and a.speaker_actor_id == b.speaker_actor_id)
+
+
+def _same_person(x: Optional[str], y: Optional[str]) -> bool:
+    """"person:johnson" and "person:boris-johnson": one person named in full in one article, by surname in another."""
+    if not (x and y and x.startswith("person:") and y.startswith("person:")):
+        return False
+    p, q = x[len("person:"):], y[len("person:"):]
+    return p == q or p.endswith("-" + q) or q.endswith("-" + p)
 
 
 UNKNOWN_ACTORS_COS = 0.45
@@ -116,6 +126,11 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
     if not within_window(a, b, lex.threshold("window_days")):
         return None
     rel = relatedness(a, b, cos, lex)
+    same_statement = lex.thresholds.get("same_statement")
+    # One statement told twice (a wire copy, a repeated quote) cannot deny itself, whatever the event coder made of
+    # either copy; its numbers or dates may still differ ("30,000" in one copy, "100,000" in the other).
+    one_statement = (same_statement is not None and rel.cos >= same_statement
+                     and {a.stance_cue, b.stance_cue} <= {None, "negated event"})
     found: list[tuple[str, float, str]] = []
     details: dict = {}
 
@@ -133,6 +148,8 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
         negation_only = denier.stance_cue == "negated event"
         if negation_only and (a.family != b.family or rel.cos < NEGATED_EVENT_COS):
             stances = set()  # the event coder's negation may sit on another event of the sentence
+        if one_statement:
+            stances = set()
         if stances == {ASSERTS, DENIES} and rel.score >= lex.threshold("denial"):
             s = WEIGHTS["denial"] * _strength(rel.score, lex.threshold("denial"))
             found.append(("denial", s, f"denies ({denier.stance_cue})"))

@@ -38,6 +38,7 @@ class DisputeLexicon:
     opposites: dict[tuple[str, str], float]
     denial: Optional[re.Pattern[str]]
     doubt: Optional[re.Pattern[str]]
+    verb_negation: Optional[re.Pattern[str]]  # None (a rules file without the list): every negated event denies
     dispute: Optional[re.Pattern[str]]
     claim_words: Optional[re.Pattern[str]]
     units: dict[str, str]
@@ -122,6 +123,7 @@ def load_lexicon(path: Union[str, Path, None] = None) -> DisputeLexicon:
         return DisputeLexicon(
             families=families, family_words=family_words, opposites=opposites,
             denial=_phrases(data.get("denial_cues", [])), doubt=_phrases(data.get("doubt_cues", [])),
+            verb_negation=_phrases(data.get("verb_negation", [])),
             dispute=_phrases(data.get("dispute_cues", [])), claim_words=_phrases(data.get("claim_words", [])),
             units=units, qualifier_ranges=ranges, thresholds=thresholds,
         )

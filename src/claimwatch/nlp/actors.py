@@ -293,7 +293,9 @@ class ActorResolver:
             return target if label != "PERSON" else None
         if target is not None:
             ref = self.get(target)
-            if ref is not None and (label != "PERSON" or ref.type == "person"):
+            # NER reads a capital standing for its government as a person now and then ("Kiev has denied …");
+            # a country name under PERSON stays a person ("Chad", "Jordan").
+            if ref is not None and (label != "PERSON" or ref.type in ("person", "government")):
                 return ref
             if label == "PERSON":
                 return None
