@@ -133,6 +133,22 @@ def test_future_retreat_is_concede_and_framing_verbs_are_looked_through(nlp, cod
     assert ev.category == "REJECT"
 
 
+def test_sentence_with_no_event_still_names_its_actors(nlp, coder) -> None:
+    """Sentence mode (the GSR evaluation): no pattern, no category, but the main verb's actors, through "said"."""
+    for text in ("Chile gave Peru a warm welcome on Monday.",
+                 "Chile hosted a dinner for Peruvian diplomats, officials said."):
+        coded = coder.code_sentence(nlp(text)[:])
+        assert coded.event is None, text
+        assert (actor_code(coded.source), actor_code(coded.target)) == ("CHL", "PER"), text
+
+
+def test_sentence_with_an_event_takes_the_event_actors(nlp, coder) -> None:
+    coded = coder.code_sentence(nlp("Norway attacked Sweden on Monday.")[:])
+    assert coded.event.category == "ASSAULT"
+    assert (coded.source, coded.target) == (coded.event.source, coded.event.target)
+    assert (actor_code(coded.source), actor_code(coded.target)) == ("NOR", "SWE")
+
+
 def test_no_event(nlp, coder) -> None:
     assert code(nlp, coder, "He said the weather was fine.", "the weather was fine", cue_class="assert") is None
 
@@ -207,8 +223,38 @@ def test_evaluate_events_on_tiny_fixture() -> None:
     assert ours["accuracy"] >= 5 / 6
     for s in report["systems"]:
         assert 0.0 <= s["accuracy"] <= 1.0 and 0.0 <= s["macro_f1"] <= 1.0
+    # A sentence with no event still has actors (the main verb's); the stricter reading is reported beside.
+    assert ours["source_acc_event_only"] <= ours["source_acc"]
     cv = evaluate_events(GSR_TINY, folds=2)
     assert cv["folds"] == 2 and "majority" in [s["system"] for s in cv["systems"]]
+    pytest.importorskip("sklearn")
+    assert {"claimwatch+lr", "claimwatch+stack"} <= {s["system"] for s in cv["systems"]}
+
+
+def _coded(category, features, y=None):
+    from claimwatch.eval.events import Coded
+
+    return Coded(category, None, None, features, features)
+
+
+def test_stack_fold_overrides_only_what_inner_cv_supports() -> None:
+    """The override threshold is chosen inside the training records: a pattern that is always wrong in a
+    learnable way gets overridden, a pattern that is always right is left alone."""
+    pytest.importorskip("sklearn")
+    from claimwatch.eval.events import _stack_fold
+
+    # Pattern says ASSAULT for every "raid" sentence, the gold says COERCE; "strike" sentences are right.
+    train = [_coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=raid": 1.0}) for _ in range(12)] + \
+            [_coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=strike": 1.0}) for _ in range(12)]
+    gold = ["COERCE"] * 12 + ["ASSAULT"] * 12
+    test = [_coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=raid": 1.0}),
+            _coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=strike": 1.0})]
+    cats, threshold = _stack_fold(train, gold, test)
+    assert threshold is not None and cats == ["COERCE", "ASSAULT"]
+
+    right = [_coded(g, {f"event={g}": 1.0}) for g in ["AGREE", "REJECT", "CONSULT"] * 6]
+    cats, threshold = _stack_fold(right, [c.category for c in right], [_coded(None, {"no_pattern": 1.0})])
+    assert cats == [None] and threshold is None  # nothing to gain: no override, no guess
 
 
 def test_cli_eval_events(tmp_path: Path) -> None:
@@ -236,6 +282,8 @@ def test_real_gsr() -> None:
     # Regression floors from the documented run (docs/EVALUATION.md), not the issue's targets.
     assert ours["accuracy"] >= 0.65 and ours["accuracy"] > keyword["accuracy"] > majority["accuracy"]
     assert ours["macro_f1"] > keyword["macro_f1"]
+    assert ours["source_acc"] >= 0.80 > ours["source_acc_event_only"]  # main-verb actors where no event
+    assert "claimwatch+stack" in systems
 
 
 # -- the founding example's acceptance, on a self-written paraphrase ------------------------------------------

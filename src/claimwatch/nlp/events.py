@@ -492,6 +492,33 @@ class EventCoder:
         negated = negated or polarity == "denies"
         return EventRef(category=category, cameo=cameo, mode=mode, source=source, target=target, negated=negated)
 
+    def main_verb(self, span: Span) -> Token:
+        """The span's top verb, reporting and framing verbs looked through ("…, officials said")."""
+        root = span.root
+        for _ in range(4):
+            if _lemma(root) not in self.transparent:
+                break
+            nxt = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")
+                        and c.i in range(span.start, span.end)), None)
+            if nxt is None:
+                break
+            root = nxt
+        return root
+
+    def code_sentence(self, span: Span) -> "SentenceCoding":
+        """A whole sentence as event-data coders read it: its event (or None) and its source and target.
+
+        The actors are the event's; when no pattern matches (no event), those of the sentence's main verb,
+        found by the same rules (rule 7 of docs/EVENTS.md) with the sentence-mode entity fallback. A sentence
+        coder such as PETRARCH names who acts in every sentence it reads; the category stays None rather than
+        guessed ("Chile gave Peru a warm welcome" has actors but no PLOVER pattern).
+        """
+        event = self.code(span, entity_fallback=True)
+        if event is not None:
+            return SentenceCoding(event, event.source, event.target)
+        source, target = self.actors_at(span, self.main_verb(span), entity_fallback=True)
+        return SentenceCoding(None, source, target)
+
     def actors_at(self, span: Span, tok: Token, *, speaker_actor: Optional[ActorRef] = None,
                   mentions: Sequence[ActorMention] = (), entity_fallback: bool = False,
                   ) -> tuple[Optional[ActorRef], Optional[ActorRef]]:
@@ -566,6 +593,15 @@ class EventCoder:
             if a is not None and actor_code(a) is not None and not _same_actor(a, exclude):
                 return a
         return None
+
+
+@dataclass(frozen=True)
+class SentenceCoding:
+    """``EventCoder.code_sentence``'s answer: the event (None when no pattern matched) and who acts on whom."""
+
+    event: Optional[EventRef]
+    source: Optional[ActorRef]
+    target: Optional[ActorRef]
 
 
 def _same_actor(a: Optional[ActorRef], b: Optional[ActorRef]) -> bool:
