@@ -87,3 +87,18 @@ def test_bench_bad_input(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "worker counts" in res.output
     res = invoke("bench", "--no-speed", "--queries-db", str(tmp_path / "none.db"), "--no-check")
     assert res.exit_code == 1 and "no such claim database" in res.output
+
+
+def test_spark_section(tiny_corpus: Path) -> None:
+    import shutil
+
+    import pytest
+
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'claimwatch[spark]')")
+    if not shutil.which("java"):
+        pytest.skip("Spark needs Java")
+    res = invoke("bench", "--corpus", str(tiny_corpus), "--no-speed", "--spark", "local[2]", "--format", "json")
+    assert res.exit_code == 0, res.output
+    spark = json.loads(res.stdout)["spark"]
+    assert spark["master"] == "local[2]" and spark["articles"] == 3 and spark["claims"] >= 3
+    assert spark["job_s"] > 0 and spark["articles_per_s"] > 0

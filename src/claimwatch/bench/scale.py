@@ -179,3 +179,36 @@ def bench_ingest(articles: Sequence[Article], targets: Sequence[Optional[str]], 
         say(f"bench: store-only into {s['target']}: {s['with_dedup']['articles_per_s']:.1f} articles/s "
             f"(near-dup detection {s['near_dedup_ms_per_article']:.1f} ms/article)")
     return r
+
+
+def _run_spark(corpus: list[str], limit: Optional[int], model: Optional[str], master: str, tmp: str) -> dict:
+    from ..batch.spark import SparkOptions, run_spark, spark_session
+
+    t0 = time.perf_counter()
+    spark, created = spark_session(master)
+    start_s = time.perf_counter() - t0
+    try:
+        runs = []
+        for k, path in enumerate(corpus):
+            stats = run_spark(spark, path, Path(tmp) / f"out{k}", SparkOptions(model=model, limit=limit))
+            runs.append((stats.articles, stats.claims, stats.seconds, stats.partitions))
+    finally:
+        if created:
+            spark.stop()
+    articles = sum(r[0] for r in runs)
+    seconds = sum(r[2] for r in runs)
+    return {"master": master, "partitions": runs[0][3] if runs else 0, "articles": articles,
+            "claims": sum(r[1] for r in runs), "job_s": seconds, "session_start_s": start_s,
+            "articles_per_s": _rate(articles, seconds)}
+
+
+def bench_spark(corpus: Sequence[str], *, limit: Optional[int] = None, model: Optional[str] = None,
+                master: str = "local[2]", say: Optional[Say] = None) -> dict:
+    """``claimwatch spark`` articles/s on ``master``: the job alone (reading, extraction on every partition, the
+    Parquet writes), the session start reported apart; run in a fresh process like the other sections."""
+    say = say or (lambda _m: None)
+    with tempfile.TemporaryDirectory(prefix="claimwatch-bench-") as tmp:
+        say(f"bench: claimwatch spark on {master}")
+        r = _in_fresh_process(_run_spark, [str(c) for c in corpus], limit, model, master, tmp)
+    say(f"bench: spark {master}: {r['articles_per_s']:.2f} articles/s over {r['articles']} articles")
+    return r

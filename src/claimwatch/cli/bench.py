@@ -60,6 +60,11 @@ def render_scale(report: dict) -> str:
         out += [f"  {s['target'][:44]:<44}  {s['with_dedup']['articles_per_s']:>10.1f}  "
                 f"{s['exact_only']['articles_per_s']:>16.1f}  {s['near_dedup_ms_per_article']:>19.2f}"
                 for s in ingest["store_only"]]
+    spark = report.get("spark")
+    if spark:
+        out += ["", f"claimwatch spark on {spark['master']} ({spark['partitions']} partitions): "
+                    f"{spark['articles_per_s']:.2f} articles/s ({spark['articles']} articles, {spark['claims']} claims, "
+                    f"job {spark['job_s']:.1f} s; session start {spark['session_start_s']:.1f} s not counted)"]
     queries = report.get("queries")
     if queries:
         c = queries["counts"]
@@ -102,6 +107,8 @@ def _counts(value: Optional[str]) -> list[int]:
 @click.option("--ingest-into", "ingest_into", multiple=True, metavar="sqlite|URL",
               help="Also time ingest: end to end into SQLite, and the store side alone into each target given "
                    "(\"sqlite\": a new file; a database URL must point at an empty database). Repeatable.")
+@click.option("--spark", "spark_master", default=None, metavar="MASTER",
+              help="Also time `claimwatch spark` over the corpus on this Spark master (e.g. 'local[2]').")
 @click.option("--queries-db", "queries_db", default=None, type=click.Path(dir_okay=False, path_type=Path),
               metavar="DB", help="Time claims search, disputes and check on this store (no corpus needed).")
 @click.option("--grow-to", "grow_to", type=click.IntRange(min=1), default=None, metavar="CLAIMS",
@@ -113,18 +120,18 @@ def _counts(value: Optional[str]) -> list[int]:
 @handle_errors
 def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], warmup: int, batch_size: int,
           no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
-          grow_to: Optional[int], repeat: int, no_check: bool, fmt: str) -> None:
+          grow_to: Optional[int], repeat: int, no_check: bool, spark_master: Optional[str], fmt: str) -> None:
     """Time extraction (bare spaCy vs full claimwatch), and on request scaling, ingest and query latency.
 
     Each extraction run happens in a fresh process, so the peak RSS reported is that run's own. A third run
     times extraction stage by stage and reports the enrichment stages' share (actors, places, dates,
-    quantities, events). --workers, --ingest-into and --queries-db add the sections of docs/BENCHMARKS.md.
+    quantities, events). --workers, --ingest-into, --spark and --queries-db add the sections of docs/BENCHMARKS.md.
     """
     from ..bench import load_corpus, run_bench
     from ..errors import InputError
 
     counts = _counts(workers)
-    wants_corpus = not no_speed or counts or ingest_into
+    wants_corpus = not no_speed or counts or ingest_into or spark_master
     if wants_corpus and not corpus:
         raise InputError("give --corpus FILE (or only --queries-db DB with --no-speed)")
     if grow_to is not None and queries_db is None:
@@ -143,6 +150,10 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
         if ingest_into:
             targets = [None if t.strip().lower() == "sqlite" else t for t in ingest_into]
             report["ingest"] = bench_ingest(articles, targets, model=model, batch_size=batch_size, say=say)
+    if spark_master:
+        from ..bench.scale import bench_spark
+
+        report["spark"] = bench_spark(list(corpus), limit=limit, model=model, master=spark_master, say=say)
     if queries_db is not None:
         report["queries"] = _queries(queries_db, grow_to, repeat, not no_check, say)
     if fmt == "json":
