@@ -111,7 +111,29 @@ def test_claims_shows_sightings_and_export_writes_tables(tmp_path: Path) -> None
         back = {"parquet": pd.read_parquet, "csv": pd.read_csv,
                 "jsonl": lambda p: pd.read_json(p, lines=True)}[fmt](out)
         assert sorted(back["id"]) == ["a1", "c1"]
-    for table in ("actors", "disputes", "sightings"):
+    for table in ("actors", "events", "disputes", "sightings"):
         assert runner.invoke(main, ["export", "--db", str(db), "--table", table, "-o", str(tmp_path / "t.csv")]).exit_code == 0
     r = runner.invoke(main, ["export", "--db", str(tmp_path / "missing.db"), "-o", str(tmp_path / "x.csv")])
     assert r.exit_code == 1 and len(r.output.strip().splitlines()) == 1
+
+
+def test_export_events_flattens_each_claims_event(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    from claimwatch.schema import ActorOut, EventOut
+    from claimwatch.store.export import EVENT_COLUMNS, dataframe
+    from web_fixtures import make_claim
+
+    text = "Ostmark said Valdoria withdrew its ships. The mayor said the fair opens today."
+    coded = make_claim(text, "Ostmark", "said", "Valdoria withdrew its ships").model_copy(update={"event": EventOut(
+        category="RETREAT", mode="withdraw", source=ActorOut(id="XVL", name="Valdoria", type="country", country="XVL"))})
+    plain = make_claim(text, "The mayor", "said", "the fair opens today")
+    db = tmp_path / "e.db"
+    with SqliteStore(db) as store:
+        store.add_article(Article(id="e1", text=text, date="2026-03-02"), ArticleOut(id="e1", date="2026-03-02",
+                                                                                    claims=[coded, plain]))
+    frame = dataframe(db, "events")
+    assert list(frame.columns) == list(EVENT_COLUMNS)
+    assert frame.to_dict("records") == [{
+        "claim_id": coded.id, "article_id": "e1", "article_date": "2026-03-02", "category": "RETREAT", "cameo": None,
+        "mode": "withdraw", "negated": False, "source_id": "XVL", "source_name": "Valdoria", "target_id": None,
+        "target_name": None, "speaker_actor_id": None}]

@@ -8,7 +8,7 @@ import click
 from ._db import db_option
 from .common import handle_errors
 
-_TABLES = ("claims", "articles", "actors", "disputes", "sightings")
+_TABLES = ("claims", "articles", "actors", "events", "disputes", "sightings")  # store.export.TABLES, without importing pandas
 
 
 @click.command("export")

@@ -1,7 +1,9 @@
 """Stored tables as pandas DataFrames, and written as Parquet, CSV or JSONL (`claimwatch export`).
 
 Needs the ``export`` extra (pandas, pyarrow). Claims carry their article's fields (title, date, outlet, url)
-and ``sightings``, the number of places their story was seen (docs/STORE.md, ``sightings``).
+and ``sightings``, the number of places their story was seen (docs/STORE.md, ``sightings``). ``events`` is one
+row per claim with an event (category, CAMEO code, mode, negation, source and target actors), flattened from the
+claims' ``event`` column with the columns of ``claimwatch spark``'s ``events/`` dataset.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from .rows import CLAIM_COLUMNS, JSON_COLUMNS
 if TYPE_CHECKING:
     import pandas
 
-TABLES = ("claims", "articles", "actors", "disputes", "sightings")
+TABLES = ("claims", "articles", "actors", "events", "disputes", "sightings")
 FORMATS = ("parquet", "csv", "jsonl")
 
 _SQL = {
@@ -77,8 +79,28 @@ def dataframe(db: Union[str, Path, "object"], table: str) -> "pandas.DataFrame":
         return _read(pd, store, table)
 
 
+EVENT_COLUMNS = ("claim_id", "article_id", "article_date", "category", "cameo", "mode", "negated", "source_id",
+                 "source_name", "target_id", "target_name", "speaker_actor_id")
+
+
+def _events(pd: Any, claims: "pandas.DataFrame") -> "pandas.DataFrame":
+    rows = []
+    for cid, aid, day, event, speaker in zip(claims["id"], claims["article_id"], claims["date"], claims["event"],
+                                             claims["speaker_actor_id"]):
+        if event is None or (isinstance(event, float) and event != event):  # NULL, or NaN from pandas
+            continue
+        ev = json.loads(event)
+        src, tgt = ev.get("source") or {}, ev.get("target") or {}
+        rows.append((cid, aid, day, ev.get("category"), ev.get("cameo"), ev.get("mode"), bool(ev.get("negated")),
+                     src.get("id"), src.get("name"), tgt.get("id"), tgt.get("name"), speaker))
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
 def _read(pd: Any, store: Any, table: str) -> "pandas.DataFrame":
     from .sqlite import SqliteStore
+
+    if table == "events":
+        return _events(pd, _read(pd, store, "claims"))
 
     if isinstance(store, SqliteStore):
         return pd.read_sql_query(_SQL[table], store._db.conn)
