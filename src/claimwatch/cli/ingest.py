@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Optional
 import click
 
 from ..schema import Article, ArticleOut
-from .common import actors_option, handle_errors, model_option
+from .common import actors_option, handle_errors, model_option, record_options, record_settings
 from ._db import db_option
 
 
@@ -23,14 +23,7 @@ from ._db import db_option
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Publication date, ISO (plain-text inputs).")
 @click.option("--outlet", default=None, help="Outlet name (plain-text inputs).")
 @click.option("--url", default=None, help="Article URL (plain-text inputs).")
-@click.option("--text-field", default=None, metavar="NAME", help="Record field with the text [default: text|body|content].")
-@click.option("--id-field", default="id", show_default=True, metavar="NAME", help="Record field with the article id.")
-@click.option("--title-field", default="title", show_default=True, metavar="NAME", help="Record field with the title.")
-@click.option("--date-field", default="date", show_default=True, metavar="NAME", help="Record field with the date.")
-@click.option("--outlet-field", default="outlet", show_default=True, metavar="NAME", help="Record field with the outlet.")
-@click.option("--url-field", default="url", show_default=True, metavar="NAME", help="Record field with the URL.")
-@click.option("--lang", "languages", default="en", show_default=True, metavar="CODES",
-              help="Keep articles in these languages (comma-separated ISO 639-1 codes); 'any' keeps all.")
+@record_options
 @click.option("--near-dup-threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
               help="MinHash Jaccard similarity above which an article is a copy of a stored one; 0 turns "
                    "near-duplicate detection off (exact duplicates are always caught).")
@@ -73,7 +66,7 @@ def ingest(
     sightings of the stored one. Each article is committed on its own, so an interrupted ingest re-run
     continues where it stopped. Exits 1 if any input had a problem; everything readable is still stored.
     """
-    from ..ingest.readers import ArticleMeta, FieldMap, read_articles
+    from ..ingest.readers import ArticleMeta, read_articles
     from ..pipeline import extract_articles, extract_articles_parallel, load_nlp
     from ..store.dedup import Deduper
     from ..store.ingest import IngestStats, ingest_articles
@@ -82,10 +75,7 @@ def ingest(
     problems: list = []
     skipped: list = []
     meta = ArticleMeta(id=article_id, title=title, date=date, outlet=outlet, url=url)
-    fields = FieldMap(text=text_field, id=id_field, title=title_field, date=date_field, outlet=outlet_field,
-                      url=url_field)
-    wanted = None if languages.strip().lower() in ("any", "all", "") else {
-        code.strip().lower() for code in languages.split(",") if code.strip()}
+    fields, wanted = record_settings(ctx.params)
     articles = read_articles(list(inputs), meta=meta, max_chars=max_chars, problems=problems, fields=fields,
                              languages=wanted, skipped=skipped)
 

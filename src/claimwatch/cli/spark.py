@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from .common import actors_option, handle_errors, model_option
+from .common import actors_option, handle_errors, model_option, record_options, record_settings
 
 
 @click.command("spark")
@@ -19,14 +19,7 @@ from .common import actors_option, handle_errors, model_option
               help="Partitions the articles are spread over, one spaCy pipeline each [default: the master's parallelism].")
 @model_option
 @actors_option
-@click.option("--text-field", default=None, metavar="NAME", help="Record field with the text [default: text|body|content].")
-@click.option("--id-field", default="id", show_default=True, metavar="NAME", help="Record field with the article id.")
-@click.option("--title-field", default="title", show_default=True, metavar="NAME", help="Record field with the title.")
-@click.option("--date-field", default="date", show_default=True, metavar="NAME", help="Record field with the date.")
-@click.option("--outlet-field", default="outlet", show_default=True, metavar="NAME", help="Record field with the outlet.")
-@click.option("--url-field", default="url", show_default=True, metavar="NAME", help="Record field with the URL.")
-@click.option("--lang", "languages", default="en", show_default=True, metavar="CODES",
-              help="Keep articles in these languages (comma-separated ISO 639-1 codes); 'any' keeps all.")
+@record_options
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
               help="Articles per nlp.pipe batch.")
 @click.option("--max-chars", type=click.IntRange(min=1), default=1_000_000, show_default=True,
@@ -63,19 +56,15 @@ def spark(
     puts it into a claim database. Exits 1 if any input had a problem; everything readable is still written.
     """
     from ..batch.spark import SparkOptions, check_model, check_output_dir, input_files, run_spark, spark_session
-    from ..ingest.readers import FieldMap
 
     # Bad arguments fail before Spark starts (seconds) rather than inside a job.
     input_files(input_path)
     check_output_dir(output, overwrite)
     check_model(model)
-    wanted = None if languages.strip().lower() in ("any", "all", "") else frozenset(
-        code.strip().lower() for code in languages.split(",") if code.strip())
+    fields, wanted = record_settings(ctx.params)
     options = SparkOptions(
         model=model, actors_path=actors_path, languages=wanted, max_chars=max_chars, batch_size=batch_size,
-        partitions=partitions, limit=limit,
-        fields=FieldMap(text=text_field, id=id_field, title=title_field, date=date_field, outlet=outlet_field,
-                        url=url_field),
+        partitions=partitions, limit=limit, fields=fields,
     )
     verbose = bool((ctx.find_root().params or {}).get("verbose"))
     session, created = spark_session(master, quiet=not verbose, progress=sys.stderr.isatty())

@@ -19,14 +19,13 @@ from sqlalchemy.engine import URL, Connection, Engine
 from .. import PIPELINE_VERSION
 from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
-from ..schema import Article, ArticleOut, ClaimOut
+from ..schema import Article, ArticleOut
 from . import tables as T
 from . import versioning
 from .base import ActorCount, ArticleSummary, ClaimQuery, DayCount, StoredClaim, search_key
 from .fulltext import to_tsquery_text
-from .migrations import claim_keys_row
 from .postgres_disputes import PostgresDisputeMixin
-from .rows import CLAIM_COLUMNS, claim_values, row_to_stored
+from .rows import CLAIM_COLUMNS, claim_actors, claim_values, keys_row, row_to_stored
 
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 # pg_advisory_xact_lock key held while a schema is checked and migrated: two processes opening a new database at
@@ -227,14 +226,14 @@ class PostgresStore(PostgresDisputeMixin):
                 if result.claims:
                     conn.execute(sa.insert(T.claims),
                                  [claim_values(article.id, seq, c) for seq, c in enumerate(result.claims)])
-                    keys = [dict(zip(T.claim_keys.c.keys(), _keys_row(c))) for c in result.claims]
+                    keys = [dict(zip(T.claim_keys.c.keys(), keys_row(c))) for c in result.claims]
                     conn.execute(sa.insert(T.claim_keys), keys)
                     names = sorted({k[col] for k in keys for col in ("speaker_key", "resolved_key", "actor_name_key")
                                     if k[col]})
                     if names:
                         conn.execute(pg_insert(T.speaker_names).on_conflict_do_nothing(),
                                      [{"name": n} for n in names])
-                    actors = _claim_actors(result.claims)
+                    actors = claim_actors(result.claims)
                     if actors:
                         stmt = pg_insert(T.actors)
                         conn.execute(stmt.on_conflict_do_update(
@@ -451,18 +450,3 @@ def _actor_filter(needle: str) -> Any:
     return _c.c.id.in_(sa.union(*parts))
 
 
-def _keys_row(claim: ClaimOut) -> tuple:
-    actor = claim.speaker_actor
-    return claim_keys_row(claim.id, claim.speaker.text if claim.speaker is not None else None, claim.resolved_speaker,
-                          actor.id if actor is not None else None,
-                          {"country": actor.country, "name": actor.name} if actor is not None else None)
-
-
-def _claim_actors(claims: list[ClaimOut]) -> list[dict[str, Any]]:
-    """Every distinct actor record in these claims (speakers and mentions), sorted by id (a fixed lock order)."""
-    found: dict[str, dict[str, Any]] = {}
-    for claim in claims:
-        refs = ([claim.speaker_actor] if claim.speaker_actor is not None else []) + [m.actor for m in claim.actors]
-        for ref in refs:
-            found[ref.id] = ref.model_dump(include={"id", "name", "type", "country", "sector"})
-    return [found[k] for k in sorted(found)]

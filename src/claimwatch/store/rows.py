@@ -125,3 +125,23 @@ def row_to_stored(row: dict[str, Any]) -> StoredClaim:
         outlet=row["a_outlet"],
         url=row["a_url"],
     )
+
+
+def keys_row(claim: ClaimOut) -> tuple:
+    """The ``claim_keys`` row of a claim (search keys of its speaker and speaker actor; migration 0006)."""
+    from .migrations import claim_keys_row
+
+    actor = claim.speaker_actor
+    return claim_keys_row(claim.id, claim.speaker.text if claim.speaker is not None else None, claim.resolved_speaker,
+                          actor.id if actor is not None else None,
+                          {"country": actor.country, "name": actor.name} if actor is not None else None)
+
+
+def claim_actors(claims: list[ClaimOut]) -> list[dict[str, Any]]:
+    """Every distinct actor record in these claims (speakers and mentions), sorted by id (a fixed lock order)."""
+    found: dict[str, dict[str, Any]] = {}
+    for claim in claims:
+        refs = ([claim.speaker_actor] if claim.speaker_actor is not None else []) + [m.actor for m in claim.actors]
+        for ref in refs:
+            found[ref.id] = ref.model_dump(include={"id", "name", "type", "country", "sector"})
+    return [found[k] for k in sorted(found)]

@@ -12,12 +12,12 @@ from sqlite_utils import Database
 from .. import PIPELINE_VERSION
 from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
-from ..schema import Article, ArticleOut, ClaimOut
+from ..schema import Article, ArticleOut
 from .base import ActorCount, ArticleSummary, ClaimQuery, DayCount, StoredClaim, search_key
 from .disputes import DisputeStoreMixin
-from .migrations import MIGRATIONS, AppliedMigration, claim_keys_row, immediate_transaction, insert_claim_keys
+from .migrations import MIGRATIONS, AppliedMigration, immediate_transaction, insert_claim_keys
 from . import versioning
-from .rows import CLAIM_COLUMNS, claim_to_row, row_to_stored  # noqa: F401  (re-exported: CLI and tests import them here)
+from .rows import CLAIM_COLUMNS, claim_actors, claim_to_row, keys_row, row_to_stored  # noqa: F401  (re-exported: CLI and tests import them here)
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 10_000
@@ -131,8 +131,8 @@ class SqliteStore(DisputeStoreMixin):
                 )
                 for seq, claim in enumerate(result.claims):
                     db["claims"].insert(claim_to_row(article.id, seq, claim))
-                insert_claim_keys(db, [_keys_row(claim) for claim in result.claims])
-                actors = _claim_actors(result.claims)
+                insert_claim_keys(db, [keys_row(claim) for claim in result.claims])
+                actors = claim_actors(result.claims)
                 if actors:
                     db["actors"].upsert_all(actors, pk="id")
         except sqlite3.Error as exc:
@@ -428,23 +428,6 @@ def _actor_filter(needle: str) -> tuple[str, list[Any]]:
     # ids starting "x-": every string from "x-" up to, not including, "x." ("." follows "-").
     # A name key of only combining marks would be "": NULL then matches no name.
     return clause, [folded, value.upper(), folded + "-", folded + ".", search_key(value) or None]
-
-
-def _keys_row(claim: ClaimOut) -> tuple:
-    actor = claim.speaker_actor
-    return claim_keys_row(claim.id, claim.speaker.text if claim.speaker is not None else None, claim.resolved_speaker,
-                          actor.id if actor is not None else None,
-                          {"country": actor.country, "name": actor.name} if actor is not None else None)
-
-
-def _claim_actors(claims: list[ClaimOut]) -> list[dict[str, Any]]:
-    """Every distinct actor record in these claims (speakers and mentions), for the ``actors`` table."""
-    found: dict[str, dict[str, Any]] = {}
-    for claim in claims:
-        refs = ([claim.speaker_actor] if claim.speaker_actor is not None else []) + [m.actor for m in claim.actors]
-        for ref in refs:
-            found[ref.id] = ref.model_dump()
-    return list(found.values())
 
 
 def _casefold(value: Optional[str]) -> Optional[str]:
