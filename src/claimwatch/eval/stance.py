@@ -38,6 +38,7 @@ def evaluate_stance(
     model_path: Optional[str | Path] = None,
     holdout: float = 0.1,
     cache_dir: Optional[str | Path] = None,
+    use_cross: bool = True,
     progress: Optional[Callable[[str], None]] = None,
 ) -> dict[str, Any]:
     """Score a trained stance model.
@@ -48,7 +49,8 @@ def evaluate_stance(
     """
     if (test_stances is None) != (test_bodies is None):
         raise InputError("give both --test-stances and --test-bodies, or neither")
-    model = StanceModel.load(model_path, cache_dir=cache_dir)
+    model = StanceModel.load(model_path, cache_dir=cache_dir, use_cross=use_cross)
+    cross = model.cross()
     if test_stances is not None:
         data: FncData = read_fnc(test_stances, test_bodies)  # type: ignore[arg-type]
         source = f"{Path(test_stances).name} + {Path(test_bodies).name}"  # type: ignore[arg-type]
@@ -57,7 +59,8 @@ def evaluate_stance(
             raise InputError("give --fnc DIR (hold-out split) or --test-stances/--test-bodies")
         _, data = holdout_split(read_fnc_dir(fnc_dir), holdout)
         seen = set(model.meta.get("train_body_ids") or [])
-        if not seen or seen & set(data.bodies):
+        cross_seen = set(cross.meta.get("train_body_ids") or []) if cross is not None else {""}
+        if not seen or seen & set(data.bodies) or not cross_seen or cross_seen & set(data.bodies):
             raise ClaimwatchError("this stance model was trained on held-out bodies (or does not say which it "
                                   "saw); retrain without --all to score it on the hold-out split")
         source = f"FNC-1 train, held-out bodies ({holdout:.0%}, seed as the official baseline)"
@@ -66,9 +69,12 @@ def evaluate_stance(
         raise InputError(f"{unlabelled} pair(s) have no Stance label: cannot score them")
     t0 = time.time()
     pred = model.predict_labels([(p.headline, data.bodies[p.body_id]) for p in data.pairs])
+    parts = ("gradient boosting" if cross is None
+             else f"gradient boosting + cross-encoder (blend {cross.meta.get('blend')})")
     report = score_report([p.stance for p in data.pairs], pred)  # type: ignore[misc]
     report.update({"data": source, "bodies": len(data.bodies), "seconds": round(time.time() - t0, 1),
-                   "model": str(model_path or "packaged"), "trained_on": model.meta.get("trained_on")})
+                   "model": str(model_path or "packaged"), "trained_on": model.meta.get("trained_on"),
+                   "parts": parts})
     return report
 
 
@@ -77,6 +83,7 @@ def render_stance_table(report: dict[str, Any]) -> str:
     labs = report["labels"]
     out = [
         f"FNC-1 stance: {report['data']}: {report['pairs']} pairs, {report['bodies']} bodies",
+        f"model: {report.get('parts', 'gradient boosting')}",
         f"score {report['score']:.2f} / {report['max_score']:.2f} = {100 * report['relative_score']:.2f}% "
         f"of max; accuracy {100 * report['accuracy']:.1f}%; macro F1 {100 * report['macro_f1']:.1f} "
         f"(related classes {100 * report['related_macro_f1']:.1f})",
