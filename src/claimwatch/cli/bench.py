@@ -58,7 +58,8 @@ def render_scale(report: dict) -> str:
                     f"{e['stored']} articles, {e['claims']} claims",
                 "store-only (extraction results written again)   articles/s  exact-dedup only  near-dup ms/article"]
         out += [f"  {s['target'][:44]:<44}  {s['with_dedup']['articles_per_s']:>10.1f}  "
-                f"{s['exact_only']['articles_per_s']:>16.1f}  {s['near_dedup_ms_per_article']:>19.2f}"
+                + (f"{s['exact_only']['articles_per_s']:>16.1f}  {s['near_dedup_ms_per_article']:>19.2f}"
+                   if s["exact_only"] else f"{'-':>16}  {'-':>19}")
                 for s in ingest["store_only"]]
     spark = report.get("spark")
     if spark:

@@ -80,7 +80,10 @@ def _stance_model(embedder: Embedder) -> Any:
     except ImportError:
         return None
     try:
-        return StanceModel.load(encoder=embedder if embedder.name.lower().startswith("all-minilm") else None)
+        # Gradient boosting only: the cross-encoder adds ~0.6 s per check for 40 pairs, and on claims it has not
+        # seen (what check meets) it barely moves the score (docs/EVALUATION.md, "Stance": 0.881 vs 0.886).
+        return StanceModel.load(encoder=embedder if embedder.name.lower().startswith("all-minilm") else None,
+                                use_cross=False)
     except ClaimwatchError as exc:
         log.info("stance model not used: %s", exc)
         return None
