@@ -98,6 +98,11 @@ def store() -> Iterator[SqliteStore]:
 
 @pytest.fixture
 def populated(store: SqliteStore) -> SqliteStore:
+    return populate(store)
+
+
+def populate(store):
+    """Three articles, four claims: the data every query test below (and tests/test_store_contract.py) reads."""
     store.add_article(*article(
         "a1", T1,
         [claim(T1, "the economy is strong", speaker="Biden", resolved="Joe Biden", cue="said", cid="c1"),

@@ -20,7 +20,7 @@ from claimwatch.store import ClaimQuery, DisputeQuery, Store, open_store
 from claimwatch.store.dedup import Deduper, sightings_counts
 from claimwatch.store.ingest import ingest_articles
 from test_dedup import COPY, OTHER, WIRE, art, fake_extract
-from test_store import T1, T2, T3, _claims, article, claim, rich_claim
+from test_store import T1, T2, T3, _claims, article, claim, populate, rich_claim
 from test_store_actors import CLAIMS as ACTOR_CLAIMS
 from test_store_actors import TEXT as ACTOR_TEXT
 
@@ -42,22 +42,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
 
 @pytest.fixture
 def populated(store) -> Store:
-    store.add_article(*article(
-        "a1", T1,
-        [claim(T1, "the economy is strong", speaker="Biden", resolved="Joe Biden", cue="said", cid="c1"),
-         claim(T1, "the report", speaker="Officials in Kyiv", cue="denied", cid="c2", polarity="denies")],
-        date="2024-03-05", outlet="Reuters", title="Economy", url="https://example.com/a1",
-    ))
-    store.add_article(*article(
-        "a2", T2,
-        [claim(T2, "the truth is on the march", speaker="Émile Zola", resolved="Émile Zola", cue="wrote", cid="c3")],
-        date="2024-03-06T09:30:00", outlet="Le Monde",
-    ))
-    store.add_article(*article(
-        "a3", T3,
-        [claim(T3, "inflation would fall next year", speaker="The spokesperson", cue="told", cid="c4")],
-    ))
-    return store
+    return populate(store)
 
 
 @pytest.fixture
