@@ -319,3 +319,35 @@ def test_real_fnc_split_and_shipped_model(shared_fnc_dir):
     assert labels[0] in ("agree", "discuss")
     probs = model.predict([(head, body), (head, refuting)])
     assert probs[1]["disagree"] > probs[0]["disagree"]
+
+
+def test_remembered_vectors_are_not_encoded_again() -> None:
+    """check hands the stance model the stored vectors of one-sentence claims: those are never re-encoded."""
+    import numpy as np
+
+    from claimwatch.disputes.stance_encoder import CachedSentenceEmbedder
+
+    class Counting:
+        name = "counting"
+
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def encode(self, sentences):
+            self.seen.extend(sentences)
+            return np.ones((len(sentences), 4), dtype=np.float32)
+
+    enc = Counting()
+    emb = CachedSentenceEmbedder(enc)
+    emb.remember("The port reopened.", np.array([0.5, 0.5, 0.5, 0.5]))
+    out = emb.embed([["The port reopened."], ["The port reopened.", "Ships left."], ["Ships left."]])
+    assert enc.seen == ["The port reopened.", "Ships left.", "Ships left."]  # only texts not wholly remembered
+    assert np.allclose(out[0], [[0.5, 0.5, 0.5, 0.5]]) and out[1].shape == (2, 4)
+
+
+def test_check_reads_a_candidates_first_sentences_only() -> None:
+    from claimwatch.disputes.check import STANCE_SENTENCES, _head
+
+    long = " ".join(f"Sentence number {k} is here." for k in range(10))
+    assert _head(long).count("Sentence number") == STANCE_SENTENCES
+    assert _head("Only one sentence here.") == "Only one sentence here."

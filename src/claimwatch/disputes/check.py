@@ -30,7 +30,8 @@ CANDIDATES = 300
 STANCE_WEIGHT = 0.3
 # The stance model embeds every sentence it reads (~15 ms each on one core): it reads only the matches and pending
 # candidates most similar to the sentence, which keeps a warm check well under a second on 100K claims.
-STANCE_PAIRS = 40
+STANCE_PAIRS = 25
+STANCE_SENTENCES = 3  # of each candidate's content
 
 
 class CheckMatch(BaseModel):
@@ -105,6 +106,7 @@ class Checker:
         self._stance: Any = None
         self._stance_tried = False
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
+        self._rows: Optional[dict[str, int]] = None  # claim id -> row of the matrix
 
     @property
     def nlp(self) -> Any:
@@ -195,9 +197,30 @@ class Checker:
         result.seconds = round(time.perf_counter() - t0, 4)
         return result
 
-    @staticmethod
-    def _blend(model: Any, text: str, matches: list[CheckMatch], pending: list[tuple[StoredClaim, float]]) -> None:
-        pairs = [(text, m.claim.content.text) for m in matches] + [(text, c.content.text) for c, _ in pending]
+    def _reuse_vectors(self, model: Any, claims: list[StoredClaim]) -> None:
+        """Hand the stance model the stored vectors of one-sentence claims, so a check embeds only its own sentence.
+
+        The stored vector is of the claim's ``embedding_text`` (quote marks and a leading "that" dropped), the
+        stance features' of the sentence as written: close enough for a 30 % blend, and ~10x faster on a warm check.
+        """
+        from .stance_features import split_sentences
+
+        embedder = getattr(getattr(model, "featurizer", None), "embedder", None)
+        if embedder is None or not hasattr(embedder, "remember"):
+            return
+        ids, vectors, _ = self.matrix()
+        if self._rows is None or len(self._rows) != len(ids):
+            self._rows = {cid: k for k, cid in enumerate(ids)}
+        for claim in claims:
+            row = self._rows.get(claim.id)
+            sentences = split_sentences(claim.content.text)
+            if row is not None and len(sentences) == 1:
+                embedder.remember(sentences[0], vectors[row])
+
+    def _blend(self, model: Any, text: str, matches: list[CheckMatch], pending: list[tuple[StoredClaim, float]]) -> None:
+        self._reuse_vectors(model, [m.claim for m in matches] + [c for c, _ in pending])
+        pairs = [(text, _head(m.claim.content.text)) for m in matches] + [(text, _head(c.content.text))
+                                                                             for c, _ in pending]
         try:
             probs = model.predict(pairs)
         except Exception as exc:  # never let the optional model break a check
@@ -213,6 +236,14 @@ class Checker:
             elif p["agree"] >= 0.7:
                 matches.append(CheckMatch(claim=claim, score=round(p["agree"] * sim, 4), relation="supports",
                                           reason=f"stance model: agree {p['agree']:.2f}", similarity=round(sim, 4)))
+
+
+def _head(content: str, sentences: int = STANCE_SENTENCES) -> str:
+    """A claim's first sentences: a run-on quote of twenty sentences costs the stance model twenty embeddings."""
+    from .stance_features import split_sentences
+
+    parts = split_sentences(content)
+    return content if len(parts) <= sentences else " ".join(parts[:sentences])
 
 
 def check_claim(store: Any, text: str, *, date: Optional[str] = None, limit: int = 10, nlp: Any = None,

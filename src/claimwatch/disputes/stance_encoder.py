@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 log = logging.getLogger("claimwatch")
+MAX_KNOWN = 50_000  # remembered sentence vectors (1.5 KB each)
 
 
 class CachedSentenceEmbedder:
@@ -25,6 +26,14 @@ class CachedSentenceEmbedder:
     def __init__(self, encoder, cache_dir: Optional[str | Path] = None) -> None:
         self.encoder = encoder
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.known: dict[str, np.ndarray] = {}  # one-sentence texts whose vector the caller already has
+
+    def remember(self, sentence: str, vector: np.ndarray) -> None:
+        """Use ``vector`` for a text that is this one sentence instead of encoding it (``check`` passes the
+        vectors the store keeps for its claims). Rounded through float16 like every other vector here."""
+        if len(self.known) >= MAX_KNOWN:  # a long-lived server: forget rather than grow without bound
+            self.known.clear()
+        self.known[sentence] = np.asarray(vector, dtype=np.float16).astype(np.float32)[None, :]
 
     def _path(self, sentences: Sequence[str]) -> Optional[Path]:
         if self.cache_dir is None:
@@ -36,6 +45,9 @@ class CachedSentenceEmbedder:
         out: list[Optional[np.ndarray]] = [None] * len(texts)
         todo: list[int] = []
         for i, sents in enumerate(texts):
+            if len(sents) == 1 and sents[0] in self.known:
+                out[i] = self.known[sents[0]]
+                continue
             p = self._path(sents)
             if p is not None and p.is_file():
                 try:
