@@ -92,6 +92,56 @@ def test_malformed_feed_is_one_problem_and_other_inputs_still_read(tmp_path: Pat
     assert "\n" not in str(problems[0])
 
 
+def test_fetch_links_reads_the_linked_pages(tmp_path: Path) -> None:
+    """--fetch-links: an entry gets its page's main text; a page that cannot be fetched keeps the feed's text."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if self.path == "/fuel":
+                body = PAGE.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_error(404)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    feed = tmp_path / "links.rss"
+    feed.write_text(f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Links</title>
+<item><title>Fuel</title><link>{base}/fuel</link><description>A short teaser only.</description></item>
+<item><title>Gone</title><link>{base}/gone</link><description>Police said nobody had been arrested.</description></item>
+</channel></rss>""", encoding="utf-8")
+    try:
+        articles, problems = read([feed], fetch_links=True)
+        plain, _ = read([feed])
+    finally:
+        server.shutdown()
+    assert BODY_1 in articles[0].text and BODY_2 in articles[0].text and "teaser only" not in articles[0].text
+    assert articles[1].text == "Police said nobody had been arrested."  # a 404: the feed's own text, kept
+    assert [p.origin for p in problems] == [f"{feed}#2"] and "cannot fetch the linked page" in problems[0].message
+    assert plain[0].text == "A short teaser only."  # without --fetch-links nothing is fetched
+
+
+def test_fetch_links_without_network_gives_up_after_the_first_failure(tmp_path: Path) -> None:
+    feed = tmp_path / "offline.rss"
+    items = "".join(f"<item><title>t{k}</title><link>http://127.0.0.1:9/a{k}</link>"
+                    f"<description>Officials said item {k} is ready.</description></item>" for k in range(3))
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>',
+                    encoding="utf-8")
+    articles, problems = read([feed], fetch_links=True)
+    assert [a.text for a in articles] == [f"Officials said item {k} is ready." for k in range(3)]
+    assert "cannot fetch the linked page" in problems[0].message
+    assert all("no network access" in p.message for p in problems[1:]) and len(problems) == 3
+
+
 def test_feed_url_without_network_is_a_one_line_problem() -> None:
     # Port 9 on localhost: nothing listens, so this fails fast whether or not the network is reachable.
     articles, problems = read(["http://127.0.0.1:9/feed.xml"])

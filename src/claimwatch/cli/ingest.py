@@ -24,6 +24,9 @@ from ._db import db_option
 @click.option("--outlet", default=None, help="Outlet name (plain-text inputs).")
 @click.option("--url", default=None, help="Article URL (plain-text inputs).")
 @record_options
+@click.option("--fetch-links", is_flag=True,
+              help="Feeds: fetch the page each entry links to and use its main text (the feed's own text when a "
+                   "page cannot be fetched; one problem line says why).")
 @click.option("--near-dup-threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
               help="MinHash Jaccard similarity above which an article is a copy of a stored one; 0 turns "
                    "near-duplicate detection off (exact duplicates are always caught).")
@@ -54,6 +57,7 @@ def ingest(
     url_field: str,
     languages: str,
     near_dup_threshold: float,
+    fetch_links: bool,
     workers: int,
     batch_size: int,
     max_chars: int,
@@ -77,7 +81,7 @@ def ingest(
     meta = ArticleMeta(id=article_id, title=title, date=date, outlet=outlet, url=url)
     fields, wanted = record_settings(ctx.params)
     articles = read_articles(list(inputs), meta=meta, max_chars=max_chars, problems=problems, fields=fields,
-                             languages=wanted, skipped=skipped)
+                             languages=wanted, skipped=skipped, fetch_links=fetch_links)
 
     def extract(new_articles: Iterable[Article]) -> Iterator[ArticleOut]:
         # The model loads only once a new article turns up: re-ingesting known files runs no NLP at all.

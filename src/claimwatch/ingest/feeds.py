@@ -1,7 +1,10 @@
 """RSS/Atom feeds -> Articles (feedparser), from a file or, when the network allows, a URL.
 
 Each entry becomes one article: its full content when the feed carries it (``content:encoded``, Atom
-``content``), else its summary; HTML in either is reduced to text. Linked pages are not fetched (yet).
+``content``), else its summary; HTML in either is reduced to text. With ``fetch_links`` (``ingest --fetch-links``)
+the page an entry links to is fetched and its main text (trafilatura, as for HTML files) replaces the feed's; when a
+page cannot be fetched the entry keeps the feed's text and one problem line says why, and after a failure that
+means no network (DNS, refused, timeout) the remaining entries are not tried.
 """
 from __future__ import annotations
 
@@ -35,8 +38,43 @@ def fetch_url(url: str) -> bytes:
         raise FeedError(f"cannot fetch the feed (no network access?): {reason}") from None
 
 
-def feed_articles(data: bytes, origin: str) -> Iterator[tuple[str, Optional[Article], Optional[str]]]:
+LINK_TIMEOUT_S = 10
+
+
+class LinkFetcher:
+    """Fetches the pages feed entries link to, giving up on the network after its first failure."""
+
+    def __init__(self, timeout: float = LINK_TIMEOUT_S) -> None:
+        self.timeout = timeout
+        self.offline: Optional[str] = None  # why the network was given up on
+
+    def page_text(self, url: str) -> tuple[Optional[str], Optional[str]]:
+        """(main text of the page, None), or (None, why not)."""
+        from .html import HtmlExtractionError, html_to_article
+
+        if self.offline is not None:
+            return None, f"linked page not fetched: {self.offline}; the feed's own text is used"
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as response:  # noqa: S310 (the feed's link)
+                raw = response.read()
+                charset = response.headers.get_content_charset() or "utf-8"
+        except OSError as exc:  # URLError, HTTPError, timeouts, refused connections
+            reason = getattr(exc, "reason", None) or exc
+            if not getattr(exc, "code", None):  # not an HTTP status: the network itself failed
+                self.offline = f"no network access ({reason})"
+            return None, f"cannot fetch the linked page {url}: {reason}; the feed's own text is used"
+        try:
+            return html_to_article(raw.decode(charset, errors="replace"), origin=url, url=url).text, None
+        except (HtmlExtractionError, LookupError) as exc:
+            return None, f"linked page {url} has no main text ({exc}); the feed's own text is used"
+
+
+def feed_articles(data: bytes, origin: str, fetcher: Optional[LinkFetcher] = None
+                  ) -> Iterator[tuple[str, Optional[Article], Optional[str]]]:
     """Parse a feed; yield ``(entry origin, article or None, problem or None)`` per entry.
+
+    With ``fetcher``, an entry with an http(s) link gets its linked page's main text; a fetch problem is yielded
+    as ``(entry origin, None, problem)`` before the entry's own article, so nothing is lost.
 
     Raises:
         FeedError: the document is not a feed (no entries and a parse error).
@@ -55,10 +93,16 @@ def feed_articles(data: bytes, origin: str) -> Iterator[tuple[str, Optional[Arti
     for n, entry in enumerate(entries, 1):
         where = f"{origin}#{n}"
         text = _entry_text(entry)
+        link = entry.get("link") or None
+        if fetcher is not None and link and link.startswith(URL_PREFIXES):
+            page, problem = fetcher.page_text(link)
+            if problem is not None:
+                yield where, None, problem
+            elif page and page.strip():
+                text = page
         if not text.strip():
             yield where, None, "feed entry has no text (no content or summary)"
             continue
-        link = entry.get("link") or None
         article_id = entry.get("id") or link or normalised_text_hash(text)
         yield where, Article(
             id=str(article_id),

@@ -22,7 +22,7 @@ from typing import BinaryIO, Iterable, Iterator, Mapping, Optional, Sequence
 from ..errors import InputError
 from ..schema import Article
 from .compression import COMPRESSED_SUFFIXES, inner_stem, inner_suffix, open_binary
-from .feeds import FEED_SUFFIXES, URL_PREFIXES, FeedError, feed_articles, fetch_url
+from .feeds import FEED_SUFFIXES, URL_PREFIXES, FeedError, LinkFetcher, feed_articles, fetch_url
 from .hashing import normalised_text_hash
 from .html import HTML_SUFFIXES, HtmlExtractionError, html_to_article
 from .warc import WARC_SUFFIXES, warc_articles
@@ -146,6 +146,7 @@ def read_articles(
     fields: Optional[FieldMap] = None,
     languages: Optional[Iterable[str]] = None,
     skipped: Optional[list[InputProblem]] = None,
+    fetch_links: bool = False,
 ) -> Iterator[Article]:
     """Yield an Article for every readable text or record in ``paths``, in order.
 
@@ -162,6 +163,7 @@ def read_articles(
         languages: ISO 639-1 codes to keep (e.g. ``{"en"}``); articles confidently identified as another
             language are left out. None keeps every language.
         skipped: receives one InputProblem per article left out for its language (None: only logged).
+        fetch_links: feed entries get the main text of the page they link to (``feeds.LinkFetcher``).
 
     Raises:
         InputError: ``meta`` is itself invalid (a bad date, or an id given for more than one input).
@@ -169,8 +171,9 @@ def read_articles(
     meta = _checked_meta(meta, paths)
     wanted = frozenset(languages) if languages is not None else None
     seen_ids: set[str] = set()
+    fetcher = LinkFetcher() if fetch_links else None
     for raw in paths:
-        for article in _read_one(raw, meta, max_chars, problems, fields or DEFAULT_FIELDS):
+        for article in _read_one(raw, meta, max_chars, problems, fields or DEFAULT_FIELDS, fetcher):
             if wanted is not None:
                 from .language import other_language
 
@@ -216,7 +219,8 @@ def _checked_meta(meta: Optional[ArticleMeta], paths: Sequence[str]) -> ArticleM
 
 
 def _read_one(
-    raw: str, meta: ArticleMeta, max_chars: int, problems: list[InputProblem], fields: FieldMap
+    raw: str, meta: ArticleMeta, max_chars: int, problems: list[InputProblem], fields: FieldMap,
+    fetcher: Optional[LinkFetcher] = None,
 ) -> Iterator[Article]:
     if raw.startswith(URL_PREFIXES):
         try:
@@ -224,7 +228,7 @@ def _read_one(
         except FeedError as exc:
             problems.append(InputProblem(raw, str(exc)))
             return
-        yield from _entries(feed_articles_checked(data, raw, problems), max_chars, problems)
+        yield from _entries(feed_articles_checked(data, raw, problems, fetcher), max_chars, problems)
         return
     if raw == STDIN:
         article = _read_stdin(meta, max_chars, problems)
@@ -241,13 +245,14 @@ def _read_one(
             wanted = ", ".join(sorted(DIRECTORY_SUFFIXES))
             problems.append(InputProblem(raw, f"directory has no input files ({wanted})"))
         for file in files:
-            yield from _read_file(file, meta, max_chars, problems, fields)
+            yield from _read_file(file, meta, max_chars, problems, fields, fetcher)
         return
-    yield from _read_file(path, meta, max_chars, problems, fields)
+    yield from _read_file(path, meta, max_chars, problems, fields, fetcher)
 
 
 def _read_file(
-    path: Path, meta: ArticleMeta, max_chars: int, problems: list[InputProblem], fields: FieldMap = DEFAULT_FIELDS
+    path: Path, meta: ArticleMeta, max_chars: int, problems: list[InputProblem], fields: FieldMap = DEFAULT_FIELDS,
+    fetcher: Optional[LinkFetcher] = None,
 ) -> Iterator[Article]:
     suffix = inner_suffix(path)
     try:
@@ -268,7 +273,7 @@ def _read_file(
             _warn_meta_ignored(meta, path)
             data = _read_capped_file(path, max_chars, problems)
             if data is not None:
-                yield from _entries(feed_articles_checked(data, str(path), problems), max_chars, problems)
+                yield from _entries(feed_articles_checked(data, str(path), problems, fetcher), max_chars, problems)
         elif suffix in WARC_SUFFIXES:
             _warn_meta_ignored(meta, path)
             # warcio reads gzip-per-record archives (.warc.gz) itself; only zstd needs unwrapping here.
@@ -332,10 +337,10 @@ def _read_html_file(path: Path, meta: ArticleMeta, max_chars: int, problems: lis
     return article if _text_ok(article.text, origin, max_chars, problems) else None
 
 
-def feed_articles_checked(data: bytes, origin: str, problems: list[InputProblem]):
+def feed_articles_checked(data: bytes, origin: str, problems: list[InputProblem], fetcher: Optional[LinkFetcher] = None):
     """``feeds.feed_articles``, with a feed that cannot be parsed at all reported as one problem."""
     try:
-        yield from feed_articles(data, origin)
+        yield from feed_articles(data, origin, fetcher)
     except FeedError as exc:
         problems.append(InputProblem(origin, str(exc)))
 
