@@ -39,6 +39,7 @@ def fetch_url(url: str) -> bytes:
 
 
 LINK_TIMEOUT_S = 10
+MAX_PAGE_BYTES = 10_000_000  # a linked "page" that is a video or a dump is cut here, not read into memory whole
 
 
 class LinkFetcher:
@@ -56,7 +57,7 @@ class LinkFetcher:
             return None, f"linked page not fetched: {self.offline}; the feed's own text is used"
         try:
             with urllib.request.urlopen(url, timeout=self.timeout) as response:  # noqa: S310 (the feed's link)
-                raw = response.read()
+                raw = response.read(MAX_PAGE_BYTES)
                 charset = response.headers.get_content_charset() or "utf-8"
         except OSError as exc:  # URLError, HTTPError, timeouts, refused connections
             reason = getattr(exc, "reason", None) or exc
