@@ -79,17 +79,8 @@ def _open_empty(target: str):
     store = open_store(target)
     if store.counts()["articles"]:
         store.close()
-        raise ClaimwatchError(f"bench writes into {_safe(target)}, which already holds articles; give an empty database")
+        raise ClaimwatchError(f"bench writes into {store.label}, which already holds articles; give an empty database")
     return store
-
-
-def _safe(target: str) -> str:
-    """A database URL without its password, for messages."""
-    if "://" in target and "@" in target:
-        scheme, rest = target.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
-    return target
 
 
 def _write_results(target: str, pairs: list[tuple[Article, ArticleOut]], near: bool) -> dict:
@@ -100,13 +91,14 @@ def _write_results(target: str, pairs: list[tuple[Article, ArticleOut]], near: b
     results = {a.id: r for a, r in pairs}
     store = _open_empty(target)
     try:
-        dedup = Deduper(store, near=near) if near else Deduper(store, threshold=1.0, near=False)
+        dedup = Deduper(store, near=near)
         t0 = time.perf_counter()
         stats = ingest_articles(store, [a for a, _ in pairs], lambda arts: (results[a.id] for a in arts), dedup=dedup)
         wall = time.perf_counter() - t0
     finally:
         store.close()
-    return {"stored": stats.stored, "claims": stats.claims, "wall_s": wall, "articles_per_s": _rate(len(pairs), wall)}
+    return {"label": store.label, "stored": stats.stored, "claims": stats.claims, "wall_s": wall,
+            "articles_per_s": _rate(len(pairs), wall)}
 
 
 def _run_ingest(model: Optional[str], articles: list[Article], targets: list[Optional[str]], tmp: str,
@@ -138,8 +130,8 @@ def _run_ingest(model: Optional[str], articles: list[Article], targets: list[Opt
                          "articles_per_s": _rate(len(articles), wall)}
     for k, url in enumerate(targets):
         sqlite = url in (None, "sqlite")
-        label = "sqlite" if sqlite else _safe(url)
         with_dedup = _write_results(_fresh_target(url, Path(tmp), f"w{k}a"), pairs, near=True)
+        label = "sqlite" if sqlite else with_dedup["label"]  # the store's own label: never the password
         row: dict = {"target": label, "with_dedup": with_dedup, "exact_only": None, "near_dedup_ms_per_article": None}
         if sqlite:  # a second empty database is only ours to make for SQLite: the dedup cost is measured there
             without = _write_results(_fresh_target(url, Path(tmp), f"w{k}b"), pairs, near=False)
