@@ -464,19 +464,7 @@ def test_fts_follows_deleted_rows(populated: SqliteStore) -> None:
     assert ids(populated.query_claims(ClaimQuery(text="truth"))) == ["c3"]
 
 
-# -- round trips -------------------------------------------------------------------------------------------------
-
-
-def test_round_trip_rich_claim(store: SqliteStore) -> None:
-    text, rich = rich_claim()
-    a, out = article("r1", text, [rich, claim(text, "We will win", cid="plain")], date="2024-01-02", outlet="AP")
-    assert store.add_article(a, out)
-    assert store.get_article("r1") == out
-    back = store.query_claims(ClaimQuery(article_id="r1"))
-    assert [c.claim() for c in back] == out.claims
-    assert back[0].content.spans == rich.content.spans and back[0].relay == rich.relay
-    assert back[1].content.spans is None and back[1].relay == [] and back[1].addressee is None
-    assert store.get_article("missing") is None
+# -- round trips (the rich-claim round trip runs against both engines: tests/test_store_contract.py) -------------
 
 
 def test_claim_row_columns_match_table(store: SqliteStore) -> None:

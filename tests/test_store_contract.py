@@ -263,6 +263,9 @@ def test_round_trip_rich_claim(store) -> None:
     assert store.get_article("r1") == out
     back = store.query_claims(ClaimQuery(article_id="r1"))
     assert [c.claim() for c in back] == out.claims
+    assert back[0].content.spans == rich.content.spans and back[0].relay == rich.relay
+    assert back[1].content.spans is None and back[1].relay == [] and back[1].addressee is None
+    assert store.get_article("missing") is None
 
 
 def test_actors(with_actors) -> None:
