@@ -85,6 +85,46 @@ def test_denial_conflicts_with_assertion() -> None:
     assert c is not None and c.reason == "denial"
 
 
+def test_a_rebuttal_cue_asserts_its_own_content() -> None:
+    # "critics countered that …": the content is the critics' own argument, not the claim they disagree with.
+    countered = profile(claim("a", "the blockade was about grain prices, not security", speaker=WEST, cue="countered",
+                              cue_class="disagree"))
+    assert countered.own_stance == ASSERTS
+    # "disputed that …" denies what follows, whatever its cue class is called.
+    disputed = profile(claim("b", "the blockade was about grain prices", speaker=WEST, cue="disputed",
+                             cue_class="disagree"))
+    assert disputed.own_stance == DENIES
+    other = profile(claim("c", "the blockade was about grain prices", speaker=RUS))
+    assert compare(other, countered, cos=0.9) is None
+    assert compare(other, disputed, cos=0.9) is not None
+
+
+UK = ActorOut(id="GBR", name="United Kingdom", type="country", country="GBR")
+
+
+def test_denying_involvement_conflicts_only_with_a_claim_naming_the_denier() -> None:
+    denial = profile(claim("d", "any involvement in the drone attack on the fleet in Kessen Bay", speaker=UK,
+                           polarity="denies", cue="denied", cue_class="deny"))
+    assert denial.own_stance == DENIES and denial.denies_part
+    attack = profile(claim("a", "the fleet in Kessen Bay is fighting off a drone attack", speaker=RUS_MIL))
+    assert compare(attack, denial, cos=0.8) is None
+    blamed = profile(claim("b", "British specialists took part in the drone attack on the fleet in Kessen Bay",
+                           speaker=RUS_MIL, actors=[UK]))
+    c = compare(blamed, denial, cos=0.8)
+    assert c is not None and c.reason == "denial"
+
+
+def test_two_rejections_of_one_allegation_are_no_dispute() -> None:
+    # One side calls the allegation false, the other calls it misinformation: both reject it.
+    false = profile(claim("f", "the allegations about a plot at the dam were false", speaker=WEST))
+    assert false.own_stance == DENIES
+    misinfo = profile(claim("m", "the allegations about a plot at the dam were pure misinformation", speaker=UKR))
+    assert misinfo.dispute_cue == "misinformation"
+    assert compare(false, misinfo, cos=0.9) is None
+    plain = profile(claim("p", "there is a plot to blow up the dam", speaker=RUS))
+    assert compare(false, plain, cos=0.7) is not None
+
+
 def test_denial_words_in_content() -> None:
     p = profile(claim("x", "there is no evidence that the navy seized the ship", speaker=UKR))
     assert p.own_stance == DENIES and p.stance_cue == "no evidence"

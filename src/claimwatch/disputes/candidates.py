@@ -73,6 +73,7 @@ class ClaimProfile:
     named_families: frozenset[str]  # families whose topic words the content uses
     hedged: bool
     outlet: Optional[str] = None
+    denies_part: bool = False  # denies only the speaker's own part in an event ("denied any involvement in …")
     extra: dict = field(default_factory=dict)
 
     @property
@@ -110,8 +111,11 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     """The claim's own stance toward what its content says, and the cue that decided it."""
     lex = lex or default_lexicon()
     content = claim.content.text
-    if claim.polarity == "denies" or (claim.cue_class or "") in DENY_CUES:
-        return DENIES, (claim.cue.text if claim.cue else "denies")
+    cue = claim.cue.text if claim.cue else None
+    # "countered that X" asserts X against someone else's claim; "denied that X" denies X.
+    rebuttal = cue is not None and lex.rebuttal is not None and lex.rebuttal.search(cue) is not None
+    if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CUES and not rebuttal):
+        return DENIES, (cue or "denies")
     if claim.event is not None and claim.event.negated and (
             lex.verb_negation is None or lex.verb_negation.search(content)):
         # The event coder's negation may sit outside the content ("did not refer to 'invasion'") or on another
@@ -164,6 +168,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
     if dispute is not None and stance == ASSERTS and family is not None and family in named:
         # "Moscow was lying about the pullback": the content's own event is what the claim calls a lie.
         stance, cue = DENIES, dispute.group(0)
+    denies_part = stance == DENIES and lex.involvement is not None and lex.involvement.search(scope) is not None
     return ClaimProfile(
         id=claim.id, article_id=article_id, seq=seq, day=_day(day), text=embedding_text(content), content=content,
         side=side, speaker_actor_id=claim.speaker_actor.id if claim.speaker_actor else None,
@@ -171,7 +176,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         about=frozenset(about), strong=frozenset(strong), places=frozenset(places), quantities=_quantities(claim, lex),
         days_named=frozenset(d.value for d in claim.dates if d.precision == "day" and d.resolved and d.value),
         own_stance=stance, stance_cue=cue, dispute_cue=dispute.group(0) if dispute else None,
-        named_families=frozenset(named), hedged=claim.hedged, outlet=outlet,
+        named_families=frozenset(named), hedged=claim.hedged, outlet=outlet, denies_part=denies_part,
     )
 
 

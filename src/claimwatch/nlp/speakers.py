@@ -204,6 +204,9 @@ class SpeakerResolver:
             return self._antecedent(doc, span, mentions, previous, person=True)
         if low in GROUP_PRONOUNS:
             return self._antecedent(doc, span, mentions, previous, person=False)
+        owned = self._possessed_role(doc, span, mentions, previous)
+        if owned is not None:
+            return owned
         # "the spokesman" -> the person introduced with that role word.
         head = span.root
         if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
@@ -211,6 +214,23 @@ class SpeakerResolver:
                 if person.role and head.lemma_.lower() in person.role.lower():
                     return person.name, person.role
         return span.text, None
+
+    def _possessed_role(
+        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim]
+    ) -> Optional[tuple[str, str]]:
+        """"His press secretary" -> "Daniel Okafor's press secretary": the pronoun's person owns the role, so the
+        speaker speaks for that person's side (the actor resolver reads "Okafor's spokesman" as Okafor's country)."""
+        root = span.root
+        if root.pos_ != "NOUN":
+            return None
+        poss = [c for c in root.children if c.dep_ == "poss" and c.lower_ in ("his", "her") and span.start <= c.i]
+        if not poss:
+            return None
+        owner, _ = self._antecedent(doc, doc[poss[0].i : poss[0].i + 1], mentions, previous, person=True)
+        if owner is None:
+            return None
+        role = doc[poss[0].i + 1 : span.end].text.strip(" ,")
+        return f"{owner}'s {role}", role
 
     def _antecedent(
         self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim], person: bool
