@@ -9,7 +9,9 @@ chief economist at Ardent Bank"). Floating quotes (no cue, no speaker) inherit t
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
+from importlib import resources
 from typing import Optional
 
 from spacy.language import Language
@@ -22,7 +24,15 @@ from .features import paragraphs
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
+OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
 ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
+
+
+@functools.lru_cache(maxsize=1)
+def owned_roles() -> frozenset[str]:
+    """Head nouns of roles held for another person ("his spokesman", "her lawyer"): resources/owned_roles.en.v1.txt."""
+    text = resources.files("claimwatch.resources").joinpath(OWNED_ROLES_FILE).read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))
 
 
 @dataclass
@@ -221,7 +231,7 @@ class SpeakerResolver:
         """"His press secretary" -> "Daniel Okafor's press secretary": the pronoun's person owns the role, so the
         speaker speaks for that person's side (the actor resolver reads "Okafor's spokesman" as Okafor's country)."""
         root = span.root
-        if root.pos_ != "NOUN":
+        if root.pos_ != "NOUN" or root.lower_ not in owned_roles():
             return None
         poss = [c for c in root.children if c.dep_ == "poss" and c.lower_ in ("his", "her") and span.start <= c.i]
         if not poss:
