@@ -125,6 +125,25 @@ def test_two_rejections_of_one_allegation_are_no_dispute() -> None:
     assert compare(false, plain, cos=0.7) is not None
 
 
+def test_denial_words_count_in_the_first_sentence_only() -> None:
+    # A run-on content (an unclosed quote swallowing the next paragraph) may carry someone else's denial.
+    runon = profile(claim("r", "we have seen the navy move ships toward the port. Officials later said there was no "
+                               "evidence of a blockade", speaker=UKR))
+    assert runon.own_stance == ASSERTS
+    lead = profile(claim("l", "there is no evidence of a blockade. The ships are in port", speaker=UKR))
+    assert (lead.own_stance, lead.stance_cue) == (DENIES, "no evidence")
+
+
+def test_a_content_about_claims_is_never_the_asserting_side() -> None:
+    denial = profile(claim("d", "the allegations that Ukraine plans to flood the valley", speaker=UKR, polarity="denies",
+                           cue="dismissed", cue_class="deny"))
+    meta = profile(claim("m", "Moscow against using allegations that Ukraine plans to flood the valley as a pretext",
+                         speaker=WEST, cue="cautioned", cue_class="warn"))
+    assert meta.about_claims and compare(denial, meta, cos=0.85) is None
+    plain = profile(claim("p", "Ukraine plans to flood the valley", speaker=RUS))
+    assert not plain.about_claims and compare(denial, plain, cos=0.85) is not None
+
+
 def test_denial_words_in_content() -> None:
     p = profile(claim("x", "there is no evidence that the navy seized the ship", speaker=UKR))
     assert p.own_stance == DENIES and p.stance_cue == "no evidence"

@@ -22,6 +22,7 @@ Notes:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Optional, Sequence
@@ -74,6 +75,7 @@ class ClaimProfile:
     hedged: bool
     outlet: Optional[str] = None
     denies_part: bool = False  # denies only the speaker's own part in an event ("denied any involvement in …")
+    about_claims: bool = False  # the content talks about a claim ("such allegations") instead of making it
     extra: dict = field(default_factory=dict)
 
     @property
@@ -107,6 +109,15 @@ def _quantities(claim: ClaimOut, lex: DisputeLexicon) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first sentence end ("... withdrew. They said ..." -> "... withdrew.")."""
+    m = _SENTENCE_END.search(text)
+    return text[: m.start()] if m else text
+
+
 def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:
     """The claim's own stance toward what its content says, and the cue that decided it."""
     lex = lex or default_lexicon()
@@ -121,11 +132,14 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
         # The event coder's negation may sit outside the content ("did not refer to 'invasion'") or on another
         # word of it ("not far short of genocide"): only a negated verb in the content itself denies.
         return DENIES, "negated event"
-    if lex.denial is not None and (m := lex.denial.search(content)):
+    # Denial and doubt words count in the content's first sentence only: a run-on content (a quote the extractor
+    # did not close) may carry someone else's "no evidence" paragraphs later.
+    lead = first_sentence(content)
+    if lex.denial is not None and (m := lex.denial.search(lead)):
         return DENIES, m.group(0)
     if (claim.cue_class or "") in DOUBT_CUES:
         return DOUBTS, (claim.cue.text if claim.cue else "doubts")
-    if lex.doubt is not None and (m := lex.doubt.search(content)):
+    if lex.doubt is not None and (m := lex.doubt.search(lead)):
         return DOUBTS, m.group(0)
     return ASSERTS, None
 
@@ -177,6 +191,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         days_named=frozenset(d.value for d in claim.dates if d.precision == "day" and d.resolved and d.value),
         own_stance=stance, stance_cue=cue, dispute_cue=dispute.group(0) if dispute else None,
         named_families=frozenset(named), hedged=claim.hedged, outlet=outlet, denies_part=denies_part,
+        about_claims=lex.claim_words is not None and lex.claim_words.search(content) is not None,
     )
 
 
