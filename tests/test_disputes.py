@@ -235,6 +235,12 @@ def test_explicit_dispute_cue_targets_the_claims_it_names() -> None:
     assert c is not None and c.reason == "dispute_cue"
     unrelated = profile(claim("c", "grain exports rose", speaker=RUS, event="AID"))
     assert compare(unrelated, west, cos=0.1) is None
+    # The topic word must stand by the cue, in its sentence: "lied about his plans. Now the withdrawal …" calls
+    # the plans a lie, not the withdrawal claims.
+    far = profile(claim("d", "Moscow lied about its plans for the port. Now the withdrawal has begun", speaker=WEST,
+                        actors=[ActorOut(id="RUS-GOV", name="Russian government", type="government", country="RUS")]))
+    assert far.dispute_cue == "lied about" and far.named_families == frozenset()
+    assert compare(withdrawal, far, cos=0.1) is None
 
 
 def test_same_side_and_time_window() -> None:

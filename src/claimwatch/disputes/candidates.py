@@ -71,7 +71,7 @@ class ClaimProfile:
     own_stance: str  # asserts / denies / doubts
     stance_cue: Optional[str]
     dispute_cue: Optional[str]
-    named_families: frozenset[str]  # families whose topic words the content uses
+    named_families: frozenset[str]  # families whose topic words stand next to the content's dispute cue
     hedged: bool
     outlet: Optional[str] = None
     denies_part: bool = False  # denies only the speaker's own part in an event ("denied any involvement in …")
@@ -116,6 +116,20 @@ def first_sentence(text: str) -> str:
     """The text up to its first sentence end ("... withdrew. They said ..." -> "... withdrew.")."""
     m = _SENTENCE_END.search(text)
     return text[: m.start()] if m else text
+
+
+CUE_TOPIC_CHARS = 50  # "deceitful about its withdrawal claims", "the ceasefire announcement was propaganda"
+
+
+def cue_window(text: str, start: int, end: int, reach: int = CUE_TOPIC_CHARS) -> str:
+    """The words a dispute cue is about: up to ``reach`` characters either side of it, inside its sentence
+    ("Putin lied about his intentions. Now the invasion …" names no invasion claim)."""
+    lo = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        lo = m.end()
+    m = _SENTENCE_END.search(text, end)
+    hi = m.start() if m else len(text)
+    return text[max(lo, start - reach) : min(hi, end + reach)]
 
 
 def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:
@@ -178,7 +192,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
     if claim.cue is not None:
         scope = claim.cue.text + " " + content
     dispute = lex.dispute.search(scope) if lex.dispute is not None else None
-    named = lex.named_families(content)
+    named = lex.named_families(cue_window(scope, dispute.start(), dispute.end())) if dispute is not None else set()
     if dispute is not None and stance == ASSERTS and family is not None and family in named:
         # "Moscow was lying about the pullback": the content's own event is what the claim calls a lie.
         stance, cue = DENIES, dispute.group(0)
