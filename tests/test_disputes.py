@@ -241,6 +241,10 @@ def test_explicit_dispute_cue_targets_the_claims_it_names() -> None:
                         actors=[ActorOut(id="RUS-GOV", name="Russian government", type="government", country="RUS")]))
     assert far.dispute_cue == "lied about" and far.named_families == frozenset()
     assert compare(withdrawal, far, cos=0.1) is None
+    # A third party's report of the withdrawal is not what the cue calls deceitful: it disputes what Russia said.
+    report = profile(claim("e", "Russian units were returning to their bases", speaker=UKR, event="RETREAT",
+                           mode="withdraw", source=RUS_MIL))
+    assert compare(report, west, cos=0.1) is None
 
 
 def test_same_side_and_time_window() -> None:
