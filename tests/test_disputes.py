@@ -99,6 +99,7 @@ def test_a_rebuttal_cue_asserts_its_own_content() -> None:
     assert compare(other, disputed, cos=0.9) is not None
 
 
+MOSCOW = ActorOut(id="RUS-GOV", name="Moscow", type="government", country="RUS")  # named as "Moscow" in the text
 UK = ActorOut(id="GBR", name="United Kingdom", type="country", country="GBR")
 
 
@@ -229,7 +230,7 @@ def test_explicit_dispute_cue_targets_the_claims_it_names() -> None:
     withdrawal = profile(claim("a", "units are returning to their bases", speaker=RUS_MIL, event="RETREAT",
                                mode="withdraw", source=RUS_MIL))
     west = profile(claim("b", "Moscow was being deceitful about its withdrawal claims", speaker=WEST, cue="claims",
-                         actors=[ActorOut(id="RUS-GOV", name="Russian government", type="government", country="RUS")]))
+                         actors=[MOSCOW]))
     assert west.dispute_cue == "deceitful" and west.named_families == {"withdraw"}
     c = compare(withdrawal, west, cos=0.1)  # little shared wording: the cue names the actor and the topic
     assert c is not None and c.reason == "dispute_cue"
@@ -238,13 +239,18 @@ def test_explicit_dispute_cue_targets_the_claims_it_names() -> None:
     # The topic word must stand by the cue, in its sentence: "lied about his plans. Now the withdrawal …" calls
     # the plans a lie, not the withdrawal claims.
     far = profile(claim("d", "Moscow lied about its plans for the port. Now the withdrawal has begun", speaker=WEST,
-                        actors=[ActorOut(id="RUS-GOV", name="Russian government", type="government", country="RUS")]))
+                        actors=[MOSCOW]))
     assert far.dispute_cue == "lied about" and far.named_families == frozenset()
     assert compare(withdrawal, far, cos=0.1) is None
     # A third party's report of the withdrawal is not what the cue calls deceitful: it disputes what Russia said.
     report = profile(claim("e", "Russian units were returning to their bases", speaker=UKR, event="RETREAT",
                            mode="withdraw", source=RUS_MIL))
     assert compare(report, west, cos=0.1) is None
+    # Named only far from the cue, in a long quote: "remove harmful misinformation" accuses no one.
+    loose = profile(claim("f", "Moscow troops come and go; our job is to remove harmful misinformation about withdrawal "
+                               "claims", speaker=WEST, actors=[MOSCOW]))
+    assert loose.dispute_cue == "misinformation" and not loose.accused
+    assert compare(withdrawal, loose, cos=0.1) is None
 
 
 def test_same_side_and_time_window() -> None:

@@ -76,6 +76,7 @@ class ClaimProfile:
     outlet: Optional[str] = None
     denies_part: bool = False  # denies only the speaker's own part in an event ("denied any involvement in …")
     about_claims: bool = False  # the content talks about a claim ("such allegations") instead of making it
+    accused: frozenset[str] = frozenset()  # actors named beside the dispute cue: whose claims it calls false
     extra: dict = field(default_factory=dict)
 
     @property
@@ -192,7 +193,11 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
     if claim.cue is not None:
         scope = claim.cue.text + " " + content
     dispute = lex.dispute.search(scope) if lex.dispute is not None else None
-    named = lex.named_families(cue_window(scope, dispute.start(), dispute.end())) if dispute is not None else set()
+    window = cue_window(scope, dispute.start(), dispute.end()) if dispute is not None else ""
+    named = lex.named_families(window) if window else set()
+    # Who the cue accuses: actors named beside it ("Moscow was being deceitful", "Marovia's ceasefire announcement
+    # was propaganda"), not anywhere in a long quote ("remove harmful misinformation" accuses no one).
+    accused = {code for m in claim.actors if (code := _code(m.actor)) and m.text and m.text in window}
     if dispute is not None and stance == ASSERTS and family is not None and family in named:
         # "Moscow was lying about the pullback": the content's own event is what the claim calls a lie.
         stance, cue = DENIES, dispute.group(0)
@@ -206,6 +211,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         own_stance=stance, stance_cue=cue, dispute_cue=dispute.group(0) if dispute else None,
         named_families=frozenset(named), hedged=claim.hedged, outlet=outlet, denies_part=denies_part,
         about_claims=lex.claim_words is not None and lex.claim_words.search(content) is not None,
+        accused=frozenset(accused),
     )
 
 

@@ -100,15 +100,15 @@ def _number_conflict(a: ClaimProfile, b: ClaimProfile, ratio: float) -> Optional
 
 
 def _targets(cue_claim: ClaimProfile, other: ClaimProfile, cos: float) -> Optional[float]:
-    """How surely a claim with a dispute cue points at the other claim: it must name the other's speaker, and
-    its topic ("its withdrawal claims": 1.0) or say much the same thing (cos >= 0.5: 0.8); else None."""
+    """How surely a claim with a dispute cue points at the other claim: it must name the other's speaker beside the
+    cue, and its topic ("its withdrawal claims": 1.0) or say much the same thing (cos >= 0.5: 0.8); else None."""
     if other.own_stance != ASSERTS:
         return None
     # The cue disputes what the named actor *said*: a third party's report of that actor's acts ("the Pentagon's
     # updates on the Russian invasion") is not what "Russian propaganda about the invasion" calls propaganda.
     # A sentence with no speaker (one pasted into `check`) stands for its event's source.
     who = other.side or other.source
-    if who is None or who not in cue_claim.about:
+    if who is None or who not in cue_claim.accused:
         return None
     if other.family is not None and other.family in cue_claim.named_families:
         return 1.0
