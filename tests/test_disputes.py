@@ -115,6 +115,23 @@ def test_denying_involvement_conflicts_only_with_a_claim_naming_the_denier() -> 
     assert c is not None and c.reason == "denial"
 
 
+def test_denying_ones_own_intention_needs_the_denier_named() -> None:
+    denial = profile(claim("d", "having any intention of using such weapons near the border", speaker=RUS,
+                           polarity="denies", cue="denied", cue_class="deny"))
+    assert denial.denies_part
+    raised = profile(claim("r", "the question of such weapons near the border must be raised", speaker=UKR,
+                           actors=[UKR]))
+    assert compare(raised, denial, cos=0.8) is None
+    named = profile(claim("n", "Russia intends to use such weapons near the border", speaker=UKR, actors=[RUS]))
+    assert compare(named, denial, cos=0.8) is not None
+
+
+def test_playing_down_is_doubt_not_denial() -> None:
+    p = profile(claim("p", "the threat of a strike on the port", speaker=UKR, polarity="denies", cue="downplays",
+                      cue_class="deny"))
+    assert (p.own_stance, p.stance_cue) == (DOUBTS, "downplays")
+
+
 def test_two_rejections_of_one_allegation_are_no_dispute() -> None:
     # One side calls the allegation false, the other calls it misinformation: both reject it.
     false = profile(claim("f", "the allegations about a plot at the dam were false", speaker=WEST))
@@ -141,7 +158,7 @@ def test_a_content_about_claims_is_never_the_asserting_side() -> None:
     meta = profile(claim("m", "Moscow against using allegations that Ukraine plans to flood the valley as a pretext",
                          speaker=WEST, cue="cautioned", cue_class="warn"))
     assert meta.about_claims and compare(denial, meta, cos=0.85) is None
-    plain = profile(claim("p", "Ukraine plans to flood the valley", speaker=RUS))
+    plain = profile(claim("p", "Ukraine plans to flood the valley", speaker=RUS, actors=[UKR]))
     assert not plain.about_claims and compare(denial, plain, cos=0.85) is not None
 
 

@@ -140,6 +140,8 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     cue = claim.cue.text if claim.cue else None
     # "countered that X" asserts X against someone else's claim; "denied that X" denies X.
     rebuttal = cue is not None and lex.rebuttal is not None and lex.rebuttal.search(cue) is not None
+    if cue is not None and lex.softening is not None and lex.softening.search(cue):
+        return DOUBTS, cue  # "downplays the threat": doubts how serious it is, does not deny it
     if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CUES and not rebuttal):
         return DENIES, (cue or "denies")
     if claim.event is not None and claim.event.negated and (

@@ -39,6 +39,7 @@ class DisputeLexicon:
     denial: Optional[re.Pattern[str]]
     rebuttal: Optional[re.Pattern[str]]  # disagree-class cues whose content is a counter-argument, not a denial
     involvement: Optional[re.Pattern[str]]  # a denial of one's own part in an event, not of the event
+    softening: Optional[re.Pattern[str]]  # deny-class cues that play a thing down: a doubt, not a denial
     doubt: Optional[re.Pattern[str]]
     verb_negation: Optional[re.Pattern[str]]  # None (a rules file without the list): every negated event denies
     dispute: Optional[re.Pattern[str]]
@@ -126,6 +127,7 @@ def load_lexicon(path: Union[str, Path, None] = None) -> DisputeLexicon:
             families=families, family_words=family_words, opposites=opposites,
             denial=_phrases(data.get("denial_cues", [])), rebuttal=_phrases(data.get("rebuttal_cues", [])),
             involvement=_phrases(data.get("involvement_cues", [])),
+            softening=_phrases(data.get("softening_cues", [])),
             doubt=_phrases(data.get("doubt_cues", [])),
             verb_negation=_phrases(data.get("verb_negation", [])),
             dispute=_phrases(data.get("dispute_cues", [])), claim_words=_phrases(data.get("claim_words", [])),
