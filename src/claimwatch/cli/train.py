@@ -54,17 +54,17 @@ def default_cache_dir() -> Path:
 def parse_cross_params(items: tuple[str, ...]) -> dict[str, float]:
     """KEY=VALUE overrides of the cross-encoder's numeric training settings; an unknown key is a one-line error."""
     from ..disputes.stance_cross import DEFAULT_TRAIN
+    from ..errors import InputError
 
     out: dict[str, float] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or key not in DEFAULT_TRAIN:
-            raise click.BadParameter(f"{item!r}: expected KEY=VALUE with KEY one of {', '.join(DEFAULT_TRAIN)}",
-                                     param_hint="--cross-param")
+            raise InputError(f"--cross-param {item!r}: expected KEY=VALUE, KEY one of {', '.join(DEFAULT_TRAIN)}")
         try:
             out[key] = type(DEFAULT_TRAIN[key])(value)
         except ValueError:
-            raise click.BadParameter(f"{item!r}: {key} takes a number", param_hint="--cross-param") from None
+            raise InputError(f"--cross-param {item!r}: {key} takes a number") from None
     return out
 
 
@@ -103,6 +103,7 @@ def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_fold
 
     out = Path(output) if output else default_model_path()
     cache = None if no_cache else (cache_dir or default_cache_dir())
+    cross_params = parse_cross_params(cross_param)
 
     def progress(msg: str) -> None:
         click.echo(msg, err=True)
@@ -113,5 +114,5 @@ def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_fold
         torch.set_num_threads(threads)
     data = read_fnc_dir(fnc_dir)
     _, report = train_stance(data, out, use_all=use_all, cv_folds=cv_folds, cv_by=cv_by, cache_dir=cache,
-                             cross=cross, cross_params=parse_cross_params(cross_param), progress=progress)
+                             cross=cross, cross_params=cross_params, progress=progress)
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {report['seconds']:.0f} s", err=True)
