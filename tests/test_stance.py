@@ -411,6 +411,10 @@ def test_real_fnc_split_and_shipped_model(shared_fnc_dir):
     assert labels[0] in ("agree", "discuss")
     probs = model.predict([(head, body), (head, refuting)])
     assert probs[1]["disagree"] > probs[0]["disagree"]
+    cross = model.cross()
+    if cross is not None:  # the decision it ships with was chosen inside the training bodies (EVALUATION.md)
+        assert set(cross.meta["train_body_ids"]).isdisjoint(held.bodies)
+        assert model.disagree_factor() == cross.meta["disagree_factor"] >= 1.0
 
 
 def test_remembered_vectors_are_not_encoded_again() -> None:

@@ -295,7 +295,7 @@ def train_cross_part(train: FncData, X: np.ndarray, y: np.ndarray, hv: dict, bv:
 
     cval, bval = claim_slice(train, share), body_slice(train)
     val = cval | bval
-    # a seeded share of the (plentiful) discuss pairs keeps training affordable on CPU
+    # `discuss_keep` < 1 trains on a seeded share of the (plentiful) discuss pairs, when CPU time is short
     keep = np.random.default_rng(SEED).random(len(y)) < p["discuss_keep"]
     tr_rel = np.flatnonzero(~val & (y != "unrelated") & ((y != "discuss") | keep))
     say(f"cross-encoder: {len(tr_rel)} related training pairs; validation: claim-grouped slice {int(cval.sum())} "
