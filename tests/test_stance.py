@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from claimwatch.cli import main
-from claimwatch.disputes.stance import LABELS, StanceModel, StanceModelError, combine, is_related, labels_of
+from claimwatch.disputes.stance import (
+    LABELS, StanceModel, StanceModelError, combine, decide, is_related, labels_of,
+)
 from claimwatch.disputes.stance_cross import evidence
 from claimwatch.disputes.stance_features import (
     CUE_CLASSES, feature_names, load_cues, pair_features, split_sentences, tokens, view,
@@ -207,6 +209,15 @@ def test_cli_train_then_eval_on_tiny_fixture(tmp_path):
     assert res.exit_code == 1 and "held-out bodies" in res.output
 
 
+def test_cli_cross_param_errors_are_one_line(tmp_path):
+    for bad in ("layers", "colour=3", "epochs=two"):
+        res = CliRunner().invoke(main, ["train", "stance", "--fnc", str(FNC_TINY), "-o", str(tmp_path / "m.pkl"),
+                                        "--cross-param", bad])
+        assert res.exit_code == 1 and "--cross-param" in res.output, res.output
+        assert len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "m.pkl").exists()
+
+
 # -- the cross-encoder and how it meets the gradient-boosting model ----------------------------------
 
 def test_evidence_is_lead_plus_closest_sentences_in_body_order():
@@ -239,6 +250,87 @@ def test_combine_blends_related_rows_and_keeps_unrelated_decision():
     assert labels_of(out2) == ["agree"] and out2.sum() == pytest.approx(1.0)
     with pytest.raises(ValueError):
         combine(gbm, np.zeros((2, 3)), 1.0)
+
+
+def test_decide_lifts_disagree_in_related_rows_only():
+    proba = np.array([[0.40, 0.25, 0.30, 0.05],   # related, agree; disagree second
+                      [0.10, 0.15, 0.70, 0.05],   # related, discuss far ahead
+                      [0.05, 0.30, 0.05, 0.60],   # unrelated by gbm: stays, whatever disagree gets
+                      [0.30, 0.10, 0.25, 0.35]])  # unrelated by a nose (a gbm row no cross-encoder changed)
+    assert decide(proba) == labels_of(proba) == ["agree", "discuss", "unrelated", "unrelated"]
+    assert decide(proba, 2.0) == ["disagree", "discuss", "unrelated", "unrelated"]
+    assert decide(proba, 5.0) == ["disagree", "disagree", "unrelated", "unrelated"]
+    assert decide(proba, 0.5) == decide(proba)     # lowering disagree leaves these rows as they were
+    assert decide(np.zeros((0, 4)), 3.0) == []
+
+
+class FixedCross:
+    """A stand-in cross-encoder: every related pair reads as agree 0.45 / disagree 0.35 / discuss 0.20."""
+
+    def __init__(self, factor: float) -> None:
+        self.meta = {"blend": 1.0, "k": 2, "disagree_factor": factor}
+
+    def predict_proba(self, pairs):
+        return np.tile([0.45, 0.35, 0.20], (len(pairs), 1))
+
+
+def test_model_labels_apply_the_stored_disagree_factor(tmp_path):
+    from claimwatch.training.stance import train_stance
+
+    gbm, _ = train_stance(read_fnc_dir(FNC_TINY), None, encoder=BagOfWordsEncoder(), params={"max_iter": 20},
+                          cross=False)
+    pairs = [("Harbour bridge to close for repairs", "The harbour bridge will close for repairs next month."),
+             ("Harbour bridge to close", "Officials denied the harbour bridge would close for repairs.")]
+
+    def model(factor):
+        return StanceModel(gbm.tfidf, gbm.classifier, gbm.meta, encoder=BagOfWordsEncoder(), cross=FixedCross(factor))
+
+    related = [lab != "unrelated" for lab in labels_of(gbm.predict_proba(pairs))]
+    assert any(related)
+    plain, lifted = model(1.0), model(1.5)
+    assert np.allclose(plain.predict_proba(pairs), lifted.predict_proba(pairs))  # probabilities untouched
+    assert plain.predict_labels(pairs) == ["agree" if r else "unrelated" for r in related]
+    assert lifted.predict_labels(pairs) == ["disagree" if r else "unrelated" for r in related]
+    assert lifted.disagree_factor() == 1.5
+    gbm_only = StanceModel(gbm.tfidf, gbm.classifier, gbm.meta, encoder=BagOfWordsEncoder(), use_cross=False)
+    assert gbm_only.disagree_factor() == 1.0                   # the factor belongs to the blended model
+
+
+def _row(blend, factor, body, claim):
+    return {"blend": blend, "factor": factor, "body": {"score": body[0], "disagree_f1": body[1]},
+            "claim": {"score": claim[0], "disagree_f1": claim[1]}}
+
+
+def test_choose_decision_follows_the_registered_rule():
+    from claimwatch.training.stance import choose_decision
+
+    table = [_row(0.0, 1.0, (0.880, 0.30), (0.880, 0.10)),
+             _row(0.5, 1.0, (0.885, 0.28), (0.886, 0.10)),   # reference: best claim-slice score at factor 1
+             _row(0.5, 2.0, (0.884, 0.38), (0.880, 0.15)),   # within both tolerances
+             _row(0.5, 3.0, (0.884, 0.38), (0.879, 0.16)),   # same body F1, larger factor: loses the tie
+             _row(0.5, 4.0, (0.879, 0.45), (0.880, 0.20)),   # best F1 but body score 0.006 below: out
+             _row(1.0, 2.0, (0.886, 0.42), (0.875, 0.20))]   # best eligible F1? claim score 0.011 below: out
+    ref, pick = choose_decision(table)
+    assert (ref["blend"], ref["factor"]) == (0.5, 1.0)
+    assert (pick["blend"], pick["factor"]) == (0.5, 2.0)
+    ref, pick = choose_decision(table, body_tol=0.01)
+    assert (pick["blend"], pick["factor"]) == (0.5, 4.0)
+    ref, pick = choose_decision(table[:2])             # blend 0: higher body F1, scores within tolerance
+    assert (pick["blend"], pick["factor"]) == (0.0, 1.0)
+    ref, pick = choose_decision(table[1:2])            # nothing else: the reference is its own pick
+    assert pick is ref
+
+
+def test_body_slice_holds_out_whole_bodies_as_the_official_split():
+    from claimwatch.training.stance import body_slice
+
+    train, _ = holdout_split(read_fnc_dir(FNC_TINY))
+    mask = body_slice(train, 0.2)
+    held = {p.body_id for p, m in zip(train.pairs, mask) if m}
+    assert len(held) == 2 and mask.sum() > 0     # 20% of 10 bodies
+    assert not held & {p.body_id for p, m in zip(train.pairs, mask) if not m}
+    assert np.array_equal(body_slice(train, 0.2), mask)  # seeded
+    assert held == set(holdout_split(train, 0.2, 13)[1].bodies)
 
 
 def test_missing_cross_encoder_falls_back_to_gbm(tmp_path, monkeypatch):
@@ -319,6 +411,10 @@ def test_real_fnc_split_and_shipped_model(shared_fnc_dir):
     assert labels[0] in ("agree", "discuss")
     probs = model.predict([(head, body), (head, refuting)])
     assert probs[1]["disagree"] > probs[0]["disagree"]
+    cross = model.cross()
+    if cross is not None:  # the decision it ships with was chosen inside the training bodies (EVALUATION.md)
+        assert set(cross.meta["train_body_ids"]).isdisjoint(held.bodies)
+        assert model.disagree_factor() == cross.meta["disagree_factor"] >= 1.0
 
 
 def test_remembered_vectors_are_not_encoded_again() -> None:

@@ -51,6 +51,23 @@ def default_cache_dir() -> Path:
     return Path(base) / "claimwatch" / "embeddings"
 
 
+def parse_cross_params(items: tuple[str, ...]) -> dict[str, float]:
+    """KEY=VALUE overrides of the cross-encoder's numeric training settings; an unknown key is a one-line error."""
+    from ..disputes.stance_cross import DEFAULT_TRAIN
+    from ..errors import InputError
+
+    out: dict[str, float] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key not in DEFAULT_TRAIN:
+            raise InputError(f"--cross-param {item!r}: expected KEY=VALUE, KEY one of {', '.join(DEFAULT_TRAIN)}")
+        try:
+            out[key] = type(DEFAULT_TRAIN[key])(value)
+        except ValueError:
+            raise InputError(f"--cross-param {item!r}: {key} takes a number") from None
+    return out
+
+
 @train_group.command("stance")
 @click.option("--fnc", "fnc_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="FNC-1 data directory holding train_stances.csv and train_bodies.csv.")
@@ -69,9 +86,12 @@ def default_cache_dir() -> Path:
               help="Also fine-tune the related-class cross-encoder (stance_cross.v1.npz beside the model).")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="torch threads for the cross-encoder (results are reproducible for a given count).")
+@click.option("--cross-param", "cross_param", multiple=True, metavar="KEY=VALUE",
+              help="Override a cross-encoder training setting (stance_cross.DEFAULT_TRAIN), e.g. layers=3; repeatable.")
 @handle_errors
 def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_folds: Optional[int], cv_by: str,
-                     cache_dir: Optional[str], no_cache: bool, cross: bool, threads: int) -> None:
+                     cache_dir: Optional[str], no_cache: bool, cross: bool, threads: int,
+                     cross_param: tuple[str, ...]) -> None:
     """Train the headline/claim-body stance model (agree/disagree/discuss/unrelated) on FNC-1.
 
     Deterministic and CPU-only: gradient boosting (about 14 minutes on 2 cores with an empty embedding cache),
@@ -83,6 +103,7 @@ def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_fold
 
     out = Path(output) if output else default_model_path()
     cache = None if no_cache else (cache_dir or default_cache_dir())
+    cross_params = parse_cross_params(cross_param)
 
     def progress(msg: str) -> None:
         click.echo(msg, err=True)
@@ -93,5 +114,5 @@ def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_fold
         torch.set_num_threads(threads)
     data = read_fnc_dir(fnc_dir)
     _, report = train_stance(data, out, use_all=use_all, cv_folds=cv_folds, cv_by=cv_by, cache_dir=cache,
-                             cross=cross, progress=progress)
+                             cross=cross, cross_params=cross_params, progress=progress)
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {report['seconds']:.0f} s", err=True)

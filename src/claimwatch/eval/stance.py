@@ -70,7 +70,8 @@ def evaluate_stance(
     t0 = time.time()
     pred = model.predict_labels([(p.headline, data.bodies[p.body_id]) for p in data.pairs])
     parts = ("gradient boosting" if cross is None
-             else f"gradient boosting + cross-encoder (blend {cross.meta.get('blend')})")
+              else f"gradient boosting + cross-encoder (blend {cross.meta.get('blend')}, disagree "
+                  f"×{model.disagree_factor():g})")
     report = score_report([p.stance for p in data.pairs], pred)  # type: ignore[misc]
     report.update({"data": source, "bodies": len(data.bodies), "seconds": round(time.time() - t0, 1),
                    "model": str(model_path or "packaged"), "trained_on": model.meta.get("trained_on"),
