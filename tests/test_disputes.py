@@ -126,6 +126,19 @@ def test_denying_ones_own_intention_needs_the_denier_named() -> None:
     assert compare(named, denial, cos=0.8) is not None
 
 
+def test_a_directive_is_never_the_asserting_side_of_a_denial() -> None:
+    denial = profile(claim("d", "the rebels are preparing to mine the harbour of Kessen", speaker=WEST,
+                           polarity="denies", cue="denied", cue_class="deny"))
+    warning = profile(claim("w", "the rebels against mining the harbour of Kessen", speaker=UKR, cue="warned",
+                            cue_class="warn"))
+    appeal = profile(claim("a", "the rebels to stop preparing to mine the harbour of Kessen", speaker=UKR,
+                           cue="urged", cue_class="demand"))
+    assert warning.directive and appeal.directive
+    assert compare(denial, warning, cos=0.85) is None and compare(denial, appeal, cos=0.85) is None
+    said = profile(claim("s", "the rebels are preparing to mine the harbour of Kessen", speaker=RUS))
+    assert not said.directive and compare(denial, said, cos=0.95) is not None
+
+
 def test_playing_down_is_doubt_not_denial() -> None:
     p = profile(claim("p", "the threat of a strike on the port", speaker=UKR, polarity="denies", cue="downplays",
                       cue_class="deny"))

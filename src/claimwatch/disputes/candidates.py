@@ -36,6 +36,7 @@ from .lexicon import DisputeLexicon, default_lexicon
 ASSERTS, DENIES, DOUBTS = "asserts", "denies", "doubts"
 DENY_CUES = {"deny", "disagree"}
 DOUBT_CUES = {"doubt", "question"}
+DIRECTIVE_CUES = {"demand"}  # "urged Kyiv to …", "called on Moscow to …": an appeal, not a statement of fact
 W_ACTORS, W_FAMILY, W_PLACES = 0.10, 0.08, 0.05
 
 
@@ -77,6 +78,7 @@ class ClaimProfile:
     denies_part: bool = False  # denies only the speaker's own part in an event ("denied any involvement in …")
     about_claims: bool = False  # the content talks about a claim ("such allegations") instead of making it
     accused: frozenset[str] = frozenset()  # actors named beside the dispute cue: whose claims it calls false
+    directive: bool = False  # tells someone what (not) to do ("warned Russia against using …"): asserts nothing
     extra: dict = field(default_factory=dict)
 
     @property
@@ -214,6 +216,8 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         named_families=frozenset(named), hedged=claim.hedged, outlet=outlet, denies_part=denies_part,
         about_claims=lex.claim_words is not None and lex.claim_words.search(content) is not None,
         accused=frozenset(accused),
+        directive=((claim.cue_class or "") in DIRECTIVE_CUES
+                   or (lex.directive is not None and lex.directive.search(content) is not None)),
     )
 
 

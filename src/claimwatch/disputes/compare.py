@@ -157,9 +157,10 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
         asserter = b if denier is a else a
         if denier.denies_part and denier.side not in asserter.about:
             stances = set()  # "denied any involvement in the attack" vs "the attack happened": no dispute
-        if asserter.dispute_cue or asserter.about_claims:
+        if asserter.dispute_cue or asserter.about_claims or asserter.directive:
             # "pure Russian misinformation" rejects a claim too, and "cautioned Moscow against using such
-            # allegations" talks about one without making it: neither asserts what the denier denies.
+            # allegations" talks about one without making it, and "warned Russia against using a dirty bomb" is an
+            # appeal: none asserts what the denier denies.
             stances = set()
         if stances == {ASSERTS, DENIES} and rel.score >= lex.threshold("denial"):
             s = WEIGHTS["denial"] * _strength(rel.score, lex.threshold("denial"))

@@ -40,6 +40,7 @@ class DisputeLexicon:
     rebuttal: Optional[re.Pattern[str]]  # disagree-class cues whose content is a counter-argument, not a denial
     involvement: Optional[re.Pattern[str]]  # a denial of one's own part in an event, not of the event
     softening: Optional[re.Pattern[str]]  # deny-class cues that play a thing down: a doubt, not a denial
+    directive: Optional[re.Pattern[str]]  # contents telling someone what (not) to do: nothing to deny
     doubt: Optional[re.Pattern[str]]
     verb_negation: Optional[re.Pattern[str]]  # None (a rules file without the list): every negated event denies
     dispute: Optional[re.Pattern[str]]
@@ -128,6 +129,7 @@ def load_lexicon(path: Union[str, Path, None] = None) -> DisputeLexicon:
             denial=_phrases(data.get("denial_cues", [])), rebuttal=_phrases(data.get("rebuttal_cues", [])),
             involvement=_phrases(data.get("involvement_cues", [])),
             softening=_phrases(data.get("softening_cues", [])),
+            directive=_phrases(data.get("directive_contents", [])),
             doubt=_phrases(data.get("doubt_cues", [])),
             verb_negation=_phrases(data.get("verb_negation", [])),
             dispute=_phrases(data.get("dispute_cues", [])), claim_words=_phrases(data.get("claim_words", [])),

@@ -25,6 +25,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
 OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
+SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an organisation: "a spokesman" -> "Pentagon spokesman"
 ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
 
 
@@ -223,6 +224,11 @@ class SpeakerResolver:
             for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
                 if person.role and head.lemma_.lower() in person.role.lower():
                     return person.name, person.role
+            if len(words) == 2 and head.lower_ in SPOKES_ROLES:
+                org = _organisation_before(doc, span)
+                if org is not None:
+                    name = org[1:] if org[0].lower_ == "the" and len(org) > 1 else org
+                    return f"{name.text} {head.text}", head.text
         return span.text, None
 
     def _possessed_role(
@@ -265,6 +271,15 @@ class SpeakerResolver:
         for ent in reversed([e for e in doc.ents if e.end <= span.start and e.label_ in ("ORG", "GPE", "NORP")]):
             return ent.text, None
         return None, None
+
+
+def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
+    """The organisation a bare "a spokesman" speaks for: the last ORG/GPE/NORP named earlier in its sentence or in
+    the sentence before ("The Pentagon has not commented. But a spokesman said …")."""
+    sent = span[0].sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    found = [e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and start <= e.start and e.end <= span.start]
+    return found[-1] if found else None
 
 
 def _paragraph_index(doc: Doc) -> dict[int, int]:
