@@ -281,6 +281,9 @@ def test_explicit_dispute_cue_targets_the_claims_it_names() -> None:
                                "claims", speaker=WEST, actors=[MOSCOW]))
     assert loose.dispute_cue == "misinformation" and not loose.accused
     assert compare(withdrawal, loose, cos=0.1) is None
+    # "propaganda" as a modifier of another noun calls nothing false.
+    vans = profile(claim("g", "Moscow's deployment of mobile propaganda vans to the port", speaker=WEST, actors=[MOSCOW]))
+    assert vans.dispute_cue is None
 
 
 def test_same_side_and_time_window() -> None:
