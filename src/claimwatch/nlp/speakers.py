@@ -274,11 +274,12 @@ class SpeakerResolver:
 
 
 def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
-    """The organisation a bare "a spokesman" speaks for: the last ORG/GPE/NORP named earlier in its sentence or in
-    the sentence before ("The Pentagon has not commented. But a spokesman said …")."""
+    """The organisation a bare "a spokesman" speaks for: the last ORG named earlier in its sentence or in the
+    sentence before ("The Pentagon has not commented. But a spokesman said …"). Places are left alone: after
+    "Russia shelled Kyiv." a spokesman may speak for either."""
     sent = span[0].sent
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    found = [e for e in doc.ents if e.label_ in ("ORG", "GPE", "NORP") and start <= e.start and e.end <= span.start]
+    found = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= span.start]
     return found[-1] if found else None
 
 
