@@ -154,8 +154,9 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
             stances = set()  # the event coder's negation may sit on another event of the sentence
         if one_statement:
             stances = set()
-        asserter = b if denier is a else a
-        if denier.denies_part and denier.side not in asserter.about:
+        asserter = a if a.own_stance == ASSERTS else b  # the side whose content is said to be so
+        objector = b if asserter is a else a
+        if objector.denies_part and objector.side not in asserter.about:
             stances = set()  # "denied any involvement in the attack" vs "the attack happened": no dispute
         if asserter.dispute_cue or asserter.about_claims or asserter.directive:
             # "pure Russian misinformation" rejects a claim too, and "cautioned Moscow against using such
