@@ -140,10 +140,10 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     lex = lex or default_lexicon()
     content = claim.content.text
     cue = claim.cue.text if claim.cue else None
-    # "countered that X" asserts X against someone else's claim; "denied that X" denies X.
-    rebuttal = cue is not None and lex.rebuttal is not None and lex.rebuttal.search(cue) is not None
     if cue is not None and lex.softening is not None and lex.softening.search(cue):
         return DOUBTS, cue  # "downplays the threat": doubts how serious it is, does not deny it
+    # "countered that X" asserts X against someone else's claim; "denied that X" denies X.
+    rebuttal = cue is not None and lex.rebuttal is not None and lex.rebuttal.search(cue) is not None
     if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CUES and not rebuttal):
         return DENIES, (cue or "denies")
     if claim.event is not None and claim.event.negated and (
@@ -157,7 +157,7 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     if lex.denial is not None and (m := lex.denial.search(lead)):
         return DENIES, m.group(0)
     if (claim.cue_class or "") in DOUBT_CUES:
-        return DOUBTS, (claim.cue.text if claim.cue else "doubts")
+        return DOUBTS, (cue or "doubts")
     if lex.doubt is not None and (m := lex.doubt.search(lead)):
         return DOUBTS, m.group(0)
     return ASSERTS, None

@@ -148,14 +148,13 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
     # A denial restates what it denies, so the wording must be close, not only the actors and places.
     if same_direction_family and rel.actors >= 0 and rel.cos >= DENIAL_COS:
         stances = {a.own_stance, b.own_stance}
-        denier = a if a.own_stance == DENIES else b
-        negation_only = denier.stance_cue == "negated event"
-        if negation_only and (a.family != b.family or rel.cos < NEGATED_EVENT_COS):
+        # The side whose content is said to be so, and the side that denies or doubts it.
+        asserter = a if a.own_stance == ASSERTS else b
+        objector = b if asserter is a else a
+        if objector.stance_cue == "negated event" and (a.family != b.family or rel.cos < NEGATED_EVENT_COS):
             stances = set()  # the event coder's negation may sit on another event of the sentence
         if one_statement:
             stances = set()
-        asserter = a if a.own_stance == ASSERTS else b  # the side whose content is said to be so
-        objector = b if asserter is a else a
         if objector.denies_part and objector.side not in asserter.about:
             stances = set()  # "denied any involvement in the attack" vs "the attack happened": no dispute
         if asserter.dispute_cue or asserter.about_claims or asserter.directive:
@@ -165,11 +164,10 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
             stances = set()
         if stances == {ASSERTS, DENIES} and rel.score >= lex.threshold("denial"):
             s = WEIGHTS["denial"] * _strength(rel.score, lex.threshold("denial"))
-            found.append(("denial", s, f"denies ({denier.stance_cue})"))
+            found.append(("denial", s, f"denies ({objector.stance_cue})"))
         elif stances == {ASSERTS, DOUBTS} and rel.score >= lex.threshold("denial"):
-            doubter = a if a.own_stance == DOUBTS else b
             s = WEIGHTS["doubt"] * _strength(rel.score, lex.threshold("denial"))
-            found.append(("doubt", s, f"doubts ({doubter.stance_cue})"))
+            found.append(("doubt", s, f"doubts ({objector.stance_cue})"))
     if rel.score >= lex.threshold("numbers") and rel.actors >= 0 and rel.family >= 0:
         nums = _number_conflict(a, b, lex.threshold("number_ratio"))
         if nums is not None:
