@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,7 @@ def test_load_gsr_skips_document_and_maps_labels() -> None:
 
 
 def test_evaluate_events_on_tiny_fixture() -> None:
-    report = evaluate_events(GSR_TINY)
+    report = evaluate_events(GSR_TINY, use_written=False)
     names = [s["system"] for s in report["systems"]]
     assert names == ["claimwatch", "keyword", "majority"]
     ours = report["systems"][0]
@@ -225,10 +226,114 @@ def test_evaluate_events_on_tiny_fixture() -> None:
         assert 0.0 <= s["accuracy"] <= 1.0 and 0.0 <= s["macro_f1"] <= 1.0
     # A sentence with no event still has actors (the main verb's); the stricter reading is reported beside.
     assert ours["source_acc_event_only"] <= ours["source_acc"]
-    cv = evaluate_events(GSR_TINY, folds=2)
+    cv = evaluate_events(GSR_TINY, folds=2, use_written=False)
     assert cv["folds"] == 2 and "majority" in [s["system"] for s in cv["systems"]]
     pytest.importorskip("sklearn")
     assert {"claimwatch+lr", "claimwatch+stack"} <= {s["system"] for s in cv["systems"]}
+
+
+WRITTEN_TINY = FIXTURES_DIR / "events_written_tiny.jsonl"
+
+
+def test_written_rows_train_on_the_written_set() -> None:
+    """The +written rows appear with a written set; claimwatch+written needs no folds (nothing fitted on the GSR)
+    and only fills the sentences no pattern coded."""
+    pytest.importorskip("sklearn")
+    plain = evaluate_events(GSR_TINY, use_written=False)
+    report = evaluate_events(GSR_TINY, written=WRITTEN_TINY)
+    systems = {s["system"]: s for s in report["systems"]}
+    assert "claimwatch+written" in systems and "claimwatch+lr+written" not in systems
+    ours = {s["system"]: s for s in plain["systems"]}["claimwatch"]
+    assert systems["claimwatch+written"]["no_event"] == 0
+    assert systems["claimwatch+written"]["accuracy"] >= ours["accuracy"] - 1e-9 or ours["no_event"] > 0
+    cv = evaluate_events(GSR_TINY, written=WRITTEN_TINY, folds=2)
+    assert {"claimwatch+written", "claimwatch+lr+written", "claimwatch+stack+written"} <= \
+        {s["system"] for s in cv["systems"]}
+
+
+def test_written_rows_code_an_unmatched_sentence_from_the_written_set(tmp_path: Path) -> None:
+    """A sentence no pattern codes takes the category the written sentences teach for its words."""
+    pytest.importorskip("sklearn")
+    gsr = tmp_path / "gsr.json"
+    gsr.write_text(json.dumps([
+        {"id": "T-1", "event": "PROTEST", "text": "Farmers parked their tractors across the main highway on Monday.",
+         "source": [{"actorText": "Farmers", "code": "FRA", "sector": "AGR"}], "target": None},
+    ]))
+    lines = [{"text": f"Angry farmers parked tractors across a highway near town {i}.", "category": "PROTEST",
+              "mode": "obstruct", "cameo": "144", "author": "test"} for i in range(4)]
+    lines += [{"text": f"Country {i} praised the peace deal warmly.", "category": "SUPPORT", "mode": "",
+               "cameo": "051", "author": "test"} for i in range(4)]
+    written = tmp_path / "w.jsonl"
+    written.write_text("\n".join(json.dumps(x) for x in lines))
+    report = evaluate_events(gsr, written=written)
+    systems = {s["system"]: s for s in report["systems"]}
+    assert systems["claimwatch"]["no_event"] == 1  # precondition: no pattern codes this sentence
+    assert systems["claimwatch+written"]["accuracy"] == 1.0
+
+
+def test_load_written_errors_name_file_and_line(tmp_path: Path) -> None:
+    from claimwatch.errors import ClaimwatchError
+    from claimwatch.training.events import load_written
+
+    recs = load_written(WRITTEN_TINY)
+    assert len(recs) == 12 and {r.category for r in recs} >= {"RETREAT", "ASSAULT", "AGREE"}
+    bad = tmp_path / "w.jsonl"
+    bad.write_text(WRITTEN_TINY.read_text().splitlines()[0] + "\n{\"category\": \"AGREE\"}\n")
+    with pytest.raises(ClaimwatchError, match=r"w\.jsonl:2: not a training record"):
+        load_written(bad)
+
+
+def test_packaged_written_set_loads_and_covers_every_category() -> None:
+    from claimwatch.training.events import default_written_path, load_written
+
+    if not default_written_path().exists():
+        pytest.skip("no packaged written set")
+    recs = load_written()
+    cats = Counter(r.category for r in recs)
+    assert len(cats) == 16 and min(cats.values()) >= 10
+    assert len({r.text for r in recs}) == len(recs)
+
+
+def test_assemble_written_drops_mismatches_duplicates_and_near_copies(tmp_path: Path) -> None:
+    from claimwatch.training.events import assemble_written, read_cameo_table
+
+    table_file = tmp_path / "table.txt"
+    table_file.write_text("# header\n03: AGREE\n036: AGREE,  , diplomatic # Express intent to meet\n"
+                          "163: COERCE, restrict,   diplomatic # Impose embargo\n")
+    table = read_cameo_table(table_file)
+    assert table == {"036": "AGREE", "163": "COERCE"}
+    part = tmp_path / "p.jsonl"
+    rows = [
+        {"text": "Egypt offered to host the next round of talks.", "category": "AGREE", "cameo": "036"},
+        {"text": "Egypt  offered to host the next round of talks.", "category": "AGREE", "cameo": "036"},
+        {"text": "The EU imposed an oil embargo on the junta.", "category": "SANCTION", "cameo": "163"},
+        {"text": "Ruritania imposed sanctions on Freedonia's banks.", "category": "COERCE", "cameo": "163"},
+        {"text": "Freedonia imposed an embargo on Ruritania's coal exports last week.", "category": "COERCE",
+         "cameo": "163"},
+    ]
+    part.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n")
+    kept, dropped = assemble_written([part], table, ["Last week Freedonia imposed an embargo on coal exports "
+                                                     "from Ruritania."])
+    assert [k["text"] for k in kept] == [rows[0]["text"], rows[3]["text"]]
+    assert dropped == {"invalid": 1, "label_mismatch": 1, "duplicate": 1, "contamination": 1}
+
+
+def test_stack_fold_learns_an_override_from_the_extra_set() -> None:
+    """Written sentences join every fit: the override they teach applies, but the threshold is chosen on the
+    GSR training records alone."""
+    pytest.importorskip("sklearn")
+    from claimwatch.eval.events import _stack_fold
+
+    train = [_coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=raid": 1.0}) for _ in range(8)] + \
+            [_coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=strike": 1.0}) for _ in range(8)]
+    gold = ["COERCE"] * 8 + ["ASSAULT"] * 8
+    extra = [_coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=raid": 1.0}) for _ in range(20)]
+    test = [_coded("ASSAULT", {"event=ASSAULT": 1.0, "trigger=raid": 1.0})]
+    cats, threshold = _stack_fold(train, gold, test, extra, ["COERCE"] * 20)
+    assert threshold is not None and cats == ["COERCE"]
+    # Written labels that contradict the GSR training records are not allowed to override them.
+    cats, threshold = _stack_fold(train, gold, test, extra, ["ASSAULT"] * 20)
+    assert cats == ["ASSAULT"]
 
 
 def _coded(category, features, y=None):

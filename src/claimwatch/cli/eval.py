@@ -136,10 +136,15 @@ def render_events_table(report: dict) -> str:
               help="The PLOVER gold standard records, e.g. ../shared/data/plover/PLOVER_GSR_CAMEO.json.")
 @click.option("--folds", type=click.IntRange(min=2), default=None, metavar="K",
               help="K-fold cross-validation for everything fitted on the GSR (majority baseline, claimwatch+lr).")
+@click.option("--written", "written_path", default=None, metavar="FILE",
+              help="Project-written training sentences for the +written rows "
+                   "(default: the packaged resources/events_train.en.v1.jsonl).")
+@click.option("--no-written", is_flag=True, help="Leave out the rows trained on the written sentences.")
 @model_option
 @format_option("table", ("table", "json"))
 @handle_errors
-def events(plover_path: str, folds: Optional[int], model: Optional[str], fmt: str) -> None:
+def events(plover_path: str, folds: Optional[int], written_path: Optional[str], no_written: bool,
+           model: Optional[str], fmt: str) -> None:
     """Score event coding on the PLOVER GSR (category accuracy/macro-F1, source/target actor codes).
 
     Reference run: claimwatch eval events --plover ../shared/data/plover/PLOVER_GSR_CAMEO.json --folds 5
@@ -149,7 +154,8 @@ def events(plover_path: str, folds: Optional[int], model: Optional[str], fmt: st
     def progress(msg: str) -> None:
         click.echo(msg, err=True)
 
-    report = evaluate_events(plover_path, model=model, folds=folds, progress=progress)
+    report = evaluate_events(plover_path, model=model, folds=folds, written=written_path,
+                             use_written=not no_written, progress=progress)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from ..errors import ClaimwatchError
+from ..training.events import WrittenRecord
 
 log = logging.getLogger("claimwatch")
 
@@ -145,67 +146,93 @@ class Coded:
     stack_features: dict[str, float] = field(default_factory=dict)
 
 
-def _code_all(records: Sequence[GsrRecord], model: Optional[str], progress: Callable[[str], None]) -> tuple[list[Coded], list[Coded]]:
-    """Pattern coder and keyword baseline over every record (one parse each)."""
-    from ..nlp.events import EventCoder, actor_code, default_lexicon, load_resolver
-    from ..pipeline import load_base_model
+def _pattern_tables():
+    """The pattern coder and, for the keyword baseline, the first rule of each trigger lemma."""
+    from ..nlp.events import EventCoder, default_lexicon, load_resolver
 
-    nlp = load_base_model(model)
     lex = default_lexicon()
     coder = EventCoder(lex, resolver=load_resolver())
     first_rule = {}
     for line_rule in lex.all_rules():
         for lemma in line_rule.lemmas:
             first_rule.setdefault(lemma, line_rule)
+    return coder, first_rule
+
+
+def _code_doc(coder, doc) -> Coded:
+    """The pattern coder's decision on one parsed sentence, with the classifier features of claimwatch+lr."""
+    from ..nlp.events import actor_code
+
+    span = doc[:]
+    coded = coder.code_sentence(span)
+    ev = coded.event
+    feats: dict[str, float] = {}
+    for m in coder.candidates(span):
+        key = f"cand={m.rule.category}"
+        feats[key] = max(feats.get(key, 0.0), m.score / (1 + m.depth))
+    best = coder.best(span)
+    conj: dict[str, float] = {}
+    if best is not None:
+        feats[f"best={best.rule.category}"] = 1.0
+        feats[f"trigger={best.token.lemma_.lower()}"] = 1.0
+        feats[f"aspect={coder.aspect(best.token)}"] = 1.0
+        # The raw pattern category with what the coding rule did to it (future, negation, reduction).
+        raw = best.rule.category
+        conj[f"best+aspect={raw}_{coder.aspect(best.token)}"] = 1.0
+        conj[f"best+negated={raw}_{coder.negated(best.token)}"] = 1.0
+        conj[f"best+event={raw}_{ev.category if ev else None}"] = 1.0
+    if ev is not None:
+        feats[f"event={ev.category}"] = 1.0
+    for t in doc:
+        if t.is_alpha and not t.is_stop:
+            feats[f"lemma={t.lemma_.lower()}"] = 1.0
+        if t.pos_ == "VERB" and t.lemma_.lower() not in coder.transparent:
+            feats[f"verb={t.lemma_.lower()}"] = 1.0
+        if t.dep_ == "aux":
+            feats[f"aux={t.lower_}"] = 1.0
+    # Actors of the event, or of the sentence's main verb where no pattern matched (code_sentence).
+    src, tar = actor_code(coded.source), actor_code(coded.target)
+    if ev is None:
+        feats["no_pattern"] = 1.0
+    return Coded(ev.category if ev else None, src, tar, feats, {**feats, **conj})
+
+
+def _keyword_doc(coder, first_rule, doc) -> Coded:
+    """The keyword baseline: first trigger word decides; first and second actor entities."""
+    from ..nlp.events import actor_code
+
+    cat = None
+    for t in doc:
+        rule = first_rule.get(t.lemma_.lower()) or first_rule.get(t.lower_)
+        if rule is not None:
+            cat = rule.category
+            break
+    ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+    codes = [actor_code(coder.resolve(e.text, e.label_)) for e in ents]
+    codes = [c for c in codes if c]
+    src = codes[0] if codes else None
+    tar = next((c for c in codes[1:] if c != src), None)
+    return Coded(cat, src, tar, {})
+
+
+def _code_all(records: Sequence[GsrRecord], model: Optional[str], progress: Callable[[str], None],
+              written: Sequence[WrittenRecord] = ()) -> tuple[list[Coded], list[Coded], list[Coded]]:
+    """Pattern coder and keyword baseline over every GSR record, and the pattern coder's features for the
+    written training sentences (one parse each)."""
+    from ..pipeline import load_base_model
+
+    nlp = load_base_model(model)
+    coder, first_rule = _pattern_tables()
     ours, keyword = [], []
     progress(f"coding {len(records)} GSR sentences")
     for doc in nlp.pipe((r.text for r in records), batch_size=64):
-        span = doc[:]
-        coded = coder.code_sentence(span)
-        ev = coded.event
-        feats: dict[str, float] = {}
-        for m in coder.candidates(span):
-            key = f"cand={m.rule.category}"
-            feats[key] = max(feats.get(key, 0.0), m.score / (1 + m.depth))
-        best = coder.best(span)
-        conj: dict[str, float] = {}
-        if best is not None:
-            feats[f"best={best.rule.category}"] = 1.0
-            feats[f"trigger={best.token.lemma_.lower()}"] = 1.0
-            feats[f"aspect={coder.aspect(best.token)}"] = 1.0
-            # The raw pattern category with what the coding rule did to it (future, negation, reduction).
-            raw = best.rule.category
-            conj[f"best+aspect={raw}_{coder.aspect(best.token)}"] = 1.0
-            conj[f"best+negated={raw}_{coder.negated(best.token)}"] = 1.0
-            conj[f"best+event={raw}_{ev.category if ev else None}"] = 1.0
-        if ev is not None:
-            feats[f"event={ev.category}"] = 1.0
-        for t in doc:
-            if t.is_alpha and not t.is_stop:
-                feats[f"lemma={t.lemma_.lower()}"] = 1.0
-            if t.pos_ == "VERB" and t.lemma_.lower() not in coder.transparent:
-                feats[f"verb={t.lemma_.lower()}"] = 1.0
-            if t.dep_ == "aux":
-                feats[f"aux={t.lower_}"] = 1.0
-        # Actors of the event, or of the sentence's main verb where no pattern matched (code_sentence).
-        src, tar = actor_code(coded.source), actor_code(coded.target)
-        if ev is None:
-            feats["no_pattern"] = 1.0
-        ours.append(Coded(ev.category if ev else None, src, tar, feats, {**feats, **conj}))
-        # keyword baseline
-        cat = None
-        for t in doc:
-            rule = first_rule.get(t.lemma_.lower()) or first_rule.get(t.lower_)
-            if rule is not None:
-                cat = rule.category
-                break
-        ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
-        codes = [actor_code(coder.resolve(e.text, e.label_)) for e in ents]
-        codes = [c for c in codes if c]
-        src = codes[0] if codes else None
-        tar = next((c for c in codes[1:] if c != src), None)
-        keyword.append(Coded(cat, src, tar, {}))
-    return ours, keyword
+        ours.append(_code_doc(coder, doc))
+        keyword.append(_keyword_doc(coder, first_rule, doc))
+    extra = []
+    if written:
+        progress(f"coding {len(written)} written training sentences")
+        extra = [_code_doc(coder, doc) for doc in nlp.pipe((w.text for w in written), batch_size=64)]
+    return ours, keyword, extra
 
 
 def _majority(train: Sequence[GsrRecord]) -> tuple[str, Optional[str], Optional[str]]:
@@ -220,14 +247,29 @@ def evaluate_events(
     *,
     model: Optional[str] = None,
     folds: Optional[int] = None,
+    written: Optional[str | Path] = None,
+    use_written: bool = True,
     progress: Optional[Callable[[str], None]] = None,
 ) -> dict[str, Any]:
-    """Score event coding on the PLOVER GSR beside the majority and keyword baselines."""
+    """Score event coding on the PLOVER GSR beside the majority and keyword baselines.
+
+    ``written`` is the project-written training set (default: the shipped one) used by the ``+written`` rows;
+    ``use_written=False`` leaves those rows out.
+    """
+    from ..training.events import default_written_path, load_written
+
     say = progress or (lambda msg: None)
     records = load_gsr(path)
     if folds is not None and not 2 <= folds <= len(records):
         raise ClaimwatchError(f"--folds must be between 2 and {len(records)}, got {folds}")
-    ours, keyword = _code_all(records, model, say)
+    fitted = _lr_available()
+    written_records: list[WrittenRecord] = []
+    if use_written and fitted:
+        wpath = Path(written) if written else default_written_path()
+        if written or wpath.exists():
+            written_records = load_written(wpath)
+    ours, keyword, extra = _code_all(records, model, say, written_records)
+    extra_y = [w.category for w in written_records]
     n = len(records)
     systems: list[dict[str, Any]] = []
 
@@ -252,7 +294,9 @@ def evaluate_events(
         lr_cats: list[Optional[str]] = [None] * n
         stack_cats: list[Optional[str]] = [None] * n
         thresholds: list[Optional[float]] = []
-        fitted = _lr_available()
+        lrw_cats: list[Optional[str]] = [None] * n
+        stackw_cats: list[Optional[str]] = [None] * n
+        thresholds_w: list[Optional[float]] = []
         for k in range(folds):
             test = [i for i in range(n) if i % folds == k]
             train = [i for i in range(n) if i % folds != k]
@@ -270,6 +314,18 @@ def evaluate_events(
                 thresholds.append(t)
                 for i, c in zip(test, cats):
                     stack_cats[i] = c
+                if extra:
+                    # The same two systems with the written set added to every training set.
+                    preds = _lr_fold([ours[i].features for i in train] + [c.features for c in extra],
+                                     [records[i].category for i in train] + extra_y,
+                                     [ours[i].features for i in test])
+                    for i, p in zip(test, preds):
+                        lrw_cats[i] = ours[i].category or p
+                    cats, t = _stack_fold([ours[i] for i in train], [records[i].category for i in train],
+                                          [ours[i] for i in test], extra, extra_y)
+                    thresholds_w.append(t)
+                    for i, c in zip(test, cats):
+                        stackw_cats[i] = c
         add("majority", [m[0] for m in maj], [m[1] for m in maj], [m[2] for m in maj],
             f"most frequent in the training folds ({folds}-fold CV)")
         if fitted:
@@ -281,10 +337,24 @@ def evaluate_events(
                 f"overrides the patterns (and codes sentences with none) where its probability reaches a "
                 f"threshold chosen by 4-fold CV inside the training folds ({folds}-fold CV; thresholds "
                 f"{', '.join('never' if t is None else f'{t:.1f}' for t in thresholds)}); actors as claimwatch")
+        if extra:
+            add("claimwatch+lr+written", lrw_cats, [c.source for c in ours], [c.target for c in ours],
+                f"claimwatch+lr trained on the training folds plus the {len(extra)} project-written sentences "
+                f"({folds}-fold CV; pre-registered primary row, docs/EVALUATION.md)")
+            add("claimwatch+stack+written", stackw_cats, [c.source for c in ours], [c.target for c in ours],
+                f"claimwatch+stack with the written sentences in every training set; thresholds chosen on GSR "
+                f"training folds only ({', '.join('never' if t is None else f'{t:.1f}' for t in thresholds_w)})")
     else:
         m = _majority(records)
         add("majority", [m[0]] * n, [m[1]] * n, [m[2]] * n,
             "most frequent over all records (a ceiling for this baseline: it sees the test labels)")
+    if extra:
+        # Nothing here is fitted on the GSR: scored on every record, with or without folds.
+        preds = _lr_fold([c.features for c in extra], extra_y, [c.features for c in ours])
+        add("claimwatch+written", [c.category or p for c, p in zip(ours, preds)], [c.source for c in ours],
+            [c.target for c in ours],
+            f"patterns, and where none matched a logistic regression trained on the {len(extra)} project-written "
+            f"sentences only (resources/{Path(default_written_path()).name}); nothing fitted on the GSR")
     confusion = Counter((r.category, c.category or "NONE") for r, c in zip(records, ours) if r.category != c.category)
     return {
         "dataset": str(path),
@@ -344,19 +414,22 @@ def _override(pattern: Optional[str], pred: str, prob: float, threshold: Optiona
     return pred if threshold is not None and prob >= threshold else pattern
 
 
-def _stack_fold(train: Sequence[Coded], train_y: Sequence[str], test: Sequence[Coded]
+def _stack_fold(train: Sequence[Coded], train_y: Sequence[str], test: Sequence[Coded],
+                extra: Sequence[Coded] = (), extra_y: Sequence[str] = ()
                 ) -> tuple[list[Optional[str]], Optional[float]]:
     """claimwatch+stack on one outer fold: the threshold chosen by inner CV on ``train``, then applied to ``test``.
 
     Nested so that the threshold never sees the outer fold it is scored on. Ties go to fewer overrides:
-    ``None`` (patterns alone) first, then the higher threshold.
+    ``None`` (patterns alone) first, then the higher threshold. ``extra`` (the written sentences) joins every
+    fit, inner and outer, but is never scored when choosing the threshold.
     """
     k = STACK_INNER_FOLDS
     inner: list[tuple[str, float]] = [("", 0.0)] * len(train)
     for j in range(k):
         fit = [i for i in range(len(train)) if i % k != j]
         held = [i for i in range(len(train)) if i % k == j]
-        for i, pp in zip(held, _stack_predict([train[i] for i in fit], [train_y[i] for i in fit],
+        for i, pp in zip(held, _stack_predict([train[i] for i in fit] + list(extra),
+                                              [train_y[i] for i in fit] + list(extra_y),
                                               [train[i] for i in held])):
             inner[i] = pp
     best_t, best_acc = None, -1.0
@@ -364,5 +437,5 @@ def _stack_fold(train: Sequence[Coded], train_y: Sequence[str], test: Sequence[C
         acc = sum(_override(c.category, p, pr, t) == y for c, (p, pr), y in zip(train, inner, train_y)) / len(train)
         if acc > best_acc:
             best_t, best_acc = t, acc
-    preds = _stack_predict(train, train_y, test)
+    preds = _stack_predict(list(train) + list(extra), list(train_y) + list(extra_y), test)
     return [_override(c.category, p, pr, best_t) for c, (p, pr) in zip(test, preds)], best_t
