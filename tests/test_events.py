@@ -318,6 +318,32 @@ def test_assemble_written_drops_mismatches_duplicates_and_near_copies(tmp_path: 
     assert dropped == {"invalid": 1, "label_mismatch": 1, "duplicate": 1, "contamination": 1}
 
 
+def test_written_splits_hold_out_the_third_sentence_of_each_code() -> None:
+    from claimwatch.errors import ClaimwatchError
+    from claimwatch.training.events import WrittenRecord, select_split
+
+    recs = [WrittenRecord(f"s{i}", "AGREE", "", code, "t") for i, code in enumerate(["036", "036", "111", "036", "111"])]
+    assert [r.text for r in select_split(recs, "heldout")] == ["s3"]
+    assert [r.text for r in select_split(recs, "dev")] == ["s0", "s1", "s2", "s4"]
+    assert len(select_split(recs, "all")) == 5
+    with pytest.raises(ClaimwatchError, match="unknown split"):
+        select_split(recs, "test")
+
+
+def test_cli_written_events_scores_the_patterns(tmp_path: Path) -> None:
+    from claimwatch.cli import main
+
+    res = CliRunner().invoke(main, ["eval", "written-events", "--written", str(WRITTEN_TINY), "--split", "all",
+                                    "--format", "json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["records"] == 12 and 0.0 < report["accuracy"] <= 1.0
+    assert len(report["errors"]) == round(12 * (1 - report["accuracy"]))
+    assert sum(v["n"] for v in report["per_category"].values()) == 12
+    res = CliRunner().invoke(main, ["eval", "written-events", "--written", str(tmp_path / "missing.jsonl")])
+    assert res.exit_code == 1 and "cannot read the written training set" in res.output
+
+
 def test_stack_fold_learns_an_override_from_the_extra_set() -> None:
     """Written sentences join every fit: the override they teach applies, but the threshold is chosen on the
     GSR training records alone."""

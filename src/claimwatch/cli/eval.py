@@ -162,6 +162,37 @@ def events(plover_path: str, folds: Optional[int], written_path: Optional[str], 
         click.echo(render_events_table(report))
 
 
+@eval_group.command("written-events")
+@click.option("--split", type=click.Choice(["dev", "heldout", "all"]), default="dev", show_default=True,
+              help="dev: the plain and reported sentences of each code (for revising patterns); heldout: the "
+                   "reworded ones (never read while revising).")
+@click.option("--written", "written_path", default=None, metavar="FILE",
+              help="Written training sentences (default: the packaged resources/events_train.en.v1.jsonl).")
+@click.option("--errors", "show_errors", is_flag=True, help="List every miscoded sentence (table format).")
+@model_option
+@format_option("table", ("table", "json"))
+@handle_errors
+def written_events(split: str, written_path: Optional[str], show_errors: bool, model: Optional[str], fmt: str) -> None:
+    """Score the event patterns on the project-written PLOVER sentences (no GSR needed)."""
+    from ..eval.events import evaluate_written
+
+    report = evaluate_written(written_path, split=split, model=model, progress=lambda m: click.echo(m, err=True))
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"written sentences, split {report['split']}: {report['records']} records")
+    click.echo(f"category accuracy {100 * report['accuracy']:.1f}, macro-F1 {100 * report['macro_f1']:.1f}, "
+               f"coded {report['coded']} ({100 * report['precision_when_coded']:.1f} right when coded)")
+    for cat, v in report["per_category"].items():
+        click.echo(f"  {cat:10s} {v['correct']:4d}/{v['n']}")
+    click.echo("most frequent errors (gold -> predicted):")
+    for c in report["top_confusions"]:
+        click.echo(f"  {c['count']:4d}  {c['gold']} -> {c['pred']}")
+    if show_errors:
+        for e in report["errors"]:
+            click.echo(f"{e['gold']:10s} -> {str(e['pred']):10s} [{e['cameo']}] {e['text']}")
+
+
 @eval_group.command("stance")
 @click.option("--fnc", "fnc_dir", default=None, metavar="DIR",
               help="FNC-1 data directory: scores the held-out 10% of bodies (seeded as the official baseline).")

@@ -369,6 +369,41 @@ def evaluate_events(
     }
 
 
+def evaluate_written(path: Optional[str | Path] = None, *, split: str = "dev", model: Optional[str] = None,
+                     progress: Optional[Callable[[str], None]] = None) -> dict[str, Any]:
+    """The pattern coder scored on the project-written sentences (a split of them): nothing here was fitted or
+    revised on the held-out split, so its number is a blind estimate; the dev split is for revising patterns."""
+    from ..pipeline import load_base_model
+    from ..training.events import load_written, select_split
+
+    say = progress or (lambda msg: None)
+    records = select_split(load_written(path), split)
+    nlp = load_base_model(model)
+    coder, _ = _pattern_tables()
+    say(f"coding {len(records)} written sentences ({split})")
+    cats = [_code_doc(coder, doc).category for doc in nlp.pipe((r.text for r in records), batch_size=64)]
+    gold = [r.category for r in records]
+    coded = [c for c in cats if c is not None]
+    right = sum(1 for g, c in zip(gold, cats) if g == c)
+    per_cat = {}
+    for cat in sorted(set(gold)):
+        idx = [i for i, g in enumerate(gold) if g == cat]
+        per_cat[cat] = {"n": len(idx), "correct": sum(1 for i in idx if cats[i] == cat)}
+    confusion = Counter((g, c or "NONE") for g, c in zip(gold, cats) if g != c)
+    return {
+        "split": split,
+        "records": len(records),
+        "accuracy": right / len(records) if records else 0.0,
+        "macro_f1": macro_f1(gold, cats),
+        "coded": len(coded),
+        "precision_when_coded": right / len(coded) if coded else 0.0,
+        "per_category": per_cat,
+        "top_confusions": [{"gold": g, "pred": p, "count": c} for (g, p), c in confusion.most_common(15)],
+        "errors": [{"text": r.text, "cameo": r.cameo, "gold": g, "pred": c}
+                   for r, g, c in zip(records, gold, cats) if g != c],
+    }
+
+
 def _lr_available() -> bool:
     try:
         import sklearn  # noqa: F401

@@ -35,6 +35,30 @@ class WrittenRecord:
     author: str
 
 
+# Each CAMEO code has three sentences, written in this order (docs/events-training-prompt.md): a plain report,
+# a reported or passive form, and a reworded one. The first two are the development split (patterns may be
+# revised on them); the reworded third is held out, a test of whether revisions generalise to new wordings.
+SPLITS = ("dev", "heldout", "all")
+
+
+def split_of(position: int) -> str:
+    return "heldout" if position % 3 == 2 else "dev"
+
+
+def select_split(records: Sequence[WrittenRecord], split: str) -> list[WrittenRecord]:
+    """The records of one split; a record's position is its order among the records of its CAMEO code."""
+    if split not in SPLITS:
+        raise ClaimwatchError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
+    seen: dict[str, int] = {}
+    out = []
+    for r in records:
+        pos = seen.get(r.cameo, 0)
+        seen[r.cameo] = pos + 1
+        if split == "all" or split_of(pos) == split:
+            out.append(r)
+    return out
+
+
 def default_written_path() -> Path:
     return Path(str(resources.files("claimwatch.resources").joinpath(WRITTEN_FILE)))
 
