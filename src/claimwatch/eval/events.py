@@ -16,7 +16,14 @@ Systems, all in one run:
 - ``majority``: the most frequent category / source code / target code of the training records;
 - ``claimwatch+lr`` (only with ``folds``): the pattern coder, and for the sentences no pattern matches a
   logistic regression over the pattern candidates, lemmas, verbs and auxiliaries, trained on the other folds
-  (scikit-learn, the ``eval`` extra); its actors are those of the main verb there.
+  (scikit-learn, the ``eval`` extra); its actors are those of the main verb there;
+- ``claimwatch+stack`` (only with ``folds``): a classifier that may override the patterns above a threshold
+  chosen by nested CV;
+- the ``+written`` rows: the same with the project-written sentences (``resources/events_train.en.v1.jsonl``)
+  added to every training set; ``claimwatch+written`` is trained on them alone (nothing fitted on the GSR).
+
+``evaluate_written`` scores the patterns on the written sentences themselves (``claimwatch eval
+written-events``): its held-out split is a test the patterns were never revised on.
 
 Metrics: category accuracy and macro-F1 (over the gold categories), source and target code accuracy (a
 prediction is right when its code is among the gold codes of a compound actor; scored on records that have a
