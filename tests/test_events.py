@@ -413,7 +413,9 @@ def test_real_gsr() -> None:
     # Regression floors from the documented run (docs/EVALUATION.md), not the targets.
     assert ours["accuracy"] >= 0.65 and ours["accuracy"] > keyword["accuracy"] > majority["accuracy"]
     assert ours["macro_f1"] > keyword["macro_f1"]
-    assert ours["source_acc"] >= 0.80 > ours["source_acc_event_only"]  # main-verb actors where no event
+    # Main-verb actors where no event add to the event-only sources (the event-only figure rose above 0.80 when
+    # the round-2 patterns coded more sentences; the floor and the comparison stay).
+    assert ours["source_acc"] >= 0.80 and ours["source_acc"] > ours["source_acc_event_only"]
     assert "claimwatch+stack" in systems
 
 
