@@ -413,7 +413,9 @@ def test_real_gsr() -> None:
     # Regression floors from the documented run (docs/EVALUATION.md), not the issue's targets.
     assert ours["accuracy"] >= 0.65 and ours["accuracy"] > keyword["accuracy"] > majority["accuracy"]
     assert ours["macro_f1"] > keyword["macro_f1"]
-    assert ours["source_acc"] >= 0.80 > ours["source_acc_event_only"]  # main-verb actors where no event
+    # Main-verb actors where no event add to the event-only sources (the event-only figure rose above 0.80 when
+    # the round-2 patterns coded more sentences; the floor and the comparison stay).
+    assert ours["source_acc"] >= 0.80 and ours["source_acc"] > ours["source_acc_event_only"]
     assert "claimwatch+stack" in systems
 
 
@@ -483,3 +485,98 @@ def test_obligation_under_a_reporting_verb_is_a_demand(nlp, coder) -> None:
 def test_negated_agreement_is_a_refusal(nlp, coder) -> None:
     ev = code(nlp, coder, "Peru said it will not accept the proposal.", "it will not accept the proposal")
     assert ev.category == "REJECT" and not ev.negated
+
+
+# -- round 2 (written dev split): pattern groups and coding rules, on sentences written for these tests ---------
+
+
+def sentence_event(nlp, coder: EventCoder, text: str):
+    doc = nlp(text)
+    return coder.code_sentence(doc[:]).event
+
+
+@pytest.mark.parametrize("text, category, mode", [
+    # willingness: "ready/willing/prepared to" is an intent frame (the reductions apply) or AGREE itself
+    ("Peru is ready to cooperate with Ecuador on border security, the foreign minister said.", "AGREE", None),
+    ("The rebel movement is willing to sit down with the government, its negotiator said.", "AGREE", None),
+    ("Chile and Bolivia will try to settle their border dispute through arbitration.", "AGREE", None),
+    # concessions: acceding to demands, reversing a decision
+    ("The interim president accepted the students' demand for early elections.", "CONCEDE", None),
+    ("The cabinet reversed its decision to raise bread prices after a week of protests.", "CONCEDE", None),
+    # RETREAT: easing sanctions and blockades (CAMEO2PLOVER 085, 0872), access, returned property
+    ("Canada lifted its sanctions on Libyan banks on Friday.", "RETREAT", None),
+    ("The navy eased its blockade of the island's ports on Tuesday.", "RETREAT", "withdraw"),
+    ("The junta let Red Cross inspectors visit the prison on Monday.", "RETREAT", "access"),
+    ("Argentina handed back the seized fishing boats to Chile.", "RETREAT", None),
+    # COOPERATE and AID
+    ("Bolivia and Paraguay jointly operate a hydroelectric dam on their border river.", "COOPERATE", None),
+    ("Spanish police passed evidence on the smugglers to Moroccan investigators.", "COOPERATE", None),
+    ("Japan airlifted tents and blankets to the flood-hit region.", "AID", None),
+    # ACCUSE: diplomatic protest, concern, an investigation opened
+    ("The ministry lodged a formal protest with the Danish ambassador.", "ACCUSE", "allege"),
+    ("Berlin said it was deeply troubled by the detention of the journalists.", "ACCUSE", "disapprove"),
+    ("The defence ministry opened an investigation into the shooting of the fishermen.", "ACCUSE", "investigate"),
+    # PROTEST: riots, gatherings, hunger strikes, walkouts
+    ("Rioters torched police stations across the city overnight.", "PROTEST", "riot"),
+    ("Thousands of protesters gathered in the main square on Sunday.", "PROTEST", "demo"),
+    ("Jailed activists have been refusing food since Monday, their lawyers said.", "PROTEST", "hunger"),
+    ("Miners walked off the job at three pits on Tuesday.", "PROTEST", "strike"),
+    # SANCTION: aid frozen, observers pulled out, a conviction (manual: SANCTION convict)
+    ("The World Bank froze budget support to the government on Friday.", "SANCTION", "discontinue"),
+    ("Belgium pulled its observers out of the disputed region.", "SANCTION", "withdraw"),
+    ("A military court found the general guilty of treason.", "SANCTION", "convict"),
+    # COERCE
+    ("Police took six student leaders into custody overnight.", "COERCE", "arrest"),
+    ("Soldiers searched the homes of opposition politicians.", "COERCE", "seize"),
+    ("The regulator revoked the broadcasting licence of the independent channel.", "COERCE", "restrict"),
+    # ASSAULT
+    ("Militants blew up a gas pipeline near the border.", "ASSAULT", "explosives"),
+    ("Gunmen made an attempt on the life of the governor on Tuesday.", "ASSAULT", "targeted"),
+    ("Troops from both countries exchanged fire along the frontier on Friday.", "ASSAULT", "firearms"),
+    # "held a round of talks" is a meeting, not a round-up
+    ("Representatives of the two parties held a round of talks in Geneva.", "CONSULT", None),
+])
+def test_round2_patterns(nlp, coder, text, category, mode) -> None:
+    ev = sentence_event(nlp, coder, text)
+    assert ev is not None and (ev.category, ev.mode) == (category, mode), (text, ev)
+
+
+def test_round2_future_and_refused_concessions(nlp, coder) -> None:
+    """A future concession stays CONCEDE (manual); a refused one is REJECT (reductions.negated)."""
+    ev = sentence_event(nlp, coder, "The landlords' association is willing to back down on the rent rise, its "
+                                    "chairman said.")
+    assert ev.category == "CONCEDE"
+    ev = sentence_event(nlp, coder, "Kazakhstan said its army would not lift the blockade of the northern crossing.")
+    assert (ev.category, ev.negated) == ("REJECT", False)
+
+
+def test_round2_conditional_future_conflict_is_a_threat(nlp, coder) -> None:
+    ev = sentence_event(nlp, coder, "The dockers' union will blockade the harbour unless wages are raised, its leader said.")
+    assert (ev.category, ev.mode) == ("THREATEN", "restrict")
+    ev = sentence_event(nlp, coder, "Troops will be deployed to the border unless the rebels withdraw, the minister said.")
+    assert (ev.category, ev.mode) == ("THREATEN", "violence")
+    # the condition is subordinate: the event is the announced attack, not the release asked for
+    ev = sentence_event(nlp, coder, "Attacks on the pipeline will follow unless the army frees the jailed fighters, "
+                                    "the rebels said.")
+    assert ev.category == "THREATEN"
+
+
+def test_round2_reported_obligation_without_pattern_is_a_demand(nlp, coder) -> None:
+    ev = sentence_event(nlp, coder, "Prisoners of conscience must be freed, the bishops told the junta.")
+    assert ev.category == "REQUEST"
+    ev = sentence_event(nlp, coder, "Farm subsidies should be restored, the farmers' federation said.")
+    assert ev.category == "REQUEST"
+
+
+@pytest.mark.parametrize("text", [
+    "He said the weather should be fine on Sunday.",
+    "The economy grew by two percent last year, the statistics office said.",
+    "The festival opened in March with a parade of floats.",
+])
+def test_round2_plain_sentences_have_no_event(nlp, coder, text) -> None:
+    assert sentence_event(nlp, coder, text) is None
+
+
+def test_round2_reporting_subject_is_not_the_event(nlp, coder) -> None:
+    ev = sentence_event(nlp, coder, "An army inquiry concluded that soldiers had tortured the detainees.")
+    assert ev.category == "ASSAULT"

@@ -59,6 +59,9 @@ TARGET_PREPS = {"against", "on", "upon", "at", "of", "with", "to", "toward", "to
 NOUN_TARGET_PREPS = {"against", "on", "upon", "of", "with", "to", "toward", "towards", "into", "around", "along", "near"}
 ACTOR_LABELS = {"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"}
 CONTENT_POS = {"VERB", "NOUN", "PROPN", "ADJ"}
+NOMINAL_POS = {"NOUN", "PROPN"}
+# Words inside these entities name a time, not an event ("in March", "since the May Day holiday").
+NON_EVENT_ENTS = {"DATE", "TIME"}
 
 # Speech acts that are PLOVER events when the content has none of its own (cue class -> category, mode).
 CUE_EVENTS: dict[str, tuple[str, Optional[str]]] = {
@@ -192,6 +195,20 @@ def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
+def context_tokens(tok: Token) -> list[Token]:
+    """``local_tokens`` plus nominal conjuncts ("send medical teams and emergency supplies"): the words a rule's
+    ``with`` list is checked against. A conjoined clause stays out; a conjoined noun is part of the phrase."""
+    out: list[Token] = []
+    stack = list(tok.children)
+    while stack:
+        t = stack.pop()
+        if t.dep_ in CLAUSE_DEPS and not (t.dep_ == "conj" and t.pos_ in NOMINAL_POS and t.head.pos_ in NOMINAL_POS):
+            continue
+        out.append(t)
+        stack.extend(t.children)
+    return out
+
+
 def local_tokens(tok: Token) -> list[Token]:
     """The token's own phrase: descendants reached without crossing into another clause."""
     out: list[Token] = []
@@ -242,7 +259,7 @@ class EventCoder:
         found: list[EventMatch] = []
         inside = range(span.start, span.end)
         for tok in span:
-            if tok.pos_ not in CONTENT_POS:
+            if tok.pos_ not in CONTENT_POS or tok.ent_type_ in NON_EVENT_ENTS:
                 continue
             keys = {_lemma(tok), tok.lower_}
             rules = [r for k in keys for r in self.lex.rules.get(k, [])]
@@ -251,7 +268,20 @@ class EventCoder:
             # A noun modifying another noun ("withdrawal claims") names a topic, not an event.
             if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i in inside:
                 continue
-            local = [t for t in local_tokens(tok) if t.i in inside]
+            # The subject of a reporting verb that reports a clause ("an investigation found that …",
+            # "protesters said …") is who reports, not the event reported.
+            if tok.dep_ == "nsubj" and tok.head.i in inside and _lemma(tok.head) in self.transparent \
+                    and any(c.dep_ == "ccomp" for c in tok.head.children):
+                continue
+            local = [t for t in context_tokens(tok) if t.i in inside]
+            # "let inspectors resume work": the subject of a verb's complement clause is its object in effect.
+            # "found him guilty": a verb's adjectival complement too.
+            if tok.pos_ == "VERB":
+                for c in tok.children:
+                    if c.dep_ in ("ccomp", "xcomp", "oprd") and c.i in inside:
+                        local += [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass") and s.i in inside]
+                        if c.pos_ == "ADJ":
+                            local.append(c)
             heads = [tok.head, tok.head.head] if tok.head.i != tok.i else []
             context = {_lemma(t) for t in local} | {t.lower_ for t in local} | {_lemma(h) for h in heads}
             near = list(tok.children) + ([tok.doc[tok.i + 1]] if tok.i + 1 < len(tok.doc) else [])
@@ -265,10 +295,13 @@ class EventCoder:
         """Event-bearing ancestors between the token and the top of the span (framing verbs do not count)."""
         depth = 0
         cur = tok
+        conditional = self.lex.word_set("conditional")
         for _ in range(40):
             head = cur.head
             if head.i == cur.i or not (span.start <= head.i < span.end):
                 break
+            if cur.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in conditional for m in cur.children):
+                depth += 1  # "attacks will follow unless the government frees …": the condition is subordinate
             if head.pos_ in CONTENT_POS and _lemma(head) not in self.transparent:
                 depth += 1
             cur = head
@@ -463,6 +496,12 @@ class EventCoder:
         self._doc_context(span.doc)
         match = self.best(span)
         if match is None:
+            demanded = self._bare_obligation(span, reported=not entity_fallback)
+            if demanded is not None:
+                # "The seized tanker must be handed back, London said": an action demanded with no pattern of
+                # its own is still a demand (rule 4 of docs/EVENTS.md).
+                return self._demand(span, demanded, demanded, speaker_actor, mentions, entity_fallback,
+                                    self.negated(demanded) or polarity == "denies")
             return self._speech_act(span, cue_class, polarity, speaker_actor, mentions)
         rule, tok = match.rule, match.token
         category, mode = rule.category, rule.mode
@@ -478,6 +517,11 @@ class EventCoder:
             if reduced == "CONCEDE" or reduced == "AGREE":
                 new_mode = None
             category, mode, cameo = reduced, new_mode, None
+        conditional = self.lex.reductions.get("conditional", {})
+        if aspect == "future" and category in conditional and self._conditional(tok):
+            # "will march on the capital unless the tax is scrapped": a conditional future conflict act is a threat.
+            category, cameo = conditional[category], None
+            mode = self.lex.reductions.get("threaten_mode", {}).get(rule.category) if category == "THREATEN" else None
         negated = self.negated(tok)
         if negated and self.lex.reductions.get("negated", {}).get(category):
             # "will not accept" is a refusal: the negation is the event, not a flag on it.
@@ -542,6 +586,27 @@ class EventCoder:
             return None
         verb = self._clause_verb(tok)
         return verb if self._aux_words(verb) & words else None
+
+    def _bare_obligation(self, span: Span, *, reported: bool) -> Optional[Token]:
+        """The content's main verb when it is an action verb under an obligation modal ("X must be released",
+        "Y should replace Z") and the clause is reported (a claim's content, or under "said"/"told"), else None."""
+        verb = self.main_verb(span)
+        if verb.pos_ != "VERB" or _lemma(verb) in self.transparent:
+            return None
+        if not reported and not (verb.i != span.root.i and _lemma(verb.head) in self.transparent):
+            return None
+        return self._obligation_clause(verb)
+
+    def _conditional(self, tok: Token) -> bool:
+        """The event's clause carries a condition: an adverbial clause opened by "unless" or "if"."""
+        words = self.lex.word_set("conditional")
+        verb = self._clause_verb(tok)
+        # "will move in and hold the town unless …": the condition may hang on a conjoined verb.
+        for t in {tok, verb, *[c for c in verb.children if c.dep_ == "conj"]}:
+            for c in t.children:
+                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words for m in c.children):
+                    return True
+        return False
 
     def _demand(self, span: Span, tok: Token, verb: Token, speaker_actor: Optional[ActorRef],
                 mentions: Sequence[ActorMention], entity_fallback: bool, negated: bool) -> EventRef:
