@@ -411,12 +411,29 @@ def test_real_gsr() -> None:
     assert report["records"] == 322
     ours, keyword, majority = systems["claimwatch"], systems["keyword"], systems["majority"]
     # Regression floors from the documented run (docs/EVALUATION.md), not the issue's targets.
-    assert ours["accuracy"] >= 0.65 and ours["accuracy"] > keyword["accuracy"] > majority["accuracy"]
+    assert ours["accuracy"] >= 0.72 and ours["accuracy"] > keyword["accuracy"] > majority["accuracy"]
     assert ours["macro_f1"] > keyword["macro_f1"]
     # Main-verb actors where no event add to the event-only sources (the event-only figure rose above 0.80 when
     # the round-2 patterns coded more sentences; the floor and the comparison stay).
     assert ours["source_acc"] >= 0.80 and ours["source_acc"] > ours["source_acc_event_only"]
     assert "claimwatch+stack" in systems
+    if "claimwatch+lr+written" in systems:  # scikit-learn installed
+        assert systems["claimwatch+lr+written"]["accuracy"] >= 0.72 and systems["claimwatch+written"]["no_event"] == 0
+
+
+def test_patterns_on_the_written_sentences() -> None:
+    """Regression floors for the patterns on the project-written sentences (docs/EVALUATION.md, round 2: dev 90.0,
+    held-out 37.1); the dev split is what the patterns were revised on, the held-out split never read."""
+    from claimwatch.eval.events import evaluate_written
+    from claimwatch.training.events import default_written_path
+
+    if not default_written_path().exists():
+        pytest.skip("no packaged written set")
+    dev = evaluate_written(split="dev")
+    held = evaluate_written(split="heldout")
+    assert dev["records"] == 512 and held["records"] == 256
+    assert dev["accuracy"] >= 0.85 and held["accuracy"] >= 0.33
+    assert held["accuracy"] < dev["accuracy"]
 
 
 # -- the founding example's acceptance, on a self-written paraphrase ------------------------------------------
