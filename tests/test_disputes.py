@@ -126,6 +126,25 @@ def test_denying_ones_own_intention_needs_the_denier_named() -> None:
     assert compare(named, denial, cos=0.8) is not None
 
 
+def test_denying_ones_own_act_in_a_subjectless_clause_needs_the_denier_named() -> None:
+    """"denied supplying the rebels with rockets": the denier is the agent of what it denies, so a claim about the
+    rockets that does not name the denier is no counter-claim; one that names it is."""
+    denial = profile(claim("d", "supplying the rebels in Kessen with rockets", speaker=UK,
+                           polarity="denies", cue="denied", cue_class="deny"))
+    assert denial.own_stance == DENIES and denial.denies_part
+    unrelated = profile(claim("u", "the rebels in Kessen misfired their own rockets", speaker=RUS_MIL, actors=[RUS]))
+    assert compare(unrelated, denial, cos=0.8) is None
+    named = profile(claim("n", "Britain is supplying the rebels in Kessen with rockets", speaker=RUS_MIL, actors=[UK]))
+    c = compare(named, denial, cos=0.8)
+    assert c is not None and c.reason == "denial"
+    # A denied content with its own subject, or opening with a non-verb "-ing" word, is a denial of the event.
+    event = profile(claim("e", "the rebels in Kessen were firing rockets", speaker=UK, polarity="denies",
+                          cue="denied", cue_class="deny"))
+    nothing = profile(claim("x", "nothing about the rockets in Kessen", speaker=UK, polarity="denies",
+                            cue="denied", cue_class="deny"))
+    assert not event.denies_part and not nothing.denies_part
+
+
 def test_a_directive_is_never_the_asserting_side_of_a_denial() -> None:
     denial = profile(claim("d", "the rebels are preparing to mine the harbour of Kessen", speaker=WEST,
                            polarity="denies", cue="denied", cue_class="deny"))

@@ -205,7 +205,9 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
     if dispute is not None and stance == ASSERTS and family is not None and family in named:
         # "Moscow was lying about the pullback": the content's own event is what the claim calls a lie.
         stance, cue = DENIES, dispute.group(0)
-    denies_part = stance == DENIES and lex.involvement is not None and lex.involvement.search(scope) is not None
+    denies_part = stance == DENIES and (
+        (lex.involvement is not None and lex.involvement.search(scope) is not None)
+        or (lex.own_act is not None and lex.own_act.match(content.lstrip(" \"'“‘")) is not None))
     return ClaimProfile(
         id=claim.id, article_id=article_id, seq=seq, day=_day(day), text=embedding_text(content), content=content,
         side=side, speaker_actor_id=claim.speaker_actor.id if claim.speaker_actor else None,

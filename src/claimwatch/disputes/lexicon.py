@@ -39,6 +39,7 @@ class DisputeLexicon:
     denial: Optional[re.Pattern[str]]
     rebuttal: Optional[re.Pattern[str]]  # disagree-class cues whose content is a counter-argument, not a denial
     involvement: Optional[re.Pattern[str]]  # a denial of one's own part in an event, not of the event
+    own_act: Optional[re.Pattern[str]]  # a subject-less denied content ("providing X with weapons"): the denier's act
     softening: Optional[re.Pattern[str]]  # deny-class cues that play a thing down: a doubt, not a denial
     directive: Optional[re.Pattern[str]]  # contents telling someone what (not) to do: nothing to deny
     doubt: Optional[re.Pattern[str]]
@@ -128,6 +129,7 @@ def load_lexicon(path: Union[str, Path, None] = None) -> DisputeLexicon:
             families=families, family_words=family_words, opposites=opposites,
             denial=_phrases(data.get("denial_cues", [])), rebuttal=_phrases(data.get("rebuttal_cues", [])),
             involvement=_phrases(data.get("involvement_cues", [])),
+            own_act=_phrases(data.get("own_act_forms", [])),
             softening=_phrases(data.get("softening_cues", [])),
             directive=_phrases(data.get("directive_contents", [])),
             doubt=_phrases(data.get("doubt_cues", [])),
