@@ -242,6 +242,31 @@ def _code_all(records: Sequence[GsrRecord], model: Optional[str], progress: Call
     return ours, keyword, extra
 
 
+class _FoldRun:
+    """The pooled held-out predictions of claimwatch+lr and claimwatch+stack over the folds of one run."""
+
+    def __init__(self, n: int) -> None:
+        self.lr: list[Optional[str]] = [None] * n
+        self.stack: list[Optional[str]] = [None] * n
+        self.thresholds: list[Optional[float]] = []
+
+    def fit(self, ours: Sequence[Coded], records: Sequence[GsrRecord], train: Sequence[int], test: Sequence[int],
+            extra: Sequence[Coded] = (), extra_y: Sequence[str] = ()) -> None:
+        train_y = [records[i].category for i in train]
+        preds = _lr_fold([ours[i].features for i in train] + [c.features for c in extra], train_y + list(extra_y),
+                         [ours[i].features for i in test])
+        for i, p in zip(test, preds):
+            # Patterns first; the classifier codes the sentences no pattern matched.
+            self.lr[i] = ours[i].category or p
+        cats, t = _stack_fold([ours[i] for i in train], train_y, [ours[i] for i in test], extra, extra_y)
+        self.thresholds.append(t)
+        for i, c in zip(test, cats):
+            self.stack[i] = c
+
+    def threshold_text(self) -> str:
+        return ", ".join("never" if t is None else f"{t:.1f}" for t in self.thresholds)
+
+
 def _majority(train: Sequence[GsrRecord]) -> tuple[str, Optional[str], Optional[str]]:
     cat = Counter(r.category for r in train).most_common(1)[0][0]
     src = Counter(c for r in train for c in r.sources[:1]).most_common(1)
@@ -298,12 +323,7 @@ def evaluate_events(
         "first trigger word; first/second actor entity")
     if folds:
         maj: list[tuple[str, Optional[str], Optional[str]]] = [("", None, None)] * n
-        lr_cats: list[Optional[str]] = [None] * n
-        stack_cats: list[Optional[str]] = [None] * n
-        thresholds: list[Optional[float]] = []
-        lrw_cats: list[Optional[str]] = [None] * n
-        stackw_cats: list[Optional[str]] = [None] * n
-        thresholds_w: list[Optional[float]] = []
+        plain, with_written = _FoldRun(n), _FoldRun(n)
         for k in range(folds):
             test = [i for i in range(n) if i % folds == k]
             train = [i for i in range(n) if i % folds != k]
@@ -311,46 +331,28 @@ def evaluate_events(
             for i in test:
                 maj[i] = m
             if fitted:
-                preds = _lr_fold([ours[i].features for i in train], [records[i].category for i in train],
-                                 [ours[i].features for i in test])
-                for i, p in zip(test, preds):
-                    # Patterns first; the classifier codes the sentences no pattern matched.
-                    lr_cats[i] = ours[i].category or p
-                cats, t = _stack_fold([ours[i] for i in train], [records[i].category for i in train],
-                                      [ours[i] for i in test])
-                thresholds.append(t)
-                for i, c in zip(test, cats):
-                    stack_cats[i] = c
+                plain.fit(ours, records, train, test)
                 if extra:
                     # The same two systems with the written set added to every training set.
-                    preds = _lr_fold([ours[i].features for i in train] + [c.features for c in extra],
-                                     [records[i].category for i in train] + extra_y,
-                                     [ours[i].features for i in test])
-                    for i, p in zip(test, preds):
-                        lrw_cats[i] = ours[i].category or p
-                    cats, t = _stack_fold([ours[i] for i in train], [records[i].category for i in train],
-                                          [ours[i] for i in test], extra, extra_y)
-                    thresholds_w.append(t)
-                    for i, c in zip(test, cats):
-                        stackw_cats[i] = c
+                    with_written.fit(ours, records, train, test, extra, extra_y)
         add("majority", [m[0] for m in maj], [m[1] for m in maj], [m[2] for m in maj],
             f"most frequent in the training folds ({folds}-fold CV)")
         if fitted:
-            add("claimwatch+lr", lr_cats, [c.source for c in ours], [c.target for c in ours],
+            add("claimwatch+lr", plain.lr, [c.source for c in ours], [c.target for c in ours],
                 f"patterns, and where none matched a logistic regression on pattern candidates, lemmas, verbs "
                 f"and auxiliaries ({folds}-fold CV); actors of the event, or of the main verb")
-            add("claimwatch+stack", stack_cats, [c.source for c in ours], [c.target for c in ours],
+            add("claimwatch+stack", plain.stack, [c.source for c in ours], [c.target for c in ours],
                 f"a logistic regression over the pattern coder's output and the claimwatch+lr features that "
                 f"overrides the patterns (and codes sentences with none) where its probability reaches a "
                 f"threshold chosen by 4-fold CV inside the training folds ({folds}-fold CV; thresholds "
-                f"{', '.join('never' if t is None else f'{t:.1f}' for t in thresholds)}); actors as claimwatch")
+                f"{plain.threshold_text()}); actors as claimwatch")
         if extra:
-            add("claimwatch+lr+written", lrw_cats, [c.source for c in ours], [c.target for c in ours],
+            add("claimwatch+lr+written", with_written.lr, [c.source for c in ours], [c.target for c in ours],
                 f"claimwatch+lr trained on the training folds plus the {len(extra)} project-written sentences "
                 f"({folds}-fold CV; pre-registered primary row, docs/EVALUATION.md)")
-            add("claimwatch+stack+written", stackw_cats, [c.source for c in ours], [c.target for c in ours],
+            add("claimwatch+stack+written", with_written.stack, [c.source for c in ours], [c.target for c in ours],
                 f"claimwatch+stack with the written sentences in every training set; thresholds chosen on GSR "
-                f"training folds only ({', '.join('never' if t is None else f'{t:.1f}' for t in thresholds_w)})")
+                f"training folds only ({with_written.threshold_text()})")
     else:
         m = _majority(records)
         add("majority", [m[0]] * n, [m[1]] * n, [m[2]] * n,
