@@ -308,10 +308,14 @@ def evaluate_events(
     def add(name: str, cats, srcs, tars, note: str) -> None:
         systems.append({"system": name, "note": note, **score(records, cats, srcs, tars)})
 
-    add("claimwatch", [c.category for c in ours], [c.source for c in ours], [c.target for c in ours],
-        "patterns (resources/events.plover.v1.jsonl); nothing fitted, but patterns and actor data were revised "
-        "after reading GSR errors (see docs/EVALUATION.md); actors of the event, or of the main verb where no "
-        "pattern matched (EventCoder.code_sentence)")
+    def add_ours(name: str, cats, note: str) -> None:
+        """A row whose actors are the pattern coder's (only the category differs)."""
+        add(name, cats, [c.source for c in ours], [c.target for c in ours], note)
+
+    add_ours("claimwatch", [c.category for c in ours],
+             "patterns (resources/events.plover.v1.jsonl); nothing fitted, but patterns and actor data were revised "
+             "after reading GSR errors (see docs/EVALUATION.md); actors of the event, or of the main verb where no "
+             "pattern matched (EventCoder.code_sentence)")
     # The stricter reading, kept beside it: a sentence with no event has no source or target either.
     strict = score(records, [c.category for c in ours], [c.source if c.category else None for c in ours],
                    [c.target if c.category else None for c in ours])
@@ -338,21 +342,21 @@ def evaluate_events(
         add("majority", [m[0] for m in maj], [m[1] for m in maj], [m[2] for m in maj],
             f"most frequent in the training folds ({folds}-fold CV)")
         if fitted:
-            add("claimwatch+lr", plain.lr, [c.source for c in ours], [c.target for c in ours],
-                f"patterns, and where none matched a logistic regression on pattern candidates, lemmas, verbs "
-                f"and auxiliaries ({folds}-fold CV); actors of the event, or of the main verb")
-            add("claimwatch+stack", plain.stack, [c.source for c in ours], [c.target for c in ours],
-                f"a logistic regression over the pattern coder's output and the claimwatch+lr features that "
-                f"overrides the patterns (and codes sentences with none) where its probability reaches a "
-                f"threshold chosen by 4-fold CV inside the training folds ({folds}-fold CV; thresholds "
-                f"{plain.threshold_text()}); actors as claimwatch")
+            add_ours("claimwatch+lr", plain.lr,
+                     f"patterns, and where none matched a logistic regression on pattern candidates, lemmas, verbs "
+                     f"and auxiliaries ({folds}-fold CV); actors of the event, or of the main verb")
+            add_ours("claimwatch+stack", plain.stack,
+                     f"a logistic regression over the pattern coder's output and the claimwatch+lr features that "
+                     f"overrides the patterns (and codes sentences with none) where its probability reaches a "
+                     f"threshold chosen by 4-fold CV inside the training folds ({folds}-fold CV; thresholds "
+                     f"{plain.threshold_text()}); actors as claimwatch")
         if extra:
-            add("claimwatch+lr+written", with_written.lr, [c.source for c in ours], [c.target for c in ours],
-                f"claimwatch+lr trained on the training folds plus the {len(extra)} project-written sentences "
-                f"({folds}-fold CV; pre-registered primary row, docs/EVALUATION.md)")
-            add("claimwatch+stack+written", with_written.stack, [c.source for c in ours], [c.target for c in ours],
-                f"claimwatch+stack with the written sentences in every training set; thresholds chosen on GSR "
-                f"training folds only ({with_written.threshold_text()})")
+            add_ours("claimwatch+lr+written", with_written.lr,
+                     f"claimwatch+lr trained on the training folds plus the {len(extra)} project-written sentences "
+                     f"({folds}-fold CV; pre-registered primary row, docs/EVALUATION.md)")
+            add_ours("claimwatch+stack+written", with_written.stack,
+                     f"claimwatch+stack with the written sentences in every training set; thresholds chosen on GSR "
+                     f"training folds only ({with_written.threshold_text()})")
     else:
         m = _majority(records)
         add("majority", [m[0]] * n, [m[1]] * n, [m[2]] * n,
@@ -360,10 +364,9 @@ def evaluate_events(
     if extra:
         # Nothing here is fitted on the GSR: scored on every record, with or without folds.
         preds = _lr_fold([c.features for c in extra], extra_y, [c.features for c in ours])
-        add("claimwatch+written", [c.category or p for c, p in zip(ours, preds)], [c.source for c in ours],
-            [c.target for c in ours],
-            f"patterns, and where none matched a logistic regression trained on the {len(extra)} project-written "
-            f"sentences only (resources/{Path(default_written_path()).name}); nothing fitted on the GSR")
+        add_ours("claimwatch+written", [c.category or p for c, p in zip(ours, preds)],
+                 f"patterns, and where none matched a logistic regression trained on the {len(extra)} project-written "
+                 f"sentences only (resources/{Path(default_written_path()).name}); nothing fitted on the GSR")
     confusion = Counter((r.category, c.category or "NONE") for r, c in zip(records, ours) if r.category != c.category)
     return {
         "dataset": str(path),
