@@ -281,6 +281,14 @@ def test_load_written_errors_name_file_and_line(tmp_path: Path) -> None:
     bad.write_text(WRITTEN_TINY.read_text().splitlines()[0] + "\n{\"category\": \"AGREE\"}\n")
     with pytest.raises(ClaimwatchError, match=r"w\.jsonl:2: not a training record"):
         load_written(bad)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(ClaimwatchError, match="no training records"):
+        load_written(empty)
+    binary = tmp_path / "bin.jsonl"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    with pytest.raises(ClaimwatchError, match="not UTF-8 text"):
+        load_written(binary)
 
 
 def test_packaged_written_set_loads_and_covers_every_category() -> None:

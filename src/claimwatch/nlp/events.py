@@ -295,12 +295,11 @@ class EventCoder:
         """Event-bearing ancestors between the token and the top of the span (framing verbs do not count)."""
         depth = 0
         cur = tok
-        conditional = self.lex.word_set("conditional")
         for _ in range(40):
             head = cur.head
             if head.i == cur.i or not (span.start <= head.i < span.end):
                 break
-            if cur.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in conditional for m in cur.children):
+            if self._is_condition(cur):
                 depth += 1  # "attacks will follow unless the government frees …": the condition is subordinate
             if head.pos_ in CONTENT_POS and _lemma(head) not in self.transparent:
                 depth += 1
@@ -597,16 +596,17 @@ class EventCoder:
             return None
         return self._obligation_clause(verb)
 
+    def _is_condition(self, clause: Token) -> bool:
+        """An adverbial clause opened by a conditional word ("unless …", "if …")."""
+        words = self.lex.word_set("conditional")
+        return clause.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words for m in clause.children)
+
     def _conditional(self, tok: Token) -> bool:
         """The event's clause carries a condition: an adverbial clause opened by "unless" or "if"."""
-        words = self.lex.word_set("conditional")
         verb = self._clause_verb(tok)
         # "will move in and hold the town unless …": the condition may hang on a conjoined verb.
-        for t in {tok, verb, *[c for c in verb.children if c.dep_ == "conj"]}:
-            for c in t.children:
-                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words for m in c.children):
-                    return True
-        return False
+        return any(self._is_condition(c) for t in {tok, verb, *[c for c in verb.children if c.dep_ == "conj"]}
+                   for c in t.children)
 
     def _demand(self, span: Span, tok: Token, verb: Token, speaker_actor: Optional[ActorRef],
                 mentions: Sequence[ActorMention], entity_fallback: bool, negated: bool) -> EventRef:

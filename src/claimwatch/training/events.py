@@ -23,7 +23,7 @@ from ..errors import ClaimwatchError
 WRITTEN_FILE = "events_train.en.v1.jsonl"
 CONTAMINATION_JACCARD = 0.5
 _WORD = re.compile(r"[a-z]+")
-_TABLE_LINE = re.compile(r"^(\d{3,4}):\s*([A-Z]+)\s*,\s*([^,#]*)")
+_TABLE_LINE = re.compile(r"^(\d{3,4}):\s*([A-Z]+)\s*,")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ def load_written(path: Optional[str | Path] = None) -> list[WrittenRecord]:
         lines = p.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise ClaimwatchError(f"{p}: cannot read the written training set ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ClaimwatchError(f"{p}: not UTF-8 text (byte {exc.start}): expected JSON lines") from None
     out = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
