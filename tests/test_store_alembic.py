@@ -49,6 +49,7 @@ def test_sqlite_database_from_before_alembic_is_stamped_and_keeps_its_data(tmp_p
         s.add_article(*article("a1", T1, [claim(T1, "the economy is strong", cid="c1")], date="2024-03-05"))
     con = sqlite3.connect(path)
     con.execute("DROP TABLE alembic_version")  # as a file written before claimwatch used Alembic
+    con.execute("ALTER TABLE claims DROP COLUMN frame")  # which had no later revision's columns either
     con.commit()
     con.close()
     with SqliteStore(path, create=False) as s:

@@ -74,6 +74,7 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> L
     nlp.add_pipe("claimwatch_dates")
     nlp.add_pipe("claimwatch_quantities")
     nlp.add_pipe("claimwatch_events")
+    nlp.add_pipe("claimwatch_frames")
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     return nlp
 
@@ -150,6 +151,7 @@ def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
                      negated=claim.event.negated)
             if claim.event else None
         ),
+        frame=claim.frame,
     )
 
 

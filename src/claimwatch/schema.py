@@ -12,6 +12,50 @@ from pydantic import BaseModel
 
 ClaimKind = Literal["direct", "indirect", "mixed", "nominal", "according_to"]
 Polarity = Literal["asserts", "denies"]
+Stance = Literal["asserts", "denies", "doubts"]
+Modality = Literal["fact", "prediction", "conditional", "intention", "demand", "opinion", "question"]
+
+
+class FrameArgOut(BaseModel):
+    """Who acts (agent) or is acted on (target) in a claim's content: the words, and the actor they resolve to."""
+
+    text: str
+    actor_id: Optional[str] = None
+    country: Optional[str] = None
+
+
+class FrameTimeOut(BaseModel):
+    """When the content's proposition holds: a named date range, else the article's day (``basis``)."""
+
+    start: Optional[str] = None
+    end: Optional[str] = None
+    basis: Literal["named", "article", "none"] = "none"
+
+
+class FrameQuantityOut(BaseModel):
+    value: float
+    unit: Optional[str] = None
+    qualifier: Optional[str] = None
+
+
+class FrameOut(BaseModel):
+    """The proposition a claim's content states (docs/DISPUTES.md, "Frames"), read from the content only.
+
+    ``category`` is the content's PLOVER event, ``lemma`` its main predicate; ``polarity`` says whether the claim
+    asserts, denies or doubts that proposition; ``modality`` whether it is put as a fact, a prediction or
+    conditional, an intention, a demand, an opinion or a question; ``tense`` past / present / future.
+    """
+
+    agent: Optional[FrameArgOut] = None
+    target: Optional[FrameArgOut] = None
+    category: Optional[str] = None
+    lemma: Optional[str] = None
+    places: list[str] = []
+    time: FrameTimeOut = FrameTimeOut()
+    tense: Optional[str] = None
+    polarity: Stance = "asserts"
+    modality: Modality = "fact"
+    quantities: list[FrameQuantityOut] = []
 
 
 @dataclass(frozen=True)
@@ -108,6 +152,7 @@ class Claim:
     dates: tuple[DateRef, ...] = ()
     quantities: tuple[QuantityRef, ...] = ()
     event: Optional[EventRef] = None
+    frame: Optional[FrameOut] = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -183,6 +228,15 @@ class ClaimOut(BaseModel):
     dates: list[DateOut] = []
     quantities: list[QuantityOut] = []
     event: Optional[EventOut] = None
+    frame: Optional[FrameOut] = None
+
+    def stance(self) -> str:
+        """asserts / denies / doubts: the frame's polarity when there is a frame, else the claim's."""
+        return self.frame.polarity if self.frame is not None else self.polarity
+
+    def stance_prefix(self) -> str:
+        """What a list shows before the content so a denied content never reads as asserted: "denied: ", ""."""
+        return {"denies": "denied: ", "doubts": "doubted: "}.get(self.stance(), "")
 
 
 class ArticleOut(BaseModel):

@@ -126,9 +126,7 @@ def _write_table(found: list, sightings: Optional[dict[str, int]] = None) -> Non
         speaker = c.resolved_speaker or (c.speaker.text if c.speaker else "") or "-"
         if c.speaker_actor is not None:
             speaker += f" [{c.speaker_actor.id}]"
-        content = _one_line(c.content.text)
-        if c.polarity == "denies":
-            content = "[denies] " + content
+        content = c.stance_prefix() + _one_line(c.content.text)
         row = [c.date or "-", c.outlet or "-", _one_line(speaker), _one_line(c.cue.text if c.cue else "-")]
         if sightings is not None:
             row.append(str(sightings.get(c.article_id, 1)))

@@ -89,9 +89,9 @@ def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: O
             more = f" · {d.pairs} pairs" if d.pairs > 1 else ""
             click.echo(f"[{n}] score {d.score:.2f} · {', '.join(d.reasons) or d.reason} · {d.explanation} · "
                        f"seen {seen or 'undated'}{more} · {d.id}")
-            for label, c, stance in (("A", d.left, d.left_stance), ("B", d.right, d.right_stance)):
-                click.echo(f"  {label}: {_side_line(c)}" + (f" · {stance}" if stance else ""))
-                click.echo(_wrap(c.content.text, "     "))
+            for label, c in (("A", d.left), ("B", d.right)):
+                click.echo(f"  {label}: {_side_line(c)}")
+                click.echo(_wrap(c.stance_prefix() + c.content.text, "     "))
             click.echo("")
 
 
@@ -102,12 +102,11 @@ def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: O
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Resolve dates in the sentence against this day.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True,
               help="At most this many supporting and this many contradicting claims.")
-@click.option("--no-stance", is_flag=True, help="Rules only: do not use the FNC-1 stance model even if installed.")
 @click.option("--embedder", type=click.Choice(["auto", "minilm", "lexical"]), default="auto", show_default=True)
 @format_option("table", ("table", "json"))
 @handle_errors
-def check(sentence: str, db_path: Path, model: Optional[str], date: Optional[str], limit: int, no_stance: bool,
-          embedder: str, fmt: str) -> None:
+def check(sentence: str, db_path: Path, model: Optional[str], date: Optional[str], limit: int, embedder: str,
+          fmt: str) -> None:
     """Stored claims that support or contradict SENTENCE, ranked, with scores, speakers, outlets and dates."""
     from ..disputes.check import Checker
     from ..disputes.embeddings import get_embedder
@@ -115,18 +114,21 @@ def check(sentence: str, db_path: Path, model: Optional[str], date: Optional[str
     from ..store import open_store
 
     with open_store(db_path, create=False) as store:
-        checker = Checker(store, nlp=load_nlp(model), embedder=get_embedder(embedder), use_stance=not no_stance)
+        checker = Checker(store, nlp=load_nlp(model), embedder=get_embedder(embedder))
         result = checker.check(sentence, date=date, limit=limit)
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     click.echo(f"{result.query}  (event: {result.event or '-'}; {result.claims_searched} claims searched, "
                f"{result.candidates} compared, {result.method}, {result.seconds:.2f} s)")
+    if not result.addressed:
+        click.echo(f"\n{result.message}.")
+        return
     for title, matches in (("SUPPORTING", result.supporting), ("CONTRADICTING", result.contradicting)):
         click.echo(f"\n{title} ({len(matches)})")
         for m in matches:
             click.echo(f"  {m.score:.2f}  {_side_line(m.claim)}  — {m.reason}")
-            click.echo(_wrap(m.claim.content.text, "        "))
+            click.echo(_wrap(m.claim.stance_prefix() + m.claim.content.text, "        "))
 
 
 @click.command("timeline")

@@ -231,3 +231,67 @@ def stance(fnc_dir: Optional[str], test_stances: Optional[str], test_bodies: Opt
     if fail_under is not None and report["relative_score"] < fail_under:
         click.echo(f"relative score {report['relative_score']:.4f} is below --fail-under {fail_under:.4f}", err=True)
         raise click.exceptions.Exit(EXIT_FAIL_UNDER)
+
+
+def render_real_table(report: dict) -> str:
+    out = []
+    p = report.get("pairs")
+    if p:
+        out.append(f"pairs ({report['split']}): {p['pairs']} ({p['matched']} matched), {p['real']} real; threshold "
+                   f"{p['threshold']:.2f}: P {p['p']:.3f}  R {p['r']:.3f}  F1 {p['f1']:.3f}  (tp {p['tp']} fp {p['fp']} "
+                   f"fn {p['fn']});  calibration error {p['ece']:.3f}")
+        out.append("  reliability: " + "  ".join(f"{r['bin']}: {r['pairs']} pairs, mean p {r['mean_p']:.2f}, real "
+                                               f"{r['real']:.2f}" for r in p["reliability"]))
+        for s, v in p["strata"].items():
+            out.append(f"  {s}: {v['pairs']} pairs, {v['real']} real, P {v['p']:.3f} R {v['r']:.3f}")
+    c = report.get("check")
+    if c:
+        fmt = (lambda v: "-" if v is None else f"{v:.3f}")
+        out.append(f"check ({report['split']}): {c['cases']} cases; supports@5 {fmt(c['supports@5'])} "
+                   f"({c['support_cases']}), contradicts@5 {fmt(c['contradicts@5'])} ({c['contradict_cases']}), "
+                   f"abstention {fmt(c['abstention'])} ({c['never_cases']}); listed {c['listed']}, precision "
+                   f"{fmt(c['listed_precision'])}, unjudged {c['listed_unjudged']}")
+    return "\n".join(out)
+
+
+@eval_group.command("disputes-real")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="A store of ../shared/data/news/ukraine_2022_apr_dec_news_sample.jsonl built with this pipeline.")
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default=None,
+              help="The gold set (default: tests/gold_real of a source checkout).")
+@click.option("--split", type=click.Choice(["dev", "test"]), default="dev", show_default=True,
+              help="test is scored once, at the end (docs/EVALUATION.md).")
+@click.option("--partly-real", is_flag=True, help="Count 'partly' pairs as real disputes (second row).")
+@click.option("--no-check", is_flag=True, help="Score the pairs only.")
+@click.option("--export", "export_path", type=click.Path(dir_okay=False), default=None,
+              help="Write every scored pair and check case (JSON) here.")
+@model_option
+@format_option("table", ("table", "json"))
+@handle_errors
+def disputes_real(db_path: str, gold_dir: Optional[str], split: str, partly_real: bool, no_check: bool,
+                  export_path: Optional[str], model: Optional[str], fmt: str) -> None:
+    """Score disputes and check on the blind real-news gold set (docs/EVALUATION.md, "Disputes on real news")."""
+    from pathlib import Path
+
+    from ..disputes.relation import default_model
+    from ..eval.dispute_gold import (check_report, default_gold_dir, load_check_cases, load_gold_pairs, pair_report,
+                                     score_pairs)
+    from ..pipeline import load_nlp
+    from ..store import open_store
+
+    gold = Path(gold_dir) if gold_dir else default_gold_dir()
+    rel = default_model()
+    report: dict[str, Any] = {"split": split}
+    with open_store(db_path, create=False) as store:
+        rows = score_pairs(store, load_gold_pairs(gold, split))
+        report["pairs"] = pair_report(rows, rel.threshold_dispute, partly_real)
+        if not no_check:
+            report["check"] = check_report(store, load_check_cases(gold, split), nlp=load_nlp(model),
+                                           progress=lambda m: click.echo(m, err=True))
+    if export_path:
+        Path(export_path).write_text(json.dumps({"pairs": rows, **report}, indent=1, default=str), encoding="utf-8")
+    if fmt == "json":
+        report["pairs"] = {k: v for k, v in report["pairs"].items()}
+        click.echo(json.dumps(report, indent=2, default=str))
+    else:
+        click.echo(render_real_table(report))

@@ -38,11 +38,9 @@ def _is_loopback(host: str) -> bool:
 @actors_option
 @click.option("--embedder", type=click.Choice(["auto", "minilm", "lexical"]), default="auto", show_default=True,
               help="Sentence embeddings for check, as in claimwatch check.")
-@click.option("--no-stance", is_flag=True, help="Check with the rules only, without the FNC-1 stance model.")
 @handle_errors
 def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str, cors_origins: tuple[str, ...],
-          max_body: Optional[int], model: Optional[str], actors_path: Optional[str], embedder: str,
-          no_stance: bool) -> None:
+          max_body: Optional[int], model: Optional[str], actors_path: Optional[str], embedder: str) -> None:
     """Serve the web UI (articles with highlighted claims, search, actors, check) and the REST API under /api/.
 
     Read-only unless --allow-write is given; API docs at /docs. Needs the web extra:
@@ -61,7 +59,7 @@ def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str
     token = os.environ.get(token_env) if allow_write else None
     settings = WebSettings(db=db_path, allow_write=allow_write, write_token=token, cors_origins=cors_origins,
                            max_body_bytes=max_body or DEFAULT_MAX_BODY_BYTES, model=model, actors=actors_path,
-                           embedder=embedder, use_stance=not no_stance)
+                           embedder=embedder)
     # Open once now: a missing or foreign database is a one-line error here, not a 503 on every request.
     with open_store(db_path, create=allow_write) as store:
         counts = store.counts()

@@ -116,3 +116,38 @@ def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_fold
     _, report = train_stance(data, out, use_all=use_all, cv_folds=cv_folds, cv_by=cv_by, cache_dir=cache,
                              cross=cross, cross_params=cross_params, progress=progress)
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {report['seconds']:.0f} s", err=True)
+
+
+@train_group.command("relation")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="A store of the shared Apr-Dec news built with this pipeline (claimwatch ingest).")
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default=None,
+              help="The gold set (default: tests/gold_real of a source checkout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the model (default: the packaged resources/relation.v1.json).")
+@handle_errors
+def train_relation(db_path: str, gold_dir: Optional[str], output: Optional[str]) -> None:
+    """Fit the dispute/same-proposition model on the DEV half of the real-news gold pairs (never test)."""
+    import json
+
+    from ..disputes.relation import RESOURCE, RelationModel
+    from ..eval.dispute_gold import default_gold_dir, fit_relation, load_gold_pairs, score_pairs
+    from ..store import open_store
+
+    gold = Path(gold_dir) if gold_dir else default_gold_dir()
+    pairs = load_gold_pairs(gold, "dev")
+    with open_store(db_path, create=False) as store:
+        rows = score_pairs(store, pairs)
+    fit = fit_relation(rows)
+    model = RelationModel(
+        w_dispute=fit["dispute"]["weights"], w_same=fit["same"]["weights"],
+        threshold_dispute=fit["dispute"]["threshold"], threshold_same=0.5,
+        about=(f"Fitted by `claimwatch train relation` on the dev half of tests/gold_real ({fit['pairs']} scored pairs, "
+               f"{fit['dispute']['positives']} real disputes, {fit['same']['positives']} same-proposition); L2 C chosen "
+               f"by 5-fold CV log-loss (dispute {fit['dispute']['c']}, same {fit['same']['c']}); dispute threshold: "
+               "lowest with CV precision >= 0.85."))
+    out = Path(output) if output else Path(__file__).resolve().parent.parent / "resources" / RESOURCE
+    model.save(out)
+    click.echo(json.dumps({k: ({kk: vv for kk, vv in v.items() if kk not in ("cv_probs", "weights")}
+                               if isinstance(v, dict) else v) for k, v in fit.items()}, indent=1))
+    click.echo(f"wrote {out}", err=True)

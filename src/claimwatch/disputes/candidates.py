@@ -29,7 +29,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-from ..schema import ClaimOut
+from ..schema import ClaimOut, FrameOut
 from .embeddings import embedding_text
 from .lexicon import DisputeLexicon, default_lexicon
 
@@ -79,6 +79,7 @@ class ClaimProfile:
     about_claims: bool = False  # the content talks about a claim ("such allegations") instead of making it
     accused: frozenset[str] = frozenset()  # actors named beside the dispute cue: whose claims it calls false
     directive: bool = False  # tells someone what (not) to do ("warned Russia against using …"): asserts nothing
+    frame: Optional[FrameOut] = None  # the content's proposition (nlp/frames.py); None for claims stored before frames
     extra: dict = field(default_factory=dict)
 
     @property
@@ -220,6 +221,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         accused=frozenset(accused),
         directive=((claim.cue_class or "") in DIRECTIVE_CUES
                    or (lex.directive is not None and lex.directive.search(content) is not None)),
+        frame=getattr(claim, "frame", None),
     )
 
 

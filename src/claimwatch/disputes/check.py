@@ -1,10 +1,11 @@
-"""``claimwatch check "sentence"``: which stored claims support it, which contradict it.
+"""``claimwatch check "sentence"``: which stored claims support it, which contradict it, and when none does.
 
-The sentence is read as one claim by the same pipeline stages as articles (actors, places, dates, numbers,
-event), embedded, and matched against every stored claim's cached embedding with one matrix product; the best
-candidates (similar wording, or events of the same or the opposite family) are then compared with the rules
-of ``compare.py``. When the FNC-1 stance model (``disputes/stance.py``) is installed, its agree/disagree
-probabilities are blended into the scores (30 %) and can add a contradiction the rules missed.
+The sentence is read as one claim by the same pipeline stages as articles (actors, places, dates, numbers, event,
+frame), embedded, and matched against every stored claim's cached embedding with one matrix product. The best
+candidates (similar wording, or an event of the same or the opposite family) are related to it one by one with
+``relation.relate``: a claim that states the same proposition is listed as **supporting** (score ``p_same``), one
+that would be a dispute with it as **contradicting** (``p_dispute``), each with the slot-level reason; everything
+else is left out. When nothing passes, the result says so (``addressed`` false: "No stored claim addresses this").
 """
 from __future__ import annotations
 
@@ -19,27 +20,24 @@ from ..errors import ClaimwatchError
 from ..schema import Article, CharSpan, Claim, ClaimOut
 from ..store import StoredClaim
 from .candidates import profile
-from .compare import compare, supports
 from .detect import ensure_embeddings
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
+from .relation import RelationModel, default_model, relate
 
 log = logging.getLogger("claimwatch")
 MAX_CHARS = 5000
 CANDIDATES = 300
-STANCE_WEIGHT = 0.3
-# The stance model embeds every sentence it reads (~15 ms each on one core): it reads only the matches and pending
-# candidates most similar to the sentence, which keeps a warm check well under a second on 100K claims.
-STANCE_PAIRS = 25
-STANCE_SENTENCES = 3  # of each candidate's content
+NOT_ADDRESSED = "No stored claim addresses this"
 
 
 class CheckMatch(BaseModel):
     claim: StoredClaim
-    score: float
+    score: float  # the probability that the relation holds (p_same for supports, p_dispute for contradicts)
     relation: str  # supports / contradicts
-    reason: str
+    reason: str  # the slots that agree and the one that conflicts
     similarity: float
+    kind: str = "fact"  # fact / position
 
 
 class CheckResult(BaseModel):
@@ -48,6 +46,8 @@ class CheckResult(BaseModel):
     event: Optional[str] = None
     supporting: list[CheckMatch] = []
     contradicting: list[CheckMatch] = []
+    addressed: bool = False  # False: no stored claim supports or contradicts the sentence
+    message: Optional[str] = None  # "No stored claim addresses this" when not addressed
     candidates: int = 0
     claims_searched: int = 0
     seconds: float = 0.0
@@ -74,39 +74,17 @@ def sentence_claim(nlp: Any, text: str, date: Optional[str] = None) -> ClaimOut:
     return claim_to_out(Article(id="check", text=body, date=date), claims[0])
 
 
-def _stance_model(embedder: Embedder) -> Any:
-    """The FNC-1 stance model when it is installed and loads; None otherwise (the rules work alone)."""
-    try:
-        from .stance import StanceModel
-    except ImportError:
-        return None
-    try:
-        # Gradient boosting only: the cross-encoder adds ~0.6 s per check for 40 pairs, and on claims it has not
-        # seen (what check meets) it barely moves the score (docs/EVALUATION.md, "Stance": 0.881 vs 0.886).
-        return StanceModel.load(encoder=embedder if embedder.name.lower().startswith("all-minilm") else None,
-                                use_cross=False)
-    except ClaimwatchError as exc:
-        log.info("stance model not used: %s", exc)
-        return None
-    except Exception as exc:  # a broken optional model must not break check
-        log.warning("stance model not used: %s: %s", type(exc).__name__, exc)
-        return None
-
-
 class Checker:
     """Holds the pipeline, the embedder and the store's embedding matrix between checks (the web keeps one)."""
 
     def __init__(self, store: Any, *, nlp: Any = None, embedder: Optional[Embedder] = None,
-                 use_stance: bool = True, lex: Optional[DisputeLexicon] = None) -> None:
+                 lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None) -> None:
         self.store = store
         self._nlp = nlp
         self.embedder = embedder or get_embedder()
         self.lex = lex or default_lexicon()
-        self.use_stance = use_stance
-        self._stance: Any = None
-        self._stance_tried = False
+        self.model = model or default_model()
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
-        self._rows: Optional[dict[str, int]] = None  # claim id -> row of the matrix
 
     @property
     def nlp(self) -> Any:
@@ -115,12 +93,6 @@ class Checker:
 
             self._nlp = load_nlp()
         return self._nlp
-
-    def stance_model(self) -> Any:
-        if self.use_stance and not self._stance_tried:
-            self._stance_tried = True
-            self._stance = _stance_model(self.embedder)
-        return self._stance
 
     def matrix(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Claim ids, their vectors and each claim's event family index (lazily embeds missing claims)."""
@@ -143,110 +115,45 @@ class Checker:
         q = profile(qclaim, article_id="\x00check", lex=lex)
         qv = self.embedder.encode([embedding_text(qclaim.content.text)])[0]
         ids, vectors, fams = self.matrix()
-        result = CheckResult(query=text, method="embeddings+rules", claims_searched=len(ids),
+        result = CheckResult(query=text, method="embeddings+frames", claims_searched=len(ids),
                              event=qclaim.event.category if qclaim.event else None)
-        if not ids:
-            result.seconds = round(time.perf_counter() - t0, 4)
-            return result
-        cos = vectors @ qv
-        names = self.store.family_names(lex)
-        boost = np.zeros(len(names) + 1, dtype=np.float32)
-        if q.family is not None:
-            for k, name in enumerate(names, start=1):
-                if name == q.family or lex.opposition(q.family, name) > 0:
-                    boost[k] = 0.2
-        ranked = cos + boost[fams]
-        top = np.argsort(-ranked)[: min(CANDIDATES, len(ids))]
-        top = [int(k) for k in top if cos[k] >= 0.15]
+        top: list[int] = []
+        if ids:
+            cos = vectors @ qv
+            names = self.store.family_names(lex)
+            boost = np.zeros(len(names) + 1, dtype=np.float32)
+            if q.family is not None:
+                for k, name in enumerate(names, start=1):
+                    if name == q.family or lex.opposition(q.family, name) > 0:
+                        boost[k] = 0.1
+            ranked = cos + boost[fams]
+            order = np.argpartition(-ranked, min(CANDIDATES, len(ids)) - 1)[: min(CANDIDATES, len(ids))]
+            top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= 0.3]
         result.candidates = len(top)
-        claims = self.store.claims_by_id([ids[k] for k in top])
-        matches: list[CheckMatch] = []
-        pending: list[tuple[StoredClaim, float]] = []
+        claims = self.store.claims_by_id([ids[k] for k in top]) if top else {}
         for k in top:
             claim = claims.get(ids[k])
             if claim is None:
                 continue
-            p = profile(claim, lex=lex)
             sim = float(cos[k])
-            conflict = compare(q, p, sim, lex)
-            if conflict is not None:
-                matches.append(CheckMatch(claim=claim, score=conflict.score, relation="contradicts",
-                                          reason=conflict.explanation, similarity=round(sim, 4)))
-                continue
-            s = supports(q, p, sim, lex)
-            if s is not None:
-                matches.append(CheckMatch(claim=claim, score=s, relation="supports",
-                                          reason=f"same {p.family or 'content'}" + (" (both deny)" if q.sign < 0 else ""),
-                                          similarity=round(sim, 4)))
-            elif sim >= 0.5:
-                pending.append((claim, sim))
-        model = self.stance_model()
-        if model is not None and (matches or pending):
-            result.method = "embeddings+rules+stance"
-            matches.sort(key=lambda m: -m.similarity)
-            pending.sort(key=lambda p: -p[1])
-            read, unread = matches[:STANCE_PAIRS], matches[STANCE_PAIRS:]
-            self._blend(model, text, read, pending[: max(0, STANCE_PAIRS - len(read))])  # appends what it adds
-            matches = read + unread
-        for m in matches:
-            (result.supporting if m.relation == "supports" else result.contradicting).append(m)
-        result.supporting.sort(key=lambda m: -m.score)
-        result.contradicting.sort(key=lambda m: -m.score)
+            rel = relate(q, profile(claim, lex=lex), sim, self.model, lex)
+            if rel.label == "contradicts":
+                result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
+                                                       reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
+            elif rel.label == "same":
+                result.supporting.append(CheckMatch(claim=claim, score=rel.p_same, relation="supports",
+                                                    reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
+        result.supporting.sort(key=lambda m: (-m.score, -m.similarity))
+        result.contradicting.sort(key=lambda m: (-m.score, -m.similarity))
         result.supporting = result.supporting[:limit]
         result.contradicting = result.contradicting[:limit]
+        result.addressed = bool(result.supporting or result.contradicting)
+        result.message = None if result.addressed else NOT_ADDRESSED
         result.seconds = round(time.perf_counter() - t0, 4)
         return result
 
-    def _reuse_vectors(self, model: Any, claims: list[StoredClaim]) -> None:
-        """Hand the stance model the stored vectors of one-sentence claims, so a check embeds only its own sentence.
-
-        The stored vector is of the claim's ``embedding_text`` (quote marks and a leading "that" dropped), the
-        stance features' of the sentence as written: close enough for a 30 % blend, and ~10x faster on a warm check.
-        """
-        from .stance_features import split_sentences
-
-        embedder = getattr(getattr(model, "featurizer", None), "embedder", None)
-        if embedder is None or not hasattr(embedder, "remember"):
-            return
-        ids, vectors, _ = self.matrix()
-        if self._rows is None or len(self._rows) != len(ids):
-            self._rows = {cid: k for k, cid in enumerate(ids)}
-        for claim in claims:
-            row = self._rows.get(claim.id)
-            sentences = split_sentences(claim.content.text)
-            if row is not None and len(sentences) == 1:
-                embedder.remember(sentences[0], vectors[row])
-
-    def _blend(self, model: Any, text: str, matches: list[CheckMatch], pending: list[tuple[StoredClaim, float]]) -> None:
-        self._reuse_vectors(model, [m.claim for m in matches] + [c for c, _ in pending])
-        pairs = [(text, _head(m.claim.content.text)) for m in matches] + [(text, _head(c.content.text))
-                                                                             for c, _ in pending]
-        try:
-            probs = model.predict(pairs)
-        except Exception as exc:  # never let the optional model break a check
-            log.warning("stance model failed: %s: %s", type(exc).__name__, exc)
-            return
-        for m, p in zip(matches, probs):
-            own = p["agree"] if m.relation == "supports" else p["disagree"]
-            m.score = round((1 - STANCE_WEIGHT) * m.score + STANCE_WEIGHT * own, 4)
-        for (claim, sim), p in zip(pending, probs[len(matches):]):
-            if p["disagree"] >= 0.6:
-                matches.append(CheckMatch(claim=claim, score=round(p["disagree"] * sim, 4), relation="contradicts",
-                                          reason=f"stance model: disagree {p['disagree']:.2f}", similarity=round(sim, 4)))
-            elif p["agree"] >= 0.7:
-                matches.append(CheckMatch(claim=claim, score=round(p["agree"] * sim, 4), relation="supports",
-                                          reason=f"stance model: agree {p['agree']:.2f}", similarity=round(sim, 4)))
-
-
-def _head(content: str, sentences: int = STANCE_SENTENCES) -> str:
-    """A claim's first sentences: a run-on quote of twenty sentences costs the stance model twenty embeddings."""
-    from .stance_features import split_sentences
-
-    parts = split_sentences(content)
-    return content if len(parts) <= sentences else " ".join(parts[:sentences])
-
 
 def check_claim(store: Any, text: str, *, date: Optional[str] = None, limit: int = 10, nlp: Any = None,
-                embedder: Optional[Embedder] = None, use_stance: bool = True) -> CheckResult:
+                embedder: Optional[Embedder] = None) -> CheckResult:
     """One-off check (the CLI); keep a ``Checker`` to check many sentences against the same store."""
-    return Checker(store, nlp=nlp, embedder=embedder, use_stance=use_stance).check(text, date=date, limit=limit)
+    return Checker(store, nlp=nlp, embedder=embedder).check(text, date=date, limit=limit)

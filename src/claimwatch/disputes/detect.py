@@ -19,9 +19,9 @@ import numpy as np
 from ..schema import ClaimOut
 from ..store import ClaimQuery
 from .candidates import ClaimProfile, Proposition, assign_propositions, candidate_pairs, profile
-from .compare import Conflict, compare
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
+from .relation import Relation, RelationModel, default_model, relate
 
 log = logging.getLogger("claimwatch")
 EMBED_BATCH = 512
@@ -58,22 +58,35 @@ def _order(p: ClaimProfile) -> tuple:
     return (p.day or date.max, p.article_id, p.seq)
 
 
+# The kinds of contradiction, strongest evidence first, and the relation feature that marks each.
+REASON_FEATURES = (("numbers", "numbers_conflict"), ("denial", "opposed"), ("doubt", "doubted"), ("blame", "blame"),
+                   ("opposite_events", "opposite_family"), ("dispute_cue", "rule_cue"))
+
+
+def reasons_of(rel: Relation) -> list[str]:
+    """The kinds of a contradiction, main one first, for grouping and filtering (the full reason is ``rel.reason``)."""
+    found = [name for name, key in REASON_FEATURES if rel.features.get(key)]
+    return found or ["contradiction"]
+
+
 def find_conflicts(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Sequence[int],
-                   lex: Optional[DisputeLexicon] = None) -> tuple[int, list[tuple[int, int, Conflict]]]:
-    """Candidate pairs involving ``todo`` and their conflicts ``(earlier, later, conflict)``."""
+                   lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None,
+                   ) -> tuple[int, list[tuple[int, int, Relation]]]:
+    """Candidate pairs involving ``todo`` and those that contradict ``(earlier, later, relation)``."""
     lex = lex or default_lexicon()
+    model = model or default_model()
     pairs = candidate_pairs(profiles, vectors, todo, lex)
     found = []
     for i, j, cos in pairs:
-        conflict = compare(profiles[i], profiles[j], cos, lex)
-        if conflict is not None:
+        rel = relate(profiles[i], profiles[j], cos, model, lex)
+        if rel.label == "contradicts":
             a, b = (i, j) if _order(profiles[i]) <= _order(profiles[j]) else (j, i)
-            found.append((a, b, conflict))
+            found.append((a, b, rel))
     return len(pairs), found
 
 
 def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = None,
-                     lex: Optional[DisputeLexicon] = None) -> list[tuple[int, int, Conflict]]:
+                     lex: Optional[DisputeLexicon] = None) -> list[tuple[int, int, Relation]]:
     """Conflicts among a list of claims (``StoredClaim``s, or ``ClaimOut``s); no store involved."""
     lex = lex or default_lexicon()
     embedder = embedder or get_embedder()
@@ -132,19 +145,21 @@ def detect_disputes(store: Any, *, embedder: Optional[Embedder] = None, rebuild:
         claim_prop[profiles[i].id] = pid
     stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex)
     rows = []
-    for a, b, c in conflicts:
+    for a, b, rel in conflicts:
         left, right = profiles[a], profiles[b]
+        reasons = reasons_of(rel)
+        reason = reasons[0]
         # One group per pair of propositions and main reason: "withdrawal vs build-up" and "deceitful about the
         # withdrawal" between the same propositions are listed separately.
         props_key = sorted((claim_prop.get(left.id, left.id), claim_prop.get(right.id, right.id)))
-        group = "g" + hashlib.sha1("|".join([*props_key, c.reason]).encode()).hexdigest()[:15]
+        group = "g" + hashlib.sha1("|".join([*props_key, reason]).encode()).hexdigest()[:15]
         days = [d.isoformat() for d in (left.day, right.day) if d is not None]
         rows.append({
             "id": pair_id(left.id, right.id), "group_id": group, "left_claim_id": left.id,
-            "right_claim_id": right.id, "reason": c.reason, "reasons": json.dumps(c.reasons),
-            "explanation": c.explanation, "score": c.score, "relatedness": c.relatedness,
+            "right_claim_id": right.id, "reason": reason, "reasons": json.dumps(reasons),
+            "explanation": rel.reason, "score": rel.p_dispute, "relatedness": round(rel.features.get("cos", 0.0), 4),
             "first_seen": min(days) if days else None, "last_seen": max(days) if days else None,
-            "details": json.dumps(c.details),
+            "details": json.dumps({"kind": rel.kind, "slots": rel.slots, "p_same": rel.p_same}),
         })
     store.save_detection(prop_rows, rows, replace_all=rebuild)
     stats.disputes = len(rows)

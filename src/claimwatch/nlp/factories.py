@@ -80,3 +80,16 @@ def make_events(nlp: Language, name: str, patterns_path: Optional[str], ontology
 
     register()
     return EventsComponent(nlp, name, patterns_path=patterns_path, ontology_path=ontology_path)
+
+
+@Language.factory(
+    "claimwatch_frames",
+    default_config={"lexicon_path": None},
+    assigns=["doc._.cw_claims"],
+    requires=["token.dep", "token.lemma", "doc._.cw_claims"],
+)
+def make_frames(nlp: Language, name: str, lexicon_path: Optional[str]):
+    from .frames import FramesComponent
+
+    register()
+    return FramesComponent(nlp, name, lexicon_path=lexicon_path)

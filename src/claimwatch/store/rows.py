@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from ..schema import (ActorMentionOut, ActorOut, ClaimOut, ContentOut, DateOut, EventOut, PlaceOut, QuantityOut,
-                      SpanOut)
+from ..schema import (ActorMentionOut, ActorOut, ClaimOut, ContentOut, DateOut, EventOut, FrameOut, PlaceOut,
+                      QuantityOut, SpanOut)
 from .base import StoredClaim
 
 # The claims table's columns, in order (claim_to_row returns exactly these keys).
@@ -20,11 +20,11 @@ CLAIM_COLUMNS = (
     "content_text", "content_start", "content_end", "content_spans",
     "kind", "polarity", "hedged", "hedges", "addressee", "relay",
     "speaker_actor_id", "speaker_actor", "actors", "places",
-    "event_category", "event", "dates", "quantities",
+    "event_category", "event", "dates", "quantities", "frame",
 )
 # The columns holding nested parts (JSON text in SQLite, JSONB in PostgreSQL).
 JSON_COLUMNS = ("content_spans", "hedges", "addressee", "relay", "speaker_actor", "actors", "places", "event", "dates",
-                "quantities")
+                "quantities", "frame")
 
 
 def _span_cols(prefix: str, span: Optional[SpanOut]) -> dict[str, Any]:
@@ -63,6 +63,7 @@ def claim_values(article_id: str, seq: int, claim: ClaimOut) -> dict[str, Any]:
         "event": claim.event.model_dump() if claim.event is not None else None,
         "dates": [d.model_dump() for d in claim.dates],
         "quantities": [q.model_dump() for q in claim.quantities],
+        "frame": claim.frame.model_dump() if claim.frame is not None else None,
     }
 
 
@@ -94,6 +95,7 @@ def row_to_stored(row: dict[str, Any]) -> StoredClaim:
     addressee = _loads(row["addressee"])
     speaker_actor = _loads(row.get("speaker_actor"))
     event = _loads(row.get("event"))
+    frame = _loads(row.get("frame"))
     return StoredClaim(
         id=row["id"],
         speaker=_span(row, "speaker"),
@@ -119,6 +121,7 @@ def row_to_stored(row: dict[str, Any]) -> StoredClaim:
         event=EventOut.model_validate(event) if event is not None else None,
         dates=[DateOut(**d) for d in _loads(row.get("dates"), [])],
         quantities=[QuantityOut(**q) for q in _loads(row.get("quantities"), [])],
+        frame=FrameOut.model_validate(frame) if frame is not None else None,
         article_id=row["article_id"],
         title=row["a_title"],
         date=row["a_date"],

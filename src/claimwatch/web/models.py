@@ -111,10 +111,11 @@ class CheckedClaim(BaseModel):
     """A stored claim that supports or contradicts the checked text, with where it was said."""
 
     stance: Literal["supports", "contradicts"]
-    score: float = Field(..., description="0 to 1, higher is surer: the rule's score, blended (30 %) with the "
-                                          "stance model's agree/disagree probability when that model is in use.")
-    reason: str = Field(..., description="Why: the rule that matched ('same withdraw', 'denial: denies (is false)', "
-                                         "'opposite_events: build_up vs withdraw'…) or the stance model's verdict.")
+    score: float = Field(..., description="Probability (0 to 1) that the claim states the same proposition "
+                                          "(supports) or would be a dispute with it (contradicts), calibrated on "
+                                          "the project's gold pairs (docs/EVALUATION.md).")
+    reason: str = Field(..., description="Why, slot by slot: what conflicts and which slots agree ('asserts vs "
+                                         "denies: agent RUS, ASSAULT, Mariupol').")
     similarity: float = Field(..., description="Cosine similarity of the two claims' sentence embeddings.")
     claim_id: str
     claim: str = Field(..., description="What was claimed (the claim's content, as written in the article).")
@@ -135,22 +136,24 @@ class CheckedClaim(BaseModel):
 class CheckOut(BaseModel):
     """Stored claims that support or contradict a text, best score first (what `claimwatch check` prints).
 
-    The text is read as one claim by the extraction pipeline (``claim``: its actors, places, dates, numbers and
-    event), embedded, and compared with the stored claims by the dispute rules (docs/DISPUTES.md), blended with
-    the FNC-1 stance model when it is installed (``method`` says which ran).
+    The text is read as one claim by the extraction pipeline (``claim``: its actors, places, dates, numbers, event
+    and frame), embedded, and related to the most similar stored claims slot by slot (docs/DISPUTES.md). When no
+    stored claim supports or contradicts it, ``addressed`` is false and ``message`` says so.
     """
 
     text: str = Field(..., description="The text as checked (whitespace collapsed).")
     claim: ClaimOut = Field(..., description="The text parsed as one claim (no speaker: nobody in particular says it).")
     supports: list[CheckedClaim]
     contradicts: list[CheckedClaim]
-    method: str = Field(..., description="'embeddings+rules', or 'embeddings+rules+stance' when the stance model ran.")
+    method: str = Field(..., description="How candidates were related: 'embeddings+frames'.")
     embedder: str = Field(..., description="The sentence embedder: all-MiniLM-L6-v2, or lexical-hash-v1 without it.")
     claims_searched: int = Field(..., description="Stored claims searched.")
     candidates: int = Field(..., description="Claims similar enough to be compared with the rules.")
     seconds: float
     note: Optional[str] = Field(None, description="Set when the check runs with less than the full set-up (no "
-                                                  "sentence embeddings or no stance model installed).")
+                                                  "sentence embeddings installed).")
+    addressed: bool = Field(False, description="False when no stored claim supports or contradicts the text.")
+    message: Optional[str] = Field(None, description="'No stored claim addresses this' when not addressed.")
 
 
 class ArticleIn(BaseModel):

@@ -32,8 +32,6 @@ class WebSettings:
         check codes the pasted text's actors as the stored claims were coded.
     embedder: sentence embeddings for check: "auto" (all-MiniLM-L6-v2 when installed, else lexical), "minilm"
         or "lexical", as ``claimwatch check --embedder``.
-    use_stance: blend the FNC-1 stance model into check scores when it is installed (``claimwatch check
-        --no-stance`` is False).
     """
 
     db: Union[str, Path]
@@ -45,7 +43,6 @@ class WebSettings:
     model: Optional[str] = None
     actors: Optional[str] = None
     embedder: str = "auto"
-    use_stance: bool = True
 
     def __post_init__(self) -> None:
         if self.allow_write and (not self.write_token or len(self.write_token) < MIN_TOKEN_CHARS):

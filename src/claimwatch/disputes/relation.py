@@ -1,0 +1,318 @@
+"""The relation between two claims: same proposition, contradicts, or other — slot by slot, with probabilities.
+
+``relate(a, b, cos)`` compares two claim profiles (``candidates.profile``), reading their frames
+(``schema.FrameOut``: agent, target, predicate, places, time, polarity, modality, quantities):
+
+1. **Slots.** Each of agent, target, predicate, place and time is ``agree``, ``conflict`` or ``unknown``
+   (``slots``); the reason printed for a pair names the slots that agree and the one that conflicts
+   ("denies vs asserts: agent RUS, place Mariupol, 2022-03-09"; "RETREAT vs MOBILIZE, same agent RUS").
+2. **Gates** (never a dispute, whatever the score): the same side (speaker actor or country, or one person under
+   two spellings), a question on either side, a claim set against a wish/prediction/opinion unless both are
+   positions (then the dispute is labelled ``position``), agents or targets known on both sides and different
+   (except competing blame: the same act on the same target, blamed on different agents), places or times that
+   exclude each other, and the rules' own vetoes (``compare.py``: one statement told twice, a denial of one's own
+   part, a directive or a claim about claims as the asserting side).
+3. **Probabilities.** ``p_dispute`` and ``p_same`` are logistic models over the features of ``FEATURES``
+   (similarity, opposed polarity, opposite event families, slot agreement, conflicting figures, the rules' own
+   reasons, modality), fitted on the dev half of the project's blind gold pairs (docs/EVALUATION.md, "Disputes on
+   real news"); their weights and the default thresholds live in ``resources/relation.v1.json``
+   (``claimwatch train relation`` rebuilds it). A probability of 0.8 means that about 80 % of such pairs were
+   real disputes on that gold data (the reliability table is in EVALUATION.md).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional, Sequence, Union
+
+from ..errors import DataFileError
+from .candidates import ASSERTS, DENIES, DOUBTS, ClaimProfile, relatedness
+from .compare import compare, same_side
+from .lexicon import DisputeLexicon, default_lexicon
+
+RESOURCE = "relation.v1.json"
+POSITION_MODALITIES = {"demand", "opinion", "intention"}
+NON_FACT = {"question", "prediction", "conditional", "demand", "opinion", "intention"}
+TIME_SLACK_DAYS = 3  # an article dated the day after the event it reports still speaks of it
+AGREE, CONFLICT, UNKNOWN = "agree", "conflict", "unknown"
+
+FEATURES = (
+    "bias", "cos", "cos_hi", "opposed", "doubted", "opposite_family", "same_family", "same_lemma",
+    "agent", "target", "place", "time", "numbers_conflict", "numbers_agree", "rule_denial", "rule_doubt",
+    "rule_opposite", "rule_numbers", "rule_cue", "both_fact", "position_pair", "same_article", "blame",
+)
+
+
+def _slot(x: Optional[str], y: Optional[str]) -> str:
+    if not x or not y:
+        return UNKNOWN
+    return AGREE if x == y else CONFLICT
+
+
+def _arg_key(arg: Any) -> Optional[str]:
+    if arg is None:
+        return None
+    return arg.country or arg.actor_id
+
+
+def _places(p: ClaimProfile) -> set[str]:
+    f = p.frame
+    return {x.casefold() for x in f.places} if f is not None else set()
+
+
+def _day(value: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def time_slot(a: ClaimProfile, b: ClaimProfile) -> str:
+    """Named dates on both sides: their ranges must meet (± slack); else the articles' days decide loosely."""
+    fa, fb = a.frame, b.frame
+    if fa is None or fb is None:
+        return UNKNOWN
+    sa, ea, sb, eb = (_day(fa.time.start), _day(fa.time.end), _day(fb.time.start), _day(fb.time.end))
+    if None in (sa, ea, sb, eb):
+        return UNKNOWN
+    gap = max((sb - ea).days, (sa - eb).days)  # type: ignore[operator]
+    if fa.time.basis == "named" and fb.time.basis == "named":
+        return AGREE if gap <= 1 else CONFLICT
+    return AGREE if gap <= TIME_SLACK_DAYS else UNKNOWN
+
+
+def slots(a: ClaimProfile, b: ClaimProfile) -> dict[str, str]:
+    fa, fb = a.frame, b.frame
+    out = {"agent": UNKNOWN, "target": UNKNOWN, "predicate": UNKNOWN, "place": UNKNOWN, "time": time_slot(a, b)}
+    if fa is None or fb is None:
+        return out
+    out["agent"] = _slot(_arg_key(fa.agent), _arg_key(fb.agent))
+    out["target"] = _slot(_arg_key(fa.target), _arg_key(fb.target))
+    pa, pb = _places(a), _places(b)
+    out["place"] = UNKNOWN if not (pa and pb) else (AGREE if pa & pb else CONFLICT)
+    if fa.category and fb.category:
+        out["predicate"] = AGREE if fa.category == fb.category else CONFLICT
+    elif fa.lemma and fb.lemma and fa.lemma == fb.lemma:
+        out["predicate"] = AGREE
+    return out
+
+
+def _stance(p: ClaimProfile) -> str:
+    """The frame's polarity, unless the rules found a stance the frame does not see (a dispute cue on its event)."""
+    if p.own_stance != ASSERTS:
+        return p.own_stance
+    return p.frame.polarity if p.frame is not None else ASSERTS
+
+
+def _modality(p: ClaimProfile) -> str:
+    return p.frame.modality if p.frame is not None else "fact"
+
+
+def _numbers(a: ClaimProfile, b: ClaimProfile, ratio: float) -> tuple[int, int]:
+    conflict = agree = 0
+    for x in a.quantities:
+        for y in b.quantities:
+            if x.unit != y.unit:
+                continue
+            lo, hi = (x, y) if x.high <= y.low else (y, x)
+            if lo.high > hi.low or lo.high <= 0:
+                agree = 1
+            elif hi.low / lo.high >= ratio:
+                conflict = 1
+    return conflict, agree
+
+
+@dataclass
+class Relation:
+    label: str  # contradicts | same | other
+    p_dispute: float
+    p_same: float
+    kind: str  # fact | position
+    reason: str
+    slots: dict[str, str] = field(default_factory=dict)
+    gate: Optional[str] = None  # why it can never be a dispute, when a gate closed
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class RelationModel:
+    """Two logistic models over ``FEATURES`` and their default thresholds (``resources/relation.v1.json``)."""
+
+    w_dispute: dict[str, float]
+    w_same: dict[str, float]
+    threshold_dispute: float = 0.5
+    threshold_same: float = 0.5
+    about: str = ""
+
+    @staticmethod
+    def _p(weights: dict[str, float], x: dict[str, float]) -> float:
+        z = sum(weights.get(k, 0.0) * v for k, v in x.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def p_dispute(self, x: dict[str, float]) -> float:
+        return self._p(self.w_dispute, x)
+
+    def p_same(self, x: dict[str, float]) -> float:
+        return self._p(self.w_same, x)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"about": self.about, "features": list(FEATURES), "w_dispute": self.w_dispute, "w_same": self.w_same,
+                "threshold_dispute": self.threshold_dispute, "threshold_same": self.threshold_same}
+
+    def save(self, path: Union[str, Path]) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def load_model(path: Union[str, Path, None] = None) -> RelationModel:
+    if path is None:
+        text, label = resources.files("claimwatch.resources").joinpath(RESOURCE).read_text(encoding="utf-8"), RESOURCE
+    else:
+        label = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataFileError(f"{label}: cannot read the relation model: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+        unknown = (set(data["w_dispute"]) | set(data["w_same"])) - set(FEATURES)
+        if unknown:
+            raise DataFileError(f"{label}: unknown features {sorted(unknown)}")
+        return RelationModel({k: float(v) for k, v in data["w_dispute"].items()},
+                             {k: float(v) for k, v in data["w_same"].items()},
+                             float(data["threshold_dispute"]), float(data["threshold_same"]), str(data.get("about", "")))
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(f"{label}: not a valid relation model ({type(exc).__name__}: {exc})") from None
+
+
+@lru_cache(maxsize=1)
+def default_model() -> RelationModel:
+    return load_model()
+
+
+def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeLexicon] = None
+             ) -> tuple[dict[str, float], dict[str, str], Any]:
+    """The pair's feature vector, its slots and the rules' conflict (``compare``), if any."""
+    lex = lex or default_lexicon()
+    sl = slots(a, b)
+    rel = relatedness(a, b, cos, lex)
+    sa, sb = _stance(a), _stance(b)
+    opposed = {sa, sb} == {ASSERTS, DENIES}
+    doubted = {sa, sb} == {ASSERTS, DOUBTS}
+    conflict = compare(a, b, cos, lex)
+    reasons = set(conflict.reasons) if conflict is not None else set()
+    nconf, nagree = _numbers(a, b, lex.threshold("number_ratio"))
+    ma, mb = _modality(a), _modality(b)
+    val = {AGREE: 1.0, CONFLICT: -1.0, UNKNOWN: 0.0}
+    fam_same = a.family is not None and a.family == b.family
+    attack_like = a.family == b.family == "attack"
+    blame = float(attack_like and sl["agent"] == CONFLICT and sl["target"] != CONFLICT and sl["place"] != CONFLICT
+                  and sa == sb == ASSERTS)
+    x = {
+        "bias": 1.0, "cos": float(cos), "cos_hi": max(0.0, float(cos) - 0.6),
+        "opposed": float(opposed), "doubted": float(doubted), "opposite_family": float(rel.opposition),
+        "same_family": 1.0 if fam_same else (-1.0 if rel.family < 0 else 0.0),
+        "same_lemma": float(a.frame is not None and b.frame is not None and bool(a.frame.lemma)
+                            and a.frame.lemma == b.frame.lemma),
+        "agent": val[sl["agent"]], "target": val[sl["target"]], "place": val[sl["place"]], "time": val[sl["time"]],
+        "numbers_conflict": float(nconf), "numbers_agree": float(nagree),
+        "rule_denial": float("denial" in reasons), "rule_doubt": float("doubt" in reasons),
+        "rule_opposite": float("opposite_events" in reasons), "rule_numbers": float("numbers" in reasons),
+        "rule_cue": float("dispute_cue" in reasons),
+        "both_fact": float(ma == mb == "fact"), "position_pair": float(ma in POSITION_MODALITIES and mb in POSITION_MODALITIES),
+        "same_article": float(a.article_id == b.article_id), "blame": blame,
+    }
+    return x, sl, conflict
+
+
+def _gate(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, float]) -> Optional[str]:
+    if same_side(a, b):
+        return "same side"
+    ma, mb = _modality(a), _modality(b)
+    if "question" in (ma, mb):
+        return "a question"
+    if (ma in NON_FACT) != (mb in NON_FACT) and not (x["opposed"] and min(x["cos"], 1.0) >= 0.75):
+        return f"{ma} vs {mb}"
+    if sl["place"] == CONFLICT or sl["time"] == CONFLICT:
+        return f"different {'place' if sl['place'] == CONFLICT else 'time'}"
+    if sl["agent"] == CONFLICT and not x["blame"]:
+        return "different agents"
+    if sl["target"] == CONFLICT:
+        return "different targets"
+    return None
+
+
+def _describe(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, float], conflict: Any) -> str:
+    """"denies vs asserts: agent RUS, place Mariupol, 2022-03-09" — the conflict, then the slots that agree."""
+    sa, sb = _stance(a), _stance(b)
+    if x["numbers_conflict"] and conflict is not None and "numbers" in conflict.details:
+        head = " vs ".join(conflict.details["numbers"])
+    elif x["opposed"] or x["doubted"]:
+        head = f"{sa} vs {sb}"
+    elif x["blame"]:
+        fa, fb = a.frame, b.frame
+        head = f"blame: {_arg_key(fa.agent) if fa else '?'} vs {_arg_key(fb.agent) if fb else '?'}"
+    elif x["opposite_family"]:
+        fa, fb = a.frame, b.frame
+        head = f"{fa.category if fa else a.family} vs {fb.category if fb else b.family}"
+    elif conflict is not None:
+        head = conflict.explanation
+    else:
+        head = "same direction"
+    agree = []
+    fa = a.frame
+    if sl["agent"] == AGREE and fa is not None and fa.agent is not None:
+        agree.append(f"agent {_arg_key(fa.agent)}")
+    if sl["predicate"] == AGREE and fa is not None and fa.category:
+        agree.append(fa.category)
+    if sl["target"] == AGREE and fa is not None and fa.target is not None:
+        agree.append(f"target {_arg_key(fa.target)}")
+    if sl["place"] == AGREE:
+        agree.append(", ".join(sorted(_places(a) & _places(b))))
+    if sl["time"] == AGREE and fa is not None and fa.time.start:
+        agree.append(fa.time.start if fa.time.start == fa.time.end else f"{fa.time.start}..{fa.time.end}")
+    return head + (": " + ", ".join(agree) if agree else "")
+
+
+def relate(a: ClaimProfile, b: ClaimProfile, cos: float, model: Optional[RelationModel] = None,
+           lex: Optional[DisputeLexicon] = None) -> Relation:
+    """Same proposition, contradicts, or other, with the probabilities and the slot-level reason."""
+    model = model or default_model()
+    x, sl, conflict = features(a, b, cos, lex)
+    gate = _gate(a, b, sl, x)
+    p_d = 0.0 if gate else model.p_dispute(x)
+    p_s = 0.0 if (x["opposed"] or x["doubted"] or x["opposite_family"] or x["numbers_conflict"]) else model.p_same(x)
+    kind = "position" if x["position_pair"] else "fact"
+    if p_d >= model.threshold_dispute:
+        label = "contradicts"
+    elif p_s >= model.threshold_same:
+        label = "same"
+    else:
+        label = "other"
+    return Relation(label, round(p_d, 4), round(p_s, 4), kind, _describe(a, b, sl, x, conflict), sl, gate, x)
+
+
+def fit_logistic(rows: Sequence[dict[str, float]], y: Sequence[int], c: float = 1.0, iters: int = 500
+                 ) -> dict[str, float]:
+    """L2-regularised logistic regression by Newton steps (no bias penalty); small and dependency-free."""
+    import numpy as np
+
+    names = list(FEATURES)
+    X = np.array([[r.get(k, 0.0) for k in names] for r in rows], dtype=np.float64)
+    t = np.asarray(y, dtype=np.float64)
+    w = np.zeros(len(names))
+    reg = np.full(len(names), 1.0 / c)
+    reg[names.index("bias")] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(X @ w, -30, 30)))
+        grad = X.T @ (p - t) + reg * w
+        hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {k: round(float(v), 6) for k, v in zip(names, w)}

@@ -1,0 +1,614 @@
+"""The blind gold set of dispute pairs and ``check`` cases on real news: drawing, labelling packets, loading.
+
+The protocol (population, strata, seed, split, metrics) is pre-registered in docs/EVALUATION.md ("Disputes on real
+news: gold protocol"); the labellers' guideline is docs/DISPUTE-LABELLING.md. Gold items point at claims by article
+id and content offsets plus a short hash of the content, so no article text enters the repository, and a later
+pipeline's claims are matched to them by span overlap (``match_claim``).
+
+    python -m claimwatch.eval.dispute_gold sample --db ukr.db --out DIR      # draw the pairs, write packets
+    python -m claimwatch.eval.dispute_gold neighbours --db ukr.db "sentence"  # the labellers' neighbour tool
+
+The flags used to stratify (``contrast``) are a sampling device only, never a system score: labellers never see
+which stratum a pair came from (packets are shuffled and the stratum kept in a separate key file).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import json
+import random
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+SEED = 20261203
+WINDOW_DAYS = 14
+COS_FLOOR = 0.30
+BANDS = (0.30, 0.50, 0.65, 0.80, 1.01)
+PLAIN_PER_BAND = 50
+CONTRAST_PER_BAND = 60
+OLD_RULES = 100
+OVERLAP = 60
+NEGATIVE_CUES = {"deny", "doubt", "question", "disagree", "accuse"}
+LABELS = ("dispute", "position", "partly", "same", "related", "unrelated")
+REAL = {"dispute", "position"}
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def claim_ref(claim: Any) -> dict[str, Any]:
+    """A gold pointer to a stored claim: article id, content offsets, a hash of the content text."""
+    return {"article_id": claim.article_id, "start": claim.content.start, "end": claim.content.end,
+            "sha": content_hash(claim.content.text)}
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Character Jaccard of two spans."""
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def match_claim(ref: dict[str, Any], by_article: dict[str, list[Any]]) -> Optional[Any]:
+    """The claim of ``by_article[ref.article_id]`` whose content overlaps the gold span most (Jaccard >= 0.5)."""
+    best, best_j = None, 0.5
+    for claim in by_article.get(ref["article_id"], []):
+        j = overlap((ref["start"], ref["end"]), (claim.content.start, claim.content.end))
+        if j >= best_j:
+            best, best_j = claim, j
+    return best
+
+
+def speaker_key(claim: Any) -> Optional[str]:
+    name = claim.resolved_speaker or (claim.speaker.text if claim.speaker else None)
+    return " ".join(name.casefold().split()) if name else None
+
+
+def _day(value: Optional[str]) -> int:
+    try:
+        return date.fromisoformat((value or "")[:10]).toordinal()
+    except ValueError:
+        return -1
+
+
+@dataclass
+class Universe:
+    """Every candidate pair (i < j) of the protocol, as parallel arrays."""
+
+    i: np.ndarray
+    j: np.ndarray
+    cos: np.ndarray
+    contrast: np.ndarray
+
+
+def _negative(claim: Any, lex: Any) -> bool:
+    if claim.polarity == "denies" or (claim.cue_class or "") in NEGATIVE_CUES:
+        return True
+    text = claim.content.text
+    return any(rx is not None and rx.search(text) for rx in (lex.denial, lex.doubt, lex.dispute))
+
+
+def _unit_mask(claim: Any, lex: Any, bits: dict[str, int]) -> int:
+    mask = 0
+    for q in claim.quantities:
+        unit = lex.unit(q.unit)
+        if unit in bits:
+            mask |= bits[unit]
+    return mask
+
+
+def candidate_universe(claims: Sequence[Any], vectors: np.ndarray, lex: Any, *, chunk: int = 256,
+                       progress: Any = None) -> Universe:
+    """All pairs of the protocol's population (different speakers, <= 14 days apart or same article, cos >= 0.30)."""
+    n = len(claims)
+    keys: dict[Optional[str], int] = {}
+    spk = np.array([-1 if (k := speaker_key(c)) is None else keys.setdefault(k, len(keys)) for c in claims], np.int64)
+    days = np.array([_day(c.date) for c in claims], np.int64)
+    art_ids: dict[str, int] = {}
+    arts = np.array([art_ids.setdefault(c.article_id, len(art_ids)) for c in claims], np.int64)
+    neg = np.array([_negative(c, lex) for c in claims], bool)
+    fam_names = sorted({f for f in lex.families})
+    fam_index = {f: k + 1 for k, f in enumerate(fam_names)}
+    fam = np.array([fam_index.get(lex.family(c.event.category, c.event.mode) if c.event else None, 0)
+                    for c in claims], np.int64)
+    opp = np.zeros((len(fam_names) + 1,) * 2, bool)
+    for a in fam_names:
+        for b in fam_names:
+            opp[fam_index[a], fam_index[b]] = lex.opposition(a, b) > 0
+    bits = {u: 1 << k for k, u in enumerate(sorted(set(lex.units.values())))}
+    units = np.array([_unit_mask(c, lex, bits) for c in claims], np.int64)
+    out_i, out_j, out_c, out_x = [], [], [], []
+    for start in range(0, n, chunk):
+        rows = np.arange(start, min(n, start + chunk))
+        sims = vectors[rows] @ vectors.T
+        cols = np.arange(n)[None, :]
+        mask = (cols > rows[:, None]) & (sims >= COS_FLOOR)
+        same_art = arts[rows][:, None] == arts[None, :]
+        d = days[rows][:, None]
+        timely = same_art | ((d >= 0) & (days[None, :] >= 0) & (np.abs(d - days[None, :]) <= WINDOW_DAYS))
+        s = spk[rows][:, None]
+        differ = (s != spk[None, :]) | ((s < 0) & (spk[None, :] < 0) & ~same_art)
+        differ &= ~((s >= 0) & (s == spk[None, :]))
+        mask &= timely & differ
+        r, c = np.nonzero(mask)
+        ii, jj = rows[r], c
+        contrast = (neg[ii] ^ neg[jj]) | opp[fam[ii], fam[jj]] | ((units[ii] & units[jj]) != 0)
+        out_i.append(ii)
+        out_j.append(jj)
+        out_c.append(sims[r, c].astype(np.float32))
+        out_x.append(contrast)
+        if progress and (start // chunk) % 20 == 0:
+            progress(f"universe: {min(n, start + chunk)}/{n} claims, {sum(len(x) for x in out_i)} pairs")
+    cat = (lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dt))
+    return Universe(cat(out_i, np.int64), cat(out_j, np.int64), cat(out_c, np.float32), cat(out_x, bool))
+
+
+def draw(universe: Universe, old_pairs: Sequence[tuple[int, int]], seed: int = SEED) -> list[dict[str, Any]]:
+    """The strata of the protocol, drawn without replacement; a pair drawn twice is replaced by its stratum's next."""
+    rng = np.random.default_rng(seed)
+    band = np.digitize(universe.cos, BANDS[1:-1])  # 0..3
+    taken: set[tuple[int, int]] = set()
+    out: list[dict[str, Any]] = []
+
+    def take(stratum: str, candidates: np.ndarray, k: int, band_no: Optional[int]) -> None:
+        got = 0
+        for idx in rng.permutation(candidates):
+            key = (int(universe.i[idx]), int(universe.j[idx]))
+            if key in taken:
+                continue
+            taken.add(key)
+            out.append({"stratum": stratum, "band": band_no, "i": key[0], "j": key[1],
+                        "cos": round(float(universe.cos[idx]), 4)})
+            got += 1
+            if got == k:
+                break
+
+    for b in range(4):
+        take("S1", np.nonzero(~universe.contrast & (band == b))[0], PLAIN_PER_BAND, b)
+    for b in range(4):
+        take("S2", np.nonzero(universe.contrast & (band == b))[0], CONTRAST_PER_BAND, b)
+    got = 0
+    for k in rng.permutation(len(old_pairs)):
+        key = tuple(sorted(old_pairs[int(k)]))
+        if key in taken or key[0] == key[1]:
+            continue
+        taken.add(key)  # type: ignore[arg-type]
+        out.append({"stratum": "S3", "band": None, "i": key[0], "j": key[1], "cos": None})
+        got += 1
+        if got == OLD_RULES:
+            break
+    return out
+
+
+_PARA = re.compile(r"\n\s*\n|\n")
+
+
+def context(text: str, start: int, end: int, reach: int = 1) -> str:
+    """The paragraph(s) holding [start, end) and ``reach`` paragraphs either side, the claim marked ⟦…⟧."""
+    bounds = [0] + [m.end() for m in _PARA.finditer(text)] + [len(text) + 1]
+    paras = [(bounds[k], bounds[k + 1] - 1) for k in range(len(bounds) - 1)]
+    first = next((k for k, (a, b) in enumerate(paras) if b >= start), 0)
+    last = next((k for k, (a, b) in enumerate(paras) if b >= end), len(paras) - 1)
+    lo, hi = paras[max(0, first - reach)][0], paras[min(len(paras) - 1, last + reach)][1]
+    marked = text[lo:start] + "⟦" + text[start:end] + "⟧" + text[end:hi]
+    return marked.strip()
+
+
+def describe(claim: Any, text: str) -> str:
+    speaker = claim.speaker.text if claim.speaker else "(no speaker)"
+    if claim.resolved_speaker and claim.resolved_speaker != speaker:
+        speaker += f" [= {claim.resolved_speaker}]"
+    cue = claim.cue.text if claim.cue else "(no cue)"
+    return "\n".join([
+        f"- speaker: {speaker}",
+        f"- cue: {cue}   (kind: {claim.kind}, polarity: {claim.polarity})",
+        f"- content: {claim.content.text}",
+        f"- article: {claim.article_id} · {claim.outlet or '?'} · {claim.date or 'undated'} · {claim.title or ''}",
+        "- context (claim content marked ⟦…⟧):",
+        "",
+        "> " + context(text, claim.content.start, claim.content.end).replace("\n", "\n> "),
+    ])
+
+
+def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4) -> dict[str, Any]:
+    """Draw the pairs of the protocol from a store and write labelling packets and the key under ``out``."""
+    from ..disputes.embeddings import MINILM
+    from ..disputes.lexicon import default_lexicon
+    from ..store import ClaimQuery, DisputeQuery, open_store
+
+    lex = default_lexicon()
+    store = open_store(db)
+    claims = store.query_claims(ClaimQuery(limit=None))
+    ids, matrix = store.embedding_matrix(MINILM)
+    row = {cid: k for k, cid in enumerate(ids)}
+    claims = [c for c in claims if c.id in row]
+    vectors = matrix[[row[c.id] for c in claims]]
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    uni = candidate_universe(claims, vectors, lex, progress=log)
+    index = {c.id: k for k, c in enumerate(claims)}
+    old = [(index[d.left.id], index[d.right.id]) for d in store.query_disputes(DisputeQuery(all_pairs=True, limit=None))
+           if d.left.id in index and d.right.id in index]
+    drawn = draw(uni, old, seed)
+    rnd = random.Random(seed)
+    rnd.shuffle(drawn)
+    texts: dict[str, str] = {}
+    (out / "articles").mkdir(parents=True, exist_ok=True)
+    key, packets = [], []
+    for n, d in enumerate(drawn, start=1):
+        a, b = claims[d["i"]], claims[d["j"]]
+        if (a.date or "", a.article_id) > (b.date or "", b.article_id):
+            a, b = b, a
+        for c in (a, b):
+            if c.article_id not in texts:
+                texts[c.article_id] = store.article_text(c.article_id) or ""
+                (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
+        pid = f"r{n:03d}"
+        key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"],
+                    "a": claim_ref(a), "b": claim_ref(b), "a_date": a.date, "b_date": b.date})
+        packets.append((pid, a, b))
+    overlap_ids = set(rnd.sample([p for p, _, _ in packets], min(OVERLAP, len(packets) // 2)))
+    assignment: dict[str, list[str]] = {f"L{k + 1}": [] for k in range(labellers)}
+    names = list(assignment)
+    for k, (pid, _, _) in enumerate(packets):
+        first = names[k % labellers]
+        assignment[first].append(pid)
+        if pid in overlap_ids:
+            assignment[names[(k + 1) % labellers]].append(pid)
+    by_id = {pid: (a, b) for pid, a, b in packets}
+    for name, pids in assignment.items():
+        lines = [f"# Labelling batch {name}: {len(pids)} pairs", "",
+                 "Label each pair by docs/DISPUTE-LABELLING.md. Full article texts: articles/<article id>.txt.", ""]
+        for pid in pids:
+            a, b = by_id[pid]
+            lines += [f"## {pid}", "", "### Claim A", describe(a, texts[a.article_id]), "",
+                      "### Claim B", describe(b, texts[b.article_id]), "", "---", ""]
+        (out / f"batch_{name}.md").write_text("\n".join(lines), encoding="utf-8")
+    (out / "KEY-do-not-show-labellers.jsonl").write_text(
+        "".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
+    (out / "assignment.json").write_text(json.dumps(assignment, indent=1), encoding="utf-8")
+    strata: dict[str, int] = {}
+    for d in drawn:
+        strata[d["stratum"]] = strata.get(d["stratum"], 0) + 1
+    return {"claims": len(claims), "universe": int(len(uni.i)), "contrast": int(uni.contrast.sum()),
+            "old_rule_pairs": len(old), "drawn": len(drawn), "strata": strata}
+
+
+def neighbours(db: str, sentence: str, k: int = 40, seed: int = SEED) -> list[Any]:
+    """The ``k`` stored claims nearest to ``sentence`` by MiniLM cosine, shuffled (labellers see no order or score)."""
+    from ..disputes.embeddings import MINILM, embedding_text, get_embedder
+    from ..store import open_store
+
+    store = open_store(db)
+    ids, matrix = store.embedding_matrix(MINILM)
+    qv = get_embedder("minilm").encode([embedding_text(sentence)])[0]
+    top = np.argsort(-(matrix @ qv))[:k]
+    chosen = [ids[int(t)] for t in top]
+    random.Random(seed).shuffle(chosen)
+    found = store.claims_by_id(chosen)
+    return [found[c] for c in chosen if c in found]
+
+
+def keyword_search(db: str, query: str, limit: int = 60) -> list[Any]:
+    """Claims whose content matches a full-text query (the store's own search), without any score."""
+    from ..store import ClaimQuery, open_store
+
+    return open_store(db).query_claims(ClaimQuery(text=query, limit=limit))
+
+
+def seed_claims(db: str, n: int, seed: int = SEED, min_words: int = 8) -> list[Any]:
+    """``n`` claims drawn at random among those with a speaker and a content of at least ``min_words`` words."""
+    from ..store import ClaimQuery, open_store
+
+    claims = [c for c in open_store(db).query_claims(ClaimQuery(limit=None))
+              if c.speaker is not None and len(c.content.text.split()) >= min_words]
+    claims.sort(key=lambda c: c.id)
+    return random.Random(seed).sample(claims, n)
+
+
+def random_articles(db: str, n: int, seed: int = SEED) -> list[tuple[str, str]]:
+    """``n`` (article id, title) drawn at random."""
+    from ..store import open_store
+
+    store = open_store(db)
+    arts = sorted((a.id, a.title or "") for a in store.list_articles(limit=None))
+    return random.Random(seed + 1).sample(arts, n)
+
+
+def _print_claims(claims: Sequence[Any]) -> None:
+    for c in claims:
+        speaker = c.resolved_speaker or (c.speaker.text if c.speaker else "(no speaker)")
+        cue = c.cue.text if c.cue else "-"
+        print(json.dumps({"ref": claim_ref(c), "speaker": speaker, "cue": cue, "polarity": c.polarity,
+                          "content": c.content.text, "outlet": c.outlet, "date": c.date}, ensure_ascii=False))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m claimwatch.eval.dispute_gold")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("sample")
+    s.add_argument("--db", required=True)
+    s.add_argument("--out", required=True, type=Path)
+    s.add_argument("--seed", type=int, default=SEED)
+    s.add_argument("--labellers", type=int, default=4)
+    nb = sub.add_parser("neighbours")
+    nb.add_argument("--db", required=True)
+    nb.add_argument("-k", type=int, default=40)
+    nb.add_argument("sentence")
+    kw = sub.add_parser("search")
+    kw.add_argument("--db", required=True)
+    kw.add_argument("--limit", type=int, default=60)
+    kw.add_argument("query")
+    sd = sub.add_parser("seeds")
+    sd.add_argument("--db", required=True)
+    sd.add_argument("-n", type=int, default=35)
+    ra = sub.add_parser("articles")
+    ra.add_argument("--db", required=True)
+    ra.add_argument("-n", type=int, default=60)
+    at = sub.add_parser("article")
+    at.add_argument("--db", required=True)
+    at.add_argument("article_id")
+    args = ap.parse_args(argv)
+    if args.cmd == "sample":
+        print(json.dumps(sample(args.db, args.out, args.seed, args.labellers), indent=1))
+    elif args.cmd == "neighbours":
+        _print_claims(neighbours(args.db, args.sentence, args.k))
+    elif args.cmd == "search":
+        _print_claims(keyword_search(args.db, args.query, args.limit))
+    elif args.cmd == "seeds":
+        _print_claims(seed_claims(args.db, args.n))
+    elif args.cmd == "articles":
+        for aid, title in random_articles(args.db, args.n):
+            print(f"{aid}\t{title}")
+    else:
+        from ..store import open_store
+
+        print(open_store(args.db).article_text(args.article_id) or f"no article {args.article_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+# -- the frozen gold set and its scoring --------------------------------------------------------------------------
+
+
+def default_gold_dir() -> Path:
+    """``tests/gold_real`` of a source checkout (an installed package has none: pass ``--gold``)."""
+    from ..errors import ClaimwatchError
+
+    for parent in Path(__file__).resolve().parents:
+        cand = parent / "tests" / "gold_real"
+        if cand.is_dir():
+            return cand
+    raise ClaimwatchError("no real-news gold set found; pass --gold DIR (tests/gold_real of a source checkout)")
+
+
+def split_of(day: Optional[str]) -> str:
+    """dev when the ISO week of ``day`` is even, test when odd (undated: test)."""
+    try:
+        return "dev" if date.fromisoformat((day or "")[:10]).isocalendar()[1] % 2 == 0 else "test"
+    except ValueError:
+        return "test"
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    from ..errors import ClaimwatchError
+
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ClaimwatchError(f"{path}: cannot read: {exc.strerror}") from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ClaimwatchError(f"{path}:{n}: not valid JSON: {exc.msg}") from None
+    return out
+
+
+def is_real(label: str, partly_real: bool = False) -> bool:
+    return label in REAL or (partly_real and label == "partly")
+
+
+def reliability(probs: Sequence[float], truth: Sequence[int], bins: int = 10) -> tuple[float, list[dict[str, Any]]]:
+    """Expected calibration error (equal-width bins, weighted by size) and the reliability table."""
+    rows = []
+    n = len(probs)
+    ece = 0.0
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        idx = [i for i, p in enumerate(probs) if (lo <= p < hi) or (k == bins - 1 and p == 1.0)]
+        if not idx:
+            continue
+        mean_p = sum(probs[i] for i in idx) / len(idx)
+        frac = sum(truth[i] for i in idx) / len(idx)
+        ece += len(idx) / n * abs(mean_p - frac)
+        rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "pairs": len(idx), "mean_p": round(mean_p, 3),
+                     "real": round(frac, 3)})
+    return round(ece, 4), rows
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = None, embedder: Any = None
+                ) -> list[dict[str, Any]]:
+    """The production relation on every gold pair (claims matched by span); unmatched pairs get probability 0."""
+    from ..disputes.candidates import profile, within_window
+    from ..disputes.embeddings import embedding_text, get_embedder
+    from ..disputes.lexicon import default_lexicon
+    from ..disputes.relation import default_model, relate
+    from ..store import ClaimQuery
+
+    lex = default_lexicon()
+    model = model or default_model()
+    embedder = embedder or get_embedder()
+    by_article: dict[str, list[Any]] = {}
+    for aid in sorted({p[s]["article_id"] for p in pairs for s in ("a", "b")}):
+        by_article[aid] = store.query_claims(ClaimQuery(article_id=aid, limit=None))
+    out = []
+    matched = []
+    for p in pairs:
+        a, b = match_claim(p["a"], by_article), match_claim(p["b"], by_article)
+        matched.append((a, b))
+    texts = sorted({embedding_text(c.content.text) for ab in matched for c in ab if c is not None})
+    vec = dict(zip(texts, embedder.encode(texts))) if texts else {}
+    for p, (a, b) in zip(pairs, matched):
+        row = {"pair": p["pair"], "label": p["label"], "stratum": p.get("stratum"), "matched": a is not None and b is not None,
+               "p_dispute": 0.0, "p_same": 0.0, "predicted": "other", "reason": None, "gate": None}
+        if a is not None and b is not None and a.id != b.id:
+            pa, pb = profile(a, lex=lex), profile(b, lex=lex)
+            if within_window(pa, pb, 14):
+                cos = float(vec[embedding_text(a.content.text)] @ vec[embedding_text(b.content.text)])
+                r = relate(pa, pb, cos, model, lex)
+                row.update(p_dispute=r.p_dispute, p_same=r.p_same, predicted=r.label, reason=r.reason, gate=r.gate,
+                           features=r.features)
+        out.append(row)
+    return out
+
+
+def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: bool = False) -> dict[str, Any]:
+    truth = [int(is_real(r["label"], partly_real)) for r in rows]
+    pred = [int(r["p_dispute"] >= threshold) for r in rows]
+    tp = sum(1 for t, y in zip(truth, pred) if t and y)
+    fp = sum(1 for t, y in zip(truth, pred) if not t and y)
+    fn = sum(1 for t, y in zip(truth, pred) if t and not y)
+    ece, table = reliability([r["p_dispute"] for r in rows], truth)
+    strata = {}
+    for s in sorted({r["stratum"] for r in rows if r["stratum"]}):
+        sub = [(t, y) for r, t, y in zip(rows, truth, pred) if r["stratum"] == s]
+        strata[s] = {"pairs": len(sub), "real": sum(t for t, _ in sub),
+                     **_prf(sum(1 for t, y in sub if t and y), sum(1 for t, y in sub if not t and y),
+                            sum(1 for t, y in sub if t and not y))}
+    return {"pairs": len(rows), "real": sum(truth), "matched": sum(1 for r in rows if r["matched"]),
+            "threshold": threshold, **_prf(tp, fp, fn), "ece": ece, "reliability": table, "strata": strata}
+
+
+def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
+    pairs = load_jsonl(Path(gold_dir) / "pairs.v1.jsonl")
+    return [p for p in pairs if split is None or p["split"] == split]
+
+
+def load_check_cases(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
+    cases = load_jsonl(Path(gold_dir) / "check.v1.jsonl")
+    return [c for c in cases if split is None or c["split"] == split]
+
+
+def _hit(claim: Any, refs: Sequence[dict[str, Any]]) -> bool:
+    return any(r["article_id"] == claim.article_id
+               and overlap((r["start"], r["end"]), (claim.content.start, claim.content.end)) >= 0.5 for r in refs)
+
+
+def check_report(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None, embedder: Any = None,
+                 model: Any = None, k: int = 5, progress: Any = None) -> dict[str, Any]:
+    """supports@k, contradicts@k, abstention on never-mentioned sentences, and the precision of what is listed."""
+    from ..disputes.check import Checker
+
+    checker = Checker(store, nlp=nlp, embedder=embedder, model=model)
+    sup_hits = sup_n = con_hits = con_n = abstain = never = 0
+    listed = listed_right = unjudged = 0
+    rows = []
+    for n, case in enumerate(cases, start=1):
+        result = checker.check(case["sentence"], date=case.get("date"), limit=k)
+        sup, con = result.supporting[:k], result.contradicting[:k]
+        judged = list(case.get("supports", [])) + list(case.get("contradicts", []))
+        row = {"case": case["case"], "kind": case["kind"], "addressed": result.addressed,
+               "supports": len(sup), "contradicts": len(con)}
+        if case["kind"] == "never":
+            never += 1
+            abstain += int(not result.addressed)
+        else:
+            if case.get("supports"):
+                sup_n += 1
+                hit = any(_hit(m.claim, case["supports"]) for m in sup)
+                sup_hits += int(hit)
+                row["support_hit"] = hit
+            if case.get("contradicts"):
+                con_n += 1
+                hit = any(_hit(m.claim, case["contradicts"]) for m in con)
+                con_hits += int(hit)
+                row["contradict_hit"] = hit
+        for m in sup:
+            listed += 1
+            listed_right += int(_hit(m.claim, case.get("supports", [])))
+            unjudged += int(not _hit(m.claim, judged))
+        for m in con:
+            listed += 1
+            listed_right += int(_hit(m.claim, case.get("contradicts", [])))
+            unjudged += int(not _hit(m.claim, judged))
+        rows.append(row)
+        if progress:
+            progress(f"check cases: {n}/{len(cases)}")
+    ratio = (lambda a, b: round(a / b, 4) if b else None)
+    return {"cases": len(cases), f"supports@{k}": ratio(sup_hits, sup_n), "support_cases": sup_n,
+            f"contradicts@{k}": ratio(con_hits, con_n), "contradict_cases": con_n,
+            "abstention": ratio(abstain, never), "never_cases": never,
+            "listed": listed, "listed_precision": ratio(listed_right, listed), "listed_unjudged": unjudged,
+            "rows": rows}
+
+
+def _folds(n: int, k: int, seed: int = SEED) -> list[list[int]]:
+    idx = list(range(n))
+    random.Random(seed).shuffle(idx)
+    return [idx[f::k] for f in range(k)]
+
+
+def fit_relation(rows: Sequence[dict[str, Any]], *, target_precision: float = 0.85, folds: int = 5) -> dict[str, Any]:
+    """Fit the relation model's two logistic heads on scored gold rows (``score_pairs`` output, dev split only).
+
+    The regularisation strength is chosen by cross-validated log-loss; the default dispute threshold is the lowest
+    at which the cross-validated precision reaches ``target_precision`` (0.5 when none does).
+    """
+    from ..disputes.relation import fit_logistic
+
+    scored = [r for r in rows if r.get("features")]
+    opposed = ("opposed", "doubted", "opposite_family", "numbers_conflict")
+    # Each head learns only from the pairs it decides: a closed gate (same side, a question …) is a dispute
+    # probability of 0 and an opposed pair a same-proposition probability of 0, whatever the weights.
+    subsets = {"dispute": [r for r in scored if not r.get("gate")],
+               "same": [r for r in scored if not any(r["features"].get(k) for k in opposed)]}
+    out: dict[str, Any] = {"pairs": len(scored)}
+    for head, usable in subsets.items():
+        x = [r["features"] for r in usable]
+        y = [int(is_real(r["label"])) if head == "dispute" else int(r["label"] == "same") for r in usable]
+        best = None
+        for c in (0.03, 0.1, 0.3, 1.0, 3.0):
+            oof = [0.0] * len(y)
+            for fold in _folds(len(y), folds):
+                keep = set(fold)
+                w = fit_logistic([x[i] for i in range(len(y)) if i not in keep], [y[i] for i in range(len(y)) if i not in keep], c)
+                for i in fold:
+                    z = sum(w.get(k, 0.0) * v for k, v in x[i].items())
+                    oof[i] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            loss = -sum(math.log(max(1e-9, p if t else 1 - p)) for p, t in zip(oof, y)) / max(1, len(y))
+            if best is None or loss < best[0]:
+                best = (loss, c, oof)
+        assert best is not None
+        loss, c, oof = best
+        threshold = 0.5
+        if head == "dispute":
+            for t in [i / 100 for i in range(20, 96)]:
+                tp = sum(1 for p, yy in zip(oof, y) if p >= t and yy)
+                fp = sum(1 for p, yy in zip(oof, y) if p >= t and not yy)
+                if tp + fp and tp / (tp + fp) >= target_precision:
+                    threshold = t
+                    break
+        out[head] = {"c": c, "cv_logloss": round(loss, 4), "threshold": threshold, "pairs": len(y),
+                     "weights": fit_logistic(x, y, c), "cv_probs": oof, "positives": sum(y)}
+    return out

@@ -1,0 +1,91 @@
+"""The real-news dispute gold set's drawing and matching (eval/dispute_gold.py), on hand-built claims."""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from claimwatch.disputes.lexicon import default_lexicon
+from claimwatch.eval.dispute_gold import (Universe, candidate_universe, claim_ref, content_hash, context, draw,
+                                          match_claim, overlap)
+from claimwatch.schema import ContentOut, EventOut, SpanOut
+from claimwatch.store import StoredClaim
+
+
+def claim(cid: str, text: str, speaker: Optional[str], *, article: str = "a1", day: str = "2031-02-16",
+          start: int = 0, polarity: str = "asserts", cue_class: str = "assert", event: Optional[str] = None,
+          mode: Optional[str] = None) -> StoredClaim:
+    return StoredClaim(
+        id=cid, speaker=SpanOut(text=speaker, start=0, end=len(speaker)) if speaker else None,
+        resolved_speaker=speaker, cue=SpanOut(text="said", start=0, end=4), cue_class=cue_class,
+        content=ContentOut(text=text, start=start, end=start + len(text)), kind="indirect", polarity=polarity,
+        hedged=False, event=EventOut(category=event, mode=mode) if event else None, article_id=article, date=day)
+
+
+def unit(v: list[float]) -> np.ndarray:
+    x = np.asarray(v, dtype=np.float32)
+    return x / np.linalg.norm(x)
+
+
+def test_overlap_and_match_claim_take_the_best_span_at_half_union() -> None:
+    assert overlap((0, 10), (5, 15)) == 5 / 15
+    assert overlap((0, 10), (10, 20)) == 0.0
+    a = claim("x", "a" * 10, "A", start=100)
+    b = claim("y", "b" * 30, "B", start=95)
+    ref = {"article_id": "a1", "start": 100, "end": 110, "sha": content_hash("a" * 10)}
+    assert match_claim(ref, {"a1": [b, a]}) is a
+    # A later pipeline that cut the content to under half of the gold span no longer matches it.
+    short = claim("z", "a" * 4, "A", start=100)
+    assert match_claim(ref, {"a1": [short]}) is None
+    assert match_claim(ref, {"a2": [a]}) is None
+    assert claim_ref(a) == ref
+
+
+def test_universe_keeps_different_speakers_inside_the_window_above_the_floor() -> None:
+    lex = default_lexicon()
+    claims = [
+        claim("c0", "Troops are leaving the town.", "Ministry", article="a1", day="2031-02-16"),
+        claim("c1", "Troops are not leaving the town.", "Mayor", article="a2", day="2031-02-20",
+              polarity="denies"),
+        claim("c2", "Troops are leaving the town, he said.", "Ministry", article="a3", day="2031-02-17"),
+        claim("c3", "Troops are leaving the town.", "Governor", article="a4", day="2031-03-30"),
+        claim("c4", "Troops left.", None, article="a5", day="2031-02-18"),
+        claim("c5", "Troops left.", None, article="a5", day="2031-02-18", start=50),
+    ]
+    vecs = np.stack([unit([1, 0.1 * k, 0]) for k in range(5)] + [unit([1, 0.4, 0])])
+    vecs[3] = unit([1, 0, 0])
+    uni = candidate_universe(claims, vecs, lex)
+    pairs = {(int(i), int(j)): bool(x) for i, j, x in zip(uni.i, uni.j, uni.contrast)}
+    assert (0, 2) not in pairs  # same speaker
+    assert (0, 3) not in pairs and (1, 3) not in pairs  # 6 weeks apart
+    assert (4, 5) not in pairs  # two unattributed claims of one article
+    assert (0, 4) in pairs  # an unattributed claim against an attributed one
+    assert pairs[(0, 1)] is True  # exactly one side denies: contrast-bearing
+    assert pairs[(0, 4)] is False
+
+
+def test_draw_is_seeded_takes_each_pair_once_and_fills_strata() -> None:
+    n = 400
+    rng = np.random.default_rng(1)
+    uni = Universe(i=np.arange(n), j=np.arange(n) + 1000, cos=rng.uniform(0.3, 1.0, n).astype(np.float32),
+                   contrast=rng.random(n) < 0.5)
+    old = [(int(uni.i[k]), int(uni.j[k])) for k in range(0, 40)] + [(5000, 5001)]
+    first = draw(uni, old, seed=7)
+    assert first == draw(uni, old, seed=7)
+    keys = [(d["i"], d["j"]) for d in first]
+    assert len(keys) == len(set(keys))
+    s3 = [d for d in first if d["stratum"] == "S3"]
+    # Old-rule pairs already drawn in S1/S2 are replaced by the next draw; only 41 exist here.
+    assert len(s3) == len({*old} - set(keys[: len(first) - len(s3)]))
+    for d in first:
+        if d["stratum"] in ("S1", "S2"):
+            lo, hi = (0.30, 0.50, 0.65, 0.80, 1.01)[d["band"]], (0.30, 0.50, 0.65, 0.80, 1.01)[d["band"] + 1]
+            assert lo <= d["cos"] < hi
+
+
+def test_context_marks_the_claim_inside_its_paragraphs() -> None:
+    text = "First para.\n\nSecond para says troops left.\n\nThird para.\n\nFourth."
+    start = text.index("troops left")
+    out = context(text, start, start + len("troops left"), reach=1)
+    assert "⟦troops left⟧" in out
+    assert out.startswith("First para.") and "Third para." in out and "Fourth" not in out

@@ -1,0 +1,85 @@
+"""Claim frames (nlp/frames.py) on self-written sentences: agent, target, predicate, polarity, modality, time."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claimwatch.errors import DataFileError
+from claimwatch.nlp.frames import load_frame_lexicon
+from claimwatch.pipeline import extract_articles
+from claimwatch.schema import Article
+
+
+def frames_of(nlp: Any, text: str, date: str = "2031-05-04") -> dict[str, Any]:
+    """content text -> frame, for every claim of ``text``."""
+    (out,) = list(extract_articles(nlp, [Article(id="f", text=text, date=date)]))
+    return {c.content.text.strip(' "“”'): c.frame for c in out.claims}
+
+
+def one(nlp: Any, text: str, date: str = "2031-05-04") -> Any:
+    frames = frames_of(nlp, text, date)
+    assert len(frames) == 1, frames
+    return next(iter(frames.values()))
+
+
+def test_frame_is_read_from_the_content_not_the_reporting_sentence(nlp: Any) -> None:
+    f = one(nlp, "Western officials alleged that Russia is increasing its military presence near the border.")
+    assert f.agent is not None and f.agent.country == "RUS"
+    assert f.lemma == "increase" and f.polarity == "asserts" and f.modality == "fact"
+    assert f.time.basis == "article" and f.time.start == "2031-05-04"
+
+
+def test_reported_it_is_the_speakers_own_act(nlp: Any) -> None:
+    f = one(nlp, "Russia said on Tuesday that it had begun pulling its troops back from Crimea.")
+    assert f.agent is not None and f.agent.country == "RUS"
+    assert f.tense == "past"
+
+
+@pytest.mark.parametrize("text, polarity", [
+    ("The ministry denied that its forces shelled the hospital.", "denies"),
+    ("The army said its troops did not enter the village.", "denies"),
+    ("Officials said the reports of a strike were false.", "denies"),
+    ("The governor said there was no sign of a withdrawal.", "doubts"),
+    ("The ministry said its forces shelled the depot.", "asserts"),
+])
+def test_polarity(nlp: Any, text: str, polarity: str) -> None:
+    assert one(nlp, text).polarity == polarity
+
+
+@pytest.mark.parametrize("text, modality", [
+    ("The minister said that the army had seized the bridge.", "fact"),
+    ("The minister said the army will seize the bridge within days.", "prediction"),
+    ("The minister said the allies should send more tanks.", "demand"),
+    ("The minister urged the allies to send more tanks.", "demand"),
+    ("The minister said the government wants to reopen the port.", "intention"),
+    ("The minister said the sanctions were a mistake.", "opinion"),
+    ("The minister asked whether the sanctions would work.", "question"),
+    ("The minister said the army would withdraw if the talks succeeded.", "conditional"),
+])
+def test_modality(nlp: Any, text: str, modality: str) -> None:
+    assert one(nlp, text).modality == modality
+
+
+def test_named_date_sets_the_time(nlp: Any) -> None:
+    f = one(nlp, "The mayor said the bridge was struck on May 2.")
+    assert f.time.basis == "named" and f.time.start == "2031-05-02"
+
+
+def test_passive_by_phrase_is_the_agent(nlp: Any) -> None:
+    f = one(nlp, "The mayor said the station was hit by Russian missiles.")
+    assert f.agent is not None and f.agent.country == "RUS"
+    assert f.target is not None and "station" in f.target.text
+
+
+def test_pronoun_without_speaker_resolution_is_no_actor(nlp: Any) -> None:
+    f = one(nlp, '"They fired at us from the hills," a resident said.')
+    assert f.agent is None or f.agent.actor_id is None
+
+
+def test_malformed_word_list_is_one_line_error(tmp_path) -> None:
+    bad = tmp_path / "frames.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_frame_lexicon(str(bad))
+    assert str(bad) in str(err.value) and "\n" not in str(err.value)
