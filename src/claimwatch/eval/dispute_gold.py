@@ -35,6 +35,7 @@ PLAIN_PER_BAND = 50
 CONTRAST_PER_BAND = 60
 OLD_RULES = 100
 OVERLAP = 60
+CONTEXT_CHARS = 700  # of article text either side of a claim in a labelling packet
 NEGATIVE_CUES = {"deny", "doubt", "question", "disagree", "accuse"}
 LABELS = ("dispute", "position", "partly", "same", "related", "unrelated")
 REAL = {"dispute", "position"}
@@ -198,7 +199,14 @@ def context(text: str, start: int, end: int, reach: int = 1) -> str:
     first = next((k for k, (a, b) in enumerate(paras) if b >= start), 0)
     last = next((k for k, (a, b) in enumerate(paras) if b >= end), len(paras) - 1)
     lo, hi = paras[max(0, first - reach)][0], paras[min(len(paras) - 1, last + reach)][1]
-    marked = text[lo:start] + "⟦" + text[start:end] + "⟧" + text[end:hi]
+    # Scraped text is often one unbroken paragraph: keep at most ``CONTEXT_CHARS`` either side, cut at a space.
+    if start - lo > CONTEXT_CHARS:
+        lo = text.find(" ", start - CONTEXT_CHARS, start) + 1 or start - CONTEXT_CHARS
+    if hi - end > CONTEXT_CHARS:
+        cut = text.rfind(" ", end, end + CONTEXT_CHARS)
+        hi = cut if cut > end else end + CONTEXT_CHARS
+    marked = ("…" if lo > 0 and text[lo - 1] not in "\n" else "") + text[lo:start] + "⟦" + text[start:end] + "⟧" \
+        + text[end:hi] + ("…" if hi < len(text) and text[hi:hi + 1] not in ("\n", "") else "")
     return marked.strip()
 
 
@@ -218,11 +226,25 @@ def describe(claim: Any, text: str) -> str:
     ])
 
 
+def old_rule_pairs(claims: Sequence[Any], vectors: np.ndarray, lex: Any, progress: Any = None
+                   ) -> list[tuple[int, int]]:
+    """The pairs the rules of commit 88c627b save as disputes: its candidate prefilter and ``compare`` (unchanged
+    here), run directly (what ``claimwatch disputes`` at that commit stores, without its proposition grouping)."""
+    from ..disputes.candidates import candidate_pairs, profile
+    from ..disputes.compare import compare
+
+    profiles = [profile(c, seq=k, lex=lex) for k, c in enumerate(claims)]
+    pairs = candidate_pairs(profiles, vectors, list(range(len(profiles))), lex)
+    if progress:
+        progress(f"old rules: comparing {len(pairs)} candidate pairs")
+    return [(i, j) for i, j, cos in pairs if compare(profiles[i], profiles[j], cos, lex) is not None]
+
+
 def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4) -> dict[str, Any]:
     """Draw the pairs of the protocol from a store and write labelling packets and the key under ``out``."""
     from ..disputes.embeddings import MINILM
     from ..disputes.lexicon import default_lexicon
-    from ..store import ClaimQuery, DisputeQuery, open_store
+    from ..store import ClaimQuery, open_store
 
     lex = default_lexicon()
     store = open_store(db)
@@ -233,9 +255,7 @@ def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4) -> dict[str
     vectors = matrix[[row[c.id] for c in claims]]
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     uni = candidate_universe(claims, vectors, lex, progress=log)
-    index = {c.id: k for k, c in enumerate(claims)}
-    old = [(index[d.left.id], index[d.right.id]) for d in store.query_disputes(DisputeQuery(all_pairs=True, limit=None))
-           if d.left.id in index and d.right.id in index]
+    old = old_rule_pairs(claims, vectors, lex, progress=log)
     drawn = draw(uni, old, seed)
     rnd = random.Random(seed)
     rnd.shuffle(drawn)
@@ -271,7 +291,9 @@ def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4) -> dict[str
             lines += [f"## {pid}", "", "### Claim A", describe(a, texts[a.article_id]), "",
                       "### Claim B", describe(b, texts[b.article_id]), "", "---", ""]
         (out / f"batch_{name}.md").write_text("\n".join(lines), encoding="utf-8")
-    (out / "KEY-do-not-show-labellers.jsonl").write_text(
+    key_dir = out.parent / (out.name + "-key")  # kept out of the labellers' folder
+    key_dir.mkdir(parents=True, exist_ok=True)
+    (key_dir / "KEY.jsonl").write_text(
         "".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
     (out / "assignment.json").write_text(json.dumps(assignment, indent=1), encoding="utf-8")
     strata: dict[str, int] = {}
