@@ -451,7 +451,7 @@ def test_check_supports_and_contradicts(paraphrase_db: Path, nlp) -> None:
     from claimwatch.store.sqlite import SqliteStore
 
     with SqliteStore(paraphrase_db) as store:
-        result = Checker(store, nlp=nlp, use_stance=False).check("Russia is pulling its troops back from Crimea")
+        result = Checker(store, nlp=nlp).check("Russia is pulling its troops back from Crimea")
     assert result.event == "RETREAT"
     support = [m.claim.content.text for m in result.supporting]
     against = [m.claim.content.text for m in result.contradicting]
@@ -475,7 +475,7 @@ def test_cli_disputes_check_timeline(paraphrase_db: Path, tmp_path: Path) -> Non
     table = runner.invoke(main, ["disputes", "--db", str(paraphrase_db), "--actor", "RUS", "--min-score", "0.5"])
     assert table.exit_code == 0 and "score" in table.stdout and "Russia" in table.stdout
     out = runner.invoke(main, ["check", "Russia is pulling its troops back from Crimea", "--db", str(paraphrase_db),
-                               "--format", "json", "--no-stance"])
+                               "--format", "json"])
     assert out.exit_code == 0, out.output
     body = json.loads(out.stdout)
     assert body["supporting"] and body["contradicting"]

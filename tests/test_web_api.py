@@ -230,7 +230,7 @@ def test_check_finds_the_supporting_claim(example: TestClient) -> None:
     assert body["claim"]["content"]["text"] == "Valdorian warships are still patrolling the harbour"
     assert body["claim"]["speaker"] is None
     assert body["claims_searched"] == example.get("/api/claims").json()["total"]
-    assert body["embedder"] and body["method"].startswith("embeddings+rules")
+    assert body["embedder"] and body["method"] == "embeddings+frames" and body["addressed"] is True
     # The link leads to the claim's card on the article page.
     assert f'id="claim-{top["claim_id"]}"' in example.get(top["link"].split("#")[0]).text
 
@@ -239,7 +239,7 @@ def test_check_finds_the_contradicting_claim(example: TestClient) -> None:
     body = check(example, "It is false that Valdoria is reinforcing its naval presence off the coast")
     [denied] = [m for m in body["contradicts"] if m["speaker"] == "Ostmark's foreign ministry"]
     assert denied["claim"].startswith("that Valdoria is reinforcing its naval presence off the coast")
-    assert denied["stance"] == "contradicts" and "denial" in denied["reason"]
+    assert denied["stance"] == "contradicts" and "denies" in denied["reason"]
     assert not any("reinforcing" in m["claim"] for m in body["supports"])
 
 
@@ -313,9 +313,9 @@ def test_check_models_load_once_per_process(db: Path, nlp) -> None:
     check(b, "The harbour fees will fall")
     ma, mb = a.app.state.checker.models(), b.app.state.checker.models()
     assert ma.nlp is nlp and mb.nlp is nlp  # the pipeline handed to the app, shared with extraction
-    assert ma.embedder is mb.embedder and ma.stance is mb.stance
-    if MiniLMEmbedder.available():  # the disputes extra (CI installs it): the stance model is in use
-        assert ma.stance is not None and ma.note is None
+    assert ma.embedder is mb.embedder
+    if MiniLMEmbedder.available():  # the disputes extra (CI installs it): nothing is missing
+        assert ma.note is None
 
 
 def test_check_without_a_model_is_a_json_503(db: Path) -> None:
@@ -335,16 +335,16 @@ def test_check_without_a_model_is_a_json_503(db: Path) -> None:
 
 def test_check_falls_back_without_sentence_embeddings(db: Path, nlp, monkeypatch: pytest.MonkeyPatch) -> None:
     from claimwatch.disputes.embeddings import LEXICAL, MiniLMEmbedder
-    from claimwatch.web.checker import embedder_and_stance
+    from claimwatch.web.checker import load_embedder
 
     monkeypatch.setattr(MiniLMEmbedder, "available", staticmethod(lambda: False))
-    emb, stance, note = embedder_and_stance.__wrapped__("auto", True)  # uncached: as on a machine without torch
-    assert emb.name == LEXICAL and stance is None
-    assert "not installed" in note and "pip install" in note and "rules only" in note
+    emb, note = load_embedder.__wrapped__("auto")  # uncached: as on a machine without torch
+    assert emb.name == LEXICAL
+    assert "not installed" in note and "pip install" in note
 
-    lexical = make_client(db, nlp=nlp, embedder="lexical", use_stance=False)
+    lexical = make_client(db, nlp=nlp, embedder="lexical")
     body = check(lexical, "The port of Kessen will reopen on Friday")
-    assert body["embedder"] == LEXICAL and body["method"] == "embeddings+rules" and "lexical" in body["note"]
+    assert body["embedder"] == LEXICAL and body["method"] == "embeddings+frames" and "lexical" in body["note"]
     assert "Ana Reyes" in {m["speaker"] for m in body["supports"]}
 
 

@@ -240,8 +240,73 @@ def old_rule_pairs(claims: Sequence[Any], vectors: np.ndarray, lex: Any, progres
     return [(i, j) for i, j, cos in pairs if compare(profiles[i], profiles[j], cos, lex) is not None]
 
 
-def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4) -> dict[str, Any]:
-    """Draw the pairs of the protocol from a store and write labelling packets and the key under ``out``."""
+SUPPLEMENT_BANDS = (2, 3)
+SUPPLEMENT_PER_BAND = 150
+SUPPLEMENT_OVERLAP = 30
+
+
+def draw_supplement(universe: Universe, taken: set[tuple[int, int]], seed: int = SEED) -> list[dict[str, Any]]:
+    """Stratum S4 (pre-registered after round 1 found 13 real pairs in 540): contrast-bearing pairs at cosine
+    >= 0.65 (bands 2 and 3), ``SUPPLEMENT_PER_BAND`` each, none of them drawn before."""
+    rng = np.random.default_rng(seed + 4)
+    band = np.digitize(universe.cos, BANDS[1:-1])
+    out: list[dict[str, Any]] = []
+    for b in SUPPLEMENT_BANDS:
+        got = 0
+        for idx in rng.permutation(np.nonzero(universe.contrast & (band == b))[0]):
+            key = (int(universe.i[idx]), int(universe.j[idx]))
+            if key in taken:
+                continue
+            taken.add(key)
+            out.append({"stratum": "S4", "band": b, "i": key[0], "j": key[1], "cos": round(float(universe.cos[idx]), 4)})
+            got += 1
+            if got == SUPPLEMENT_PER_BAND:
+                break
+    return out
+
+
+def _write_packets(store: Any, claims: Sequence[Any], drawn: list[dict[str, Any]], out: Path, *, first: int,
+                   names: Sequence[str], overlap_n: int, rnd: random.Random) -> list[dict[str, Any]]:
+    """Labelling packets (one batch per labeller, ``overlap_n`` pairs twice) and the key rows, pair ids from ``first``."""
+    texts: dict[str, str] = {}
+    (out / "articles").mkdir(parents=True, exist_ok=True)
+    key, packets = [], []
+    for n, d in enumerate(drawn, start=first):
+        a, b = claims[d["i"]], claims[d["j"]]
+        if (a.date or "", a.article_id) > (b.date or "", b.article_id):
+            a, b = b, a
+        for c in (a, b):
+            if c.article_id not in texts:
+                texts[c.article_id] = store.article_text(c.article_id) or ""
+                (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
+        pid = f"r{n:03d}"
+        key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"],
+                    "a": claim_ref(a), "b": claim_ref(b), "a_date": a.date, "b_date": b.date})
+        packets.append((pid, a, b))
+    overlap_ids = set(rnd.sample([p for p, _, _ in packets], min(overlap_n, len(packets) // 2)))
+    assignment: dict[str, list[str]] = {name: [] for name in names}
+    for k, (pid, _, _) in enumerate(packets):
+        assignment[names[k % len(names)]].append(pid)
+        if pid in overlap_ids:
+            assignment[names[(k + 1) % len(names)]].append(pid)
+    by_id = {pid: (a, b) for pid, a, b in packets}
+    for name, pids in assignment.items():
+        lines = [f"# Labelling batch {name}: {len(pids)} pairs", "",
+                 "Label each pair by docs/DISPUTE-LABELLING.md. Full article texts: articles/<article id>.txt.", ""]
+        for pid in pids:
+            a, b = by_id[pid]
+            lines += [f"## {pid}", "", "### Claim A", describe(a, texts[a.article_id]), "",
+                      "### Claim B", describe(b, texts[b.article_id]), "", "---", ""]
+        (out / f"batch_{name}.md").write_text("\n".join(lines), encoding="utf-8")
+    (out / f"assignment_{names[0]}.json").write_text(json.dumps(assignment, indent=1), encoding="utf-8")
+    return key
+
+
+def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4, supplement: bool = False) -> dict[str, Any]:
+    """Draw the pairs of the protocol from a store and write labelling packets and the key.
+
+    ``supplement``: draw stratum S4 instead (every round-1 pair is drawn again, deterministically, and left out).
+    """
     from ..disputes.embeddings import MINILM
     from ..disputes.lexicon import default_lexicon
     from ..store import ClaimQuery, open_store
@@ -259,43 +324,20 @@ def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4) -> dict[str
     drawn = draw(uni, old, seed)
     rnd = random.Random(seed)
     rnd.shuffle(drawn)
-    texts: dict[str, str] = {}
-    (out / "articles").mkdir(parents=True, exist_ok=True)
-    key, packets = [], []
-    for n, d in enumerate(drawn, start=1):
-        a, b = claims[d["i"]], claims[d["j"]]
-        if (a.date or "", a.article_id) > (b.date or "", b.article_id):
-            a, b = b, a
-        for c in (a, b):
-            if c.article_id not in texts:
-                texts[c.article_id] = store.article_text(c.article_id) or ""
-                (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
-        pid = f"r{n:03d}"
-        key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"],
-                    "a": claim_ref(a), "b": claim_ref(b), "a_date": a.date, "b_date": b.date})
-        packets.append((pid, a, b))
-    overlap_ids = set(rnd.sample([p for p, _, _ in packets], min(OVERLAP, len(packets) // 2)))
-    assignment: dict[str, list[str]] = {f"L{k + 1}": [] for k in range(labellers)}
-    names = list(assignment)
-    for k, (pid, _, _) in enumerate(packets):
-        first = names[k % labellers]
-        assignment[first].append(pid)
-        if pid in overlap_ids:
-            assignment[names[(k + 1) % labellers]].append(pid)
-    by_id = {pid: (a, b) for pid, a, b in packets}
-    for name, pids in assignment.items():
-        lines = [f"# Labelling batch {name}: {len(pids)} pairs", "",
-                 "Label each pair by docs/DISPUTE-LABELLING.md. Full article texts: articles/<article id>.txt.", ""]
-        for pid in pids:
-            a, b = by_id[pid]
-            lines += [f"## {pid}", "", "### Claim A", describe(a, texts[a.article_id]), "",
-                      "### Claim B", describe(b, texts[b.article_id]), "", "---", ""]
-        (out / f"batch_{name}.md").write_text("\n".join(lines), encoding="utf-8")
     key_dir = out.parent / (out.name + "-key")  # kept out of the labellers' folder
     key_dir.mkdir(parents=True, exist_ok=True)
-    (key_dir / "KEY.jsonl").write_text(
-        "".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
-    (out / "assignment.json").write_text(json.dumps(assignment, indent=1), encoding="utf-8")
+    if supplement:
+        extra = draw_supplement(uni, {(d["i"], d["j"]) for d in drawn}, seed)
+        srnd = random.Random(seed + 4)
+        srnd.shuffle(extra)
+        key = _write_packets(store, claims, extra, out, first=len(drawn) + 1,
+                             names=[f"S4{chr(ord('a') + k)}" for k in range(labellers)],
+                             overlap_n=SUPPLEMENT_OVERLAP, rnd=srnd)
+        (key_dir / "KEY-S4.jsonl").write_text("".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
+        return {"drawn": len(extra), "strata": {"S4": len(extra)}}
+    key = _write_packets(store, claims, drawn, out, first=1, names=[f"L{k + 1}" for k in range(labellers)],
+                         overlap_n=OVERLAP, rnd=rnd)
+    (key_dir / "KEY.jsonl").write_text("".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
     strata: dict[str, int] = {}
     for d in drawn:
         strata[d["stratum"]] = strata.get(d["stratum"], 0) + 1
@@ -360,6 +402,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s.add_argument("--out", required=True, type=Path)
     s.add_argument("--seed", type=int, default=SEED)
     s.add_argument("--labellers", type=int, default=4)
+    s.add_argument("--supplement", action="store_true", help="draw stratum S4 (see docs/EVALUATION.md)")
     nb = sub.add_parser("neighbours")
     nb.add_argument("--db", required=True)
     nb.add_argument("-k", type=int, default=40)
@@ -379,7 +422,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     at.add_argument("article_id")
     args = ap.parse_args(argv)
     if args.cmd == "sample":
-        print(json.dumps(sample(args.db, args.out, args.seed, args.labellers), indent=1))
+        print(json.dumps(sample(args.db, args.out, args.seed, args.labellers, args.supplement), indent=1))
     elif args.cmd == "neighbours":
         _print_claims(neighbours(args.db, args.sentence, args.k))
     elif args.cmd == "search":
