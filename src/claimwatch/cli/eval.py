@@ -289,7 +289,7 @@ def disputes_real(db_path: str, gold_dir: Optional[str], split: str, partly_real
             report["check"] = check_report(store, load_check_cases(gold, split), nlp=load_nlp(model),
                                            progress=lambda m: click.echo(m, err=True))
     if export_path:
-        Path(export_path).write_text(json.dumps({"pairs": rows, **report}, indent=1, default=str), encoding="utf-8")
+        Path(export_path).write_text(json.dumps({"rows": rows, **report}, indent=1, default=str), encoding="utf-8")
     if fmt == "json":
         report["pairs"] = {k: v for k, v in report["pairs"].items()}
         click.echo(json.dumps(report, indent=2, default=str))

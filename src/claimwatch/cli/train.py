@@ -145,7 +145,7 @@ def train_relation(db_path: str, gold_dir: Optional[str], output: Optional[str])
         about=(f"Fitted by `claimwatch train relation` on the dev half of tests/gold_real ({fit['pairs']} scored pairs, "
                f"{fit['dispute']['positives']} real disputes, {fit['same']['positives']} same-proposition); L2 C chosen "
                f"by 5-fold CV log-loss (dispute {fit['dispute']['c']}, same {fit['same']['c']}); dispute threshold: "
-               "lowest with CV precision >= 0.85."))
+               "the best cross-validated F0.5 on dev."))
     out = Path(output) if output else Path(__file__).resolve().parent.parent / "resources" / RESOURCE
     model.save(out)
     click.echo(json.dumps({k: ({kk: vv for kk, vv in v.items() if kk not in ("cv_probs", "weights")}

@@ -21,6 +21,7 @@ Notes:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -80,11 +81,36 @@ class ClaimProfile:
     accused: frozenset[str] = frozenset()  # actors named beside the dispute cue: whose claims it calls false
     directive: bool = False  # tells someone what (not) to do ("warned Russia against using …"): asserts nothing
     frame: Optional[FrameOut] = None  # the content's proposition (nlp/frames.py); None for claims stored before frames
+    state_side: Optional[str] = None  # the country whose state speaks (its government, military, a known official)
     extra: dict = field(default_factory=dict)
 
     @property
     def sign(self) -> int:
         return -1 if self.own_stance == DENIES else 1
+
+
+STATE_TYPES = {"country", "government", "military"}
+STATE_SECTORS = {"GOV", "MIL"}
+
+
+@functools.lru_cache(maxsize=1)
+def known_people() -> frozenset[str]:
+    """Person ids in the built-in actor data: only their country is evidence (an unknown person's country is the
+    article's dominant country, which says nothing about whose side they speak for)."""
+    from ..nlp.actors import ActorResolver
+
+    return frozenset(a for a in ActorResolver().by_id if a.startswith("person:"))
+
+
+def state_side(actor) -> Optional[str]:
+    """The country a speaker speaks for as part of its state, else None (a professor, a newspaper, an unknown)."""
+    if actor is None or not actor.country:
+        return None
+    if actor.type in STATE_TYPES:
+        return actor.country
+    if actor.sector in STATE_SECTORS and (actor.type != "person" or actor.id in known_people()):
+        return actor.country
+    return None
 
 
 def _code(actor) -> Optional[str]:
@@ -222,6 +248,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         directive=((claim.cue_class or "") in DIRECTIVE_CUES
                    or (lex.directive is not None and lex.directive.search(content) is not None)),
         frame=getattr(claim, "frame", None),
+        state_side=state_side(claim.speaker_actor),
     )
 
 

@@ -137,12 +137,16 @@ class Checker:
                 continue
             sim = float(cos[k])
             rel = relate(q, profile(claim, lex=lex), sim, self.model, lex)
+            x = rel.features
             if rel.label == "contradicts":
                 result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
                                                        reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
-            elif rel.label == "same":
-                result.supporting.append(CheckMatch(claim=claim, score=rel.p_same, relation="supports",
-                                                    reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
+            elif (sim >= self.model.check_support_cos and rel.gate is None
+                  and not any(x.get(k) for k in ("opposed", "doubted", "opposite_family", "numbers_conflict"))):
+                # Nothing opposes it and it says much the same: the sentence's proposition, as far as the slots tell.
+                result.supporting.append(CheckMatch(claim=claim, score=round(self.model.p_check_support(x), 4),
+                                                    relation="supports", reason=rel.reason, similarity=round(sim, 4),
+                                                    kind=rel.kind))
         result.supporting.sort(key=lambda m: (-m.score, -m.similarity))
         result.contradicting.sort(key=lambda m: (-m.score, -m.similarity))
         result.supporting = result.supporting[:limit]
