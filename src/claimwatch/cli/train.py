@@ -131,21 +131,27 @@ def train_relation(db_path: str, gold_dir: Optional[str], output: Optional[str])
     import json
 
     from ..disputes.relation import RESOURCE, RelationModel
-    from ..eval.dispute_gold import default_gold_dir, fit_relation, load_gold_pairs, score_pairs
+    from ..eval.dispute_gold import (default_gold_dir, fit_check_support, fit_relation, load_check_cases,
+                                     load_gold_pairs, score_pairs)
+    from ..pipeline import load_nlp
     from ..store import open_store
 
     gold = Path(gold_dir) if gold_dir else default_gold_dir()
     pairs = load_gold_pairs(gold, "dev")
     with open_store(db_path, create=False) as store:
         rows = score_pairs(store, pairs)
-    fit = fit_relation(rows)
+        fit = fit_relation(rows)
+        model = RelationModel(w_dispute=fit["dispute"]["weights"], w_same=fit["same"]["weights"],
+                              threshold_dispute=fit["dispute"]["threshold"], threshold_same=0.5)
+        model.w_check_support = fit_check_support(store, load_check_cases(gold, "dev"), nlp=load_nlp(), model=model)
     model = RelationModel(
-        w_dispute=fit["dispute"]["weights"], w_same=fit["same"]["weights"],
+        w_dispute=fit["dispute"]["weights"], w_same=fit["same"]["weights"], w_check_support=model.w_check_support,
         threshold_dispute=fit["dispute"]["threshold"], threshold_same=0.5,
         about=(f"Fitted by `claimwatch train relation` on the dev half of tests/gold_real ({fit['pairs']} scored pairs, "
                f"{fit['dispute']['positives']} real disputes, {fit['same']['positives']} same-proposition); L2 C chosen "
                f"by 5-fold CV log-loss (dispute {fit['dispute']['c']}, same {fit['same']['c']}); dispute threshold: "
-               "the best cross-validated F0.5 on dev."))
+               "the best cross-validated F0.5 on dev; weights pulled toward resources/relation.prior.v1.json; check's "
+               "support head fitted on the dev check cases."))
     out = Path(output) if output else Path(__file__).resolve().parent.parent / "resources" / RESOURCE
     model.save(out)
     click.echo(json.dumps({k: ({kk: vv for kk, vv in v.items() if kk not in ("cv_probs", "weights")}

@@ -23,12 +23,13 @@ from .candidates import profile
 from .detect import ensure_embeddings
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
-from .relation import RelationModel, default_model, relate
+from .relation import Relation, RelationModel, default_model, relate
 
 log = logging.getLogger("claimwatch")
 MAX_CHARS = 5000
 CANDIDATES = 300
 NOT_ADDRESSED = "No stored claim addresses this"
+OPPOSING = ("opposed", "doubted", "opposite_family", "numbers_conflict")  # relation features that rule out support
 
 
 class CheckMatch(BaseModel):
@@ -103,13 +104,13 @@ class Checker:
             self._matrix = (ids, vectors, fams)
         return self._matrix
 
-    def check(self, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckResult:
+    def related(self, text: str, *, date: Optional[str] = None) -> tuple[CheckResult, list[tuple[StoredClaim, float, Relation]]]:
+        """The sentence's candidates, each related to it (``check`` keeps those that support or contradict)."""
         text = " ".join(text.split())
         if not text:
             raise ClaimwatchError("nothing to check: the sentence is empty")
         if len(text) > MAX_CHARS:
             raise ClaimwatchError(f"the sentence is too long to check ({len(text)} characters; at most {MAX_CHARS})")
-        t0 = time.perf_counter()
         lex = self.lex
         qclaim = sentence_claim(self.nlp, text, date)
         q = profile(qclaim, article_id="\x00check", lex=lex)
@@ -118,8 +119,8 @@ class Checker:
         result = CheckResult(query=text, method="embeddings+frames", claims_searched=len(ids),
                              event=qclaim.event.category if qclaim.event else None)
         top: list[int] = []
+        cos = vectors @ qv if ids else np.zeros(0, dtype=np.float32)
         if ids:
-            cos = vectors @ qv
             names = self.store.family_names(lex)
             boost = np.zeros(len(names) + 1, dtype=np.float32)
             if q.family is not None:
@@ -131,20 +132,28 @@ class Checker:
             top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= 0.3]
         result.candidates = len(top)
         claims = self.store.claims_by_id([ids[k] for k in top]) if top else {}
+        out = []
         for k in top:
             claim = claims.get(ids[k])
-            if claim is None:
-                continue
-            sim = float(cos[k])
-            rel = relate(q, profile(claim, lex=lex), sim, self.model, lex)
-            x = rel.features
+            if claim is not None:
+                sim = float(cos[k])
+                out.append((claim, sim, relate(q, profile(claim, lex=lex), sim, self.model, lex)))
+        return result, out
+
+    def supports(self, sim: float, rel: Relation) -> bool:
+        """Nothing opposes it and it says much the same: the sentence's proposition, as far as the slots tell."""
+        return (sim >= self.model.check_support_cos and rel.gate is None
+                and not any(rel.features.get(k) for k in OPPOSING))
+
+    def check(self, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckResult:
+        t0 = time.perf_counter()
+        result, related = self.related(text, date=date)
+        for claim, sim, rel in related:
             if rel.label == "contradicts":
                 result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
                                                        reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
-            elif (sim >= self.model.check_support_cos and rel.gate is None
-                  and not any(x.get(k) for k in ("opposed", "doubted", "opposite_family", "numbers_conflict"))):
-                # Nothing opposes it and it says much the same: the sentence's proposition, as far as the slots tell.
-                result.supporting.append(CheckMatch(claim=claim, score=round(self.model.p_check_support(x), 4),
+            elif self.supports(sim, rel):
+                result.supporting.append(CheckMatch(claim=claim, score=round(self.model.p_check_support(rel.features), 4),
                                                     relation="supports", reason=rel.reason, similarity=round(sim, 4),
                                                     kind=rel.kind))
         result.supporting.sort(key=lambda m: (-m.score, -m.similarity))

@@ -36,6 +36,7 @@ from .compare import _same_person, compare
 from .lexicon import DisputeLexicon, default_lexicon
 
 RESOURCE = "relation.v1.json"
+PRIOR_RESOURCE = "relation.prior.v1.json"
 POSITION_MODALITIES = {"demand", "opinion", "intention"}
 NON_FACT = {"question", "prediction", "conditional", "demand", "opinion", "intention"}
 TIME_SLACK_DAYS = 3  # an article dated the day after the event it reports still speaks of it
@@ -51,13 +52,30 @@ FEATURES = (
 def _slot(x: Optional[str], y: Optional[str]) -> str:
     if not x or not y:
         return UNKNOWN
-    return AGREE if x == y else CONFLICT
+    if x.lstrip("~") == y.lstrip("~"):
+        return AGREE
+    return UNKNOWN if "~" in (x[0], y[0]) else CONFLICT
 
 
-def _arg_key(arg: Any) -> Optional[str]:
+PRONOUNS = {"it", "they", "we", "i", "he", "she"}
+
+
+def _arg_key(arg: Any, p: Optional[ClaimProfile] = None) -> Optional[str]:
+    """Who an agent or target is, comparably: its country, else its actor id, else a proper name's words; a bare
+    pronoun in reported speech is the speaker ("Vardania said it was withdrawing")."""
     if arg is None:
         return None
-    return arg.country or arg.actor_id
+    if arg.country:
+        return arg.country
+    if arg.actor_id:
+        return arg.actor_id.removeprefix("unknown:")
+    text = " ".join(arg.text.split())
+    if text.casefold() in PRONOUNS:
+        side = p.side if p is not None else None
+        return side.removeprefix("unknown:") if side else None
+    if text[:1].isupper():
+        return "~" + text.casefold().removeprefix("the ")  # words only: enough to agree, never to conflict
+    return None
 
 
 def _places(p: ClaimProfile) -> set[str]:
@@ -91,7 +109,7 @@ def slots(a: ClaimProfile, b: ClaimProfile) -> dict[str, str]:
     out = {"agent": UNKNOWN, "target": UNKNOWN, "predicate": UNKNOWN, "place": UNKNOWN, "time": time_slot(a, b)}
     if fa is None or fb is None:
         return out
-    out["agent"] = _slot(_arg_key(fa.agent), _arg_key(fb.agent))
+    out["agent"] = _slot(_arg_key(fa.agent, a), _arg_key(fb.agent, b))
     out["target"] = _slot(_arg_key(fa.target), _arg_key(fb.target))
     pa, pb = _places(a), _places(b)
     out["place"] = UNKNOWN if not (pa and pb) else (AGREE if pa & pb else CONFLICT)
@@ -204,6 +222,19 @@ def default_model() -> RelationModel:
     return load_model()
 
 
+@lru_cache(maxsize=1)
+def prior_model() -> RelationModel:
+    """The hand-set weights the fit starts from (``relation.prior.v1.json``)."""
+    return load_model(resources.files("claimwatch.resources").joinpath(PRIOR_RESOURCE))  # type: ignore[arg-type]
+
+
+def unseen_kind(x: dict[str, float], sl: dict[str, str]) -> bool:
+    """A kind of dispute the dev gold pairs do not contain: opposite events told of the same agent with nothing
+    (time, place) setting them apart, as in the judging standard's first example ("units are returning to their
+    bases" / "forces are still arriving"). Its probability is the prior's, and its calibration is unmeasured."""
+    return bool(x["opposite_family"]) and sl["agent"] == AGREE and sl["time"] != CONFLICT and sl["place"] != CONFLICT
+
+
 def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeLexicon] = None
              ) -> tuple[dict[str, float], dict[str, str], Any]:
     """The pair's feature vector, its slots and the rules' conflict (``compare``), if any."""
@@ -211,8 +242,10 @@ def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[Dispute
     sl = slots(a, b)
     rel = relatedness(a, b, cos, lex)
     sa, sb = _stance(a), _stance(b)
-    opposed = {sa, sb} == {ASSERTS, DENIES}
-    doubted = {sa, sb} == {ASSERTS, DOUBTS}
+    # Opposite events flip one side: "Moscow was lying about the pullback" and "Russia is building up" agree.
+    flip = rel.opposition > 0
+    opposed = {sa, sb} == {ASSERTS, DENIES} and not flip
+    doubted = {sa, sb} == {ASSERTS, DOUBTS} and not flip
     conflict = compare(a, b, cos, lex)
     reasons = set(conflict.reasons) if conflict is not None else set()
     nconf, nagree = _numbers(a, b, lex.threshold("number_ratio"))
@@ -225,7 +258,8 @@ def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[Dispute
     blame = float(same_act and sl["agent"] == CONFLICT and sl["target"] != CONFLICT and sa == sb == ASSERTS)
     x = {
         "bias": 1.0, "cos": float(cos), "cos_hi": max(0.0, float(cos) - 0.6),
-        "opposed": float(opposed), "doubted": float(doubted), "opposite_family": float(rel.opposition),
+        "opposed": float(opposed), "doubted": float(doubted),
+        "opposite_family": float(rel.opposition) if sa == sb else 0.0,
         "same_family": 1.0 if fam_same else (-1.0 if rel.family < 0 else 0.0),
         "same_lemma": float(a.frame is not None and b.frame is not None and bool(a.frame.lemma)
                             and a.frame.lemma == b.frame.lemma),
@@ -308,6 +342,8 @@ def relate(a: ClaimProfile, b: ClaimProfile, cos: float, model: Optional[Relatio
     x, sl, conflict = features(a, b, cos, lex)
     gate = _gate(a, b, sl, x)
     p_d = 0.0 if gate else model.p_dispute(x)
+    if not gate and unseen_kind(x, sl):
+        p_d = max(p_d, prior_model().p_dispute(x))
     p_s = 0.0 if (x["opposed"] or x["doubted"] or x["opposite_family"] or x["numbers_conflict"]) else model.p_same(x)
     kind = "position" if x["position_pair"] else "fact"
     if p_d >= model.threshold_dispute:
@@ -319,20 +355,22 @@ def relate(a: ClaimProfile, b: ClaimProfile, cos: float, model: Optional[Relatio
     return Relation(label, round(p_d, 4), round(p_s, 4), kind, _describe(a, b, sl, x, conflict), sl, gate, x)
 
 
-def fit_logistic(rows: Sequence[dict[str, float]], y: Sequence[int], c: float = 1.0, iters: int = 500
-                 ) -> dict[str, float]:
-    """L2-regularised logistic regression by Newton steps (no bias penalty); small and dependency-free."""
+def fit_logistic(rows: Sequence[dict[str, float]], y: Sequence[int], c: float = 1.0, iters: int = 500,
+                 prior: Optional[dict[str, float]] = None) -> dict[str, float]:
+    """Logistic regression by Newton steps with an L2 pull (strength 1/c) toward ``prior`` (zero by default; the
+    bias is not pulled): a feature the data hardly shows keeps its prior weight. Small and dependency-free."""
     import numpy as np
 
     names = list(FEATURES)
     X = np.array([[r.get(k, 0.0) for k in names] for r in rows], dtype=np.float64)
     t = np.asarray(y, dtype=np.float64)
-    w = np.zeros(len(names))
+    w0 = np.array([(prior or {}).get(k, 0.0) for k in names])
+    w = w0.copy()
     reg = np.full(len(names), 1.0 / c)
     reg[names.index("bias")] = 0.0
     for _ in range(iters):
         p = 1.0 / (1.0 + np.exp(-np.clip(X @ w, -30, 30)))
-        grad = X.T @ (p - t) + reg * w
+        grad = X.T @ (p - t) + reg * (w - w0)
         hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(reg + 1e-9)
         step = np.linalg.solve(hess, grad)
         w -= step

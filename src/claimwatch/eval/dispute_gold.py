@@ -634,14 +634,19 @@ def _folds(n: int, k: int, seed: int = SEED) -> list[list[int]]:
     return [idx[f::k] for f in range(k)]
 
 
-def fit_relation(rows: Sequence[dict[str, Any]], *, folds: int = 5) -> dict[str, Any]:
+def fit_relation(rows: Sequence[dict[str, Any]], *, folds: int = 5, prior: Any = None) -> dict[str, Any]:
     """Fit the relation model's two logistic heads on scored gold rows (``score_pairs`` output, dev split only).
 
     The regularisation strength is chosen by cross-validated log-loss; the default dispute threshold maximises the
     cross-validated F0.5 (precision weighted twice as much as recall) over every real pair of the rows, gated ones
     included, on a 0.05 grid from 0.2 to 0.9.
     """
-    from ..disputes.relation import fit_logistic
+    from ..disputes.relation import PRIOR_RESOURCE, fit_logistic, load_model
+
+    if prior is None:
+        from importlib import resources as _res
+
+        prior = load_model(_res.files("claimwatch.resources").joinpath(PRIOR_RESOURCE))
 
     scored = [r for r in rows if r.get("features")]
     opposed = ("opposed", "doubted", "opposite_family", "numbers_conflict")
@@ -653,12 +658,14 @@ def fit_relation(rows: Sequence[dict[str, Any]], *, folds: int = 5) -> dict[str,
     for head, usable in subsets.items():
         x = [r["features"] for r in usable]
         y = [int(is_real(r["label"])) if head == "dispute" else int(r["label"] == "same") for r in usable]
+        w_prior = prior.w_dispute if head == "dispute" else prior.w_same
         best = None
         for c in (0.03, 0.1, 0.3, 1.0, 3.0):
             oof = [0.0] * len(y)
             for fold in _folds(len(y), folds):
                 keep = set(fold)
-                w = fit_logistic([x[i] for i in range(len(y)) if i not in keep], [y[i] for i in range(len(y)) if i not in keep], c)
+                w = fit_logistic([x[i] for i in range(len(y)) if i not in keep], [y[i] for i in range(len(y)) if i not in keep],
+                                 c, prior=w_prior)
                 for i in fold:
                     z = sum(w.get(k, 0.0) * v for k, v in x[i].items())
                     oof[i] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
@@ -679,5 +686,28 @@ def fit_relation(rows: Sequence[dict[str, Any]], *, folds: int = 5) -> dict[str,
                 if f > best_f:
                     best_f, threshold = f, t
         out[head] = {"c": c, "cv_logloss": round(loss, 4), "threshold": threshold, "pairs": len(y),
-                     "weights": fit_logistic(x, y, c), "cv_probs": oof, "positives": sum(y)}
+                     "weights": fit_logistic(x, y, c, prior=w_prior), "cv_probs": oof, "positives": sum(y)}
     return out
+
+
+def fit_check_support(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None, model: Any = None,
+                      c: float = 10.0) -> dict[str, float]:
+    """check's support head: a logistic on cosine over the candidates ``check`` would list as supporting, labelled by
+    the (dev) cases' gold supports."""
+    from ..disputes.check import Checker
+    from ..disputes.relation import fit_logistic
+
+    checker = Checker(store, nlp=nlp, model=model)
+    rows, y = [], []
+    for case in cases:
+        if case["kind"] == "never":
+            continue
+        _, related = checker.related(case["sentence"], date=case.get("date"))
+        for claim, sim, rel in related:
+            if checker.supports(sim, rel):
+                rows.append({"bias": 1.0, "cos": sim})
+                y.append(int(_hit(claim, case.get("supports", []))))
+    if not rows or not any(y):
+        return {}
+    w = fit_logistic(rows, y, c)
+    return {k: w[k] for k in ("bias", "cos")}
