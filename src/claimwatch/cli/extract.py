@@ -94,7 +94,7 @@ def extract(
         # The model loads once there is an article for it, still before any output, so a missing model fails
         # cleanly.
         nlp = pipeline.load_nlp(model, actors_path=actors_path)
-        outs = pipeline.extract_articles(nlp, itertools.chain([first], articles))
+        outs = pipeline.extract_articles(nlp, itertools.chain([first], articles), problems=problems)
     progress = verbose or log.isEnabledFor(logging.INFO) or sys.stderr.isatty()
     try:
         with click.open_file(output, "w", encoding="utf-8") as out:

@@ -104,9 +104,10 @@ def ingest(
         chained = itertools.chain([first], it)
         if workers > 1:
             yield from extract_articles_parallel(chained, workers=workers, model=model, actors_path=actors_path,
-                                                 batch_size=batch_size)
+                                                 batch_size=batch_size, problems=problems)
         else:
-            yield from extract_articles(load_nlp(model, actors_path=actors_path), chained, batch_size=batch_size)
+            yield from extract_articles(load_nlp(model, actors_path=actors_path), chained, batch_size=batch_size,
+                                        problems=problems)
 
     bar = _progress_bar(inputs) if sys.stderr.isatty() else None
 
