@@ -45,10 +45,7 @@ def _read(*paths: Path) -> tuple[list, list[InputProblem]]:
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_hostile_file_is_one_problem_naming_it_and_the_good_file_is_read(tmp_path: Path, name: str):
-    bad = tmp_path / name
-    bad.write_bytes(HOSTILE[name])
-    good = tmp_path / "good.txt"
-    good.write_text(GOOD, encoding="utf-8")
+    bad, good = _bad_and_good(tmp_path, name)
     articles, problems = _read(bad, good)
     assert len(problems) == 1
     assert problems[0].origin.startswith(str(bad))
@@ -171,12 +168,17 @@ def cli(nlp, monkeypatch):
     return invoke
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_extract_reports_one_problem_line_and_still_extracts_the_good_file(tmp_path: Path, cli, name: str):
+def _bad_and_good(tmp_path: Path, name: str) -> tuple[Path, Path]:
     bad = tmp_path / name
     bad.write_bytes(HOSTILE[name])
     good = tmp_path / "good.txt"
     good.write_text(GOOD, encoding="utf-8")
+    return bad, good
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_extract_reports_one_problem_line_and_still_extracts_the_good_file(tmp_path: Path, cli, name: str):
+    bad, good = _bad_and_good(tmp_path, name)
     result, _ = cli("extract", "-f", "jsonl", str(bad), str(good))
     assert result.exit_code == 1
     assert "good" in [json.loads(line)["id"] for line in result.stdout.splitlines()]
@@ -187,10 +189,7 @@ def test_extract_reports_one_problem_line_and_still_extracts_the_good_file(tmp_p
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_ingest_reports_one_problem_line_and_still_stores_the_good_file(tmp_path: Path, cli, name: str):
-    bad = tmp_path / name
-    bad.write_bytes(HOSTILE[name])
-    good = tmp_path / "good.txt"
-    good.write_text(GOOD, encoding="utf-8")
+    bad, good = _bad_and_good(tmp_path, name)
     db = tmp_path / "c.db"
     result, _ = cli("ingest", "--db", str(db), "--lang", "any", str(bad), str(good))
     assert result.exit_code == 1

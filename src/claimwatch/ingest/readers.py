@@ -261,6 +261,15 @@ def _stat_error(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _mode(raw: str, problems: list[InputProblem]) -> Optional[int]:
+    """The file mode of ``raw`` (links followed), or None with one problem saying why there is none."""
+    try:
+        return os.stat(raw).st_mode
+    except OSError as exc:
+        problems.append(InputProblem(raw, _stat_error(exc)))
+        return None
+
+
 def check_inputs(paths: Sequence[str], problems: list[InputProblem]) -> list[str]:
     """The ``paths`` worth reading: each missing, unreadable or unusable one becomes a problem instead.
 
@@ -272,10 +281,8 @@ def check_inputs(paths: Sequence[str], problems: list[InputProblem]) -> list[str
         if raw == STDIN or raw.startswith(URL_PREFIXES):
             kept.append(raw)
             continue
-        try:
-            mode = os.stat(raw).st_mode
-        except OSError as exc:
-            problems.append(InputProblem(raw, _stat_error(exc)))
+        mode = _mode(raw, problems)
+        if mode is None:
             continue
         if stat.S_ISSOCK(mode):
             problems.append(InputProblem(raw, "not a file or directory (a socket)"))
@@ -320,10 +327,8 @@ def _read_one(
             yield article
         return
     path = Path(raw)
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        problems.append(InputProblem(raw, _stat_error(exc)))
+    mode = _mode(raw, problems)
+    if mode is None:
         return
     if stat.S_ISDIR(mode):
         files = iter_input_files(path, problems)
