@@ -9,6 +9,30 @@ from typing import Iterator
 import pytest
 
 TESTS_DIR = Path(__file__).resolve().parent
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="Run the long budgets: fuzz tests with 10,000 examples each (tests/test_fuzz.py).")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "slow: runs only with --slow (a long budget)")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="long budget: run with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def slow(request) -> bool:
+    """Whether the run was asked for the long budgets (``pytest --slow``)."""
+    return bool(request.config.getoption("--slow"))
 REPO_ROOT = TESTS_DIR.parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
 

@@ -184,7 +184,7 @@ def test_id_flag_with_several_inputs_is_one_line_error(run, tmp_path: Path):
 
 def test_rendering_of_whatever_claims_come_back(run, monkeypatch, tmp_path: Path):
     article = ArticleOut(id="a1", title="Port", date="2024-05-06", outlet="Gazette", claims=[_claim()])
-    monkeypatch.setattr(pipeline, "extract_articles", lambda nlp, articles: iter([article]))
+    monkeypatch.setattr(pipeline, "extract_articles", lambda nlp, articles, **kw: iter([article]))
     result = run("-", input=STORY)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [

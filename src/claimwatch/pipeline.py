@@ -155,16 +155,39 @@ def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
     )
 
 
-def extract_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16) -> Iterator[ArticleOut]:
-    """Run the pipeline over articles and yield their claims, in input order."""
+def extract_articles(
+    nlp: Language, articles: Iterable[Article], batch_size: int = 16, problems: Optional[list] = None,
+) -> Iterator[ArticleOut]:
+    """Run the pipeline over articles and yield their claims, in input order.
+
+    Any text is accepted: lone surrogates are replaced by U+FFFD (same offsets), and hostile text (over
+    ``nlp.max_length``, unbroken runs, sentences without end) is analysed within the limits of ``nlp.guard``.
+    Each such change is one ``InputProblem`` in ``problems`` (a warning in the log when None).
+    """
     from .ingest.boilerplate import mask_boilerplate
+    from .ingest.readers import InputProblem
+    from .ingest.surrogates import repaired_article
     from .nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR, register
+    from .nlp.guard import guarded_doc
 
     register()
 
+    def note(article: Article, message: str) -> None:
+        problem = InputProblem(article.origin or article.id, message)
+        if problems is None:
+            log.warning("%s", problem)
+        else:
+            problems.append(problem)
+
     def prepared(article: Article):
+        article, repaired = repaired_article(article)
+        if repaired:
+            note(article, f"lone surrogates in {', '.join(repaired)} replaced by U+FFFD")
+        guarded = guarded_doc(nlp, mask_boilerplate(article.text))
+        for message in guarded.notes:
+            note(article, message)
         # The article date travels on the Doc so claimwatch_dates can resolve "on Tuesday" against it.
-        doc = nlp.make_doc(mask_boilerplate(article.text))
+        doc = guarded.doc
         setattr(doc._, ARTICLE_DATE_ATTR, article.date)
         return doc, article
 
@@ -192,9 +215,10 @@ def _init_worker(model: Optional[str], actors_path: Optional[str]) -> None:
     _WORKER_NLP = load_nlp(model, actors_path=actors_path)  # once per worker process
 
 
-def _extract_chunk(articles: list[Article], batch_size: int) -> list[ArticleOut]:
+def _extract_chunk(articles: list[Article], batch_size: int) -> tuple[list[ArticleOut], list]:
     assert _WORKER_NLP is not None, "worker not initialised"
-    return list(extract_articles(_WORKER_NLP, articles, batch_size=batch_size))
+    problems: list = []
+    return list(extract_articles(_WORKER_NLP, articles, batch_size=batch_size, problems=problems)), problems
 
 
 def extract_articles_parallel(
@@ -204,6 +228,7 @@ def extract_articles_parallel(
     model: Optional[str] = None,
     actors_path: Optional[str] = None,
     batch_size: int = 16,
+    problems: Optional[list] = None,
 ) -> Iterator[ArticleOut]:
     """``extract_articles`` in ``workers`` processes, each loading the pipeline once; results in input order.
 
@@ -231,4 +256,10 @@ def extract_articles_parallel(
                 in_flight.append(pool.submit(_extract_chunk, chunk, batch_size))
             if not in_flight:
                 return
-            yield from in_flight.popleft().result()
+            outs, found = in_flight.popleft().result()
+            for problem in found:
+                if problems is None:
+                    log.warning("%s", problem)
+                else:
+                    problems.append(problem)
+            yield from outs

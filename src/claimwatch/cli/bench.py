@@ -78,18 +78,26 @@ def render_scale(report: dict) -> str:
             w = chk["warm"]
             out.append(f"{'check (warm Checker)':<33}{w['p50_ms']:>8.1f} {w['p95_ms']:>8.1f} {w['max_ms']:>8.1f}"
                        f"   cold {chk['cold_s']:.1f} s, {chk['claims_searched']} claims searched")
+    if report.get("load"):
+        from ..bench.load import render_load
+
+        out += render_load(report["load"])
+    if report.get("hostile"):
+        from ..bench.hostile import render_hostile
+
+        out += render_hostile(report["hostile"])
     return "\n".join(out)
 
 
-def _counts(value: Optional[str]) -> list[int]:
+def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> list[int]:
     if not value:
         return []
     try:
         counts = [int(v) for v in value.split(",") if v.strip()]
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a comma-separated list of worker counts (e.g. 1,2)") from None
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of {what}") from None
     if not counts or any(n < 1 for n in counts):
-        raise click.BadParameter(f"{value!r}: worker counts must be 1 or more")
+        raise click.BadParameter(f"{value!r}: {what.split(' (')[0]} must be 1 or more")
     return counts
 
 
@@ -117,11 +125,24 @@ def _counts(value: Optional[str]) -> list[int]:
 @click.option("--repeat", type=click.IntRange(min=1), default=50, show_default=True,
               help="Calls per query kind for --queries-db.")
 @click.option("--no-check", is_flag=True, help="With --queries-db: skip the check timings (they load MiniLM).")
+@click.option("--load-db", "load_db", default=None, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              metavar="DB", help="Load-test the web API on loopback: a server over this store, one client, then "
+                                 "--clients at once for --seconds (no corpus needed).")
+@click.option("--clients", default=50, show_default=True, type=click.IntRange(min=2),
+              help="With --load-db: concurrent clients (a fifth of them on /api/check).")
+@click.option("--seconds", default=60, show_default=True, type=click.FloatRange(min=1), help="With --load-db: "
+              "how long the concurrent clients run.")
+@click.option("--server-workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="With --load-db: server processes (claimwatch serve --workers).")
+@click.option("--hostile", "hostile", default=None, metavar="CHARS,CHARS,...",
+              help="Time one article of each pathological text (resources/hostile.v1.json) at these sizes in "
+                   "characters (e.g. 100000,1000000); no corpus needed.")
 @format_option("table", ("table", "json"))
 @handle_errors
 def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], warmup: int, batch_size: int,
           no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
-          grow_to: Optional[int], repeat: int, no_check: bool, spark_master: Optional[str], fmt: str) -> None:
+          grow_to: Optional[int], repeat: int, no_check: bool, spark_master: Optional[str], hostile: Optional[str],
+          load_db: Optional[Path], clients: int, seconds: float, server_workers: int, fmt: str) -> None:
     """Time extraction (bare spaCy vs full claimwatch), and on request scaling, ingest and query latency.
 
     Each extraction run happens in a fresh process, so the peak RSS reported is that run's own. A third run
@@ -132,14 +153,14 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
     from ..errors import InputError
 
     counts = _counts(workers)
-    wants_corpus = not no_speed or counts or ingest_into or spark_master
+    wants_corpus = (not no_speed and not hostile and not load_db) or counts or ingest_into or spark_master
     if wants_corpus and not corpus:
         raise InputError("give --corpus FILE (or only --queries-db DB with --no-speed)")
     if grow_to is not None and queries_db is None:
         raise InputError("--grow-to needs --queries-db")
     say = lambda msg: click.echo(msg, err=True)  # noqa: E731
     report: dict = {}
-    if not no_speed:
+    if not no_speed and corpus:
         report = run_bench(list(corpus), limit=limit, model=model, warmup=warmup, batch_size=batch_size,
                            progress=say)
     if counts or ingest_into:
@@ -157,6 +178,16 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
         report["spark"] = bench_spark(list(corpus), limit=limit, model=model, master=spark_master, say=say)
     if queries_db is not None:
         report["queries"] = _queries(queries_db, grow_to, repeat, not no_check, say)
+    if load_db is not None:
+        from ..bench.load import bench_load
+
+        report["load"] = bench_load(load_db, clients=clients, seconds=seconds, server_workers=server_workers,
+                                    model=model, say=say)
+    if hostile:
+        from ..bench.hostile import bench_hostile
+
+        report["hostile"] = bench_hostile(_counts(hostile, "sizes in characters (e.g. 100000,1000000)"),
+                                          model=model, say=say)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
     else:

@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 
 import click
 
-from ..errors import ClaimwatchError
+from ..errors import ClaimwatchError, one_line
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -22,7 +22,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except ClaimwatchError as exc:
             if show:
                 raise
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(one_line(str(exc))) from None  # a file name may hold a newline
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
@@ -33,7 +33,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # last resort: never a traceback unless asked
             if show:
                 raise
-            raise click.ClickException(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --traceback)") from None
+            raise click.ClickException(
+                one_line(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --traceback)")) from None
 
     return wrapper
 

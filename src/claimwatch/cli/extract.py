@@ -1,6 +1,7 @@
 """`claimwatch extract`: read articles, run the pipeline, print the claims (table, JSON or JSONL)."""
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -11,7 +12,7 @@ from typing import IO, Iterable, Iterator, Optional
 
 import click
 
-from ..ingest.readers import ArticleMeta, InputProblem, normalise_date, read_articles
+from ..ingest.readers import ArticleMeta, InputProblem, check_inputs, normalise_date, read_articles
 from ..schema import ArticleOut, ClaimOut, ExtractionOut
 from .common import actors_option, format_option, handle_errors, model_option
 
@@ -75,18 +76,26 @@ def extract(
     Unreadable files and records are reported on stderr, one line each, and skipped; everything readable is
     still written, and the exit status is then 1.
     """
-    from .. import pipeline  # late: loading spaCy is slow, and `claimwatch --help` should not pay for it
-
     if not paths and sys.stdin.isatty():
         raise click.UsageError("no input: give FILE, DIR or '-' arguments, or pipe text on stdin")
     meta = ArticleMeta(id=article_id, title=title, date=date, outlet=outlet, url=url)
     problems: list[InputProblem] = []
-    # Load the model before reading, so a missing model fails before any output.
-    nlp = pipeline.load_nlp(model, actors_path=actors_path)
-    articles = read_articles(paths or ("-",), meta=meta, max_chars=max_chars, problems=problems)
-    outs = pipeline.extract_articles(nlp, articles)
-    progress = verbose or log.isEnabledFor(logging.INFO) or sys.stderr.isatty()
     reported = _ProblemReporter(problems)
+    # Missing and unreadable inputs are reported before the model loads (seconds), and stop the run when
+    # nothing else is left.
+    readable = check_inputs(paths or ("-",), problems)
+    reported.flush()
+    articles = read_articles(readable, meta=meta, max_chars=max_chars, problems=problems) if readable else iter(())
+    first = next(articles, None)
+    outs: Iterable[ArticleOut] = iter(())
+    if first is not None:
+        from .. import pipeline  # late: importing spaCy takes seconds, which a missing file should not cost
+
+        # The model loads once there is an article for it, still before any output, so a missing model fails
+        # cleanly.
+        nlp = pipeline.load_nlp(model, actors_path=actors_path)
+        outs = pipeline.extract_articles(nlp, itertools.chain([first], articles), problems=problems)
+    progress = verbose or log.isEnabledFor(logging.INFO) or sys.stderr.isatty()
     try:
         with click.open_file(output, "w", encoding="utf-8") as out:
             written = _write(out, fmt, _watch(outs, progress, reported))

@@ -4,11 +4,14 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 import click
 
 from ..schema import Article, ArticleOut
+
+if TYPE_CHECKING:
+    from ..store.ingest import IngestStats
 from .common import actors_option, handle_errors, model_option, record_options, record_settings
 from ._db import db_option
 
@@ -70,18 +73,27 @@ def ingest(
     sightings of the stored one. Each article is committed on its own, so an interrupted ingest re-run
     continues where it stopped. Exits 1 if any input had a problem; everything readable is still stored.
     """
-    from ..ingest.readers import ArticleMeta, read_articles
-    from ..pipeline import extract_articles, extract_articles_parallel, load_nlp
-    from ..store.dedup import Deduper
+    from ..ingest.readers import ArticleMeta, check_inputs, read_articles
     from ..store.ingest import IngestStats, ingest_articles
-    from ..store import open_store
 
     problems: list = []
     skipped: list = []
     meta = ArticleMeta(id=article_id, title=title, date=date, outlet=outlet, url=url)
     fields, wanted = record_settings(ctx.params)
-    articles = read_articles(list(inputs), meta=meta, max_chars=max_chars, problems=problems, fields=fields,
-                             languages=wanted, skipped=skipped, fetch_links=fetch_links)
+    # Missing and unreadable inputs are found before spaCy or the store is imported (seconds) ...
+    readable = check_inputs(list(inputs), problems)
+    articles = read_articles(readable, meta=meta, max_chars=max_chars, problems=problems, fields=fields,
+                             languages=wanted, skipped=skipped, fetch_links=fetch_links) if readable else iter(())
+    # ... and no database file is created until there is an article to store.
+    first = next(articles, None)
+    if first is None:
+        _report(problems, IngestStats(), "nothing stored; database not opened", skipped, languages)
+        ctx.exit(1 if problems else 0)
+    articles = itertools.chain([first], articles)
+
+    from ..pipeline import extract_articles, extract_articles_parallel, load_nlp
+    from ..store.dedup import Deduper
+    from ..store import open_store
 
     def extract(new_articles: Iterable[Article]) -> Iterator[ArticleOut]:
         # The model loads only once a new article turns up: re-ingesting known files runs no NLP at all.
@@ -92,9 +104,10 @@ def ingest(
         chained = itertools.chain([first], it)
         if workers > 1:
             yield from extract_articles_parallel(chained, workers=workers, model=model, actors_path=actors_path,
-                                                 batch_size=batch_size)
+                                                 batch_size=batch_size, problems=problems)
         else:
-            yield from extract_articles(load_nlp(model, actors_path=actors_path), chained, batch_size=batch_size)
+            yield from extract_articles(load_nlp(model, actors_path=actors_path), chained, batch_size=batch_size,
+                                        problems=problems)
 
     bar = _progress_bar(inputs) if sys.stderr.isatty() else None
 
@@ -111,6 +124,13 @@ def ingest(
         finally:
             if bar is not None:
                 bar.close()
+    _report(problems, stats, label, skipped, languages)
+    if problems:
+        ctx.exit(1)
+
+
+def _report(problems: list, stats: "IngestStats", label: str, skipped: list, languages: str) -> None:
+    """The problem lines, then the one summary line, on stderr."""
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(
@@ -119,8 +139,6 @@ def ingest(
         f"duplicates near-identical, {stats.sightings} sightings recorded, {len(skipped)} skipped as not {languages}",
         err=True,
     )
-    if problems:
-        ctx.exit(1)
 
 
 def _progress_bar(inputs: tuple[str, ...]):

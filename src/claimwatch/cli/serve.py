@@ -38,9 +38,14 @@ def _is_loopback(host: str) -> bool:
 @actors_option
 @click.option("--embedder", type=click.Choice(["auto", "minilm", "lexical"]), default="auto", show_default=True,
               help="Sentence embeddings for check, as in claimwatch check.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes; each loads its own models.")
+@click.option("--no-warm", is_flag=True,
+              help="Load the check models on the first check instead of in the background at start.")
 @handle_errors
 def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str, cors_origins: tuple[str, ...],
-          max_body: Optional[int], model: Optional[str], actors_path: Optional[str], embedder: str) -> None:
+          max_body: Optional[int], model: Optional[str], actors_path: Optional[str], embedder: str,
+          workers: int, no_warm: bool) -> None:
     """Serve the web UI (articles with highlighted claims, search, actors, check) and the REST API under /api/.
 
     Read-only unless --allow-write is given; API docs at /docs. Needs the web extra:
@@ -59,7 +64,7 @@ def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str
     token = os.environ.get(token_env) if allow_write else None
     settings = WebSettings(db=db_path, allow_write=allow_write, write_token=token, cors_origins=cors_origins,
                            max_body_bytes=max_body or DEFAULT_MAX_BODY_BYTES, model=model, actors=actors_path,
-                           embedder=embedder)
+                           embedder=embedder, warm_check=not no_warm)
     # Open once now: a missing or foreign database is a one-line error here, not a 503 on every request.
     with open_store(db_path, create=allow_write) as store:
         counts = store.counts()
@@ -68,5 +73,13 @@ def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str
         click.echo(f"warning: listening on {host}, reachable from other machines; there is no login", err=True)
     click.echo(f"claimwatch: {counts['articles']} articles, {counts['claims']} claims from {label}; "
                f"{'writable' if allow_write else 'read-only'}; http://{host}:{port}/ (API docs: /docs)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False,
-                limit_concurrency=200)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False,
+                    limit_concurrency=200)
+        return
+    from ..web.settings import SETTINGS_ENV, settings_to_env
+
+    # Worker processes import the app by name, so the settings travel in the environment.
+    os.environ[SETTINGS_ENV] = settings_to_env(settings, token_env)
+    uvicorn.run("claimwatch.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", server_header=False, limit_concurrency=200)

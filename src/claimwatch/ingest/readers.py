@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import json
 import logging
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Mapping, Optional, Sequence
 
-from ..errors import InputError
+from ..errors import InputError, one_line
 from ..schema import Article
-from .compression import COMPRESSED_SUFFIXES, inner_stem, inner_suffix, open_binary
+from .compression import COMPRESSED_SUFFIXES, CompressedStreamError, inner_stem, inner_suffix, open_binary
 from .feeds import FEED_SUFFIXES, URL_PREFIXES, FeedError, LinkFetcher, feed_articles, fetch_url
 from .hashing import normalised_text_hash
 from .html import HTML_SUFFIXES, HtmlExtractionError, html_to_article
+from .surrogates import repaired_article, without_surrogates
 from .warc import WARC_SUFFIXES, warc_articles
 
 log = logging.getLogger("claimwatch")
@@ -107,6 +110,9 @@ class FieldMap:
 
 DEFAULT_FIELDS = FieldMap()
 
+# The start of the problem for a file whose reader failed in a way no check foresaw (the fuzz tests look for it).
+READER_FAILURE = "cannot be read: unexpected failure"
+
 
 @dataclass(frozen=True)
 class InputProblem:
@@ -116,7 +122,8 @@ class InputProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.message}"
+        # Escaped so a file name holding a newline (or undecodable bytes) still gives one printable line.
+        return one_line(f"{self.origin}: {self.message}")
 
 
 def normalise_date(value: str) -> str:
@@ -174,6 +181,12 @@ def read_articles(
     fetcher = LinkFetcher() if fetch_links else None
     for raw in paths:
         for article in _read_one(raw, meta, max_chars, problems, fields or DEFAULT_FIELDS, fetcher):
+            # Records were repaired (and reported) already; what is left here comes from file names that are
+            # not UTF-8 or from markup, and is fixed quietly so that nothing downstream fails to encode it.
+            article, repaired = repaired_article(article)
+            if repaired:
+                log.warning("%s: lone surrogates in %s replaced by U+FFFD", one_line(article.origin or article.id),
+                            ", ".join(repaired))
             if wanted is not None:
                 from .language import other_language
 
@@ -191,15 +204,93 @@ def read_articles(
             yield article
 
 
-def iter_input_files(root: Path) -> list[Path]:
-    """Files under ``root`` that a directory walk reads: known suffixes, no hidden files or folders."""
+def iter_input_files(root: Path, problems: Optional[list[InputProblem]] = None) -> list[Path]:
+    """Regular files under ``root`` that a directory walk reads: known suffixes, no hidden files or folders.
+
+    Symbolic links to folders are not followed, so a walk cannot loop. A FIFO, socket or device with a known
+    suffix, a dangling link or a link loop is left out with one problem in ``problems`` (when given): opening a
+    FIFO would block for ever.
+    """
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if not name.startswith(".") and inner_suffix(Path(name)) in DIRECTORY_SUFFIXES:
-                found.append(Path(dirpath) / name)
+            if name.startswith(".") or inner_suffix(Path(name)) not in DIRECTORY_SUFFIXES:
+                continue
+            path = Path(dirpath) / name
+            why = _not_regular(path)
+            if why is None:
+                found.append(path)
+            elif problems is not None:
+                problems.append(InputProblem(str(path), f"skipped: {why}"))
+            else:
+                log.warning("%s", InputProblem(str(path), f"skipped: {why}"))
     return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
+def _not_regular(path: Path) -> Optional[str]:
+    """Why ``path`` is not a regular file a walk may open (None when it is one)."""
+    try:
+        mode = os.stat(path).st_mode  # follows a link to a file; a link loop raises ELOOP
+    except OSError as exc:
+        return _stat_error(exc)
+    if stat.S_ISREG(mode):
+        return None
+    return f"not a regular file ({_file_kind(mode)})"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a file"
+
+
+def _stat_error(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT and exc.filename is not None and os.path.islink(exc.filename):
+        return "dangling symbolic link"
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    return exc.strerror or str(exc)
+
+
+def _mode(raw: str, problems: list[InputProblem]) -> Optional[int]:
+    """The file mode of ``raw`` (links followed), or None with one problem saying why there is none."""
+    try:
+        return os.stat(raw).st_mode
+    except OSError as exc:
+        problems.append(InputProblem(raw, _stat_error(exc)))
+        return None
+
+
+def check_inputs(paths: Sequence[str], problems: list[InputProblem]) -> list[str]:
+    """The ``paths`` worth reading: each missing, unreadable or unusable one becomes a problem instead.
+
+    Cheap (one stat and an access check each, no directory walk), so a command runs it before it loads a model
+    or creates a store. Named FIFOs and devices stay (``<(cmd)`` and ``/dev/stdin`` are pipes); sockets go.
+    """
+    kept: list[str] = []
+    for raw in paths:
+        if raw == STDIN or raw.startswith(URL_PREFIXES):
+            kept.append(raw)
+            continue
+        mode = _mode(raw, problems)
+        if mode is None:
+            continue
+        if stat.S_ISSOCK(mode):
+            problems.append(InputProblem(raw, "not a file or directory (a socket)"))
+        elif not os.access(raw, os.R_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)):
+            problems.append(InputProblem(raw, "permission denied"))
+        else:
+            kept.append(raw)
+    return kept
 
 
 # --- dispatch ---------------------------------------------------------------------------------------------
@@ -236,11 +327,11 @@ def _read_one(
             yield article
         return
     path = Path(raw)
-    if not path.exists():
-        problems.append(InputProblem(raw, "no such file or directory"))
+    mode = _mode(raw, problems)
+    if mode is None:
         return
-    if path.is_dir():
-        files = iter_input_files(path)
+    if stat.S_ISDIR(mode):
+        files = iter_input_files(path, problems)
         if not files:
             wanted = ", ".join(sorted(DIRECTORY_SUFFIXES))
             problems.append(InputProblem(raw, f"directory has no input files ({wanted})"))
@@ -285,8 +376,12 @@ def _read_file(
             if article:
                 yield article
     except OSError as exc:
-        # Permission denied, a file vanishing mid-walk, an I/O error: the file is lost, the run is not.
+        # Permission denied, a file vanishing mid-walk, an I/O error, a truncated .gz: the file is lost, the
+        # run is not.
         problems.append(InputProblem(str(path), exc.strerror or str(exc)))
+    except Exception as exc:  # a reader bug must cost one file, not the run; the type name says it was a bug
+        log.debug("%s: reader failed", path, exc_info=True)
+        problems.append(InputProblem(str(path), f"{READER_FAILURE} ({type(exc).__name__}: {exc})"))
 
 
 def _warn_meta_ignored(meta: ArticleMeta, path: Path) -> None:
@@ -358,7 +453,7 @@ def _read_stdin(meta: ArticleMeta, max_chars: int, problems: list[InputProblem])
     origin = "<stdin>"
     stream: BinaryIO = getattr(sys.stdin, "buffer", None) or io.BytesIO(
         # stdin replaced by a text-only stream (embedding, some test harnesses): already decoded.
-        sys.stdin.read(max_chars + 1).encode("utf-8")
+        _repaired(sys.stdin.read(max_chars + 1), origin, "text", problems).encode("utf-8")
     )
     data = _read_capped(stream, max_chars, origin, problems)
     if data is None:
@@ -479,18 +574,37 @@ def _log_legacy(origin: str, encoding: str) -> None:
         log.warning("%s: not UTF-8; decoded as %s", origin, encoding)
 
 
+def _read_sample(stream: BinaryIO) -> tuple[bytes, bool]:
+    """The first bytes of a file for sniffing, and whether a damaged compressed stream cut them short.
+
+    Read in chunks so the part before the damage is kept: the second pass then reads the lines up to it.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size < _ENCODING_SAMPLE_BYTES:
+        try:
+            chunk = stream.read(min(_SNIFF_BYTES, _ENCODING_SAMPLE_BYTES - size))
+        except CompressedStreamError:
+            return b"".join(chunks), True
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
+
+
 def _iter_lines(path: Path, problems: list[InputProblem]) -> Iterator[tuple[int, str]]:
     """Stream ``(line number, line with its ending)`` from a record file, one line in memory at a time."""
     origin = str(path)
     with open_binary(path) as stream:
-        sample = stream.read(_ENCODING_SAMPLE_BYTES)
-        if not sample:
+        sample, damaged = _read_sample(stream)
+        if not sample and not damaged:
             problems.append(InputProblem(origin, "empty file"))
             return
         if _looks_binary(sample[:_SNIFF_BYTES]):
             problems.append(InputProblem(origin, "binary file, not text"))
             return
-        encoding = _detect_encoding(sample, complete=len(sample) < _ENCODING_SAMPLE_BYTES)
+        encoding = _detect_encoding(sample, complete=len(sample) < _ENCODING_SAMPLE_BYTES and not damaged)
         if encoding is None:
             problems.append(InputProblem(origin, "not UTF-8 and its text encoding could not be detected"))
             return
@@ -506,12 +620,19 @@ def _iter_lines(path: Path, problems: list[InputProblem]) -> Iterator[tuple[int,
                     yield lineno, line
             except UnicodeDecodeError as exc:
                 problems.append(InputProblem(f"{origin}:{lineno + 1}", f"cannot decode as {encoding}: {exc.reason}; rest of file skipped"))
+            except CompressedStreamError as exc:
+                problems.append(InputProblem(f"{origin}:{lineno + 1}", f"{exc}; rest of file skipped"))
             return
-        for lineno, raw in enumerate(stream, 1):
-            try:
-                yield lineno, raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                problems.append(InputProblem(f"{origin}:{lineno}", f"cannot decode as {encoding}: {exc.reason}"))
+        lineno = 0
+        try:
+            for lineno, raw in enumerate(stream, 1):
+                try:
+                    yield lineno, raw.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    problems.append(InputProblem(f"{origin}:{lineno}", f"cannot decode as {encoding}: {exc.reason}"))
+        except CompressedStreamError as exc:
+            # The lines before the damage were read; the one it cuts short is not.
+            problems.append(InputProblem(f"{origin}:{lineno + 1}", f"{exc}; rest of file skipped"))
 
 
 # --- records ----------------------------------------------------------------------------------------------
@@ -523,10 +644,8 @@ def _read_jsonl(path: Path, max_chars: int, problems: list[InputProblem],
         if not line.strip():
             continue
         origin = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(InputProblem(origin, f"invalid JSON: {exc.msg} (column {exc.colno})"))
+        record = _parse_json(line, origin, problems)
+        if record is _BAD:
             continue
         if not isinstance(record, dict):
             problems.append(InputProblem(origin, f"expected a JSON object, found {type(record).__name__}"))
@@ -534,6 +653,19 @@ def _read_jsonl(path: Path, max_chars: int, problems: list[InputProblem],
         article = _record_article(record, origin, max_chars, problems, fields)
         if article:
             yield article
+
+
+def _parse_json(line: str, origin: str, problems: list[InputProblem]) -> object:
+    """The JSON value of one line, or _BAD with one problem: invalid, nested too deeply, an integer too long."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        problems.append(InputProblem(origin, f"invalid JSON: {exc.msg} (column {exc.colno})"))
+    except RecursionError:
+        problems.append(InputProblem(origin, "invalid JSON: nested too deeply"))
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        problems.append(InputProblem(origin, f"invalid JSON: {exc}"))
+    return _BAD
 
 
 def _read_parquet(path: Path, max_chars: int, problems: list[InputProblem],
@@ -545,7 +677,9 @@ def _read_parquet(path: Path, max_chars: int, problems: list[InputProblem],
         problems.append(InputProblem(str(path), "reading Parquet needs pyarrow: pip install 'claimwatch[export]'"))
         return
     try:
-        source = pq.ParquetFile(open_binary(path) if path.suffix.lower() in COMPRESSED_SUFFIXES else path)
+        # Parquet is read from its end (the footer), so a decompressed stream is held in memory.
+        source = pq.ParquetFile(io.BytesIO(open_binary(path).read()) if path.suffix.lower() in COMPRESSED_SUFFIXES
+                                else path)
     except Exception as exc:  # pyarrow raises ArrowInvalid and friends on a damaged file
         problems.append(InputProblem(str(path), f"not a readable Parquet file: {exc}"))
         return
@@ -623,6 +757,7 @@ def _record_article(
     if not isinstance(text, str):
         problems.append(InputProblem(origin, f"'{text_name}' must be a string, found {type(text).__name__}"))
         return None
+    text = _repaired(text, origin, text_name, problems)
     if not _text_ok(text, origin, max_chars, problems):
         return None
     fields: dict[str, Optional[str]] = {}
@@ -632,7 +767,7 @@ def _record_article(
         if value is _BAD:
             problems.append(InputProblem(origin, f"'{key}' must be a string, found {type(record.get(key)).__name__}"))
             return None
-        fields[name] = value  # type: ignore[assignment]
+        fields[name] = _repaired(value, origin, key, problems) if isinstance(value, str) else None
     if fields["date"]:
         try:
             fields["date"] = normalise_date(fields["date"])
@@ -651,6 +786,17 @@ def _record_article(
 
 
 _BAD = object()
+
+
+def _repaired(value: str, origin: str, field: str, problems: list[InputProblem]) -> str:
+    """``value`` without lone surrogates; replacing any is reported (the record is still read)."""
+    fixed, n = without_surrogates(value)
+    if n:
+        problems.append(InputProblem(origin, _SURROGATES_REPLACED.format(field=field)))
+    return fixed
+
+
+_SURROGATES_REPLACED = "'{field}' has lone surrogates (invalid UTF-16 escapes); replaced by U+FFFD"
 
 
 def _scalar(value: object) -> object:

@@ -6,6 +6,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span, Token
 
 from ..schema import CharSpan, Claim
+from .extensions import doc_text
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
 from .lexicon import CueLexicon
 
@@ -164,7 +165,7 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
             s = _addressee_prefix(doc, group, s)
         sp = _char(doc, s, e)
         if sp:
-            if parts and doc.text[parts[-1].end : sp.start].strip() == "":
+            if parts and doc_text(doc)[parts[-1].end : sp.start].strip() == "":
                 parts[-1] = CharSpan(parts[-1].start, sp.end)  # touching parts are one span
             else:
                 parts.append(sp)

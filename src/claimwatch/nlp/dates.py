@@ -43,7 +43,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..schema import CharSpan, Claim, DateRef
-from .extensions import ARTICLE_DATE_ATTR, ARTICLE_DATE_ORIGIN_ATTR, CLAIMS_ATTR
+from .extensions import ARTICLE_DATE_ATTR, ARTICLE_DATE_ORIGIN_ATTR, CLAIMS_ATTR, doc_text
 
 DATES_FILE = "dates.en.v1.json"
 DATELINE_CHARS = 400
@@ -340,7 +340,7 @@ class DatesComponent:
                 for child in cue.root.children:
                     if child.dep_ in ("advmod", "npadvmod", "prep", "tmod") and child.idx >= end:
                         end = max(end, child.right_edge.idx + len(child.right_edge.text))
-        region = doc.text[start:end]
+        region = doc_text(doc)[start:end]
         words = {w.lower() for w in re.findall(r"[A-Za-z']+", region)}
         future = bool(words & FUTURE_WORDS)
         matches = find_dates(region, anchor, offset=start, future=future)

@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..errors import ClaimwatchError
 from ..schema import ActorMention, ActorRef, Claim, EventRef
-from .extensions import CLAIMS_ATTR
+from .extensions import CLAIMS_ATTR, doc_text
 
 log = logging.getLogger("claimwatch")
 
@@ -375,7 +375,7 @@ class EventCoder:
         doc = np_head.doc
         if self.resolver is not None and len(toks) <= 8 and np_head.pos_ in ("NOUN", "PROPN"):
             # The whole phrase first: "Israeli forces" is the military, not just the country.
-            phrase = doc.text[start:end]
+            phrase = doc_text(doc)[start:end]
             ref = self.resolve(phrase, np_head.ent_type_ or None)
             if ref is not None and ref.type != "unknown" and (actor_code(ref) or ref.type == "person"):
                 return ref
@@ -391,7 +391,7 @@ class EventCoder:
 
     def _doc_context(self, doc: Doc) -> Optional[str]:
         """The article's dominant country (bare titles and institutions take it), cached per Doc."""
-        key = (id(doc), len(doc), len(doc.text))
+        key = (id(doc), len(doc), len(doc_text(doc)))
         if self._context_key != key:
             self._context_key = key
             countries = getattr(self.resolver, "countries", None)

@@ -1,6 +1,8 @@
 """Doc extensions and span-group keys used by claimwatch components (names in one place)."""
 from __future__ import annotations
 
+import weakref
+
 from spacy.tokens import Doc
 
 CLAIMS_ATTR = "cw_claims"
@@ -11,6 +13,18 @@ CONTENT_KEY = "cw_content"
 # claimwatch_dates fills it from a dateline when it is missing and records where it came from.
 ARTICLE_DATE_ATTR = "cw_article_date"
 ARTICLE_DATE_ORIGIN_ATTR = "cw_article_date_origin"  # "metadata" | "text" | None
+
+
+# doc.text joins every token's text on each access; read per claim, that made long articles quadratic.
+_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (the text of a Doc never changes once it is made)."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
 
 
 def register() -> None:

@@ -7,6 +7,7 @@ PolNeAR's annotations follow (Pareti 2015; Newell et al. 2018).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, TypeVar
@@ -192,6 +193,16 @@ def nearest_verb(i: int, heads: list[int], deps: list[str], pos: list[str], max_
     return None, ""
 
 
+def _nearest(sorted_idx: list[int], i: int) -> int:
+    """The value in ``sorted_idx`` closest to ``i``, the earlier one on a tie (as ``min`` by distance gives)."""
+    k = bisect_left(sorted_idx, i)
+    if k == len(sorted_idx):
+        return sorted_idx[-1]
+    if k == 0 or sorted_idx[k] - i < i - sorted_idx[k - 1]:
+        return sorted_idx[k]
+    return sorted_idx[k - 1]
+
+
 def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] = None) -> list[list[str]]:
     """Feature strings for every token of the Doc (python-crfsuite's list-of-strings format).
 
@@ -301,7 +312,7 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
             f.append("scue=%d" % (1 if cue_idx else 0))
             f.append("sq=%d" % (1 if has_q else 0))
             if cue_idx:
-                nearest = min(cue_idx, key=lambda c: abs(c - i))
+                nearest = _nearest(cue_idx, i)
                 dist = i - nearest
                 side = "0" if dist == 0 else "L" if dist < 0 else "R"
                 f.append("cside=" + side)

@@ -6,6 +6,8 @@ one claim with several content parts; a multi-paragraph quote one claim over its
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -81,13 +83,17 @@ def snap_to_quotes(doc: Doc, chunks: list[Chunk], quotes: list[int]) -> list[Chu
     long quotes are not. Chunks that end up covering the same quotation are merged.
     """
     regions = quote_regions(quotes)
+    # Regions are sorted and disjoint: a chunk need only look at those from the first one ending after it.
+    region_ends = [qe for _, qe in regions]
     out: list[Chunk] = []
     for ch in chunks:
         if ch.role != "CON":
             out.append(ch)
             continue
         s, e = ch.start, ch.end
-        for qs, qe in regions:
+        for qs, qe in regions[bisect_right(region_ends, s):]:
+            if qs >= e:
+                break
             overlap = min(e, qe) - max(s, qs)
             if overlap <= 0:
                 continue
@@ -104,8 +110,15 @@ def snap_to_quotes(doc: Doc, chunks: list[Chunk], quotes: list[int]) -> list[Chu
                 prev.end = max(prev.end, ch.end)
                 continue
         merged.append(ch)
-    cons = [c for c in merged if c.role == "CON"]
-    return [c for c in merged if c.role == "CON" or not any(k.start <= c.start and c.end <= k.end for k in cons)]
+    cons = [c for c in merged if c.role == "CON"]  # merged above: sorted and disjoint
+    con_starts = [k.start for k in cons]
+    return [c for c in merged if c.role == "CON" or not _inside_one(c, cons, con_starts)]
+
+
+def _inside_one(c: Chunk, cons: list[Chunk], con_starts: list[int]) -> bool:
+    """Whether ``c`` lies within one of the sorted, disjoint ``cons`` (only the last to start before it can hold it)."""
+    k = bisect_right(con_starts, c.start) - 1
+    return k >= 0 and c.end <= cons[k].end
 
 
 # --------------------------------------------------------------------------------------------- grouping
@@ -173,6 +186,13 @@ class _Grouper:
                 self.para_of[i] = pi
         self.quote_flags = quote_depth(doc)
         self.cues = [c for c in chunks if c.role == "CUE"]
+        # Cues by the sentence they start and end in: looking only there keeps grouping linear in the text.
+        self.cues_starting: dict[int, list[Chunk]] = defaultdict(list)
+        self.cues_ending: dict[int, list[Chunk]] = defaultdict(list)
+        for c in self.cues:
+            self.cues_starting[self.sent_of[c.start]].append(c)
+            self.cues_ending[self.sent_of[c.end - 1]].append(c)
+        self.cue_rank = {id(c): n for n, c in enumerate(self.cues)}
         self.groups = {id(c): Group(cue=[c]) for c in self.cues}
         self.ordered: list[Group] = [self.groups[id(c)] for c in self.cues]
         self.orphans: list[Group] = []
@@ -202,17 +222,22 @@ class _Grouper:
     def head(self, g: Group) -> Token:
         return _root(self.doc, g.cue[0])
 
+    def _in_order(self, cues: list[Chunk]) -> list[Chunk]:
+        """``cues`` without repeats, in document order (the order ties in distance are broken by)."""
+        unique = {id(c): c for c in cues}
+        return sorted(unique.values(), key=lambda c: self.cue_rank[id(c)])
+
     def candidate_cues(self, ch: Chunk) -> list[Chunk]:
         """Cues that may own a content chunk, best first: syntax, then same sentence, then neighbours."""
         doc, sent_of, para_of = self.doc, self.sent_of, self.para_of
         s = sent_of[ch.start]
-        same = [c for c in self.cues if sent_of[c.start] == s or sent_of[c.end - 1] == sent_of[ch.end - 1]]
+        same = self._in_order(self.cues_starting.get(s, []) + self.cues_ending.get(sent_of[ch.end - 1], []))
         linked = sorted((c for c in same if _syntactic_link(doc, c, ch)), key=lambda c: self.dist(c, ch))
         rest = sorted((c for c in same if c not in linked), key=lambda c: self.dist(c, ch))
         # "He said:" then the quote in the next sentence; or the quote, then "she said." after it.
         near = sorted(
             (
-                c for c in self.cues
+                c for c in self._in_order(self.cues_starting.get(s - 1, []) + self.cues_starting.get(s + 1, []))
                 if para_of.get(c.start) == para_of.get(ch.start)
                 and (sent_of[c.start] == s - 1 or (sent_of[c.start] == s + 1 and _only_glue_between(doc, ch.end, c.start)))
             ),
@@ -268,8 +293,7 @@ class _Grouper:
 
     def assign_sources(self) -> None:
         for ch in (c for c in self.chunks if c.role == "SRC"):
-            s = self.sent_of[ch.start]
-            same = [c for c in self.cues if self.sent_of[c.start] == s]
+            same = self.cues_starting.get(self.sent_of[ch.start], [])
             linked = [c for c in same if _syntactic_link(self.doc, c, ch)]
             pool = linked or same
             if not pool:

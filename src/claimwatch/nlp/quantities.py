@@ -123,7 +123,8 @@ class QuantityFinder:
         lo, hi = span.start, span.end
         if time_ents is None:
             time_ents = _time_ents(doc)
-        blocked = [(s.start, s.end) for s in skip] + time_ents
+        # Only the time expressions inside the span can block a token (all of them made long articles quadratic).
+        blocked = [(s.start, s.end) for s in skip] + [(s, e) for s, e in time_ents if e > start_char and s < end_char]
 
         def is_blocked(t: Token) -> bool:
             return any(s <= t.idx < e for s, e in blocked)

@@ -562,11 +562,17 @@ def apply_rule_groups(doc: Doc, groups: list[Group], rules: list[Group]) -> list
         # Sources are shared legitimately ('he said "…", adding that …'), so only content and cue count.
         return _role_tokens(g.content) | _role_tokens(g.cue)
 
-    kept = list(groups)
+    # Which tagger groups hold each token: a rule is compared with the groups it touches, not with all.
+    holders: dict[int, list[Group]] = {}
+    for g in groups:
+        for i in core(g):
+            holders.setdefault(i, []).append(g)
+    alive = {id(g) for g in groups}
     added = []
     for rule in rules:
-        clashing = [g for g in kept if core(g) & core(rule)]
-        if all(_structurally_worse(g, rule) for g in clashing):
-            kept = [g for g in kept if g not in clashing]
+        clashing = {id(g): g for i in core(rule) for g in holders.get(i, ()) if id(g) in alive}
+        if all(_structurally_worse(g, rule) for g in clashing.values()):
+            alive -= clashing.keys()
             added.append(rule)
+    kept = [g for g in groups if id(g) in alive]
     return sorted(kept + added, key=lambda g: g.content[0].start)

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..schema import CharSpan, Claim
-from .extensions import CLAIMS_ATTR
+from .extensions import CLAIMS_ATTR, doc_text
 from .features import paragraphs
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -181,7 +181,7 @@ class SpeakerResolver:
             return None, None
         span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
         if span is None:
-            return doc.text[claim.speaker.start : claim.speaker.end], None
+            return doc_text(doc)[claim.speaker.start : claim.speaker.end], None
         # A named person heading the speaker span ("Kremlin spokesperson Dmitry Peskov"), not one merely
         # inside it ("Ostmark's foreign ministry" is the ministry, whatever NER thinks of "Ostmark").
         root = span.root

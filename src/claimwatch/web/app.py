@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import ClaimwatchError, StoreError
 from .checker import CheckService
-from .dependencies import NlpProvider
+from .dependencies import NlpProvider, StorePool
 from .highlight import claim_summary, speaker_label
 from .middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from .routers import actors, articles, check, claims, disputes, extract, pages, timeline
@@ -114,10 +115,14 @@ def create_app(settings: WebSettings) -> FastAPI:
         responses={400: {"model": _error_model()}, 422: {"model": _error_model()}},
     )
     app.state.settings = settings
+    app.state.stores = StorePool(settings)
+    app.router.add_event_handler("shutdown", app.state.stores.close)
     app.state.nlp = NlpProvider(settings.model, settings.actors)
     # Check shares the extraction pipeline: looked up at first use, so a test can hand the app a loaded one.
     app.state.checker = CheckService(settings, nlp=lambda: app.state.nlp.get())
     app.state.templates = make_templates()
+    if settings.warm_check:
+        app.router.add_event_handler("startup", lambda: _warm_in_background(app))
     _install_error_handlers(app)
 
     for module in (articles, claims, disputes, actors, timeline, check, extract):
@@ -134,6 +139,28 @@ def create_app(settings: WebSettings) -> FastAPI:
     # Added last, so it runs first: an oversized body is refused before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
+
+
+def _warm_in_background(app: FastAPI) -> None:
+    """Load the check models and the claim matrix on a thread of their own while requests are served."""
+
+    def warm() -> None:
+        store = app.state.stores.acquire()
+        try:
+            app.state.checker.warm(store)
+        except Exception:  # a failed warm-up only means the first check pays (and reports) it
+            log.warning("could not warm up check", exc_info=True)
+        finally:
+            app.state.stores.release(store)
+
+    threading.Thread(target=warm, name="claimwatch-warm-check", daemon=True).start()
+
+
+def app_from_environment() -> FastAPI:
+    """``create_app`` for a worker process of ``claimwatch serve --workers N`` (settings from the environment)."""
+    from .settings import settings_from_env
+
+    return create_app(settings_from_env())
 
 
 def _error_model() -> type:

@@ -145,6 +145,10 @@ class CheckService:
                     self._models = CheckModels(nlp=self._nlp(), embedder=emb, lex=default_lexicon(), note=note)
         return self._models
 
+    def warm(self, store: SqliteStore) -> None:
+        """Load the models and build ``store``'s matrix now, so that no request waits for them."""
+        self.matrix(store, self.models())
+
     def matrix(self, store: SqliteStore, models: CheckModels) -> Matrix:
         """The store's claim matrix, rebuilt only when its claims changed since the last check."""
         if store.path == MEMORY:  # nothing identifies an in-memory store between requests

@@ -1,6 +1,8 @@
 """Settings of the web app: one frozen object, built by `claimwatch serve` (or a test) and passed to create_app."""
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
@@ -15,6 +17,8 @@ DEFAULT_MAX_BODY_BYTES = 1_000_000
 DEFAULT_MAX_TEXT_CHARS = 200_000
 MIN_TOKEN_CHARS = 16
 EMBEDDERS = ("auto", "minilm", "lexical")
+# How `claimwatch serve --workers N` hands its settings to the worker processes uvicorn starts.
+SETTINGS_ENV = "CLAIMWATCH_WEB_SETTINGS"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class WebSettings:
         check codes the pasted text's actors as the stored claims were coded.
     embedder: sentence embeddings for check: "auto" (all-MiniLM-L6-v2 when installed, else lexical), "minilm"
         or "lexical", as ``claimwatch check --embedder``.
+    warm_check: load the check models and build the claim matrix when the app starts (in the background), not
+        on the first check; ``claimwatch serve`` does.
     """
 
     db: Union[str, Path]
@@ -43,6 +49,7 @@ class WebSettings:
     model: Optional[str] = None
     actors: Optional[str] = None
     embedder: str = "auto"
+    warm_check: bool = False
 
     def __post_init__(self) -> None:
         if self.allow_write and (not self.write_token or len(self.write_token) < MIN_TOKEN_CHARS):
@@ -54,3 +61,30 @@ class WebSettings:
             raise ClaimwatchError("max_body_bytes and max_text_chars must be positive")
         if self.embedder not in EMBEDDERS:
             raise ClaimwatchError(f"unknown embedder {self.embedder!r}; expected one of {', '.join(EMBEDDERS)}")
+
+
+def settings_to_env(settings: WebSettings, token_env: str) -> str:
+    """``settings`` as the JSON a worker process reads back with ``settings_from_env``.
+
+    The write token stays out of it: the worker reads it from ``token_env``, as the parent did.
+    """
+    return json.dumps({
+        "db": str(settings.db), "allow_write": settings.allow_write, "token_env": token_env,
+        "cors_origins": list(settings.cors_origins), "max_body_bytes": settings.max_body_bytes,
+        "max_text_chars": settings.max_text_chars, "model": settings.model, "actors": settings.actors,
+        "embedder": settings.embedder, "warm_check": settings.warm_check,
+    })
+
+
+def settings_from_env() -> WebSettings:
+    """The settings ``settings_to_env`` put in ``$CLAIMWATCH_WEB_SETTINGS``."""
+    from ..store import is_url
+
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise ClaimwatchError(f"${SETTINGS_ENV} is not set: start the server with claimwatch serve")
+    data = json.loads(raw)
+    token_env = data.pop("token_env")
+    db = data.pop("db")
+    return WebSettings(db=db if is_url(db) else Path(db), write_token=os.environ.get(token_env) if data["allow_write"]
+                       else None, cors_origins=tuple(data.pop("cors_origins")), **data)
