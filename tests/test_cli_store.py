@@ -14,7 +14,8 @@ import claimwatch.pipeline as pipeline
 from claimwatch.cli import main
 from claimwatch.schema import Article, ArticleOut, ClaimOut, ContentOut, SpanOut
 from claimwatch.store import StoredClaim
-from claimwatch.store.sqlite import CLAIM_COLUMNS, SqliteStore
+from claimwatch.store.rows import CLAIM_COLUMNS
+from claimwatch.store.sqlite import SqliteStore
 
 TEXT_A = "The minister said the plan would fail. Critics claimed that the budget was too small."
 TEXT_B = "Police denied that anyone had been arrested, according to a statement on Friday."

@@ -15,10 +15,11 @@ from claimwatch.schema import (
     ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, PlaceOut, SpanOut,
 )
 from claimwatch.store import ClaimQuery, Store, StoredClaim, open_store
-from claimwatch.store import sqlite as sqlite_mod
+from claimwatch.store import sqlstore as sqlstore_mod
 from claimwatch.store.ingest import ingest_articles
 from claimwatch.store.migrations import MIGRATIONS, Migrations, immediate_transaction
-from claimwatch.store.sqlite import CLAIM_COLUMNS, SqliteStore, claim_to_row
+from claimwatch.store.rows import CLAIM_COLUMNS, claim_to_row
+from claimwatch.store.sqlite import SqliteStore
 
 
 # -- builders ----------------------------------------------------------------------------------------------------
@@ -182,14 +183,14 @@ def test_mismatched_result_is_refused(store: SqliteStore) -> None:
 
 def test_failure_while_inserting_claims_rolls_back_the_article(store: SqliteStore, monkeypatch) -> None:
     a, out = article("a1", T1, [claim(T1, "the economy is strong", cid="c1"), claim(T1, "the report", cid="c2")])
-    real = sqlite_mod.claim_to_row
+    real = sqlstore_mod.claim_values
 
     def failing(article_id, seq, c):
-        if seq == 1:  # the article row and the first claim are already written by now
+        if seq == 1:  # the article row is already written by now
             raise RuntimeError("injected failure")
         return real(article_id, seq, c)
 
-    monkeypatch.setattr(sqlite_mod, "claim_to_row", failing)
+    monkeypatch.setattr(sqlstore_mod, "claim_values", failing)
     with pytest.raises(RuntimeError, match="injected"):
         store.add_article(a, out)
     assert store.counts() == {"articles": 0, "claims": 0}
@@ -197,7 +198,7 @@ def test_failure_while_inserting_claims_rolls_back_the_article(store: SqliteStor
     assert store.query_claims(ClaimQuery(text="economy")) == []
     assert not store.db.conn.in_transaction
 
-    monkeypatch.setattr(sqlite_mod, "claim_to_row", real)
+    monkeypatch.setattr(sqlstore_mod, "claim_values", real)
     assert store.add_article(a, out) is True
     assert store.counts() == {"articles": 1, "claims": 2}
 

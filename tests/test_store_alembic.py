@@ -89,8 +89,8 @@ def test_postgres_new_database_gets_the_schema_at_head(pg_empty_url: str) -> Non
     with open_store(pg_empty_url) as s:
         assert s.schema_revision() == [versioning.HEAD]
         with s.transaction():
-            assert compare_metadata(MigrationContext.configure(s._c), T.metadata) == []
-            config = s._c.exec_driver_sql("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'claimwatch_fts'")
+            assert compare_metadata(MigrationContext.configure(s.connection), T.metadata) == []
+            config = s.connection.exec_driver_sql("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'claimwatch_fts'")
             assert config.scalar() == 1
     with open_store(pg_empty_url, create=False) as s:  # opening again changes nothing
         assert s.schema_revision() == [versioning.HEAD] and s.counts() == {"articles": 0, "claims": 0}
@@ -118,7 +118,7 @@ def test_postgres_at_an_unknown_revision_is_refused(pg_url: str) -> None:
     from claimwatch.store.postgres import forget_engine
 
     with open_store(pg_url) as s, s.transaction():
-        s._c.execute(sa.text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+        s.connection.execute(sa.text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
     forget_engine(pg_url)  # as a new process would: the schema is checked again
     with pytest.raises(StoreError, match="0099_from_the_future.*newer"):
         open_store(pg_url)

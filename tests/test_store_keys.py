@@ -145,7 +145,7 @@ def test_old_database_is_upgraded_and_backfilled(tmp_path: Path) -> None:
     text, claims = make_claims()
     db["articles"].insert({"id": "a1", "text_hash": "h", "text": text, "date": "2024-05-01",
                            "ingested_at": "2024-05-01", "pipeline_version": "0"})
-    from claimwatch.store.sqlite import claim_to_row
+    from claimwatch.store.rows import claim_to_row
 
     for seq, c in enumerate(claims):
         db["claims"].insert(claim_to_row("a1", seq, c))

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ..errors import ClaimwatchError
 from ..schema import Article, CharSpan, Claim, ClaimOut
-from ..store import StoredClaim
+from ..store import Store, StoredClaim
 from .candidates import profile
 from .compare import compare, supports
 from .detect import ensure_embeddings
@@ -96,9 +96,9 @@ def _stance_model(embedder: Embedder) -> Any:
 class Checker:
     """Holds the pipeline, the embedder and the store's embedding matrix between checks (the web keeps one)."""
 
-    def __init__(self, store: Any, *, nlp: Any = None, embedder: Optional[Embedder] = None,
+    def __init__(self, store: Optional[Store], *, nlp: Any = None, embedder: Optional[Embedder] = None,
                  use_stance: bool = True, lex: Optional[DisputeLexicon] = None) -> None:
-        self.store = store
+        self._store = store  # None: only the models are used (the web loads them this way)
         self._nlp = nlp
         self.embedder = embedder or get_embedder()
         self.lex = lex or default_lexicon()
@@ -107,6 +107,12 @@ class Checker:
         self._stance_tried = False
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
         self._rows: Optional[dict[str, int]] = None  # claim id -> row of the matrix
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise ClaimwatchError("this checker has no claim store")
+        return self._store
 
     @property
     def nlp(self) -> Any:
@@ -246,7 +252,7 @@ def _head(content: str, sentences: int = STANCE_SENTENCES) -> str:
     return content if len(parts) <= sentences else " ".join(parts[:sentences])
 
 
-def check_claim(store: Any, text: str, *, date: Optional[str] = None, limit: int = 10, nlp: Any = None,
+def check_claim(store: Store, text: str, *, date: Optional[str] = None, limit: int = 10, nlp: Any = None,
                 embedder: Optional[Embedder] = None, use_stance: bool = True) -> CheckResult:
     """One-off check (the CLI); keep a ``Checker`` to check many sentences against the same store."""
     return Checker(store, nlp=nlp, embedder=embedder, use_stance=use_stance).check(text, date=date, limit=limit)

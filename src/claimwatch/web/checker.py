@@ -23,7 +23,7 @@ from ..disputes.check import MAX_CHARS, Checker, CheckMatch, sentence_claim
 from ..disputes.embeddings import INSTALL_HINT, MINILM, Embedder, MiniLMEmbedder, embedding_text, get_embedder
 from ..disputes.lexicon import DisputeLexicon, default_lexicon
 from ..errors import ClaimwatchError, StoreError
-from ..store.sqlite import MEMORY, SqliteStore
+from ..store import MEMORY, Store
 from .models import CheckedClaim, CheckOut
 from .settings import WebSettings
 
@@ -69,7 +69,7 @@ def embedder_and_stance(embedder: str = "auto", use_stance: bool = True) -> tupl
     return emb, stance, " ".join(notes) or None
 
 
-def build_matrix(store: SqliteStore, embedder: Embedder, lex: DisputeLexicon,
+def build_matrix(store: Store, embedder: Embedder, lex: DisputeLexicon,
                  previous: Optional[Matrix] = None) -> Matrix:
     """Every stored claim's vector and event family, as ``Checker.matrix()`` has them, without writing.
 
@@ -98,7 +98,7 @@ def build_matrix(store: SqliteStore, embedder: Embedder, lex: DisputeLexicon,
     return ids, vectors, store.claim_event_families(ids, lex)
 
 
-def _marker(store: SqliteStore) -> tuple[Any, ...]:
+def _marker(store: Store) -> tuple[Any, ...]:
     """Changes when claims are added (the store only ever adds) or the database file is replaced."""
     try:
         st = os.stat(store.path)
@@ -111,7 +111,7 @@ def _marker(store: SqliteStore) -> tuple[Any, ...]:
 class _StoreChecker(Checker):
     """A ``Checker`` over one request's store whose models and claim matrix come from the service's cache."""
 
-    def __init__(self, store: SqliteStore, models: CheckModels, matrix: Matrix) -> None:
+    def __init__(self, store: Store, models: CheckModels, matrix: Matrix) -> None:
         super().__init__(store, nlp=models.nlp, embedder=models.embedder, use_stance=models.stance is not None,
                          lex=models.lex)
         self._shared_stance = models.stance
@@ -166,7 +166,7 @@ class CheckService:
                                                lex=default_lexicon(), note=note)
         return self._models
 
-    def matrix(self, store: SqliteStore, models: CheckModels) -> Matrix:
+    def matrix(self, store: Store, models: CheckModels) -> Matrix:
         """The store's claim matrix, rebuilt only when its claims changed since the last check."""
         if store.path == MEMORY:  # nothing identifies an in-memory store between requests
             return build_matrix(store, models.embedder, models.lex)
@@ -182,7 +182,7 @@ class CheckService:
             self.matrix_builds += 1
             return matrix
 
-    def check(self, store: SqliteStore, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckOut:
+    def check(self, store: Store, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckOut:
         """Supporting and contradicting stored claims for ``text``; 413 over 5,000 characters."""
         if len(text) > MAX_CHARS:
             raise HTTPException(413, f"text is longer than {MAX_CHARS} characters; paste one claim")
