@@ -283,7 +283,7 @@ def test_claims_not_a_db(runner, tmp_path) -> None:
 
 def test_claims_newer_schema(runner, db) -> None:
     con = sqlite3.connect(db)
-    con.execute("INSERT INTO migrations (version, name, applied_at) VALUES (99, '0099_future', 'x')")
+    con.execute("UPDATE alembic_version SET version_num = '0099_future'")
     con.commit()
     con.close()
     r = runner.invoke(main, ["claims", "--db", str(db)])

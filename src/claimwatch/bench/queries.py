@@ -123,12 +123,11 @@ def bench_queries(db: Path, *, repeat: int = 50, check: bool = True, seed: int =
     """p50/p95/max latency of each query kind on the store at ``db`` (a page of 20 plus its total, as the API)."""
     from datetime import date, timedelta
 
-    from ..store import ClaimQuery, DisputeQuery
-    from ..store.sqlite import SqliteStore
+    from ..store import ClaimQuery, DisputeQuery, open_store
 
     say = say or (lambda _m: None)
     rng = random.Random(seed)
-    store = SqliteStore(db, create=False)
+    store = open_store(db, create=False)
     try:
         counts = store.counts()
         s = _samples(store, rng, repeat)

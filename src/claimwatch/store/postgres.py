@@ -7,12 +7,13 @@ The queries are ``SqlStore``'s. What is PostgreSQL's own: full-text search over 
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 
 from ..errors import StoreError
 from . import tables as T
@@ -20,6 +21,8 @@ from . import versioning
 from .fulltext import to_tsquery_text
 from .rows import loads_json
 from .sqlstore import SqlStore, _c, hide, one_line
+
+log = logging.getLogger("claimwatch")
 
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 # pg_advisory_xact_lock key held while a schema is checked and migrated: two processes opening a new database at
@@ -122,7 +125,11 @@ class PostgresStore(SqlStore):
                     if not create:
                         raise StoreError(f"{self.label}: no claim database there yet (create one with: "
                                          f"claimwatch ingest --db URL FILE...)")
-                versioning.upgrade(conn, self.label)
+                if "articles" in names:
+                    versioning.upgrade(conn, self.label)
+                else:
+                    _text_search_config(conn)  # content_tsv is computed with it
+                    versioning.create(conn)
         except sa.exc.DBAPIError as exc:
             raise StoreError(f"{self.label}: cannot set up the claim database: {_one_line(exc, self.url)}") from None
         _migrated.add(key)
@@ -174,3 +181,23 @@ class PostgresStore(SqlStore):
 
 
 _REGCONFIG = sa.literal_column(f"'{T.TS_CONFIG}'::regconfig")
+
+
+def _text_search_config(conn: Connection) -> None:
+    """The text search configuration ``claimwatch_fts``: the 'simple' one plus unaccent where the server has it."""
+    exists = conn.execute(sa.text("SELECT 1 FROM pg_ts_config WHERE cfgname = :n"), {"n": T.TS_CONFIG}).first()
+    if exists:
+        return
+    # unaccent ships with PostgreSQL (contrib) and is a trusted extension: a database owner may create it.
+    unaccent = False
+    try:
+        with conn.begin_nested():
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent"))
+        unaccent = True
+    except sa.exc.DBAPIError as exc:
+        log.warning("PostgreSQL extension unaccent unavailable (%s); full-text search will not fold accents",
+                    str(exc).splitlines()[0])
+    conn.execute(sa.text(f"CREATE TEXT SEARCH CONFIGURATION {T.TS_CONFIG} (COPY = pg_catalog.simple)"))
+    if unaccent:
+        conn.execute(sa.text(f"ALTER TEXT SEARCH CONFIGURATION {T.TS_CONFIG} "
+                             "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"))

@@ -36,6 +36,24 @@ _engines: dict[tuple[str, bool], Engine] = {}
 _lock = threading.Lock()
 
 _fts = sa.table("claims_fts", sa.column("rowid"), sa.column("rank"))
+# The search index over claims: an external-content FTS5 table (verite finds vérité) kept in step by triggers.
+FTS_SCHEMA = (
+    """CREATE VIRTUAL TABLE "claims_fts" USING FTS5 (
+    "content_text", "speaker_text", "resolved_speaker",
+    tokenize='unicode61 remove_diacritics 2',
+    content="claims"
+)""",
+    """CREATE TRIGGER "claims_ai" AFTER INSERT ON "claims" BEGIN
+  INSERT INTO "claims_fts" (rowid, "content_text", "speaker_text", "resolved_speaker") VALUES (new.rowid, new."content_text", new."speaker_text", new."resolved_speaker");
+END""",
+    """CREATE TRIGGER "claims_ad" AFTER DELETE ON "claims" BEGIN
+  INSERT INTO "claims_fts" ("claims_fts", rowid, "content_text", "speaker_text", "resolved_speaker") VALUES('delete', old.rowid, old."content_text", old."speaker_text", old."resolved_speaker");
+END""",
+    """CREATE TRIGGER "claims_au" AFTER UPDATE ON "claims" BEGIN
+  INSERT INTO "claims_fts" ("claims_fts", rowid, "content_text", "speaker_text", "resolved_speaker") VALUES('delete', old.rowid, old."content_text", old."speaker_text", old."resolved_speaker");
+  INSERT INTO "claims_fts" (rowid, "content_text", "speaker_text", "resolved_speaker") VALUES (new.rowid, new."content_text", new."speaker_text", new."resolved_speaker");
+END""",
+)
 
 
 def _casefold(value: Optional[str]) -> Optional[str]:
@@ -119,11 +137,17 @@ class SqliteStore(SqlStore):
             self._refuse_foreign_db()
             if not memory:
                 self.db.enable_wal()
-            # The legacy chain (0001-0010) first: it is what Alembic's baseline stands for on SQLite; then Alembic.
-            MIGRATIONS.apply(self.db, self.label)
+            if self.db["migrations"].exists():
+                # A file written before Alembic: the home-made migrations bring it to 0010, the baseline's schema.
+                MIGRATIONS.apply(self.db, self.label)
             if versioning.sqlite_revisions(raw) != [versioning.HEAD]:
-                with self.transaction():
-                    versioning.upgrade(self._conn, self.label)
+                with self.transaction():  # the write lock first: two processes opening it at once do this once
+                    if self.db.table_names():
+                        versioning.upgrade(self.connection, self.label)
+                    else:
+                        versioning.create(self.connection)
+                        for statement in FTS_SCHEMA:
+                            self.connection.exec_driver_sql(statement)
         except (sqlite3.DatabaseError, sa.exc.DBAPIError) as exc:
             self._close_quietly()
             msg = str(getattr(exc, "orig", None) or exc)
@@ -147,7 +171,7 @@ class SqliteStore(SqlStore):
 
     def _refuse_foreign_db(self) -> None:
         tables = [t for t in self.db.table_names() if not t.startswith("sqlite_")]
-        if tables and "migrations" not in tables:
+        if tables and "migrations" not in tables and versioning.VERSION_TABLE not in tables:
             raise StoreError(
                 f"{self.label}: a SQLite database but not a claimwatch one (tables: {', '.join(sorted(tables)[:5])}); "
                 "pick another --db path"
