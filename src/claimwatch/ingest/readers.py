@@ -25,6 +25,7 @@ from .compression import COMPRESSED_SUFFIXES, inner_stem, inner_suffix, open_bin
 from .feeds import FEED_SUFFIXES, URL_PREFIXES, FeedError, LinkFetcher, feed_articles, fetch_url
 from .hashing import normalised_text_hash
 from .html import HTML_SUFFIXES, HtmlExtractionError, html_to_article
+from .isodate import normalise_date
 from .warc import WARC_SUFFIXES, warc_articles
 
 log = logging.getLogger("claimwatch")
@@ -117,24 +118,6 @@ class InputProblem:
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
-
-
-def normalise_date(value: str) -> str:
-    """Validate an ISO 8601 date or datetime; return ``YYYY-MM-DD`` or a full ISO datetime string.
-
-    Raises:
-        ValueError: the value is not an ISO date.
-    """
-    v = value.strip()
-    try:
-        return date.fromisoformat(v).isoformat()
-    except ValueError:
-        pass
-    try:
-        # Python < 3.11 does not accept a trailing "Z".
-        return datetime.fromisoformat(v[:-1] + "+00:00" if v.endswith(("Z", "z")) else v).isoformat()
-    except ValueError:
-        raise ValueError(f"not an ISO date (YYYY-MM-DD or ISO datetime): {value!r}") from None
 
 
 def read_articles(
