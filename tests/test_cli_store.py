@@ -14,7 +14,8 @@ import claimwatch.pipeline as pipeline
 from claimwatch.cli import main
 from claimwatch.schema import Article, ArticleOut, ClaimOut, ContentOut, SpanOut
 from claimwatch.store import StoredClaim
-from claimwatch.store.sqlite import CLAIM_COLUMNS, SqliteStore
+from claimwatch.store.rows import CLAIM_COLUMNS
+from claimwatch.store.sqlite import SqliteStore
 
 TEXT_A = "The minister said the plan would fail. Critics claimed that the budget was too small."
 TEXT_B = "Police denied that anyone had been arrested, according to a statement on Friday."
@@ -282,7 +283,7 @@ def test_claims_not_a_db(runner, tmp_path) -> None:
 
 def test_claims_newer_schema(runner, db) -> None:
     con = sqlite3.connect(db)
-    con.execute("INSERT INTO migrations (version, name, applied_at) VALUES (99, '0099_future', 'x')")
+    con.execute("UPDATE alembic_version SET version_num = '0099_future'")
     con.commit()
     con.close()
     r = runner.invoke(main, ["claims", "--db", str(db)])

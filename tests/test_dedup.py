@@ -39,7 +39,7 @@ def art(id_: str, text: str, outlet: str) -> Article:
 def run(db: Path, articles, threshold: float = 0.8):
     with SqliteStore(db) as store:
         stats = ingest_articles(store, articles, fake_extract, dedup=Deduper(store, threshold=threshold))
-        rows = store._db.execute("SELECT article_id, outlet, kind FROM sightings ORDER BY outlet").fetchall()
+        rows = store.db.execute("SELECT article_id, outlet, kind FROM sightings ORDER BY outlet").fetchall()
         return stats, store.counts(), rows
 
 
@@ -66,7 +66,7 @@ def test_lsh_index_survives_across_runs(tmp_path: Path) -> None:
     db = tmp_path / "d.db"
     run(db, [art("a1", WIRE, "Wire")])
     with SqliteStore(db) as store:
-        assert store._db.execute("SELECT count(*) FROM article_minhash").fetchone()[0] == 1
+        assert store.db.execute("SELECT count(*) FROM article_minhash").fetchone()[0] == 1
     stats, counts, _ = run(db, [art("b1", COPY, "Planet")])  # a new process would rebuild the index the same way
     assert (stats.stored, stats.near_duplicates, counts["articles"]) == (0, 1, 1)
 

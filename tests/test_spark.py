@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from claimwatch.cli import main
-from claimwatch.store.sqlite import CLAIM_COLUMNS
+from claimwatch.store.rows import CLAIM_COLUMNS
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "claimwatch" / "examples" / "port-blockade.txt"
 PORT = EXAMPLE.read_text(encoding="utf-8")

@@ -15,10 +15,11 @@ from claimwatch.schema import (
     ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, PlaceOut, SpanOut,
 )
 from claimwatch.store import ClaimQuery, Store, StoredClaim, open_store
-from claimwatch.store import sqlite as sqlite_mod
+from claimwatch.store import sqlstore as sqlstore_mod
 from claimwatch.store.ingest import ingest_articles
 from claimwatch.store.migrations import MIGRATIONS, Migrations, immediate_transaction
-from claimwatch.store.sqlite import CLAIM_COLUMNS, SqliteStore, claim_to_row
+from claimwatch.store.rows import CLAIM_COLUMNS, claim_to_row
+from claimwatch.store.sqlite import SqliteStore
 
 
 # -- builders ----------------------------------------------------------------------------------------------------
@@ -182,14 +183,14 @@ def test_mismatched_result_is_refused(store: SqliteStore) -> None:
 
 def test_failure_while_inserting_claims_rolls_back_the_article(store: SqliteStore, monkeypatch) -> None:
     a, out = article("a1", T1, [claim(T1, "the economy is strong", cid="c1"), claim(T1, "the report", cid="c2")])
-    real = sqlite_mod.claim_to_row
+    real = sqlstore_mod.claim_values
 
     def failing(article_id, seq, c):
-        if seq == 1:  # the article row and the first claim are already written by now
+        if seq == 1:  # the article row is already written by now
             raise RuntimeError("injected failure")
         return real(article_id, seq, c)
 
-    monkeypatch.setattr(sqlite_mod, "claim_to_row", failing)
+    monkeypatch.setattr(sqlstore_mod, "claim_values", failing)
     with pytest.raises(RuntimeError, match="injected"):
         store.add_article(a, out)
     assert store.counts() == {"articles": 0, "claims": 0}
@@ -197,7 +198,7 @@ def test_failure_while_inserting_claims_rolls_back_the_article(store: SqliteStor
     assert store.query_claims(ClaimQuery(text="economy")) == []
     assert not store.db.conn.in_transaction
 
-    monkeypatch.setattr(sqlite_mod, "claim_to_row", real)
+    monkeypatch.setattr(sqlstore_mod, "claim_values", real)
     assert store.add_article(a, out) is True
     assert store.counts() == {"articles": 1, "claims": 2}
 
@@ -223,28 +224,24 @@ def test_duplicate_claim_ids_in_one_article_roll_back(store: SqliteStore) -> Non
 # -- migrations --------------------------------------------------------------------------------------------------
 
 
-def test_migrations_are_recorded_in_order(tmp_path) -> None:
+def test_new_file_gets_the_schema_without_the_legacy_migrations(tmp_path) -> None:
     path = tmp_path / "c.db"
     with SqliteStore(path) as s:
-        applied = s.applied_migrations()
-        assert [m.name for m in applied] == [m.name for m in MIGRATIONS.all]
-        assert [m.version for m in applied] == list(range(1, len(MIGRATIONS.all) + 1))
-        assert all(m.applied_at for m in applied)
-        assert s.db.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS.latest_version
+        assert s.applied_migrations() == []
         tables = set(s.db.table_names())
-        assert {"articles", "claims", "claims_fts", "migrations"} <= tables
+        assert {"articles", "claims", "claims_fts", "alembic_version"} <= tables and "migrations" not in tables
         indexes = {tuple(i.columns) for i in s.db["claims"].indexes} | {tuple(i.columns) for i in s.db["articles"].indexes}
         assert {("article_id", "seq"), ("resolved_speaker",), ("date",), ("outlet",), ("text_hash",)} <= indexes
         s.add_article(*article("a1", T1))
 
 
-def test_reopening_does_not_reapply_migrations(tmp_path) -> None:
+def test_reopening_does_not_recreate(tmp_path) -> None:
     path = tmp_path / "c.db"
     with SqliteStore(path) as s:
-        first = s.applied_migrations()
+        s.add_article(*article("a1", T1))
     with SqliteStore(path) as s:
-        assert s.applied_migrations() == first
-        assert s.db.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS.all)
+        assert s.counts()["articles"] == 1
+        assert s.db.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
 
 
 def test_file_database_uses_wal(tmp_path) -> None:
@@ -274,12 +271,11 @@ def test_failing_migration_rolls_back_and_stays_pending(tmp_path) -> None:
     assert [m.name for m in ms.pending(db)] == ["0002_broken"]
 
 
-def test_newer_schema_is_refused(tmp_path) -> None:
-    path = tmp_path / "c.db"
-    with SqliteStore(path) as s:
-        s.db.execute("INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                     [MIGRATIONS.latest_version + 1, "9999_from_the_future", "2099-01-01T00:00:00+00:00"])
-        s.db.conn.commit()
+def test_newer_legacy_schema_is_refused(tmp_path) -> None:
+    from test_store_legacy import legacy_file
+
+    path = legacy_file(tmp_path, f"INSERT INTO migrations (version, name, applied_at) VALUES "
+                                 f"({MIGRATIONS.latest_version + 1}, '9999_from_the_future', '2099-01-01')")
     with pytest.raises(StoreError, match="newer") as err:
         SqliteStore(path)
     assert "\n" not in str(err.value)

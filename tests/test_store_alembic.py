@@ -16,7 +16,6 @@ from claimwatch.store import tables as T
 from claimwatch.store import versioning
 from claimwatch.store.migrations import MIGRATIONS
 from claimwatch.store.sqlite import SqliteStore
-from test_store import T1, article, claim
 
 pytest.importorskip("alembic")
 
@@ -37,24 +36,21 @@ def test_head_constant_is_the_script_directory_head() -> None:
     assert versioning.known_revisions()[0] == versioning.HEAD
 
 
-def test_new_sqlite_store_is_at_head_after_the_legacy_chain(tmp_path: Path) -> None:
+def test_new_sqlite_store_is_created_at_head_without_the_legacy_chain(tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "c.db") as s:
         assert versioning.sqlite_revisions(s.db.conn) == [versioning.HEAD]
-        assert [m.name for m in s.applied_migrations()] == [m.name for m in MIGRATIONS.all]
+        assert s.applied_migrations() == [] and not s.db["migrations"].exists()
 
 
 def test_sqlite_database_from_before_alembic_is_stamped_and_keeps_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    with SqliteStore(path) as s:
-        s.add_article(*article("a1", T1, [claim(T1, "the economy is strong", cid="c1")], date="2024-03-05"))
-    con = sqlite3.connect(path)
-    con.execute("DROP TABLE alembic_version")  # as a file written before claimwatch used Alembic
-    con.execute("ALTER TABLE claims DROP COLUMN frame")  # which had no later revision's columns either
-    con.commit()
-    con.close()
+    from test_store_legacy import legacy_file
+
+    # As a file written before claimwatch used Alembic: the ten migrations, no alembic_version.
+    path = legacy_file(tmp_path, "DROP TABLE alembic_version")
     with SqliteStore(path, create=False) as s:
         assert versioning.sqlite_revisions(s.db.conn) == [versioning.HEAD]
-        assert s.counts() == {"articles": 1, "claims": 1}
+        assert [m.name for m in s.applied_migrations()] == [m.name for m in MIGRATIONS.all]
+        assert s.counts() == {"articles": 4, "claims": 8}
         assert [c.id for c in s.query_claims(s_query(text="economy"))] == ["c1"]
 
 
@@ -90,8 +86,8 @@ def test_postgres_new_database_gets_the_schema_at_head(pg_empty_url: str) -> Non
     with open_store(pg_empty_url) as s:
         assert s.schema_revision() == [versioning.HEAD]
         with s.transaction():
-            assert compare_metadata(MigrationContext.configure(s._c), T.metadata) == []
-            config = s._c.exec_driver_sql("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'claimwatch_fts'")
+            assert compare_metadata(MigrationContext.configure(s.connection), T.metadata) == []
+            config = s.connection.exec_driver_sql("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'claimwatch_fts'")
             assert config.scalar() == 1
     with open_store(pg_empty_url, create=False) as s:  # opening again changes nothing
         assert s.schema_revision() == [versioning.HEAD] and s.counts() == {"articles": 0, "claims": 0}
@@ -119,7 +115,7 @@ def test_postgres_at_an_unknown_revision_is_refused(pg_url: str) -> None:
     from claimwatch.store.postgres import forget_engine
 
     with open_store(pg_url) as s, s.transaction():
-        s._c.execute(sa.text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+        s.connection.execute(sa.text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
     forget_engine(pg_url)  # as a new process would: the schema is checked again
     with pytest.raises(StoreError, match="0099_from_the_future.*newer"):
         open_store(pg_url)

@@ -20,7 +20,7 @@ from typing import Any, Iterator, Optional
 
 from ..errors import InputError
 from ..schema import ArticleOut
-from ..store.sqlite import CLAIM_COLUMNS, claim_to_row
+from ..store.rows import CLAIM_COLUMNS, claim_to_row
 
 MANIFEST = "_claimwatch.json"
 FORMAT = "claimwatch-spark"
@@ -54,7 +54,7 @@ PROBLEM_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def claim_rows(result: ArticleOut) -> list[tuple]:
-    """``claims/`` rows of one article: exactly the rows the store writes (``store.sqlite.claim_to_row``)."""
+    """``claims/`` rows of one article: exactly the rows the store writes (``store.rows.claim_to_row``)."""
     rows = []
     for seq, claim in enumerate(result.claims):
         row = claim_to_row(result.id, seq, claim)

@@ -17,9 +17,12 @@ import sqlite3
 import statistics
 import time
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..errors import ClaimwatchError
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 Say = Callable[[str], None]
 
@@ -91,17 +94,20 @@ def _summary(ms: list[float]) -> dict[str, float]:
     return {"n": len(ms), "p50_ms": statistics.median(ms), "p95_ms": _pct(ms, 0.95), "max_ms": max(ms)}
 
 
-def _samples(store: Any, rng: random.Random, n: int) -> dict[str, list[Any]]:
+def _samples(store: "Store", rng: random.Random, n: int) -> dict[str, list[Any]]:
     """Real values to search for, drawn from the store."""
-    db = store._db  # the SQLite store's connection: these are read-only sampling queries
-    words = [w for (t,) in db.execute("SELECT content_text FROM claims ORDER BY random() LIMIT 400")
+    import sqlalchemy as sa
+
+    def column(sql: str) -> list[Any]:  # read-only sampling queries, in SQL both engines take
+        return [next(iter(r.values())) for r in store.rows(sa.text(sql))]
+
+    words = [w for t in column("SELECT content_text FROM claims ORDER BY random() LIMIT 400")
              for w in t.split() if w.isalpha() and len(w) > 4]
-    speakers = [r[0] for r in db.execute("SELECT name FROM speaker_names WHERE length(name) > 3")]
-    actors = [r[0] for r in db.execute("SELECT id FROM actors")] + [
-        r[0] for r in db.execute("SELECT DISTINCT country FROM actors WHERE country IS NOT NULL")]
-    outlets = [r[0] for r in db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")]
-    events = [r[0] for r in db.execute("SELECT DISTINCT event_category FROM claims WHERE event_category IS NOT NULL")]
-    days = [r[0][:10] for r in db.execute("SELECT DISTINCT date FROM articles WHERE date IS NOT NULL")]
+    speakers = column("SELECT name FROM speaker_names WHERE length(name) > 3")
+    actors = column("SELECT id FROM actors") + column("SELECT DISTINCT country FROM actors WHERE country IS NOT NULL")
+    outlets = column("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
+    events = column("SELECT DISTINCT event_category FROM claims WHERE event_category IS NOT NULL")
+    days = [d[:10] for d in column("SELECT DISTINCT date FROM articles WHERE date IS NOT NULL")]
     if not words:
         raise ClaimwatchError("the store holds no claim text to search for")
 
@@ -117,12 +123,11 @@ def bench_queries(db: Path, *, repeat: int = 50, check: bool = True, seed: int =
     """p50/p95/max latency of each query kind on the store at ``db`` (a page of 20 plus its total, as the API)."""
     from datetime import date, timedelta
 
-    from ..store import ClaimQuery, DisputeQuery
-    from ..store.sqlite import SqliteStore
+    from ..store import ClaimQuery, DisputeQuery, open_store
 
     say = say or (lambda _m: None)
     rng = random.Random(seed)
-    store = SqliteStore(db, create=False)
+    store = open_store(db, create=False)
     try:
         counts = store.counts()
         s = _samples(store, rng, repeat)
@@ -178,7 +183,7 @@ def bench_queries(db: Path, *, repeat: int = 50, check: bool = True, seed: int =
     return report
 
 
-def _bench_check(store: Any, say: Say, repeat: int = 50) -> dict:
+def _bench_check(store: "Store", say: Say, repeat: int = 50) -> dict:
     from ..disputes.check import Checker
     from ..pipeline import load_nlp
 

@@ -86,7 +86,7 @@ def write_claims(found: list, fmt: str, sightings: Optional[dict[str, int]] = No
 
 def flat_row(claim: Any) -> dict[str, Any]:
     """One StoredClaim as a flat dict: the database's claim columns (nested parts as JSON) plus article fields."""
-    from ..store.sqlite import claim_to_row
+    from ..store.rows import claim_to_row
 
     row = claim_to_row(claim.article_id, 0, claim)
     row.pop("seq")
@@ -98,7 +98,7 @@ def flat_row(claim: Any) -> dict[str, Any]:
 
 
 def _write_csv(found: list) -> None:
-    from ..store.sqlite import CLAIM_COLUMNS
+    from ..store.rows import CLAIM_COLUMNS
 
     header = ["id", "article_id", *ARTICLE_FIELDS, *(c for c in CLAIM_COLUMNS if c not in ("id", "article_id", "seq"))]
     buf = io.StringIO()

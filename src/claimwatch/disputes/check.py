@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from ..errors import ClaimwatchError
 from ..schema import Article, CharSpan, Claim, ClaimOut
-from ..store import StoredClaim
+from ..store import Store, StoredClaim
 from .candidates import profile
 from .detect import ensure_embeddings
 from .embeddings import Embedder, embedding_text, get_embedder
@@ -78,7 +78,7 @@ def sentence_claim(nlp: Any, text: str, date: Optional[str] = None) -> ClaimOut:
 class Checker:
     """Holds the pipeline, the embedder and the store's embedding matrix between checks (the web keeps one)."""
 
-    def __init__(self, store: Any, *, nlp: Any = None, embedder: Optional[Embedder] = None,
+    def __init__(self, store: Store, *, nlp: Any = None, embedder: Optional[Embedder] = None,
                  lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None) -> None:
         self.store = store
         self._nlp = nlp
@@ -166,7 +166,7 @@ class Checker:
         return result
 
 
-def check_claim(store: Any, text: str, *, date: Optional[str] = None, limit: int = 10, nlp: Any = None,
+def check_claim(store: Store, text: str, *, date: Optional[str] = None, limit: int = 10, nlp: Any = None,
                 embedder: Optional[Embedder] = None) -> CheckResult:
     """One-off check (the CLI); keep a ``Checker`` to check many sentences against the same store."""
     return Checker(store, nlp=nlp, embedder=embedder).check(text, date=date, limit=limit)

@@ -12,12 +12,12 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
 from ..schema import ClaimOut
-from ..store import ClaimQuery
+from ..store import ClaimQuery, DisputeStore, Store
 from .candidates import ClaimProfile, Proposition, assign_propositions, candidate_pairs, profile
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
@@ -37,7 +37,7 @@ class DetectionStats:
     propositions: int = 0
 
 
-def ensure_embeddings(store: Any, embedder: Embedder, progress: Optional[Callable[[str], None]] = None) -> int:
+def ensure_embeddings(store: DisputeStore, embedder: Embedder, progress: Optional[Callable[[str], None]] = None) -> int:
     """Embed every stored claim that has no vector from ``embedder`` yet; return how many were embedded."""
     missing = store.claims_without_embedding(embedder.name)
     for k in range(0, len(missing), EMBED_BATCH):
@@ -95,7 +95,7 @@ def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = 
     return find_conflicts(profiles, vectors, list(range(len(profiles))), lex)[1]
 
 
-def _existing_propositions(store: Any, index: dict[str, int], profiles: Sequence[ClaimProfile]
+def _existing_propositions(store: DisputeStore, index: dict[str, int], profiles: Sequence[ClaimProfile]
                            ) -> tuple[list[Proposition], dict[str, str]]:
     props: dict[str, Proposition] = {}
     claim_prop: dict[str, str] = {}
@@ -114,7 +114,7 @@ def _existing_propositions(store: Any, index: dict[str, int], profiles: Sequence
     return list(props.values()), claim_prop
 
 
-def detect_disputes(store: Any, *, embedder: Optional[Embedder] = None, rebuild: bool = False,
+def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuild: bool = False,
                     lex: Optional[DisputeLexicon] = None,
                     progress: Optional[Callable[[str], None]] = None) -> DetectionStats:
     """Find and save the disputes of the claims not scanned yet (all of them with ``rebuild``)."""

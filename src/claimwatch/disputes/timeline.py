@@ -13,7 +13,7 @@ from typing import Any, Optional
 from pydantic import BaseModel
 
 from ..errors import ClaimwatchError
-from ..store import ClaimQuery
+from ..store import ClaimQuery, Store
 
 
 class TimelineDay(BaseModel):
@@ -30,7 +30,7 @@ class Timeline(BaseModel):
     days: list[TimelineDay]
 
 
-def query_timeline(store: Any, text: str, *, limit: int = 200, checker: Any = None) -> Timeline:
+def query_timeline(store: Store, text: str, *, limit: int = 200, checker: Any = None) -> Timeline:
     """Supporting and contradicting claims of ``text`` per article day (undated last)."""
     from .check import Checker
 
@@ -47,7 +47,7 @@ def query_timeline(store: Any, text: str, *, limit: int = 200, checker: Any = No
     return Timeline(title=text, kind="query", days=ordered)
 
 
-def actor_timeline(store: Any, actor: str) -> Timeline:
+def actor_timeline(store: Store, actor: str) -> Timeline:
     """The actor's claims per day and the dispute groups it is part of, by first day seen."""
     counts = store.claim_timeline(ClaimQuery(actor=actor, limit=None))
     disputes = store.dispute_timeline(actor=actor)

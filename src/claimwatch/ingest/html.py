@@ -10,6 +10,7 @@ from typing import Optional
 
 from ..schema import Article
 from .hashing import normalised_text_hash
+from .isodate import normalise_date
 
 log = logging.getLogger("claimwatch")
 
@@ -42,8 +43,6 @@ def html_to_article(
         HtmlExtractionError: no main text found.
     """
     import trafilatura  # imported late: only HTML inputs pay for it (and for lxml)
-
-    from .readers import normalise_date
 
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, favor_recall=True)

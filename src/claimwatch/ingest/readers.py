@@ -27,6 +27,7 @@ from .compression import COMPRESSED_SUFFIXES, CompressedStreamError, inner_stem,
 from .feeds import FEED_SUFFIXES, URL_PREFIXES, FeedError, LinkFetcher, feed_articles, fetch_url
 from .hashing import normalised_text_hash
 from .html import HTML_SUFFIXES, HtmlExtractionError, html_to_article
+from .isodate import normalise_date
 from .surrogates import repaired_article, without_surrogates
 from .warc import WARC_SUFFIXES, warc_articles
 
@@ -124,24 +125,6 @@ class InputProblem:
     def __str__(self) -> str:
         # Escaped so a file name holding a newline (or undecodable bytes) still gives one printable line.
         return one_line(f"{self.origin}: {self.message}")
-
-
-def normalise_date(value: str) -> str:
-    """Validate an ISO 8601 date or datetime; return ``YYYY-MM-DD`` or a full ISO datetime string.
-
-    Raises:
-        ValueError: the value is not an ISO date.
-    """
-    v = value.strip()
-    try:
-        return date.fromisoformat(v).isoformat()
-    except ValueError:
-        pass
-    try:
-        # Python < 3.11 does not accept a trailing "Z".
-        return datetime.fromisoformat(v[:-1] + "+00:00" if v.endswith(("Z", "z")) else v).isoformat()
-    except ValueError:
-        raise ValueError(f"not an ISO date (YYYY-MM-DD or ISO datetime): {value!r}") from None
 
 
 def read_articles(

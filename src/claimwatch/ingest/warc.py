@@ -10,6 +10,7 @@ from typing import BinaryIO, Iterator, Optional
 
 from ..schema import Article
 from .html import HtmlExtractionError, html_to_article
+from .isodate import normalise_date
 
 log = logging.getLogger("claimwatch")
 
@@ -24,8 +25,6 @@ def warc_articles(stream: BinaryIO, origin: str) -> Iterator[tuple[str, Optional
     records before it are still yielded.
     """
     from warcio.archiveiterator import ArchiveIterator
-
-    from .readers import normalise_date
 
     counted = _Counting(stream)
     records = ArchiveIterator(counted, arc2warc=True)

@@ -694,7 +694,7 @@ def actor_code(actor: Optional[ActorRef]) -> Optional[str]:
 def load_resolver() -> Any:
     """The actor resolver from ``claimwatch.nlp.actors`` when that stage is installed, else None."""
     try:
-        from .actors import ActorResolver  # type: ignore[attr-defined]
+        from .actors import ActorResolver
     except ImportError:
         return None
     try:

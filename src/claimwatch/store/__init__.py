@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Union
 
 from ..errors import StoreError
-from .base import (DEFAULT_LIMIT, ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, Store, StoredClaim,
-                   StoredDispute)
+from .base import (DEFAULT_LIMIT, MEMORY, ActorCount, ArticleSummary, ClaimQuery, ClaimStore, DayCount, DedupStore,
+                   DisputeQuery, DisputeStore, Store, StoredClaim, StoredDispute)
 
 DEFAULT_DB = "claimwatch.db"
 DB_ENV = "CLAIMWATCH_DB"
 
-__all__ = ["ActorCount", "ArticleSummary", "ClaimQuery", "DayCount", "DisputeQuery", "StoredDispute", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "Store", "StoredClaim", "is_url", "open_store"]
+__all__ = ["ActorCount", "ArticleSummary", "ClaimQuery", "ClaimStore", "DayCount", "DedupStore", "DisputeQuery",
+           "DisputeStore", "StoredDispute", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "MEMORY", "Store", "StoredClaim", "is_url",
+           "open_store"]
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 

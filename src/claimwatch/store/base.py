@@ -1,10 +1,12 @@
-"""The store interface: what every backend (SQLite now, Postgres later) provides."""
+"""The store interface: the values stores return, and the protocols callers type against (one per concern)."""
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Optional, Protocol, runtime_checkable
+from typing import Any, ContextManager, Iterable, Iterator, Optional, Protocol, Sequence, runtime_checkable
+
+import numpy as np
 
 from pydantic import BaseModel
 
@@ -12,6 +14,7 @@ from ..errors import ClaimwatchError
 from ..schema import Article, ArticleOut, ClaimOut
 
 DEFAULT_LIMIT = 100
+MEMORY = ":memory:"  # the SQLite database that lives and dies with its connection
 
 
 def search_key(value: Optional[str]) -> Optional[str]:
@@ -131,7 +134,7 @@ class DayCount(BaseModel):
 
 @dataclass(frozen=True)
 class DisputeQuery:
-    """Filters for ``query_disputes``, the store method issue 5 (disputes) adds; every filter given must match.
+    """Filters for ``query_disputes``; every filter given must match.
 
     dispute_id: one dispute. actor: either side's speaker actor (same matching as ``ClaimQuery.actor``).
     since/until: the dispute's days seen overlap this range (ISO dates, inclusive). outlet: either side's outlet
@@ -154,7 +157,7 @@ class DisputeQuery:
 
 
 class StoredDispute(BaseModel):
-    """Two stored claims that conflict (issue 5 fills these; until then no store returns any).
+    """Two stored claims that conflict (written by dispute detection, ``claimwatch.disputes.detect``).
 
     ``left`` and ``right`` are the two sides; ``reason`` says why they conflict (denial, opposite events,
     contradicting numbers…); ``score`` is the detector's confidence, ``first_seen``/``last_seen`` the dates of the
@@ -168,7 +171,7 @@ class StoredDispute(BaseModel):
     score: Optional[float] = None
     first_seen: Optional[str] = None
     last_seen: Optional[str] = None
-    # Added by dispute detection (docs/DISPUTES.md): every reason found, in order of weight; a short explanation
+    # Every reason found, in order of weight; a short explanation
     # ("withdraw vs build_up"); the group (pairs between the same two propositions) and how many pairs it has.
     reasons: list[str] = []
     explanation: Optional[str] = None
@@ -179,8 +182,8 @@ class StoredDispute(BaseModel):
 
 
 @runtime_checkable
-class Store(Protocol):
-    """A place claims are kept. Implementations: ``claimwatch.store.sqlite.SqliteStore``."""
+class ClaimStore(Protocol):
+    """Articles and their claims: what ingest writes and what ``claimwatch claims``, the web pages and the API read."""
 
     def add_article(self, article: Article, result: ArticleOut) -> bool:
         """Store an article and its claims in one transaction.
@@ -194,12 +197,16 @@ class Store(Protocol):
         """True when an article with this id, or with this normalised text hash, is stored."""
         ...
 
-    def query_claims(self, query: ClaimQuery) -> list[StoredClaim]:
-        """Claims matching every filter of ``query``."""
+    def has_text(self, text: str) -> bool:
+        """True when an article with the same normalised text is stored."""
         ...
 
-    def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
-        """Actors by the number of claims they speak, most first (``None``: all)."""
+    def get_article(self, article_id: str) -> Optional[ArticleOut]:
+        """The stored article with its claims in extraction order, or None."""
+        ...
+
+    def query_claims(self, query: ClaimQuery) -> list[StoredClaim]:
+        """Claims matching every filter of ``query``."""
         ...
 
     def count_claims(self, query: ClaimQuery) -> int:
@@ -210,6 +217,10 @@ class Store(Protocol):
         """Claims matching ``query`` per article day, oldest first; undated articles as one ``day=None`` row."""
         ...
 
+    def claims_by_id(self, ids: Sequence[str]) -> dict[str, StoredClaim]:
+        """Stored claims (with their article fields) by id."""
+        ...
+
     def list_articles(self, limit: Optional[int] = 20, offset: int = 0) -> list[ArticleSummary]:
         """Stored articles, newest first, with claim counts."""
         ...
@@ -218,20 +229,126 @@ class Store(Protocol):
         """The original text of a stored article, or None."""
         ...
 
-    def get_actor(self, actor_id: str) -> Optional[ActorCount]:
-        """One actor by id, with its counts, or None."""
+    def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
+        """Actors by the number of claims they speak, most first (``None``: all)."""
         ...
 
-    def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]:
-        """Stored disputes matching ``query``, best score first (filled by ``claimwatch.disputes.detect``).
-
-        The web layer calls it when a store has it and shows "no disputes detected yet" otherwise.
-        """
+    def get_actor(self, actor_id: str) -> Optional[ActorCount]:
+        """One actor by id, with its counts, or None."""
         ...
 
     def counts(self) -> dict[str, int]:
         """Row counts: ``{"articles": n, "claims": m}``."""
         ...
 
+
+@runtime_checkable
+class DedupStore(Protocol):
+    """Exact and near-duplicate lookups, MinHash signatures and sightings (``store.dedup``)."""
+
+    def find_duplicate(self, article_id: str, text_hash: str) -> Optional[str]:
+        """The id of the stored article with this id or this normalised text hash, or None."""
+        ...
+
+    def add_sightings(self, rows: Sequence[tuple]) -> int:
+        """Insert sightings rows (``tables.SIGHTING_COLUMNS`` order), ignoring ones already there; rows added."""
+        ...
+
+    def sightings_counts(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Sightings per article (only articles that have any)."""
+        ...
+
+    def save_minhash(self, article_id: str, num_perm: int, signature: bytes) -> None:
+        ...
+
+    def get_minhash(self, article_id: str) -> Optional[tuple[int, bytes]]:
+        ...
+
+    def minhashes(self) -> Iterator[tuple[str, int, bytes]]:
+        """Every stored ``(article id, num_perm, signature)``."""
+        ...
+
+    def articles_without_minhash(self) -> list[tuple[str, str]]:
+        """``(id, text)`` of the stored articles that have no MinHash signature yet."""
+        ...
+
+    def transaction(self) -> ContextManager[None]:
+        """One write transaction; nested ones become savepoints."""
+        ...
+
+
+@runtime_checkable
+class DisputeStore(Protocol):
+    """Claim embeddings, propositions and disputes (``claimwatch.disputes``: detect, check, timeline)."""
+
+    def claims_without_embedding(self, model: str) -> list[tuple[str, str]]:
+        """``(claim id, content text)`` of every claim with no vector from ``model`` yet."""
+        ...
+
+    def put_embeddings(self, model: str, ids: Sequence[str], vectors: np.ndarray) -> None:
+        ...
+
+    def embedding_matrix(self, model: str, ids: Optional[Sequence[str]] = None) -> tuple[list[str], np.ndarray]:
+        """Claim ids and their vectors (one row each, float32) from ``model``: all, or those of ``ids``."""
+        ...
+
+    def unscanned_claim_ids(self) -> list[str]:
+        """Claims not yet through dispute detection (no ``claim_propositions`` row)."""
+        ...
+
+    def propositions(self) -> list[tuple[str, str, str, float, int]]:
+        """Every ``(claim id, proposition id, stance, relatedness, is_anchor)`` row."""
+        ...
+
+    def save_detection(self, propositions: Iterable[tuple[str, str, str, float, int]],
+                       disputes: Iterable[dict[str, Any]], *, replace_all: bool = False) -> None:
+        """Write proposition rows and dispute rows in one transaction (``replace_all``: clear both first)."""
+        ...
+
+    def dispute_counts(self) -> dict[str, int]:
+        ...
+
+    def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]:
+        """Stored disputes matching ``query``, best score first (filled by ``claimwatch.disputes.detect``)."""
+        ...
+
+    def dispute_timeline(self, actor: Optional[str] = None) -> dict[str, int]:
+        """Dispute groups per first day seen (optionally those where either side's speaker is ``actor``)."""
+        ...
+
+    def family_names(self, lex: Any) -> list[str]:
+        """Event family names in a fixed order (index k+1 in ``claim_event_families``; 0 = none)."""
+        ...
+
+    def claim_event_families(self, ids: Sequence[str], lex: Any) -> np.ndarray:
+        """Each claim's event family index (see ``family_names``), aligned with ``ids``."""
+        ...
+
+
+@runtime_checkable
+class Store(ClaimStore, DedupStore, DisputeStore, Protocol):
+    """A claim store: all three parts, plus what opening and exporting need.
+
+    The one implementation is ``claimwatch.store.sqlstore.SqlStore``, opened by ``open_store`` as
+    ``SqliteStore`` or ``PostgresStore``. Callers that need one part take that part's protocol.
+    """
+
+    label: str  # how messages name the database (a path, or a URL without its password)
+    path: str  # the SQLite file (":memory:" for none), or ``label`` for a server
+
+    def rows(self, statement: Any) -> list[dict[str, Any]]:
+        """Run a read-only SQLAlchemy Core statement over ``tables.metadata``; one dict per row."""
+        ...
+
+    def reading(self) -> ContextManager[Any]:
+        """A SQLAlchemy connection inside a read transaction (for ``pandas.read_sql_query``)."""
+        ...
+
     def close(self) -> None:
+        ...
+
+    def __enter__(self) -> "Store":
+        ...
+
+    def __exit__(self, *exc: Any) -> None:
         ...

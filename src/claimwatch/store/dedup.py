@@ -26,7 +26,7 @@ from ..ingest.hashing import normalise_text
 from ..schema import Article
 
 if TYPE_CHECKING:
-    from .base import Store
+    from .base import DedupStore
 
 log = logging.getLogger("claimwatch")
 
@@ -85,7 +85,7 @@ class Deduper:
     in one input are extracted once; sightings of a pending article are written when it is stored.
     """
 
-    def __init__(self, store: "Store", *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM,
+    def __init__(self, store: "DedupStore", *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM,
                  near: bool = True) -> None:
         self.store = store
         self.threshold = threshold
@@ -105,7 +105,7 @@ class Deduper:
                 return Match(key, "exact", 1.0)
         if text_hash in self._pending_hash:
             return Match(self._pending_hash[text_hash], "exact", 1.0)
-        stored = self.store.find_duplicate(article.id, text_hash)  # type: ignore[attr-defined]
+        stored = self.store.find_duplicate(article.id, text_hash)
         if stored is not None:
             return Match(stored, "exact", 1.0)
         if not self.near:
@@ -168,12 +168,12 @@ class Deduper:
     def _write_sightings(self, article_id: str, items: Iterable[tuple[Article, Match]]) -> int:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         # Its own transaction, or a savepoint inside stored()'s.
-        return self.store.add_sightings(  # type: ignore[attr-defined]
+        return self.store.add_sightings(
             [(article_id, sighting_key(a.id, a.outlet, a.url), a.id, a.outlet, a.url, a.date, m.kind, m.similarity,
               now) for a, m in items])
 
     def _save_signature(self, article_id: str, mh: Any) -> None:
-        self.store.save_minhash(article_id, self.num_perm, _pack(mh))  # type: ignore[attr-defined]
+        self.store.save_minhash(article_id, self.num_perm, _pack(mh))
 
     # -- the index ---------------------------------------------------------------------------------------------
 
@@ -186,7 +186,7 @@ class Deduper:
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=max(self.threshold - LSH_MARGIN, 0.3), num_perm=self.num_perm)
-        store: Any = self.store
+        store = self.store
         missing = store.articles_without_minhash()
         if missing:
             log.info("computing MinHash signatures of %d stored articles", len(missing))
@@ -202,7 +202,7 @@ class Deduper:
         return lsh
 
     def _stored_minhash(self, article_id: str) -> Optional[Any]:
-        row = self.store.get_minhash(article_id)  # type: ignore[attr-defined]
+        row = self.store.get_minhash(article_id)
         return _unpack(row[1], row[0]) if row else None
 
 
@@ -219,8 +219,8 @@ def _unpack(blob: bytes, num_perm: int) -> Any:
     return LeanMinHash(MinHash(num_perm=num_perm, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype="<u8")))
 
 
-def sightings_counts(store: "Store", article_ids: Iterable[str]) -> dict[str, int]:
+def sightings_counts(store: "DedupStore", article_ids: Iterable[str]) -> dict[str, int]:
     """How many times each article's story was seen (1 for an article stored before sightings existed)."""
     ids = list(dict.fromkeys(article_ids))
-    found = store.sightings_counts(ids)  # type: ignore[attr-defined]
+    found = store.sightings_counts(ids)
     return {aid: max(found.get(aid, 1), 1) for aid in ids}

@@ -11,43 +11,44 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+import sqlalchemy as sa
+
 from ..errors import ClaimwatchError, StoreError
+from . import tables as T
 from .rows import CLAIM_COLUMNS, JSON_COLUMNS
 
 if TYPE_CHECKING:
     import pandas
 
+    from .base import Store
+
 TABLES = ("claims", "articles", "actors", "events", "disputes", "sightings")
 FORMATS = ("parquet", "csv", "jsonl")
 
-_SQL = {
-    "claims": (
-        "SELECT c.*, a.title, a.date, a.outlet, a.url,"
-        " (SELECT max(count(*), 1) FROM sightings s WHERE s.article_id = c.article_id) AS sightings"
-        " FROM claims c JOIN articles a ON a.id = c.article_id ORDER BY c.article_id, c.seq"
-    ),
-    "articles": (
-        "SELECT a.*, (SELECT max(count(*), 1) FROM sightings s WHERE s.article_id = a.id) AS sightings"
-        " FROM articles a ORDER BY a.id"
-    ),
-    "actors": (
-        "SELECT t.*, (SELECT count(*) FROM claims c WHERE c.speaker_actor_id = t.id) AS claims"
-        " FROM actors t ORDER BY t.id"
-    ),
-    "disputes": "SELECT * FROM disputes ORDER BY score DESC, id",
-    "sightings": "SELECT * FROM sightings ORDER BY article_id, seen_at, source_key",
-}
-# PostgreSQL: greatest() for SQLite's two-argument max(), and the claims columns without content_tsv.
-_PG_SQL = dict(_SQL)
-_PG_SQL["claims"] = (
-    "SELECT " + ", ".join(f"c.{n}" for n in CLAIM_COLUMNS) + ", a.title, a.date, a.outlet, a.url,"
-    " greatest((SELECT count(*) FROM sightings s WHERE s.article_id = c.article_id), 1) AS sightings"
-    " FROM claims c JOIN articles a ON a.id = c.article_id ORDER BY c.article_id, c.seq"
-)
-_PG_SQL["articles"] = (
-    "SELECT a.*, greatest((SELECT count(*) FROM sightings s WHERE s.article_id = a.id), 1) AS sightings"
-    " FROM articles a ORDER BY a.id"
-)
+
+
+def _sightings(article_id: Any) -> Any:
+    """How many places the article's story was seen: at least 1 (an article stored before sightings existed)."""
+    n = sa.select(sa.func.count()).where(T.sightings.c.article_id == article_id).scalar_subquery()
+    return sa.func.coalesce(sa.func.nullif(n, 0), 1).label("sightings")
+
+
+def _statement(table: str) -> Any:
+    c, a = T.claims.alias("c"), T.articles.alias("a")
+    if table == "claims":
+        return (sa.select(*(c.c[n] for n in CLAIM_COLUMNS), a.c.title, a.c.date, a.c.outlet, a.c.url,
+                          _sightings(c.c.article_id))
+                .select_from(c.join(a, a.c.id == c.c.article_id)).order_by(c.c.article_id, c.c.seq))
+    if table == "articles":
+        return sa.select(*a.c, _sightings(a.c.id)).order_by(a.c.id)
+    if table == "actors":
+        t = T.actors.alias("t")
+        spoken = sa.select(sa.func.count()).where(c.c.speaker_actor_id == t.c.id).scalar_subquery().label("claims")
+        return sa.select(*t.c, spoken).order_by(t.c.id)
+    if table == "disputes":
+        return sa.select(T.disputes).order_by(T.disputes.c.score.desc(), T.disputes.c.id)
+    s = T.sightings
+    return sa.select(s).order_by(s.c.article_id, s.c.seen_at, s.c.source_key)
 
 
 def _pandas():
@@ -58,7 +59,7 @@ def _pandas():
     return pandas
 
 
-def dataframe(db: Union[str, Path, "object"], table: str) -> "pandas.DataFrame":
+def dataframe(db: Union[str, Path, "Store"], table: str) -> "pandas.DataFrame":
     """One stored table as a DataFrame (the same columns and values from either engine).
 
     Args:
@@ -96,22 +97,18 @@ def _events(pd: Any, claims: "pandas.DataFrame") -> "pandas.DataFrame":
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
-def _read(pd: Any, store: Any, table: str) -> "pandas.DataFrame":
-    from .sqlite import SqliteStore
-
+def _read(pd: Any, store: "Store", table: str) -> "pandas.DataFrame":
     if table == "events":
         return _events(pd, _read(pd, store, "claims"))
-
-    if isinstance(store, SqliteStore):
-        return pd.read_sql_query(_SQL[table], store._db.conn)
-    import sqlalchemy as sa
-
-    with store.transaction():
-        frame = pd.read_sql_query(sa.text(_PG_SQL[table]), store._c)
-    # JSONB comes back as lists and dicts: written as JSON text, as SQLite holds it (key order may differ).
+    statement = _statement(table)
+    with store.reading() as conn:
+        frame = pd.read_sql_query(statement, conn)
+    # JSON columns are text in SQLite and lists and dicts in PostgreSQL (JSONB): written as JSON text either way
+    # (from JSONB the keys inside an object may come in another order).
     for column in (*JSON_COLUMNS, "reasons", "details"):
         if column in frame.columns:
-            frame[column] = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[column]]
+            frame[column] = [json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                             for v in frame[column]]
     return frame
 
 

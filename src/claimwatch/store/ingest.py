@@ -86,7 +86,7 @@ def ingest_articles(
         if result.id != article.id:
             raise StoreError(f"extraction returned article {result.id!r} where {article.id!r} was expected")
         if dedup is not None:
-            with dedup.store.transaction():  # type: ignore[attr-defined]
+            with dedup.store.transaction():
                 added = store.add_article(article, result)
                 if added:
                     stats.sightings += dedup.stored(article)

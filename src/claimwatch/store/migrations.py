@@ -1,11 +1,12 @@
-"""Versioned schema migrations for the SQLite store.
+"""The home-made schema migrations SQLite files were built with before the store came under Alembic.
 
-Each migration has a name and a place in an ordered list; applying one runs it and records
-``(version, name, applied_at)`` in the ``migrations`` table inside one ``BEGIN IMMEDIATE`` transaction, so
-a failing migration leaves no trace and two processes opening the same new database cannot both apply it.
-Opening a database applies the pending ones. A database whose ``migrations`` table names a migration this
-version does not know was written by a newer claimwatch: it is refused with a StoreError rather than
-guessed at. Never edit or reorder a released migration; append a new one.
+Only files that have their ``migrations`` table run them, once: a file that stopped before ``0010_sightings`` is
+brought to it (the state Alembic's ``0001_baseline`` stands for), then stamped; new files are created from
+``tables.metadata`` and never run them (docs/STORE.md, "Migrations"). Applying one runs it and records
+``(version, name, applied_at)`` in the ``migrations`` table inside one ``BEGIN IMMEDIATE`` transaction, so a
+failing migration leaves no trace and two processes opening the same file cannot both apply it. A file whose
+``migrations`` table names a migration this version does not know was written by a newer claimwatch: it is
+refused with a StoreError rather than guessed at. Frozen: schema changes go in Alembic revisions.
 """
 from __future__ import annotations
 
@@ -339,7 +340,7 @@ def _articles_order(db: Database) -> None:
 
 @MIGRATIONS("0010_sightings")
 def _sightings(db: Database) -> None:
-    # sightings: every place an article's story was seen (issue 6): the stored copy itself ('original'), the same
+    # sightings: every place an article's story was seen: the stored copy itself ('original'), the same
     #   text again from another outlet or URL ('exact') and wire copies with small edits ('near', MinHash/LSH).
     #   source_key hashes the sighting's (id, outlet, url), so re-ingesting the same input adds no row.
     # article_minhash: each stored article's MinHash signature (uint64, little-endian), so the LSH index of

@@ -82,7 +82,7 @@ def _span(row: dict[str, Any], prefix: str) -> Optional[SpanOut]:
     return SpanOut(text=row[f"{prefix}_text"], start=row[f"{prefix}_start"], end=row[f"{prefix}_end"])
 
 
-def _loads(value: Any, default: Any = None) -> Any:
+def loads_json(value: Any, default: Any = None) -> Any:
     """A JSON column's value: JSON text (SQLite) is parsed, lists and dicts (PostgreSQL JSONB) pass through."""
     if value is None:
         return default
@@ -91,11 +91,11 @@ def _loads(value: Any, default: Any = None) -> Any:
 
 def row_to_stored(row: dict[str, Any]) -> StoredClaim:
     """Rebuild a StoredClaim from a ``claims`` row joined with its article (``a_*`` columns)."""
-    spans = _loads(row["content_spans"])
-    addressee = _loads(row["addressee"])
-    speaker_actor = _loads(row.get("speaker_actor"))
-    event = _loads(row.get("event"))
-    frame = _loads(row.get("frame"))
+    spans = loads_json(row["content_spans"])
+    addressee = loads_json(row["addressee"])
+    speaker_actor = loads_json(row.get("speaker_actor"))
+    event = loads_json(row.get("event"))
+    frame = loads_json(row.get("frame"))
     return StoredClaim(
         id=row["id"],
         speaker=_span(row, "speaker"),
@@ -112,15 +112,15 @@ def row_to_stored(row: dict[str, Any]) -> StoredClaim:
         kind=row["kind"],
         polarity=row["polarity"],
         hedged=bool(row["hedged"]),
-        hedges=_loads(row["hedges"], []),
+        hedges=loads_json(row["hedges"], []),
         addressee=SpanOut(**addressee) if addressee is not None else None,
-        relay=[SpanOut(**r) for r in _loads(row["relay"], [])],
+        relay=[SpanOut(**r) for r in loads_json(row["relay"], [])],
         speaker_actor=ActorOut(**speaker_actor) if speaker_actor is not None else None,
-        actors=[ActorMentionOut(**m) for m in _loads(row.get("actors"), [])],
-        places=[PlaceOut(**p) for p in _loads(row.get("places"), [])],
+        actors=[ActorMentionOut(**m) for m in loads_json(row.get("actors"), [])],
+        places=[PlaceOut(**p) for p in loads_json(row.get("places"), [])],
         event=EventOut.model_validate(event) if event is not None else None,
-        dates=[DateOut(**d) for d in _loads(row.get("dates"), [])],
-        quantities=[QuantityOut(**q) for q in _loads(row.get("quantities"), [])],
+        dates=[DateOut(**d) for d in loads_json(row.get("dates"), [])],
+        quantities=[QuantityOut(**q) for q in loads_json(row.get("quantities"), [])],
         frame=FrameOut.model_validate(frame) if frame is not None else None,
         article_id=row["article_id"],
         title=row["a_title"],

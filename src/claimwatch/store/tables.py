@@ -1,16 +1,20 @@
 """The claim store's schema in SQLAlchemy Core: one definition of every table, column and index.
 
-PostgreSQL is created and queried from it (types as used there: JSONB for nested parts, BYTEA for vectors,
-``COLLATE "C"`` text so ids and ISO dates compare and sort byte-wise, as in SQLite). The SQLite store keeps the
-same tables and columns (its nested parts are JSON text, its search index the FTS5 table ``claims_fts``); tests
-check that both engines' columns match this module. Only PostgreSQL has ``claims.content_tsv``; only SQLite has
-``claims_fts`` and the legacy ``migrations`` table. Changing a table here needs an Alembic revision
-(docs/STORE.md, "Migrations").
+Both engines are created from it (``store/versioning.py``) and queried through it (``store/sqlstore.py``).
+PostgreSQL types: JSONB for nested parts, BYTEA for vectors, ``COLLATE "C"`` text so ids and ISO dates compare and
+sort byte-wise, as in SQLite. SQLite types: JSON text, BLOB, and ``WITHOUT ROWID`` for the tables looked up by
+their primary key. Only PostgreSQL has ``claims.content_tsv`` and its GIN index; only SQLite has the FTS5 table
+``claims_fts`` (created beside these tables by the SQLite store) and, in files written before Alembic, the
+``migrations`` table. Changing a table here needs an Alembic revision (docs/STORE.md, "Migrations").
 """
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateColumn
 
 # The text search configuration of claims.content_tsv: the 'simple' parser and dictionary (no stemming, no stop
 # words: what SQLite's unicode61 tokenizer does) plus unaccent, so "verite" finds "vérité" on both engines.
@@ -32,6 +36,28 @@ def _offset() -> sa.types.TypeEngine:
     return sa.BigInteger()  # SQLite INTEGER is 64-bit; PostgreSQL integer is 32
 
 
+class folded(sa.sql.functions.GenericFunction):
+    """A text column compared case-insensitively: ``lower(x)``, or ``x COLLATE NOCASE`` in SQLite (the form the
+    outlet filters use, so their index serves them)."""
+
+    name = "lower"
+    inherit_cache = True
+
+
+@compiles(folded, "sqlite")
+def _nocase(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
+@compiles(CreateColumn, "sqlite")
+def _skip_tsvector(element: CreateColumn, compiler: Any, **kw: Any) -> Any:
+    # content_tsv is PostgreSQL's search column; SQLite searches the claims_fts table instead.
+    if isinstance(element.element.type, pg.TSVECTOR):
+        return None
+    return compiler.visit_create_column(element, **kw)
+
+
+
 articles = sa.Table(
     "articles", metadata,
     sa.Column("id", _text(), primary_key=True),
@@ -46,7 +72,7 @@ articles = sa.Table(
     sa.Index("idx_articles_text_hash", "text_hash", unique=True),
     sa.Index("idx_articles_date", "date"),
     # Case-insensitive outlet filter (SQLite: outlet COLLATE NOCASE).
-    sa.Index("idx_articles_outlet", sa.func.lower(sa.column("outlet"))),
+    sa.Index("idx_articles_outlet", folded(sa.column("outlet"))),
     # The claim listing's order: newest first, undated last, then id.
     sa.Index("idx_articles_order", sa.text("(date IS NULL)"), sa.text("date DESC"), "id"),
 )
@@ -91,7 +117,7 @@ claims = sa.Table(
     sa.Index("idx_claims_resolved_speaker", "resolved_speaker"),
     sa.Index("idx_claims_speaker_actor_id", "speaker_actor_id"),
     sa.Index("idx_claims_event_category", "event_category"),
-    sa.Index("idx_claims_content_tsv", "content_tsv", postgresql_using="gin"),
+    sa.Index("idx_claims_content_tsv", "content_tsv", postgresql_using="gin").ddl_if(dialect="postgresql"),
 )
 
 actors = sa.Table(
@@ -114,11 +140,13 @@ claim_keys = sa.Table(
     sa.Column("actor_name_key", _text()),
     *(sa.Index(f"idx_claim_keys_{c}", c) for c in ("speaker_key", "resolved_key", "actor_key", "actor_country",
                                                     "actor_name_key")),
+    sqlite_with_rowid=False,
 )
 
 speaker_names = sa.Table(
     "speaker_names", metadata,
     sa.Column("name", _text(), primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 claim_embeddings = sa.Table(
@@ -127,6 +155,7 @@ claim_embeddings = sa.Table(
     sa.Column("model", _text(), primary_key=True),
     sa.Column("dim", sa.Integer(), nullable=False),
     sa.Column("vector", sa.LargeBinary(), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 claim_propositions = sa.Table(
@@ -137,6 +166,7 @@ claim_propositions = sa.Table(
     sa.Column("relatedness", sa.Float()),
     sa.Column("is_anchor", sa.Integer(), nullable=False, server_default="0"),
     sa.Index("idx_claim_propositions_prop", "proposition_id"),
+    sqlite_with_rowid=False,
 )
 
 disputes = sa.Table(
@@ -173,6 +203,7 @@ sightings = sa.Table(
     sa.Column("similarity", sa.Float()),
     sa.Column("seen_at", _text(), nullable=False),
     sa.Index("idx_sightings_outlet", "outlet"),
+    sqlite_with_rowid=False,
 )
 
 article_minhash = sa.Table(
@@ -180,6 +211,7 @@ article_minhash = sa.Table(
     sa.Column("article_id", _text(), sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("num_perm", sa.Integer(), nullable=False),
     sa.Column("signature", sa.LargeBinary(), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 SIGHTING_COLUMNS = tuple(c.name for c in sightings.columns)

@@ -1,9 +1,10 @@
 """Schema versions under Alembic, for both engines (docs/STORE.md, "Migrations").
 
-The revisions live in ``store/alembic/versions``; the Alembic Config is built here in code (no alembic.ini),
-and revisions run on a connection the store has already opened, inside its transaction. ``0001_baseline`` is
-the schema of the home-made SQLite migrations 0001-0010: SQLite databases reach it through those (old files keep
-opening as before) and are then stamped; PostgreSQL databases are created by it. Later revisions serve both.
+A new database is created from ``tables.metadata`` and stamped at the head revision (Alembic's recipe for
+building an up-to-date database from scratch); an existing one is upgraded through the revisions in
+``store/alembic/versions``. The Alembic Config is built here in code (no alembic.ini), and everything runs on a
+connection the store has already opened, inside its transaction. ``0001_baseline`` is the schema SQLite files
+written by the home-made migrations 0001-0010 have: such files are stamped with it.
 
 A database recording a revision this claimwatch does not know was written by a newer one: it is refused.
 """
@@ -70,6 +71,16 @@ def check_not_newer(revisions: list[str], label: str) -> None:
         )
 
 
+def create(connection: "Connection") -> None:
+    """Create every table of ``tables.metadata`` on an empty database and record the head revision."""
+    from alembic import command
+
+    from .tables import metadata
+
+    metadata.create_all(connection)
+    command.stamp(_config(connection), "head")
+
+
 def upgrade(connection: "Connection", label: str) -> list[str]:
     """Apply the pending revisions on ``connection`` (inside the caller's transaction); return the new ones."""
     from alembic import command
@@ -92,39 +103,3 @@ def sqlite_revisions(conn: sqlite3.Connection) -> list[str]:
         return [r[0] for r in conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()]
     except sqlite3.OperationalError:  # no such table: not under Alembic yet
         return []
-
-
-class _Borrowed:
-    """The store's sqlite3 connection lent to SQLAlchemy: everything passes through except close()."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def close(self) -> None:
-        pass  # the store owns the connection and closes it
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
-
-
-def upgrade_sqlite(conn: sqlite3.Connection, label: str) -> list[str]:
-    """Bring a SQLite store (the legacy migrations already applied) to HEAD under Alembic."""
-    revisions = sqlite_revisions(conn)
-    if revisions == [HEAD]:
-        return []
-    check_not_newer(revisions, label)
-    import sqlalchemy as sa
-    from sqlalchemy.pool import StaticPool
-
-    engine = sa.create_engine("sqlite://", creator=lambda: _Borrowed(conn), poolclass=StaticPool)
-    # The write lock first, as the legacy migrations take it: two processes opening a new database at once
-    # apply each revision once (the second re-reads the version after the first committed).
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        with engine.connect() as sa_conn, sa_conn.begin():
-            applied = upgrade(sa_conn, label)
-    except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        raise
-    return applied

@@ -22,7 +22,7 @@ from ..disputes.check import MAX_CHARS, Checker, CheckMatch, sentence_claim
 from ..disputes.embeddings import INSTALL_HINT, MINILM, Embedder, embedding_text, get_embedder
 from ..disputes.lexicon import DisputeLexicon, default_lexicon
 from ..errors import ClaimwatchError, StoreError
-from ..store.sqlite import MEMORY, SqliteStore
+from ..store import MEMORY, Store
 from .models import CheckedClaim, CheckOut
 from .settings import WebSettings
 
@@ -54,7 +54,7 @@ def load_embedder(embedder: str = "auto") -> tuple[Embedder, Optional[str]]:
     return emb, note
 
 
-def build_matrix(store: SqliteStore, embedder: Embedder, lex: DisputeLexicon,
+def build_matrix(store: Store, embedder: Embedder, lex: DisputeLexicon,
                  previous: Optional[Matrix] = None) -> Matrix:
     """Every stored claim's vector and event family, as ``Checker.matrix()`` has them, without writing.
 
@@ -83,7 +83,7 @@ def build_matrix(store: SqliteStore, embedder: Embedder, lex: DisputeLexicon,
     return ids, vectors, store.claim_event_families(ids, lex)
 
 
-def _marker(store: SqliteStore) -> tuple[Any, ...]:
+def _marker(store: Store) -> tuple[Any, ...]:
     """Changes when claims are added (the store only ever adds) or the database file is replaced."""
     try:
         st = os.stat(store.path)
@@ -96,7 +96,7 @@ def _marker(store: SqliteStore) -> tuple[Any, ...]:
 class _StoreChecker(Checker):
     """A ``Checker`` over one request's store whose models and claim matrix come from the service's cache."""
 
-    def __init__(self, store: SqliteStore, models: CheckModels, matrix: Matrix) -> None:
+    def __init__(self, store: Store, models: CheckModels, matrix: Matrix) -> None:
         super().__init__(store, nlp=models.nlp, embedder=models.embedder, lex=models.lex)
         self._shared_matrix = matrix
 
@@ -145,11 +145,11 @@ class CheckService:
                     self._models = CheckModels(nlp=self._nlp(), embedder=emb, lex=default_lexicon(), note=note)
         return self._models
 
-    def warm(self, store: SqliteStore) -> None:
+    def warm(self, store: Store) -> None:
         """Load the models and build ``store``'s matrix now, so that no request waits for them."""
         self.matrix(store, self.models())
 
-    def matrix(self, store: SqliteStore, models: CheckModels) -> Matrix:
+    def matrix(self, store: Store, models: CheckModels) -> Matrix:
         """The store's claim matrix, rebuilt only when its claims changed since the last check."""
         if store.path == MEMORY:  # nothing identifies an in-memory store between requests
             return build_matrix(store, models.embedder, models.lex)
@@ -165,7 +165,7 @@ class CheckService:
             self.matrix_builds += 1
             return matrix
 
-    def check(self, store: SqliteStore, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckOut:
+    def check(self, store: Store, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckOut:
         """Supporting and contradicting stored claims for ``text``; 413 over 5,000 characters."""
         if len(text) > MAX_CHARS:
             raise HTTPException(413, f"text is longer than {MAX_CHARS} characters; paste one claim")

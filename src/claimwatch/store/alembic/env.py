@@ -6,10 +6,12 @@ or rolls back with that transaction. Revisions branch on ``op.get_bind().dialect
 """
 from alembic import context
 
+from claimwatch.store.tables import metadata
+
 connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("claimwatch migrations run through claimwatch (claimwatch db upgrade --db URL), "
                        "not the alembic command line")
-context.configure(connection=connection, target_metadata=None, render_as_batch=connection.dialect.name == "sqlite")
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=connection.dialect.name == "sqlite")
 with context.begin_transaction():
     context.run_migrations()

@@ -10,9 +10,8 @@ from spacy.language import Language
 from ...ingest.boilerplate import boilerplate_ranges
 from ...pipeline import extract_articles
 from ...schema import Article
-from ...store import ArticleSummary
+from ...store import ArticleSummary, Store
 from ...store.ingest import ingest_articles
-from ...store.sqlite import SqliteStore
 from ..dependencies import get_nlp, get_settings, get_store, require_write
 from ..models import ArticleDetail, ArticleIn, ArticleList, ErrorOut, StoredOut, TextRange
 from ..settings import WebSettings
@@ -26,7 +25,7 @@ def check_text_length(text: str, settings: WebSettings) -> None:
         raise HTTPException(413, f"text is longer than {settings.max_text_chars} characters")
 
 
-def article_detail(store: SqliteStore, article_id: str) -> ArticleDetail:
+def article_detail(store: Store, article_id: str) -> ArticleDetail:
     """The stored article with text, claims and boilerplate ranges; 404 when unknown (shared with the page)."""
     article = store.get_article(article_id)
     text = store.article_text(article_id) if article is not None else None
@@ -40,7 +39,7 @@ def article_detail(store: SqliteStore, article_id: str) -> ArticleDetail:
 def list_articles(
     page: int = Query(1, ge=1, le=100_000),
     per_page: int = Query(20, ge=1, le=200),
-    store: SqliteStore = Depends(get_store),
+    store: Store = Depends(get_store),
 ) -> ArticleList:
     items = store.list_articles(limit=per_page, offset=(page - 1) * per_page)
     return ArticleList(items=items, page=page, per_page=per_page, total=store.counts()["articles"])
@@ -48,7 +47,7 @@ def list_articles(
 
 @router.get("/articles/{article_id}", response_model=ArticleDetail, responses=NOT_FOUND,
             summary="One article: its original text and every claim (offsets index the text)")
-def get_article(article_id: str, store: SqliteStore = Depends(get_store)) -> ArticleDetail:
+def get_article(article_id: str, store: Store = Depends(get_store)) -> ArticleDetail:
     return article_detail(store, article_id)
 
 
@@ -58,7 +57,7 @@ def get_article(article_id: str, store: SqliteStore = Depends(get_store)) -> Art
 def add_article(
     body: ArticleIn,
     settings: WebSettings = Depends(get_settings),
-    store: SqliteStore = Depends(get_store),
+    store: Store = Depends(get_store),
     nlp: Language = Depends(get_nlp),
 ) -> StoredOut:
     check_text_length(body.text, settings)

@@ -9,8 +9,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from ...store import ClaimQuery
-from ...store.sqlite import SqliteStore
+from ...store import ClaimQuery, Store
 from ..dependencies import get_store
 from ..models import ClaimPage, ErrorOut
 
@@ -62,7 +61,7 @@ def decode_cursor(cursor: str) -> int:
     return offset
 
 
-def claim_page(store: SqliteStore, filters: ClaimFilters, page: int, per_page: int,
+def claim_page(store: Store, filters: ClaimFilters, page: int, per_page: int,
                cursor: Optional[str] = None) -> ClaimPage:
     """One page of matching claims (``cursor`` wins over ``page``); shared with the search page."""
     offset = decode_cursor(cursor) if cursor else (page - 1) * per_page
@@ -88,6 +87,6 @@ def search_claims(
     page: int = Query(1, ge=1, le=100_000, description="Page number (ignored when cursor is given)."),
     per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
     cursor: Optional[str] = Query(None, max_length=200, description="next_cursor from the previous page."),
-    store: SqliteStore = Depends(get_store),
+    store: Store = Depends(get_store),
 ) -> ClaimPage:
     return claim_page(store, filters, page, per_page, cursor)

@@ -5,8 +5,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from ...store import DisputeQuery, StoredDispute
-from ...store.sqlite import SqliteStore
+from ...store import DisputeQuery, Store, StoredDispute
 from ..dependencies import get_store
 from ..disputes import NO_DISPUTES_NOTE, disputes_available, get_dispute, query_disputes
 from ..models import DisputeList, ErrorOut
@@ -20,7 +19,7 @@ def list_disputes(
     actor: Optional[str] = Query(None, max_length=200, description="Either side's speaker actor."),
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
-    store: SqliteStore = Depends(get_store),
+    store: Store = Depends(get_store),
 ) -> DisputeList:
     items = query_disputes(store, DisputeQuery(actor=actor, limit=limit, offset=offset))
     return DisputeList(items=items, note=None if disputes_available(store) else NO_DISPUTES_NOTE)
@@ -28,7 +27,7 @@ def list_disputes(
 
 @router.get("/disputes/{dispute_id}", response_model=StoredDispute, responses={404: {"model": ErrorOut}},
             summary="One dispute: both sides")
-def read_dispute(dispute_id: str, store: SqliteStore = Depends(get_store)) -> StoredDispute:
+def read_dispute(dispute_id: str, store: Store = Depends(get_store)) -> StoredDispute:
     found = get_dispute(store, dispute_id)
     if found is None:
         raise HTTPException(404, f"no dispute with id {dispute_id!r}")

@@ -12,8 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ...disputes.check import MAX_CHARS as MAX_CHECK_CHARS
-from ...store import ClaimQuery, DisputeQuery
-from ...store.sqlite import SqliteStore
+from ...store import ClaimQuery, DisputeQuery, Store
 from ..checker import CheckService
 from ..dependencies import get_checker, get_store
 from ..disputes import NO_DISPUTES_DETAIL, disputes_available, get_dispute, query_disputes
@@ -39,7 +38,7 @@ def page_url(path: str, params: dict[str, Any], page: int) -> str:
 
 
 @router.get("/")
-def home(request: Request, store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+def home(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
     return render(
         request, "home.html", nav="home",
         counts=store.counts(),
@@ -52,7 +51,7 @@ def home(request: Request, store: SqliteStore = Depends(get_store)) -> HTMLRespo
 
 @router.get("/articles")
 def articles_page(request: Request, page: int = Query(1, ge=1, le=100_000),
-                  store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+                  store: Store = Depends(get_store)) -> HTMLResponse:
     total = store.counts()["articles"]
     items = store.list_articles(limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     return render(request, "articles.html", nav="articles", articles=items, page=page, total=total,
@@ -61,7 +60,7 @@ def articles_page(request: Request, page: int = Query(1, ge=1, le=100_000),
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: str, store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+def article_page(request: Request, article_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     detail = article_detail(store, article_id)
     marked = highlight(detail.text, detail.claims, [(r.start, r.end) for r in detail.boilerplate])
     return render(request, "article.html", nav="articles", article=detail, marked=marked)
@@ -69,7 +68,7 @@ def article_page(request: Request, article_id: str, store: SqliteStore = Depends
 
 @router.get("/claims")
 def claims_page(request: Request, filters: ClaimFilters = Depends(), page: int = Query(1, ge=1, le=100_000),
-                store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+                store: Store = Depends(get_store)) -> HTMLResponse:
     params = {k: getattr(filters, k) for k in ("q", "speaker", "actor", "event", "outlet", "since", "until")}
     result = claim_page(store, filters, page, PER_PAGE)
     return render(request, "claims.html", nav="claims", params=params, result=result,
@@ -79,14 +78,14 @@ def claims_page(request: Request, filters: ClaimFilters = Depends(), page: int =
 
 
 @router.get("/disputes")
-def disputes_page(request: Request, store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+def disputes_page(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
     return render(request, "disputes.html", nav="disputes",
                   disputes=query_disputes(store, DisputeQuery(limit=100)),
                   available=disputes_available(store), no_disputes_note=NO_DISPUTES_DETAIL)
 
 
 @router.get("/disputes/{dispute_id}")
-def dispute_page(request: Request, dispute_id: str, store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+def dispute_page(request: Request, dispute_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     dispute = get_dispute(store, dispute_id)
     if dispute is None:
         raise HTTPException(404, "No dispute with this id. Dispute detection is not part of this version yet."
@@ -95,12 +94,12 @@ def dispute_page(request: Request, dispute_id: str, store: SqliteStore = Depends
 
 
 @router.get("/actors")
-def actors_page(request: Request, store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+def actors_page(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
     return render(request, "actors.html", nav="actors", actors=store.top_actors(200))
 
 
 @router.get("/actors/{actor_id}")
-def actor_page(request: Request, actor_id: str, store: SqliteStore = Depends(get_store)) -> HTMLResponse:
+def actor_page(request: Request, actor_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
     actor = store.get_actor(actor_id)
     if actor is None:
         raise HTTPException(404, "No actor with this id.")
@@ -114,7 +113,7 @@ def actor_page(request: Request, actor_id: str, store: SqliteStore = Depends(get
 
 @router.get("/check")
 def check_page(request: Request, text: Optional[str] = Query(None, max_length=MAX_CHECK_CHARS),
-               date: Optional[str] = Query(None, max_length=40), store: SqliteStore = Depends(get_store),
+               date: Optional[str] = Query(None, max_length=40), store: Store = Depends(get_store),
                checker: CheckService = Depends(get_checker)) -> HTMLResponse:
     try:
         date = iso_date(date)

@@ -6,8 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from ...store import ClaimQuery, DisputeQuery
-from ...store.sqlite import SqliteStore
+from ...store import ClaimQuery, DisputeQuery, Store
 from ..dependencies import get_store
 from ..disputes import query_disputes
 from ..models import ErrorOut, TimelineDay, TimelineOut
@@ -15,7 +14,7 @@ from ..models import ErrorOut, TimelineDay, TimelineOut
 router = APIRouter(tags=["timeline"])
 
 
-def actor_timeline(store: SqliteStore, actor: Optional[str], q: Optional[str]) -> TimelineOut:
+def actor_timeline(store: Store, actor: Optional[str], q: Optional[str]) -> TimelineOut:
     """Shared with the actor page."""
     actor = actor.strip() if actor and actor.strip() else None
     q = q.strip() if q and q.strip() else None
@@ -39,6 +38,6 @@ def actor_timeline(store: SqliteStore, actor: Optional[str], q: Optional[str]) -
 def timeline(
     actor: Optional[str] = Query(None, max_length=200, description="Actor id, country code or name substring."),
     q: Optional[str] = Query(None, max_length=500, description="Full-text query over claim content."),
-    store: SqliteStore = Depends(get_store),
+    store: Store = Depends(get_store),
 ) -> TimelineOut:
     return actor_timeline(store, actor, q)
