@@ -91,9 +91,12 @@ def _check_problems(problems: list[InputProblem]) -> None:
 
 
 def test_readers_survive_generated_files(slow: bool):
+    tried: list[int] = []
+
     @settings(**_budget(slow, "readers"))
     @given(CONTENT, SUFFIXES, ENCODINGS, COMPRESSION)
     def run(content: Any, suffix: str, encoding: str, compression: str) -> None:
+        tried.append(1)
         data, compressed_suffix = _compressed(_encoded(content, encoding), compression)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"in{suffix}{compressed_suffix}"
@@ -109,6 +112,7 @@ def test_readers_survive_generated_files(slow: bool):
             assert all(without_surrogates(v)[1] == 0 for v in (article.id, article.title or "", article.date or ""))
 
     run()
+    assert len(tried) >= _budget(slow, "readers")["max_examples"]
 
 
 # -- pipeline ------------------------------------------------------------------------------------------------
@@ -127,9 +131,12 @@ def _spans(value: Any) -> Iterator[dict]:
 
 
 def test_the_pipeline_survives_generated_texts_with_exact_offsets(nlp, slow: bool):
+    tried: list[int] = []
+
     @settings(**_budget(slow, "pipeline"))
     @given(st.lists(TEXTS, min_size=1, max_size=3))
     def run(texts: list[str]) -> None:
+        tried.append(len(texts))
         articles = [Article(id=f"f{n}", text=t, title=t[:10] or None) for n, t in enumerate(texts)]
         problems: list[InputProblem] = []
         try:
@@ -146,6 +153,8 @@ def test_the_pipeline_survives_generated_texts_with_exact_offsets(nlp, slow: boo
         _check_problems(problems)
 
     run()
+    assert len(tried) >= _budget(slow, "pipeline")["max_examples"]
+    print(f"pipeline fuzz: {len(tried)} examples, {sum(tried)} texts")
 
 
 @pytest.mark.slow
