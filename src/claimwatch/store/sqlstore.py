@@ -33,6 +33,10 @@ _names = T.speaker_names
 # A claim as StoredClaim reads it: the claims columns and its article's fields.
 _CLAIM_FIELDS = [_c.c[name] for name in CLAIM_COLUMNS] + [
     _a.c.title.label("a_title"), _a.c.date.label("a_date"), _a.c.outlet.label("a_outlet"), _a.c.url.label("a_url")]
+_CLAIMS_BY_ID = sa.select(*_CLAIM_FIELDS).select_from(_c.join(_a, _a.c.id == _c.c.article_id)).where(
+    _c.c.id.in_(sa.bindparam("ids", expanding=True)))
+_STANCES = sa.select(T.claim_propositions.c.claim_id, T.claim_propositions.c.stance).where(
+    T.claim_propositions.c.claim_id.in_(sa.bindparam("ids", expanding=True)))
 PROPOSITION_COLUMNS = ("claim_id", "proposition_id", "stance", "relatedness", "is_anchor")
 # Rows per IN (...) list: well under SQLite's bound-parameter limit.
 CHUNK = 500
@@ -417,9 +421,7 @@ class SqlStore:
         """Stored claims (with their article fields) by id."""
         out: dict[str, StoredClaim] = {}
         for part in _chunks(ids):
-            stmt = sa.select(*_CLAIM_FIELDS).select_from(_c.join(_a, _a.c.id == _c.c.article_id)).where(
-                _c.c.id.in_(part))
-            for r in self.rows(stmt):
+            for r in self.rows(_CLAIMS_BY_ID, {"ids": part}):
                 out[r["id"]] = row_to_stored(r)
         return out
 
@@ -611,28 +613,56 @@ class SqlStore:
 
     def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]:
         """Disputes matching ``query``, best score first; one per group unless ``all_pairs``."""
+        shape: list[str] = []
+        values: dict[str, Any] = {"limit": query.limit, "offset": query.offset}
+        if query.dispute_id is not None:
+            shape.append("dispute_id")
+            values["dispute_id"] = query.dispute_id
+        if query.min_score is not None:
+            shape.append("min_score")
+            values["min_score"] = float(query.min_score)
+        if query.since is not None:
+            shape.append("since")
+            values["since"] = query.since[:10]
+        if query.until is not None:
+            shape.append("until")
+            values["until"] = query.until[:10]
+        actor: tuple[str, ...] = ()
+        if query.actor is not None and query.actor.strip():
+            actor, actor_values = self._claim_filter(ClaimQuery(actor=query.actor))
+            values.update(actor_values)
+        if query.outlet is not None and query.outlet.strip():
+            shape.append("outlet")
+            values["outlet"] = query.outlet.strip()
+        pairs = query.all_pairs or query.dispute_id is not None
+        key = (type(self), "disputes", tuple(shape), actor, pairs, query.limit is not None)
+        stmt = _STATEMENTS.get(key)
+        if stmt is None:
+            stmt = _STATEMENTS[key] = self._dispute_statement(tuple(shape), actor, pairs, query.limit is not None)
+        return self._disputes_from_rows(self.rows(stmt, values))
+
+    def _dispute_statement(self, shape: tuple[str, ...], actor: tuple[str, ...], pairs: bool, paged: bool) -> Any:
+        p = sa.bindparam
         d = T.disputes.alias("d")
         where: list[Any] = []
-        if query.dispute_id is not None:
-            where.append(d.c.id == query.dispute_id)
-        if query.min_score is not None:
-            where.append(d.c.score >= float(query.min_score))
-        if query.since is not None:
-            where.append(sa.func.coalesce(d.c.last_seen, d.c.first_seen) >= query.since[:10])
-        if query.until is not None:
-            where.append(d.c.first_seen <= query.until[:10])
-        values: dict[str, Any] = {}
-        if query.actor is not None and query.actor.strip():
-            shape, values = self._claim_filter(ClaimQuery(actor=query.actor))
-            sub = sa.select(_c.c.id).where(*self._conditions(shape))
+        if "dispute_id" in shape:
+            where.append(d.c.id == p("dispute_id"))
+        if "min_score" in shape:
+            where.append(d.c.score >= p("min_score"))
+        if "since" in shape:
+            where.append(sa.func.coalesce(d.c.last_seen, d.c.first_seen) >= p("since"))
+        if "until" in shape:
+            where.append(d.c.first_seen <= p("until"))
+        if actor:
+            sub = sa.select(_c.c.id).where(*self._conditions(actor))
             where.append(sa.or_(d.c.left_claim_id.in_(sub), d.c.right_claim_id.in_(sub)))
-        if query.outlet is not None and query.outlet.strip():
+        if "outlet" in shape:
             c, a = T.claims.alias("oc"), T.articles.alias("oa")
             sub = (sa.select(c.c.id).select_from(c.join(a, a.c.id == c.c.article_id))
-                   .where(self._same_text(a.c.outlet, query.outlet.strip())))
+                   .where(self._same_text(a.c.outlet, p("outlet"))))
             where.append(sa.or_(d.c.left_claim_id.in_(sub), d.c.right_claim_id.in_(sub)))
         cols = [d.c[n] for n in T.DISPUTE_COLUMNS]
-        if query.all_pairs or query.dispute_id is not None:
+        if pairs:
             stmt = (sa.select(*cols, sa.literal(1).label("n_pairs"), d.c.first_seen.label("g_first"),
                               d.c.last_seen.label("g_last"))
                     .where(*where).order_by(d.c.score.desc(), d.c.id))
@@ -647,7 +677,7 @@ class SqlStore:
                 sa.func.max(d.c.last_seen).over(**group).label("g_last"),
             ).where(*where).subquery("m")
             stmt = sa.select(m).where(m.c.rk == 1).order_by(m.c.score.desc(), m.c.n_pairs.desc(), m.c.id)
-        return self._disputes_from_rows(self.rows(stmt.limit(query.limit).offset(query.offset), values))
+        return _page(stmt, paged)
 
     def _disputes_from_rows(self, rows: list[dict[str, Any]]) -> list[StoredDispute]:
         """StoredDisputes from ``disputes`` rows with their group's ``n_pairs``, ``g_first`` and ``g_last``."""
@@ -670,11 +700,9 @@ class SqlStore:
         return out
 
     def _stances(self, ids: Sequence[str]) -> dict[str, str]:
-        p = T.claim_propositions
         out: dict[str, str] = {}
         for part in _chunks(ids):
-            out.update({r["claim_id"]: r["stance"]
-                        for r in self.rows(sa.select(p.c.claim_id, p.c.stance).where(p.c.claim_id.in_(part)))})
+            out.update({r["claim_id"]: r["stance"] for r in self.rows(_STANCES, {"ids": part})})
         return out
 
     def dispute_timeline(self, actor: Optional[str] = None) -> dict[str, int]:
