@@ -256,7 +256,7 @@ def test_claims_table(runner, db) -> None:
     assert lines[0].split() == ["DATE", "OUTLET", "SPEAKER", "CUE", "CLAIM"]
     assert len(lines) == 4
     assert "Jane Doe" in lines[2] and "Reuters" in lines[2]
-    assert "[denies]" in lines[1]
+    assert "denied: " in lines[1]
 
 
 def test_claims_table_empty(runner, db) -> None:

@@ -441,9 +441,3 @@ def test_remembered_vectors_are_not_encoded_again() -> None:
     assert np.allclose(out[0], [[0.5, 0.5, 0.5, 0.5]]) and out[1].shape == (2, 4)
 
 
-def test_check_reads_a_candidates_first_sentences_only() -> None:
-    from claimwatch.disputes.check import STANCE_SENTENCES, _head
-
-    long = " ".join(f"Sentence number {k} is here." for k in range(10))
-    assert _head(long).count("Sentence number") == STANCE_SENTENCES
-    assert _head("Only one sentence here.") == "Only one sentence here."

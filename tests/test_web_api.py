@@ -243,30 +243,29 @@ def test_check_finds_the_contradicting_claim(example: TestClient) -> None:
     assert not any("reinforcing" in m["claim"] for m in body["supports"])
 
 
-def test_check_opposite_events(example: TestClient) -> None:
-    """A build-up against the Defence Ministry's withdrawal; the same build-up alleged by Ostmark supports it."""
-    body = check(example, "The navy is sending more ships to the harbour", limit=1)
-    assert [m["speaker"] for m in body["supports"]] == ["Ostmark's foreign ministry"]
-    assert [m["speaker"] for m in body["contradicts"]] == ["the Defence Ministry"]
-    assert body["contradicts"][0]["reason"].startswith("opposite_events")
-    assert body["claim"]["event"]["category"] == "MOBILIZE"
+def test_check_says_when_nothing_stored_addresses_the_text(example: TestClient) -> None:
+    body = check(example, "A new lighthouse keeper was appointed in a distant fishing town")
+    assert body["addressed"] is False and body["message"] == "No stored claim addresses this"
+    assert body["supports"] == [] and body["contradicts"] == []
+    page = example.get("/check", params={"text": "A new lighthouse keeper was appointed in a distant fishing town"})
+    assert page.status_code == 200 and "No stored claim addresses this" in page.text
+    assert 'id="check-supports"' not in page.text
 
 
 def test_check_page_shows_both_columns(example: TestClient) -> None:
-    r = example.get("/check", params={"text": "The navy is sending more ships to the harbour"})
+    r = example.get("/check", params={"text": "Valdorian warships are still patrolling the harbour"})
     assert r.status_code == 200
     page = assert_inert(r.text)
     ids = {a.get("id") for _, a in page.tags}
     assert {"check-results", "check-supports", "check-contradicts"} <= ids
     shown = " ".join(" ".join(page.text).split())
     assert "Supports" in shown and "Contradicts" in shown
-    assert "Ostmark's foreign ministry" in shown and "the Defence Ministry" in shown
+    assert "Ostmark" in shown and "still patrolling the harbour entrance" in shown
     assert "claimwatch example" in shown and "2026-03-02" in shown
     links = [a["href"] for t, a in page.tags if t == "a" and a.get("href", "").startswith("/articles/port-blockade#")]
-    assert len(links) >= 2
+    assert len(links) >= 1
     # Without text: the form only.
     assert "check-results" not in example.get("/check").text
-
 
 def test_check_page_escapes_stored_claims(client: TestClient) -> None:
     """The XSS article's claims come back as matches: speaker, quote and outlet print as text."""

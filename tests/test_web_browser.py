@@ -129,7 +129,7 @@ def test_dispute_routes_empty_state(server: str, page) -> None:
 
 def test_check_form(server: str, page) -> None:
     page.goto(server + "/check")
-    page.fill("#check-text", "The navy is sending more ships to the harbour")
+    page.fill("#check-text", "Valdorian warships are still patrolling the harbour")
     page.click("form.check-form button[type=submit]")
     page.wait_for_url("**/check?text=*")
     page.locator("#check-results").wait_for()
@@ -138,20 +138,19 @@ def test_check_form(server: str, page) -> None:
     assert contradicts.locator("h2").inner_text().startswith("Contradicts")
     # Side by side at desktop width.
     assert supports.bounding_box()["y"] == contradicts.bounding_box()["y"]
-    assert "Ostmark's foreign ministry" in supports.inner_text()
-    assert "the Defence Ministry" in contradicts.inner_text()
+    assert "Ostmark" in supports.inner_text() and "patrolling" in supports.inner_text()
     shot(page, "check")
     # Each match links to its claim, highlighted on the article page.
-    contradicts.locator(".claim-source a").first.click()
+    supports.locator(".claim-source a").first.click()
     page.wait_for_url("**/articles/port-blockade#claim-*")
     target = page.locator(".claim-card:target")
-    assert target.count() == 1 and "Third Flotilla" in target.inner_text()
+    assert target.count() == 1 and "patrolling" in target.inner_text()
 
 
 def test_check_phone_width(server: str, browser) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     pg = context.new_page()
-    pg.goto(server + "/check?text=The+navy+is+sending+more+ships+to+the+harbour")
+    pg.goto(server + "/check?text=Valdorian+warships+are+still+patrolling+the+harbour")
     supports, contradicts = pg.locator("#check-supports"), pg.locator("#check-contradicts")
     # One column: Contradicts below Supports, and nothing wider than the screen.
     assert contradicts.bounding_box()["y"] > supports.bounding_box()["y"]

@@ -29,6 +29,8 @@ log = logging.getLogger("claimwatch")
 MAX_CHARS = 5000
 CANDIDATES = 300
 NOT_ADDRESSED = "No stored claim addresses this"
+SAME_EVENT_COS = 0.25  # a support told in other words must at least share its event (same PLOVER category)
+CANDIDATE_COS = 0.15
 OPPOSING = ("opposed", "doubted", "opposite_family", "numbers_conflict")  # relation features that rule out support
 
 
@@ -129,21 +131,33 @@ class Checker:
                         boost[k] = 0.1
             ranked = cos + boost[fams]
             order = np.argpartition(-ranked, min(CANDIDATES, len(ids)) - 1)[: min(CANDIDATES, len(ids))]
-            top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= 0.3]
+            top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= CANDIDATE_COS]
         result.candidates = len(top)
         claims = self.store.claims_by_id([ids[k] for k in top]) if top else {}
         out = []
+        agent = q.frame.agent if q.frame is not None else None
+        q_agent = (agent.country or agent.actor_id) if agent is not None else None
         for k in top:
             claim = claims.get(ids[k])
             if claim is not None:
                 sim = float(cos[k])
-                out.append((claim, sim, relate(q, profile(claim, lex=lex), sim, self.model, lex)))
+                p = profile(claim, lex=lex)
+                rel = relate(q, p, sim, self.model, lex)
+                rel.own_side = q_agent is not None and p.state_side == q_agent
+                out.append((claim, sim, rel))
         return result, out
 
-    def supports(self, sim: float, rel: Relation) -> bool:
-        """Nothing opposes it and it says much the same: the sentence's proposition, as far as the slots tell."""
-        return (sim >= self.model.check_support_cos and rel.gate is None
-                and not any(rel.features.get(k) for k in OPPOSING))
+    def supports(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
+        """Nothing opposes it and it says much the same (cosine >= ``check_support_cos``), or it tells the same event
+        (same PLOVER category) in other words: of the same agent in the same place, or told by the agent's own state
+        (``own_side``: the claim's speaker is the state the sentence's agent is) with no other agent or place."""
+        if rel.gate is not None or any(rel.features.get(k) for k in OPPOSING):
+            return False
+        if sim >= self.model.check_support_cos:
+            return True
+        agent, place = rel.slots.get("agent"), rel.slots.get("place")
+        return (sim >= SAME_EVENT_COS and rel.slots.get("predicate") == "agree"
+                and ((agent == "agree" and place == "agree") or (agent == "unknown" and own_side and place != "conflict")))
 
     def check(self, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckResult:
         t0 = time.perf_counter()
@@ -152,7 +166,7 @@ class Checker:
             if rel.label == "contradicts":
                 result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
                                                        reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
-            elif self.supports(sim, rel):
+            elif self.supports(sim, rel, rel.own_side):
                 result.supporting.append(CheckMatch(claim=claim, score=round(self.model.p_check_support(rel.features), 4),
                                                     relation="supports", reason=rel.reason, similarity=round(sim, 4),
                                                     kind=rel.kind))

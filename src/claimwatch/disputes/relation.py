@@ -79,8 +79,8 @@ def _arg_key(arg: Any, p: Optional[ClaimProfile] = None) -> Optional[str]:
 
 
 def _places(p: ClaimProfile) -> set[str]:
-    f = p.frame
-    return {x.casefold() for x in f.places} if f is not None else set()
+    """Place names and their countries ("Crimea" meets "Ukraine's borders" in UKR)."""
+    return set(p.places)
 
 
 def _day(value: Optional[str]) -> Optional[date]:
@@ -127,8 +127,9 @@ def _stance(p: ClaimProfile) -> str:
     return p.frame.polarity if p.frame is not None else ASSERTS
 
 
-def _modality(p: ClaimProfile) -> str:
-    return p.frame.modality if p.frame is not None else "fact"
+def _modality(p: ClaimProfile) -> Optional[str]:
+    """None for a claim stored before frames: its modality is unknown, and no gate reads it."""
+    return p.frame.modality if p.frame is not None else None
 
 
 def _numbers(a: ClaimProfile, b: ClaimProfile, ratio: float) -> tuple[int, int]:
@@ -155,6 +156,7 @@ class Relation:
     slots: dict[str, str] = field(default_factory=dict)
     gate: Optional[str] = None  # why it can never be a dispute, when a gate closed
     features: dict[str, float] = field(default_factory=dict)
+    own_side: bool = False  # check: the claim's speaker is the state the sentence's agent is
 
 
 @dataclass
@@ -292,7 +294,7 @@ def _gate(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, flo
         return "a question"
     opposed = x["opposed"] or x["doubted"]
     # A denial of a plan or an accusation answers it whatever its grammar ("denies it plans to attack the dam").
-    if (ma in NON_FACT) != (mb in NON_FACT) and not opposed:
+    if ma is not None and mb is not None and (ma in NON_FACT) != (mb in NON_FACT) and not opposed:
         return f"{ma} vs {mb}"
     if sl["time"] == CONFLICT:
         return "different time"

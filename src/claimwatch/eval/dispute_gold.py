@@ -704,7 +704,7 @@ def fit_check_support(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any =
             continue
         _, related = checker.related(case["sentence"], date=case.get("date"))
         for claim, sim, rel in related:
-            if checker.supports(sim, rel):
+            if checker.supports(sim, rel, rel.own_side):
                 rows.append({"bias": 1.0, "cos": sim})
                 y.append(int(_hit(claim, case.get("supports", []))))
     if not rows or not any(y):
