@@ -89,3 +89,54 @@ def test_context_marks_the_claim_inside_its_paragraphs() -> None:
     out = context(text, start, start + len("troops left"), reach=1)
     assert "⟦troops left⟧" in out
     assert out.startswith("First para.") and "Third para." in out and "Fourth" not in out
+
+
+def test_frozen_gold_files_are_well_formed() -> None:
+    from pathlib import Path
+
+    from claimwatch.eval.dispute_gold import LABELS, load_check_cases, load_gold_pairs, split_of
+
+    gold = Path(__file__).resolve().parent / "gold_real"
+    pairs = load_gold_pairs(gold)
+    assert len(pairs) == len({p["pair"] for p in pairs}) >= 500
+    for p in pairs:
+        assert p["label"] in LABELS and p["split"] == split_of(p["a_date"])
+        for side in ("a", "b"):
+            ref = p[side]
+            assert ref["end"] > ref["start"] >= 0 and len(ref["sha"]) == 12
+    cases = load_check_cases(gold)
+    kinds = {k: [c for c in cases if c["kind"] == k] for k in ("seed", "contested", "never")}
+    assert len(kinds["seed"]) + len(kinds["contested"]) >= 40 and len(kinds["never"]) >= 20
+    assert all(not c["supports"] and not c["contradicts"] for c in kinds["never"])
+    assert {c["split"] for c in cases} == {"dev", "test"}
+
+
+def test_gold_offsets_point_at_the_shared_articles() -> None:
+    """The hashes match the shared news sample's texts at the stored offsets (skipped without ../shared)."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    import pytest
+
+    from claimwatch.eval.dispute_gold import load_gold_pairs
+
+    news = Path(__file__).resolve().parents[2] / "shared" / "data" / "news" / "ukraine_2022_apr_dec_news_sample.jsonl"
+    if not news.is_file():
+        pytest.skip(f"shared news sample not found at {news}")
+    texts = {}
+    for line in news.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        texts[rec["id"]] = rec["text"]
+    pairs = load_gold_pairs(Path(__file__).resolve().parent / "gold_real")
+    checked = 0
+    for p in pairs[:200]:
+        for side in ("a", "b"):
+            ref = p[side]
+            text = texts.get(ref["article_id"])
+            if text is None:
+                continue
+            span = text[ref["start"]:ref["end"]]
+            assert hashlib.sha1(span.encode("utf-8")).hexdigest()[:12] == ref["sha"], (p["pair"], side)
+            checked += 1
+    assert checked > 300
