@@ -6,12 +6,13 @@
 1. **Slots.** Each of agent, target, predicate, place and time is ``agree``, ``conflict`` or ``unknown``
    (``slots``); the reason printed for a pair names the slots that agree and the one that conflicts
    ("denies vs asserts: agent RUS, place Mariupol, 2022-03-09"; "RETREAT vs MOBILIZE, same agent RUS").
-2. **Gates** (never a dispute, whatever the score): the same side (speaker actor or country, or one person under
-   two spellings), a question on either side, a claim set against a wish/prediction/opinion unless both are
-   positions (then the dispute is labelled ``position``), agents or targets known on both sides and different
-   (except competing blame: the same act on the same target, blamed on different agents), places or times that
-   exclude each other, and the rules' own vetoes (``compare.py``: one statement told twice, a denial of one's own
-   part, a directive or a claim about claims as the asserting side).
+2. **Gates** (never a dispute, whatever the score): the same side (one speaker, one person under two spellings,
+   or two voices of one state), a question on either side, a fact set against a wish/prediction/opinion unless one
+   side denies or doubts the other, agents known on both sides and different (except competing blame: the same act
+   told with a different agent by each side), different targets (unless one side denies the other), and named
+   dates that exclude each other. Places are a feature, not a gate (a drone deal names its origin and destination).
+   A contradiction between two positions is labelled ``position``; the rules' own vetoes (``compare.py``) act
+   through their features.
 3. **Probabilities.** ``p_dispute`` and ``p_same`` are logistic models over the features of ``FEATURES``
    (similarity, opposed polarity, opposite event families, slot agreement, conflicting figures, the rules' own
    reasons, modality), fitted on the dev half of the project's blind gold pairs (docs/EVALUATION.md, "Disputes on
