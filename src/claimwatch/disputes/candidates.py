@@ -30,6 +30,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
+from ..nlp.frames import SENTENCE_END as _SENTENCE_END, first_sentence
 from ..schema import ClaimOut, FrameOut
 from .embeddings import embedding_text
 from .lexicon import DisputeLexicon, default_lexicon
@@ -137,15 +138,6 @@ def _quantities(claim: ClaimOut, lex: DisputeLexicon) -> tuple[Quantity, ...]:
         lo_f, hi_f = lex.qualifier_ranges.get(q.qualifier or "_none", lex.qualifier_ranges["_none"])
         out.append(Quantity(unit, q.value * lo_f, float("inf") if hi_f is None else q.value * hi_f, q.text))
     return tuple(out)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
-
-
-def first_sentence(text: str) -> str:
-    """The text up to its first sentence end ("... withdrew. They said ..." -> "... withdrew.")."""
-    m = _SENTENCE_END.search(text)
-    return text[: m.start()] if m else text
 
 
 CUE_TOPIC_CHARS = 50  # "deceitful about its withdrawal claims", "the ceasefire announcement was propaganda"

@@ -13,20 +13,10 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..errors import DataFileError
+from ..nlp.frames import phrase_regex as _phrases
 
 RESOURCE = "disputes.en.v1.json"
 REASONS = ("denial", "doubt", "opposite_events", "numbers", "dates", "dispute_cue")
-
-
-def _phrases(items: list[str]) -> Optional[re.Pattern[str]]:
-    """One case-insensitive regex matching any phrase on word boundaries ('.{0,40}' wildcards allowed)."""
-    if not items:
-        return None
-    parts = []
-    for item in sorted(items, key=len, reverse=True):
-        # Phrases are literal except for the wildcard and group syntax the file documents.
-        parts.append(item if any(ch in item for ch in ".(?[") else re.escape(item))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

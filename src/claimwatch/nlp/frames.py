@@ -98,11 +98,12 @@ def default_frame_lexicon() -> FrameLexicon:
     return load_frame_lexicon()
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 
 
 def first_sentence(text: str) -> str:
-    m = _SENTENCE_END.search(text)
+    """The text up to its first sentence end ("... withdrew. They said ..." -> "... withdrew.")."""
+    m = SENTENCE_END.search(text)
     return text[: m.start()] if m else text
 
 
