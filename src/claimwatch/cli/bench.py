@@ -78,6 +78,14 @@ def render_scale(report: dict) -> str:
             w = chk["warm"]
             out.append(f"{'check (warm Checker)':<33}{w['p50_ms']:>8.1f} {w['p95_ms']:>8.1f} {w['max_ms']:>8.1f}"
                        f"   cold {chk['cold_s']:.1f} s, {chk['claims_searched']} claims searched")
+    det = report.get("detection")
+    if det:
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in det["stages"].items())
+        out += ["", f"dispute detection over {det['claims']} claims as new ({det['embedder']}, {det['cpus']} CPUs): "
+                    f"{det['seconds']:.1f} s ({stages})",
+                f"  {det['embedded']} embedded, {det['candidate_pairs']} candidate pairs, {det['disputes']} disputes; "
+                f"first check on a new Checker {det['first_check_s']:.2f} s, {det['encoded_on_first_check']} text(s) "
+                f"encoded"]
     if report.get("load"):
         from ..bench.load import render_load
 
@@ -125,6 +133,9 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
 @click.option("--repeat", type=click.IntRange(min=1), default=50, show_default=True,
               help="Calls per query kind for --queries-db.")
 @click.option("--no-check", is_flag=True, help="With --queries-db: skip the check timings (they load MiniLM).")
+@click.option("--disputes-db", "disputes_db", default=None, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Time dispute detection over every claim of a copy of this store, as if all were new.")
+@click.option("--keep-vectors", is_flag=True, help="With --disputes-db: keep the stored embeddings (time the rest).")
 @click.option("--load-db", "load_db", default=None, type=click.Path(dir_okay=False, exists=True, path_type=Path),
               metavar="DB", help="Load-test the web API on loopback: a server over this store, one client, then "
                                  "--clients at once for --seconds (no corpus needed).")
@@ -142,7 +153,8 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
 def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], warmup: int, batch_size: int,
           no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
           grow_to: Optional[int], repeat: int, no_check: bool, spark_master: Optional[str], hostile: Optional[str],
-          load_db: Optional[Path], clients: int, seconds: float, server_workers: int, fmt: str) -> None:
+          load_db: Optional[Path], clients: int, seconds: float, server_workers: int, disputes_db: Optional[Path],
+          keep_vectors: bool, fmt: str) -> None:
     """Time extraction (bare spaCy vs full claimwatch), and on request scaling, ingest and query latency.
 
     Each extraction run happens in a fresh process, so the peak RSS reported is that run's own. A third run
@@ -153,7 +165,7 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
     from ..errors import InputError
 
     counts = _counts(workers)
-    wants_corpus = (not no_speed and not hostile and not load_db) or counts or ingest_into or spark_master
+    wants_corpus = (not no_speed and not hostile and not load_db and not disputes_db) or counts or ingest_into or spark_master
     if wants_corpus and not corpus:
         raise InputError("give --corpus FILE (or only --queries-db DB with --no-speed)")
     if grow_to is not None and queries_db is None:
@@ -178,6 +190,10 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
         report["spark"] = bench_spark(list(corpus), limit=limit, model=model, master=spark_master, say=say)
     if queries_db is not None:
         report["queries"] = _queries(queries_db, grow_to, repeat, not no_check, say)
+    if disputes_db is not None:
+        from ..bench.detection import bench_detection
+
+        report["detection"] = bench_detection(disputes_db, keep_vectors=keep_vectors, model=model, say=say)
     if load_db is not None:
         from ..bench.load import bench_load
 

@@ -319,44 +319,63 @@ def proposition_id(anchor: ClaimProfile) -> str:
 
 def assign_propositions(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Iterable[int],
                         existing: Optional[list[Proposition]] = None, lex: Optional[DisputeLexicon] = None,
-                        ) -> tuple[list[Proposition], dict[int, tuple[str, str, float]]]:
+                        *, block: int = 256) -> tuple[list[Proposition], dict[int, tuple[str, str, float]]]:
     """Leader clustering of the claims ``todo`` (indices into ``profiles``/``vectors``), oldest first.
 
     ``existing`` propositions (from earlier runs) are joined before new ones are made. Returns every proposition
     and, for each claim of ``todo``, ``(proposition id, stance, relatedness to the anchor)``.
+
+    Claims are taken ``block`` at a time: one matrix product scores the block against every anchor made before
+    it, and only the anchors made inside the block are scored claim by claim. The result is the claim-by-claim
+    leader clustering; the product just avoids re-reading every anchor vector for every claim.
     """
     lex = lex or default_lexicon()
     threshold = lex.threshold("proposition")
+    floor = threshold - (W_ACTORS + W_FAMILY + W_PLACES)  # anchors below this cannot reach it with every bonus
     window = 4 * lex.threshold("window_days")
     props = list(existing or [])
-    out: dict[int, tuple[str, str, float]] = {}
     order = sorted(todo, key=lambda i: (profiles[i].day or date.max, profiles[i].article_id, profiles[i].seq))
-    for i in order:
-        p = profiles[i]
-        best: Optional[tuple[float, Proposition]] = None
-        if props:
-            anchors = np.fromiter((q.anchor for q in props), dtype=np.int64, count=len(props))
-            cos = vectors[anchors] @ vectors[i]
-            # Only anchors that could reach the threshold with every bonus are scored in Python.
-            for k in np.nonzero(cos >= threshold - (W_ACTORS + W_FAMILY + W_PLACES))[0]:
-                prop = props[int(k)]
-                a = profiles[prop.anchor]
-                if prop.last_day is not None and p.day is not None and abs((p.day - prop.last_day).days) > window:
-                    continue
-                rel = relatedness(a, p, float(cos[k]), lex)
-                if rel.score >= threshold and rel.actors >= 0 and (best is None or rel.score > best[0]):
-                    best = (rel.score, prop)
-        if best is None:
-            prop = Proposition(proposition_id(p), i, p.day, [i])
-            props.append(prop)
-            out[i] = (prop.id, p.own_stance, 1.0)
-            continue
-        score, prop = best
-        prop.members.append(i)
-        if p.day is not None and (prop.last_day is None or p.day > prop.last_day):
-            prop.last_day = p.day
-        out[i] = (prop.id, stance_toward(profiles[prop.anchor], p, lex), round(score, 4))
+    anchor_vecs = np.empty((len(props) + len(order), vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
+    for k, prop in enumerate(props):
+        anchor_vecs[k] = vectors[prop.anchor]
+    out: dict[int, tuple[str, str, float]] = {}
+    for start in range(0, len(order), block):
+        rows = order[start : start + block]
+        before = len(props)
+        sims = vectors[rows] @ anchor_vecs[:before].T if before else np.zeros((len(rows), 0), np.float32)
+        for r, i in enumerate(rows):
+            made_here = anchor_vecs[before : len(props)] @ vectors[i]
+            cos = np.concatenate([sims[r], made_here]) if len(made_here) else sims[r]
+            best = _best_proposition(profiles, props, i, cos, floor, threshold, window, lex)
+            p = profiles[i]
+            if best is None:
+                prop = Proposition(proposition_id(p), i, p.day, [i])
+                anchor_vecs[len(props)] = vectors[i]
+                props.append(prop)
+                out[i] = (prop.id, p.own_stance, 1.0)
+                continue
+            score, prop = best
+            prop.members.append(i)
+            if p.day is not None and (prop.last_day is None or p.day > prop.last_day):
+                prop.last_day = p.day
+            out[i] = (prop.id, stance_toward(profiles[prop.anchor], p, lex), round(score, 4))
     return props, out
+
+
+def _best_proposition(profiles: Sequence[ClaimProfile], props: Sequence[Proposition], i: int, cos: np.ndarray,
+                      floor: float, threshold: float, window: float, lex: DisputeLexicon,
+                      ) -> Optional[tuple[float, Proposition]]:
+    """The proposition claim ``i`` joins (the most related anchor at or over ``threshold``), or None."""
+    p = profiles[i]
+    best: Optional[tuple[float, Proposition]] = None
+    for k in np.nonzero(cos >= floor)[0]:
+        prop = props[int(k)]
+        if prop.last_day is not None and p.day is not None and abs((p.day - prop.last_day).days) > window:
+            continue
+        rel = relatedness(profiles[prop.anchor], p, float(cos[k]), lex)
+        if rel.score >= threshold and rel.actors >= 0 and (best is None or rel.score > best[0]):
+            best = (rel.score, prop)
+    return best
 
 
 # -- candidate pairs ----------------------------------------------------------------------------------------
@@ -395,24 +414,33 @@ def candidate_pairs(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo:
     in_todo[todo_arr] = True
     floor_similar = min(lex.threshold("denial"), lex.threshold("numbers")) - (W_ACTORS + W_FAMILY + W_PLACES)
     floor_opposite = lex.threshold("opposite_events") - (W_ACTORS + W_FAMILY + W_PLACES)
-    out: list[tuple[int, int, float]] = []
-    for start in range(0, len(todo_arr), chunk):
-        rows = todo_arr[start : start + chunk]
-        sims = vectors[rows] @ vectors.T  # (r, n)
-        d = days[rows][:, None]
-        timely = (np.abs(d - days[None, :]) <= window) | (d < 0) | (days[None, :] < 0) | (
-            articles[rows][:, None] == articles[None, :])
+    by_row: dict[int, list[tuple[int, int, float]]] = {}
+    # Rows go in day order, so a chunk of dated rows spans a few days and is compared only with the claims inside
+    # that span's window, undated claims and its own articles: the rest could never pass ``timely``.
+    rows_by_day = todo_arr[np.argsort(days[todo_arr], kind="stable")]
+    everything = np.arange(n)
+    for start in range(0, len(rows_by_day), chunk):
+        rows = rows_by_day[start : start + chunk]
+        d_rows = days[rows]
+        if (d_rows < 0).any():
+            cols = everything  # an undated claim is timely with every other
+        else:
+            near = (days >= d_rows.min() - window) & (days <= d_rows.max() + window)
+            cols = np.nonzero(near | (days < 0) | np.isin(articles, articles[rows]))[0]
+        sims = vectors[rows] @ vectors[cols].T  # (r, len(cols))
+        d, dc = d_rows[:, None], days[cols][None, :]
+        timely = (np.abs(d - dc) <= window) | (d < 0) | (dc < 0) | (articles[rows][:, None] == articles[cols][None, :])
         mask = sims >= floor_similar
-        mask |= (sims >= floor_opposite) & opp[fam[rows][:, None], fam[None, :]]
+        mask |= (sims >= floor_opposite) & opp[fam[rows][:, None], fam[cols][None, :]]
         # A dispute cue ("deceitful about its withdrawal claims") need not share words with what it disputes.
-        mask |= (cue[rows][:, None] | cue[None, :]) & (sims >= 0.0)
+        mask |= (cue[rows][:, None] | cue[cols][None, :]) & (sims >= 0.0)
         mask &= timely
-        mask[np.arange(len(rows)), rows] = False
+        mask &= rows[:, None] != cols[None, :]
         # A pair inside todo is kept from its smaller index only.
-        mask &= ~(in_todo[None, :] & (np.arange(n)[None, :] < rows[:, None]))
+        mask &= ~(in_todo[cols][None, :] & (cols[None, :] < rows[:, None]))
         for r, i in enumerate(rows):
             js = np.nonzero(mask[r])[0]
             if len(js) > per_claim:
-                js = js[np.argsort(-sims[r, js])[:per_claim]]
-            out.extend((int(i), int(j), float(sims[r, j])) for j in js)
-    return out
+                js = js[np.argsort(-sims[r, js], kind="stable")[:per_claim]]  # ties: the older claim
+            by_row[int(i)] = [(int(i), int(cols[j]), float(sims[r, j])) for j in js]
+    return [pair for i in todo_arr for pair in by_row[int(i)]]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Optional, Sequence
 
@@ -21,7 +24,7 @@ from ..store import ClaimQuery, DisputeStore, Store
 from .candidates import ClaimProfile, Proposition, assign_propositions, candidate_pairs, profile
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
-from .relation import Relation, RelationModel, default_model, relate
+from .relation import Relation, RelationModel, contradiction, default_model
 
 log = logging.getLogger("claimwatch")
 EMBED_BATCH = 512
@@ -35,17 +38,29 @@ class DetectionStats:
     candidate_pairs: int = 0
     disputes: int = 0
     propositions: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, for the benchmark
 
 
 def ensure_embeddings(store: DisputeStore, embedder: Embedder, progress: Optional[Callable[[str], None]] = None) -> int:
-    """Embed every stored claim that has no vector from ``embedder`` yet; return how many were embedded."""
+    """Embed every stored claim that has no vector from ``embedder`` yet; return how many were embedded.
+
+    A content repeated word for word (syndicated copies, a quote told twice) is encoded once, and texts go to the
+    model shortest first so each batch pads to similar lengths.
+    """
     missing = store.claims_without_embedding(embedder.name)
-    for k in range(0, len(missing), EMBED_BATCH):
-        part = missing[k : k + EMBED_BATCH]
-        vectors = embedder.encode([embedding_text(text) for _, text in part])
-        store.put_embeddings(embedder.name, [cid for cid, _ in part], vectors)
+    by_text: dict[str, list[str]] = {}
+    for cid, content in missing:
+        by_text.setdefault(embedding_text(content), []).append(cid)
+    texts = sorted(by_text, key=len)
+    done = 0
+    for k in range(0, len(texts), EMBED_BATCH):
+        part = texts[k : k + EMBED_BATCH]
+        vectors = embedder.encode(part)
+        rows = [(cid, v) for text, v in zip(part, vectors) for cid in by_text[text]]
+        store.put_embeddings(embedder.name, [cid for cid, _ in rows], np.stack([v for _, v in rows]))
+        done += len(rows)
         if progress:
-            progress(f"embedded {min(k + EMBED_BATCH, len(missing))}/{len(missing)} claims")
+            progress(f"embedded {done}/{len(missing)} claims")
     return len(missing)
 
 
@@ -71,18 +86,62 @@ def reasons_of(rel: Relation) -> list[str]:
 
 def find_conflicts(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Sequence[int],
                    lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None,
-                   ) -> tuple[int, list[tuple[int, int, Relation]]]:
+                   workers: Optional[int] = None) -> tuple[int, list[tuple[int, int, Relation]]]:
     """Candidate pairs involving ``todo`` and those that contradict ``(earlier, later, relation)``."""
     lex = lex or default_lexicon()
     model = model or default_model()
     pairs = candidate_pairs(profiles, vectors, todo, lex)
     found = []
-    for i, j, cos in pairs:
-        rel = relate(profiles[i], profiles[j], cos, model, lex)
-        if rel.label == "contradicts":
-            a, b = (i, j) if _order(profiles[i]) <= _order(profiles[j]) else (j, i)
-            found.append((a, b, rel))
+    for i, j, rel in _contradicting(profiles, pairs, model, lex, workers):
+        a, b = (i, j) if _order(profiles[i]) <= _order(profiles[j]) else (j, i)
+        found.append((a, b, rel))
     return len(pairs), found
+
+
+# Relating a pair is pure Python, so a big detection run relates its pairs in forked worker processes, which
+# inherit the profiles instead of receiving them pickled; only the few contradicting pairs travel back.
+PARALLEL_PAIRS = 20_000
+_FORKED: tuple = ()
+
+
+def _relate_slice(bounds: tuple[int, int]) -> list[tuple[int, int, Relation]]:
+    profiles, pairs, model, lex = _FORKED
+    out = []
+    for i, j, cos in pairs[bounds[0] : bounds[1]]:
+        rel = contradiction(profiles[i], profiles[j], cos, model, lex)
+        if rel is not None:
+            out.append((i, j, rel))
+    return out
+
+
+def default_workers() -> int:
+    """CPUs this process may use (``CLAIMWATCH_WORKERS`` overrides), at most 8."""
+    env = os.environ.get("CLAIMWATCH_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)))
+
+
+def _contradicting(profiles: Sequence[ClaimProfile], pairs: list[tuple[int, int, float]], model: RelationModel,
+                   lex: DisputeLexicon, workers: Optional[int] = None,
+                   min_parallel: int = PARALLEL_PAIRS) -> list[tuple[int, int, Relation]]:
+    """The pairs that contradict, in the order of ``pairs``, each with its relation."""
+    global _FORKED
+    workers = workers or default_workers()
+    if workers < 2 or len(pairs) < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
+        _FORKED = (profiles, pairs, model, lex)
+        try:
+            return _relate_slice((0, len(pairs)))
+        finally:
+            _FORKED = ()
+    step = -(-len(pairs) // (workers * 4))  # a few slices per worker, so one slow slice does not hold up the rest
+    _FORKED = (profiles, pairs, model, lex)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_relate_slice, [(k, k + step) for k in range(0, len(pairs), step)])
+    finally:
+        _FORKED = ()
+    return [x for part in parts for x in part]
 
 
 def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = None,
@@ -114,6 +173,18 @@ def _existing_propositions(store: DisputeStore, index: dict[str, int], profiles:
     return list(props.values()), claim_prop
 
 
+class _Clock:
+    """Records the seconds since the previous call under each stage name."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.into[stage] = round(now - self.last, 2)
+        self.last = now
+
+
 def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuild: bool = False,
                     lex: Optional[DisputeLexicon] = None,
                     progress: Optional[Callable[[str], None]] = None) -> DetectionStats:
@@ -124,14 +195,18 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     todo_ids = None if rebuild else set(store.unscanned_claim_ids())
     if todo_ids is not None and not todo_ids:
         return stats
+    clock = _Clock(stats.seconds)
     stats.embedded = ensure_embeddings(store, embedder, progress)
+    clock("embed")
     claims = store.query_claims(ClaimQuery(limit=None))
     stats.claims = len(claims)
     ids, matrix = store.embedding_matrix(embedder.name)
     row_of = {cid: k for k, cid in enumerate(ids)}
     vectors = matrix[[row_of[c.id] for c in claims]] if claims else np.zeros((0, embedder.dim), np.float32)
     # query_claims lists each article's claims in extraction order, so the position keeps that order.
+    clock("load")
     profiles = [profile(c, seq=k, lex=lex) for k, c in enumerate(claims)]
+    clock("profile")
     index = {p.id: k for k, p in enumerate(profiles)}
     todo = list(range(len(profiles))) if todo_ids is None else [index[c] for c in todo_ids if c in index]
     stats.scanned = len(todo)
@@ -139,11 +214,13 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
         progress(f"comparing {len(todo)} new claims with {len(profiles)} stored claims")
     existing, claim_prop = ([], {}) if rebuild else _existing_propositions(store, index, profiles)
     props, assigned = assign_propositions(profiles, vectors, todo, existing, lex)
+    clock("propositions")
     anchors = {p.anchor for p in props}
     prop_rows = [(profiles[i].id, pid, stance, rel, int(i in anchors)) for i, (pid, stance, rel) in assigned.items()]
     for i, (pid, _, _) in assigned.items():
         claim_prop[profiles[i].id] = pid
     stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex)
+    clock("compare")
     rows = []
     for a, b, rel in conflicts:
         left, right = profiles[a], profiles[b]
@@ -162,6 +239,7 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
             "details": json.dumps({"kind": rel.kind, "slots": rel.slots, "p_same": rel.p_same}),
         })
     store.save_detection(prop_rows, rows, replace_all=rebuild)
+    clock("save")
     stats.disputes = len(rows)
     stats.propositions = len({pid for pid, _, _ in assigned.values()})
     log.info("disputes: %s", stats)

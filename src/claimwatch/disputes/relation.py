@@ -338,15 +338,22 @@ def _describe(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str,
     return head + (": " + ", ".join(agree) if agree else "")
 
 
+def _dispute_p(a: ClaimProfile, b: ClaimProfile, x: dict[str, float], sl: dict[str, str], model: RelationModel
+               ) -> tuple[Optional[str], float]:
+    """The gate that rules the pair out, if any, and the dispute probability."""
+    gate = _gate(a, b, sl, x)
+    p_d = 0.0 if gate else model.p_dispute(x)
+    if not gate and unseen_kind(x, sl):
+        p_d = max(p_d, prior_model().p_dispute(x))
+    return gate, p_d
+
+
 def relate(a: ClaimProfile, b: ClaimProfile, cos: float, model: Optional[RelationModel] = None,
            lex: Optional[DisputeLexicon] = None) -> Relation:
     """Same proposition, contradicts, or other, with the probabilities and the slot-level reason."""
     model = model or default_model()
     x, sl, conflict = features(a, b, cos, lex)
-    gate = _gate(a, b, sl, x)
-    p_d = 0.0 if gate else model.p_dispute(x)
-    if not gate and unseen_kind(x, sl):
-        p_d = max(p_d, prior_model().p_dispute(x))
+    gate, p_d = _dispute_p(a, b, x, sl, model)
     p_s = 0.0 if (x["opposed"] or x["doubted"] or x["opposite_family"] or x["numbers_conflict"]) else model.p_same(x)
     kind = "position" if x["position_pair"] else "fact"
     if p_d >= model.threshold_dispute:
@@ -356,6 +363,20 @@ def relate(a: ClaimProfile, b: ClaimProfile, cos: float, model: Optional[Relatio
     else:
         label = "other"
     return Relation(label, round(p_d, 4), round(p_s, 4), kind, _describe(a, b, sl, x, conflict), sl, gate, x)
+
+
+def contradiction(a: ClaimProfile, b: ClaimProfile, cos: float, model: Optional[RelationModel] = None,
+                  lex: Optional[DisputeLexicon] = None) -> Optional[Relation]:
+    """``relate(a, b)`` when the pair contradicts, else None. Detection relates hundreds of thousands of pairs and
+    keeps a few thousand, so the gates that need no features (one side, a question) come first and nothing else
+    is built for a pair under the threshold."""
+    model = model or default_model()
+    if same_side(a, b) or "question" in (_modality(a), _modality(b)):
+        return None
+    x, sl, _conflict = features(a, b, cos, lex)
+    if _dispute_p(a, b, x, sl, model)[1] < model.threshold_dispute:
+        return None
+    return relate(a, b, cos, model, lex)
 
 
 def fit_logistic(rows: Sequence[dict[str, float]], y: Sequence[int], c: float = 1.0, iters: int = 500,
