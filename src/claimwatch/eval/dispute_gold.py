@@ -394,6 +394,55 @@ def _print_claims(claims: Sequence[Any]) -> None:
                           "content": c.content.text, "outlet": c.outlet, "date": c.date}, ensure_ascii=False))
 
 
+def listing_sample(db: str, out: Path, key: Path, *, n: int = 40, seed: int = SEED, min_score: Optional[float] = None,
+                   exclude: Optional[Path] = None, judges: Sequence[str] = ("J1", "J2"), prefix: str = "g",
+                   all_pairs: bool = False, share: bool = False) -> dict[str, Any]:
+    """Packets of ``n`` dispute groups drawn at random from the default listing, for judges who see no score.
+
+    Each group is shown by its listed pair (the best one). Every judge gets every group, in an order of their own;
+    the key (group ids, ranks, scores, reasons) goes to ``key``, outside the judges' folder. ``min_score`` draws
+    from the listing as ``--min-score`` shows it; ``exclude`` (an earlier key) leaves out the groups judged before.
+    ``all_pairs`` draws listed pairs instead of groups; ``share`` deals the items out among the judges instead.
+    """
+    from ..store import DisputeQuery, open_store
+
+    with open_store(db, create=False) as store:
+        groups = store.query_disputes(DisputeQuery(limit=None, min_score=min_score, all_pairs=all_pairs))
+        seen = {row["group_id"] for row in json.loads(exclude.read_text())["items"]} if exclude else set()
+        seen |= {row["pair_id"] for row in json.loads(exclude.read_text())["items"]} if exclude else set()
+        rnd = random.Random(seed)
+        pool = [k for k, d in enumerate(groups) if d.group_id not in seen and d.id not in seen]
+        ranks = sorted(rnd.sample(pool, min(n, len(pool))))
+        texts: dict[str, str] = {}
+        (out / "articles").mkdir(parents=True, exist_ok=True)
+        items, rows = [], []
+        for k, rank in enumerate(ranks, start=1):
+            d = groups[rank]
+            for c in (d.left, d.right):
+                if c.article_id not in texts:
+                    texts[c.article_id] = store.article_text(c.article_id) or ""
+                    (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
+            item = f"{prefix}{k:02d}"
+            items.append((item, d.left, d.right))
+            rows.append({"item": item, "rank": rank + 1, "group_id": d.group_id, "pair_id": d.id,
+                         "score": d.score, "reason": d.reason, "explanation": d.explanation,
+                         "a": claim_ref(d.left), "b": claim_ref(d.right), "a_date": d.left.date,
+                         "b_date": d.right.date})
+    for n_judge, judge in enumerate(judges):
+        order = items[n_judge :: len(judges)] if share else items[:]
+        rnd.shuffle(order)
+        lines = [f"# Judging batch {judge}: {len(order)} pairs", "",
+                 "Label each pair by docs/DISPUTE-LABELLING.md. Full article texts: articles/<article id>.txt.", ""]
+        for item, a, b in order:
+            lines += [f"## {item}", "", "### Claim A", describe(a, texts[a.article_id]), "",
+                      "### Claim B", describe(b, texts[b.article_id]), "", "---", ""]
+        (out / f"batch_{judge}.md").write_text("\n".join(lines), encoding="utf-8")
+    summary = {"db": db, "seed": seed, "min_score": min_score, "groups_listed": len(groups),
+               "excluded": len(seen), "drawn": len(rows)}
+    key.write_text(json.dumps({**summary, "items": rows}, indent=1), encoding="utf-8")
+    return summary
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m claimwatch.eval.dispute_gold")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -420,8 +469,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     at = sub.add_parser("article")
     at.add_argument("--db", required=True)
     at.add_argument("article_id")
+    ls = sub.add_parser("listing", help="judging packets of random groups from the default dispute listing")
+    ls.add_argument("--db", required=True)
+    ls.add_argument("--out", required=True, type=Path)
+    ls.add_argument("--key", required=True, type=Path)
+    ls.add_argument("-n", type=int, default=40)
+    ls.add_argument("--seed", type=int, default=SEED)
+    ls.add_argument("--min-score", type=float, default=None)
+    ls.add_argument("--prefix", default="g", help="item ids: PREFIX01, PREFIX02, …")
+    ls.add_argument("--judges", default="J1,J2")
+    ls.add_argument("--all-pairs", action="store_true", help="draw listed pairs, not groups")
+    ls.add_argument("--share", action="store_true", help="deal the items out among the judges")
+    ls.add_argument("--exclude", type=Path, default=None, help="an earlier key: leave its groups out")
     args = ap.parse_args(argv)
-    if args.cmd == "sample":
+    if args.cmd == "listing":
+        print(json.dumps(listing_sample(args.db, args.out, args.key, n=args.n, seed=args.seed,
+                                        min_score=args.min_score, exclude=args.exclude,
+                                        judges=args.judges.split(","), prefix=args.prefix,
+                                        all_pairs=args.all_pairs, share=args.share), indent=1))
+    elif args.cmd == "sample":
         print(json.dumps(sample(args.db, args.out, args.seed, args.labellers, args.supplement), indent=1))
     elif args.cmd == "neighbours":
         _print_claims(neighbours(args.db, args.sentence, args.k))
