@@ -631,8 +631,12 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
             "threshold": threshold, **_prf(tp, fp, fn), "ece": ece, "reliability": table, "strata": strata}
 
 
+# The frozen pairs, then supplements drawn later under their own pre-registered protocol (docs/EVALUATION.md).
+PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
+
+
 def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
-    pairs = load_jsonl(Path(gold_dir) / "pairs.v1.jsonl")
+    pairs = [p for name in PAIR_FILES if (Path(gold_dir) / name).is_file() for p in load_jsonl(Path(gold_dir) / name)]
     return [p for p in pairs if split is None or p["split"] == split]
 
 
