@@ -232,10 +232,14 @@ def prior_model() -> RelationModel:
 
 
 def unseen_kind(x: dict[str, float], sl: dict[str, str]) -> bool:
-    """A kind of dispute the dev gold pairs do not contain: opposite events told of the same agent with nothing
-    (time, place) setting them apart, as in the judging standard's first example ("units are returning to their
-    bases" / "forces are still arriving"). Its probability is the prior's, and its calibration is unmeasured."""
-    return bool(x["opposite_family"]) and sl["agent"] == AGREE and sl["time"] != CONFLICT and sl["place"] != CONFLICT
+    """A kind of dispute the dev gold pairs (almost) never contain, so the fit cannot weigh it; its probability is
+    the prior's, and its calibration is unmeasured:
+    - opposite events told of the same agent with nothing (time, place) setting them apart, as in the judging
+      standard's first example ("units are returning to their bases" / "forces are still arriving");
+    - a dispute cue that names what it calls false ("lying about the pullback"; one dev pair in 488)."""
+    if x["opposite_family"] and sl["agent"] == AGREE and sl["time"] != CONFLICT and sl["place"] != CONFLICT:
+        return True
+    return bool(x["rule_cue"])
 
 
 def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeLexicon] = None
