@@ -341,7 +341,7 @@ class ActorResolver:
         if not role or (ref.country and ref.sector):
             return ref
         country, sector = self._role_country_sector(role)
-        return dataclasses.replace(ref, country=ref.country or country, sector=ref.sector or sector)
+        return ref.model_copy(update={"country": ref.country or country, "sector": ref.sector or sector})
 
     def _role_country_sector(self, role: Optional[str]) -> tuple[Optional[str], Optional[str]]:
         """"Kremlin spokesperson" -> (RUS, GOV); "Ukraine's President" -> (UKR, GOV); "Pentagon spokesman" -> (USA, MIL)."""

@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
-from ..schema import (ActorMention, ActorRef, Claim, FrameArgOut, FrameOut, FrameQuantityOut, FrameTimeOut)
+from ..schema import ActorMention, ActorRef, Claim, FrameArgOut, FrameOut, FrameTimeOut, Quantity
 from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
 
 RESOURCES = "claimwatch.resources"
@@ -344,7 +344,7 @@ class FrameBuilder:
             lemma=_lemma(pred), places=sorted({p.name for p in claim.places}), time=time, tense=self.tense(pred, span),
             polarity=self.polarity(pred, claim, content, cue_text),  # type: ignore[arg-type]
             modality=self.modality(pred, span, claim, cue_lemma, agent),  # type: ignore[arg-type]
-            quantities=[FrameQuantityOut(value=q.value, unit=q.unit, qualifier=q.qualifier) for q in claim.quantities],
+            quantities=[Quantity(value=q.value, unit=q.unit, qualifier=q.qualifier) for q in claim.quantities],
         )
 
 
