@@ -63,6 +63,7 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> L
     the built-in actors.
     """
     from .nlp import factories  # noqa: F401  (registers the factories)
+    from .nlp.datafiles import DataFileComponent
     from .nlp.extensions import register
 
     register()
@@ -77,6 +78,10 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> L
     nlp.add_pipe("claimwatch_quantities")
     nlp.add_pipe("claimwatch_events")
     nlp.add_pipe("claimwatch_frames")
+    # nlp.initialize() would reset the trained components: read only claimwatch's data files.
+    for _, component in nlp.pipeline:
+        if isinstance(component, DataFileComponent):
+            component.initialize()
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     return nlp
 
