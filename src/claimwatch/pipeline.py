@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, TypeVar, Union
 
 import spacy
 from spacy.language import Language
@@ -14,18 +14,20 @@ from spacy.language import Language
 from . import PIPELINE_VERSION
 from .errors import ModelNotFoundError
 from .schema import (
+    ActorMention,
     ActorMentionOut,
-    ActorOut,
-    ActorRef,
     Article,
     ArticleOut,
+    CharSpan,
     Claim,
     ClaimOut,
     ContentOut,
     DateOut,
-    EventOut,
+    DateRef,
     PlaceOut,
+    PlaceRef,
     QuantityOut,
+    QuantityRef,
     SpanOut,
 )
 
@@ -61,6 +63,7 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> L
     the built-in actors.
     """
     from .nlp import factories  # noqa: F401  (registers the factories)
+    from .nlp.datafiles import DataFileComponent
     from .nlp.extensions import register
 
     register()
@@ -75,6 +78,10 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> L
     nlp.add_pipe("claimwatch_quantities")
     nlp.add_pipe("claimwatch_events")
     nlp.add_pipe("claimwatch_frames")
+    # nlp.initialize() would reset the trained components: read only claimwatch's data files.
+    for _, component in nlp.pipeline:
+        if isinstance(component, DataFileComponent):
+            component.initialize()
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)
     return nlp
 
@@ -85,18 +92,18 @@ def claim_id(article_id: str, claim: Claim) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _span(text: str, s) -> SpanOut:
+def _span(text: str, s: CharSpan) -> SpanOut:
     return SpanOut(text=text[s.start : s.end], start=s.start, end=s.end)
 
 
-def _actor(a: Optional[ActorRef]) -> Optional[ActorOut]:
-    if a is None:
-        return None
-    return ActorOut(id=a.id, name=a.name, type=a.type, country=a.country, sector=a.sector)
+Mentioned = Union[ActorMention, PlaceRef, DateRef, QuantityRef]
+MentionOut = TypeVar("MentionOut", ActorMentionOut, PlaceOut, DateOut, QuantityOut)
 
 
-def _spanned(text: str, s) -> dict:
-    return {"text": text[s.start : s.end], "start": s.start, "end": s.end}
+def _mention_out(out: type[MentionOut], text: str, ref: Mentioned) -> MentionOut:
+    """A Doc-level mention as its output model: the span's text and offsets, then the fields they share."""
+    shared = {name: getattr(ref, name) for name in out.model_fields if name not in SpanOut.model_fields}
+    return out(text=text[ref.span.start : ref.span.end], start=ref.span.start, end=ref.span.end, **shared)
 
 
 def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
@@ -134,23 +141,12 @@ def claim_to_out(article: Article, claim: Claim) -> ClaimOut:
         hedges=list(claim.hedges),
         addressee=_span(text, claim.addressee) if claim.addressee else None,
         relay=[_span(text, r) for r in claim.relay],
-        speaker_actor=_actor(claim.speaker_actor),
-        actors=[ActorMentionOut(**_spanned(text, m.span), actor=_actor(m.actor)) for m in claim.actors],
-        places=[
-            PlaceOut(**_spanned(text, p.span), name=p.name, country=p.country, lat=p.lat, lon=p.lon,
-                     gazetteer_id=p.gazetteer_id)
-            for p in claim.places
-        ],
-        dates=[DateOut(**_spanned(text, d.span), value=d.value, precision=d.precision, resolved=d.resolved)
-               for d in claim.dates],
-        quantities=[QuantityOut(**_spanned(text, q.span), value=q.value, unit=q.unit, qualifier=q.qualifier)
-                    for q in claim.quantities],
-        event=(
-            EventOut(category=claim.event.category, cameo=claim.event.cameo, mode=claim.event.mode,
-                     source=_actor(claim.event.source), target=_actor(claim.event.target),
-                     negated=claim.event.negated)
-            if claim.event else None
-        ),
+        speaker_actor=claim.speaker_actor,
+        actors=[_mention_out(ActorMentionOut, text, m) for m in claim.actors],
+        places=[_mention_out(PlaceOut, text, p) for p in claim.places],
+        dates=[_mention_out(DateOut, text, d) for d in claim.dates],
+        quantities=[_mention_out(QuantityOut, text, q) for q in claim.quantities],
+        event=claim.event,
         frame=claim.frame,
     )
 

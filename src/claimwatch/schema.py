@@ -8,12 +8,124 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 ClaimKind = Literal["direct", "indirect", "mixed", "nominal", "according_to"]
 Polarity = Literal["asserts", "denies"]
 Stance = Literal["asserts", "denies", "doubts"]
 Modality = Literal["fact", "prediction", "conditional", "intention", "demand", "opinion", "question"]
+
+
+class SpanOut(BaseModel):
+    text: str
+    start: int
+    end: int
+
+
+class ContentOut(SpanOut):
+    # Present only when the content is discontinuous (e.g. a quote split by its cue).
+    spans: Optional[list[SpanOut]] = None
+
+
+# Each kind of thing a claim mentions is defined once, below. A Doc carries it with a ``CharSpan`` (``PlaceRef``,
+# ``DateRef``, ``QuantityRef``: frozen, so claims can be compared and hashed); the output carries it with the
+# mention's text and offsets (``PlaceOut``, ``DateOut``, ``QuantityOut``). ``pipeline.claim_to_out`` converts.
+
+
+@dataclass(frozen=True)
+class CharSpan:
+    start: int
+    end: int
+
+
+class ActorOut(BaseModel):
+    """A canonical actor (CAMEO-style codes: ISO 3166 alpha-3 country, sector such as GOV/MIL/MED)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    type: str  # person | country | government | military | igo | bloc | media | organisation | unknown
+    country: Optional[str] = None
+    sector: Optional[str] = None
+
+
+ActorRef = ActorOut  # an actor has no offsets: the Doc and the output share the record
+
+
+class Place(BaseModel):
+    name: str
+    country: Optional[str] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    gazetteer_id: Optional[str] = None
+
+
+class DateValue(BaseModel):
+    value: Optional[str] = None  # ISO date
+    precision: Optional[str] = None  # day | week | month | year
+    resolved: bool = False
+
+
+class Quantity(BaseModel):
+    value: float
+    unit: Optional[str] = None
+    qualifier: Optional[str] = None  # more than | about | up to | at least | fewer than …
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    category: str  # PLOVER category
+    cameo: Optional[str] = None
+    mode: Optional[str] = None
+    source: Optional[ActorOut] = None
+    target: Optional[ActorOut] = None
+    negated: bool = False
+
+
+EventRef = EventOut  # an event has no offsets either
+
+
+# Base order matters: pydantic lays fields out from the last base, so text/start/end come first in the JSON.
+class PlaceOut(Place, SpanOut):
+    pass
+
+
+class DateOut(DateValue, SpanOut):
+    pass
+
+
+class QuantityOut(Quantity, SpanOut):
+    pass
+
+
+class PlaceRef(Place):
+    model_config = ConfigDict(frozen=True)
+
+    span: CharSpan
+
+
+class DateRef(DateValue):
+    model_config = ConfigDict(frozen=True)
+
+    span: CharSpan
+
+
+class QuantityRef(Quantity):
+    model_config = ConfigDict(frozen=True)
+
+    span: CharSpan
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    span: CharSpan
+    actor: ActorRef
+
+
+class ActorMentionOut(SpanOut):
+    actor: ActorOut
 
 
 class FrameArgOut(BaseModel):
@@ -30,12 +142,6 @@ class FrameTimeOut(BaseModel):
     start: Optional[str] = None
     end: Optional[str] = None
     basis: Literal["named", "article", "none"] = "none"
-
-
-class FrameQuantityOut(BaseModel):
-    value: float
-    unit: Optional[str] = None
-    qualifier: Optional[str] = None
 
 
 class FrameOut(BaseModel):
@@ -55,7 +161,7 @@ class FrameOut(BaseModel):
     tense: Optional[str] = None
     polarity: Stance = "asserts"
     modality: Modality = "fact"
-    quantities: list[FrameQuantityOut] = []
+    quantities: list[Quantity] = []
 
 
 @dataclass(frozen=True)
@@ -69,65 +175,6 @@ class Article:
     outlet: Optional[str] = None
     url: Optional[str] = None
     origin: Optional[str] = None  # file path (and line) it came from, for error messages
-
-
-@dataclass(frozen=True)
-class CharSpan:
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class ActorRef:
-    """A canonical actor (CAMEO-style codes: ISO 3166 alpha-3 country, sector such as GOV/MIL/MED)."""
-
-    id: str
-    name: str
-    type: str  # person | country | government | military | igo | bloc | media | organisation | unknown
-    country: Optional[str] = None
-    sector: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class ActorMention:
-    span: CharSpan
-    actor: ActorRef
-
-
-@dataclass(frozen=True)
-class PlaceRef:
-    span: CharSpan
-    name: str
-    country: Optional[str] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    gazetteer_id: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class DateRef:
-    span: CharSpan
-    value: Optional[str] = None  # ISO date
-    precision: Optional[str] = None  # day | week | month | year
-    resolved: bool = False
-
-
-@dataclass(frozen=True)
-class QuantityRef:
-    span: CharSpan
-    value: float
-    unit: Optional[str] = None
-    qualifier: Optional[str] = None  # more than | about | up to | at least | fewer than …
-
-
-@dataclass(frozen=True)
-class EventRef:
-    category: str  # PLOVER category
-    cameo: Optional[str] = None
-    mode: Optional[str] = None
-    source: Optional[ActorRef] = None
-    target: Optional[ActorRef] = None
-    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,7 +192,7 @@ class Claim:
     relay: tuple[CharSpan, ...] = ()
     resolved_speaker: Optional[str] = None
     speaker_role: Optional[str] = None
-    # Filled by the later pipeline stages (actors, places, dates, quantities, events).
+    # Filled by the later pipeline stages (actors, places, dates, quantities, events, frames).
     speaker_actor: Optional[ActorRef] = None
     actors: tuple[ActorMention, ...] = ()
     places: tuple[PlaceRef, ...] = ()
@@ -154,58 +201,6 @@ class Claim:
     event: Optional[EventRef] = None
     frame: Optional[FrameOut] = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-class SpanOut(BaseModel):
-    text: str
-    start: int
-    end: int
-
-
-class ContentOut(SpanOut):
-    # Present only when the content is discontinuous (e.g. a quote split by its cue).
-    spans: Optional[list[SpanOut]] = None
-
-
-class ActorOut(BaseModel):
-    id: str
-    name: str
-    type: str
-    country: Optional[str] = None
-    sector: Optional[str] = None
-
-
-class ActorMentionOut(SpanOut):
-    actor: ActorOut
-
-
-class PlaceOut(SpanOut):
-    name: str
-    country: Optional[str] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    gazetteer_id: Optional[str] = None
-
-
-class DateOut(SpanOut):
-    value: Optional[str] = None
-    precision: Optional[str] = None
-    resolved: bool = False
-
-
-class QuantityOut(SpanOut):
-    value: float
-    unit: Optional[str] = None
-    qualifier: Optional[str] = None
-
-
-class EventOut(BaseModel):
-    category: str
-    cameo: Optional[str] = None
-    mode: Optional[str] = None
-    source: Optional[ActorOut] = None
-    target: Optional[ActorOut] = None
-    negated: bool = False
 
 
 class ClaimOut(BaseModel):

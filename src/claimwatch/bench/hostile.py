@@ -6,17 +6,17 @@ over the time at the smallest: linear growth from 100 KB to 1 MB gives about 10.
 """
 from __future__ import annotations
 
-import json
 import time
-from importlib import resources
 from typing import Callable, Optional, Sequence
+
+from ..resources import packaged, read_json
 
 Say = Callable[[str], None]
 
 
 def hostile_texts() -> dict[str, str]:
     """Name -> unit string, from the data file."""
-    data = json.loads(resources.files("claimwatch").joinpath("resources/hostile.v1.json").read_text("utf-8"))
+    data = read_json(packaged("hostile.v1.json"))
     return dict(data["texts"])
 
 

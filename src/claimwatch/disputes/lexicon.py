@@ -4,15 +4,14 @@ Rules live in the data file, not here; this module only reads and checks it. For
 """
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..errors import DataFileError
+from ..resources import cached, data_path, read_text
 from ..nlp.frames import phrase_regex as _phrases
 
 RESOURCE = "disputes.en.v1.json"
@@ -77,15 +76,12 @@ class DisputeLexicon:
 
 def load_lexicon(path: Union[str, Path, None] = None) -> DisputeLexicon:
     """Read a dispute rules file (default: the built-in one); a malformed file is a one-line DataFileError."""
-    if path is None:
-        text = resources.files("claimwatch.resources").joinpath(RESOURCE).read_text(encoding="utf-8")
-        label = RESOURCE
-    else:
-        label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DataFileError(f"{label}: cannot read the dispute rules: {exc.strerror}") from None
+    return cached(_read_lexicon, data_path(path, RESOURCE))
+
+
+def _read_lexicon(path: Path) -> DisputeLexicon:
+    label = str(path)
+    text = read_text(path)
     try:
         data: dict[str, Any] = json.loads(text)
         families = {
@@ -135,6 +131,5 @@ def load_lexicon(path: Union[str, Path, None] = None) -> DisputeLexicon:
         raise DataFileError(f"{label}: malformed dispute rules: {type(exc).__name__}: {exc}") from None
 
 
-@functools.lru_cache(maxsize=1)
 def default_lexicon() -> DisputeLexicon:
     return load_lexicon()

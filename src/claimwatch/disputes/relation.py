@@ -26,12 +26,11 @@ import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 from ..errors import DataFileError
+from ..resources import cached, data_path, packaged, read_text
 from .candidates import ASSERTS, DENIES, DOUBTS, ClaimProfile, relatedness
 from .compare import _same_person, compare
 from .lexicon import DisputeLexicon, default_lexicon
@@ -198,14 +197,13 @@ class RelationModel:
 
 
 def load_model(path: Union[str, Path, None] = None) -> RelationModel:
-    if path is None:
-        text, label = resources.files("claimwatch.resources").joinpath(RESOURCE).read_text(encoding="utf-8"), RESOURCE
-    else:
-        label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DataFileError(f"{label}: cannot read the relation model: {exc.strerror}") from None
+    """A fresh copy of a relation model file (default: the packaged one); the fit changes its weights."""
+    return _read_model(data_path(path, RESOURCE))
+
+
+def _read_model(path: Path) -> RelationModel:
+    label = str(path)
+    text = read_text(path)
     try:
         data = json.loads(text)
         unknown = (set(data["w_dispute"]) | set(data["w_same"]) | set(data.get("w_check_support", {}))) - set(FEATURES)
@@ -220,15 +218,13 @@ def load_model(path: Union[str, Path, None] = None) -> RelationModel:
         raise DataFileError(f"{label}: not a valid relation model ({type(exc).__name__}: {exc})") from None
 
 
-@lru_cache(maxsize=1)
 def default_model() -> RelationModel:
-    return load_model()
+    return cached(_read_model, packaged(RESOURCE))
 
 
-@lru_cache(maxsize=1)
 def prior_model() -> RelationModel:
     """The hand-set weights the fit starts from (``relation.prior.v1.json``)."""
-    return load_model(resources.files("claimwatch.resources").joinpath(PRIOR_RESOURCE))  # type: ignore[arg-type]
+    return cached(_read_model, packaged(PRIOR_RESOURCE))
 
 
 def unseen_kind(x: dict[str, float], sl: dict[str, str]) -> bool:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 import pickle
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from ..errors import ClaimwatchError
+from ..resources import packaged
 from .embeddings import MiniLMEmbedder
 from .stance_cross import CROSS_FILE, default_cross_path, evidence
 from .stance_encoder import CachedSentenceEmbedder
@@ -39,7 +39,7 @@ class StanceModelError(ClaimwatchError):
 
 
 def default_model_path() -> Path:
-    return Path(str(resources.files("claimwatch.resources").joinpath(MODEL_FILE)))
+    return packaged(MODEL_FILE)
 
 
 class Featurizer:

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import logging
 import math
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from ..errors import ClaimwatchError
+from ..resources import packaged
 
 log = logging.getLogger("claimwatch")
 
@@ -41,7 +41,7 @@ class CrossEncoderError(ClaimwatchError):
 
 
 def default_cross_path() -> Path:
-    return Path(str(resources.files("claimwatch.resources").joinpath(CROSS_FILE)))
+    return packaged(CROSS_FILE)
 
 
 def base_model_dir() -> Path:

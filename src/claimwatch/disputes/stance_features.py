@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Optional, Sequence
 
 import numpy as np
 
 from ..errors import DataFileError
+from ..resources import packaged, read_text
 
 CUE_FILE = "stance_cues.en.v1.tsv"
 CUE_CLASSES = ("refute", "negation", "hedge", "confirm", "report", "doubt")
@@ -91,7 +91,7 @@ class CueLexicon:
 def load_cues(text: Optional[str] = None) -> CueLexicon:
     """Read the cue file (the packaged one unless `text` is given)."""
     if text is None:
-        text = resources.files("claimwatch.resources").joinpath(CUE_FILE).read_text(encoding="utf-8")
+        text = read_text(packaged(CUE_FILE))
     phrases: dict[tuple[str, ...], int] = {}
     for ln, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):

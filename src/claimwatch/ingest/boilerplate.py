@@ -7,8 +7,11 @@ Patterns live in ``resources/boilerplate.en.v1.txt``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from ..errors import DataFileError
+from ..resources import DataPath, cached, data_path, read_lines
 
 PATTERNS_RESOURCE = "boilerplate.en.v1.txt"
 # Decoration left by copying from markdown or HTML ("**READ MORE:**", "• Related", "— Reuters").
@@ -18,22 +21,22 @@ _MAX_LINE_CHARS = 400
 _LINE = re.compile(r"[^\n]+")
 
 
-@lru_cache(maxsize=None)
-def load_patterns(resource: str = PATTERNS_RESOURCE) -> tuple[re.Pattern[str], ...]:
-    """Compile the patterns in a resource file (one regex a line; ``#`` comments and blank lines skipped).
+def load_patterns(path: Optional[DataPath] = None) -> tuple[re.Pattern[str], ...]:
+    """The compiled patterns of a boilerplate file (default: the packaged one), read once per process.
 
     Raises:
-        ValueError: a pattern does not compile (names the line, so a bad edit is found at once).
+        DataFileError: a pattern does not compile (names the line, so a bad edit is found at once).
     """
-    text = resources.files("claimwatch").joinpath("resources").joinpath(resource).read_text(encoding="utf-8")
+    return cached(_compile_patterns, data_path(path, PATTERNS_RESOURCE))
+
+
+def _compile_patterns(path: Path) -> tuple[re.Pattern[str], ...]:
     patterns = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for lineno, line in read_lines(path, inline_comments=False):
         try:
-            patterns.append(re.compile(line.strip()))
+            patterns.append(re.compile(line))
         except re.error as exc:
-            raise ValueError(f"{resource}:{lineno}: bad pattern: {exc}") from None
+            raise DataFileError(f"{path}:{lineno}: bad pattern: {exc}") from None
     return tuple(patterns)
 
 

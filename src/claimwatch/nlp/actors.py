@@ -20,13 +20,14 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from ..errors import DataFileError
+from ..resources import DataPath, data_path, parse_yaml, read_text
 from ..schema import ActorMention, ActorRef, CharSpan, Claim
-from .countries import CountryIndex, country_index, dominant_country, normalise, slug
+from .countries import COUNTRIES_FILE, CountryIndex, country_index, dominant_country, normalise, slug
+from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR
 
 log = logging.getLogger("claimwatch")
@@ -91,10 +92,11 @@ class ActorResolver:
         paths: extra actor files (YAML or JSONL, the format of ``resources/actors.en.v1.yaml``), loaded after
             the built-in one in order, so that later entries win.
         builtin: load the built-in actor file (tests may switch it off).
+        builtin_path: another file in its place (default: the packaged ``actors.en.v1.yaml``).
     """
 
     def __init__(self, paths: Sequence[ActorFilePath] = (), *, builtin: bool = True,
-                 countries: Optional[CountryIndex] = None) -> None:
+                 countries: Optional[CountryIndex] = None, builtin_path: Optional[DataPath] = None) -> None:
         self.countries = countries or country_index()
         self.by_id: dict[str, ActorRef] = {}
         self.aliases: dict[str, Union[str, Institution]] = {}  # normalised alias -> actor id or institution
@@ -102,8 +104,8 @@ class ActorResolver:
         self.roles: dict[str, Role] = {}
         self._cache: dict[tuple, ActorRef] = {}
         if builtin:
-            text = resources.files("claimwatch").joinpath("resources", ACTORS_FILE).read_text(encoding="utf-8")
-            self._load(text, ACTORS_FILE, yaml_format=True)
+            path = data_path(builtin_path, ACTORS_FILE)
+            self._load(read_text(path), str(path), yaml_format=True)
         for path in paths:
             self.load_file(path)
 
@@ -123,7 +125,7 @@ class ActorResolver:
 
     def _load(self, text: str, label: str, yaml_format: bool) -> None:
         if yaml_format:
-            data = _load_yaml(text, label)
+            data = parse_yaml(text, label)
         else:
             data = {"actors": [_jsonl_record(line, label, n) for n, line in enumerate(text.splitlines(), 1)
                                if line.strip()]}
@@ -341,7 +343,7 @@ class ActorResolver:
         if not role or (ref.country and ref.sector):
             return ref
         country, sector = self._role_country_sector(role)
-        return dataclasses.replace(ref, country=ref.country or country, sector=ref.sector or sector)
+        return ref.model_copy(update={"country": ref.country or country, "sector": ref.sector or sector})
 
     def _role_country_sector(self, role: Optional[str]) -> tuple[Optional[str], Optional[str]]:
         """"Kremlin spokesperson" -> (RUS, GOV); "Ukraine's President" -> (UKR, GOV); "Pentagon spokesman" -> (USA, MIL)."""
@@ -501,28 +503,6 @@ def _strip_the(text: str) -> str:
 # -- data files ------------------------------------------------------------------------------------------------
 
 
-def _load_yaml(text: str, label: str) -> Any:
-    import yaml
-
-    # The C loader when libyaml is there (several times faster); both record where each mapping starts.
-    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        pass
-
-    def mapping(loader: Any, node: Any) -> dict:
-        out = loader.construct_mapping(node, deep=True)
-        out["__line__"] = node.start_mark.line + 1
-        return out
-
-    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
-    try:
-        return yaml.load(text, Loader=LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else "?"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataFileError(f"{label}:{line}: not valid YAML: {problem}") from None
-
-
 def _jsonl_record(line: str, label: str, n: int) -> dict:
     try:
         record = json.loads(line)
@@ -545,7 +525,7 @@ def _as_list(value: Any, label: str, section: str, parent: dict) -> list:
 # -- the spaCy component ---------------------------------------------------------------------------------------
 
 
-class ActorComponent:
+class ActorComponent(DataFileComponent):
     """spaCy component ``claimwatch_actors``: sets ``speaker_actor`` and ``actors`` on every claim.
 
     Candidate mentions are named entities (PERSON, ORG, GPE, NORP, LOC) and phrases from the actor files
@@ -554,18 +534,15 @@ class ActorComponent:
     institutions take the article's dominant country (``countries.dominant_country``).
     """
 
-    def __init__(self, nlp, name: str, actors_path: Optional[str] = None) -> None:
-        from spacy.matcher import PhraseMatcher
+    DEFAULT_FILES = {"builtin_actors_path": ACTORS_FILE, "countries_path": COUNTRIES_FILE, "actors_path": None}
 
-        self.name = name
-        self.actors_path = actors_path
-        self.resolver = ActorResolver([actors_path] if actors_path else ())
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        tokenizer = nlp.tokenizer
-        patterns = [tokenizer(alias) for alias in self.resolver.surface]
-        self.matcher.add("CW_ACTOR", patterns)
+    def read(self, files: Files) -> None:
+        user = files["actors_path"]
+        self.resolver = ActorResolver([user] if user else (), builtin_path=files["builtin_actors_path"],
+                                      countries=country_index(files["countries_path"]))
+        self.matcher = self.phrase_matcher("CW_ACTOR", self.resolver.surface)
 
-    def __call__(self, doc):
+    def process(self, doc):
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc

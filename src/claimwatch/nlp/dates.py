@@ -31,18 +31,17 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Optional
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..resources import DataPath, cached, data_path, read_json_as
 from ..schema import CharSpan, Claim, DateRef
+from .datafiles import DataFileComponent, Files
 from .extensions import ARTICLE_DATE_ATTR, ARTICLE_DATE_ORIGIN_ATTR, CLAIMS_ATTR, doc_text
 
 DATES_FILE = "dates.en.v1.json"
@@ -56,10 +55,14 @@ class DateWords:
     weekdays: dict[str, int]
     relative: dict[str, tuple[int, str]]
     numbers: dict[str, int]
+    patterns: list[tuple[str, re.Pattern]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Compiled once per word list; the dataclass is frozen, hence object.__setattr__.
+        object.__setattr__(self, "patterns", _patterns(self))
 
     @classmethod
-    def load(cls) -> "DateWords":
-        data = json.loads(resources.files("claimwatch.resources").joinpath(DATES_FILE).read_text(encoding="utf-8"))
+    def from_json(cls, data: dict) -> "DateWords":
         return cls(
             months=data["months"],
             weekdays=data["weekdays"],
@@ -68,14 +71,15 @@ class DateWords:
         )
 
 
-@lru_cache(maxsize=1)
-def date_words() -> DateWords:
-    return DateWords.load()
+def date_words(path: Optional[DataPath] = None) -> DateWords:
+    return cached(_read_date_words, data_path(path, DATES_FILE))
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern]]:
-    w = date_words()
+def _read_date_words(path: Path) -> DateWords:
+    return read_json_as(path, DateWords.from_json, "months, weekdays, relative and numbers")
+
+
+def _patterns(w: DateWords) -> list[tuple[str, re.Pattern]]:
     month = "|".join(sorted((re.escape(m) for m in w.months), key=len, reverse=True))
     wday = "|".join(w.weekdays)
     rel = "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in w.relative), key=len, reverse=True))
@@ -144,9 +148,10 @@ class DateMatch:
     resolved: bool
 
 
-def resolve_match(kind: str, m: re.Match, anchor: Optional[date], future: bool = False) -> tuple[Optional[str], Optional[str]]:
+def resolve_match(kind: str, m: re.Match, anchor: Optional[date], future: bool = False,
+                  words: Optional[DateWords] = None) -> tuple[Optional[str], Optional[str]]:
     """(value, precision) of one matched expression; value None when it needs an anchor that is missing."""
-    w = date_words()
+    w = words or date_words()
     g = m.groupdict()
     month = w.months.get((g.get("month") or "").lower().rstrip("."))
     year = int(g["year"]) if g.get("year") else None
@@ -237,10 +242,12 @@ def _offset(anchor: date, n: int, unit: str) -> str:
     return f"{anchor.year + n:04d}"
 
 
-def find_dates(text: str, anchor: Optional[date], offset: int = 0, future: bool = False) -> list[DateMatch]:
+def find_dates(text: str, anchor: Optional[date], offset: int = 0, future: bool = False,
+               words: Optional[DateWords] = None) -> list[DateMatch]:
     """Date expressions in ``text`` (offsets shifted by ``offset``), longest match first, no overlaps."""
+    words = words or date_words()
     found: list[tuple[int, int, str, re.Match]] = []
-    for kind, pat in _patterns():
+    for kind, pat in words.patterns:
         for m in pat.finditer(text):
             start, end = m.span()
             # "in/since/by ..." introduce the date; the expression itself starts at the month/year.
@@ -262,7 +269,7 @@ def find_dates(text: str, anchor: Optional[date], offset: int = 0, future: bool 
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        value, precision = resolve_match(kind, m, anchor, future=future)
+        value, precision = resolve_match(kind, m, anchor, future=future, words=words)
         out.append(DateMatch(start + offset, end + offset, value, precision, value is not None))
     out.sort(key=lambda d: d.start)
     return out
@@ -275,10 +282,10 @@ _DATELINE = re.compile(
 )
 
 
-def find_article_date(text: str) -> Optional[str]:
+def find_article_date(text: str, words: Optional[DateWords] = None) -> Optional[str]:
     """A publication date written in the article's first lines (a dateline or a date line), or None."""
     head = text[:DATELINE_CHARS]
-    months = date_words().months
+    months = (words or date_words()).months
     for m in _DATELINE.finditer(head):
         try:
             if m.group("iso"):
@@ -299,11 +306,13 @@ def claim_extent(claim: Claim) -> tuple[int, int]:
     return min(p.start for p in parts), max(p.end for p in parts)
 
 
-class DatesComponent:
+class DatesComponent(DataFileComponent):
     """spaCy component ``claimwatch_dates``: sets ``Claim.dates`` (and the article date when the text has one)."""
 
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
+    DEFAULT_FILES = {"dates_path": DATES_FILE}
+
+    def read(self, files: Files) -> None:
+        self.words = date_words(files["dates_path"])
 
     def article_date(self, doc: Doc) -> Optional[date]:
         value = getattr(doc._, ARTICLE_DATE_ATTR)
@@ -311,14 +320,14 @@ class DatesComponent:
             if getattr(doc._, ARTICLE_DATE_ORIGIN_ATTR) is None:
                 setattr(doc._, ARTICLE_DATE_ORIGIN_ATTR, "metadata")
             return _parse_iso_date(value)
-        found = find_article_date(doc.text)
+        found = find_article_date(doc.text, self.words)
         if found:
             setattr(doc._, ARTICLE_DATE_ATTR, found)
             setattr(doc._, ARTICLE_DATE_ORIGIN_ATTR, "text")
             return _parse_iso_date(found)
         return None
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
         anchor = self.article_date(doc)
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
@@ -343,7 +352,7 @@ class DatesComponent:
         region = doc_text(doc)[start:end]
         words = {w.lower() for w in re.findall(r"[A-Za-z']+", region)}
         future = bool(words & FUTURE_WORDS)
-        matches = find_dates(region, anchor, offset=start, future=future)
+        matches = find_dates(region, anchor, offset=start, future=future, words=self.words)
         refs = [DateRef(span=CharSpan(m.start, m.end), value=m.value, precision=m.precision, resolved=m.resolved)
                 for m in matches]
         # NER dates no rule understood: kept, unresolved ("the coming days", "recent weeks").

@@ -29,24 +29,21 @@ Notes:
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..errors import ClaimwatchError
+from ..errors import ClaimwatchError, DataFileError
+from ..resources import DataPath, cached, data_path, read_json, read_jsonl
 from ..schema import ActorMention, ActorRef, Claim, EventRef
+from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text
 
 log = logging.getLogger("claimwatch")
 
-RESOURCES = "claimwatch.resources"
 PATTERNS_FILE = "events.plover.v1.jsonl"
 ONTOLOGY_FILE = "plover.v1.json"
 
@@ -123,22 +120,19 @@ class EventLexicon:
         return label, None
 
     @classmethod
-    def load(cls, patterns: Optional[str] = None, ontology: Optional[str] = None) -> "EventLexicon":
+    def load(cls, patterns: Optional[DataPath] = None, ontology: Optional[DataPath] = None) -> "EventLexicon":
+        """The packaged patterns and ontology, or the files given (read once per process)."""
+        return cached(cls.from_files, data_path(patterns, PATTERNS_FILE), data_path(ontology, ONTOLOGY_FILE))
+
+    @classmethod
+    def from_files(cls, patterns: Path, ontology: Path) -> "EventLexicon":
         lex = cls()
-        onto = json.loads(_read(ontology, ONTOLOGY_FILE))
+        onto = read_json(ontology)
         lex.categories = onto["categories"]
         lex.aliases = {k: v for k, v in onto.get("aliases", {}).items() if not k.startswith("_")}
         lex.reductions = {k: v for k, v in onto.get("reductions", {}).items() if not k.startswith("_")}
         lex.cameo = onto.get("cameo", {})
-        label = patterns or PATTERNS_FILE
-        for n, line in enumerate(_read(patterns, PATTERNS_FILE).splitlines(), 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ClaimwatchError(f"{label}:{n}: not valid JSON ({exc.msg})") from None
+        for n, entry in read_jsonl(patterns):
             kind = entry.get("kind", "rule")
             if kind == "about":
                 continue
@@ -147,10 +141,10 @@ class EventLexicon:
                 continue
             cat = entry.get("category")
             if cat not in lex.categories:
-                raise ClaimwatchError(f"{label}:{n}: unknown PLOVER category {cat!r}")
+                raise DataFileError(f"{patterns}:{n}: unknown PLOVER category {cat!r}")
             mode = entry.get("mode")
             if mode is not None and mode not in lex.categories[cat]["modes"]:
-                raise ClaimwatchError(f"{label}:{n}: mode {mode!r} is not a PLOVER mode of {cat}")
+                raise DataFileError(f"{patterns}:{n}: mode {mode!r} is not a PLOVER mode of {cat}")
             rule = EventRule(
                 category=cat,
                 lemmas=tuple(w.lower() for w in entry["lemmas"]),
@@ -166,16 +160,6 @@ class EventLexicon:
         return lex
 
 
-def _read(path: Optional[str], default_name: str) -> str:
-    if path:
-        try:
-            return Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ClaimwatchError(f"{path}: cannot read event patterns ({exc.strerror})") from None
-    return resources.files(RESOURCES).joinpath(default_name).read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=1)
 def default_lexicon() -> EventLexicon:
     return EventLexicon.load()
 
@@ -706,22 +690,18 @@ def load_resolver() -> Any:
         return None
 
 
-class EventsComponent:
+class EventsComponent(DataFileComponent):
     """spaCy component ``claimwatch_events``: sets ``Claim.event`` on every claim of the Doc."""
 
-    def __init__(self, nlp: Language, name: str, patterns_path: Optional[str] = None,
-                 ontology_path: Optional[str] = None) -> None:
-        self.name = name
-        self.patterns_path = patterns_path
-        self.ontology_path = ontology_path
-        lex = EventLexicon.load(patterns_path, ontology_path) if (patterns_path or ontology_path) else default_lexicon()
-        # Share the actors stage's resolver (and so the user's --actors file) when it runs before us.
-        resolver = None
-        if "claimwatch_actors" in nlp.pipe_names:
-            resolver = getattr(nlp.get_pipe("claimwatch_actors"), "resolver", None)
+    DEFAULT_FILES = {"patterns_path": PATTERNS_FILE, "ontology_path": ONTOLOGY_FILE}
+    UPSTREAM = "claimwatch_actors"  # its resolver, and so the user's --actors file
+
+    def read(self, files: Files) -> None:
+        lex = EventLexicon.load(files["patterns_path"], files["ontology_path"])
+        resolver = getattr(self.upstream, "resolver", None)
         self.coder = EventCoder(lex, resolver=resolver if resolver is not None else load_resolver())
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc

@@ -1,95 +1,100 @@
-"""Factories for claimwatch's spaCy components (the only place components are registered)."""
+"""Factories for claimwatch's spaCy components (the only place components are registered).
+
+Each factory's config names the data files its component reads (None: the packaged file, see resources/), and
+declares what the component reads and sets (``requires`` / ``assigns``). The claims every later stage works on
+come from earlier claimwatch stages, so ``NEEDS`` spells out which components must already be in the pipeline;
+each factory checks it and raises a ClaimwatchError naming the missing one.
+"""
 from __future__ import annotations
 
-from typing import Optional
+from importlib import import_module
+from typing import Any, Optional
 
 from spacy.language import Language
 
+from .datafiles import require_before
 from .extensions import register
 
-DEFAULT_ATTRIBUTION_CONFIG = {"lexicon_path": None, "model_path": None, "use_model": True}
+DEFAULT_ATTRIBUTION_CONFIG = {"lexicon_path": None, "hedges_path": None, "denials_path": None, "model_path": None,
+                              "use_model": True}
+
+# Component -> the components it reads from, in pipeline order.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "claimwatch_attribution": (),
+    "claimwatch_speakers": ("claimwatch_attribution",),
+    "claimwatch_actors": ("claimwatch_attribution", "claimwatch_speakers"),
+    "claimwatch_places": ("claimwatch_attribution",),
+    "claimwatch_dates": ("claimwatch_attribution",),
+    "claimwatch_quantities": ("claimwatch_attribution", "claimwatch_dates"),
+    "claimwatch_events": ("claimwatch_attribution", "claimwatch_actors"),
+    "claimwatch_frames": ("claimwatch_places", "claimwatch_dates", "claimwatch_quantities", "claimwatch_events"),
+}
 
 
-@Language.factory(
-    "claimwatch_attribution",
-    default_config=DEFAULT_ATTRIBUTION_CONFIG,
-    assigns=["doc._.cw_claims", "doc.spans"],
-    requires=["token.dep", "token.pos", "token.lemma"],
-)
-def make_attribution(nlp: Language, name: str, lexicon_path: Optional[str], model_path: Optional[str], use_model: bool):
-    from .attribution import AttributionComponent
+# What the components read and set (spaCy's pipe analysis checks these against the pipeline).
+CLAIMS = ["doc._.cw_claims"]
+ENTS_AND_CLAIMS = ["doc.ents", "doc._.cw_claims"]
+PARSE_AND_CLAIMS = ["token.dep", "token.lemma", "doc._.cw_claims"]
 
+
+def _build(nlp: Language, factory: str, name: str, component: str, **config: Any) -> Any:
+    """``component`` ("module:Class" in this package) made for ``nlp``, once the stages it reads are there."""
+    require_before(nlp, factory, NEEDS[factory])
     register()
-    return AttributionComponent(nlp, name, lexicon_path=lexicon_path, model_path=model_path, use_model=use_model)
+    module, cls = component.split(":")
+    return getattr(import_module(f".{module}", __package__), cls)(nlp, name, **config)
 
 
-@Language.factory("claimwatch_speakers", assigns=["doc._.cw_claims"], requires=["doc.ents"])
-def make_speakers(nlp: Language, name: str):
-    from .speakers import SpeakerResolver
-
-    register()
-    return SpeakerResolver(nlp, name)
-
-
-@Language.factory(
-    "claimwatch_actors",
-    default_config={"actors_path": None},
-    assigns=["doc._.cw_claims"],
-    requires=["doc.ents", "doc._.cw_claims"],
-)
-def make_actors(nlp: Language, name: str, actors_path: Optional[str]):
-    from .actors import ActorComponent
-
-    register()
-    return ActorComponent(nlp, name, actors_path=actors_path)
+@Language.factory("claimwatch_attribution", default_config=DEFAULT_ATTRIBUTION_CONFIG,
+                  assigns=["doc._.cw_claims", "doc.spans"], requires=["token.dep", "token.pos", "token.lemma"])
+def make_attribution(nlp: Language, name: str, lexicon_path: Optional[str], hedges_path: Optional[str],
+                     denials_path: Optional[str], model_path: Optional[str], use_model: bool):
+    return _build(nlp, "claimwatch_attribution", name, "attribution:AttributionComponent", lexicon_path=lexicon_path,
+                  hedges_path=hedges_path, denials_path=denials_path, model_path=model_path, use_model=use_model)
 
 
-@Language.factory("claimwatch_places", assigns=["doc._.cw_claims"], requires=["doc.ents", "doc._.cw_claims"])
-def make_places(nlp: Language, name: str):
-    from .places import PlaceComponent
-
-    register()
-    return PlaceComponent(nlp, name)
+@Language.factory("claimwatch_speakers", default_config={"owned_roles_path": None}, assigns=CLAIMS,
+                  requires=ENTS_AND_CLAIMS)
+def make_speakers(nlp: Language, name: str, owned_roles_path: Optional[str]):
+    return _build(nlp, "claimwatch_speakers", name, "speakers:SpeakerResolver", owned_roles_path=owned_roles_path)
 
 
-@Language.factory("claimwatch_dates", assigns=["doc._.cw_claims", "doc._.cw_article_date"],
-                  requires=["doc.ents", "doc._.cw_claims"])
-def make_dates(nlp: Language, name: str):
-    from .dates import DatesComponent
-
-    register()
-    return DatesComponent(nlp, name)
-
-
-@Language.factory("claimwatch_quantities", assigns=["doc._.cw_claims"], requires=["doc.ents", "doc._.cw_claims"])
-def make_quantities(nlp: Language, name: str):
-    from .quantities import QuantitiesComponent
-
-    register()
-    return QuantitiesComponent(nlp, name)
+@Language.factory("claimwatch_actors", assigns=CLAIMS, requires=ENTS_AND_CLAIMS,
+                  default_config={"actors_path": None, "builtin_actors_path": None, "countries_path": None})
+def make_actors(nlp: Language, name: str, actors_path: Optional[str], builtin_actors_path: Optional[str],
+                countries_path: Optional[str]):
+    return _build(nlp, "claimwatch_actors", name, "actors:ActorComponent", actors_path=actors_path,
+                  builtin_actors_path=builtin_actors_path, countries_path=countries_path)
 
 
-@Language.factory(
-    "claimwatch_events",
-    default_config={"patterns_path": None, "ontology_path": None},
-    assigns=["doc._.cw_claims"],
-    requires=["token.dep", "token.lemma", "doc._.cw_claims"],
-)
+@Language.factory("claimwatch_places", default_config={"places_path": None, "countries_path": None},
+                  assigns=CLAIMS, requires=ENTS_AND_CLAIMS)
+def make_places(nlp: Language, name: str, places_path: Optional[str], countries_path: Optional[str]):
+    return _build(nlp, "claimwatch_places", name, "places:PlaceComponent", places_path=places_path,
+                  countries_path=countries_path)
+
+
+@Language.factory("claimwatch_dates", default_config={"dates_path": None},
+                  assigns=["doc._.cw_claims", "doc._.cw_article_date"], requires=ENTS_AND_CLAIMS)
+def make_dates(nlp: Language, name: str, dates_path: Optional[str]):
+    return _build(nlp, "claimwatch_dates", name, "dates:DatesComponent", dates_path=dates_path)
+
+
+@Language.factory("claimwatch_quantities", default_config={"quantities_path": None}, assigns=CLAIMS,
+                  requires=ENTS_AND_CLAIMS)
+def make_quantities(nlp: Language, name: str, quantities_path: Optional[str]):
+    return _build(nlp, "claimwatch_quantities", name, "quantities:QuantitiesComponent", quantities_path=quantities_path)
+
+
+@Language.factory("claimwatch_events", default_config={"patterns_path": None, "ontology_path": None},
+                  assigns=CLAIMS, requires=PARSE_AND_CLAIMS)
 def make_events(nlp: Language, name: str, patterns_path: Optional[str], ontology_path: Optional[str]):
-    from .events import EventsComponent
-
-    register()
-    return EventsComponent(nlp, name, patterns_path=patterns_path, ontology_path=ontology_path)
+    return _build(nlp, "claimwatch_events", name, "events:EventsComponent", patterns_path=patterns_path,
+                  ontology_path=ontology_path)
 
 
-@Language.factory(
-    "claimwatch_frames",
-    default_config={"lexicon_path": None},
-    assigns=["doc._.cw_claims"],
-    requires=["token.dep", "token.lemma", "doc._.cw_claims"],
-)
-def make_frames(nlp: Language, name: str, lexicon_path: Optional[str]):
-    from .frames import FramesComponent
-
-    register()
-    return FramesComponent(nlp, name, lexicon_path=lexicon_path)
+@Language.factory("claimwatch_frames", default_config={"lexicon_path": None, "stance_path": None},
+                  assigns=CLAIMS, requires=PARSE_AND_CLAIMS)
+def make_frames(nlp: Language, name: str, lexicon_path: Optional[str], stance_path: Optional[str]):
+    return _build(nlp, "claimwatch_frames", name, "frames:FramesComponent", lexicon_path=lexicon_path,
+                  stance_path=stance_path)

@@ -21,22 +21,19 @@ Word lists: ``resources/frames.en.v1.json`` (modality) and the stance lists of `
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
-from ..schema import (ActorMention, ActorRef, Claim, FrameArgOut, FrameOut, FrameQuantityOut, FrameTimeOut)
+from ..resources import DataPath, cached, data_path, read_json
+from ..schema import ActorMention, ActorRef, Claim, FrameArgOut, FrameOut, FrameTimeOut, Quantity
+from .datafiles import DataFileComponent, Files
 from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
 
-RESOURCES = "claimwatch.resources"
 FRAMES_FILE = "frames.en.v1.json"
 STANCE_FILE = "disputes.en.v1.json"
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
@@ -67,33 +64,25 @@ class FrameLexicon:
         return word in self.words.get(kind, frozenset())
 
 
-def _read(path: Optional[str], name: str) -> tuple[str, str]:
-    if path is None:
-        return resources.files(RESOURCES).joinpath(name).read_text(encoding="utf-8"), name
-    try:
-        return Path(path).read_text(encoding="utf-8"), str(path)
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def load_frame_lexicon(path: Optional[str] = None, stance_path: Optional[str] = None) -> FrameLexicon:
+def load_frame_lexicon(path: Optional[DataPath] = None, stance_path: Optional[DataPath] = None) -> FrameLexicon:
     """Read the modality word lists and the stance phrase lists; a malformed file is a one-line DataFileError."""
-    text, label = _read(path, FRAMES_FILE)
-    stext, slabel = _read(stance_path, STANCE_FILE)
+    return cached(_read_frame_lexicon, data_path(path, FRAMES_FILE), data_path(stance_path, STANCE_FILE))
+
+
+def _read_frame_lexicon(path: Path, stance_path: Path) -> FrameLexicon:
+    data = read_json(path)
     try:
-        data = json.loads(text)
         words = {k: frozenset(str(w).lower() for w in v) for k, v in data.items() if isinstance(v, list)}
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise DataFileError(f"{label}: not a valid frames word-list file ({exc})") from None
+    except (AttributeError, TypeError) as exc:
+        raise DataFileError(f"{path}:1: not a valid frames word-list file ({exc})") from None
+    sdata = read_json(stance_path)
     try:
-        sdata = json.loads(stext)
         return FrameLexicon(words, phrase_regex(sdata.get("denial_cues", [])), phrase_regex(sdata.get("doubt_cues", [])),
                             phrase_regex(sdata.get("rebuttal_cues", [])), phrase_regex(sdata.get("softening_cues", [])))
-    except (json.JSONDecodeError, TypeError, re.error) as exc:
-        raise DataFileError(f"{slabel}: not a valid stance phrase file ({exc})") from None
+    except (AttributeError, TypeError, re.error) as exc:
+        raise DataFileError(f"{stance_path}:1: not a valid stance phrase file ({exc})") from None
 
 
-@lru_cache(maxsize=1)
 def default_frame_lexicon() -> FrameLexicon:
     return load_frame_lexicon()
 
@@ -344,23 +333,25 @@ class FrameBuilder:
             lemma=_lemma(pred), places=sorted({p.name for p in claim.places}), time=time, tense=self.tense(pred, span),
             polarity=self.polarity(pred, claim, content, cue_text),  # type: ignore[arg-type]
             modality=self.modality(pred, span, claim, cue_lemma, agent),  # type: ignore[arg-type]
-            quantities=[FrameQuantityOut(value=q.value, unit=q.unit, qualifier=q.qualifier) for q in claim.quantities],
+            quantities=[Quantity(value=q.value, unit=q.unit, qualifier=q.qualifier) for q in claim.quantities],
         )
 
 
-class FramesComponent:
+class FramesComponent(DataFileComponent):
     """spaCy component ``claimwatch_frames``: sets ``Claim.frame`` on every claim (after ``claimwatch_events``)."""
 
-    def __init__(self, nlp: Language, name: str, lexicon_path: Optional[str] = None) -> None:
-        self.name = name
-        coder = getattr(nlp.get_pipe("claimwatch_events"), "coder", None) if "claimwatch_events" in nlp.pipe_names else None
+    DEFAULT_FILES = {"lexicon_path": FRAMES_FILE, "stance_path": STANCE_FILE}
+    UPSTREAM = "claimwatch_events"  # its coder: patterns and actors
+
+    def read(self, files: Files) -> None:
+        coder = getattr(self.upstream, "coder", None)
         if coder is None:
             from .events import EventCoder, load_resolver
 
             coder = EventCoder(resolver=load_resolver())
-        self.builder = FrameBuilder(coder, load_frame_lexicon(lexicon_path) if lexicon_path else None)
+        self.builder = FrameBuilder(coder, load_frame_lexicon(files["lexicon_path"], files["stance_path"]))
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc

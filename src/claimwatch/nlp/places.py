@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Optional
 
 from ..errors import DataFileError
+from ..resources import DataPath, data_path, read_yaml
 from ..schema import CharSpan, Claim, PlaceRef
-from .countries import CountryIndex, country_index, dominant_country, normalise
+from .countries import COUNTRIES_FILE, CountryIndex, country_index, dominant_country, normalise
+from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR
 
 PLACES_FILE = "places.en.v1.yaml"
@@ -42,12 +43,10 @@ class Place:
 class Gazetteer:
     """Offline geocoder over GeoNames cities, ISO countries and the regions file."""
 
-    def __init__(self, countries: Optional[CountryIndex] = None) -> None:
-        from .actors import _load_yaml  # one YAML reader (with line numbers) for every data file
-
+    def __init__(self, countries: Optional[CountryIndex] = None, path: Optional[DataPath] = None) -> None:
         self.countries = countries or country_index()
-        text = resources.files("claimwatch").joinpath("resources", PLACES_FILE).read_text(encoding="utf-8")
-        data = _load_yaml(text, PLACES_FILE) or {}
+        path = data_path(path, PLACES_FILE)
+        data = read_yaml(path) or {}
         self.regions: dict[str, Place] = {}
         self.surface: dict[str, None] = {}
         for entry in data.get("regions") or []:
@@ -56,7 +55,7 @@ class Gazetteer:
                               lon=float(entry["lon"]), gazetteer_id=entry.get("id"), kind="region")
                 aliases = [str(a) for a in entry.get("aliases") or []]
             except (KeyError, TypeError, ValueError) as exc:
-                raise DataFileError(f"{PLACES_FILE}:{entry.get('__line__', '?')}: bad region entry ({exc})") from None
+                raise DataFileError(f"{path}:{entry.get('__line__', '?')}: bad region entry ({exc})") from None
             for alias in [place.name, *aliases]:
                 self.regions[normalise(alias)] = place
             for alias in aliases:
@@ -106,7 +105,7 @@ class Gazetteer:
         return " ".join(words)
 
 
-class PlaceComponent:
+class PlaceComponent(DataFileComponent):
     """spaCy component ``claimwatch_places``: fills ``Claim.places`` from the claim's content.
 
     Candidates are GPE/LOC/FAC entities and region phrases from the places file ("the Crimean peninsula");
@@ -116,15 +115,13 @@ class PlaceComponent:
     are kept with their text as name and no coordinates.
     """
 
-    def __init__(self, nlp, name: str) -> None:
-        from spacy.matcher import PhraseMatcher
+    DEFAULT_FILES = {"places_path": PLACES_FILE, "countries_path": COUNTRIES_FILE}
 
-        self.name = name
-        self.gazetteer = Gazetteer()
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.matcher.add("CW_PLACE", [nlp.tokenizer(alias) for alias in self.gazetteer.surface])
+    def read(self, files: Files) -> None:
+        self.gazetteer = Gazetteer(country_index(files["countries_path"]), files["places_path"])
+        self.matcher = self.phrase_matcher("CW_PLACE", self.gazetteer.surface)
 
-    def __call__(self, doc):
+    def process(self, doc):
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc

@@ -11,17 +11,16 @@ of the words in front ("over", "upwards of" -> "more than"; "some", "roughly" ->
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Optional, Sequence
 
-from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from ..resources import DataPath, cached, data_path, read_json_as
 from ..schema import CharSpan, Claim, QuantityRef
+from .datafiles import DataFileComponent, Files
 from .dates import claim_extent
 from .extensions import CLAIMS_ATTR
 
@@ -39,8 +38,7 @@ class QuantityWords:
     percent: tuple[str, ...]
 
     @classmethod
-    def load(cls) -> "QuantityWords":
-        data = json.loads(resources.files("claimwatch.resources").joinpath(QUANTITIES_FILE).read_text(encoding="utf-8"))
+    def from_json(cls, data: dict) -> "QuantityWords":
         return cls(
             qualifiers=data["qualifiers"],
             vague={k: (float(v[0]), v[1]) for k, v in data["vague"].items()},
@@ -51,9 +49,12 @@ class QuantityWords:
         )
 
 
-@lru_cache(maxsize=1)
-def quantity_words() -> QuantityWords:
-    return QuantityWords.load()
+def quantity_words(path: Optional[DataPath] = None) -> QuantityWords:
+    return cached(_read_quantity_words, data_path(path, QUANTITIES_FILE))
+
+
+def _read_quantity_words(path: Path) -> QuantityWords:
+    return read_json_as(path, QuantityWords.from_json, "qualifiers, vague, multipliers, numbers, currencies and percent")
 
 
 def _number_value(tok: Token, words: QuantityWords) -> Optional[float]:
@@ -201,14 +202,15 @@ class QuantityFinder:
         return out
 
 
-class QuantitiesComponent:
+class QuantitiesComponent(DataFileComponent):
     """spaCy component ``claimwatch_quantities``: sets ``Claim.quantities``."""
 
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-        self.finder = QuantityFinder()
+    DEFAULT_FILES = {"quantities_path": QUANTITIES_FILE}
 
-    def __call__(self, doc: Doc) -> Doc:
+    def read(self, files: Files) -> None:
+        self.finder = QuantityFinder(quantity_words(files["quantities_path"]))
+
+    def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc

@@ -9,15 +9,15 @@ chief economist at Ardent Bank"). Floating quotes (no cue, no speaker) inherit t
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Optional
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
+from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text
 from .features import paragraphs
 
@@ -29,11 +29,13 @@ SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an orga
 ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
 
 
-@functools.lru_cache(maxsize=1)
-def owned_roles() -> frozenset[str]:
+def owned_roles(path: Optional[DataPath] = None) -> frozenset[str]:
     """Head nouns of roles held for another person ("his spokesman", "her lawyer"): resources/owned_roles.en.v1.txt."""
-    text = resources.files("claimwatch.resources").joinpath(OWNED_ROLES_FILE).read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))
+    return cached(_read_owned_roles, data_path(path, OWNED_ROLES_FILE))
+
+
+def _read_owned_roles(path: Path) -> frozenset[str]:
+    return frozenset(line.lower() for _, line in read_lines(path))
 
 
 @dataclass
@@ -114,13 +116,15 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     return mentions
 
 
-class SpeakerResolver:
+class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
-    def __init__(self, nlp: Language, name: str):
-        self.name = name
+    DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE}
 
-    def __call__(self, doc: Doc) -> Doc:
+    def read(self, files: Files) -> None:
+        self.owned_roles = owned_roles(files["owned_roles_path"])
+
+    def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc
@@ -237,7 +241,7 @@ class SpeakerResolver:
         """"His press secretary" -> "Daniel Okafor's press secretary": the pronoun's person owns the role, so the
         speaker speaks for that person's side (the actor resolver reads "Okafor's spokesman" as Okafor's country)."""
         root = span.root
-        if root.pos_ != "NOUN" or root.lower_ not in owned_roles():
+        if root.pos_ != "NOUN" or root.lower_ not in self.owned_roles:
             return None
         poss = [c for c in root.children if c.dep_ == "poss" and c.lower_ in ("his", "her") and span.start <= c.i]
         if not poss:
