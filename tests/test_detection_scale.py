@@ -145,7 +145,8 @@ def test_forked_workers_find_the_same_contradictions() -> None:
     profiles = [replace(p, own_stance=DENIES) if k % 3 == 0 else p for k, p in enumerate(profiles)]
     lex = default_lexicon()
     pairs = candidate_pairs(profiles, vectors, range(300), lex)
-    serial = _contradicting(profiles, pairs, default_model(), lex, workers=1)
-    forked = _contradicting(profiles, pairs, default_model(), lex, workers=2, min_parallel=0)
+    model = replace(default_model(), threshold_dispute=0.02)  # low, so that made-up claims give some
+    serial = _contradicting(profiles, pairs, model, lex, workers=1)
+    forked = _contradicting(profiles, pairs, model, lex, workers=2, min_parallel=0)
     assert serial, "the data has contradictions"
     assert [(i, j, r.p_dispute, r.reason) for i, j, r in forked] == [(i, j, r.p_dispute, r.reason) for i, j, r in serial]

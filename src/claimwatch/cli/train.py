@@ -124,7 +124,7 @@ def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_fold
 @click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default=None,
               help="The gold set (default: tests/gold_real of a source checkout).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the model (default: the packaged resources/relation.v1.json).")
+              help="Where to write the model (default: the packaged resources/relation.v2.json).")
 @handle_errors
 def train_relation(db_path: str, gold_dir: Optional[str], output: Optional[str]) -> None:
     """Fit the dispute/same-proposition model on the DEV half of the real-news gold pairs (never test)."""
