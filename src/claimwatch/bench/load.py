@@ -91,11 +91,11 @@ def run_client(request: Callable[[], None], stop_at: float, thinks: Iterator[flo
 
 def bench_load(db: Path, *, clients: int = 50, seconds: float = 60.0, check_share: float = 0.2,
                baseline_s: float = 10.0, server_workers: int = 1, think_s: float = 1.0,
-               model: Optional[str] = None, say: Say = lambda _msg: None) -> dict:
+               check_slots: Optional[int] = None, model: Optional[str] = None, say: Say = lambda _msg: None) -> dict:
     """Start a server over ``db``, time one client then ``clients`` at once; the report for BENCHMARKS.md."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start_server(db, port, server_workers, model)
+    server = _start_server(db, port, server_workers, model, check_slots)
     try:
         _wait_until_up(base, server)
         words, sentences = _queries(base)
@@ -125,7 +125,7 @@ def bench_load(db: Path, *, clients: int = 50, seconds: float = 60.0, check_shar
         concurrent[kind]["clients"] = n
         concurrent[kind]["offered_per_s"] = n / think_s if think_s > 0 else None
     return {"db": str(db), "clients": clients, "check_clients": n_check, "seconds": seconds, "think_s": think_s,
-            "server_workers": server_workers, "single": single, "concurrent": concurrent,
+            "server_workers": server_workers, "check_slots": check_slots, "single": single, "concurrent": concurrent,
             "claims_p95_ratio": claims_ratio, "cpus": os.cpu_count(), "loadavg": _loadavg()}
 
 
@@ -135,7 +135,8 @@ def render_load(report: dict) -> list[str]:
     pacing = f"think time {think:g} s mean (exponential)" if think else "closed loop (no think time)"
     load = report.get("loadavg")
     lines = ["", f"web API load on loopback: {report['clients']} clients ({report['check_clients']} on /api/check) for "
-                 f"{report['seconds']:.0f} s, {pacing}, {report['server_workers']} server process(es), "
+                 f"{report['seconds']:.0f} s, {pacing}, {report['server_workers']} server process(es)"
+                 + (f" with {report['check_slots']} check slot(s) each" if report.get("check_slots") else "") + ", "
                  f"{report['cpus']} CPUs" + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end"
                                                if load else ""),
              "endpoint      clients  requests  errors  offered/s   req/s   p50 ms   p95 ms   max ms"]
@@ -163,9 +164,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(db: Path, port: int, workers: int, model: Optional[str]) -> subprocess.Popen:
+def _start_server(db: Path, port: int, workers: int, model: Optional[str],
+                  check_slots: Optional[int] = None) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "claimwatch.cli", "serve", "--db", str(db), "--port", str(port),
            "--workers", str(workers)]
+    if check_slots is not None:
+        cmd += ["--check-slots", str(check_slots)]
     if model:
         cmd += ["--model", model]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
