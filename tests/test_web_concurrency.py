@@ -58,9 +58,43 @@ def test_a_failed_request_closes_its_store_instead_of_reusing_it(db: Path):
 
 def test_settings_travel_to_worker_processes_without_the_token(db: Path, monkeypatch):
     settings = WebSettings(db=db, allow_write=True, write_token="w" * 20, cors_origins=("http://a.example",),
-                           embedder="lexical")
+                           embedder="lexical", check_slots=3)
     text = settings_to_env(settings, "MY_TOKEN")
     assert "w" * 20 not in text
     monkeypatch.setenv(SETTINGS_ENV, text)
     monkeypatch.setenv("MY_TOKEN", "w" * 20)
     assert settings_from_env() == settings
+
+
+def test_checks_beyond_the_slots_wait_their_turn(db: Path):
+    from claimwatch.web.checker import CheckService
+
+    service = CheckService(WebSettings(db=db, check_slots=2), nlp=lambda: None)
+    lock = threading.Lock()
+    inside = [0]
+    most = [0]
+    release = threading.Event()
+
+    def fake_check(store, text, *, date, limit):  # stands in for the models: records how many run at once
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        release.wait(timeout=30)
+        with lock:
+            inside[0] -= 1
+        return text
+
+    service._check = fake_check  # type: ignore[method-assign]
+    with ThreadPoolExecutor(max_workers=6) as workers:
+        futures = [workers.submit(service.check, None, f"text {n}") for n in range(6)]
+        for _ in range(200):  # until two are inside; the other four must be waiting at the slots
+            if inside[0] == 2:
+                break
+            threading.Event().wait(0.01)
+        threading.Event().wait(0.2)  # time for a third to get in, were the slots not enforced
+        assert inside[0] == 2
+        release.set()
+        assert sorted(f.result(timeout=30) for f in futures) == [f"text {n}" for n in range(6)]
+    assert most[0] == 2
+    with pytest.raises(Exception, match="check_slots"):
+        WebSettings(db=db, check_slots=0)

@@ -2,10 +2,17 @@
 
 A ``claimwatch serve`` process is started on a free loopback port over the store. Queries come from the store
 itself: words of stored claim contents for ``/api/claims?q=``, whole contents for ``/api/check``. First one
-client alone runs each kind of request (the baseline), then ``clients`` threads run at once for ``seconds``
-(``check_share`` of them on ``/api/check``, the rest on ``/api/claims``). Every request has a timeout, and the
-server is stopped at the end whatever happens, so the run is bounded. An error is any answer other than 200
-(or a timeout, or a refused connection).
+client alone runs each kind of request back to back (the baseline: one request in flight at a time), then
+``clients`` threads run at once for ``seconds`` (``check_share`` of them on ``/api/check``, the rest on
+``/api/claims``). Every request has a timeout, and the server is stopped at the end whatever happens, so the run is
+bounded. An error is any answer other than 200 (or a timeout, or a refused connection).
+
+Pacing: with ``think_s`` > 0 each concurrent client is a person reading the answer before asking again. It waits
+a think time drawn from an exponential distribution with mean ``think_s`` (seeded per client) before its first
+request and after each answer, so the clients' requests arrive like independent users' and do not all start at
+once. ``think_s`` = 0 is a closed loop: each client asks again the instant it is answered, which with enough
+clients saturates the server whatever its speed. The offered rate (``clients / think_s``: what the clients would
+ask for if every answer were instant) is reported beside the achieved one.
 """
 from __future__ import annotations
 
@@ -23,7 +30,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from ..errors import ClaimwatchError
 
@@ -58,13 +65,37 @@ class Latencies:
                 "p50_ms": pct(0.50), "p95_ms": pct(0.95), "max_ms": ordered[-1] * 1000 if ordered else 0.0}
 
 
+def think_times(think_s: float, rnd: random.Random) -> Iterator[float]:
+    """Seconds to wait before each request of one client: exponential with mean ``think_s``; all 0 for 0."""
+    while True:
+        yield rnd.expovariate(1.0 / think_s) if think_s > 0 else 0.0
+
+
+def run_client(request: Callable[[], None], stop_at: float, thinks: Iterator[float], *,
+               clock: Callable[[], float] = time.perf_counter, sleep: Callable[[float], None] = time.sleep) -> int:
+    """One client's loop: think, then request, until ``stop_at`` on ``clock``; the number of requests made.
+
+    A think that would end at or after ``stop_at`` ends the client instead (no request is started late), so a run
+    is bounded by ``stop_at`` plus one request. ``clock`` and ``sleep`` are parameters for the tests' fake clock.
+    """
+    made = 0
+    while True:
+        wait = next(thinks)
+        if clock() + wait >= stop_at:
+            return made
+        if wait > 0:
+            sleep(wait)
+        request()
+        made += 1
+
+
 def bench_load(db: Path, *, clients: int = 50, seconds: float = 60.0, check_share: float = 0.2,
-               baseline_s: float = 10.0, server_workers: int = 1, model: Optional[str] = None,
-               say: Say = lambda _msg: None) -> dict:
+               baseline_s: float = 10.0, server_workers: int = 1, think_s: float = 1.0,
+               check_slots: Optional[int] = None, model: Optional[str] = None, say: Say = lambda _msg: None) -> dict:
     """Start a server over ``db``, time one client then ``clients`` at once; the report for BENCHMARKS.md."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start_server(db, port, server_workers, model)
+    server = _start_server(db, port, server_workers, model, check_slots)
     try:
         _wait_until_up(base, server)
         words, sentences = _queries(base)
@@ -83,29 +114,48 @@ def bench_load(db: Path, *, clients: int = 50, seconds: float = 60.0, check_shar
             single[kind] = lat.summary(time.perf_counter() - start)
             say(f"bench: one client on /api/{kind}: p95 {single[kind]['p95_ms']:.0f} ms")
         n_check = max(1, round(clients * check_share))
-        concurrent = _concurrent(base, clients - n_check, n_check, words, sentences, seconds)
-        say(f"bench: {clients} clients for {seconds:.0f} s: claims p95 {concurrent['claims']['p95_ms']:.0f} ms, "
-            f"check p95 {concurrent['check']['p95_ms']:.0f} ms")
+        concurrent = _concurrent(base, clients - n_check, n_check, words, sentences, seconds, think_s)
+        say(f"bench: {clients} clients for {seconds:.0f} s (think {think_s:g} s): "
+            f"claims p95 {concurrent['claims']['p95_ms']:.0f} ms, check p95 {concurrent['check']['p95_ms']:.0f} ms")
     finally:
         _stop(server)
     claims_ratio = (concurrent["claims"]["p95_ms"] / single["claims"]["p95_ms"]) if single["claims"]["p95_ms"] else None
-    return {"db": str(db), "clients": clients, "check_clients": n_check, "seconds": seconds,
-            "server_workers": server_workers, "single": single, "concurrent": concurrent,
-            "claims_p95_ratio": claims_ratio, "cpus": os.cpu_count()}
+    # Offered: what the clients would ask for per second if every answer were instant (none for a closed loop).
+    for kind, n in (("claims", clients - n_check), ("check", n_check)):
+        concurrent[kind]["clients"] = n
+        concurrent[kind]["offered_per_s"] = n / think_s if think_s > 0 else None
+    return {"db": str(db), "clients": clients, "check_clients": n_check, "seconds": seconds, "think_s": think_s,
+            "server_workers": server_workers, "check_slots": check_slots, "single": single, "concurrent": concurrent,
+            "claims_p95_ratio": claims_ratio, "cpus": os.cpu_count(), "loadavg": _loadavg()}
 
 
 def render_load(report: dict) -> list[str]:
     """The section's lines: single-client and concurrent latencies per endpoint."""
+    think = report.get("think_s", 0.0)
+    pacing = f"think time {think:g} s mean (exponential)" if think else "closed loop (no think time)"
+    load = report.get("loadavg")
     lines = ["", f"web API load on loopback: {report['clients']} clients ({report['check_clients']} on /api/check) for "
-                 f"{report['seconds']:.0f} s, {report['server_workers']} server process(es), {report['cpus']} CPUs",
-             "endpoint      clients  requests  errors   req/s   p50 ms   p95 ms   max ms"]
+                 f"{report['seconds']:.0f} s, {pacing}, {report['server_workers']} server process(es)"
+                 + (f" with {report['check_slots']} check slot(s) each" if report.get("check_slots") else "") + ", "
+                 f"{report['cpus']} CPUs" + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end"
+                                               if load else ""),
+             "endpoint      clients  requests  errors  offered/s   req/s   p50 ms   p95 ms   max ms"]
     for label, part in (("1", report["single"]), ("N", report["concurrent"])):
         for kind, s in part.items():
-            lines.append(f"/api/{kind:<8} {label:>7} {s['requests']:>9} {s['errors']:>7} {s['per_s']:>7.1f} "
-                         f"{s['p50_ms']:>8.0f} {s['p95_ms']:>8.0f} {s['max_ms']:>8.0f}")
+            offered = s.get("offered_per_s")
+            shown = "-" if label == "1" else ("closed" if offered is None else f"{offered:.1f}")
+            lines.append(f"/api/{kind:<8} {s.get('clients', label):>7} {s['requests']:>9} {s['errors']:>7} "
+                         f"{shown:>10} {s['per_s']:>7.1f} {s['p50_ms']:>8.0f} {s['p95_ms']:>8.0f} {s['max_ms']:>8.0f}")
     if report["claims_p95_ratio"] is not None:
         lines.append(f"/api/claims p95 under load / alone: {report['claims_p95_ratio']:.1f}x")
     return lines
+
+
+def _loadavg() -> Optional[list[float]]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
 
 
 def _free_port() -> int:
@@ -114,9 +164,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(db: Path, port: int, workers: int, model: Optional[str]) -> subprocess.Popen:
+def _start_server(db: Path, port: int, workers: int, model: Optional[str],
+                  check_slots: Optional[int] = None) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "claimwatch.cli", "serve", "--db", str(db), "--port", str(port),
            "--workers", str(workers)]
+    if check_slots is not None:
+        cmd += ["--check-slots", str(check_slots)]
     if model:
         cmd += ["--model", model]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -178,14 +231,14 @@ def _timed(base: str, kind: str, query: str) -> tuple[float, bool]:
 
 
 def _concurrent(base: str, n_claims: int, n_check: int, words: Sequence[str], sentences: Sequence[str],
-                seconds: float) -> dict:
+                seconds: float, think_s: float) -> dict:
     results = {"claims": Latencies(), "check": Latencies()}
     stop_at = time.perf_counter() + seconds
 
     def client(kind: str, pool: Sequence[str], seed: int) -> None:
         rnd = random.Random(seed)
-        while time.perf_counter() < stop_at:
-            results[kind].add(*_timed(base, kind, rnd.choice(pool)))
+        run_client(lambda: results[kind].add(*_timed(base, kind, rnd.choice(pool))), stop_at,
+                   think_times(think_s, random.Random(seed + 10_000)))
 
     threads = [threading.Thread(target=client, args=("claims", words, n), daemon=True) for n in range(n_claims)]
     threads += [threading.Thread(target=client, args=("check", sentences, 1000 + n), daemon=True)

@@ -145,6 +145,11 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
               "how long the concurrent clients run.")
 @click.option("--server-workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="With --load-db: server processes (claimwatch serve --workers).")
+@click.option("--think", "think", default=1.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
+              help="With --load-db: each concurrent client's mean think time between an answer and its next "
+                   "request (exponential, seeded), as a person reading the page; 0 = closed loop (ask again at once).")
+@click.option("--check-slots", "check_slots", default=None, type=click.IntRange(min=1), metavar="N",
+              help="With --load-db: the server's --check-slots (default: serve's own).")
 @click.option("--hostile", "hostile", default=None, metavar="CHARS,CHARS,...",
               help="Time one article of each pathological text (resources/hostile.v1.json) at these sizes in "
                    "characters (e.g. 100000,1000000); no corpus needed.")
@@ -153,8 +158,8 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
 def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], warmup: int, batch_size: int,
           no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
           grow_to: Optional[int], repeat: int, no_check: bool, spark_master: Optional[str], hostile: Optional[str],
-          load_db: Optional[Path], clients: int, seconds: float, server_workers: int, disputes_db: Optional[Path],
-          keep_vectors: bool, fmt: str) -> None:
+          load_db: Optional[Path], clients: int, seconds: float, server_workers: int, think: float,
+          check_slots: Optional[int], disputes_db: Optional[Path], keep_vectors: bool, fmt: str) -> None:
     """Time extraction (bare spaCy vs full claimwatch), and on request scaling, ingest and query latency.
 
     Each extraction run happens in a fresh process, so the peak RSS reported is that run's own. A third run
@@ -165,7 +170,8 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
     from ..errors import InputError
 
     counts = _counts(workers)
-    wants_corpus = (not no_speed and not hostile and not load_db and not disputes_db) or counts or ingest_into or spark_master
+    only_sections = hostile or load_db or disputes_db
+    wants_corpus = (not no_speed and not only_sections) or counts or ingest_into or spark_master
     if wants_corpus and not corpus:
         raise InputError("give --corpus FILE (or only --queries-db DB with --no-speed)")
     if grow_to is not None and queries_db is None:
@@ -198,7 +204,7 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
         from ..bench.load import bench_load
 
         report["load"] = bench_load(load_db, clients=clients, seconds=seconds, server_workers=server_workers,
-                                    model=model, say=say)
+                                    think_s=think, check_slots=check_slots, model=model, say=say)
     if hostile:
         from ..bench.hostile import bench_hostile
 

@@ -42,10 +42,13 @@ def _is_loopback(host: str) -> bool:
               help="Server processes; each loads its own models.")
 @click.option("--no-warm", is_flag=True,
               help="Load the check models on the first check instead of in the background at start.")
+@click.option("--check-slots", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Checks computed at once per server process; more wait their turn, so that checks cannot take "
+                   "every core from searches.")
 @handle_errors
 def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str, cors_origins: tuple[str, ...],
           max_body: Optional[int], model: Optional[str], actors_path: Optional[str], embedder: str,
-          workers: int, no_warm: bool) -> None:
+          workers: int, no_warm: bool, check_slots: int) -> None:
     """Serve the web UI (articles with highlighted claims, search, actors, check) and the REST API under /api/.
 
     Read-only unless --allow-write is given; API docs at /docs. Needs the web extra:
@@ -64,7 +67,7 @@ def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str
     token = os.environ.get(token_env) if allow_write else None
     settings = WebSettings(db=db_path, allow_write=allow_write, write_token=token, cors_origins=cors_origins,
                            max_body_bytes=max_body or DEFAULT_MAX_BODY_BYTES, model=model, actors=actors_path,
-                           embedder=embedder, warm_check=not no_warm)
+                           embedder=embedder, warm_check=not no_warm, check_slots=check_slots)
     # Open once now: a missing or foreign database is a one-line error here, not a 503 on every request.
     with open_store(db_path, create=allow_write) as store:
         counts = store.counts()

@@ -135,6 +135,8 @@ class CheckService:
         self._matrices: dict[str, tuple[tuple[Any, ...], Matrix]] = {}
         self._matrix_lock = threading.Lock()
         self.matrix_builds = 0  # how often a claim matrix was (re)built: the cache's effect, visible to tests
+        # At most settings.check_slots checks compute at once; the others wait here (settings.py says why).
+        self._slots = threading.BoundedSemaphore(settings.check_slots)
 
     def models(self) -> CheckModels:
         if self._models is None:
@@ -169,6 +171,10 @@ class CheckService:
         """Supporting and contradicting stored claims for ``text``; 413 over 5,000 characters."""
         if len(text) > MAX_CHARS:
             raise HTTPException(413, f"text is longer than {MAX_CHARS} characters; paste one claim")
+        with self._slots:
+            return self._check(store, text, date=date, limit=limit)
+
+    def _check(self, store: Store, text: str, *, date: Optional[str], limit: int) -> CheckOut:
         try:
             models = self.models()
             matrix = self.matrix(store, models)

@@ -38,6 +38,9 @@ class WebSettings:
         or "lexical", as ``claimwatch check --embedder``.
     warm_check: load the check models and build the claim matrix when the app starts (in the background), not
         on the first check; ``claimwatch serve`` does.
+    check_slots: checks computed at once in one server process; further checks wait their turn. A check is
+        hundreds of milliseconds of CPU, a search a few: without a bound, many checks at once take every core (and
+        the process's interpreter lock) from the searches running beside them.
     """
 
     db: Union[str, Path]
@@ -50,6 +53,7 @@ class WebSettings:
     actors: Optional[str] = None
     embedder: str = "auto"
     warm_check: bool = False
+    check_slots: int = 1
 
     def __post_init__(self) -> None:
         if self.allow_write and (not self.write_token or len(self.write_token) < MIN_TOKEN_CHARS):
@@ -59,6 +63,8 @@ class WebSettings:
             )
         if self.max_body_bytes < 1 or self.max_text_chars < 1:
             raise ClaimwatchError("max_body_bytes and max_text_chars must be positive")
+        if self.check_slots < 1:
+            raise ClaimwatchError("check_slots must be at least 1")
         if self.embedder not in EMBEDDERS:
             raise ClaimwatchError(f"unknown embedder {self.embedder!r}; expected one of {', '.join(EMBEDDERS)}")
 
@@ -73,6 +79,7 @@ def settings_to_env(settings: WebSettings, token_env: str) -> str:
         "cors_origins": list(settings.cors_origins), "max_body_bytes": settings.max_body_bytes,
         "max_text_chars": settings.max_text_chars, "model": settings.model, "actors": settings.actors,
         "embedder": settings.embedder, "warm_check": settings.warm_check,
+        "check_slots": settings.check_slots,
     })
 
 
