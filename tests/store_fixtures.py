@@ -80,7 +80,7 @@ def rich_claim() -> tuple[str, ClaimOut]:
 
 
 def populate(store):
-    """Three articles, four claims: the data every query test below (and tests/test_store_contract.py) reads."""
+    """Three articles, four claims: the data the query tests of test_store.py and test_store_contract.py read."""
     store.add_article(*article(
         "a1", T1,
         [claim(T1, "the economy is strong", speaker="Biden", resolved="Joe Biden", cue="said", cid="c1"),
