@@ -79,7 +79,7 @@ def render_scale(report: dict) -> str:
             out.append(f"{'check (warm Checker)':<33}{w['p50_ms']:>8.1f} {w['p95_ms']:>8.1f} {w['max_ms']:>8.1f}"
                        f"   cold {chk['cold_s']:.1f} s, {chk['claims_searched']} claims searched")
     if report.get("load"):
-        from ..bench.load import render_load
+        from ..bench.web_load import render_load
 
         out += render_load(report["load"])
     if report.get("hostile"):
@@ -179,7 +179,7 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
     if queries_db is not None:
         report["queries"] = _queries(queries_db, grow_to, repeat, not no_check, say)
     if load_db is not None:
-        from ..bench.load import bench_load
+        from ..bench.web_load import bench_load
 
         report["load"] = bench_load(load_db, clients=clients, seconds=seconds, server_workers=server_workers,
                                     model=model, say=say)

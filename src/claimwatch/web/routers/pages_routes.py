@@ -18,7 +18,7 @@ from ..dependencies import get_checker, get_store
 from ..dispute_queries import NO_DISPUTES_DETAIL, disputes_available, get_dispute, query_disputes
 from ..highlight import highlight
 from ..models import iso_date
-from ..timeline import build_chart
+from ..timeline_chart import build_chart
 from .articles_routes import article_detail
 from .claims_routes import ClaimFilters, claim_page
 from .timeline_routes import actor_timeline
