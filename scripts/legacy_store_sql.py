@@ -6,7 +6,7 @@ the path, from the repository root:
     git worktree add /tmp/cw-88c627b 88c627b
     PYTHONPATH=/tmp/cw-88c627b/src:tests python scripts/legacy_store_sql.py > tests/fixtures/legacy_store_v10.sql
 
-The store holds the test texts of tests/test_store.py and tests/test_store_actors.py, two claim embeddings and one
+The store holds the test texts of tests/store_fixtures.py, two claim embeddings and one
 dispute. The SQL is the schema as that release created it (sqlite_master, in creation order, FTS5 shadow tables
 left to the virtual table) followed by the rows, so replaying it builds the same file layout.
 """
@@ -21,9 +21,7 @@ import numpy as np
 
 from claimwatch.schema import Article, ArticleOut
 from claimwatch.store.sqlite import SqliteStore
-from test_store import populate
-from test_store_actors import CLAIMS as ACTOR_CLAIMS
-from test_store_actors import TEXT as ACTOR_TEXT
+from store_fixtures import ACTOR_CLAIMS, ACTOR_TEXT, populate
 
 # Rows are written in this order (foreign keys first); the FTS index is filled by the claims triggers.
 TABLES = ("migrations", "alembic_version", "articles", "claims", "actors", "claim_keys", "speaker_names",

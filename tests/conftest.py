@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-TESTS_DIR = Path(__file__).resolve().parent
+from data_fixtures import FIXTURES_DIR, shared_dir
 
 
 def pytest_addoption(parser) -> None:
@@ -33,15 +33,6 @@ def pytest_collection_modifyitems(config, items) -> None:
 def slow(request) -> bool:
     """Whether the run was asked for the long budgets (``pytest --slow``)."""
     return bool(request.config.getoption("--slow"))
-REPO_ROOT = TESTS_DIR.parent
-FIXTURES_DIR = TESTS_DIR / "fixtures"
-
-
-def shared_dir(*parts: str) -> Path:
-    """A path under ../shared/data (never copied into the repo)."""
-    return REPO_ROOT.parent / "shared" / "data" / Path(*parts)
-
-
 @pytest.fixture(scope="session")
 def polnear_tiny_dir() -> Path:
     """A self-written, PolNeAR-shaped corpus: dev/text/*.txt and dev/attributions/*_<annotator>.ann."""

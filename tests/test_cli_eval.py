@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from claimwatch.cli import main
 from claimwatch.eval.attribution import _token_spans, claim_to_prediction
-from claimwatch.eval.polnear import read_polnear
+from claimwatch.corpora.polnear import read_polnear
 from claimwatch.schema import ClaimOut
 
 

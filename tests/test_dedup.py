@@ -8,37 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from claimwatch.cli import main
-from claimwatch.schema import Article, ArticleOut, ClaimOut, ContentOut
+from claimwatch.schema import Article, ArticleOut
+from claimwatch.ingest_flow import ingest_articles
 from claimwatch.store.dedup import Deduper, sightings_counts
-from claimwatch.store.ingest import ingest_articles
 from claimwatch.store.sqlite import SqliteStore
-
-WIRE = ("KYIV (Wire) - The defence minister said on Tuesday that troops had pulled back from two villages near the "
-        "river after heavy shelling overnight, and that a new line of defence was being prepared to the west. "
-        "Officials said civilians had been evacuated from the area and that aid convoys would resume on Thursday "
-        "if the roads were safe. The ministry gave no figures for casualties.")
-# The same wire story as another outlet runs it: a new first line and one changed word.
-COPY = "Updated 10:42 GMT\n" + WIRE.replace("heavy shelling", "intense shelling")
-OTHER = ("The central bank raised its main interest rate by half a point on Wednesday, saying inflation had stayed "
-         "above its target for longer than expected and that wages were rising quickly in most sectors of the "
-         "economy. Analysts said another increase was likely before the end of the year.")
-
-
-def fake_extract(articles):
-    for a in articles:
-        yield ArticleOut(id=a.id, title=a.title, date=a.date, outlet=a.outlet, url=a.url, claims=[
-            ClaimOut(id=f"c-{a.id}", speaker=None, resolved_speaker=None, cue=None,
-                     content=ContentOut(text=a.text[:10], start=0, end=10), kind="indirect", polarity="asserts",
-                     hedged=False)])
-
-
-def art(id_: str, text: str, outlet: str) -> Article:
-    return Article(id=id_, text=text, outlet=outlet, url=f"https://{outlet.lower()}.example/{id_}", date="2024-05-07")
-
+from store_fixtures import COPY, OTHER, WIRE, art, fake_pipeline
 
 def run(db: Path, articles, threshold: float = 0.8):
     with SqliteStore(db) as store:
-        stats = ingest_articles(store, articles, fake_extract, dedup=Deduper(store, threshold=threshold))
+        stats = ingest_articles(store, articles, fake_pipeline, dedup=Deduper(store, threshold=threshold))
         rows = store.db.execute("SELECT article_id, outlet, kind FROM sightings ORDER BY outlet").fetchall()
         return stats, store.counts(), rows
 
@@ -74,7 +52,7 @@ def test_lsh_index_survives_across_runs(tmp_path: Path) -> None:
 def test_articles_stored_before_the_migration_get_signatures(tmp_path: Path) -> None:
     db = tmp_path / "d.db"
     with SqliteStore(db) as store:  # stored without a Deduper: no signature, no sighting row
-        ingest_articles(store, [art("a1", WIRE, "Wire")], fake_extract)
+        ingest_articles(store, [art("a1", WIRE, "Wire")], fake_pipeline)
     stats, counts, rows = run(db, [art("b1", COPY, "Planet")])
     assert (stats.near_duplicates, counts["articles"]) == (1, 1)
     assert rows == [("a1", "Planet", "near")]

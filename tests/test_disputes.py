@@ -399,7 +399,7 @@ def test_paraphrase_withdrawal_disputed_by_build_up_allegations(paraphrase_db: P
 @minilm
 def test_query_disputes_filters(paraphrase_db: Path) -> None:
     from claimwatch.store.sqlite import SqliteStore
-    from claimwatch.web.disputes import get_dispute, query_disputes
+    from claimwatch.web.dispute_queries import get_dispute, query_disputes
 
     with SqliteStore(paraphrase_db) as store:
         every = store.query_disputes(DisputeQuery(all_pairs=True, limit=None))

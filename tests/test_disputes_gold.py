@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from claimwatch.disputes.embeddings import MiniLMEmbedder
-from claimwatch.eval.disputes import load_gold
+from claimwatch.eval.dispute_pairs import load_gold
 
 GOLD = Path(__file__).resolve().parent / "gold_disputes"
 REASONS = {"denial", "doubt", "opposite_events", "numbers", "dates", "dispute_cue"}
@@ -23,7 +23,7 @@ def test_gold_set_shape() -> None:
 
 @pytest.mark.skipif(not MiniLMEmbedder.available(), reason="all-MiniLM-L6-v2 not installed (disputes extra)")
 def test_gold_precision_recall_floor(nlp) -> None:
-    from claimwatch.eval.disputes import evaluate_disputes
+    from claimwatch.eval.dispute_pairs import evaluate_disputes
 
     # nlp fixture is the default pipeline; the gold set's own actors file must be used, so load it here.
     report = evaluate_disputes(GOLD)

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claimwatch.eval.events import evaluate_events, load_gsr, macro_f1
+from claimwatch.corpora.plover import load_gsr
+from claimwatch.eval.events import evaluate_events, macro_f1
 from claimwatch.nlp.events import EventCoder, EventLexicon, actor_code, default_lexicon, load_resolver
 from claimwatch.schema import ActorRef, Article
-from conftest import FIXTURES_DIR, shared_dir
+from data_fixtures import FIXTURES_DIR, shared_dir
 
 GSR_TINY = FIXTURES_DIR / "plover_gsr_tiny.json"
 
@@ -273,7 +274,7 @@ def test_written_rows_code_an_unmatched_sentence_from_the_written_set(tmp_path: 
 
 def test_load_written_errors_name_file_and_line(tmp_path: Path) -> None:
     from claimwatch.errors import ClaimwatchError
-    from claimwatch.training.events import load_written
+    from claimwatch.corpora.plover import load_written
 
     recs = load_written(WRITTEN_TINY)
     assert len(recs) == 12 and {r.category for r in recs} >= {"RETREAT", "ASSAULT", "AGREE"}
@@ -292,7 +293,7 @@ def test_load_written_errors_name_file_and_line(tmp_path: Path) -> None:
 
 
 def test_packaged_written_set_loads_and_covers_every_category() -> None:
-    from claimwatch.training.events import default_written_path, load_written
+    from claimwatch.corpora.plover import default_written_path, load_written
 
     if not default_written_path().exists():
         pytest.skip("no packaged written set")
@@ -328,7 +329,7 @@ def test_assemble_written_drops_mismatches_duplicates_and_near_copies(tmp_path: 
 
 def test_written_splits_hold_out_the_third_sentence_of_each_code() -> None:
     from claimwatch.errors import ClaimwatchError
-    from claimwatch.training.events import WrittenRecord, select_split
+    from claimwatch.corpora.plover import WrittenRecord, select_split
 
     recs = [WrittenRecord(f"s{i}", "AGREE", "", code, "t") for i, code in enumerate(["036", "036", "111", "036", "111"])]
     assert [r.text for r in select_split(recs, "heldout")] == ["s3"]
@@ -433,7 +434,7 @@ def test_patterns_on_the_written_sentences() -> None:
     """Regression floors for the patterns on the project-written sentences (docs/EVALUATION.md, round 2: dev 90.0,
     held-out 37.1); the dev split is what the patterns were revised on, the held-out split never read."""
     from claimwatch.eval.events import evaluate_written
-    from claimwatch.training.events import default_written_path
+    from claimwatch.corpora.plover import default_written_path
 
     if not default_written_path().exists():
         pytest.skip("no packaged written set")
@@ -457,7 +458,7 @@ PARAPHRASE = (
 
 
 def test_founding_acceptance_on_a_paraphrase(nlp) -> None:
-    """Issue 4's founding-example bullets, checked on our own paraphrase (article date Thursday 2022-02-17)."""
+    """The founding example's event bullets, checked on our own paraphrase (article date Thursday 2022-02-17)."""
     from claimwatch.pipeline import extract_articles
 
     (out,) = extract_articles(nlp, [Article(id="p", text=PARAPHRASE, date="2022-02-17")])

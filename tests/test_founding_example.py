@@ -1,4 +1,4 @@
-"""Issue 3's acceptance on the founding example (../shared/examples/crimea-withdrawal.txt).
+"""What claimwatch must find in the founding example (../shared/examples/crimea-withdrawal.txt).
 
 The article is not ours to ship, so the test reads it from the shared folder and skips without it.
 """

@@ -1,4 +1,4 @@
-"""A real `claimwatch ingest` killed with SIGKILL mid-run and re-run ends like an uninterrupted run (issue 6)."""
+"""A real `claimwatch ingest` killed with SIGKILL mid-run and re-run ends like an uninterrupted run."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Issue 6 inputs: HTML, RSS, WARC, gzip/zstd, Parquet with a field mapping, language filter (all self-written)."""
+"""Inputs beyond plain text: HTML, RSS, WARC, gzip/zstd, Parquet with a field mapping, language filter (all self-written)."""
 from __future__ import annotations
 
 import gzip

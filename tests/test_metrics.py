@@ -17,7 +17,7 @@ from claimwatch.eval.metrics import (
     score_corpus,
     score_report,
 )
-from claimwatch.eval.polnear import read_polnear
+from claimwatch.corpora.polnear import read_polnear
 
 # All letters: the filtered char set of a span is exactly its raw offsets, which keeps sums simple.
 PLAIN = "a" * 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from claimwatch.errors import InputError
-from claimwatch.eval.polnear import ReadStats, attributions_from_ann, parse_ann, read_polnear
+from claimwatch.corpora.polnear import ReadStats, attributions_from_ann, parse_ann, read_polnear
 
 
 def test_reads_fixture(polnear_tiny_dir):

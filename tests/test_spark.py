@@ -1,4 +1,4 @@
-"""`claimwatch spark` on local[2] + `claimwatch load` store exactly what `claimwatch ingest` stores (issue 6).
+"""`claimwatch spark` on local[2] + `claimwatch load` store exactly what `claimwatch ingest` stores.
 
 One SparkSession serves the module (the CLI reuses an active session instead of starting its own).
 """

@@ -18,10 +18,10 @@ from claimwatch.disputes.stance_features import (
     CUE_CLASSES, feature_names, load_cues, pair_features, split_sentences, tokens, view,
 )
 from claimwatch.errors import DataFileError, InputError
-from claimwatch.eval.fnc import confusion, fnc_score, holdout_split, per_class_f1, read_fnc, read_fnc_dir
+from claimwatch.corpora.fnc import confusion, fnc_score, holdout_split, per_class_f1, read_fnc, read_fnc_dir
 from claimwatch.eval.stance import score_report
 
-from conftest import FIXTURES_DIR, shared_dir
+from data_fixtures import FIXTURES_DIR, shared_dir
 
 FNC_TINY = FIXTURES_DIR / "fnc_tiny"
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,83 +11,17 @@ from hypothesis import strategies as st
 from claimwatch import PIPELINE_VERSION
 from claimwatch.errors import ClaimwatchError, StoreError
 from claimwatch.ingest.hashing import normalised_text_hash
-from claimwatch.schema import (
-    ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, PlaceOut, SpanOut,
-)
+from claimwatch.schema import ActorOut, ArticleOut, ClaimOut
 from claimwatch.store import ClaimQuery, Store, StoredClaim, open_store
 from claimwatch.store import sqlstore as sqlstore_mod
-from claimwatch.store.ingest import ingest_articles
 from claimwatch.store.migrations import MIGRATIONS, Migrations, immediate_transaction
 from claimwatch.store.rows import CLAIM_COLUMNS, claim_to_row
 from claimwatch.store.sqlite import SqliteStore
+from store_fixtures import (T1, T2, T3, any_claim, any_offset, any_text, article, claim, legacy_file, populate,
+                            rich_claim)
 
 
 # -- builders ----------------------------------------------------------------------------------------------------
-
-
-def span(text: str, sub: str, nth: int = 0) -> SpanOut:
-    """The nth occurrence of ``sub`` in ``text`` as a SpanOut (offsets checked by construction)."""
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(sub, start + 1)
-    return SpanOut(text=sub, start=start, end=start + len(sub))
-
-
-def claim(
-    text: str,
-    content: str,
-    *,
-    speaker: Optional[str] = None,
-    resolved: Optional[str] = None,
-    cue: Optional[str] = None,
-    cid: Optional[str] = None,
-    polarity: str = "asserts",
-    kind: str = "indirect",
-) -> ClaimOut:
-    c = span(text, content)
-    return ClaimOut(
-        id=cid or f"c-{c.start}-{c.end}-{abs(hash(text)) % 10**8}",
-        speaker=span(text, speaker) if speaker else None,
-        resolved_speaker=resolved,
-        cue=span(text, cue) if cue else None,
-        cue_class="assert" if cue else None,
-        content=ContentOut(text=c.text, start=c.start, end=c.end),
-        kind=kind,  # type: ignore[arg-type]
-        polarity=polarity,  # type: ignore[arg-type]
-        hedged=False,
-    )
-
-
-def article(aid: str, text: str, claims: Iterable[ClaimOut] = (), **meta) -> tuple[Article, ArticleOut]:
-    a = Article(id=aid, text=text, **meta)
-    out = ArticleOut(id=aid, title=a.title, date=a.date, outlet=a.outlet, url=a.url, claims=list(claims))
-    return a, out
-
-
-T1 = "Biden said the economy is strong. Officials in Kyiv denied the report."
-T2 = "Émile Zola wrote that the truth is on the march, according to Le Monde."
-T3 = "The spokesperson told reporters that inflation would fall next year."
-
-
-def rich_claim() -> tuple[str, ClaimOut]:
-    """A claim with every optional part: discontinuous content, addressee, relay, hedges."""
-    text = '"We will win," the minister told parliament, citing aides, "and soon."'
-    p1, p2 = span(text, "We will win"), span(text, "and soon")
-    return text, ClaimOut(
-        id="rich-1",
-        speaker=span(text, "the minister"),
-        resolved_speaker="Ministre Élodie Dupont",
-        speaker_role="minister",
-        cue=span(text, "told"),
-        cue_class="assert",
-        content=ContentOut(text=f"{p1.text} … {p2.text}", start=p1.start, end=p2.end, spans=[p1, p2]),
-        kind="direct",
-        polarity="asserts",
-        hedged=True,
-        hedges=["will", "soon"],
-        addressee=span(text, "parliament"),
-        relay=[span(text, "aides")],
-    )
 
 
 @pytest.fixture
@@ -100,26 +34,6 @@ def store() -> Iterator[SqliteStore]:
 @pytest.fixture
 def populated(store: SqliteStore) -> SqliteStore:
     return populate(store)
-
-
-def populate(store):
-    """Three articles, four claims: the data every query test below (and tests/test_store_contract.py) reads."""
-    store.add_article(*article(
-        "a1", T1,
-        [claim(T1, "the economy is strong", speaker="Biden", resolved="Joe Biden", cue="said", cid="c1"),
-         claim(T1, "the report", speaker="Officials in Kyiv", cue="denied", cid="c2", polarity="denies")],
-        date="2024-03-05", outlet="Reuters", title="Economy", url="https://example.com/a1",
-    ))
-    store.add_article(*article(
-        "a2", T2,
-        [claim(T2, "the truth is on the march", speaker="Émile Zola", resolved="Émile Zola", cue="wrote", cid="c3")],
-        date="2024-03-06T09:30:00", outlet="Le Monde",
-    ))
-    store.add_article(*article(
-        "a3", T3,
-        [claim(T3, "inflation would fall next year", speaker="The spokesperson", cue="told", cid="c4")],
-    ))  # no date, no outlet
-    return store
 
 
 def ids(found: list[StoredClaim]) -> list[str]:
@@ -272,8 +186,6 @@ def test_failing_migration_rolls_back_and_stays_pending(tmp_path) -> None:
 
 
 def test_newer_legacy_schema_is_refused(tmp_path) -> None:
-    from test_store_legacy import legacy_file
-
     path = legacy_file(tmp_path, f"INSERT INTO migrations (version, name, applied_at) VALUES "
                                  f"({MIGRATIONS.latest_version + 1}, '9999_from_the_future', '2099-01-01')")
     with pytest.raises(StoreError, match="newer") as err:
@@ -469,44 +381,12 @@ def test_claim_row_columns_match_table(store: SqliteStore) -> None:
     assert tuple(store.db["claims"].columns_dict) == CLAIM_COLUMNS
 
 
-_text = st.text(max_size=30)
-_int = st.integers(min_value=0, max_value=2**40)
-_spans = st.builds(SpanOut, text=_text, start=_int, end=_int)
-_opt_span = st.none() | _spans
-_contents = st.builds(ContentOut, text=_text, start=_int, end=_int, spans=st.none() | st.lists(_spans, max_size=3))
-_code = st.none() | st.text(min_size=1, max_size=4)
-_actors = st.builds(ActorOut, id=st.text(min_size=1, max_size=20), name=_text, type=_text, country=_code, sector=_code)
-_coord = st.none() | st.floats(allow_nan=False, allow_infinity=False)
-_mentions = st.builds(ActorMentionOut, text=_text, start=_int, end=_int, actor=_actors)
-_places = st.builds(PlaceOut, text=_text, start=_int, end=_int, name=_text, country=_code, lat=_coord, lon=_coord,
-                    gazetteer_id=st.none() | _text)
-_claims = st.builds(
-    ClaimOut,
-    id=st.text(min_size=1, max_size=20),
-    speaker=_opt_span,
-    resolved_speaker=st.none() | _text,
-    speaker_role=st.none() | _text,
-    cue=_opt_span,
-    cue_class=st.none() | _text,
-    content=_contents,
-    kind=st.sampled_from(["direct", "indirect", "mixed", "nominal", "according_to"]),
-    polarity=st.sampled_from(["asserts", "denies"]),
-    hedged=st.booleans(),
-    hedges=st.lists(_text, max_size=3),
-    addressee=_opt_span,
-    relay=st.lists(_spans, max_size=3),
-    speaker_actor=st.none() | _actors,
-    actors=st.lists(_mentions, max_size=3),
-    places=st.lists(_places, max_size=3),
-)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    claims=st.lists(_claims, max_size=4, unique_by=lambda c: c.id),
+    claims=st.lists(any_claim, max_size=4, unique_by=lambda c: c.id),
     text=st.text(min_size=0, max_size=200),
-    meta=st.fixed_dictionaries({"title": st.none() | _text, "date": st.none() | _text,
-                                "outlet": st.none() | _text, "url": st.none() | _text}),
+    meta=st.fixed_dictionaries({"title": st.none() | any_text, "date": st.none() | any_text,
+                                "outlet": st.none() | any_text, "url": st.none() | any_text}),
 )
 def test_round_trip_is_lossless(claims: list[ClaimOut], text: str, meta: dict) -> None:
     with SqliteStore(":memory:") as s:
@@ -518,85 +398,25 @@ def test_round_trip_is_lossless(claims: list[ClaimOut], text: str, meta: dict) -
         assert s.counts() == {"articles": 1, "claims": len(claims)}
 
 
-# -- ingest loop -------------------------------------------------------------------------------------------------
-
-
-class SpyExtract:
-    """Stands in for the NLP: records what it was given, returns prepared results."""
-
-    def __init__(self, results: dict[str, list[ClaimOut]]) -> None:
-        self.results = results
-        self.seen: list[str] = []
-
-    def __call__(self, articles: Iterable[Article]) -> Iterator[ArticleOut]:
-        for a in articles:
-            self.seen.append(a.id)
-            yield ArticleOut(id=a.id, date=a.date, outlet=a.outlet, claims=self.results.get(a.id, []))
-
-
-def test_ingest_articles_skips_known_before_extracting(store: SqliteStore) -> None:
-    arts = [Article(id="a1", text=T1), Article(id="a2", text=T2)]
-    spy = SpyExtract({"a1": [claim(T1, "the economy is strong", cid="c1")]})
-    stats = ingest_articles(store, arts, spy)
-    assert (stats.read, stats.stored, stats.duplicates, stats.claims) == (2, 2, 0, 1)
-    assert spy.seen == ["a1", "a2"]
-
-    again = [Article(id="a1", text=T1), Article(id="copy", text=T2 + "\n"), Article(id="a3", text=T3)]
-    spy2 = SpyExtract({})
-    stats = ingest_articles(store, again, spy2)
-    assert (stats.read, stats.stored, stats.duplicates, stats.claims) == (3, 1, 2, 0)
-    assert spy2.seen == ["a3"]  # known id and known text never reached the NLP
-    assert store.counts() == {"articles": 3, "claims": 1}
-
-
-def test_ingest_articles_dedups_within_one_run(store: SqliteStore) -> None:
-    arts = [Article(id="a1", text=T1), Article(id="a1", text=T2), Article(id="b", text=" " + T1)]
-    spy = SpyExtract({})
-    stats = ingest_articles(store, arts, spy)
-    assert spy.seen == ["a1"]
-    assert (stats.read, stats.stored, stats.duplicates) == (3, 1, 2)
-
-
-def test_ingest_articles_reports_progress(store: SqliteStore) -> None:
-    calls = []
-    ingest_articles(store, [Article(id="a1", text=T1), Article(id="a1", text=T1)], SpyExtract({}),
-                    on_article=lambda s: calls.append((s.read, s.stored, s.duplicates)))
-    assert calls[-1] == (2, 1, 1) and len(calls) == 2
-
-
-def test_ingest_articles_with_the_real_pipeline(store: SqliteStore, nlp) -> None:
-    from functools import partial
-
-    from claimwatch.pipeline import extract_articles
-
-    text = "The minister said the plan would fail. Critics claimed that it was too late."
-    stats = ingest_articles(store, [Article(id="p1", text=text, outlet="AP")], partial(extract_articles, nlp))
-    assert stats.stored == 1
-    stored = store.get_article("p1")
-    assert stored is not None and len(stored.claims) == stats.claims
-    for c in stored.claims:
-        assert text[c.content.start:c.content.end] == c.content.text or c.content.spans
-
-
 # -- events, dates, quantities (migration 0005) -----------------------------------------------------------------
 
 from claimwatch.schema import DateOut, EventOut, QuantityOut  # noqa: E402  (kept beside the tests using them)
 
-_actor_outs = st.builds(ActorOut, id=st.text(min_size=1, max_size=12), name=_text, type=_text,
-                        country=st.none() | _text, sector=st.none() | _text)
+_actor_outs = st.builds(ActorOut, id=st.text(min_size=1, max_size=12), name=any_text, type=any_text,
+                        country=st.none() | any_text, sector=st.none() | any_text)
 _categories = st.sampled_from(["RETREAT", "MOBILIZE", "ACCUSE", "THREATEN"]) | st.from_regex(r"[A-Za-z_]{1,12}", fullmatch=True)
-_events = st.builds(EventOut, category=_categories, cameo=st.none() | _text,
-                    mode=st.none() | _text, source=st.none() | _actor_outs, target=st.none() | _actor_outs,
+_events = st.builds(EventOut, category=_categories, cameo=st.none() | any_text,
+                    mode=st.none() | any_text, source=st.none() | _actor_outs, target=st.none() | _actor_outs,
                     negated=st.booleans())
-_dates = st.builds(DateOut, text=_text, start=_int, end=_int, value=st.none() | _text,
+_dates = st.builds(DateOut, text=any_text, start=any_offset, end=any_offset, value=st.none() | any_text,
                    precision=st.none() | st.sampled_from(["day", "week", "month", "year"]), resolved=st.booleans())
 _floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
-_quantities = st.builds(QuantityOut, text=_text, start=_int, end=_int, value=_floats,
-                        unit=st.none() | _text, qualifier=st.none() | _text)
+_quantities = st.builds(QuantityOut, text=any_text, start=any_offset, end=any_offset, value=_floats,
+                        unit=st.none() | any_text, qualifier=st.none() | any_text)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(claims=st.lists(_claims, min_size=1, max_size=3, unique_by=lambda c: c.id),
+@given(claims=st.lists(any_claim, min_size=1, max_size=3, unique_by=lambda c: c.id),
        events=st.lists(st.none() | _events, min_size=3, max_size=3),
        dates=st.lists(_dates, max_size=3), quantities=st.lists(_quantities, max_size=3))
 def test_round_trip_events_dates_quantities(claims, events, dates, quantities) -> None:

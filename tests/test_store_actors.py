@@ -5,61 +5,25 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
 from claimwatch.cli import main
-from claimwatch.schema import ActorMentionOut, ActorOut, Article, ArticleOut, ClaimOut, ContentOut, PlaceOut, SpanOut
+from claimwatch.schema import Article, ArticleOut, ClaimOut, ContentOut, SpanOut
 from claimwatch.store import ClaimQuery
 from claimwatch.store.migrations import MIGRATIONS, Migrations
 from claimwatch.store.sqlite import SqliteStore
-
-TEXT = ("Russia said its troops were leaving Crimea. The West alleged that Moscow was lying. "
-        "Peskov said the withdrawal had a schedule. NATO said Russia was not leaving.")
-
-RUS = ActorOut(id="RUS", name="Russia", type="country", country="RUS")
-RUS_GOV = ActorOut(id="RUS-GOV", name="Russian government", type="government", country="RUS", sector="GOV")
-WEST = ActorOut(id="bloc:west", name="the West", type="bloc")
-PESKOV = ActorOut(id="person:dmitry-peskov", name="Dmitry Peskov", type="person", country="RUS", sector="GOV")
-NATO = ActorOut(id="igo:nato", name="NATO", type="igo")
-
-
-def span(sub: str, nth: int = 0) -> SpanOut:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(sub, start + 1)
-    return SpanOut(text=sub, start=start, end=start + len(sub))
-
-
-def claim(cid: str, speaker: str, content: str, actor: Optional[ActorOut], mentions=(), places=()) -> ClaimOut:
-    c = span(content)
-    return ClaimOut(
-        id=cid, speaker=span(speaker), resolved_speaker=speaker, cue=None,
-        content=ContentOut(text=c.text, start=c.start, end=c.end), kind="indirect", polarity="asserts",
-        hedged=False, speaker_actor=actor,
-        actors=[ActorMentionOut(**span(text).model_dump(), actor=a) for text, a in mentions],
-        places=list(places),
-    )
-
-
-CRIMEA = PlaceOut(**span("Crimea").model_dump(), name="Crimea", country="UKR", lat=45.0, lon=34.0,
-                  gazetteer_id="geonames:703883")
-CLAIMS = [
-    claim("c1", "Russia", "its troops were leaving Crimea", RUS, places=[CRIMEA]),
-    claim("c2", "The West", "Moscow was lying", WEST, mentions=[("Moscow", RUS_GOV)]),
-    claim("c3", "Peskov", "the withdrawal had a schedule", PESKOV),
-    claim("c4", "NATO", "Russia was not leaving", NATO, mentions=[("Russia", RUS)]),
-]
+from store_fixtures import ACTOR_CLAIMS, ACTOR_TEXT, RUS_GOV
 
 
 @pytest.fixture
 def store() -> Iterator[SqliteStore]:
     s = SqliteStore(":memory:")
-    s.add_article(Article(id="a1", text=TEXT, date="2022-02-17"),
-                  ArticleOut(id="a1", date="2022-02-17", claims=CLAIMS))
+    s.add_article(Article(id="a1", text=ACTOR_TEXT, date="2022-02-17"),
+                  ArticleOut(id="a1", date="2022-02-17", claims=ACTOR_CLAIMS))
     yield s
     s.close()
 
@@ -90,7 +54,7 @@ def test_actors_table_is_upserted(store: SqliteStore) -> None:
 
 def test_round_trip_keeps_actors_and_places(store: SqliteStore) -> None:
     back = store.get_article("a1")
-    assert back is not None and back.claims == CLAIMS
+    assert back is not None and back.claims == ACTOR_CLAIMS
     assert back.claims[0].places[0].lat == 45.0 and back.claims[1].actors[0].actor == RUS_GOV
     row = store.db.execute("SELECT speaker_actor_id FROM claims WHERE id = 'c3'").fetchone()
     assert row[0] == "person:dmitry-peskov"
@@ -155,7 +119,7 @@ def test_database_from_before_0004_is_migrated_and_readable(tmp_path: Path) -> N
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "c.db"
     with SqliteStore(path) as s:
-        s.add_article(Article(id="a1", text=TEXT, date="2022-02-17"), ArticleOut(id="a1", date="2022-02-17", claims=CLAIMS))
+        s.add_article(Article(id="a1", text=ACTOR_TEXT, date="2022-02-17"), ArticleOut(id="a1", date="2022-02-17", claims=ACTOR_CLAIMS))
     return path
 
 

@@ -16,6 +16,7 @@ from claimwatch.store import tables as T
 from claimwatch.store import versioning
 from claimwatch.store.migrations import MIGRATIONS
 from claimwatch.store.sqlite import SqliteStore
+from store_fixtures import legacy_file
 
 pytest.importorskip("alembic")
 
@@ -43,8 +44,6 @@ def test_new_sqlite_store_is_created_at_head_without_the_legacy_chain(tmp_path: 
 
 
 def test_sqlite_database_from_before_alembic_is_stamped_and_keeps_its_data(tmp_path: Path) -> None:
-    from test_store_legacy import legacy_file
-
     # As a file written before claimwatch used Alembic: the ten migrations, no alembic_version.
     path = legacy_file(tmp_path, "DROP TABLE alembic_version")
     with SqliteStore(path, create=False) as s:

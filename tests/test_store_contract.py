@@ -18,12 +18,10 @@ from claimwatch.errors import ClaimwatchError, StoreError
 from claimwatch.ingest.hashing import normalised_text_hash
 from claimwatch.schema import Article, ArticleOut, ClaimOut, EventOut
 from claimwatch.store import ClaimQuery, DisputeQuery, Store, open_store
+from claimwatch.ingest_flow import ingest_articles
 from claimwatch.store.dedup import Deduper, sightings_counts
-from claimwatch.store.ingest import ingest_articles
-from test_dedup import COPY, OTHER, WIRE, art, fake_extract
-from test_store import T1, T2, T3, _claims, article, claim, populate, rich_claim
-from test_store_actors import CLAIMS as ACTOR_CLAIMS
-from test_store_actors import TEXT as ACTOR_TEXT
+from store_fixtures import (ACTOR_CLAIMS, ACTOR_TEXT, COPY, OTHER, T1, T2, T3, WIRE, SpyPipeline, any_claim, art, article,
+                            claim, fake_pipeline, populate, rich_claim)
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -93,26 +91,20 @@ def test_failed_article_writes_nothing(store) -> None:
 
 
 def test_ingest_skips_known_articles_before_extracting(store) -> None:
-    seen: list[str] = []
-
-    def extract(articles):
-        for a in articles:
-            seen.append(a.id)
-            yield ArticleOut(id=a.id, claims=[])
-
+    spy = SpyPipeline({})
     arts = [Article(id="a1", text=T1), Article(id="a1", text=T2), Article(id="b", text=" " + T1),
             Article(id="a2", text=T2)]
-    stats = ingest_articles(store, arts, extract)
-    assert (stats.read, stats.stored, stats.duplicates) == (4, 2, 2) and seen == ["a1", "a2"]
+    stats = ingest_articles(store, arts, spy)
+    assert (stats.read, stats.stored, stats.duplicates) == (4, 2, 2) and spy.seen == ["a1", "a2"]
 
 
 def test_dedup_near_and_exact_copies_become_sightings(store) -> None:
     stats = ingest_articles(store, [art("a1", WIRE, "Wire"), art("b1", COPY, "Planet"), art("c1", OTHER, "Bank")],
-                            fake_extract, dedup=Deduper(store))
+                            fake_pipeline, dedup=Deduper(store))
     assert (stats.stored, stats.duplicates, stats.near_duplicates, stats.sightings) == (2, 1, 1, 3)
     # A later run: the LSH index is rebuilt from the stored signatures; an exact copy and a re-ingest.
     stats = ingest_articles(store, [art("x9", WIRE.replace(". ", ".\n"), "Herald"), art("a1", WIRE, "Wire"),
-                                    art("b2", COPY, "Planet2")], fake_extract, dedup=Deduper(store))
+                                    art("b2", COPY, "Planet2")], fake_pipeline, dedup=Deduper(store))
     assert (stats.stored, stats.duplicates, stats.near_duplicates, stats.sightings) == (0, 3, 1, 2)
     assert store.counts() == {"articles": 2, "claims": 2}
     assert sightings_counts(store, ["a1", "c1", "nope"]) == {"a1": 4, "c1": 1, "nope": 1}
@@ -120,9 +112,9 @@ def test_dedup_near_and_exact_copies_become_sightings(store) -> None:
 
 
 def test_articles_stored_without_signature_get_one(store) -> None:
-    ingest_articles(store, [art("a1", WIRE, "Wire")], fake_extract)  # no Deduper: no signature
+    ingest_articles(store, [art("a1", WIRE, "Wire")], fake_pipeline)  # no Deduper: no signature
     assert store.articles_without_minhash() == [("a1", WIRE)]
-    stats = ingest_articles(store, [art("b1", COPY, "Planet")], fake_extract, dedup=Deduper(store))
+    stats = ingest_articles(store, [art("b1", COPY, "Planet")], fake_pipeline, dedup=Deduper(store))
     assert stats.near_duplicates == 1 and store.articles_without_minhash() == []
 
 
@@ -281,7 +273,7 @@ def test_actors(with_actors) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
-@given(claims=st.lists(_claims, max_size=3, unique_by=lambda c: c.id), text=st.text(max_size=100))
+@given(claims=st.lists(any_claim, max_size=3, unique_by=lambda c: c.id), text=st.text(max_size=100))
 def test_round_trip_is_lossless(store, claims: list[ClaimOut], text: str) -> None:
     # PostgreSQL text cannot hold NUL (test_nul_character_is_a_clean_error); everything else goes both ways.
     assume("\x00" not in text and all("\\u0000" not in c.model_dump_json() for c in claims))
@@ -381,7 +373,7 @@ def test_export_gives_the_same_tables(request: pytest.FixtureRequest) -> None:
     frames = {}
     for engine in ENGINES:
         with _open(engine, request) as s:
-            ingest_articles(s, [art("a1", WIRE, "Wire"), art("b1", COPY, "Planet")], fake_extract, dedup=Deduper(s))
+            ingest_articles(s, [art("a1", WIRE, "Wire"), art("b1", COPY, "Planet")], fake_pipeline, dedup=Deduper(s))
             s.add_article(Article(id="x", text=ACTOR_TEXT), ArticleOut(id="x", claims=ACTOR_CLAIMS))
             frames[engine] = {t: dataframe(s, t) for t in TABLES}
     for table in TABLES:

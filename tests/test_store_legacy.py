@@ -5,7 +5,6 @@ the test texts), written by scripts/legacy_store_sql.py; replaying it rebuilds t
 """
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -15,21 +14,7 @@ from claimwatch.errors import StoreError
 from claimwatch.schema import Article, ArticleOut
 from claimwatch.store import ClaimQuery, DisputeQuery, open_store
 from claimwatch.store import versioning
-from test_store import populate
-from test_store_actors import CLAIMS as ACTOR_CLAIMS
-from test_store_actors import TEXT as ACTOR_TEXT
-
-LEGACY_SQL = Path(__file__).parent / "fixtures" / "legacy_store_v10.sql"
-
-
-def legacy_file(tmp_path: Path, *more_sql: str) -> Path:
-    """The fixture replayed into a file, then ``more_sql``."""
-    path = tmp_path / "legacy.db"
-    con = sqlite3.connect(path)
-    con.executescript(LEGACY_SQL.read_text(encoding="utf-8") + ";\n".join(more_sql))
-    con.close()
-    return path
-
+from store_fixtures import ACTOR_CLAIMS, ACTOR_TEXT, T1, article, claim, legacy_file, populate
 
 def fill_like_the_fixture(store) -> None:
     """What scripts/legacy_store_sql.py stored, through today's store."""
@@ -76,8 +61,6 @@ def test_a_legacy_store_opens_at_head_and_answers_as_a_new_one(tmp_path: Path) -
 
 
 def test_a_legacy_store_takes_new_articles(tmp_path: Path) -> None:
-    from test_store import T1, article, claim
-
     with open_store(legacy_file(tmp_path)) as store:
         assert store.add_article(*article("a1", T1)) is False  # still a duplicate
         text = "The mayor said the bridge would reopen in May."

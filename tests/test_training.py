@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from claimwatch.eval.polnear import read_polnear
+from claimwatch.corpora.polnear import read_polnear
 from claimwatch.nlp.attribution import AttributionComponent
 from claimwatch.nlp.extensions import CLAIMS_ATTR
 from claimwatch.training.attribution import token_labels, train_crf

@@ -142,14 +142,14 @@ def test_fts_syntax_in_query_does_not_fail(client: TestClient) -> None:
 
 
 def test_disputes_empty_until_detection_runs(client: TestClient) -> None:
-    # The SQLite store has query_disputes (issue 5); nothing is detected until `claimwatch disputes` runs.
+    # The store answers query_disputes; nothing is detected until `claimwatch disputes` runs.
     body = client.get("/api/disputes").json()
     assert body["items"] == [] and body["note"] is None
     assert_error(client.get("/api/disputes/abc"), 404)
 
 
 class DisputingStore(SqliteStore):
-    """What issue 5 adds: one store method. Pairs the stored reopen/denial claims, for this test only."""
+    """A store whose query_disputes pairs the stored reopen/denial claims, for this test only."""
 
     def query_disputes(self, query: DisputeQuery) -> list[StoredDispute]:
         from claimwatch.store import ClaimQuery
@@ -352,7 +352,7 @@ FOUNDING = Path(os.environ.get("CLAIMWATCH_FOUNDING_EXAMPLE")
 
 
 def test_founding_example_through_the_api(tmp_path: Path, nlp) -> None:
-    """Issue 3's article ingested by `claimwatch ingest`, checked over HTTP: Moscow's side supports a withdrawal,
+    """The founding example ingested by `claimwatch ingest`, checked over HTTP: Moscow's side supports a withdrawal,
     the West's allegation contradicts it."""
     if not FOUNDING.is_file():
         pytest.skip(f"founding example not found at {FOUNDING}")

@@ -1,18 +1,19 @@
 """``claimwatch load``: put a ``claimwatch spark`` output into a claim store, exactly as ingest would.
 
-Articles go through ``store.ingest.ingest_articles`` in input order with the results Spark computed standing in
-for the pipeline, so duplicates (exact and near), sightings and idempotency are ingest's own: loading the same
-output twice stores nothing the second time. Needs pyarrow, not pyspark.
+Articles go through ``ingest_flow.ingest_articles`` in input order, with the results Spark computed as the
+pipeline (``SparkResults``), so duplicates (exact and near), sightings and idempotency are ingest's own: loading
+the same output twice stores nothing the second time. Needs pyarrow, not pyspark.
 """
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .. import PIPELINE_VERSION
 from ..errors import InputError
+from ..ingest_flow import IngestStats, ingest_articles
 from ..schema import Article, ArticleOut
-from ..store.ingest import IngestStats, ingest_articles
 from ..store.base import Store
 from . import layout
 
@@ -87,25 +88,30 @@ def load_output(
 
     ``near_dup_threshold`` as in ``claimwatch ingest`` (0 turns near-duplicate detection off).
     """
-    from collections import deque
-
     from ..store.dedup import Deduper
 
     check_output(output)  # before anything is written
-    read: deque[tuple[Article, str]] = deque()  # read but not yet extracted, in input order
+    results = SparkResults(output)
+    dedup = Deduper(store, threshold=near_dup_threshold or 1.0, near=near_dup_threshold > 0)
+    return ingest_articles(store, results.articles(), results, on_article=on_article, dedup=dedup)
 
-    def articles() -> Iterator[Article]:
-        for article, result in read_output(output):
-            read.append((article, result))
+
+class SparkResults:
+    """The articles of a Spark output and, as the flow's pipeline, the results Spark extracted for them."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self._read: deque[tuple[Article, str]] = deque()  # read but not yet extracted, in input order
+
+    def articles(self) -> Iterator[Article]:
+        for article, result in read_output(self.output):
+            self._read.append((article, result))
             yield article
 
-    def extract(new_articles: Iterable[Article]) -> Iterator[ArticleOut]:
-        # ingest hands over the new articles in input order; whatever was read before one of them and not
+    def extract(self, articles: Iterable[Article]) -> Iterator[ArticleOut]:
+        # The flow hands over the new articles in input order; whatever was read before one of them and not
         # handed over was a duplicate, whose result is dropped here.
-        for article in new_articles:
-            while read[0][0] is not article:
-                read.popleft()
-            yield ArticleOut.model_validate_json(read.popleft()[1])
-
-    dedup = Deduper(store, threshold=near_dup_threshold or 1.0, near=near_dup_threshold > 0)
-    return ingest_articles(store, articles(), extract, on_article=on_article, dedup=dedup)
+        for article in articles:
+            while self._read[0][0] is not article:
+                self._read.popleft()
+            yield ArticleOut.model_validate_json(self._read.popleft()[1])

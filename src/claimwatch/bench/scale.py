@@ -85,15 +85,14 @@ def _open_empty(target: str):
 
 def _write_results(target: str, pairs: list[tuple[Article, ArticleOut]], near: bool) -> dict:
     """Store already-extracted results into an empty store through ``ingest_articles``: the store's own cost."""
+    from ..ingest_flow import ResultsById, ingest_articles
     from ..store.dedup import Deduper
-    from ..store.ingest import ingest_articles
 
-    results = {a.id: r for a, r in pairs}
     store = _open_empty(target)
     try:
         dedup = Deduper(store, near=near)
         t0 = time.perf_counter()
-        stats = ingest_articles(store, [a for a, _ in pairs], lambda arts: (results[a.id] for a in arts), dedup=dedup)
+        stats = ingest_articles(store, [a for a, _ in pairs], ResultsById({a.id: r for a, r in pairs}), dedup=dedup)
         wall = time.perf_counter() - t0
     finally:
         store.close()
@@ -103,9 +102,9 @@ def _write_results(target: str, pairs: list[tuple[Article, ArticleOut]], near: b
 
 def _run_ingest(model: Optional[str], articles: list[Article], targets: list[Optional[str]], tmp: str,
                 batch_size: int) -> dict:
+    from ..ingest_flow import SpacyPipeline, ingest_articles
     from ..pipeline import extract_articles, load_nlp
     from ..store.dedup import Deduper
-    from ..store.ingest import ingest_articles
 
     nlp = load_nlp(model)
     list(extract_articles(nlp, articles[: min(10, len(articles))], batch_size=batch_size))  # warm-up, untimed
@@ -114,15 +113,16 @@ def _run_ingest(model: Optional[str], articles: list[Article], targets: list[Opt
     pairs: list[tuple[Article, ArticleOut]] = []
     by_id = {a.id: a for a in articles}
 
-    def extract(arts):
-        for result in extract_articles(nlp, arts, batch_size=batch_size):
-            pairs.append((by_id[result.id], result))
-            yield result
+    class Recording(SpacyPipeline):
+        def extract(self, arts):
+            for result in super().extract(arts):
+                pairs.append((by_id[result.id], result))
+                yield result
 
     store = _open_empty(str(Path(tmp) / "e2e.db"))
     try:
         t0 = time.perf_counter()
-        stats = ingest_articles(store, articles, extract, dedup=Deduper(store))
+        stats = ingest_articles(store, articles, Recording(nlp=nlp, batch_size=batch_size), dedup=Deduper(store))
         wall = time.perf_counter() - t0
     finally:
         store.close()

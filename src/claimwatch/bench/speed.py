@@ -34,7 +34,7 @@ from typing import Any, Callable, Optional, Sequence
 from ..errors import InputError
 from ..schema import Article
 
-# The components issue 4 added on top of attribution: their cost is the "enrichment" share.
+# The components after attribution and speakers (actors to events): their cost is the "enrichment" share.
 ENRICHMENT = ("claimwatch_actors", "claimwatch_places", "claimwatch_dates", "claimwatch_quantities",
               "claimwatch_events")
 REFERENCE_CORPUS = "../shared/data/news/bbc_news_2004_2005_sample.jsonl"

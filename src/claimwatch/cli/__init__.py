@@ -25,7 +25,8 @@ def main(ctx: click.Context, verbose: bool, show_traceback: bool) -> None:
 
 def _register() -> None:
     # Imported here, not at module top, so `claimwatch --help` stays fast and import-cycle free.
-    from . import actors, bench, claims, eval as eval_cmd, extract, ingest, serve, train
+    from . import actors, bench, claims, db as db_cmd, dispute_commands as disputes_cmd, eval as eval_cmd
+    from . import export as export_cmd, extract, ingest, load as load_cmd, serve, spark as spark_cmd, train
 
     main.add_command(extract.extract)
     main.add_command(ingest.ingest)
@@ -35,19 +36,11 @@ def _register() -> None:
     main.add_command(bench.bench)
     main.add_command(train.train_group)
     main.add_command(serve.serve)
-    from . import export as export_cmd  # issue 6
-
     main.add_command(export_cmd.export)
-    from . import db as db_cmd  # issue 6: PostgreSQL + Alembic
-
-    main.add_command(db_cmd.db_group)
-    from . import load as load_cmd, spark as spark_cmd  # issue 6, point 6
-
+    main.add_command(db_cmd.db_group)  # PostgreSQL setup and Alembic upgrades
     main.add_command(spark_cmd.spark)
     main.add_command(load_cmd.load)
-    # Disputes (issue 5): `disputes`, `check`, `timeline`, and `eval disputes` in the eval group.
-    from . import disputes as disputes_cmd
-
+    # `disputes`, `check`, `timeline`, and `eval disputes` in the eval group.
     main.add_command(disputes_cmd.disputes)
     main.add_command(disputes_cmd.check)
     main.add_command(disputes_cmd.timeline)

@@ -87,7 +87,7 @@ def render_scale(report: dict) -> str:
                 f"first check on a new Checker {det['first_check_s']:.2f} s, {det['encoded_on_first_check']} text(s) "
                 f"encoded"]
     if report.get("load"):
-        from ..bench.load import render_load
+        from ..bench.web_load import render_load
 
         out += render_load(report["load"])
     if report.get("hostile"):
@@ -201,7 +201,7 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
 
         report["detection"] = bench_detection(disputes_db, keep_vectors=keep_vectors, model=model, say=say)
     if load_db is not None:
-        from ..bench.load import bench_load
+        from ..bench.web_load import bench_load
 
         report["load"] = bench_load(load_db, clients=clients, seconds=seconds, server_workers=server_workers,
                                     think_s=think, check_slots=check_slots, model=model, say=say)

@@ -4,14 +4,12 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 
-from ..schema import Article, ArticleOut
-
 if TYPE_CHECKING:
-    from ..store.ingest import IngestStats
+    from ..ingest_flow import IngestStats
 from .common import actors_option, handle_errors, model_option, record_options, record_settings
 from ._db import db_option
 
@@ -74,7 +72,7 @@ def ingest(
     continues where it stopped. Exits 1 if any input had a problem; everything readable is still stored.
     """
     from ..ingest.readers import ArticleMeta, check_inputs, read_articles
-    from ..store.ingest import IngestStats, ingest_articles
+    from ..ingest_flow import IngestStats, SpacyPipeline, ingest_articles
 
     problems: list = []
     skipped: list = []
@@ -91,24 +89,11 @@ def ingest(
         ctx.exit(1 if problems else 0)
     articles = itertools.chain([first], articles)
 
-    from ..pipeline import extract_articles, extract_articles_parallel, load_nlp
-    from ..store.dedup import Deduper
     from ..store import open_store
+    from ..store.dedup import Deduper
 
-    def extract(new_articles: Iterable[Article]) -> Iterator[ArticleOut]:
-        # The model loads only once a new article turns up: re-ingesting known files runs no NLP at all.
-        it = iter(new_articles)
-        first = next(it, None)
-        if first is None:
-            return
-        chained = itertools.chain([first], it)
-        if workers > 1:
-            yield from extract_articles_parallel(chained, workers=workers, model=model, actors_path=actors_path,
-                                                 batch_size=batch_size, problems=problems)
-        else:
-            yield from extract_articles(load_nlp(model, actors_path=actors_path), chained, batch_size=batch_size,
-                                        problems=problems)
-
+    pipeline = SpacyPipeline(model=model, actors_path=actors_path, workers=workers, batch_size=batch_size,
+                             problems=problems)
     bar = _progress_bar(inputs) if sys.stderr.isatty() else None
 
     def progress(stats: IngestStats) -> None:
@@ -120,7 +105,7 @@ def ingest(
         label = store.label
         dedup = Deduper(store, threshold=near_dup_threshold or 1.0, near=near_dup_threshold > 0)
         try:
-            stats = ingest_articles(store, articles, extract, on_article=progress if bar else None, dedup=dedup)
+            stats = ingest_articles(store, articles, pipeline, on_article=progress if bar else None, dedup=dedup)
         finally:
             if bar is not None:
                 bar.close()

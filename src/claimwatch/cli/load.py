@@ -25,7 +25,7 @@ def load(output: Path, db_path: Path, near_dup_threshold: float) -> None:
     nothing new. No NLP runs: the claims are the ones Spark extracted.
     """
     from ..batch.load import article_count, check_output, load_output
-    from ..store.ingest import IngestStats
+    from ..ingest_flow import IngestStats
     from ..store import open_store
 
     check_output(output)  # a wrong folder fails before the database is created

@@ -98,7 +98,7 @@ def train_stance_cmd(fnc_dir: str, output: Optional[str], use_all: bool, cv_fold
     then the cross-encoder for the related classes (see docs/EVALUATION.md for its time).
     """
     from ..disputes.stance import default_model_path
-    from ..eval.fnc import read_fnc_dir
+    from ..corpora.fnc import read_fnc_dir
     from ..training.stance import train_stance
 
     out = Path(output) if output else default_model_path()

@@ -13,10 +13,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
+from ..corpora.polnear import GoldArticle, ReadStats, read_polnear
 from ..errors import ClaimwatchError, InputError
 from ..schema import Article, ClaimOut
 from .metrics import Counts, content_set, jaccard, match_article, score_report
-from .polnear import GoldArticle, ReadStats, read_polnear
 
 log = logging.getLogger("claimwatch")
 

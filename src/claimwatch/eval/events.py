@@ -33,71 +33,18 @@ fitted on; the pattern coder and the keyword baseline fit nothing and score the 
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+from ..corpora.plover import GsrRecord, WrittenRecord, default_written_path, load_gsr, load_written, select_split
 from ..errors import ClaimwatchError
-from ..training.events import WrittenRecord
 
 log = logging.getLogger("claimwatch")
 
-CODE_ALIASES = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
 ACTOR_LABELS = ("GPE", "NORP", "ORG", "PERSON")
-
-
-@dataclass(frozen=True)
-class GsrRecord:
-    id: str
-    text: str
-    label: str  # as written in the file
-    category: str  # current PLOVER category
-    sources: tuple[str, ...]
-    targets: tuple[str, ...]
-
-
-def _codes(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    out = []
-    for a in value:
-        if isinstance(a, dict) and a.get("code"):
-            code = str(a["code"]).strip().upper()
-            out.append(CODE_ALIASES.get(code, code))
-    return tuple(out)
-
-
-def load_gsr(path: str | Path) -> list[GsrRecord]:
-    """The GSR's event records (the DOCUMENT record skipped), categories mapped to current PLOVER labels."""
-    from ..nlp.events import default_lexicon
-
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ClaimwatchError(f"{p}: cannot read the PLOVER gold standard ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise ClaimwatchError(f"{p}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(data, list):
-        raise ClaimwatchError(f"{p}: expected a JSON list of PLOVER records")
-    lex = default_lexicon()
-    records = []
-    for n, rec in enumerate(data):
-        if not isinstance(rec, dict) or rec.get("event") == "DOCUMENT":
-            continue
-        if not rec.get("text") or not rec.get("event"):
-            raise ClaimwatchError(f"{p}: record {n} ({rec.get('id', '?')}) has no text or no event")
-        category, _ = lex.canonical(rec["event"])
-        records.append(GsrRecord(
-            id=str(rec.get("id", n)), text=rec["text"], label=rec["event"], category=category,
-            sources=_codes(rec.get("source")), targets=_codes(rec.get("target")),
-        ))
-    if not records:
-        raise ClaimwatchError(f"{p}: no event records")
-    return records
 
 
 # -- metrics ---------------------------------------------------------------------------------------------------
@@ -288,7 +235,6 @@ def evaluate_events(
     ``written`` is the project-written training set (default: the shipped one) used by the ``+written`` rows;
     ``use_written=False`` leaves those rows out.
     """
-    from ..training.events import default_written_path, load_written
 
     say = progress or (lambda msg: None)
     records = load_gsr(path)
@@ -386,7 +332,6 @@ def evaluate_written(path: Optional[str | Path] = None, *, split: str = "dev", m
     """The pattern coder scored on the project-written sentences (a split of them): nothing here was fitted or
     revised on the held-out split, so its number is a blind estimate; the dev split is for revising patterns."""
     from ..pipeline import load_base_model
-    from ..training.events import load_written, select_split
 
     say = progress or (lambda msg: None)
     records = select_split(load_written(path), split)

@@ -5,9 +5,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from ..corpora.fnc import LABELS, FncData, confusion, fnc_score, holdout_split, per_class_f1, read_fnc, read_fnc_dir
 from ..disputes.stance import StanceModel
 from ..errors import ClaimwatchError, InputError
-from .fnc import LABELS, FncData, confusion, fnc_score, holdout_split, per_class_f1, read_fnc, read_fnc_dir
 
 
 def score_report(gold: list[str], pred: list[str]) -> dict[str, Any]:

@@ -185,11 +185,11 @@ class StoredDispute(BaseModel):
 class ClaimStore(Protocol):
     """Articles and their claims: what ingest writes and what ``claimwatch claims``, the web pages and the API read."""
 
-    def add_article(self, article: Article, result: ArticleOut) -> bool:
+    def add_article(self, article: Article, result: ArticleOut, *, text_hash: Optional[str] = None) -> bool:
         """Store an article and its claims in one transaction.
 
         Returns False, writing nothing, when an article with the same id or the same normalised text is
-        already stored.
+        already stored. ``text_hash`` is ``normalised_text_hash(article.text)`` when the caller has it already.
         """
         ...
 

@@ -95,6 +95,7 @@ class Deduper:
         self._pending: dict[str, tuple[str, Any]] = {}  # id -> (text hash, minhash)
         self._pending_hash: dict[str, str] = {}  # text hash -> id
         self._deferred: dict[str, list[tuple[Article, Match]]] = {}
+        self._last: Optional[tuple[Article, Any]] = None  # the article find() last computed a MinHash for, and it
 
     # -- matching ----------------------------------------------------------------------------------------------
 
@@ -111,6 +112,7 @@ class Deduper:
         if not self.near:
             return None
         mh = minhash(article.text, self.num_perm)
+        self._last = (article, mh)  # reserve() takes it from here when the article turns out to be new
         if mh is None:
             return None
         best: Optional[Match] = None
@@ -125,7 +127,11 @@ class Deduper:
 
     def reserve(self, article: Article, text_hash: str) -> None:
         """Mark a new article as pending (on its way through the pipeline)."""
-        mh = minhash(article.text, self.num_perm) if self.near else None
+        if self._last is not None and self._last[0] is article:
+            mh = self._last[1]
+        else:
+            mh = minhash(article.text, self.num_perm) if self.near else None
+        self._last = None
         self._pending[article.id] = (text_hash, mh)
         self._pending_hash[text_hash] = article.id
         if mh is not None:

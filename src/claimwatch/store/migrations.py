@@ -263,8 +263,8 @@ def insert_claim_keys(db: Database, rows: list[tuple]) -> None:
 
 @MIGRATIONS("0006_claim_keys")
 def _claim_keys(db: Database) -> None:
-    # Speaker and actor filters used to call a Python case-folding function and json_extract on every claim
-    # (a full scan, twice per API page). Now:
+    # Speaker and actor filters read indexed keys instead of case-folding every claim's JSON in Python (a full
+    # scan, twice per API page):
     #   claim_keys     one row per claim: search keys of speaker_text, resolved_speaker, the speaker actor's name,
     #                  the case-folded speaker actor id and the actor's country; each indexed.
     #   speaker_names  every distinct key in claim_keys' three name columns. A substring search scans this

@@ -173,11 +173,15 @@ class SqlStore:
 
     # -- articles and claims -----------------------------------------------------------------------------------
 
-    def add_article(self, article: Article, result: ArticleOut) -> bool:
-        """Store the article and its claims in one transaction; False (nothing written) for a duplicate."""
+    def add_article(self, article: Article, result: ArticleOut, *, text_hash: Optional[str] = None) -> bool:
+        """Store the article and its claims in one transaction; False (nothing written) for a duplicate.
+
+        ``text_hash``: ``normalised_text_hash(article.text)`` when the caller has it already (the ingest flow).
+        """
         if result.id != article.id:
             raise StoreError(f"article {article.id!r}: extraction result is for another article ({result.id!r})")
-        text_hash = normalised_text_hash(article.text)
+        if text_hash is None:
+            text_hash = normalised_text_hash(article.text)
         conn = self.connection
         try:
             with self.transaction():

@@ -97,7 +97,7 @@ def train_from_polnear(
     params: Optional[dict] = None,
 ) -> Path:
     """Parse PolNeAR `split` with `nlp` (base spaCy model) and train the CRF."""
-    from ..eval.polnear import read_polnear
+    from ..corpora.polnear import read_polnear
 
     articles = read_polnear(polnear_dir, split)
     if limit:

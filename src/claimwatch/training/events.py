@@ -1,4 +1,4 @@
-"""The project-written PLOVER training sentences: loading, and assembling them from the writers' files.
+"""The project-written PLOVER training sentences: assembling them from the writers' files.
 
 ``resources/events_train.en.v1.jsonl`` holds news-style sentences written for this project, three for each
 3- and 4-digit line of the CAMEO->PLOVER table, labelled with that line's PLOVER category (protocol and the
@@ -13,78 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
-from ..errors import ClaimwatchError
-
-WRITTEN_FILE = "events_train.en.v1.jsonl"
 CONTAMINATION_JACCARD = 0.5
 _WORD = re.compile(r"[a-z]+")
 _TABLE_LINE = re.compile(r"^(\d{3,4}):\s*([A-Z]+)\s*,")
-
-
-@dataclass(frozen=True)
-class WrittenRecord:
-    text: str
-    category: str
-    mode: str
-    cameo: str
-    author: str
-
-
-# Each CAMEO code has three sentences, written in this order (docs/events-training-prompt.md): a plain report,
-# a reported or passive form, and a reworded one. The first two are the development split (patterns may be
-# revised on them); the reworded third is held out, a test of whether revisions generalise to new wordings.
-SPLITS = ("dev", "heldout", "all")
-
-
-def split_of(position: int) -> str:
-    return "heldout" if position % 3 == 2 else "dev"
-
-
-def select_split(records: Sequence[WrittenRecord], split: str) -> list[WrittenRecord]:
-    """The records of one split; a record's position is its order among the records of its CAMEO code."""
-    if split not in SPLITS:
-        raise ClaimwatchError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
-    seen: dict[str, int] = {}
-    out = []
-    for r in records:
-        pos = seen.get(r.cameo, 0)
-        seen[r.cameo] = pos + 1
-        if split == "all" or split_of(pos) == split:
-            out.append(r)
-    return out
-
-
-def default_written_path() -> Path:
-    return Path(str(resources.files("claimwatch.resources").joinpath(WRITTEN_FILE)))
-
-
-def load_written(path: Optional[str | Path] = None) -> list[WrittenRecord]:
-    """The written training sentences; a bad line is an error naming the file and line."""
-    p = Path(path) if path else default_written_path()
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ClaimwatchError(f"{p}: cannot read the written training set ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise ClaimwatchError(f"{p}: not UTF-8 text (byte {exc.start}): expected JSON lines") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            out.append(WrittenRecord(str(obj["text"]), str(obj["category"]), str(obj.get("mode", "")),
-                                     str(obj.get("cameo", "")), str(obj.get("author", ""))))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ClaimwatchError(f"{p}:{n}: not a training record ({exc})") from None
-    if not out:
-        raise ClaimwatchError(f"{p}: no training records")
-    return out
 
 
 def read_cameo_table(path: str | Path) -> dict[str, str]:

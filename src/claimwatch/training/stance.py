@@ -1,6 +1,6 @@
 """Train the stance model on FNC-1 (`claimwatch train stance --fnc DIR`).
 
-By default it trains on the bodies *outside* the FNC-1 hold-out split (eval/fnc.py: 10% of bodies, seeded as
+By default it trains on the bodies *outside* the FNC-1 hold-out split (corpora/fnc.py: 10% of bodies, seeded as
 the official baseline), so `claimwatch eval stance` can score the shipped model on bodies it never saw.
 `--all` trains on every body (then only an external test file can score it). Hyper-parameters are chosen by
 grouped (by body) cross-validation inside the training bodies, never on the held-out split.
@@ -21,9 +21,9 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from ..corpora.fnc import FncData, fnc_score, holdout_split
 from ..disputes.stance import LABELS, StanceModel, combine, decide, is_related
 from ..disputes.stance_cross import CROSS_FILE, evidence
-from ..eval.fnc import FncData, fnc_score, holdout_split
 
 log = logging.getLogger("claimwatch")
 

@@ -20,7 +20,8 @@ from .checker import CheckService
 from .dependencies import NlpProvider, StorePool
 from .highlight import claim_summary, speaker_label
 from .middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from .routers import actors, articles, check, claims, disputes, extract, pages, timeline
+from .routers import (actors_routes, articles_routes, check_routes, claims_routes, disputes_routes, extract_routes,
+                      pages_routes, timeline_routes)
 from .settings import WebSettings
 
 log = logging.getLogger("claimwatch")
@@ -125,9 +126,10 @@ def create_app(settings: WebSettings) -> FastAPI:
         app.router.add_event_handler("startup", lambda: _warm_in_background(app))
     _install_error_handlers(app)
 
-    for module in (articles, claims, disputes, actors, timeline, check, extract):
+    for module in (articles_routes, claims_routes, disputes_routes, actors_routes, timeline_routes, check_routes,
+                   extract_routes):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.include_router(pages.router)
+    app.include_router(pages_routes.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     if settings.cors_origins:

@@ -175,7 +175,7 @@ def eval_disputes(gold_dir: Optional[Path], model: Optional[str], embedder: str,
     Reference run: claimwatch eval disputes --gold tests/gold_disputes
     """
     from ..disputes.embeddings import get_embedder
-    from ..eval.disputes import default_gold_dir, evaluate_disputes, render_report
+    from ..eval.dispute_pairs import default_gold_dir, evaluate_disputes, render_report
 
     report = evaluate_disputes(gold_dir or default_gold_dir(), model=model, embedder=get_embedder(embedder))
     if fmt == "json":

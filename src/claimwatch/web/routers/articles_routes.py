@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from spacy.language import Language
 
 from ...ingest.boilerplate import boilerplate_ranges
-from ...pipeline import extract_articles
+from ...ingest_flow import SpacyPipeline, ingest_articles
 from ...schema import Article
 from ...store import ArticleSummary, Store
-from ...store.ingest import ingest_articles
 from ..dependencies import get_nlp, get_settings, get_store, require_write
 from ..models import ArticleDetail, ArticleIn, ArticleList, ErrorOut, StoredOut, TextRange
 from ..settings import WebSettings
@@ -64,7 +62,7 @@ def add_article(
     article_id = body.id or "web-" + hashlib.sha1(body.text.encode("utf-8")).hexdigest()[:12]
     article = Article(id=article_id, text=body.text, title=body.title, date=body.date, outlet=body.outlet,
                       url=body.url, origin="POST /api/articles")
-    stats = ingest_articles(store, [article], partial(extract_articles, nlp))
+    stats = ingest_articles(store, [article], SpacyPipeline(nlp=nlp))
     if not stats.stored:
         raise HTTPException(409, f"article {article_id!r} (or the same text) is already stored")
     return StoredOut(stored=True, article=ArticleSummary(id=article_id, title=article.title, date=article.date,

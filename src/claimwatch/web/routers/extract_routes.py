@@ -9,7 +9,7 @@ from ...schema import Article, ArticleOut
 from ..dependencies import get_nlp, get_settings
 from ..models import ArticleIn, ErrorOut
 from ..settings import WebSettings
-from .articles import check_text_length
+from .articles_routes import check_text_length
 
 router = APIRouter(tags=["extract"])
 

@@ -15,13 +15,13 @@ from ...disputes.check import MAX_CHARS as MAX_CHECK_CHARS
 from ...store import ClaimQuery, DisputeQuery, Store
 from ..checker import CheckService
 from ..dependencies import get_checker, get_store
-from ..disputes import NO_DISPUTES_DETAIL, disputes_available, get_dispute, query_disputes
+from ..dispute_queries import NO_DISPUTES_DETAIL, disputes_available, get_dispute, query_disputes
 from ..highlight import highlight
 from ..models import iso_date
-from ..timeline import build_chart
-from .articles import article_detail
-from .claims import ClaimFilters, claim_page
-from .timeline import actor_timeline
+from ..timeline_chart import build_chart
+from .articles_routes import article_detail
+from .claims_routes import ClaimFilters, claim_page
+from .timeline_routes import actor_timeline
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PER_PAGE = 25

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from ...store import DisputeQuery, Store, StoredDispute
 from ..dependencies import get_store
-from ..disputes import NO_DISPUTES_NOTE, disputes_available, get_dispute, query_disputes
+from ..dispute_queries import NO_DISPUTES_NOTE, disputes_available, get_dispute, query_disputes
 from ..models import DisputeList, ErrorOut
 
 router = APIRouter(tags=["disputes"])

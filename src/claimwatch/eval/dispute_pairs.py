@@ -44,7 +44,7 @@ def load_gold(gold_dir: Path) -> list[dict[str, Any]]:
 
 
 def _same_reason(gold: str, found: list[str]) -> bool:
-    """The gold set's reason names (``dates`` has no kind of its own now: it counts as any contradiction)."""
+    """The gold set's reason names (``dates`` has no kind of its own: it counts as any contradiction)."""
     return gold in found or (gold == "dates" and bool(found))
 
 

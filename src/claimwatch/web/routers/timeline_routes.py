@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from ...store import ClaimQuery, DisputeQuery, Store
 from ..dependencies import get_store
-from ..disputes import query_disputes
+from ..dispute_queries import query_disputes
 from ..models import ErrorOut, TimelineDay, TimelineOut
 
 router = APIRouter(tags=["timeline"])
