@@ -16,6 +16,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "claimwatch"
 # Lowest first; a package may import only from layers below its own. ``(root)`` is claimwatch/__init__.py.
 LAYERS = [
     {"(root)", "errors", "schema"},
+    {"resources"},
     {"ingest", "nlp"},
     {"pipeline", "store"},
     {"ingest_flow", "disputes", "corpora"},

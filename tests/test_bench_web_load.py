@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from claimwatch.bench.load import Latencies, render_load, run_client, think_times
+from claimwatch.bench.web_load import Latencies, render_load, run_client, think_times
 
 
 class FakeClock:
