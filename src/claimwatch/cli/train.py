@@ -21,7 +21,7 @@ def train_group() -> None:
 @click.option("--split", default="train", show_default=True, type=click.Choice(["train"]),
               help="Split to train on (dev is for model selection, test is held back).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the model (default: the packaged resources/attribution.crfsuite).")
+              help="Where to write the model (default: the packaged resources/attribution.v1.crfsuite).")
 @click.option("--limit", type=int, default=None, help="Train on the first N articles only.")
 @model_option
 @handle_errors

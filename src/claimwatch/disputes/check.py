@@ -9,6 +9,7 @@ else is left out. When nothing passes, the result says so (``addressed`` false: 
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from typing import Any, Optional
@@ -104,6 +105,10 @@ class Checker:
             ids, vectors = self.store.embedding_matrix(self.embedder.name)
             fams = self.store.claim_event_families(ids, self.lex)
             self._matrix = (ids, vectors, fams)
+            # The pipeline, the models and the claim ids are now loaded for the life of the process: moved out of
+            # the collector's reach, a full collection no longer walks them (it stalled one check in ten by
+            # ~0.45 s on 100K claims; docs/BENCHMARKS.md).
+            gc.freeze()
         return self._matrix
 
     def related(self, text: str, *, date: Optional[str] = None) -> tuple[CheckResult, list[tuple[StoredClaim, float, Relation]]]:

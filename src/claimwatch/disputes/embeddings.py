@@ -13,7 +13,8 @@ import hashlib
 import logging
 import os
 import re
-from typing import Optional, Protocol, Sequence
+from contextlib import contextmanager
+from typing import Iterator, Optional, Protocol, Sequence
 
 import numpy as np
 
@@ -96,9 +97,30 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
-        emb = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                           show_progress_bar=False, convert_to_numpy=True)
+        with _bulk_threads(len(texts)):
+            emb = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                               show_progress_bar=False, convert_to_numpy=True)
         return np.ascontiguousarray(emb, dtype=np.float32)
+
+
+BULK = 256  # texts in one call from which every CPU helps (a detection run, not a single check)
+
+
+@contextmanager
+def _bulk_threads(n_texts: int) -> Iterator[None]:
+    """All the CPUs for a bulk call (1,500 claims: 70/s on one thread, 105/s on two, docs/BENCHMARKS.md), one
+    thread again afterwards; ``CLAIMWATCH_TORCH_THREADS`` fixes the count for every call."""
+    if n_texts < BULK or os.environ.get("CLAIMWATCH_TORCH_THREADS"):
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -1,6 +1,6 @@
 """Train the attribution tagger (a linear-chain CRF) on PolNeAR's train split.
 
-`claimwatch train attribution --polnear DIR` rebuilds `resources/attribution.crfsuite`. L-BFGS training in
+`claimwatch train attribution --polnear DIR` rebuilds `resources/attribution.v1.crfsuite`. L-BFGS training in
 CRFsuite is deterministic, so the same data, spaCy model and settings give the same model file.
 """
 from __future__ import annotations
