@@ -419,3 +419,23 @@ def test_a_users_own_country_has_ministries_and_forces(tmp_path):
     assert r.get("XMV-GOV") is not None and r.get("XMV-GOV").name == "Marovia government"
     # Without the record the code is nobody's: no sector actor is made up for it.
     assert ActorResolver().get("XMV-GOV") is None
+
+
+@pytest.mark.parametrize(
+    "text, resolved, actor",
+    [
+        ("Senator Marta Ilves of Ostmark, who said the vote was rigged, left the chamber early.", "Marta Ilves",
+         "person:marta-ilves"),
+        ("The rally in Kessen was led by Piet Varga, who said the count was stolen.", "Piet Varga", "person:piet-varga"),
+    ],
+)
+def test_a_relative_pronoun_speaker_is_the_noun_it_hangs_on(nlp, text: str, resolved: str, actor: str) -> None:
+    claim = by_speaker(claims_of(nlp, text), text, "who")
+    assert claim.resolved_speaker == resolved
+    assert claim.speaker_actor is not None and claim.speaker_actor.id == actor
+
+
+def test_a_speaker_ending_in_which_is_the_phrase_before_it(nlp) -> None:
+    text = "The defence ministry, which said its troops were leaving, published a video on Tuesday."
+    claim = by_speaker(claims_of(nlp, text), text, "which")
+    assert claim.resolved_speaker == "The defence ministry"

@@ -186,6 +186,7 @@ class SpeakerResolver(DataFileComponent):
         span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
         if span is None:
             return doc_text(doc)[claim.speaker.start : claim.speaker.end], None
+        span = _relative_antecedent(span)
         # A named person heading the speaker span ("Kremlin spokesperson Dmitry Peskov"), not one merely
         # inside it ("Ostmark's foreign ministry" is the ministry, whatever NER thinks of "Ostmark").
         root = span.root
@@ -275,6 +276,28 @@ class SpeakerResolver(DataFileComponent):
         for ent in reversed([e for e in doc.ents if e.end <= span.start and e.label_ in ("ORG", "GPE", "NORP")]):
             return ent.text, None
         return None, None
+
+
+RELATIVE_PRONOUNS = {"which", "who", "whom", "that"}
+
+
+def _relative_antecedent(span: Span) -> Span:
+    """'Representative Kevin McCarthy, who hopes …': a speaker that is only a relative pronoun stands for the noun
+    phrase its clause hangs on (the pronoun's verb is a ``relcl`` of that noun), and one that ends in it ('The
+    ministry, which') for the words before it; any other span is returned as is."""
+    words = [t for t in span if not t.is_punct]
+    if not words or words[-1].lower_ not in RELATIVE_PRONOUNS:
+        return span
+    if len(words) > 1:  # "The defence ministry, which": the phrase before the pronoun
+        end = words[-1].i
+        while end > span.start and span.doc[end - 1].is_punct:
+            end -= 1
+        return span.doc[span.start : end] if end > span.start else span
+    verb = words[0].head
+    if verb.dep_ != "relcl" or verb.head.i >= words[0].i:
+        return span
+    noun = verb.head
+    return span.doc[noun.left_edge.i : noun.i + 1]
 
 
 def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
