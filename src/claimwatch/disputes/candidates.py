@@ -335,7 +335,7 @@ def assign_propositions(profiles: Sequence[ClaimProfile], vectors: np.ndarray, t
     window = 4 * lex.threshold("window_days")
     props = list(existing or [])
     order = sorted(todo, key=lambda i: (profiles[i].day or date.max, profiles[i].article_id, profiles[i].seq))
-    anchor_vecs = np.empty((len(props) + len(order), vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
+    anchor_vecs = np.empty((len(props) + len(order), vectors.shape[1]), dtype=np.float32)
     for k, prop in enumerate(props):
         anchor_vecs[k] = vectors[prop.anchor]
     out: dict[int, tuple[str, str, float]] = {}

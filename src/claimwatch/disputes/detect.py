@@ -22,7 +22,7 @@ import numpy as np
 from ..schema import ClaimOut
 from ..store import ClaimQuery, DisputeStore, Store
 from .candidates import ClaimProfile, Proposition, assign_propositions, candidate_pairs, profile
-from .embeddings import Embedder, embedding_text, get_embedder
+from .embeddings import Embedder, embedding_text, get_embedder, usable_cpus
 from .lexicon import DisputeLexicon, default_lexicon
 from .relation import Relation, RelationModel, contradiction, default_model
 
@@ -104,14 +104,19 @@ PARALLEL_PAIRS = 20_000
 _FORKED: tuple = ()
 
 
-def _relate_slice(bounds: tuple[int, int]) -> list[tuple[int, int, Relation]]:
-    profiles, pairs, model, lex = _FORKED
+def _relate_range(profiles: Sequence[ClaimProfile], pairs: list[tuple[int, int, float]], model: RelationModel,
+                  lex: DisputeLexicon, lo: int, hi: int) -> list[tuple[int, int, Relation]]:
     out = []
-    for i, j, cos in pairs[bounds[0] : bounds[1]]:
+    for i, j, cos in pairs[lo:hi]:
         rel = contradiction(profiles[i], profiles[j], cos, model, lex)
         if rel is not None:
             out.append((i, j, rel))
     return out
+
+
+def _relate_slice(bounds: tuple[int, int]) -> list[tuple[int, int, Relation]]:
+    """A worker's share: the pairs inherited through ``_FORKED`` from ``bounds[0]`` to ``bounds[1]``."""
+    return _relate_range(*_FORKED, *bounds)
 
 
 def default_workers() -> int:
@@ -119,7 +124,7 @@ def default_workers() -> int:
     env = os.environ.get("CLAIMWATCH_WORKERS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)))
+    return max(1, min(8, usable_cpus()))
 
 
 def _contradicting(profiles: Sequence[ClaimProfile], pairs: list[tuple[int, int, float]], model: RelationModel,
@@ -129,11 +134,7 @@ def _contradicting(profiles: Sequence[ClaimProfile], pairs: list[tuple[int, int,
     global _FORKED
     workers = workers or default_workers()
     if workers < 2 or len(pairs) < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
-        _FORKED = (profiles, pairs, model, lex)
-        try:
-            return _relate_slice((0, len(pairs)))
-        finally:
-            _FORKED = ()
+        return _relate_range(profiles, pairs, model, lex, 0, len(pairs))
     step = -(-len(pairs) // (workers * 4))  # a few slices per worker, so one slow slice does not hold up the rest
     _FORKED = (profiles, pairs, model, lex)
     try:

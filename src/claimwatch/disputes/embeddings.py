@@ -103,6 +103,11 @@ class MiniLMEmbedder:
         return np.ascontiguousarray(emb, dtype=np.float32)
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 BULK = 256  # texts in one call from which every CPU helps (a detection run, not a single check)
 
 
@@ -116,7 +121,7 @@ def _bulk_threads(n_texts: int) -> Iterator[None]:
     import torch
 
     before = torch.get_num_threads()
-    torch.set_num_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    torch.set_num_threads(usable_cpus())
     try:
         yield
     finally:

@@ -408,8 +408,8 @@ def listing_sample(db: str, out: Path, key: Path, *, n: int = 40, seed: int = SE
 
     with open_store(db, create=False) as store:
         groups = store.query_disputes(DisputeQuery(limit=None, min_score=min_score, all_pairs=all_pairs))
-        seen = {row["group_id"] for row in json.loads(exclude.read_text())["items"]} if exclude else set()
-        seen |= {row["pair_id"] for row in json.loads(exclude.read_text())["items"]} if exclude else set()
+        earlier = json.loads(exclude.read_text())["items"] if exclude else []
+        seen = {row["group_id"] for row in earlier} | {row["pair_id"] for row in earlier}
         rnd = random.Random(seed)
         pool = [k for k, d in enumerate(groups) if d.group_id not in seen and d.id not in seen]
         ranks = sorted(rnd.sample(pool, min(n, len(pool))))
