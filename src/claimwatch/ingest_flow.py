@@ -90,9 +90,11 @@ class SpacyPipeline:
     The model loads only when the first new article arrives, so re-ingesting known files runs no NLP at all.
     ``nlp``: an already loaded pipeline (the web app's); ``workers > 1`` runs ``extract_articles_parallel``,
     each worker loading ``model`` itself. Input problems go to ``problems`` (a warning in the log when None).
+    ``tagger``: the attribution tagger (``"crf"`` or ``"minilm"``).
     """
 
     model: Optional[str] = None
+    tagger: str = "crf"
     actors_path: Optional[str] = None
     workers: int = 1
     batch_size: int = 16
@@ -110,10 +112,10 @@ class SpacyPipeline:
         if self.workers > 1:
             yield from extract_articles_parallel(chained, workers=self.workers, model=self.model,
                                                  actors_path=self.actors_path, batch_size=self.batch_size,
-                                                 problems=self.problems)
+                                                 problems=self.problems, tagger=self.tagger)
             return
         if self.nlp is None:
-            self.nlp = load_nlp(self.model, actors_path=self.actors_path)
+            self.nlp = load_nlp(self.model, actors_path=self.actors_path, tagger=self.tagger)
         yield from extract_articles(self.nlp, chained, batch_size=self.batch_size, problems=self.problems)
 
 

@@ -56,8 +56,10 @@ def load_base_model(name: Optional[str] = None) -> Language:
     )
 
 
-def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> Language:
+def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None, tagger: str = "crf") -> Language:
     """Load a spaCy pipeline and add claimwatch's attribution components to it.
+
+    ``tagger``: the attribution tagger, ``"crf"`` (default) or ``"minilm"`` (docs/ATTRIBUTION.md compares them).
 
     ``actors_path``: a user actor file (YAML or JSONL, see docs/ACTORS.md) whose entries extend and override
     the built-in actors.
@@ -70,7 +72,7 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None) -> L
     nlp = load_base_model(name)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         raise ModelNotFoundError(f"pipeline '{name}' has no parser; claimwatch needs a dependency parser")
-    nlp.add_pipe("claimwatch_attribution")
+    nlp.add_pipe("claimwatch_attribution", config={"tagger": tagger})
     nlp.add_pipe("claimwatch_speakers")
     nlp.add_pipe("claimwatch_actors", config={"actors_path": str(actors_path) if actors_path else None})
     nlp.add_pipe("claimwatch_places")
@@ -206,9 +208,9 @@ def extract_articles(
 _WORKER_NLP: Optional[Language] = None
 
 
-def _init_worker(model: Optional[str], actors_path: Optional[str]) -> None:
+def _init_worker(model: Optional[str], actors_path: Optional[str], tagger: str = "crf") -> None:
     global _WORKER_NLP
-    _WORKER_NLP = load_nlp(model, actors_path=actors_path)  # once per worker process
+    _WORKER_NLP = load_nlp(model, actors_path=actors_path, tagger=tagger)  # once per worker process
 
 
 def _extract_chunk(articles: list[Article], batch_size: int) -> tuple[list[ArticleOut], list]:
@@ -225,6 +227,7 @@ def extract_articles_parallel(
     actors_path: Optional[str] = None,
     batch_size: int = 16,
     problems: Optional[list] = None,
+    tagger: str = "crf",
 ) -> Iterator[ArticleOut]:
     """``extract_articles`` in ``workers`` processes, each loading the pipeline once; results in input order.
 
@@ -242,7 +245,7 @@ def extract_articles_parallel(
     ctx = multiprocessing.get_context("spawn")
     it = iter(articles)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(model, str(actors_path) if actors_path else None)) as pool:
+                             initargs=(model, str(actors_path) if actors_path else None, tagger)) as pool:
         in_flight: deque = deque()
         while True:
             while len(in_flight) < 2 * workers:

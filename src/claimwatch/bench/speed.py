@@ -103,11 +103,12 @@ def _run_bare(model: Optional[str], texts: list[str], warmup: int, batch_size: i
     return {"load_s": load_s, "wall_s": wall, "peak_rss_mb": _peak_rss_mb(), "claims": None}
 
 
-def _run_full(model: Optional[str], articles: list[Article], warmup: int, batch_size: int) -> dict:
+def _run_full(model: Optional[str], articles: list[Article], warmup: int, batch_size: int,
+              tagger: str = "crf") -> dict:
     from ..pipeline import extract_articles, load_nlp
 
     t0 = time.perf_counter()
-    nlp = load_nlp(model)
+    nlp = load_nlp(model, tagger=tagger)
     load_s = time.perf_counter() - t0
     for _ in extract_articles(nlp, articles[:warmup], batch_size=batch_size):
         pass
@@ -119,7 +120,8 @@ def _run_full(model: Optional[str], articles: list[Article], warmup: int, batch_
     return {"load_s": load_s, "wall_s": wall, "peak_rss_mb": _peak_rss_mb(), "claims": claims}
 
 
-def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batch_size: int) -> dict:
+def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batch_size: int,
+                tagger: str = "crf") -> dict:
     """Extraction stage by stage: seconds per component, per-article enrichment time, its share.
 
     Each batch goes through masking + ``make_doc``, then every component in pipeline order (``pipe`` where
@@ -133,7 +135,7 @@ def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batc
     from ..pipeline import claim_to_out, load_nlp
 
     t0 = time.perf_counter()
-    nlp = load_nlp(model)
+    nlp = load_nlp(model, tagger=tagger)
     load_s = time.perf_counter() - t0
     names = [name for name, _ in nlp.pipeline]
     seconds = dict.fromkeys(["mask+make_doc", *names, "output"], 0.0)
@@ -217,8 +219,11 @@ def run_bench(
     warmup: int = 10,
     batch_size: int = 16,
     progress: Optional[Callable[[str], None]] = None,
+    tagger: str = "crf",
 ) -> dict:
     """Benchmark bare spaCy against full claimwatch extraction on the same texts.
+
+    ``tagger``: the attribution tagger of the full and stages runs (``"crf"`` or ``"minilm"``).
 
     Returns ``{"corpus", "articles", "words", "machine", "runs": {"bare", "full", "stages"},
     "ratio_full_bare_words_per_s", "components_s", "enrichment_share", "enrichment_share_per_article"}``;
@@ -236,7 +241,8 @@ def run_bench(
     runs = {}
     for name, fn, data in (("bare", _run_bare, texts), ("full", _run_full, plain), ("stages", _run_stages, plain)):
         say(f"bench: running {name} in a fresh process")
-        r = _in_fresh_process(fn, model, data, warmup, batch_size)
+        extra = () if name == "bare" else (tagger,)
+        r = _in_fresh_process(fn, model, data, warmup, batch_size, *extra)
         wall = r["wall_s"]
         r["articles_per_s"] = len(articles) / wall if wall else 0.0
         r["words_per_s"] = words / wall if wall else 0.0
@@ -250,6 +256,7 @@ def run_bench(
         "warmup": warmup,
         "batch_size": batch_size,
         "model": model or "default",
+        "tagger": tagger,
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),

@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from .common import format_option, handle_errors, model_option
+from .common import format_option, handle_errors, model_option, tagger_option
 
 
 def render_table(report: dict) -> str:
@@ -28,6 +28,7 @@ def render_table(report: dict) -> str:
     per = report["enrichment_share_per_article"]
     return "\n".join([
         f"{report['articles']} articles, {report['words']} words, model {report['model']}, "
+        f"tagger {report.get('tagger', 'crf')}, "
         f"warmup {report['warmup']}, {m['cpus']} CPUs, {m['platform']}",
         line(head),
         line(["-" * w for w in widths]),
@@ -115,6 +116,7 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
                                    "../shared/data/news/bbc_news_2004_2005_sample.jsonl")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N articles.")
 @model_option
+@tagger_option
 @click.option("--warmup", type=click.IntRange(min=0), default=10, show_default=True,
               help="Articles processed untimed before each timed pass.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
@@ -155,7 +157,7 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
                    "characters (e.g. 100000,1000000); no corpus needed.")
 @format_option("table", ("table", "json"))
 @handle_errors
-def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], warmup: int, batch_size: int,
+def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], tagger: str, warmup: int, batch_size: int,
           no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
           grow_to: Optional[int], repeat: int, no_check: bool, spark_master: Optional[str], hostile: Optional[str],
           load_db: Optional[Path], clients: int, seconds: float, server_workers: int, think: float,
@@ -180,7 +182,7 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], w
     report: dict = {}
     if not no_speed and corpus:
         report = run_bench(list(corpus), limit=limit, model=model, warmup=warmup, batch_size=batch_size,
-                           progress=say)
+                           progress=say, tagger=tagger)
     if counts or ingest_into:
         from ..bench.scale import bench_ingest, bench_workers
 

@@ -52,6 +52,12 @@ model_option = click.option(
 )
 
 
+tagger_option = click.option(
+    "--tagger", type=click.Choice(["crf", "minilm"]), default="crf", show_default=True,
+    help="Attribution tagger: the CRF, or the fine-tuned MiniLM transformer (slower; docs/ATTRIBUTION.md).",
+)
+
+
 actors_option = click.option(
     "--actors", "actors_path", default=None, metavar="FILE",
     type=click.Path(exists=True, dir_okay=False, path_type=str),

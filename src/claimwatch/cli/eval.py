@@ -71,14 +71,17 @@ def render_table(report: dict) -> str:
               metavar="FILE", help="Write claimwatch's predictions as JSONL (one line per article).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N articles.")
 @model_option
+@click.option("--tagger", "taggers", type=click.Choice(["crf", "minilm"]), multiple=True,
+              help="Attribution tagger to score [default: crf]; repeat it (--tagger crf --tagger minilm) to score "
+                   "several, one row each, in the same run.")
 @format_option("table", ("table", "json"))
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, metavar="N",
               help="Print the N biggest buckets of missed gold attributions and false positives.")
 @click.option("--fail-under", type=click.FloatRange(0.0, 1.0), default=None, metavar="F1",
-              help="Exit with code 3 when claimwatch's end-to-end F1 is below F1 (0-1).")
+              help="Exit with code 3 when claimwatch's end-to-end F1 (the first --tagger's) is below F1 (0-1).")
 @handle_errors
 def attribution(polnear_dir: str, split: str, baseline: Optional[str], export: Optional[str],
-                limit: Optional[int], model: Optional[str], fmt: str, errors: int,
+                limit: Optional[int], model: Optional[str], taggers: tuple[str, ...], fmt: str, errors: int,
                 fail_under: Optional[float]) -> None:
     """Score attribution extraction on PolNeAR (content, source, cue, end-to-end).
 
@@ -91,7 +94,7 @@ def attribution(polnear_dir: str, split: str, baseline: Optional[str], export: O
 
     report: dict[str, Any] = evaluate_attribution(
         polnear_dir, split=split, model=model, baseline=baseline, export=export, limit=limit,
-        errors=errors, progress=progress,
+        errors=errors, progress=progress, taggers=tuple(dict.fromkeys(taggers)) or ("crf",),
     )
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -14,7 +14,7 @@ import click
 
 from ..ingest.readers import ArticleMeta, InputProblem, check_inputs, normalise_date, read_articles
 from ..schema import ArticleOut, ClaimOut, ExtractionOut
-from .common import actors_option, format_option, handle_errors, model_option
+from .common import actors_option, format_option, handle_errors, model_option, tagger_option
 
 log = logging.getLogger("claimwatch")
 
@@ -37,6 +37,7 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: Optional[str]
 @click.argument("paths", nargs=-1, metavar="[FILE|DIR|-]...")
 @format_option("table")
 @model_option
+@tagger_option
 @actors_option
 @click.option("--title", default=None, help="Title of a plain-text input.")
 @click.option("--date", default=None, callback=_check_date, help="Publication date (YYYY-MM-DD or ISO datetime).")
@@ -57,6 +58,7 @@ def extract(
     paths: tuple[str, ...],
     fmt: str,
     model: Optional[str],
+    tagger: str,
     actors_path: Optional[str],
     title: Optional[str],
     date: Optional[str],
@@ -93,7 +95,7 @@ def extract(
 
         # The model loads once there is an article for it, still before any output, so a missing model fails
         # cleanly.
-        nlp = pipeline.load_nlp(model, actors_path=actors_path)
+        nlp = pipeline.load_nlp(model, actors_path=actors_path, tagger=tagger)
         outs = pipeline.extract_articles(nlp, itertools.chain([first], articles), problems=problems)
     progress = verbose or log.isEnabledFor(logging.INFO) or sys.stderr.isatty()
     try:

@@ -10,7 +10,7 @@ import click
 
 if TYPE_CHECKING:
     from ..ingest_flow import IngestStats
-from .common import actors_option, handle_errors, model_option, record_options, record_settings
+from .common import actors_option, handle_errors, model_option, record_options, record_settings, tagger_option
 from ._db import db_option
 
 
@@ -18,6 +18,7 @@ from ._db import db_option
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR|URL...")
 @db_option
 @model_option
+@tagger_option
 @actors_option
 @click.option("--id", "article_id", default=None, help="Article id (plain-text input only; one input).")
 @click.option("--title", default=None, help="Article title (plain-text inputs).")
@@ -44,6 +45,7 @@ def ingest(
     inputs: tuple[str, ...],
     db_path: Path,
     model: Optional[str],
+    tagger: str,
     actors_path: Optional[str],
     article_id: Optional[str],
     title: Optional[str],
@@ -92,7 +94,7 @@ def ingest(
     from ..store import open_store
     from ..store.dedup import Deduper
 
-    pipeline = SpacyPipeline(model=model, actors_path=actors_path, workers=workers, batch_size=batch_size,
+    pipeline = SpacyPipeline(model=model, tagger=tagger, actors_path=actors_path, workers=workers, batch_size=batch_size,
                              problems=problems)
     bar = _progress_bar(inputs) if sys.stderr.isatty() else None
 

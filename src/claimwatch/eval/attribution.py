@@ -258,6 +258,7 @@ def evaluate_attribution(
     limit: Optional[int] = None,
     errors: int = 0,
     progress: Optional[Progress] = None,
+    taggers: Sequence[str] = ("crf",),
 ) -> dict:
     """Score claimwatch (and optionally a baseline) on a PolNeAR split.
 
@@ -270,6 +271,9 @@ def evaluate_attribution(
         limit: evaluate only the first N articles (sorted by id).
         errors: when > 0, add the N biggest error buckets of our system to the report.
         progress: called with one-line progress messages (the CLI prints them to stderr).
+        taggers: attribution taggers to score, each as its own system row in the same run (``"crf"``,
+            ``"minilm"``). With one tagger the row is named ``claimwatch``, with several ``claimwatch-<tagger>``;
+            export and error buckets are of the first.
 
     Returns:
         ``{"corpus", "split", "articles", "gold_attributions", "reader", "systems": [...], "errors"?}``;
@@ -285,9 +289,17 @@ def evaluate_attribution(
     articles = read_polnear(polnear_dir, split, limit=limit, stats=stats)
     say(f"read {len(articles)} {split} articles, {stats.attributions} gold attributions")
 
-    nlp = load_nlp(model)
-    preds, failed = predict_claimwatch(nlp, articles, say)
-    systems = [score_system("claimwatch", articles, preds, failed)]
+    if not taggers:
+        raise ClaimwatchError("no attribution tagger to score")
+    systems = []
+    first: Optional[tuple[list[list[Prediction]], list[bool]]] = None
+    for tagger in taggers:
+        nlp = load_nlp(model, tagger=tagger)
+        t_preds, t_failed = predict_claimwatch(nlp, articles, say)
+        name = "claimwatch" if len(taggers) == 1 else f"claimwatch-{tagger}"
+        systems.append(score_system(name, articles, t_preds, t_failed))
+        first = first or (t_preds, t_failed)
+    preds, failed = first
     if export is not None:
         export_predictions(export, articles, preds)
         say(f"wrote predictions to {export}")
@@ -315,5 +327,5 @@ def evaluate_attribution(
         "systems": systems,
     }
     if errors > 0:
-        report["errors"] = {"system": "claimwatch", **error_buckets(articles, preds, docs, top=errors)}
+        report["errors"] = {"system": systems[0]["system"], **error_buckets(articles, preds, docs, top=errors)}
     return report

@@ -3,7 +3,9 @@
 Two stages:
 1. *Tagging*: a linear-chain CRF (trained on PolNeAR train, `resources/attribution.v1.crfsuite`) labels every
    token as part of a SOURCE, CUE or CONTENT (BIO tags, one paragraph per sequence). Without the model
-   file, a dependency rule tagger gives the same kind of tags (lower recall).
+   file, a dependency rule tagger gives the same kind of tags (lower recall). `tagger="minilm"` swaps the
+   CRF for a fine-tuned transformer with the same interface (`tagger_minilm.py`,
+   `resources/attribution_minilm.v1.safetensors`).
 2. *Grouping* (`group_chunks`): chunks of tags are tied into attributions through the dependency tree,
    then sentence proximity, then quote continuity; a split quote becomes one claim with several content
    parts.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -32,6 +34,16 @@ from .rules import apply_rule_groups, rule_groups, rule_tags
 log = logging.getLogger("claimwatch")
 
 MODEL_FILE = "attribution.v1.crfsuite"
+TAGGERS = ("crf", "minilm")
+# Whether the dependency-rule groups (rules.apply_rule_groups) are laid over each tagger's groups; measured
+# with and without on the train slice (see training/attribution_minilm.py SELECTION).
+RULE_LAYER = {"crf": True, "minilm": True}
+
+
+class Tagger(Protocol):
+    """What the component needs of a tagger: BIO tags (B-SRC, I-CON, …) per token, whitespace tokens O."""
+
+    def tag(self, doc: Doc, lexicon: CueLexicon) -> list[str]: ...
 
 
 class CrfTagger:
@@ -60,8 +72,10 @@ class CrfTagger:
 # -------------------------------------------------------------------------------------------- component
 
 
-def default_model_path() -> Optional[str]:
-    path = packaged(MODEL_FILE)
+def default_model_path(tagger: str = "crf") -> Optional[str]:
+    from .tagger_minilm import MINILM_FILE
+
+    path = packaged(MINILM_FILE if tagger == "minilm" else MODEL_FILE)
     return str(path) if path.is_file() else None
 
 
@@ -80,10 +94,18 @@ class AttributionComponent(DataFileComponent):
         use_model: bool = True,
         hedges_path: Optional[str] = None,
         denials_path: Optional[str] = None,
+        tagger: str = "crf",
     ):
+        if tagger not in TAGGERS:
+            raise ModelNotFoundError(f"unknown attribution tagger '{tagger}' (choose from: {', '.join(TAGGERS)})")
         if model_path and not Path(model_path).is_file():
             raise ModelNotFoundError(f"attribution model not found: {model_path}")
-        model = model_path or (default_model_path() if use_model else None)
+        model = model_path or (default_model_path(tagger) if use_model else None)
+        if tagger == "minilm" and use_model and model is None:
+            # Asked for by name: falling back to rules would hide a broken install.
+            raise ModelNotFoundError("MiniLM attribution model not found (resources/attribution_minilm.v1.safetensors); "
+                                     "train it with: claimwatch train attribution --tagger minilm --polnear DIR")
+        self.tagger_kind = tagger
         super().__init__(nlp, name, lexicon_path=lexicon_path, hedges_path=hedges_path, denials_path=denials_path,
                          model_path=model)
         if use_model and model is None:
@@ -92,7 +114,14 @@ class AttributionComponent(DataFileComponent):
     def read(self, files: Files) -> None:
         self.lexicon = load_lexicon(files["lexicon_path"], files["hedges_path"], files["denials_path"])
         model = files["model_path"]
-        self.tagger = CrfTagger(str(model)) if model else None
+        self.tagger: Optional[Tagger] = None
+        if model and self.tagger_kind == "minilm":
+            from .tagger_minilm import MiniLMTagger
+
+            self.tagger = MiniLMTagger(str(model))
+        elif model:
+            self.tagger = CrfTagger(str(model))
+        self.rule_layer = RULE_LAYER[self.tagger_kind]
 
     def tags(self, doc: Doc) -> list[str]:
         return self.tagger.tag(doc, self.lexicon) if self.tagger else rule_tags(doc, self.lexicon)
@@ -105,7 +134,7 @@ class AttributionComponent(DataFileComponent):
         quotes = quote_depth(doc)
         chunks = snap_to_quotes(doc, chunks_from_tags(doc, self.tags(doc)), quotes)
         groups = group_chunks(doc, chunks)
-        if self.tagger is not None:
+        if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
         groups = [g for g in groups if not self._fragment(doc, g)]
         claims = []

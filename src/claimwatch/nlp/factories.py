@@ -16,7 +16,7 @@ from .datafiles import require_before
 from .extensions import register
 
 DEFAULT_ATTRIBUTION_CONFIG = {"lexicon_path": None, "hedges_path": None, "denials_path": None, "model_path": None,
-                              "use_model": True}
+                              "use_model": True, "tagger": "crf"}
 
 # Component -> the components it reads from, in pipeline order.
 NEEDS: dict[str, tuple[str, ...]] = {
@@ -48,9 +48,10 @@ def _build(nlp: Language, factory: str, name: str, component: str, **config: Any
 @Language.factory("claimwatch_attribution", default_config=DEFAULT_ATTRIBUTION_CONFIG,
                   assigns=["doc._.cw_claims", "doc.spans"], requires=["token.dep", "token.pos", "token.lemma"])
 def make_attribution(nlp: Language, name: str, lexicon_path: Optional[str], hedges_path: Optional[str],
-                     denials_path: Optional[str], model_path: Optional[str], use_model: bool):
+                     denials_path: Optional[str], model_path: Optional[str], use_model: bool, tagger: str = "crf"):
     return _build(nlp, "claimwatch_attribution", name, "attribution:AttributionComponent", lexicon_path=lexicon_path,
-                  hedges_path=hedges_path, denials_path=denials_path, model_path=model_path, use_model=use_model)
+                  hedges_path=hedges_path, denials_path=denials_path, model_path=model_path, use_model=use_model,
+                  tagger=tagger)
 
 
 @Language.factory("claimwatch_speakers", default_config={"owned_roles_path": None}, assigns=CLAIMS,
