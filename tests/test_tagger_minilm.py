@@ -163,3 +163,34 @@ def test_component_with_minilm_extracts_a_claim(no_network):
     assert claim.speaker is not None and "minister" in claim.speaker.text
     assert claim.cue is not None and "said" in claim.cue.text
     assert "taxes would rise" in claim.content.text
+
+
+def test_a_tiny_training_run_writes_a_model_the_component_uses(nlp, polnear_tiny_dir, tmp_path, no_network):
+    from claimwatch.corpora.polnear import read_polnear
+    from claimwatch.training.attribution_minilm import train_minilm_from_docs
+
+    articles = read_polnear(polnear_tiny_dir, "dev")
+    docs = [nlp.make_doc(a.text) for a in articles]
+    for doc in docs:  # sentence starts without the parser's cost
+        for k, tok in enumerate(doc):
+            tok.is_sent_start = k == 0 or doc[k - 1].text == "."
+    out = train_minilm_from_docs(docs, [a.attributions for a in articles], tmp_path / "tiny.v1.safetensors",
+                                 params={"epochs": 1, "train_layers": 1, "max_length": 32})
+    assert out.is_file() and out.with_suffix(".json").is_file()
+    tags = MiniLMTagger(str(out)).tag(nlp(articles[0].text))
+    assert set(tags) <= set(LABELS)
+
+    from claimwatch.nlp.attribution import AttributionComponent
+
+    component = AttributionComponent(nlp, "minilm_attribution", tagger="minilm", model_path=str(out))
+    component.initialize()
+    assert isinstance(component.tagger, MiniLMTagger)
+    component(nlp(articles[0].text))  # runs end to end
+
+
+def test_eval_scores_both_taggers_in_one_run(polnear_tiny_dir, no_network):
+    _model_file()
+    from claimwatch.eval.attribution import evaluate_attribution
+
+    report = evaluate_attribution(polnear_tiny_dir, taggers=("crf", "minilm"))
+    assert [s["system"] for s in report["systems"]] == ["claimwatch-crf", "claimwatch-minilm"]

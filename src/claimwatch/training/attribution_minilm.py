@@ -211,7 +211,7 @@ def train_tagger(
             opt.zero_grad()
             step += 1
             seen += int(mask.sum())
-            run_loss += float(loss)
+            run_loss += float(loss.detach())
             if n % 50 == 0:
                 progress(f"epoch {epoch} batch {n}/{batches_per_epoch} loss {run_loss / (n + 1):.4f} "
                          f"{seen / max(1e-9, time.time() - t0):.0f} wordpieces/s")
