@@ -27,12 +27,15 @@ def train_group() -> None:
               help="Which tagger to train: the CRF, or the MiniLM transformer (resources/attribution_minilm.v1.safetensors).")
 @click.option("--epochs", type=click.IntRange(min=1), default=None,
               help="MiniLM only: training epochs (default: training/attribution_minilm.py DEFAULT_PARAMS).")
+@click.option("--stop-after", type=click.IntRange(min=1), default=None, metavar="E",
+              help="MiniLM only: keep the weights after epoch E of the --epochs schedule (the shipped model: 1 of 3).")
 @click.option("--hold-out-every", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="MiniLM only: leave out every N-th article (the selection slice; the shipped model used 10).")
 @model_option
 @handle_errors
 def train_attribution(polnear_dir: str, split: str, output: Optional[str], limit: Optional[int], tagger: str,
-                      epochs: Optional[int], hold_out_every: int, model: Optional[str]) -> None:
+                      epochs: Optional[int], stop_after: Optional[int], hold_out_every: int,
+                      model: Optional[str]) -> None:
     """Train the attribution tagger (CRF, or --tagger minilm) on PolNeAR train.
 
     CRF: deterministic (the same data, spaCy model and claimwatch version give the same model file); about 5
@@ -52,7 +55,8 @@ def train_attribution(polnear_dir: str, split: str, output: Optional[str], limit
         from ..training.attribution_minilm import train_minilm_from_polnear
 
         path = train_minilm_from_polnear(polnear_dir, nlp, out, split=split, limit=limit,
-                                         params={"epochs": epochs} if epochs else None,
+                                         params={k: v for k, v in (("epochs", epochs), ("stop_after", stop_after))
+                                                 if v is not None},
                                          progress=lambda m: click.echo(m, err=True),
                                          hold_out_every=hold_out_every)
     else:

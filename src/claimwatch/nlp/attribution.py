@@ -37,7 +37,7 @@ MODEL_FILE = "attribution.v1.crfsuite"
 TAGGERS = ("crf", "minilm")
 # Whether the dependency-rule groups (rules.apply_rule_groups) are laid over each tagger's groups; measured
 # with and without on the train slice (see training/attribution_minilm.py SELECTION).
-RULE_LAYER = {"crf": True, "minilm": True}
+RULE_LAYER = {"crf": True, "minilm": False}
 
 
 class Tagger(Protocol):
@@ -118,7 +118,8 @@ class AttributionComponent(DataFileComponent):
         if model and self.tagger_kind == "minilm":
             from .tagger_minilm import MiniLMTagger
 
-            self.tagger = MiniLMTagger(str(model))
+            # The packaged CRF's marginals are blended in with the weight the MiniLM file records.
+            self.tagger = MiniLMTagger(str(model), crf_path=default_model_path("crf"))
         elif model:
             self.tagger = CrfTagger(str(model))
         self.rule_layer = RULE_LAYER[self.tagger_kind]

@@ -10,6 +10,9 @@ sequence), so grouping and the rule layer work on its tags unchanged.
   Whitespace tokens are never fed and are always O.
 * Windows: a paragraph longer than ``max_length`` wordpieces is split at sentence boundaries into windows that
   overlap by a sentence; each token takes the prediction of the window where it sits farthest from an edge.
+* Blend: the packaged CRF's label marginals are averaged in (weight ``crf_weight``, recorded in the model file;
+  0.5), since MiniLM reads words only and the CRF brings the cue lexicon and dependency features. Chosen on a
+  slice of PolNeAR train (training/attribution_minilm.py SELECTION).
 * Decoding: Viterbi over the token label probabilities, with I-X allowed only after B-X or I-X.
 """
 from __future__ import annotations
@@ -238,22 +241,28 @@ def load_tuned(path: str | Path) -> tuple[Any, dict]:
 class MiniLMTagger:
     """Tags a Doc with the fine-tuned MiniLM; loaded lazily so the component pickles for multiprocessing.
 
+    `crf_path` and `crf_weight`: blend the CRF's per-token label marginals into MiniLM's probabilities
+    (``(1 - w) * p_minilm + w * p_crf``) before decoding; the CRF brings the cue lexicon and dependency features
+    the transformer does not see. ``crf_weight=None`` takes the weight recorded in the model file (0 when none).
     `scorer` (tests) replaces the network: a function from (input ids, attention mask) batches to
-    per-wordpiece label scores, as numpy arrays.
+    per-wordpiece label log-probabilities, as numpy arrays.
     """
 
     def __init__(self, path: Optional[str], max_length: int = MAX_LENGTH,
-                 scorer: Optional[Callable[[Any, Any], Any]] = None, batch_size: int = 16):
+                 scorer: Optional[Callable[[Any, Any], Any]] = None, batch_size: int = 16,
+                 crf_path: Optional[str] = None, crf_weight: Optional[float] = None):
         self.path = path
         self.max_length = max_length
         self.batch_size = batch_size
+        self.crf_path = crf_path
+        self.crf_weight = crf_weight
         self._scorer = scorer
         self._model: Any = None
         self._tokenizer: Any = None
+        self._crf: Any = None
 
     def __getstate__(self) -> dict:
-        return {"path": self.path, "max_length": self.max_length, "batch_size": self.batch_size,
-                "_scorer": self._scorer, "_model": None, "_tokenizer": None}
+        return {**self.__dict__, "_model": None, "_tokenizer": None, "_crf": None}
 
     def _load(self) -> None:
         if self._tokenizer is None:
@@ -261,7 +270,14 @@ class MiniLMTagger:
         if self._scorer is None and self._model is None:
             if self.path is None:
                 raise ModelNotFoundError("no MiniLM attribution model given")
-            self._model, _ = load_tuned(self.path)
+            self._model, meta = load_tuned(self.path)
+            if self.crf_weight is None:
+                self.crf_weight = float(meta.get("crf_weight", 0.0))
+        if self.crf_path and (self.crf_weight or 0.0) > 0 and self._crf is None:
+            import pycrfsuite
+
+            self._crf = pycrfsuite.Tagger()
+            self._crf.open(self.crf_path)
 
     def _scores(self, ids: Any, mask: Any) -> Any:
         if self._scorer is not None:
@@ -272,12 +288,12 @@ class MiniLMTagger:
             logits = self._model(torch.from_numpy(ids), torch.from_numpy(mask))
             return torch.log_softmax(logits, -1).numpy()
 
-    def tag(self, doc: Doc, lexicon: Optional[CueLexicon] = None) -> list[str]:
+    def token_logprobs(self, doc: Doc) -> list[tuple[list[int], Any]]:
+        """Per paragraph: its fed token indices and MiniLM's label log-probabilities ([tokens, labels])."""
         import numpy as np
 
         self._load()
         tok = self._tokenizer
-        tags = ["O"] * len(doc)
         jobs: list[tuple[int, int, list[int], list[int]]] = []  # segment, window, ids, first pieces
         segs = doc_segments(doc, tok)
         spans_per_seg = []
@@ -288,6 +304,7 @@ class MiniLMTagger:
                 ids, first = window_inputs(seg, a, b, tok.cls_token_id, tok.sep_token_id)
                 jobs.append((s, w, ids, first))
         scores: dict[tuple[int, int], Any] = {}
+        only_o = np.where(np.arange(len(LABELS)) == 0, 0.0, -1e4)  # a token without wordpieces: O
         order = sorted(range(len(jobs)), key=lambda j: len(jobs[j][2]))
         for b0 in range(0, len(order), self.batch_size):
             batch = [jobs[j] for j in order[b0 : b0 + self.batch_size]]
@@ -299,17 +316,44 @@ class MiniLMTagger:
                 mask[r, : len(wid)] = 1
             out = self._scores(ids, mask)
             for r, (s, w, _, first) in enumerate(batch):
-                rows = np.full((len(first), len(LABELS)), np.log(1.0 / len(LABELS)))
-                for k, pos in enumerate(first):
-                    if pos >= 0:
-                        rows[k] = out[r, pos]
-                    else:  # a token without wordpieces: O
-                        rows[k] = np.where(np.arange(len(LABELS)) == 0, 0.0, -1e4)
-                scores[(s, w)] = rows
+                scores[(s, w)] = np.stack([out[r, pos] if pos >= 0 else only_o for pos in first])
+        result = []
         for s, seg in enumerate(segs):
             spans = spans_per_seg[s]
             pick = stitch(len(seg.tokens), spans)
             logp = np.stack([scores[(s, pick[k])][k - spans[pick[k]][0]] for k in range(len(seg.tokens))])
+            result.append((seg.tokens, logp))
+        return result
+
+    def crf_marginals(self, doc: Doc, lexicon: CueLexicon) -> Any:
+        """The CRF's label marginals per token ([len(doc), labels], LABELS order; whitespace rows as tagged)."""
+        import numpy as np
+
+        from .features import doc_features
+        from .rules import rule_tags
+
+        feats = doc_features(doc, lexicon, rule_tags(doc, lexicon))
+        out = np.zeros((len(doc), len(LABELS)))
+        out[:, 0] = 1.0
+        known = [lab for lab in LABELS if lab in set(self._crf.labels())]
+        for para in paragraphs(doc):
+            self._crf.set(feats[para.start : para.end])
+            for t in range(para.end - para.start):
+                for lab in known:
+                    out[para.start + t, LABEL_IDS[lab]] = self._crf.marginal(lab, t)
+        return out
+
+    def tag(self, doc: Doc, lexicon: Optional[CueLexicon] = None) -> list[str]:
+        import numpy as np
+
+        per_para = self.token_logprobs(doc)
+        blend = self._crf is not None and lexicon is not None and (self.crf_weight or 0.0) > 0
+        crf = self.crf_marginals(doc, lexicon) if blend else None
+        tags = ["O"] * len(doc)
+        for tokens, logp in per_para:
+            if crf is not None:
+                w = float(self.crf_weight or 0.0)
+                logp = np.log((1 - w) * np.exp(logp) + w * crf[tokens] + 1e-12)
             for k, lab in enumerate(viterbi(logp)):
-                tags[seg.tokens[k]] = LABELS[lab]
+                tags[tokens[k]] = LABELS[lab]
         return tags
