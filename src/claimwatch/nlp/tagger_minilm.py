@@ -58,6 +58,13 @@ def _offline() -> None:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights ship in a package; never ask a hub
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:  # stderr is for our logs, not a weight-loading progress bar
+        import transformers
+
+        transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+    except Exception:  # only quietens output
+        pass
 
 
 def load_tokenizer(base_dir: Optional[Path] = None) -> Any:
