@@ -9,7 +9,7 @@ chief economist at Ardent Bank"). Floating quotes (no cue, no speaker) inherit t
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -44,6 +44,8 @@ class Person:
     surname: str
     role: Optional[str] = None
     first_token: int = 0
+    # Every role written beside any of the person's mentions, in text order: where their country comes from.
+    roles: list[str] = field(default_factory=list)
 
 
 def _strip_titles(ent: Span) -> Span:
@@ -66,6 +68,12 @@ def _role_before(ent: Span) -> Optional[Span]:
         else:
             break
     start = i + 1
+    # The whole premodifier of the name's phrase ("Czech Industry and Trade Minister Jozef Sikela"): a coordinated
+    # title stops the dependency walk above at "and".
+    left = ent.root.left_edge.i
+    if left < start and ent.start - left <= 10 and not any(doc[k].text in {",", "(", ")", ";", ":"}
+                                                             or "\n" in doc[k].text for k in range(left, ent.start)):
+        start = left
     while start < ent.start and doc[start].pos_ in ("DET", "PUNCT"):
         start += 1
     if start >= ent.start:
@@ -75,6 +83,10 @@ def _role_before(ent: Span) -> Optional[Span]:
     if all(t.lower_ in TITLES and t.lower_.endswith(".") for t in role):
         return None
     return role
+
+
+APPOSITION_MAX_TOKENS = 15
+QUOTE_MARKS = {'"', "“", "”", "‘", "’", "«", "»", "``", "''"}
 
 
 def _role_appos(ent: Span) -> Optional[Span]:
@@ -87,6 +99,24 @@ def _role_appos(ent: Span) -> Optional[Span]:
                 while end > toks[0].i and ent.doc[end - 1].is_punct:
                     end -= 1
                 return ent.doc[toks[0].i : end]
+    return _comma_phrase(ent)
+
+
+def _comma_phrase(ent: Span) -> Optional[Span]:
+    """The parser often misses an apposition that is followed by the verb ('Mikhail Podolyak, an aide to
+    Ukrainian President Vladimir Zelensky, claimed …'): a noun phrase opening with a determiner between two
+    commas right after the name, with no verb in it, is one."""
+    doc = ent.doc
+    start = ent.end + 1
+    if start >= len(doc) or doc[ent.end].text != "," or doc[start].pos_ != "DET":
+        return None
+    sent_end = doc[start].sent.end
+    for end in range(start + 1, min(start + APPOSITION_MAX_TOKENS, sent_end)):
+        tok = doc[end]
+        if tok.text == ",":
+            return doc[start:end]
+        if tok.pos_ in ("VERB", "AUX") or tok.is_sent_end or tok.text in (";", ":", "(", ")") or tok.text in QUOTE_MARKS:
+            return None
     return None
 
 
@@ -109,6 +139,9 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
             p = people[surname] = Person(name=text, surname=surname, first_token=ent.start)
         elif len(text.split()) > len(p.name.split()):
             p.name = text
+        for found in (_role_before(ent), _role_appos(ent)):
+            if found is not None:
+                p.roles.append(found.text)
         role = _role_before(ent) or _role_appos(ent)
         if role is not None and p.role is None:
             p.role = role.text
