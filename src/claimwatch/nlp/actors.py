@@ -32,6 +32,7 @@ from .extensions import CLAIMS_ATTR
 
 # A city named in a person's role is evidence of their country only when it is this large (fewer homonyms).
 CITY_EVIDENCE_POPULATION = 100_000
+CITY_DOMINANCE = 10
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "prof"}
 # Words that stand for a speaker without naming one: never an actor of their own (an unresolved "I" stays unknown).
 PRONOUNS = {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "who", "whom", "which",
@@ -359,12 +360,15 @@ class ActorResolver:
 
     def _city_country(self, role: Optional[str]) -> Optional[str]:
         """The country of the first capitalised word in ``role`` that is, by its primary name, a city of over
-        CITY_EVIDENCE_POPULATION people, and of only one country ("Jerusalem-based" -> ISR)."""
+        CITY_EVIDENCE_POPULATION people, with no namesake of another country within CITY_DOMINANCE times its size
+        ("Jerusalem-based" -> ISR, "a London-based lawyer" -> GBR)."""
         for word in re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", role or ""):
             primary, _ = self.countries.cities(word)
-            big = {c.country for c in primary if c.population >= CITY_EVIDENCE_POPULATION}
-            if len(big) == 1:
-                return big.pop()
+            big = sorted((c for c in primary if c.population >= CITY_EVIDENCE_POPULATION), key=lambda c: -c.population)
+            others = [c for c in big if c.country != big[0].country] if big else []
+            # London, England, not London, Ontario: a namesake must be far smaller to be ignored.
+            if big and (not others or big[0].population >= CITY_DOMINANCE * others[0].population):
+                return big[0].country
         return None
 
     def _role_country_sector(self, role: Optional[str]) -> tuple[Optional[str], Optional[str]]:
