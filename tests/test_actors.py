@@ -437,8 +437,9 @@ def test_a_relative_pronoun_speaker_is_the_noun_it_hangs_on(nlp, text: str, reso
 
 def test_a_speaker_ending_in_which_is_the_phrase_before_it(nlp) -> None:
     text = "The defence ministry, which said its troops were leaving, published a video on Tuesday."
-    claim = by_speaker(claims_of(nlp, text), text, "which")
+    claim = by_speaker(claims_of(nlp, text), text, "defence ministry")
     assert claim.resolved_speaker == "The defence ministry"
+    assert text[claim.speaker.start : claim.speaker.end] == "The defence ministry"  # ", which" trimmed off
 
 
 # -- a person's country comes from what the article says about them (issue 14) ---------------------------------
@@ -493,3 +494,21 @@ def test_pronouns_are_never_actors(nlp, text: str) -> None:
 
     for claim in claims_of(nlp, text):
         assert claim.speaker_actor is None or claim.speaker_actor.name.casefold() not in PRONOUNS
+
+
+@pytest.mark.parametrize(
+    "text, speaker, role",
+    [
+        ("Fred Hasson, head of Tiga, which represents developers, said the market was booming.", "Fred Hasson",
+         "head of Tiga"),
+        ("The head of the Northern Farmers Union, Bill Carraway, said prices had collapsed.", "Bill Carraway",
+         "The head of the Northern Farmers Union"),
+        ("Lena Roddick, who was on the team which lost the final, said she was ready.", "Lena Roddick", None),
+    ],
+)
+def test_the_speaker_span_is_trimmed_to_the_name(nlp, text: str, speaker: str, role) -> None:
+    (claim,) = claims_of(nlp, text)
+    assert text[claim.speaker.start : claim.speaker.end] == speaker
+    assert claim.speaker_role == role
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["cw_speaker"]] == [speaker]

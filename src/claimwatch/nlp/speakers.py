@@ -9,6 +9,7 @@ chief economist at Ardent Bank"). Floating quotes (no cue, no speaker) inherit t
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .datafiles import DataFileComponent, Files
-from .extensions import CLAIMS_ATTR, doc_text
+from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import paragraphs
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -149,6 +150,37 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     return mentions
 
 
+_TRIM_AT = re.compile(r",\s+|\s+(?=(?:who|which|whose|whom)\b)")
+
+
+def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
+                 role: Optional[str]) -> tuple[Optional[CharSpan], Optional[str]]:
+    """The speaker span without the apposition or relative clause the tagger swept into it, which goes to the
+    role: 'Fred Hasson, head of Tiga, which represents developers,' -> 'Fred Hasson' (role 'head of Tiga');
+    'The head of the Farmers Union, Bill Carraway' -> 'Bill Carraway'. A span with nothing to trim is kept."""
+    if speaker is None:
+        return speaker, role
+    text = doc_text(doc)[speaker.start : speaker.end]
+    cut = _TRIM_AT.search(text)
+    if cut is None or cut.start() == 0:
+        return speaker, role
+    head, rest = text[: cut.start()], text[cut.end() :]
+    rest_end = _TRIM_AT.search(rest)
+    rest_part = rest[: rest_end.start()] if rest_end else rest
+    rest_part = rest_part.strip(" ,;")
+    name_words = set(re.findall(r"\w+", (name or "").casefold()))
+    in_head = bool(name_words & set(re.findall(r"\w+", head.casefold())))
+    in_rest = bool(name_words & set(re.findall(r"\w+", rest_part.casefold())))
+    relative = rest_part.split()[:1] in (["who"], ["which"], ["whose"], ["whom"])
+    if in_rest and not in_head and not relative and rest_part:
+        start = speaker.start + cut.end() + rest.find(rest_part)
+        return CharSpan(start, start + len(rest_part)), role or head.strip(" ,") or None
+    if not re.search(r"\w", head):
+        return speaker, role
+    extra = rest_part if rest_part and not relative else None
+    return CharSpan(speaker.start, speaker.start + len(head.rstrip())), role or extra
+
+
 class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
@@ -168,8 +200,10 @@ class SpeakerResolver(DataFileComponent):
         for claim in claims:
             claim = self._inherit_floating(doc, claim, resolved, para_of)
             name, role = self._resolve(doc, claim, mentions, by_surname, resolved)
-            resolved.append(dataclasses.replace(claim, resolved_speaker=name, speaker_role=role))
+            speaker, role = trim_speaker(doc, claim.speaker, name, role)
+            resolved.append(dataclasses.replace(claim, speaker=speaker, resolved_speaker=name, speaker_role=role))
         setattr(doc._, CLAIMS_ATTR, resolved)
+        set_span_groups(doc, resolved)
         return doc
 
     # -- floating quotes ---------------------------------------------------------------------------
