@@ -586,7 +586,8 @@ class ActorComponent(DataFileComponent):
                 for span, _, ref in mentions
                 if any(part.start <= span.start_char and span.end_char <= part.end for part in claim.content)
             )
-            speaker = self._speaker(doc, claim, mentions, by_name, by_surname, context)
+            speaker = self._with_role_country(self._speaker(doc, claim, mentions, by_name, by_surname, context),
+                                              claim.speaker_role)
             out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
         setattr(doc._, CLAIMS_ATTR, out)
         return doc
@@ -669,6 +670,15 @@ class ActorComponent(DataFileComponent):
             label = span.root.ent_type_ or None
             return self.resolver.resolve(text, label if label in ACTOR_LABELS else None, claim.speaker_role, context)
         return self.resolver.resolve(text, None, claim.speaker_role, context)
+
+
+    def _with_role_country(self, ref: Optional[ActorRef], role: Optional[str]) -> Optional[ActorRef]:
+        """An organisation with no country of its own takes the one its apposition names ("Icstis, the UK's
+        premium rate services watchdog")."""
+        if ref is None or ref.country or ref.type not in ("organisation", "media", "unknown") or not role:
+            return ref
+        country = self.resolver.role_country(role)
+        return ref.model_copy(update={"country": country}) if country else ref
 
 
 def _same_phrase(mention, speaker) -> bool:

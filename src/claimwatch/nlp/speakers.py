@@ -201,6 +201,9 @@ class SpeakerResolver(DataFileComponent):
             claim = self._inherit_floating(doc, claim, resolved, para_of)
             name, role = self._resolve(doc, claim, mentions, by_surname, resolved)
             speaker, role = trim_speaker(doc, claim.speaker, name, role)
+            if speaker != claim.speaker and claim.speaker is not None and speaker is not None and \
+                    name == doc_text(doc)[claim.speaker.start : claim.speaker.end]:
+                name = doc_text(doc)[speaker.start : speaker.end]  # the speaker was its own words: trim those too
             resolved.append(dataclasses.replace(claim, speaker=speaker, resolved_speaker=name, speaker_role=role))
         setattr(doc._, CLAIMS_ATTR, resolved)
         set_span_groups(doc, resolved)
