@@ -318,19 +318,22 @@ def actors(news_dir: str, gold_dir: Optional[str], split: str, show_errors: bool
 
     report = evaluate(load_nlp(model), Path(news_dir), split=split, gold_dir=Path(gold_dir) if gold_dir else None,
                       progress=lambda m: click.echo(m, err=True))
-    if fmt == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"actor gold ({split}): {report['items']} items in {report['articles']} articles")
-    click.echo(f"speaker actor accuracy {report['speaker_actor_accuracy']:.3f} ({report['correct']}/"
-               f"{report['speaker_items']}); no claim at the cue {report['no_claim_at_cue']}")
-    click.echo("wrong, by reason: " + ", ".join(f"{k} {v}" for k, v in report["reasons"].items() if k != "ok"))
-    click.echo(f"pronoun actors: {report['pronoun_actor_claims']} claims {report['pronoun_actor_names']}")
-    click.echo(f"non-attribution cues still extracted: {report['non_attribution_kept']}/"
-               f"{report['non_attribution_items']}")
-    if show_errors:
-        for r in report["rows"]:
-            if not r["ok"]:
-                a = r["actor"] or {}
-                click.echo(f"  {r['item']} {r['why']:<16} gold {r['referent']!r} {r['type']} {r['country']} | "
-                           f"speaker {r['speaker']!r} -> {a.get('name')!r} {a.get('type')} {a.get('country')}")
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else
+               render_actors_report(report, show_errors))
+
+
+def render_actors_report(report: dict, show_errors: bool = False) -> str:
+    lines = [
+        f"actor gold ({report['split']}): {report['items']} items in {report['articles']} articles",
+        f"speaker actor accuracy {report['speaker_actor_accuracy']:.3f} ({report['correct']}/"
+        f"{report['speaker_items']}); no claim at the cue {report['no_claim_at_cue']}",
+        "wrong, by reason: " + ", ".join(f"{k} {v}" for k, v in report["reasons"].items() if k != "ok"),
+        f"pronoun actors: {report['pronoun_actor_claims']} claims {report['pronoun_actor_names']}",
+        f"non-attribution cues still extracted: {report['non_attribution_kept']}/{report['non_attribution_items']}",
+    ]
+    for r in report["rows"] if show_errors else ():
+        if not r["ok"]:
+            a = r["actor"] or {}
+            lines.append(f"  {r['item']} {r['why']:<16} gold {r['referent']!r} {r['type']} {r['country']} | "
+                         f"speaker {r['speaker']!r} -> {a.get('name')!r} {a.get('type')} {a.get('country')}")
+    return "\n".join(lines)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from ..errors import ClaimwatchError
+from ..nlp.actors import PRONOUNS
 from ..schema import ActorOut, Article, ArticleOut, ClaimOut
 
 GOLD_NAME = "actors.v1.jsonl"  # in tests/gold_real of a source checkout (dispute_gold.default_gold_dir)
@@ -26,8 +27,6 @@ TYPE_GROUP = {
     "organisation": "organisation", "media": "organisation", "igo": "organisation", "bloc": "organisation",
     "anonymous": "unnamed", "document": "unnamed",
 }
-PRONOUNS = {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "who", "whom", "which",
-            "that", "this", "these", "those", "one", "'s", "itself", "himself", "herself", "themselves"}
 SURNAME_SIMILARITY = 0.8
 
 
@@ -155,7 +154,7 @@ def actor_correct(gold: GoldItem, actor: Optional[ActorOut]) -> tuple[bool, str]
 
 
 def is_pronoun_actor(actor: ActorOut) -> bool:
-    return _fold(actor.name).strip(" .,'\"") in PRONOUNS
+    return _fold(actor.name).strip(" .,'\"’") in PRONOUNS
 
 
 def claim_at_cue(claims: Iterable[ClaimOut], cue: tuple[int, int]) -> Optional[ClaimOut]:
