@@ -132,7 +132,7 @@ def test_country_plus_role_noun_is_a_sector_actor(resolver: ActorResolver, text:
     [
         ("Acme Shipping Ltd", "ORG", "organisation", "org:"),
         ("Ostmark Bank", "ORG", "organisation", "org:"),
-        ("Republicans", "NORP", "organisation", "org:"),
+        ("Kessen Greens", "NORP", "organisation", "org:"),
         ("Narnia", "GPE", "unknown", "unknown:"),
         ("Quux Valley", "LOC", "unknown", "unknown:"),
         ("Zorblat Quimby", "PERSON", "person", "person:"),
@@ -191,9 +191,9 @@ def test_igos_ngos_and_armed_groups(resolver: ActorResolver, text: str, label: O
 def test_titles_and_nationality_in_a_person_mention(resolver: ActorResolver) -> None:
     ref = resolver.resolve("Zimbabwean Prime Minister Robert Mugabe", "PERSON")
     assert (ref.id, ref.country, ref.sector) == ("person:robert-mugabe", "ZWE", "GOV")
-    # An office holder named with a bare title takes the article's dominant country; without one, none.
+    # A bare title names no country: the article's dominant country is not evidence of a person's (issue 14).
     ref = resolver.resolve("Ousted President Anna Example", "PERSON", context="KGZ")
-    assert (ref.id, ref.name, ref.country, ref.sector) == ("person:anna-example", "Anna Example", "KGZ", "GOV")
+    assert (ref.id, ref.name, ref.country, ref.sector) == ("person:anna-example", "Anna Example", None, "GOV")
     assert resolver.resolve("Anna Example", "PERSON", context="KGZ").country is None
     # A leader's administration is that country's government.
     assert resolver.resolve("the Clinton administration", "ORG").id == "USA-GOV"
@@ -437,5 +437,78 @@ def test_a_relative_pronoun_speaker_is_the_noun_it_hangs_on(nlp, text: str, reso
 
 def test_a_speaker_ending_in_which_is_the_phrase_before_it(nlp) -> None:
     text = "The defence ministry, which said its troops were leaving, published a video on Tuesday."
-    claim = by_speaker(claims_of(nlp, text), text, "which")
+    claim = by_speaker(claims_of(nlp, text), text, "defence ministry")
     assert claim.resolved_speaker == "The defence ministry"
+    assert text[claim.speaker.start : claim.speaker.end] == "The defence ministry"  # ", which" trimmed off
+
+
+# -- a person's country comes from what the article says about them (issue 14) ---------------------------------
+
+
+def test_a_bare_office_takes_no_country_from_the_article(nlp) -> None:
+    """The article is about Ostmark, but nothing says the governor is Ostmarkian: no country, not the dominant one."""
+    text = ("Ostmark's army shelled Kessen again. Ostmark said the shelling was over. "
+            "Governor Piet Varga said the town had no power.")
+    claim = by_speaker(claims_of(nlp, text), text, "Piet Varga")
+    assert claim.speaker_actor is not None and claim.speaker_actor.type == "person"
+    assert claim.speaker_actor.country is None
+
+
+def test_a_country_in_any_mention_of_the_person_is_evidence(nlp) -> None:
+    text = ("Ukrainian Deputy Minister Olena Marchuk visited the port on Monday. "
+            "Later, Marchuk said the grain ships would sail on Friday.")
+    claim = by_speaker(claims_of(nlp, text), text, "Marchuk")
+    assert claim.speaker_actor is not None and claim.speaker_actor.country == "UKR"
+
+
+def test_a_coordinated_title_before_the_name_is_read_whole(nlp) -> None:
+    text = "Czech Industry and Trade Minister Jozef Novak said gas prices would fall in spring."
+    claim = by_speaker(claims_of(nlp, text), text, "Jozef Novak")
+    assert claim.speaker_actor is not None and claim.speaker_actor.country == "CZE"
+
+
+def test_a_large_city_in_the_role_is_evidence(resolver: ActorResolver) -> None:
+    assert resolver.role_country("professor of history at the University of Nottingham") == "GBR"
+    assert resolver.role_country("a Jerusalem-based defence analyst") == "ISR"
+    assert resolver.role_country("CEO of the advice charity") is None
+
+
+def test_a_party_in_the_role_is_evidence(resolver: ActorResolver) -> None:
+    assert resolver.resolve("Anna Example", "PERSON", "Tory leader").country == "GBR"
+    assert resolver.resolve("The Tories", "ORG").id == "GBR-PTY-CON"
+
+
+def test_an_honorific_speaker_is_a_person(nlp) -> None:
+    text = 'Mr Danilenko said the bridge would reopen next week.'
+    claim = by_speaker(claims_of(nlp, text), text, "Mr Danilenko")
+    assert claim.speaker_actor is not None and claim.speaker_actor.type == "person"
+    assert claim.speaker_actor.name == "Danilenko"
+
+
+@pytest.mark.parametrize("text", [
+    '"I think the deal is dead," I said to the committee.',
+    "This shows that the deal is dead, you said.",
+])
+def test_pronouns_are_never_actors(nlp, text: str) -> None:
+    from claimwatch.nlp.actors import PRONOUNS
+
+    for claim in claims_of(nlp, text):
+        assert claim.speaker_actor is None or claim.speaker_actor.name.casefold() not in PRONOUNS
+
+
+@pytest.mark.parametrize(
+    "text, speaker, role",
+    [
+        ("Fred Hasson, head of Tiga, which represents developers, said the market was booming.", "Fred Hasson",
+         "head of Tiga"),
+        ("The head of the Northern Farmers Union, Bill Carraway, said prices had collapsed.", "Bill Carraway",
+         "The head of the Northern Farmers Union"),
+        ("Lena Roddick, who was on the team which lost the final, said she was ready.", "Lena Roddick", None),
+    ],
+)
+def test_the_speaker_span_is_trimmed_to_the_name(nlp, text: str, speaker: str, role) -> None:
+    (claim,) = claims_of(nlp, text)
+    assert text[claim.speaker.start : claim.speaker.end] == speaker
+    assert claim.speaker_role == role
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["cw_speaker"]] == [speaker]

@@ -298,3 +298,45 @@ def disputes_real(db_path: str, gold_dir: Optional[str], split: str, partly_real
         click.echo(json.dumps(report, indent=2, default=str))
     else:
         click.echo(render_real_table(report))
+
+
+@eval_group.command("actors")
+@click.option("--news", "news_dir", required=True, type=click.Path(file_okay=False, exists=True),
+              help="The shared news samples' folder (../shared/data/news).")
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default=None,
+              help="The gold set's folder (default: tests/gold_real of a source checkout).")
+@click.option("--split", type=click.Choice(["dev", "test"]), default="dev", show_default=True,
+              help="test is scored once, at the end (docs/EVALUATION.md).")
+@click.option("--errors", "show_errors", is_flag=True, help="List every wrong item (table format).")
+@model_option
+@format_option("table", ("table", "json"))
+@handle_errors
+def actors(news_dir: str, gold_dir: Optional[str], split: str, show_errors: bool, model: Optional[str],
+           fmt: str) -> None:
+    """Score speaker actors on the blind actor gold set (docs/EVALUATION.md, "Speaker actors on real news")."""
+    from pathlib import Path
+
+    from ..eval.actors import evaluate
+    from ..pipeline import load_nlp
+
+    report = evaluate(load_nlp(model), Path(news_dir), split=split, gold_dir=Path(gold_dir) if gold_dir else None,
+                      progress=lambda m: click.echo(m, err=True))
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else
+               render_actors_report(report, show_errors))
+
+
+def render_actors_report(report: dict, show_errors: bool = False) -> str:
+    lines = [
+        f"actor gold ({report['split']}): {report['items']} items in {report['articles']} articles",
+        f"speaker actor accuracy {report['speaker_actor_accuracy']:.3f} ({report['correct']}/"
+        f"{report['speaker_items']}); no claim at the cue {report['no_claim_at_cue']}",
+        "wrong, by reason: " + ", ".join(f"{k} {v}" for k, v in report["reasons"].items() if k != "ok"),
+        f"pronoun actors: {report['pronoun_actor_claims']} claims {report['pronoun_actor_names']}",
+        f"non-attribution cues still extracted: {report['non_attribution_kept']}/{report['non_attribution_items']}",
+    ]
+    for r in report["rows"] if show_errors else ():
+        if not r["ok"]:
+            a = r["actor"] or {}
+            lines.append(f"  {r['item']} {r['why']:<16} gold {r['referent']!r} {r['type']} {r['country']} | "
+                         f"speaker {r['speaker']!r} -> {a.get('name')!r} {a.get('type')} {a.get('country')}")
+    return "\n".join(lines)

@@ -30,6 +30,14 @@ from .countries import COUNTRIES_FILE, CountryIndex, country_index, dominant_cou
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR
 
+# A city named in a person's role is evidence of their country only when it is this large (fewer homonyms).
+CITY_EVIDENCE_POPULATION = 100_000
+CITY_DOMINANCE = 10
+HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "prof"}
+# Words that stand for a speaker without naming one: never an actor of their own (an unresolved "I" stays unknown).
+PRONOUNS = {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "who", "whom", "which",
+            "that", "this", "these", "those", "one", "s"}
+
 log = logging.getLogger("claimwatch")
 
 ACTORS_FILE = "actors.en.v1.yaml"
@@ -328,10 +336,10 @@ class ActorResolver:
         if prefix:
             p_country, p_sector = self._role_country_sector(prefix)
             country, sector = country or p_country, sector or p_sector
-        if country is None and sector is not None and context:
-            # An office holder named with a bare title ("President X") holds office in the country the
-            # article is about, as a bare institution does (see _institution).
-            country = context
+        # No country from the article's dominant country: a person's country comes only from what is written
+        # about them (their role, title or apposition) or from the actor files.
+        if country is None:
+            country = self._city_country(role) or self._city_country(prefix)
         return ActorRef(id=f"person:{slug(bare)}", name=bare, type="person", country=country, sector=sector)
 
     def _is_title_word(self, word: str) -> bool:
@@ -344,6 +352,24 @@ class ActorResolver:
             return ref
         country, sector = self._role_country_sector(role)
         return ref.model_copy(update={"country": ref.country or country, "sector": ref.sector or sector})
+
+    def role_country(self, role: str) -> Optional[str]:
+        """The country a role names ("Ukraine's foreign minister" -> UKR), or the country of a large city it
+        names ("professor at the University of Nottingham" -> GBR), if any."""
+        return self._role_country_sector(role)[0] or self._city_country(role)
+
+    def _city_country(self, role: Optional[str]) -> Optional[str]:
+        """The country of the first capitalised word in ``role`` that is, by its primary name, a city of over
+        CITY_EVIDENCE_POPULATION people, with no namesake of another country within CITY_DOMINANCE times its size
+        ("Jerusalem-based" -> ISR, "a London-based lawyer" -> GBR)."""
+        for word in re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", role or ""):
+            primary, _ = self.countries.cities(word)
+            big = sorted((c for c in primary if c.population >= CITY_EVIDENCE_POPULATION), key=lambda c: -c.population)
+            others = [c for c in big if c.country != big[0].country] if big else []
+            # London, England, not London, Ontario: a namesake must be far smaller to be ignored.
+            if big and (not others or big[0].population >= CITY_DOMINANCE * others[0].population):
+                return big[0].country
+        return None
 
     def _role_country_sector(self, role: Optional[str]) -> tuple[Optional[str], Optional[str]]:
         """"Kremlin spokesperson" -> (RUS, GOV); "Ukraine's President" -> (UKR, GOV); "Pentagon spokesman" -> (USA, MIL)."""
@@ -550,7 +576,8 @@ class ActorComponent(DataFileComponent):
 
         context = dominant_country(doc, self.resolver.countries)
         people = {(ent.start, ent.end): person for ent, person in collect_people(doc)}
-        names = {p.name for p in people.values()}
+        by_name = {p.name: p for p in people.values()}
+        by_surname = {p.surname: p for p in people.values()}
         mentions = [(span, label, self._resolve(span, label, people, context)) for span, label in self.candidates(doc)]
         out = []
         for claim in claims:
@@ -559,7 +586,8 @@ class ActorComponent(DataFileComponent):
                 for span, _, ref in mentions
                 if any(part.start <= span.start_char and span.end_char <= part.end for part in claim.content)
             )
-            speaker = self._speaker(doc, claim, mentions, names, context)
+            speaker = self._with_role_country(self._speaker(doc, claim, mentions, by_name, by_surname, context),
+                                              claim.speaker_role)
             out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
         setattr(doc._, CLAIMS_ATTR, out)
         return doc
@@ -605,18 +633,35 @@ class ActorComponent(DataFileComponent):
         if label == "PERSON":
             person = people.get((span.start, span.end))
             if person is not None:
-                return self.resolver.resolve(person.name, "PERSON", person.role, context)
+                return self.resolver.resolve(person.name, "PERSON", self._evidence(person.roles), context)
         return self.resolver.resolve(span.text, label, None, context)
 
-    def _speaker(self, doc, claim: Claim, mentions: list, names: set, context: Optional[str]) -> Optional[ActorRef]:
+    def _evidence(self, roles: list[str]) -> Optional[str]:
+        """Of everything written about a person (roles, titles, appositions, in text order), the first that names a
+        country, else the first."""
+        for role in roles:
+            if role and self.resolver.role_country(role):
+                return role
+        return next((r for r in roles if r), None)
+
+    def _speaker(self, doc, claim: Claim, mentions: list, by_name: dict, by_surname: dict,
+                 context: Optional[str]) -> Optional[ActorRef]:
         if claim.speaker is None and not claim.resolved_speaker:
             return None
         span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand") if claim.speaker else None
         text = claim.resolved_speaker or (span.text if span is not None else "")
-        if claim.resolved_speaker in names:
-            return self.resolver.resolve(text, "PERSON", claim.speaker_role, context)
+        person = by_name.get(claim.resolved_speaker or "") or (by_surname.get(text.split()[-1].lower()) if text else None)
+        if person is not None:
+            # The speaker span's own words ("Czech Industry and Trade Minister Jozef Sikela") are evidence too.
+            extra = [claim.speaker_role or "", span.text if span is not None else ""]
+            return self.resolver.resolve(person.name, "PERSON", self._evidence(extra + person.roles), context)
         if span is not None and text == span.text and all(t.pos_ in ("PRON", "DET", "PUNCT") for t in span):
             return None  # an unresolved pronoun ("I", "they", "who") names no actor
+        if normalise(text) in PRONOUNS:
+            return None
+        words = text.split()
+        if len(words) >= 2 and words[0].lower().rstrip(".") in HONORIFICS and words[1][:1].isupper():
+            return self.resolver.resolve(" ".join(words[1:]), "PERSON", claim.speaker_role, context)  # "Mr Danilov"
         if span is not None and text == span.text:
             # The speaker is itself one mention ("the West", "Washington"): reuse its resolution.
             for m, label, ref in mentions:
@@ -625,6 +670,15 @@ class ActorComponent(DataFileComponent):
             label = span.root.ent_type_ or None
             return self.resolver.resolve(text, label if label in ACTOR_LABELS else None, claim.speaker_role, context)
         return self.resolver.resolve(text, None, claim.speaker_role, context)
+
+
+    def _with_role_country(self, ref: Optional[ActorRef], role: Optional[str]) -> Optional[ActorRef]:
+        """An organisation with no country of its own takes the one its apposition names ("Icstis, the UK's
+        premium rate services watchdog")."""
+        if ref is None or ref.country or ref.type not in ("organisation", "media", "unknown") or not role:
+            return ref
+        country = self.resolver.role_country(role)
+        return ref.model_copy(update={"country": country}) if country else ref
 
 
 def _same_phrase(mention, speaker) -> bool:

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Optional, Protocol
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..errors import ModelNotFoundError
 from ..resources import packaged
 from ..schema import Claim
 from .claims import build_claim
 from .datafiles import DataFileComponent, Files
-from .extensions import CLAIMS_ATTR, CONTENT_KEY, CUE_KEY, SPEAKER_KEY
+from .extensions import CLAIMS_ATTR, set_span_groups
 from .features import doc_cache, doc_features, paragraphs, quote_depth
 from .grouping import Group, chunks_from_tags, group_chunks, snap_to_quotes
 from .lexicon import CUES_FILE, DENIALS_FILE, HEDGES_FILE, CueLexicon, load_lexicon
@@ -144,7 +144,7 @@ class AttributionComponent(DataFileComponent):
             if claim is not None:
                 claims.append(claim)
         setattr(doc._, CLAIMS_ATTR, claims)
-        self._set_span_groups(doc, claims)
+        set_span_groups(doc, claims)
         return doc
 
     def _fragment(self, doc: Doc, group: Group) -> bool:
@@ -156,21 +156,3 @@ class AttributionComponent(DataFileComponent):
             return False
         heads = [t for ch in group.cue for t in doc[ch.start : ch.end] if t.pos_ in ("VERB", "NOUN")]
         return not any(self.lexicon.cue_class(t.lemma_.lower()) for t in heads)
-
-    @staticmethod
-    def _set_span_groups(doc: Doc, claims: list[Claim]) -> None:
-        groups: dict[str, list[Span]] = {CUE_KEY: [], SPEAKER_KEY: [], CONTENT_KEY: []}
-        for n, claim in enumerate(claims):
-            cid = f"claim-{n}"
-            for key, spans in (
-                (CONTENT_KEY, claim.content),
-                (CUE_KEY, claim.cue or ()),
-                (SPEAKER_KEY, (claim.speaker,) if claim.speaker else ()),
-            ):
-                for sp in spans:
-                    span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
-                    if span is not None:
-                        span.id_ = cid
-                        groups[key].append(span)
-        for key, spans in groups.items():
-            doc.spans[key] = spans

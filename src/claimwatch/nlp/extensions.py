@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import weakref
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 CLAIMS_ATTR = "cw_claims"
 CUE_KEY = "cw_cue"
@@ -35,3 +35,23 @@ def register() -> None:
     for attr in (ARTICLE_DATE_ATTR, ARTICLE_DATE_ORIGIN_ATTR):
         if not Doc.has_extension(attr):
             Doc.set_extension(attr, default=None)
+
+
+def set_span_groups(doc: Doc, claims: list) -> None:
+    """The cw_cue / cw_speaker / cw_content span groups from ``claims`` (span ``id_`` ties the parts of one claim);
+    set by the attribution stage and again by the speaker stage, which trims speaker spans."""
+    groups: dict[str, list[Span]] = {CUE_KEY: [], SPEAKER_KEY: [], CONTENT_KEY: []}
+    for n, claim in enumerate(claims):
+        cid = f"claim-{n}"
+        for key, spans in (
+            (CONTENT_KEY, claim.content),
+            (CUE_KEY, claim.cue or ()),
+            (SPEAKER_KEY, (claim.speaker,) if claim.speaker else ()),
+        ):
+            for sp in spans:
+                span = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+                if span is not None:
+                    span.id_ = cid
+                    groups[key].append(span)
+    for key, found in groups.items():
+        doc.spans[key] = found

@@ -21,6 +21,7 @@ T = TypeVar("T")
 OPEN_QUOTES = {"“", "‘", "«", "„"}
 CLOSE_QUOTES = {"”", "’", "»"}
 STRAIGHT_QUOTES = {'"'}
+SENTENCE_ENDS = {".", "!", "?"}
 # Dependencies under which a reporting cue's clause or quote is its content.
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "pcomp", "obj", "attr", "oprd", "acl"}
 SOURCE_DEPS = {"nsubj", "nsubjpass", "agent"}
@@ -65,7 +66,12 @@ def paragraphs(doc: Doc) -> list[Paragraph]:
     return _memo(doc, "paragraphs", lambda: _paragraphs(doc))
 
 
-def _paragraphs(doc: Doc) -> list[Paragraph]:
+def line_paragraphs(doc: Doc) -> list[Paragraph]:
+    """The text's own paragraphs: token ranges between newlines."""
+    return _memo(doc, "line_paragraphs", lambda: _line_paragraphs(doc))
+
+
+def _line_paragraphs(doc: Doc) -> list[Paragraph]:
     out: list[Paragraph] = []
     start = 0
     for tok in doc:
@@ -78,15 +84,24 @@ def _paragraphs(doc: Doc) -> list[Paragraph]:
             start = tok.i + 1
     if start < len(doc):
         out.append(Paragraph(start, len(doc)))
-    # Very long paragraphs (no line breaks at all) are cut at sentence ends to keep sequences small.
+    return [p for p in out if p.end > p.start]
+
+
+# A paragraph longer than this many tokens (scraped text often has no line breaks at all) is cut at sentence
+# ends into sequences of about CHUNK_TOKENS for the taggers; quotes are still read over the whole paragraph.
+MAX_PARAGRAPH_TOKENS = 400
+CHUNK_TOKENS = 300
+
+
+def _paragraphs(doc: Doc) -> list[Paragraph]:
     result: list[Paragraph] = []
-    for p in out:
-        if p.end - p.start <= 400:
+    for p in line_paragraphs(doc):
+        if p.end - p.start <= MAX_PARAGRAPH_TOKENS:
             result.append(p)
             continue
         cur = p.start
         for sent in doc[p.start : p.end].sents:
-            if sent.end - cur > 300 and sent.start > cur:
+            if sent.end - cur > CHUNK_TOKENS and sent.start > cur:
                 result.append(Paragraph(cur, sent.start))
                 cur = sent.start
         result.append(Paragraph(cur, p.end))
@@ -96,29 +111,55 @@ def _paragraphs(doc: Doc) -> list[Paragraph]:
 def quote_depth(doc: Doc) -> list[int]:
     """1 for tokens inside quotation marks (quote marks included), else 0.
 
-    Curly quotes open/close explicitly; straight quotes toggle. An unclosed quote ends at the paragraph
-    break, which is also how news marks multi-paragraph quotes (no closing mark until the last one).
+    Curly quotes open/close explicitly; a straight quote opens or closes by where it stands (space before:
+    opening, space after: closing) and otherwise toggles. News marks a quote running over several paragraphs
+    by leaving each paragraph but the last unclosed and opening the next with a quote mark; the same text
+    scraped without line breaks shows as an opening mark right after a sentence end inside an open quote, and
+    is read the same way (the quote continues). A quote left open with no such continuation ends at the end
+    of its sentence, so one stray mark does not swallow the rest of the paragraph.
     """
     return _memo(doc, "quotes", lambda: _quote_depth(doc))
 
 
+def _opening_position(doc: Doc, i: int) -> bool:
+    """A straight quote with space (or the text start) before it and a word right after it."""
+    before = i == 0 or bool(doc[i - 1].whitespace_) or doc[i - 1].is_space
+    after = i + 1 < len(doc) and not doc[i].whitespace_ and not doc[i + 1].is_space and not doc[i + 1].is_punct
+    return before and after
+
+
 def _quote_depth(doc: Doc) -> list[int]:
     inside = [0] * len(doc)
-    for para in paragraphs(doc):
-        state = False
+    paras = line_paragraphs(doc)
+    for n, para in enumerate(paras):
+        state, opened = False, -1
         for i in range(para.start, para.end):
             t = doc[i].text
+            straight = t in STRAIGHT_QUOTES or t in ("''", "``")
             if t in OPEN_QUOTES or (t == "‘" and not state):
+                if not state:
+                    opened = i
                 inside[i] = 1
                 state = True
             elif t in CLOSE_QUOTES and state:
                 inside[i] = 1
                 state = False
-            elif t in STRAIGHT_QUOTES or t == "''" or t == "``":
+            elif straight:
                 inside[i] = 1
+                if state and _opening_position(doc, i) and i > 0 and doc[i - 1].text in SENTENCE_ENDS:
+                    continue  # the next paragraph of the same quote, scraped without its line break
+                if not state:
+                    opened = i
                 state = not state
             else:
                 inside[i] = 1 if state else 0
+        nxt = paras[n + 1] if n + 1 < len(paras) else None
+        continues = nxt is not None and (doc[nxt.start].text in OPEN_QUOTES or doc[nxt.start].text in STRAIGHT_QUOTES
+                                         or doc[nxt.start].text == "``")
+        if state and not continues:
+            end = doc[opened].sent.end
+            for i in range(max(end, opened + 1), para.end):
+                inside[i] = 0
     return inside
 
 

@@ -99,6 +99,13 @@ def snap_to_quotes(doc: Doc, chunks: list[Chunk], quotes: list[int]) -> list[Chu
                 continue
             if overlap >= 0.3 * (qe - qs) or (qs <= s and overlap >= 3):
                 s, e = min(s, qs), max(e, qe)
+                # A quote left open (features.quote_depth ends it with its sentence) ends the content too: the
+                # unquoted sentence after it is the writer's ('the deal was "a turning point. Critics were
+                # unconvinced.').
+                sent_end = doc[qe - 1].sent.end
+                unclosed = doc[qe - 1].text not in QUOTE_CHARS
+                if unclosed and e > sent_end and not any(quotes[i] for i in range(sent_end, e)):
+                    e = sent_end
         out.append(Chunk("CON", s, e))
     # Merge content chunks that now overlap; drop other roles' tokens swallowed by content.
     out.sort(key=lambda c: (c.start, -c.end))

@@ -9,7 +9,8 @@ chief economist at Ardent Bank"). Floating quotes (no cue, no speaker) inherit t
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .datafiles import DataFileComponent, Files
-from .extensions import CLAIMS_ATTR, doc_text
+from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import paragraphs
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -44,6 +45,8 @@ class Person:
     surname: str
     role: Optional[str] = None
     first_token: int = 0
+    # Every role written beside any of the person's mentions, in text order: where their country comes from.
+    roles: list[str] = field(default_factory=list)
 
 
 def _strip_titles(ent: Span) -> Span:
@@ -66,6 +69,12 @@ def _role_before(ent: Span) -> Optional[Span]:
         else:
             break
     start = i + 1
+    # The whole premodifier of the name's phrase ("Czech Industry and Trade Minister Jozef Sikela"): a coordinated
+    # title stops the dependency walk above at "and".
+    left = ent.root.left_edge.i
+    if left < start and ent.start - left <= 10 and not any(doc[k].text in {",", "(", ")", ";", ":"}
+                                                             or "\n" in doc[k].text for k in range(left, ent.start)):
+        start = left
     while start < ent.start and doc[start].pos_ in ("DET", "PUNCT"):
         start += 1
     if start >= ent.start:
@@ -75,6 +84,10 @@ def _role_before(ent: Span) -> Optional[Span]:
     if all(t.lower_ in TITLES and t.lower_.endswith(".") for t in role):
         return None
     return role
+
+
+APPOSITION_MAX_TOKENS = 15
+QUOTE_MARKS = {'"', "“", "”", "‘", "’", "«", "»", "``", "''"}
 
 
 def _role_appos(ent: Span) -> Optional[Span]:
@@ -87,6 +100,24 @@ def _role_appos(ent: Span) -> Optional[Span]:
                 while end > toks[0].i and ent.doc[end - 1].is_punct:
                     end -= 1
                 return ent.doc[toks[0].i : end]
+    return _comma_phrase(ent)
+
+
+def _comma_phrase(ent: Span) -> Optional[Span]:
+    """The parser often misses an apposition that is followed by the verb ('Mikhail Podolyak, an aide to
+    Ukrainian President Vladimir Zelensky, claimed …'): a noun phrase opening with a determiner between two
+    commas right after the name, with no verb in it, is one."""
+    doc = ent.doc
+    start = ent.end + 1
+    if start >= len(doc) or doc[ent.end].text != "," or doc[start].pos_ != "DET":
+        return None
+    sent_end = doc[start].sent.end
+    for end in range(start + 1, min(start + APPOSITION_MAX_TOKENS, sent_end)):
+        tok = doc[end]
+        if tok.text == ",":
+            return doc[start:end]
+        if tok.pos_ in ("VERB", "AUX") or tok.is_sent_end or tok.text in (";", ":", "(", ")") or tok.text in QUOTE_MARKS:
+            return None
     return None
 
 
@@ -109,11 +140,45 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
             p = people[surname] = Person(name=text, surname=surname, first_token=ent.start)
         elif len(text.split()) > len(p.name.split()):
             p.name = text
+        for found in (_role_before(ent), _role_appos(ent)):
+            if found is not None:
+                p.roles.append(found.text)
         role = _role_before(ent) or _role_appos(ent)
         if role is not None and p.role is None:
             p.role = role.text
         mentions.append((ent, p))
     return mentions
+
+
+_TRIM_AT = re.compile(r",\s+|\s+(?=(?:who|which|whose|whom)\b)")
+
+
+def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
+                 role: Optional[str]) -> tuple[Optional[CharSpan], Optional[str]]:
+    """The speaker span without the apposition or relative clause the tagger swept into it, which goes to the
+    role: 'Fred Hasson, head of Tiga, which represents developers,' -> 'Fred Hasson' (role 'head of Tiga');
+    'The head of the Farmers Union, Bill Carraway' -> 'Bill Carraway'. A span with nothing to trim is kept."""
+    if speaker is None:
+        return speaker, role
+    text = doc_text(doc)[speaker.start : speaker.end]
+    cut = _TRIM_AT.search(text)
+    if cut is None or cut.start() == 0:
+        return speaker, role
+    head, rest = text[: cut.start()], text[cut.end() :]
+    rest_end = _TRIM_AT.search(rest)
+    rest_part = rest[: rest_end.start()] if rest_end else rest
+    rest_part = rest_part.strip(" ,;")
+    name_words = set(re.findall(r"\w+", (name or "").casefold()))
+    in_head = bool(name_words & set(re.findall(r"\w+", head.casefold())))
+    in_rest = bool(name_words & set(re.findall(r"\w+", rest_part.casefold())))
+    relative = rest_part.split()[:1] in (["who"], ["which"], ["whose"], ["whom"])
+    if in_rest and not in_head and not relative and rest_part:
+        start = speaker.start + cut.end() + rest.find(rest_part)
+        return CharSpan(start, start + len(rest_part)), role or head.strip(" ,") or None
+    if not re.search(r"\w", head):
+        return speaker, role
+    extra = rest_part if rest_part and not relative else None
+    return CharSpan(speaker.start, speaker.start + len(head.rstrip())), role or extra
 
 
 class SpeakerResolver(DataFileComponent):
@@ -135,8 +200,13 @@ class SpeakerResolver(DataFileComponent):
         for claim in claims:
             claim = self._inherit_floating(doc, claim, resolved, para_of)
             name, role = self._resolve(doc, claim, mentions, by_surname, resolved)
-            resolved.append(dataclasses.replace(claim, resolved_speaker=name, speaker_role=role))
+            speaker, role = trim_speaker(doc, claim.speaker, name, role)
+            if speaker != claim.speaker and claim.speaker is not None and speaker is not None and \
+                    name == doc_text(doc)[claim.speaker.start : claim.speaker.end]:
+                name = doc_text(doc)[speaker.start : speaker.end]  # the speaker was its own words: trim those too
+            resolved.append(dataclasses.replace(claim, speaker=speaker, resolved_speaker=name, speaker_role=role))
         setattr(doc._, CLAIMS_ATTR, resolved)
+        set_span_groups(doc, resolved)
         return doc
 
     # -- floating quotes ---------------------------------------------------------------------------
