@@ -111,6 +111,7 @@ class ActorResolver:
         self.surface: dict[str, None] = {}  # aliases as written, for matching in text (ordered set)
         self.roles: dict[str, Role] = {}
         self._cache: dict[tuple, ActorRef] = {}
+        self._role_countries: dict[str, Optional[str]] = {}
         if builtin:
             path = data_path(builtin_path, ACTORS_FILE)
             self._load(read_text(path), str(path), yaml_format=True)
@@ -130,6 +131,7 @@ class ActorResolver:
             raise DataFileError(f"{p}: cannot read actor file: {exc}") from None
         self._load(text, str(p), yaml_format=p.suffix.lower() not in (".jsonl", ".ndjson"))
         self._cache.clear()
+        self._role_countries.clear()
 
     def _load(self, text: str, label: str, yaml_format: bool) -> None:
         if yaml_format:
@@ -356,7 +358,9 @@ class ActorResolver:
     def role_country(self, role: str) -> Optional[str]:
         """The country a role names ("Ukraine's foreign minister" -> UKR), or the country of a large city it
         names ("professor at the University of Nottingham" -> GBR), if any."""
-        return self._role_country_sector(role)[0] or self._city_country(role)
+        if role not in self._role_countries:
+            self._role_countries[role] = self._role_country_sector(role)[0] or self._city_country(role)
+        return self._role_countries[role]
 
     def _city_country(self, role: Optional[str]) -> Optional[str]:
         """The country of the first capitalised word in ``role`` that is, by its primary name, a city of over
