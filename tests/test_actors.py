@@ -512,3 +512,13 @@ def test_the_speaker_span_is_trimmed_to_the_name(nlp, text: str, speaker: str, r
     assert claim.speaker_role == role
     doc = nlp(text)
     assert [s.text for s in doc.spans["cw_speaker"]] == [speaker]
+
+
+def test_joint_speakers_are_not_trimmed(nlp) -> None:
+    from claimwatch.nlp.speakers import trim_speaker
+    from claimwatch.schema import CharSpan
+
+    text = "Anna Engel, Piet Moss and Lena Roddick said the plan had failed."
+    doc = nlp.make_doc(text)
+    speaker = CharSpan(0, text.index(" said"))
+    assert trim_speaker(doc, speaker, "Anna Engel", None) == (speaker, None)

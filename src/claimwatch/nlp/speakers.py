@@ -140,10 +140,9 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
             p = people[surname] = Person(name=text, surname=surname, first_token=ent.start)
         elif len(text.split()) > len(p.name.split()):
             p.name = text
-        for found in (_role_before(ent), _role_appos(ent)):
-            if found is not None:
-                p.roles.append(found.text)
-        role = _role_before(ent) or _role_appos(ent)
+        before, appos = _role_before(ent), _role_appos(ent)
+        p.roles += [found.text for found in (before, appos) if found is not None]
+        role = before or appos
         if role is not None and p.role is None:
             p.role = role.text
         mentions.append((ent, p))
@@ -151,6 +150,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
 
 
 _TRIM_AT = re.compile(r",\s+|\s+(?=(?:who|which|whose|whom)\b)")
+_NAME_LIST = re.compile(r"^[A-Z][^,]*(?:,\s*[A-Z][^,]*)*,?\s+and\s+[A-Z]")
 
 
 def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
@@ -162,8 +162,8 @@ def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
         return speaker, role
     text = doc_text(doc)[speaker.start : speaker.end]
     cut = _TRIM_AT.search(text)
-    if cut is None or cut.start() == 0:
-        return speaker, role
+    if cut is None or cut.start() == 0 or _NAME_LIST.search(text[cut.end() :]):
+        return speaker, role  # nothing to trim, or joint speakers ("Engel, Moss and O'Callaghan")
     head, rest = text[: cut.start()], text[cut.end() :]
     rest_end = _TRIM_AT.search(rest)
     rest_part = rest[: rest_end.start()] if rest_end else rest
