@@ -522,3 +522,12 @@ def test_joint_speakers_are_not_trimmed(nlp) -> None:
     doc = nlp.make_doc(text)
     speaker = CharSpan(0, text.index(" said"))
     assert trim_speaker(doc, speaker, "Anna Engel", None) == (speaker, None)
+
+
+def test_a_name_headed_by_a_company_word_is_an_organisation(resolver: ActorResolver) -> None:
+    org = resolver.organisation_named("Kessen Gas", "Ostmark's energy giant")
+    assert org is not None and org.type == "organisation" and org.sector == "BUS"
+    assert resolver.organisation_named("Kessen Post", "the broadcaster").type == "media"
+    # A role written after the name ("CEO of the company") says what the person does, not what they are.
+    assert resolver.resolve("Anna Example", "PERSON", "CEO of the company").type == "person"
+    assert resolver.organisation_named("Anna Example", "chief executive") is None

@@ -83,6 +83,9 @@ class Institution:
 class Role:
     sector: str
     weak: bool = False  # an institution named beside it decides the sector ("Pentagon spokesman" -> MIL)
+    # The word says what an organisation is ("energy giant", "car firm"): a name it heads is no person, whatever
+    # NER says ("Russian energy giant Gazprom").
+    organisation: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,8 @@ class ActorResolver:
             line = spec.get("__line__", roles.get("__line__", 1)) if isinstance(spec, dict) else roles.get("__line__", 1)
             if not isinstance(spec, dict) or not isinstance(spec.get("sector"), str):
                 raise DataFileError(f"{label}:{line}: role {word!r} needs a sector, e.g. {{sector: GOV}}")
-            self.roles[normalise(str(word))] = Role(spec["sector"].upper(), bool(spec.get("weak", False)))
+            self.roles[normalise(str(word))] = Role(spec["sector"].upper(), bool(spec.get("weak", False)),
+                                                    bool(spec.get("organisation", False)))
 
     def _add_actor(self, entry: Any, label: str) -> None:
         line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
@@ -338,11 +342,25 @@ class ActorResolver:
         if prefix:
             p_country, p_sector = self._role_country_sector(prefix)
             country, sector = country or p_country, sector or p_sector
+        org = self.organisation_named(bare, prefix)
+        if org is not None:
+            return org
         # No country from the article's dominant country: a person's country comes only from what is written
         # about them (their role, title or apposition) or from the actor files.
         if country is None:
             country = self._city_country(role) or self._city_country(prefix)
         return ActorRef(id=f"person:{slug(bare)}", name=bare, type="person", country=country, sector=sector)
+
+    def organisation_named(self, name: str, premodifier: Optional[str]) -> Optional[ActorRef]:
+        """An organisation when the words written right before ``name`` say what it is ("Russian energy giant"
+        before "Gazprom"), whatever NER made of the name; else None."""
+        words = [normalise(w) for w in (premodifier or "").split()]
+        kind = self.roles.get(words[-1]) if words and words[-1] else None
+        if kind is None or not kind.organisation:
+            return None
+        atype = "media" if kind.sector == "MED" else "organisation"
+        return ActorRef(id=f"org:{slug(name)}", name=name, type=atype, country=self.role_country(premodifier or ""),
+                        sector=kind.sector)
 
     def _is_title_word(self, word: str) -> bool:
         key = normalise(word)
@@ -656,6 +674,10 @@ class ActorComponent(DataFileComponent):
         text = claim.resolved_speaker or (span.text if span is not None else "")
         person = by_name.get(claim.resolved_speaker or "") or (by_surname.get(text.split()[-1].lower()) if text else None)
         if person is not None:
+            if span is not None and span.text.endswith(person.name) and len(span.text) > len(person.name):
+                org = self.resolver.organisation_named(person.name, span.text[: -len(person.name)])
+                if org is not None:
+                    return org  # "Russian energy giant Gazprom": NER's PERSON is a company
             # The speaker span's own words ("Czech Industry and Trade Minister Jozef Sikela") are evidence too.
             extra = [claim.speaker_role or "", span.text if span is not None else ""]
             return self.resolver.resolve(person.name, "PERSON", self._evidence(extra + person.roles), context)
