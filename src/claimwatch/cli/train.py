@@ -28,7 +28,7 @@ def train_group() -> None:
 @click.option("--epochs", type=click.IntRange(min=1), default=None,
               help="MiniLM only: training epochs (default: training/attribution_minilm.py DEFAULT_PARAMS).")
 @click.option("--stop-after", type=click.IntRange(min=1), default=None, metavar="E",
-              help="MiniLM only: keep the weights after epoch E of the --epochs schedule (the shipped model: 1 of 3).")
+              help="MiniLM only: keep the weights after epoch E of the --epochs schedule (default: all; the selection runs stopped after 1 of 3).")
 @click.option("--hold-out-every", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="MiniLM only: leave out every N-th article (the selection slice; the shipped model used 10).")
 @model_option
