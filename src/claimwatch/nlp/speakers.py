@@ -43,10 +43,14 @@ def _read_owned_roles(path: Path) -> frozenset[str]:
 class Person:
     name: str  # fullest form seen
     surname: str
-    role: Optional[str] = None
     first_token: int = 0
     # Every role written beside any of the person's mentions, in text order: where their country comes from.
     roles: list[str] = field(default_factory=list)
+
+    @property
+    def role(self) -> Optional[str]:
+        """The first role written beside the person ('Kremlin spokesperson'), the one shown with their claims."""
+        return self.roles[0] if self.roles else None
 
 
 def _strip_titles(ent: Span) -> Span:
@@ -140,11 +144,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
             p = people[surname] = Person(name=text, surname=surname, first_token=ent.start)
         elif len(text.split()) > len(p.name.split()):
             p.name = text
-        before, appos = _role_before(ent), _role_appos(ent)
-        p.roles += [found.text for found in (before, appos) if found is not None]
-        role = before or appos
-        if role is not None and p.role is None:
-            p.role = role.text
+        p.roles += [found.text for found in (_role_before(ent), _role_appos(ent)) if found is not None]
         mentions.append((ent, p))
     return mentions
 
