@@ -276,6 +276,48 @@ def test_check_page_escapes_stored_claims(client: TestClient) -> None:
     assert '<b>Evil</b> "Outlet"' in shown and '" onmouseover="window.__xss_attr=1"' in shown
 
 
+def test_a_repeated_check_reuses_the_candidates_read_before(tmp_path: Path, nlp, monkeypatch) -> None:
+    """Candidates read and profiled for one check are kept for the next: same answer, no store read for them."""
+    from claimwatch.store.sqlstore import SqlStore
+
+    db = build_store(tmp_path / "cache.db")
+    client = make_client(db, nlp=nlp)
+    reads: list[int] = []
+    real = SqlStore.claims_by_id
+
+    def counting(self, ids):
+        reads.append(len(ids))
+        return real(self, ids)
+
+    monkeypatch.setattr(SqlStore, "claims_by_id", counting)
+    text = "The port of Kessen will reopen on Friday"
+    first = check(client, text)
+    assert reads and reads[0] > 0
+    second = check(client, text)
+    assert len(reads) == 1  # every candidate came from the cache
+    for out in (first, second):
+        out.pop("seconds")
+    assert second == first
+
+
+def test_check_threads_run_at_lower_priority(db: Path) -> None:
+    """Checks compute on threads of lower CPU priority (Linux), so searches get a core first under load."""
+    import os
+    import sys
+    import threading
+
+    from claimwatch.web.checker import CHECK_NICENESS, CheckService
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread priority is Linux's")
+    service = CheckService(WebSettings(db=db), nlp=lambda: None)
+    service._check = lambda store, text, **_: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    assert service.check(None, "anything") == min(19, base + CHECK_NICENESS)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == base  # the calling thread keeps its own
+    service.close()
+
+
 def test_check_sees_a_new_ingest_and_writes_nothing(tmp_path: Path, nlp) -> None:
     from claimwatch.disputes.embeddings import LEXICAL, MINILM
     from claimwatch.schema import Article, ArticleOut

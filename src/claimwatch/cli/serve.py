@@ -58,6 +58,7 @@ def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str
         import uvicorn
 
         from ..web import WebSettings, create_app
+        from ..web.app import server_process_setup
         from ..web.settings import DEFAULT_MAX_BODY_BYTES
     except ImportError as exc:
         raise ClaimwatchError(f"the web server needs the web extra ({exc.name} is missing): "
@@ -77,6 +78,7 @@ def serve(db_path: Path, host: str, port: int, allow_write: bool, token_env: str
     click.echo(f"claimwatch: {counts['articles']} articles, {counts['claims']} claims from {label}; "
                f"{'writable' if allow_write else 'read-only'}; http://{host}:{port}/ (API docs: /docs)", err=True)
     if workers == 1:
+        server_process_setup()
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False,
                     limit_concurrency=200)
         return

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from ..errors import ClaimwatchError
 from ..schema import Article, CharSpan, Claim, ClaimOut
 from ..store import Store, StoredClaim
-from .candidates import profile
+from .candidates import ClaimProfile, profile
 from .detect import ensure_embeddings
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
@@ -89,6 +89,7 @@ class Checker:
         self.lex = lex or default_lexicon()
         self.model = model or default_model()
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
+        self.last_query: Optional[ClaimOut] = None  # the last checked sentence read as a claim
 
     @property
     def nlp(self) -> Any:
@@ -120,6 +121,7 @@ class Checker:
             raise ClaimwatchError(f"the sentence is too long to check ({len(text)} characters; at most {MAX_CHARS})")
         lex = self.lex
         qclaim = sentence_claim(self.nlp, text, date)
+        self.last_query = qclaim
         q = profile(qclaim, article_id="\x00check", lex=lex)
         qv = self.embedder.encode([embedding_text(qclaim.content.text)])[0]
         ids, vectors, fams = self.matrix()
@@ -138,19 +140,23 @@ class Checker:
             order = np.argpartition(-ranked, min(CANDIDATES, len(ids)) - 1)[: min(CANDIDATES, len(ids))]
             top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= CANDIDATE_COS]
         result.candidates = len(top)
-        claims = self.store.claims_by_id([ids[k] for k in top]) if top else {}
+        found = self.candidates([ids[k] for k in top]) if top else {}
         out = []
         agent = q.frame.agent if q.frame is not None else None
         q_agent = (agent.country or agent.actor_id) if agent is not None else None
         for k in top:
-            claim = claims.get(ids[k])
-            if claim is not None:
+            hit = found.get(ids[k])
+            if hit is not None:
+                claim, p = hit
                 sim = float(cos[k])
-                p = profile(claim, lex=lex)
                 rel = relate(q, p, sim, self.model, lex)
                 rel.own_side = q_agent is not None and p.state_side == q_agent
                 out.append((claim, sim, rel))
         return result, out
+
+    def candidates(self, ids: list[str]) -> dict[str, tuple[StoredClaim, ClaimProfile]]:
+        """The stored claims with these ids, each with its profile (the web's checker caches them)."""
+        return {cid: (claim, profile(claim, lex=self.lex)) for cid, claim in self.store.claims_by_id(ids).items()}
 
     def supports(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
         """Nothing opposes it and it says much the same (cosine >= ``check_support_cos``), or it tells the same event

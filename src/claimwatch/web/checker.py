@@ -11,6 +11,8 @@ import functools
 import logging
 import os
 import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import quote
@@ -18,16 +20,20 @@ from urllib.parse import quote
 import numpy as np
 from fastapi import HTTPException
 
+from ..disputes.candidates import ClaimProfile
 from ..disputes.check import MAX_CHARS, Checker, CheckMatch, sentence_claim
 from ..disputes.embeddings import INSTALL_HINT, MINILM, Embedder, embedding_text, get_embedder
 from ..disputes.lexicon import DisputeLexicon, default_lexicon
 from ..errors import ClaimwatchError, StoreError
-from ..store import MEMORY, Store
+from ..store import MEMORY, Store, StoredClaim
 from .models import CheckedClaim, CheckOut
 from .settings import WebSettings
 
 log = logging.getLogger("claimwatch")
 EMBED_BATCH = 512
+# Checks run this much nicer than the server (niceness 0 = normal, 19 = lowest): a search waiting for a core runs before a check does.
+CHECK_NICENESS = 10
+CANDIDATE_CACHE_SIZE = 20_000  # claims kept read and profiled between checks, per store (a few KB each)
 # (claim ids, their vectors, each claim's event family index): what ``Checker.matrix()`` returns.
 Matrix = tuple[list[str], np.ndarray, np.ndarray]
 
@@ -96,12 +102,65 @@ def _marker(store: Store) -> tuple[Any, ...]:
 class _StoreChecker(Checker):
     """A ``Checker`` over one request's store whose models and claim matrix come from the service's cache."""
 
-    def __init__(self, store: Store, models: CheckModels, matrix: Matrix) -> None:
+    def __init__(self, store: Store, models: CheckModels, matrix: Matrix, known: "CandidateCache") -> None:
         super().__init__(store, nlp=models.nlp, embedder=models.embedder, lex=models.lex)
         self._shared_matrix = matrix
+        self._known = known
 
     def matrix(self) -> Matrix:
         return self._shared_matrix
+
+    def candidates(self, ids: list[str]) -> dict[str, tuple[StoredClaim, ClaimProfile]]:
+        found = self._known.get_many(ids)
+        missing = [cid for cid in ids if cid not in found]
+        if missing:
+            loaded = super().candidates(missing)
+            self._known.put_many(loaded)
+            found.update(loaded)
+        return found
+
+
+class CandidateCache:
+    """Stored claims already read for a check, with their profiles, most recently used last.
+
+    Reading a candidate from the store (row to validated model) and profiling it was over half of a check's CPU,
+    and checks keep meeting the same claims. Stored claims never change (the store only adds), so a cache lives as
+    long as its store's claim matrix; ``maxsize`` bounds its memory.
+    """
+
+    def __init__(self, maxsize: int = CANDIDATE_CACHE_SIZE) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[str, tuple[StoredClaim, ClaimProfile]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, ids: list[str]) -> dict[str, tuple[StoredClaim, ClaimProfile]]:
+        with self._lock:
+            found = {cid: self._items[cid] for cid in ids if cid in self._items}
+            for cid in found:
+                self._items.move_to_end(cid)
+        return found
+
+    def put_many(self, items: dict[str, tuple[StoredClaim, ClaimProfile]]) -> None:
+        with self._lock:
+            self._items.update(items)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _lower_priority() -> None:
+    """Lower this thread's CPU priority (Linux, where niceness is per thread); elsewhere, leave it.
+
+    A check is hundreds of milliseconds of CPU and a search a few: under load, the scheduler then gives a
+    waiting search the core first, so searches keep their single-client latency while checks use what is left.
+    """
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + CHECK_NICENESS))
+    except (AttributeError, OSError) as exc:  # no per-thread priority here: checks run at normal priority
+        log.debug("check threads keep normal priority: %s", exc)
 
 
 def claim_link(article_id: str, claim_id: str) -> str:
@@ -132,11 +191,13 @@ class CheckService:
         self._nlp = nlp
         self._models: Optional[CheckModels] = None
         self._lock = threading.Lock()
-        self._matrices: dict[str, tuple[tuple[Any, ...], Matrix]] = {}
+        self._matrices: dict[str, tuple[tuple[Any, ...], Matrix, CandidateCache]] = {}
         self._matrix_lock = threading.Lock()
         self.matrix_builds = 0  # how often a claim matrix was (re)built: the cache's effect, visible to tests
-        # At most settings.check_slots checks compute at once; the others wait here (settings.py says why).
-        self._slots = threading.BoundedSemaphore(settings.check_slots)
+        # At most settings.check_slots checks compute at once, each on a thread of this pool at lower CPU
+        # priority; the others wait their turn (settings.py says why).
+        self._pool = ThreadPoolExecutor(max_workers=settings.check_slots, thread_name_prefix="claimwatch-check",
+                                        initializer=_lower_priority)
 
     def models(self) -> CheckModels:
         if self._models is None:
@@ -153,39 +214,49 @@ class CheckService:
 
     def matrix(self, store: Store, models: CheckModels) -> Matrix:
         """The store's claim matrix, rebuilt only when its claims changed since the last check."""
+        return self._prepared(store, models)[0]
+
+    def _prepared(self, store: Store, models: CheckModels) -> tuple[Matrix, CandidateCache]:
+        """The store's claim matrix and candidate cache, both renewed when its claims changed."""
         if store.path == MEMORY:  # nothing identifies an in-memory store between requests
-            return build_matrix(store, models.embedder, models.lex)
+            return build_matrix(store, models.embedder, models.lex), CandidateCache()
         key = os.path.realpath(store.path)
         marker = _marker(store)
         # One lock: two first checks build the matrix once, the second waits for it.
         with self._matrix_lock:
             cached = self._matrices.get(key)
             if cached is not None and cached[0] == marker:
-                return cached[1]
+                return cached[1], cached[2]
             matrix = build_matrix(store, models.embedder, models.lex, previous=cached[1] if cached else None)
-            self._matrices[key] = (marker, matrix)
+            known = CandidateCache()
+            self._matrices[key] = (marker, matrix, known)
             self.matrix_builds += 1
-            return matrix
+            return matrix, known
 
     def check(self, store: Store, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckOut:
         """Supporting and contradicting stored claims for ``text``; 413 over 5,000 characters."""
         if len(text) > MAX_CHARS:
             raise HTTPException(413, f"text is longer than {MAX_CHARS} characters; paste one claim")
-        with self._slots:
-            return self._check(store, text, date=date, limit=limit)
+        return self._pool.submit(self._check, store, text, date=date, limit=limit).result()
+
+    def close(self) -> None:
+        """Let the check threads end (a check in progress finishes first)."""
+        self._pool.shutdown(wait=False)
 
     def _check(self, store: Store, text: str, *, date: Optional[str], limit: int) -> CheckOut:
         try:
             models = self.models()
-            matrix = self.matrix(store, models)
+            matrix, known = self._prepared(store, models)
         except StoreError:
             raise
         except ClaimwatchError as exc:  # a model missing on the server: not the client's fault
             log.error("check unavailable: %s", exc)
             raise HTTPException(503, f"checking is not available on this server: {exc}") from None
-        result = _StoreChecker(store, models, matrix).check(text, date=date, limit=limit)
+        checker = _StoreChecker(store, models, matrix, known)
+        result = checker.check(text, date=date, limit=limit)
+        claim = checker.last_query or sentence_claim(models.nlp, result.query, date)
         return CheckOut(
-            text=result.query, claim=sentence_claim(models.nlp, result.query, date),
+            text=result.query, claim=claim,
             supports=[checked_claim(m) for m in result.supporting],
             contradicts=[checked_claim(m) for m in result.contradicting],
             method=result.method, embedder=models.embedder.name, claims_searched=result.claims_searched,
