@@ -1,0 +1,72 @@
+"""The hand-judged claim precision protocol: blind packets drawn reproducibly, judges' labels combined."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimwatch.errors import ClaimwatchError
+from claimwatch.eval.claim_judging import draw_packet, drawn_articles, read_labels, render, score
+from claimwatch.pipeline import extract_articles
+from claimwatch.schema import Article
+
+TEXTS = [
+    '"We will reopen the port on Friday," the mayor of Kessen said on Monday.',
+    'The coast guard said the port would stay closed until the storm passed.',
+    'Minister Ana Reyes told reporters that the bridge had been repaired.',
+    '"Nobody was hurt," a spokesperson for the fire service said.',
+    'Union leader Jo Park warned that workers would strike next week.',
+    'The harbour office denied that any ship had been turned away.',
+]
+
+
+def _articles() -> list[Article]:
+    return [Article(id=f"a{k}", text=t, date="2031-03-0%d" % (k + 1)) for k, t in enumerate(TEXTS)]
+
+
+def test_draws_repeat_and_leave_out_earlier_articles():
+    arts = _articles()
+    first = [a.id for a in drawn_articles(arts, 7, 3)]
+    assert first == [a.id for a in drawn_articles(arts, 7, 3)] and len(set(first)) == 3
+    second = [a.id for a in drawn_articles(arts, 8, 3, exclude_seeds=[7])]
+    assert len(second) == 3 and not set(second) & set(first)
+
+
+def test_packet_is_blind_and_keyed(tmp_path: Path, nlp):
+    out, key = tmp_path / "packet", tmp_path / "key.json"
+    summary = draw_packet(_articles(), lambda arts: extract_articles(nlp, arts), out, key, seed=3, count=6, n=4)
+    assert summary["drawn"] == 4 and summary["claims_total"] >= 4
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
+    keyed = json.loads(key.read_text())["items"]
+    assert [i["item"] for i in items] == [k["item"] for k in keyed]
+    for item in items:
+        assert set(item) == {"item", "article_file", "speaker", "resolved_speaker", "cue", "content",
+                             "sentence_context"}  # no kind, class, actor or score
+        article = (out / item["article_file"]).read_text()
+        marked = item["sentence_context"].split("⟦")[1].split("⟧")[0]
+        assert marked in " ".join(article.split())
+    again = tmp_path / "again"
+    draw_packet(_articles(), lambda arts: extract_articles(nlp, arts), again, tmp_path / "k2.json", seed=3, count=6, n=4)
+    assert (again / "items.jsonl").read_text() == (out / "items.jsonl").read_text()
+
+
+def test_the_lower_label_counts(tmp_path: Path):
+    key = {"items": [{"item": "P000", "kind": "direct"}, {"item": "P001", "kind": "indirect"},
+                     {"item": "P002", "kind": "indirect"}]}
+    j1, j2 = tmp_path / "j1.jsonl", tmp_path / "j2.jsonl"
+    j1.write_text('{"item": "P000", "label": "right"}\n{"item": "P001", "label": "right"}\n'
+                  '{"item": "P002", "label": "partly"}\n')
+    j2.write_text('{"item": "P000", "label": "right"}\n{"item": "P001", "label": "wrong"}\n')
+    report = score(key, [read_labels(j1), read_labels(j2)])
+    assert (report["right"], report["partly"], report["wrong"]) == (1, 1, 1)
+    assert report["agreed"] == 1 and report["missing"] == ["P002"]
+    assert report["by_kind"] == {"direct": {"right": 1}, "indirect": {"wrong": 1, "partly": 1}}
+    assert "right 1, partly 1, wrong 1" in render(report)
+
+
+def test_a_bad_label_names_file_and_line(tmp_path: Path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"item": "P000", "label": "right"}\n{"item": "P001", "label": "maybe"}\n')
+    with pytest.raises(ClaimwatchError, match=r"bad.jsonl:2: label must be one of"):
+        read_labels(bad)
