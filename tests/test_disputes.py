@@ -324,6 +324,25 @@ def test_same_side_and_time_window() -> None:
     assert compare(x, z, cos=0.9) is not None
 
 
+def test_only_reported_claims_enter_disputes() -> None:
+    """A cue the lexicon does not know (unless quoted or "according to"), or no cue and no speaker: no candidate."""
+    from claimwatch.disputes.candidates import candidate_pairs
+
+    words = "the port of Kessen will reopen on Friday"
+    denial = claim("d", words, speaker=UKR, polarity="denies", cue="denied", cue_class="deny")
+    said = claim("s", words, speaker=RUS, article="a2")
+    ran = claim("r", words, speaker=RUS, cue="ran models on", cue_class=None, article="a3")
+    quoted = claim("q", words, speaker=RUS, cue="ran models on", cue_class=None, article="a4").model_copy(
+        update={"kind": "direct"})
+    bare = claim("b", words, article="a5").model_copy(update={"cue": None, "cue_class": None})
+    profiles = [profile(c) for c in (denial, said, ran, quoted, bare)]
+    assert [p.reportable for p in profiles] == [True, True, False, True, False]
+    vectors = np.ones((5, 4), dtype=np.float32) / 2.0  # all the same wording
+    partners = {profiles[j].id for i, j, _ in candidate_pairs(profiles, vectors, [0])}
+    assert partners == {"s", "q"}
+    assert compare(profiles[0], profiles[1], cos=0.9) is not None  # the relation itself is unchanged
+
+
 def test_support_is_same_direction() -> None:
     a = profile(claim("a", "troops are withdrawing from Crimea", speaker=RUS, event="RETREAT", mode="withdraw",
                       source=RUS))

@@ -146,7 +146,7 @@ class Checker:
         q_agent = (agent.country or agent.actor_id) if agent is not None else None
         for k in top:
             hit = found.get(ids[k])
-            if hit is not None:
+            if hit is not None and hit[1].reportable:
                 claim, p = hit
                 sim = float(cos[k])
                 rel = relate(q, p, sim, self.model, lex)
