@@ -70,3 +70,19 @@ def test_a_bad_label_names_file_and_line(tmp_path: Path):
     bad.write_text('{"item": "P000", "label": "right"}\n{"item": "P001", "label": "maybe"}\n')
     with pytest.raises(ClaimwatchError, match=r"bad.jsonl:2: label must be one of"):
         read_labels(bad)
+
+
+def test_a_split_quote_shows_the_reported_words_only():
+    from claimwatch.eval.claim_judging import packet_item
+    from claimwatch.schema import ClaimOut, ContentOut, SpanOut
+
+    text = '"We will reopen the port," the mayor said. "The storm has passed."'
+    first, second = text.index('"We'), text.index('"The')
+    parts = [SpanOut(text=text[first:26], start=first, end=26), SpanOut(text=text[second:], start=second, end=len(text))]
+    claim = ClaimOut(id="c", speaker=SpanOut(text="the mayor", start=27, end=36), resolved_speaker=None,
+                     cue=SpanOut(text="said", start=37, end=41),
+                     content=ContentOut(text=text[first:], start=first, end=len(text), spans=parts),
+                     kind="direct", polarity="asserts", hedged=False)
+    item = packet_item("P000", claim, text)
+    assert item["content"] == '"We will reopen the port," … "The storm has passed."'
+    assert "the mayor said" in item["sentence_context"]  # the context still shows the frame

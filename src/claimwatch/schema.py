@@ -26,6 +26,12 @@ class ContentOut(SpanOut):
     # Present only when the content is discontinuous (e.g. a quote split by its cue).
     spans: Optional[list[SpanOut]] = None
 
+    def reported(self) -> str:
+        """The reported words only: the parts of a split quote joined with an ellipsis (``text`` spans the cue too)."""
+        if self.spans:
+            return " … ".join(p.text for p in self.spans)
+        return self.text
+
 
 # Each kind of thing a claim mentions is defined once, below. A Doc carries it with a ``CharSpan`` (``PlaceRef``,
 # ``DateRef``, ``QuantityRef``: frozen, so claims can be compared and hashed); the output carries it with the

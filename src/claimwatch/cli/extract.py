@@ -174,11 +174,6 @@ def render_article(article: ArticleOut, width: int = 100) -> list[str]:
     return lines
 
 
-def _content_text(claim: ClaimOut) -> str:
-    """The reported words only: the parts of a split quote joined with an ellipsis."""
-    if claim.content.spans:
-        return " … ".join(p.text for p in claim.content.spans)
-    return claim.content.text
 
 
 def render_claim(claim: ClaimOut, number: int, width: int = 100) -> list[str]:
@@ -193,7 +188,7 @@ def render_claim(claim: ClaimOut, number: int, width: int = 100) -> list[str]:
     indent = " " * len(prefix)
     lines = [_cut(prefix + " · ".join(fields), width)]
     wrapped = textwrap.wrap(
-        f"“{_oneline(_content_text(claim))}”", width=max(20, width - len(indent)),
+        f"“{_oneline(claim.content.reported())}”", width=max(20, width - len(indent)),
         break_long_words=True, break_on_hyphens=False,
     )
     if len(wrapped) > TABLE_CONTENT_LINES:

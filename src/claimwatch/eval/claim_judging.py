@@ -51,7 +51,7 @@ def packet_item(item: str, claim: ClaimOut, text: str) -> dict[str, Any]:
     context = " ".join((before + "⟦" + text[start:end] + "⟧" + after).split())
     return {"item": item, "article_file": f"articles/{item}.txt",
             "speaker": claim.speaker.text if claim.speaker else None, "resolved_speaker": claim.resolved_speaker,
-            "cue": claim.cue.text if claim.cue else None, "content": claim.content.text,
+            "cue": claim.cue.text if claim.cue else None, "content": claim.content.reported(),
             "sentence_context": context}
 
 
