@@ -1,18 +1,60 @@
 """/api/actors: who speaks the most claims."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from typing import Literal, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from ...store import ActorCount, Store
 from ..dependencies import get_store
+from ..listing import MAX_EXPORT, MAX_LIMIT, check_offset, decode_cursor, download, encode_cursor, link_header, next_url
 from ..models import ActorList, ErrorOut
 
 router = APIRouter(tags=["actors"])
+NAME = Query(None, max_length=200, description="Actor id or name contains this (case-insensitive).")
 
 
-@router.get("/actors", response_model=ActorList, summary="Actors by the number of claims they speak")
-def list_actors(limit: int = Query(50, ge=1, le=1000), store: Store = Depends(get_store)) -> ActorList:
-    return ActorList(items=store.top_actors(limit))
+def clean(value: Optional[str]) -> Optional[str]:
+    return value.strip() if value and value.strip() else None
+
+
+def actor_list(store: Store, name: Optional[str], limit: int, offset: int,
+               request: Optional[Request] = None) -> ActorList:
+    """One page of actors, most claims first (shared with the page)."""
+    check_offset(offset)
+    name = clean(name)
+    items = store.top_actors(limit, offset, name=name)
+    total = store.count_actors(name=name)
+    nxt = encode_cursor(offset + limit) if offset + limit < total else None
+    return ActorList(items=items, total=total, limit=limit, next_cursor=nxt,
+                     next_url=next_url(request, nxt) if request is not None else None)
+
+
+@router.get("/actors", response_model=ActorList, responses={400: {"model": ErrorOut}},
+            summary="Actors by the number of claims they speak")
+def list_actors(
+    request: Request,
+    response: Response,
+    name: Optional[str] = NAME,
+    limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Actors per page."),
+    cursor: Optional[str] = Query(None, max_length=200, description="next_cursor from the previous page."),
+    store: Store = Depends(get_store),
+) -> ActorList:
+    result = actor_list(store, name, limit, decode_cursor(cursor), request)
+    link_header(response, result.next_url)
+    return result
+
+
+ACTOR_COLUMNS = ("id", "name", "type", "country", "sector", "claims", "mentions")
+
+
+@router.get("/actors/export", responses={400: {"model": ErrorOut}, 200: {"content": {"text/csv": {}}}},
+            summary="Download every matching actor with its counts as CSV or JSON")
+def export_actors(name: Optional[str] = NAME, format: Literal["csv", "json"] = Query("csv"),
+                  store: Store = Depends(get_store)) -> Response:
+    found = store.top_actors(MAX_EXPORT + 1, name=clean(name))
+    return download([a.model_dump() for a in found[:MAX_EXPORT]], ACTOR_COLUMNS, format, "actors",
+                    len(found) > MAX_EXPORT)
 
 
 @router.get("/actors/{actor_id}", response_model=ActorCount, responses={404: {"model": ErrorOut}},
