@@ -113,7 +113,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         description=DESCRIPTION,
         debug=False,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # /docs is our own page (api_docs.py): Swagger UI's assets come from a CDN
         redoc_url=None,
         responses={400: {"model": _error_model()}, 422: {"model": _error_model()}},
     )
@@ -133,6 +133,7 @@ def create_app(settings: WebSettings) -> FastAPI:
                    extract_routes):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages_routes.router)
+    _add_docs_and_icon(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     if settings.cors_origins:
@@ -144,6 +145,25 @@ def create_app(settings: WebSettings) -> FastAPI:
     # Added last, so it runs first: an oversized body is refused before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
+
+
+def _add_docs_and_icon(app: FastAPI) -> None:
+    """/docs: the API reference rendered from the OpenAPI schema, with no external assets; /favicon.ico."""
+    from fastapi.responses import FileResponse, HTMLResponse
+
+    from .api_docs import reference
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs(request: Request) -> Response:
+        operations, schemas = reference(app.openapi())
+        return app.state.templates.TemplateResponse(
+            request, "api_docs.html", {"operations": operations, "schemas": schemas, "title": app.title,
+                                       "version": app.version, "nav": "api"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _warm_in_background(app: FastAPI) -> None:

@@ -5,10 +5,12 @@ No HTML is built here. Templates print each segment's text with autoescaping, so
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from ..schema import ClaimOut
+from ..store.base import search_key
 
 PALETTE_SIZE = 8
 UNATTRIBUTED = "Unattributed"
@@ -64,18 +66,76 @@ def claim_summary(claim: ClaimOut) -> str:
     return " · ".join(" ".join(p.split()) for p in parts)
 
 
+_TITLES = re.compile(r"^(?:the|mr|mrs|ms|dr|president|prime minister|minister) ")
+
+
+def _name_key(label: str) -> str:
+    """A speaker's written name as the legend compares it: before any comma ("Ursula von der Leyen, the president
+    of …" -> "ursula von der leyen"), case, accents and punctuation ignored, a leading title dropped."""
+    head = label.split(",")[0]
+    key = " ".join(re.sub(r"[^\w\s]", " ", search_key(head) or "").split())
+    while True:
+        shorter = _TITLES.sub("", key)
+        if shorter == key:
+            return key
+        key = shorter
+
+
+def speaker_groups(claims: Sequence[ClaimOut]) -> tuple[list[str], dict[str, str]]:
+    """One legend group per person: each claim's group key, and each key's label.
+
+    Claims whose speaker resolved to the same actor share its group (and its name); other speakers group by
+    ``_name_key``, and a name that ends another group's name joins it ("von der Leyen" joins "Ursula von der
+    Leyen" and her actor), so the legend shows each person once.
+    """
+    keys: list[str] = []
+    labels: dict[str, str] = {}
+    names: dict[str, str] = {}  # name key -> group
+    for claim in claims:
+        actor = claim.speaker_actor
+        label = speaker_label(claim)
+        if label == UNATTRIBUTED:
+            key = UNATTRIBUTED
+            labels.setdefault(key, UNATTRIBUTED)
+        elif actor is not None and actor.id and not actor.id.startswith("unknown:"):
+            key = "actor:" + actor.id
+            labels.setdefault(key, actor.name)
+            names.setdefault(_name_key(actor.name), key)
+            names.setdefault(_name_key(label), key)
+        else:
+            name = _name_key(label)
+            key = "name:" + (name or label)
+            labels.setdefault(key, " ".join(label.split(",")[0].split()) or label)
+            names.setdefault(name, key)
+        keys.append(key)
+    # A name that is the end of a longer one (a surname, a title dropped) joins the longer one's group.
+    merged: dict[str, str] = {}
+    for name, key in names.items():
+        if not key.startswith("name:") or not name:
+            continue
+        longer = [(n, k) for n, k in names.items() if k != key and n.endswith(" " + name) and len(name) >= 4]
+        if longer:
+            merged[key] = max(longer, key=lambda nk: (nk[1].startswith("actor:"), len(nk[0])))[1]
+    for key in list(merged):
+        seen = {key}
+        while merged.get(key, key) in merged and merged[key] not in seen:
+            seen.add(merged[key])
+            merged[key] = merged[merged[key]]
+    return [merged.get(k, k) for k in keys], labels
+
+
 def highlight(text: str, claims: Sequence[ClaimOut], boilerplate: Sequence[tuple[int, int]] = ()) -> Highlighted:
-    """Segments of ``text`` covering it end to end, plus the speaker legend (colour per resolved speaker)."""
+    """Segments of ``text`` covering it end to end, plus the speaker legend (colour per person, ``speaker_groups``)."""
     n = len(text)
     legend: dict[str, SpeakerKey] = {}
     colours: list[Optional[int]] = []
-    for claim in claims:
-        label = speaker_label(claim)
-        if label not in legend:
-            colour = None if label == UNATTRIBUTED else sum(k.colour is not None for k in legend.values()) % PALETTE_SIZE
-            legend[label] = SpeakerKey(label, colour)
-        legend[label].claims += 1
-        colours.append(legend[label].colour)
+    groups, labels = speaker_groups(claims)
+    for key in groups:
+        if key not in legend:
+            colour = None if key == UNATTRIBUTED else sum(k.colour is not None for k in legend.values()) % PALETTE_SIZE
+            legend[key] = SpeakerKey(labels[key], colour)
+        legend[key].claims += 1
+        colours.append(legend[key].colour)
 
     # (start, end, role, claim index), clipped to the text: a bad offset never breaks the page.
     parts: list[tuple[int, int, str, int]] = []
