@@ -81,47 +81,76 @@ def _name_key(label: str) -> str:
         key = shorter
 
 
+def _trusted(actor_name: str, written: str) -> bool:
+    """Whether the resolved actor names the speaker as written: the same last word ("The European Union" and the
+    European Union) or a short written name ("the EU", "the bloc"). The actor layer also resolves roles ("Ursula
+    von der Leyen, the president of the Commission" to the Commission), which would split a person in the legend."""
+    words, actor_words = written.split(), actor_name.split()
+    return len(words) <= 2 or (bool(actor_words) and words[-1] == actor_words[-1])
+
+
 def speaker_groups(claims: Sequence[ClaimOut]) -> tuple[list[str], dict[str, str]]:
     """One legend group per person: each claim's group key, and each key's label.
 
-    Claims whose speaker resolved to the same actor share its group (and its name); other speakers group by
-    ``_name_key``, and a name that ends another group's name joins it ("von der Leyen" joins "Ursula von der
-    Leyen" and her actor), so the legend shows each person once.
+    A claim joins its speaker's resolved actor's group when that actor is a person, or names the speaker as written
+    (``_trusted``); otherwise it groups by the written name (``_name_key``). Then a group whose name ends another
+    group's longer name joins it ("von der Leyen" joins "Ursula von der Leyen"), so the legend shows each person
+    once. A merged group of names only is labelled with its member name of two to four words, the longest such.
     """
     keys: list[str] = []
     labels: dict[str, str] = {}
-    names: dict[str, str] = {}  # name key -> group
+    names: dict[str, set[str]] = {}  # group -> its name keys
+    order: dict[str, int] = {}
     for claim in claims:
         actor = claim.speaker_actor
         label = speaker_label(claim)
+        written = _name_key(label)
         if label == UNATTRIBUTED:
             key = UNATTRIBUTED
             labels.setdefault(key, UNATTRIBUTED)
-        elif actor is not None and actor.id and not actor.id.startswith("unknown:"):
+        elif actor is not None and not actor.id.startswith("unknown:") and (
+                actor.type == "person" or _trusted(_name_key(actor.name), written)):
             key = "actor:" + actor.id
             labels.setdefault(key, actor.name)
-            names.setdefault(_name_key(actor.name), key)
-            names.setdefault(_name_key(label), key)
+            names.setdefault(key, set()).update({_name_key(actor.name), written})
         else:
-            name = _name_key(label)
-            key = "name:" + (name or label)
+            key = "name:" + (written or label)
             labels.setdefault(key, " ".join(label.split(",")[0].split()) or label)
-            names.setdefault(name, key)
+            names.setdefault(key, set()).add(written)
+        order.setdefault(key, len(order))
         keys.append(key)
-    # A name that is the end of a longer one (a surname, a title dropped) joins the longer one's group.
-    merged: dict[str, str] = {}
-    for name, key in names.items():
-        if not key.startswith("name:") or not name:
-            continue
-        longer = [(n, k) for n, k in names.items() if k != key and n.endswith(" " + name) and len(name) >= 4]
-        if longer:
-            merged[key] = max(longer, key=lambda nk: (nk[1].startswith("actor:"), len(nk[0])))[1]
-    for key in list(merged):
-        seen = {key}
-        while merged.get(key, key) in merged and merged[key] not in seen:
-            seen.add(merged[key])
-            merged[key] = merged[merged[key]]
-    return [merged.get(k, k) for k in keys], labels
+
+    parent = {k: k for k in order}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def rank(k: str) -> tuple:
+        return (k.startswith("actor:"), max((len(n) for n in names.get(k, ())), default=0), -order[k])
+
+    # A name equal to, or the end of, another group's name: one person (an actor's group leads, else the longer
+    # name's).
+    for g, g_names in names.items():
+        for h, h_names in names.items():
+            if g == h:
+                continue
+            if any(len(n) >= 4 and (m == n or m.endswith(" " + n)) for n in g_names for m in h_names):
+                a, b = find(g), find(h)
+                if a != b:
+                    lead, other = (a, b) if rank(a) >= rank(b) else (b, a)
+                    parent[other] = lead
+    groups = [find(k) for k in keys]
+    members: dict[str, list[str]] = {}
+    for key in order:
+        members.setdefault(find(key), []).append(key)
+    for group, keys_in in members.items():
+        if group.startswith("name:") and len(keys_in) > 1:
+            named = [labels[k] for k in keys_in if k.startswith("name:") and 2 <= len(k[5:].split()) <= 4]
+            labels[group] = max(named, key=len) if named else labels[group]
+    return groups, labels
 
 
 def highlight(text: str, claims: Sequence[ClaimOut], boilerplate: Sequence[tuple[int, int]] = ()) -> Highlighted:
