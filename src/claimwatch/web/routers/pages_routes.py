@@ -5,13 +5,14 @@ everything they print.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ...disputes.check import MAX_CHARS as MAX_CHECK_CHARS
-from ...store import ClaimQuery, DisputeQuery, FacetCount, Store
+from ...store import ClaimQuery, DisputeQuery, FacetCount, Store, is_url
 from ..checker import CheckService
 from ..dependencies import get_checker, get_store
 from ..dispute_queries import NO_DISPUTES_DETAIL, dispute_facets, disputes_available, get_dispute, query_disputes
@@ -37,9 +38,12 @@ def render(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 
 def no_disputes_note(request: Request) -> str:
-    """What fills the dispute lists, with this server's database in the command."""
+    """What fills the dispute lists, with this server's database file in the command (its name only: no directory,
+    and never a database URL, which can hold a password)."""
     db = request.app.state.settings.db
-    return f"Run claimwatch disputes --db {db} to detect disputes among the stored claims" if db else NO_DISPUTES_DETAIL
+    if not db or is_url(db):
+        return NO_DISPUTES_DETAIL
+    return f"Run claimwatch disputes --db {Path(db).name} to detect disputes among the stored claims"
 
 
 def paging(path: str, params: dict[str, Any], page: int, per_page: int, total: int) -> dict[str, Any]:
