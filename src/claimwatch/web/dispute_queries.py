@@ -56,7 +56,12 @@ def pair_value(d: StoredDispute, facet: str) -> Optional[str]:
     sides share it (outlets compared by outlet key), so a facet's counts sum to the number of disputes."""
     values = [_side_value(d.left, facet), _side_value(d.right, facet)]
     if facet == "outlet":
-        keyed = {outlet_key(v): " ".join(v.split()) for v in values if v}
+        keyed: dict[Optional[str], str] = {}
+        for v in values:
+            if v:
+                name = " ".join(v.split())
+                k = outlet_key(v)
+                keyed[k] = max(keyed.get(k, name), name, key=len)  # "BBC News" rather than "bbc"
         shown = sorted(keyed.values(), key=str.casefold)
     else:
         shown = sorted({" ".join(v.split()) for v in values if v}, key=str.casefold)
@@ -83,8 +88,8 @@ def dispute_facets(disputes: list[StoredDispute]) -> dict[str, list[FacetCount]]
         for d in disputes:
             v = pair_value(d, facet)
             counts[v] = counts.get(v, 0) + 1
-        out[facet] = sorted((FacetCount(value=v, label=v or "(none)", count=n,
-                                        filter=facet if v and " vs " not in v and facet != "speaker" else None)
+        # No filter link: a dispute filter matches either side, a facet value describes both.
+        out[facet] = sorted((FacetCount(value=v, label=v or "(none)", count=n, filter=None)
                              for v, n in counts.items()),
                             key=lambda f: (-f.count, f.value is None, f.label.casefold()))
     return out
