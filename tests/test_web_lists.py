@@ -173,7 +173,8 @@ def test_disputes_filter_by_event_and_score(client: TestClient) -> None:
     strong = client.get("/api/disputes", params={"min_score": 0.7, "limit": 200}).json()
     assert strong["total"] == sum(d["score"] >= 0.7 for d in every) and 0 < strong["total"] < total
     mobilize = client.get("/api/disputes", params={"event": "mobilize", "limit": 200}).json()
-    want = [d["id"] for d in every if "MOBILIZE" in {(s["event"] or {}).get("category") for s in (d["left"], d["right"])}]
+    want = [d["id"] for d in every
+            if "MOBILIZE" in {(s["event"] or {}).get("category") for s in (d["left"], d["right"])}]
     assert [d["id"] for d in mobilize["items"]] == want and 0 < len(want) < total
 
 

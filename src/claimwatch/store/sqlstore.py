@@ -284,8 +284,8 @@ class SqlStore:
         return int(self._scalar(stmt) or 0)
 
     def _outlet_key(self, expr: Any) -> Any:
-        """``base.outlet_key`` in SQL: case-folded, trimmed, ``. , ' ’ !`` removed, ``-`` as a space, no leading "the "
-        or trailing " news". Computed per row (no index serves it; articles are few beside claims)."""
+        """``base.outlet_key`` in SQL: case-folded, trimmed, ``. , ' ’ !`` removed, ``-`` as a space, no leading
+        "the " or trailing " news". Computed per row (no index serves it; articles are few beside claims)."""
         k = self._casefold(sa.func.trim(expr))
         for ch in ".,'’!":
             k = sa.func.replace(k, ch, "")
