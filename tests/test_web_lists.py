@@ -219,3 +219,26 @@ def test_legend_merges_one_person_written_three_ways() -> None:
     groups, labels = speaker_groups(claims)
     assert groups[0] == groups[1] == groups[2] != groups[3]
     assert labels[groups[0]] in ("Ursula von der Leyen", "Von der Leyen") and labels[groups[3]] == "Mr Smith"
+
+
+def test_actor_pages_follow_the_store_ranking(tmp_path) -> None:
+    from claimwatch.schema import Article, ArticleOut
+    from claimwatch.store.sqlite import SqliteStore
+    from web_fixtures import LIND
+
+    db = build_list_store(tmp_path / "ranking.db")
+    fresh = make_client(db)
+    with SqliteStore(db) as store:
+        for name in (None, "official", "ZELEN"):
+            items, total = follow(fresh, "/api/actors?limit=9" + (f"&name={name}" if name else ""))
+            assert [a["id"] for a in items] == [a.id for a in store.top_actors(None, name=name)]
+            assert total == store.count_actors(name=name)
+    # The ranking is kept between requests, and computed again once the store gains claims.
+    before = fresh.get("/api/actors", params={"name": "lind"}).json()["items"]
+    text = "Mayor Bo Lind said that the ferry runs again.\n"
+    claim = make_claim(text, "Mayor Bo Lind", "said", "the ferry runs again", actor=LIND)
+    with SqliteStore(db) as store:
+        assert store.add_article(Article(id="ferry", text=text, date="2026-03-09"),
+                                 ArticleOut(id="ferry", date="2026-03-09", claims=[claim]))
+    after = fresh.get("/api/actors", params={"name": "lind"}).json()["items"]
+    assert after[0]["claims"] == before[0]["claims"] + 1

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import ClaimwatchError, StoreError
+from .actor_ranking import ActorRanking
 from .checker import CheckService
 from .dependencies import NlpProvider, StorePool
 from .highlight import claim_summary, speaker_label
@@ -125,6 +126,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.state.checker = CheckService(settings, nlp=lambda: app.state.nlp.get())
     app.router.add_event_handler("shutdown", app.state.checker.close)
     app.state.templates = make_templates()
+    app.state.actor_ranking = ActorRanking()
     if settings.warm_check:
         app.router.add_event_handler("startup", lambda: _warm_in_background(app))
     _install_error_handlers(app)

@@ -18,16 +18,14 @@ def clean(value: Optional[str]) -> Optional[str]:
     return value.strip() if value and value.strip() else None
 
 
-def actor_list(store: Store, name: Optional[str], limit: int, offset: int,
-               request: Optional[Request] = None) -> ActorList:
-    """One page of actors, most claims first (shared with the page)."""
+def actor_list(store: Store, name: Optional[str], limit: int, offset: int, request: Request,
+               link: bool = True) -> ActorList:
+    """One page of actors, most claims first, from the app's ranking (shared with the page)."""
     check_offset(offset)
-    name = clean(name)
-    items = store.top_actors(limit, offset, name=name)
-    total = store.count_actors(name=name)
+    items, total = request.app.state.actor_ranking.page(store, limit, offset, clean(name))
     nxt = encode_cursor(offset + limit) if offset + limit < total else None
     return ActorList(items=items, total=total, limit=limit, next_cursor=nxt,
-                     next_url=next_url(request, nxt) if request is not None else None)
+                     next_url=next_url(request, nxt) if link else None)
 
 
 @router.get("/actors", response_model=ActorList, responses={400: {"model": ErrorOut}},
@@ -50,9 +48,9 @@ ACTOR_COLUMNS = ("id", "name", "type", "country", "sector", "claims", "mentions"
 
 @router.get("/actors/export", responses={400: {"model": ErrorOut}, 200: {"content": {"text/csv": {}}}},
             summary="Download every matching actor with its counts as CSV or JSON")
-def export_actors(name: Optional[str] = NAME, format: Literal["csv", "json"] = Query("csv"),
+def export_actors(request: Request, name: Optional[str] = NAME, format: Literal["csv", "json"] = Query("csv"),
                   store: Store = Depends(get_store)) -> Response:
-    found = store.top_actors(MAX_EXPORT + 1, name=clean(name))
+    found, _ = request.app.state.actor_ranking.page(store, MAX_EXPORT + 1, 0, clean(name))
     return download([a.model_dump() for a in found[:MAX_EXPORT]], ACTOR_COLUMNS, format, "actors",
                     len(found) > MAX_EXPORT)
 

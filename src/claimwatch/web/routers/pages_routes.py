@@ -83,7 +83,7 @@ def home(request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
         articles=store.list_articles(limit=8),
         disputes=query_disputes(store, DisputeQuery(limit=5)),
         no_disputes_note=no_disputes_note(request),
-        actors=store.top_actors(8),
+        actors=request.app.state.actor_ranking.page(store, 8)[0],
     )
 
 
@@ -147,7 +147,7 @@ def dispute_page(request: Request, dispute_id: str, store: Store = Depends(get_s
 @router.get("/actors")
 def actors_page(request: Request, name: Optional[str] = Query(None, max_length=200),
                 page: int = Query(1, ge=1, le=100_000), store: Store = Depends(get_store)) -> HTMLResponse:
-    result = actor_list(store, name, ACTORS_PER_PAGE, (page - 1) * ACTORS_PER_PAGE)
+    result = actor_list(store, name, ACTORS_PER_PAGE, (page - 1) * ACTORS_PER_PAGE, request, link=False)
     params = {"name": name}
     return render(request, "actors.html", nav="actors", actors=result.items, params=params,
                   downloads=downloads("/api/actors/export", params),
