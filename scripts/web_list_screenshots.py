@@ -3,8 +3,8 @@
 
     .venv/bin/python scripts/web_list_screenshots.py --db news.db [--q ceasefire] [--article ID] [--only NAME …]
 
-Writes claims-lists.png and claims-phone.png (a search with its timeline by outlet and facets), actors-list.png,
-articles-list.png, disputes-list.png, api-docs.png and, with --article, article-legend-phone.png. Needs the web and
+Writes claims-lists.png and claims-phone.png (a search with its timeline by outlet and facets), actors-list.png and
+articles-list.png (counted in / filtered to --outlet), disputes-list.png, api-docs.png and, with --article, article-legend-phone.png. Needs the web and
 test extras (fastapi, uvicorn, playwright) and Debian's chromium at /usr/bin/chromium.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     ap.add_argument("--q", default="ceasefire", help="the search the claims views show")
     ap.add_argument("--article", help="an article id for the phone view of its speaker legend")
-    ap.add_argument("--outlet", default="BBC", help="the outlet filter the articles view shows")
+    ap.add_argument("--outlet", default="BBC", help="the outlet filter the actors and articles views show")
     ap.add_argument("--only", nargs="*", help="only these screenshots (names without .png)")
     args = ap.parse_args()
     import uvicorn
@@ -37,7 +37,7 @@ def main() -> int:
     pages = [  # (file, path, width, full page)
         ("claims-lists", f"/claims?q={quote(args.q)}", 1280, True),
         ("claims-phone", f"/claims?q={quote(args.q)}", 390, False),
-        ("actors-list", "/actors", 1280, False),
+        ("actors-list", f"/actors?outlet={quote(args.outlet)}", 1280, False),
         ("articles-list", f"/articles?outlet={quote(args.outlet)}", 1280, False),
         ("disputes-list", "/disputes", 1280, False),
         ("api-docs", "/docs", 1280, False),

@@ -58,13 +58,13 @@ def test_bad_cursor_is_a_400_json_error(client: TestClient, path: str) -> None:
         assert r.status_code == 400 and "cursor" in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("path", ("/api/claims", "/api/articles", "/api/disputes"))
+@pytest.mark.parametrize("path", ("/api/claims", "/api/articles", "/api/disputes", "/api/actors"))
 def test_bad_date_is_a_400_json_error(client: TestClient, path: str) -> None:
     r = client.get(path, params={"since": "last tuesday"})
     assert r.status_code == 400 and "ISO date" in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("page", ("/claims", "/articles", "/disputes"))
+@pytest.mark.parametrize("page", ("/claims", "/articles", "/disputes", "/actors"))
 def test_bad_date_on_a_page_is_a_friendly_page(client: TestClient, page: str) -> None:
     r = client.get(page, params={"until": "2026-13-45"})
     assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
@@ -242,3 +242,18 @@ def test_actor_pages_follow_the_store_ranking(tmp_path) -> None:
                                  ArticleOut(id="ferry", date="2026-03-09", claims=[claim]))
     after = fresh.get("/api/actors", params={"name": "lind"}).json()["items"]
     assert after[0]["claims"] == before[0]["claims"] + 1
+
+
+@pytest.mark.parametrize("params", ({"outlet": "bbc"}, {"since": "2026-02-01", "until": "2026-02-28"},
+                                    {"event": "consult"}, {"outlet": "guardian", "event": "mobilize"}))
+def test_actors_count_only_the_filtered_claims(client: TestClient, params: dict) -> None:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    items, total = follow(client, f"/api/actors?{query}&limit=7")
+    everyone = client.get("/api/actors", params={"limit": 1}).json()["total"]
+    assert 0 < total == len(items) < everyone
+    assert [a["claims"] for a in items] == sorted((a["claims"] for a in items), reverse=True)
+    for actor in items:
+        spoken = client.get("/api/claims", params={**params, "actor": actor["id"], "limit": 1}).json()["total"]
+        assert actor["claims"] == spoken, actor["id"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/actors/export", params={**params, "format": "csv"}).text)))
+    assert [r["id"] for r in rows] == [a["id"] for a in items]

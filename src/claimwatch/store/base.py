@@ -314,11 +314,13 @@ class ClaimStore(Protocol):
         """The original text of a stored article, or None."""
         ...
 
-    def top_actors(self, limit: Optional[int] = 20, offset: int = 0, *, name: Optional[str] = None) -> list[ActorCount]:
-        """Actors by the number of claims they speak, most first (``None``: all); ``name``: id or name contains."""
+    def top_actors(self, limit: Optional[int] = 20, offset: int = 0, *, name: Optional[str] = None,
+                   within: Optional[ClaimQuery] = None) -> list[ActorCount]:
+        """Actors by the number of claims they speak, most first (``None``: all); ``name``: id or name contains;
+        ``within``: count only claims in articles matching its since/until/outlet, with its event."""
         ...
 
-    def count_actors(self, *, name: Optional[str] = None) -> int:
+    def count_actors(self, *, name: Optional[str] = None, within: Optional[ClaimQuery] = None) -> int:
         """How many actors ``top_actors`` with this filter lists in all."""
         ...
 

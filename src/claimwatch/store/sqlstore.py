@@ -558,30 +558,52 @@ class SqlStore:
         return [sa.or_(self._position(self._casefold(t.c.name), sa.literal(needle)) > 0,
                        self._position(self._casefold(t.c.id), sa.literal(needle)) > 0)]
 
-    def top_actors(self, limit: Optional[int] = 20, offset: int = 0, *,
-                   name: Optional[str] = None) -> list[ActorCount]:
-        """Actors by the number of claims they speak (then by claims that mention them), most first; ``name``:
-        only actors whose id or name contains it (case-insensitive)."""
+    def _actor_ranking(self, name: Optional[str], within: Optional[ClaimQuery]) -> tuple[Any, Any, Any]:
+        """The ranking statement (unpaged) and its claims and mentions columns; ``within``: count only claims in
+        articles matching its since/until/outlet and with its event, and list only actors those speak or mention."""
         c, t = T.claims.alias("c"), T.actors.alias("t")
+        scope: list[Any] = []
+        if within is not None:
+            wa = T.articles.alias("wa")
+            article_where = self._article_where(within.since, within.until, within.outlet, wa)
+            if article_where:
+                scope.append(c.c.article_id.in_(sa.select(wa.c.id).where(*article_where)))
+            if within.event and within.event.strip():
+                scope.append(c.c.event_category == within.event.strip().upper())
         spoken = (sa.select(c.c.speaker_actor_id.label("id"), sa.func.count().label("n"))
-                  .where(c.c.speaker_actor_id.is_not(None)).group_by(c.c.speaker_actor_id).cte("spoken"))
+                  .where(c.c.speaker_actor_id.is_not(None), *scope).group_by(c.c.speaker_actor_id).cte("spoken"))
         j, mention_id = self._mentioned_ids(c)
         mentioned = (sa.select(mention_id.label("id"), sa.func.count(sa.distinct(c.c.id)).label("n"))
-                     .select_from(c.join(j, sa.true())).where(c.c.actors.is_not(None)).group_by(mention_id)
+                     .select_from(c.join(j, sa.true())).where(c.c.actors.is_not(None), *scope).group_by(mention_id)
                      .cte("mentioned"))
         claims = sa.func.coalesce(spoken.c.n, 0).label("claims")
         mentions = sa.func.coalesce(mentioned.c.n, 0).label("mentions")
+        where = self._actor_name_filter(t, name)
+        if scope:
+            where.append(sa.or_(spoken.c.n.is_not(None), mentioned.c.n.is_not(None)))
         stmt = (sa.select(t.c.id, t.c.name, t.c.type, t.c.country, t.c.sector, claims, mentions)
                 .select_from(t.outerjoin(spoken, spoken.c.id == t.c.id).outerjoin(mentioned, mentioned.c.id == t.c.id))
-                .where(*self._actor_name_filter(t, name))
-                .order_by(claims.desc(), mentions.desc(), t.c.id).limit(limit).offset(offset))
+                .where(*where))
+        return stmt, claims, mentions
+
+    def top_actors(self, limit: Optional[int] = 20, offset: int = 0, *, name: Optional[str] = None,
+                   within: Optional[ClaimQuery] = None) -> list[ActorCount]:
+        """Actors by the number of claims they speak (then by claims that mention them), most first; ``name``:
+        only actors whose id or name contains it (case-insensitive); ``within``: count only the claims in articles
+        matching its ``since``/``until``/``outlet`` with its ``event``, and list only the actors they involve."""
+        stmt, claims, mentions = self._actor_ranking(name, within)
+        t = stmt.selected_columns
+        stmt = stmt.order_by(claims.desc(), mentions.desc(), t.id).limit(limit).offset(offset)
         return [ActorCount(**r) for r in self.rows(stmt)]
 
-    def count_actors(self, *, name: Optional[str] = None) -> int:
-        """How many actors ``top_actors`` lists with this filter."""
-        t = T.actors.alias("t")
-        return int(self._scalar(sa.select(sa.func.count()).select_from(t).where(*self._actor_name_filter(t, name)))
-                   or 0)
+    def count_actors(self, *, name: Optional[str] = None, within: Optional[ClaimQuery] = None) -> int:
+        """How many actors ``top_actors`` lists with these filters."""
+        if within is None:  # every actor: no need to count claims
+            t = T.actors.alias("t")
+            return int(self._scalar(sa.select(sa.func.count()).select_from(t)
+                                    .where(*self._actor_name_filter(t, name))) or 0)
+        stmt, _, _ = self._actor_ranking(name, within)
+        return int(self._scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0)
 
     # -- sightings and MinHash signatures (store/dedup.py) ------------------------------------------------------
 

@@ -20,7 +20,7 @@ from ..highlight import highlight
 from ..listing import export_url, page_url
 from ..models import iso_date
 from ..timeline_chart import build_chart, build_stacked_chart
-from .actors_routes import actor_list
+from .actors_routes import ActorFilters, actor_list
 from .articles_routes import ArticleFilters, article_detail, article_list
 from .claims_routes import ClaimFilters, claim_facets, claim_page
 from .disputes_routes import DisputeFilters, dispute_list
@@ -145,12 +145,12 @@ def dispute_page(request: Request, dispute_id: str, store: Store = Depends(get_s
 
 
 @router.get("/actors")
-def actors_page(request: Request, name: Optional[str] = Query(None, max_length=200),
-                page: int = Query(1, ge=1, le=100_000), store: Store = Depends(get_store)) -> HTMLResponse:
-    result = actor_list(store, name, ACTORS_PER_PAGE, (page - 1) * ACTORS_PER_PAGE, request, link=False)
-    params = {"name": name}
+def actors_page(request: Request, filters: ActorFilters = Depends(), page: int = Query(1, ge=1, le=100_000),
+                store: Store = Depends(get_store)) -> HTMLResponse:
+    result = actor_list(store, filters, ACTORS_PER_PAGE, (page - 1) * ACTORS_PER_PAGE, request, link=False)
+    params = filters.params()
     return render(request, "actors.html", nav="actors", actors=result.items, params=params,
-                  downloads=downloads("/api/actors/export", params),
+                  counted=filters.within() is not None, downloads=downloads("/api/actors/export", params),
                   **paging("/actors", params, page, ACTORS_PER_PAGE, result.total))
 
 
