@@ -125,3 +125,58 @@ def make_client(db: Path, store_cls: type = SqliteStore, nlp=None, **settings):
 
     app.dependency_overrides[get_store] = temp_store
     return TestClient(app, raise_server_exceptions=False)
+
+
+# -- a store with long lists (paging, facets, downloads): no model needed -------------------------------------------
+
+LIST_OUTLETS = ("BBC News", "bbc", "The Guardian", "Guardian", "Harbour Post")
+ZELENSKYY = ActorOut(id="person:volodymyr-zelenskyy", name="Volodymyr Zelenskyy", type="person", country="UKR",
+                     sector="GOV")
+# How the one person is written in different outlets' copy; the first three resolve to his actor, the last not.
+ZELENSKY_SPELLINGS = (("Volodymyr Zelensky", ZELENSKYY), ("President Zelenskiy", ZELENSKYY),
+                      ("Volodymyr Zelenskyy", ZELENSKYY), ("Zelenskyi", None))
+
+
+def list_articles() -> list[tuple[Article, ArticleOut]]:
+    """55 articles over five outlet spellings (two outlets) and three months, with 3 claims each: one by a
+    numbered official (an actor of their own), one by Zelensky under one of four spellings, one denial."""
+    out = []
+    for i in range(55):
+        spelling, actor = ZELENSKY_SPELLINGS[i % len(ZELENSKY_SPELLINGS)]
+        official = ActorOut(id=f"person:official-{i:02d}", name=f"Official {i:02d}", type="person", country="VLD",
+                            sector="GOV")
+        text = (f"Official {i:02d} said that convoy {i:02d} reached the border.\n\n"
+                f"{spelling} said that talks on corridor {i:02d} will resume.\n\n"
+                f"The ministry denied that convoy {i:02d} was shelled.\n")
+        claims = [
+            make_claim(text, f"Official {i:02d}", "said", f"convoy {i:02d} reached the border", actor=official,
+                       event="MOBILIZE" if i % 2 else None),
+            make_claim(text, spelling, "said", f"talks on corridor {i:02d} will resume", actor=actor,
+                       event="CONSULT"),
+            make_claim(text, "The ministry", "denied", f"convoy {i:02d} was shelled", polarity="denies",
+                       event="ASSAULT", cue_class="deny"),
+        ]
+        meta = {"title": f"Convoy {i:02d}", "date": f"2026-{1 + i % 3:02d}-{1 + i % 28:02d}",
+                "outlet": LIST_OUTLETS[i % len(LIST_OUTLETS)]}
+        out.append((Article(id=f"convoy-{i:02d}", text=text, **meta),
+                    ArticleOut(id=f"convoy-{i:02d}", claims=claims, **meta)))
+    return out
+
+
+def build_list_store(path: Path, disputes: int = 30) -> Path:
+    """``list_articles`` stored, plus ``disputes`` saved disputes (each the official's claim in article k against
+    the ministry's denial in article k + 1), as `claimwatch disputes` would save them."""
+    build_store(path, extra=list_articles())
+    with SqliteStore(path) as store:
+        arts = {a.id: r for a, r in list_articles()}
+        rows = []
+        for k in range(disputes):
+            left = arts[f"convoy-{k:02d}"].claims[0]
+            right = arts[f"convoy-{k + 1:02d}"].claims[2]
+            rows.append({"id": f"dispute-{k:02d}", "group_id": f"group-{k:02d}", "left_claim_id": left.id,
+                         "right_claim_id": right.id, "reason": "asserts vs denies", "reasons": ["polarity"],
+                         "explanation": f"convoy {k:02d}: reached vs shelled", "score": round(0.5 + k / 100, 2),
+                         "relatedness": 0.8, "first_seen": f"2026-01-{1 + k % 28:02d}",
+                         "last_seen": f"2026-02-{1 + k % 28:02d}", "details": {}})
+        store.save_detection([], rows)
+    return path

@@ -24,7 +24,9 @@ ARTICLE_FIELDS = ("title", "date", "outlet", "url")
               help='Full-text search of the claim content (FTS5: words, "a phrase", OR, NOT, prefix*).')
 @click.option("--since", default=None, metavar="DATE", help="Articles dated on or after DATE (ISO).")
 @click.option("--until", default=None, metavar="DATE", help="Articles dated on or before DATE (ISO).")
-@click.option("--outlet", "-o", default=None, help="Articles from this outlet (case-insensitive).")
+@click.option("--outlet", "-o", default=None,
+              help="Articles from this outlet (case, punctuation, a leading 'The' and a trailing 'News' ignored: "
+                   "BBC = BBC News).")
 @click.option("--article", "article_id", default=None, metavar="ID", help="Claims of one article.")
 @click.option("--actor", "-a", default=None, metavar="ID|CODE|NAME",
               help="Claims whose speaker is this actor: id (RUS-GOV), country code (RUS) or name substring.")

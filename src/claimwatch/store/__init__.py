@@ -10,13 +10,14 @@ from typing import Union
 
 from ..errors import StoreError
 from .base import (DEFAULT_LIMIT, MEMORY, ActorCount, ArticleSummary, ClaimQuery, ClaimStore, DayCount, DedupStore,
-                   DisputeQuery, DisputeStore, Store, StoredClaim, StoredDispute)
+                   DisputeQuery, DisputeStore, FACETS, FacetCount, OutletDayCount, Store, StoredClaim, StoredDispute,
+                   name_variants, outlet_key)
 
 DEFAULT_DB = "claimwatch.db"
 DB_ENV = "CLAIMWATCH_DB"
 
 __all__ = ["ActorCount", "ArticleSummary", "ClaimQuery", "ClaimStore", "DayCount", "DedupStore", "DisputeQuery",
-           "DisputeStore", "StoredDispute", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "MEMORY", "Store", "StoredClaim", "is_url",
+           "DisputeStore", "FACETS", "FacetCount", "OutletDayCount", "StoredDispute", "name_variants", "outlet_key", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "MEMORY", "Store", "StoredClaim", "is_url",
            "open_store"]
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")

@@ -1,6 +1,7 @@
 """The store interface: the values stores return, and the protocols callers type against (one per concern)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,7 +9,7 @@ from typing import Any, ContextManager, Iterable, Iterator, Optional, Protocol, 
 
 import numpy as np
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..errors import ClaimwatchError
 from ..schema import Article, ArticleOut, ClaimOut
@@ -33,6 +34,52 @@ def search_key(value: Optional[str]) -> Optional[str]:
     return unicodedata.normalize("NFC", stripped.casefold())
 
 
+# Transliteration variants of a Slavic name's last word: Zelensky, Zelenskiy, Zelenskyy, Zelenskyi and Zelenskii
+# are one name in English-language news; so are Oleksiy and Oleksii.
+_NAME_ENDING = re.compile(r"(?<=\w{3})(?:ky|yy|iy|yi|ii|ij)$")
+NAME_ENDINGS = ("y", "yy", "iy", "yi", "ii")
+
+
+def name_variants(needle: str) -> list[str]:
+    """The search keys a speaker filter looks for: ``search_key(needle)`` and its transliteration variants.
+
+    Only the last word varies, and only when it ends in ``-ky``, ``-yy``, ``-iy``, ``-yi``, ``-ii`` or ``-ij``
+    (after three letters at least): that ending is swapped for each of -y, -yy, -iy, -yi, -ii (the ``k`` of
+    ``-ky`` is kept). ``"Zelenskiy"`` gives ``zelenskiy, zelensky, zelenskyy, zelenskyi, zelenskii``; ``"Peskov"``
+    gives ``peskov`` alone. Each variant is then looked for as a substring, as the plain key always was.
+    """
+    key = search_key(needle.strip()) or ""
+    if not key:
+        return []
+    head, _, last = key.rpartition(" ")
+    m = _NAME_ENDING.search(last)
+    if m is None:
+        return [key]
+    stem = last[: m.start()] + ("k" if m.group().startswith("k") else "")
+    prefix = head + " " if head else ""
+    return list(dict.fromkeys([key] + [prefix + stem + e for e in NAME_ENDINGS]))
+
+
+def outlet_key(value: Optional[str]) -> Optional[str]:
+    """The normalised outlet an outlet filter compares (``SqlStore._outlet_key`` is the same rule in SQL).
+
+    Case-folded, outer spaces trimmed, ``. , ' ’ !`` removed, ``-`` read as a space, then a leading ``"the "``
+    and a trailing ``" news"`` dropped: ``"BBC"``, ``"bbc news"`` and ``"BBC News"`` are one outlet, as are
+    ``"The Guardian"`` and ``"guardian"``.
+    """
+    if value is None:
+        return None
+    k = value.strip().casefold()
+    for ch in ".,'’!":
+        k = k.replace(ch, "")
+    k = k.replace("-", " ")
+    if k.startswith("the "):
+        k = k[4:]
+    if k.endswith(" news"):
+        k = k[:-5]
+    return k
+
+
 class StoredClaim(ClaimOut):
     """A claim as read back from a store: the claim plus the article it came from."""
 
@@ -51,13 +98,15 @@ class StoredClaim(ClaimOut):
 class ClaimQuery:
     """Filters for ``Store.query_claims``; every filter given must match (AND).
 
-    speaker: case- and accent-insensitive substring (``search_key``) of the speaker span text or the resolved
-          speaker: "peskov" finds "Dmitry Peskov", "elysee" and "ÉLYSÉE" find "Élysée".
+    speaker: case- and accent-insensitive substring (``search_key``) of the speaker span text, the resolved
+          speaker or the name of the speaker's resolved actor: "peskov" finds "Dmitry Peskov", "elysee" and
+          "ÉLYSÉE" find "Élysée"; transliteration variants of the last word count (``name_variants``:
+          "Zelensky", "Zelenskiy" and "Zelenskyy" find the same claims).
     text: full-text query over the claim content (SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*);
           text that is not valid FTS5 syntax is searched as plain words.
     since/until: ISO dates (or datetimes) bounding the article date, both inclusive; articles without a date
           never match a date filter.
-    outlet: the article's outlet, case-insensitive exact match.
+    outlet: the article's outlet, compared on the normalised outlet key (``outlet_key``: "BBC" finds "BBC News").
     article_id: claims of one article.
     actor: the speaker's canonical actor: its id ("RUS-GOV", "person:dmitry-peskov"; case-insensitive), a country
           code ("RUS": every actor of that country — Russia, its government, Peskov — and ids starting "RUS-"),
@@ -75,6 +124,7 @@ class ClaimQuery:
     event: Optional[str] = None
     limit: Optional[int] = DEFAULT_LIMIT  # None: no limit
     offset: int = 0
+    polarity: Optional[str] = None  # asserts | denies | doubts …: the claim's polarity (case-insensitive)
 
     def __post_init__(self) -> None:
         _check_window(self.since, self.until, self.limit, self.offset)
@@ -123,6 +173,26 @@ class ArticleSummary(BaseModel):
     url: Optional[str] = None
     ingested_at: Optional[str] = None
     claims: int = 0
+
+
+FACETS = ("outlet", "speaker", "event", "polarity")
+
+
+class FacetCount(BaseModel):
+    """How many listed items have one value of a facet. ``value`` is what a filter takes (an outlet key, an actor
+    id or speaker name, an event category, a polarity); ``label`` is how it reads; None: items without a value."""
+
+    value: Optional[str] = None
+    label: str
+    count: int
+    filter: Optional[str] = Field(None, description="The query parameter that selects this value (outlet, actor, "
+                                                    "speaker, event, polarity), or null.")
+
+
+class OutletDayCount(BaseModel):
+    day: str
+    outlet: str
+    claims: int
 
 
 class DayCount(BaseModel):
@@ -221,16 +291,37 @@ class ClaimStore(Protocol):
         """Stored claims (with their article fields) by id."""
         ...
 
-    def list_articles(self, limit: Optional[int] = 20, offset: int = 0) -> list[ArticleSummary]:
-        """Stored articles, newest first, with claim counts."""
+    def list_articles(self, limit: Optional[int] = 20, offset: int = 0, *, since: Optional[str] = None,
+                      until: Optional[str] = None, outlet: Optional[str] = None) -> list[ArticleSummary]:
+        """Stored articles, newest first, with claim counts (dates inclusive; outlet as ``ClaimQuery.outlet``)."""
+        ...
+
+    def count_articles(self, *, since: Optional[str] = None, until: Optional[str] = None,
+                       outlet: Optional[str] = None) -> int:
+        """How many articles ``list_articles`` with these filters lists in all."""
+        ...
+
+    def claim_facets(self, query: ClaimQuery, facet: str) -> list[FacetCount]:
+        """Claims matching ``query`` counted by ``facet`` (one of ``FACETS``), most first; every claim counts once
+        (claims without a value under ``value=None``), so the counts sum to ``count_claims(query)``."""
+        ...
+
+    def outlet_timeline(self, query: ClaimQuery) -> list[OutletDayCount]:
+        """Claims matching ``query`` per article day and outlet (outlet key), oldest first; undated left out."""
         ...
 
     def article_text(self, article_id: str) -> Optional[str]:
         """The original text of a stored article, or None."""
         ...
 
-    def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
-        """Actors by the number of claims they speak, most first (``None``: all)."""
+    def top_actors(self, limit: Optional[int] = 20, offset: int = 0, *, name: Optional[str] = None,
+                   within: Optional[ClaimQuery] = None) -> list[ActorCount]:
+        """Actors by the number of claims they speak, most first (``None``: all); ``name``: id or name contains;
+        ``within``: count only claims in articles matching its since/until/outlet, with its event."""
+        ...
+
+    def count_actors(self, *, name: Optional[str] = None, within: Optional[ClaimQuery] = None) -> int:
+        """How many actors ``top_actors`` with this filter lists in all."""
         ...
 
     def get_actor(self, actor_id: str) -> Optional[ActorCount]:

@@ -22,8 +22,8 @@ from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
 from ..schema import Article, ArticleOut
 from . import tables as T
-from .base import (ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, StoredClaim, StoredDispute,
-                   search_key)
+from .base import (FACETS, ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, FacetCount,
+                   OutletDayCount, StoredClaim, StoredDispute, name_variants, outlet_key, search_key)
 from .rows import CLAIM_COLUMNS, JSON_COLUMNS, claim_actors, claim_values, keys_row, loads_json, row_to_stored
 
 _c = T.claims.alias("c")
@@ -253,14 +253,45 @@ class SqlStore:
         """The original text of a stored article (every claim offset points into it), or None."""
         return self._scalar(sa.select(T.articles.c.text).where(T.articles.c.id == article_id))
 
-    def list_articles(self, limit: Optional[int] = 20, offset: int = 0) -> list[ArticleSummary]:
-        """Stored articles, newest first (undated last, then most recently ingested), with their claim counts."""
+    def _article_where(self, since: Optional[str], until: Optional[str], outlet: Optional[str],
+                       a: Any) -> list[Any]:
+        ClaimQuery(since=since, until=until)  # the same date validation as claim queries
+        where: list[Any] = []
+        if since:
+            where.append(a.c.date >= since)
+        if until:
+            where.append(sa.func.substr(a.c.date, 1, len(until)) <= until)
+        if outlet and outlet.strip():
+            where.append(self._outlet_key(a.c.outlet) == self._outlet_key(sa.literal(outlet.strip())))
+        return where
+
+    def list_articles(self, limit: Optional[int] = 20, offset: int = 0, *, since: Optional[str] = None,
+                      until: Optional[str] = None, outlet: Optional[str] = None) -> list[ArticleSummary]:
+        """Stored articles, newest first (undated last, then most recently ingested), with their claim counts;
+        ``since``/``until`` bound the article date (inclusive), ``outlet`` compares the outlet key."""
         a, c = _a, T.claims.alias("n")
         claims = sa.select(sa.func.count()).where(c.c.article_id == a.c.id).scalar_subquery().label("claims")
         stmt = (sa.select(a.c.id, a.c.title, a.c.date, a.c.outlet, a.c.url, a.c.ingested_at, claims)
+                .where(*self._article_where(since, until, outlet, a))
                 .order_by(a.c.date.is_(None), a.c.date.desc(), a.c.ingested_at.desc(), a.c.id)
                 .limit(limit).offset(offset))
         return [ArticleSummary(**r) for r in self.rows(stmt)]
+
+    def count_articles(self, *, since: Optional[str] = None, until: Optional[str] = None,
+                       outlet: Optional[str] = None) -> int:
+        """How many articles ``list_articles`` lists with these filters."""
+        stmt = sa.select(sa.func.count()).select_from(_a).where(*self._article_where(since, until, outlet, _a))
+        return int(self._scalar(stmt) or 0)
+
+    def _outlet_key(self, expr: Any) -> Any:
+        """``base.outlet_key`` in SQL: case-folded, trimmed, ``. , ' ’ !`` removed, ``-`` as a space, no leading
+        "the " or trailing " news". Computed per row (no index serves it; articles are few beside claims)."""
+        k = self._casefold(sa.func.trim(expr))
+        for ch in ".,'’!":
+            k = sa.func.replace(k, ch, "")
+        k = sa.func.replace(k, "-", " ")
+        k = sa.case((k.like("the %"), sa.func.substr(k, 5)), else_=k)
+        return sa.case((k.like("% news"), sa.func.substr(k, 1, sa.func.length(k) - 5)), else_=k)
 
     # -- claim queries -----------------------------------------------------------------------------------------
 
@@ -269,12 +300,12 @@ class SqlStore:
         shape: list[str] = []
         values: dict[str, Any] = {}
         if query.speaker is not None and query.speaker.strip():
-            needle = search_key(query.speaker.strip())
-            if not needle:  # nothing but combining marks: nothing to look for
+            needles = name_variants(query.speaker)
+            if not needles:  # nothing but combining marks: nothing to look for
                 shape.append("nothing")
             else:
-                shape.append("speaker")
-                values["speaker"] = needle
+                shape.append(f"speaker:{len(needles)}")
+                values.update({f"speaker{i}": n for i, n in enumerate(needles)})
         if query.since is not None:
             shape.append("since")
             values["since"] = query.since
@@ -290,6 +321,9 @@ class SqlStore:
         if query.event is not None and query.event.strip():
             shape.append("event")
             values["event"] = query.event.strip().upper()
+        if query.polarity is not None and query.polarity.strip():
+            shape.append("polarity")
+            values["polarity"] = query.polarity.strip().lower()
         if query.actor is not None and query.actor.strip():
             value = query.actor.strip()
             folded = value.casefold()
@@ -308,19 +342,25 @@ class SqlStore:
         for part in shape:
             if part == "nothing":
                 where.append(sa.false())
-            elif part == "speaker":
-                # claim_keys / speaker_names: scan the distinct names, then follow the indexes.
-                names = self._matching_names("speaker")
+            elif part.startswith("speaker:"):
+                # claim_keys / speaker_names: scan the distinct names for any variant, then follow the indexes.
+                # The speaker actor's name counts too: "Zelensky" finds what was resolved to Volodymyr Zelenskyy.
+                variants = [f"speaker{i}" for i in range(int(part.split(":")[1]))]
+                names = sa.select(_names.c.name).where(
+                    sa.or_(*(self._position(_names.c.name, p(v)) > 0 for v in variants)))
                 where.append(_c.c.id.in_(sa.union(
                     sa.select(_k.c.claim_id).where(_k.c.speaker_key.in_(names)),
-                    sa.select(_k.c.claim_id).where(_k.c.resolved_key.in_(names)))))
+                    sa.select(_k.c.claim_id).where(_k.c.resolved_key.in_(names)),
+                    sa.select(_k.c.claim_id).where(_k.c.actor_name_key.in_(names)))))
             elif part == "since":
                 where.append(_a.c.date >= p("since"))
             elif part == "until":
                 # Inclusive: 2024-03-05 keeps every time on that day.
                 where.append(sa.func.substr(_a.c.date, 1, p("until_len")) <= p("until"))
             elif part == "outlet":
-                where.append(self._same_text(_a.c.outlet, p("outlet")))
+                where.append(self._outlet_key(_a.c.outlet) == self._outlet_key(p("outlet")))
+            elif part == "polarity":
+                where.append(_c.c.polarity == p("polarity"))
             elif part == "article_id":
                 where.append(_c.c.article_id == p("article_id"))
             elif part == "event":
@@ -421,6 +461,65 @@ class SqlStore:
         found = self._claim_rows(query, "timeline", build)
         return [DayCount(day=r["day"], claims=int(r["claims"])) for r in found]
 
+    def claim_facets(self, query: ClaimQuery, facet: str) -> list[FacetCount]:
+        """Claims matching ``query`` counted by ``facet`` (``FACETS``), most first; each claim counts once, so
+        the counts sum to ``count_claims(query)``. Outlets group by outlet key (labelled with the commonest
+        spelling), speakers by resolved actor (else the resolved speaker, else the speaker as written)."""
+        if facet not in FACETS:
+            raise ClaimwatchError(f"unknown facet {facet!r} (one of {', '.join(FACETS)})")
+        label: Any
+        if facet == "outlet":
+            value, label, param = self._outlet_key(_a.c.outlet), _a.c.outlet, "outlet"
+        elif facet == "event":
+            value, label, param = _c.c.event_category, _c.c.event_category, "event"
+        elif facet == "polarity":
+            value, label, param = _c.c.polarity, _c.c.polarity, "polarity"
+        else:
+            name = sa.func.coalesce(_c.c.resolved_speaker, _c.c.speaker_text)
+            value, label, param = sa.func.coalesce(_c.c.speaker_actor_id, name), name, "speaker"
+
+        def build(stmt: Any, _where: list[Any], _search: Any) -> Any:
+            v, lab = value.label("value"), label.label("label")
+            inner = stmt.add_columns(v, lab, _c.c.speaker_actor_id.label("actor")).subquery("f")
+            # The commonest spelling of each value labels it.
+            counted = (sa.select(inner.c.value, inner.c.label, sa.func.max(inner.c.actor).label("actor"),
+                                 sa.func.count().label("n")).group_by(inner.c.value, inner.c.label).subquery("g"))
+            return sa.select(counted.c.value, counted.c.label, counted.c.actor, counted.c.n)
+
+        query = ClaimQuery(**{**query.__dict__, "limit": None, "offset": 0})
+        rows = self._claim_rows(query, f"facet-{facet}", build)
+        totals: dict[Any, list[Any]] = {}
+        for r in rows:
+            slot = totals.setdefault(r["value"], [0, None, 0, r["actor"]])
+            slot[0] += int(r["n"])
+            if r["label"] is not None and int(r["n"]) > slot[2]:
+                slot[1], slot[2] = r["label"], int(r["n"])
+        out = []
+        for v, (n, lab, _, actor) in totals.items():
+            if v is None or v == "":
+                out.append(FacetCount(value=None, label="(none)", count=n, filter=None))
+                continue
+            f = param
+            if facet == "speaker":
+                f = "actor" if actor and actor == v else "speaker"
+                lab = lab or v
+            out.append(FacetCount(value=str(v), label=" ".join(str(lab or v).split()), count=n, filter=f))
+        out.sort(key=lambda x: (-x.count, x.value is None, x.label.casefold()))
+        return out
+
+    def outlet_timeline(self, query: ClaimQuery) -> list[OutletDayCount]:
+        """Claims matching ``query`` per article day and outlet key, oldest first (undated articles left out)."""
+
+        def build(stmt: Any, _where: list[Any], _search: Any) -> Any:
+            day = sa.func.substr(_a.c.date, 1, 10).label("day")
+            key = self._outlet_key(sa.func.coalesce(_a.c.outlet, "")).label("outlet")
+            return (stmt.add_columns(day, key, sa.func.count().label("claims")).where(_a.c.date.is_not(None))
+                    .group_by(day, key).order_by(day, key))
+
+        query = ClaimQuery(**{**query.__dict__, "limit": None, "offset": 0})
+        return [OutletDayCount(day=r["day"], outlet=r["outlet"] or "", claims=int(r["claims"]))
+                for r in self._claim_rows(query, "outlet-timeline", build)]
+
     def claims_by_id(self, ids: Sequence[str]) -> dict[str, StoredClaim]:
         """Stored claims (with their article fields) by id."""
         out: dict[str, StoredClaim] = {}
@@ -452,21 +551,59 @@ class SqlStore:
         found = self.rows(stmt)
         return ActorCount(**found[0]) if found else None
 
-    def top_actors(self, limit: Optional[int] = 20) -> list[ActorCount]:
-        """Actors by the number of claims they speak (then by claims that mention them), most first."""
+    def _actor_name_filter(self, t: Any, name: Optional[str]) -> list[Any]:
+        if not name or not name.strip():
+            return []
+        needle = name.strip().casefold()
+        return [sa.or_(self._position(self._casefold(t.c.name), sa.literal(needle)) > 0,
+                       self._position(self._casefold(t.c.id), sa.literal(needle)) > 0)]
+
+    def _actor_ranking(self, name: Optional[str], within: Optional[ClaimQuery]) -> tuple[Any, Any, Any]:
+        """The ranking statement (unpaged) and its claims and mentions columns; ``within``: count only claims in
+        articles matching its since/until/outlet and with its event, and list only actors those speak or mention."""
         c, t = T.claims.alias("c"), T.actors.alias("t")
+        scope: list[Any] = []
+        if within is not None:
+            wa = T.articles.alias("wa")
+            article_where = self._article_where(within.since, within.until, within.outlet, wa)
+            if article_where:
+                scope.append(c.c.article_id.in_(sa.select(wa.c.id).where(*article_where)))
+            if within.event and within.event.strip():
+                scope.append(c.c.event_category == within.event.strip().upper())
         spoken = (sa.select(c.c.speaker_actor_id.label("id"), sa.func.count().label("n"))
-                  .where(c.c.speaker_actor_id.is_not(None)).group_by(c.c.speaker_actor_id).cte("spoken"))
+                  .where(c.c.speaker_actor_id.is_not(None), *scope).group_by(c.c.speaker_actor_id).cte("spoken"))
         j, mention_id = self._mentioned_ids(c)
         mentioned = (sa.select(mention_id.label("id"), sa.func.count(sa.distinct(c.c.id)).label("n"))
-                     .select_from(c.join(j, sa.true())).where(c.c.actors.is_not(None)).group_by(mention_id)
+                     .select_from(c.join(j, sa.true())).where(c.c.actors.is_not(None), *scope).group_by(mention_id)
                      .cte("mentioned"))
         claims = sa.func.coalesce(spoken.c.n, 0).label("claims")
         mentions = sa.func.coalesce(mentioned.c.n, 0).label("mentions")
+        where = self._actor_name_filter(t, name)
+        if scope:
+            where.append(sa.or_(spoken.c.n.is_not(None), mentioned.c.n.is_not(None)))
         stmt = (sa.select(t.c.id, t.c.name, t.c.type, t.c.country, t.c.sector, claims, mentions)
                 .select_from(t.outerjoin(spoken, spoken.c.id == t.c.id).outerjoin(mentioned, mentioned.c.id == t.c.id))
-                .order_by(claims.desc(), mentions.desc(), t.c.id).limit(limit))
+                .where(*where))
+        return stmt, claims, mentions
+
+    def top_actors(self, limit: Optional[int] = 20, offset: int = 0, *, name: Optional[str] = None,
+                   within: Optional[ClaimQuery] = None) -> list[ActorCount]:
+        """Actors by the number of claims they speak (then by claims that mention them), most first; ``name``:
+        only actors whose id or name contains it (case-insensitive); ``within``: count only the claims in articles
+        matching its ``since``/``until``/``outlet`` with its ``event``, and list only the actors they involve."""
+        stmt, claims, mentions = self._actor_ranking(name, within)
+        t = stmt.selected_columns
+        stmt = stmt.order_by(claims.desc(), mentions.desc(), t.id).limit(limit).offset(offset)
         return [ActorCount(**r) for r in self.rows(stmt)]
+
+    def count_actors(self, *, name: Optional[str] = None, within: Optional[ClaimQuery] = None) -> int:
+        """How many actors ``top_actors`` lists with these filters."""
+        if within is None:  # every actor: no need to count claims
+            t = T.actors.alias("t")
+            return int(self._scalar(sa.select(sa.func.count()).select_from(t)
+                                    .where(*self._actor_name_filter(t, name))) or 0)
+        stmt, _, _ = self._actor_ranking(name, within)
+        return int(self._scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0)
 
     # -- sightings and MinHash signatures (store/dedup.py) ------------------------------------------------------
 
@@ -663,7 +800,7 @@ class SqlStore:
         if "outlet" in shape:
             c, a = T.claims.alias("oc"), T.articles.alias("oa")
             sub = (sa.select(c.c.id).select_from(c.join(a, a.c.id == c.c.article_id))
-                   .where(self._same_text(a.c.outlet, p("outlet"))))
+                   .where(self._outlet_key(a.c.outlet) == self._outlet_key(p("outlet"))))
             where.append(sa.or_(d.c.left_claim_id.in_(sub), d.c.right_claim_id.in_(sub)))
         cols = [d.c[n] for n in T.DISPUTE_COLUMNS]
         if pairs:
@@ -799,4 +936,4 @@ class SqlStore:
 def _article_filters_only(query: ClaimQuery) -> bool:
     """True when no filter narrows the claims themselves (only dates and outlet, or nothing)."""
     return all(v is None or not v.strip() for v in (query.text, query.speaker, query.actor, query.event,
-                                                    query.article_id))
+                                                    query.article_id, query.polarity))

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import ClaimwatchError, StoreError
+from .actor_ranking import ActorRanking
 from .checker import CheckService
 from .dependencies import NlpProvider, StorePool
 from .highlight import claim_summary, speaker_label
@@ -113,7 +114,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         description=DESCRIPTION,
         debug=False,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # /docs is our own page (api_docs.py): Swagger UI's assets come from a CDN
         redoc_url=None,
         responses={400: {"model": _error_model()}, 422: {"model": _error_model()}},
     )
@@ -125,6 +126,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.state.checker = CheckService(settings, nlp=lambda: app.state.nlp.get())
     app.router.add_event_handler("shutdown", app.state.checker.close)
     app.state.templates = make_templates()
+    app.state.actor_ranking = ActorRanking()
     if settings.warm_check:
         app.router.add_event_handler("startup", lambda: _warm_in_background(app))
     _install_error_handlers(app)
@@ -133,6 +135,7 @@ def create_app(settings: WebSettings) -> FastAPI:
                    extract_routes):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages_routes.router)
+    _add_docs_and_icon(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     if settings.cors_origins:
@@ -144,6 +147,25 @@ def create_app(settings: WebSettings) -> FastAPI:
     # Added last, so it runs first: an oversized body is refused before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
+
+
+def _add_docs_and_icon(app: FastAPI) -> None:
+    """/docs: the API reference rendered from the OpenAPI schema, with no external assets; /favicon.ico."""
+    from fastapi.responses import FileResponse, HTMLResponse
+
+    from .api_docs import reference
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs(request: Request) -> Response:
+        operations, schemas = reference(app.openapi())
+        return app.state.templates.TemplateResponse(
+            request, "api_docs.html", {"operations": operations, "schemas": schemas, "title": app.title,
+                                       "version": app.version, "nav": "api"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _warm_in_background(app: FastAPI) -> None:

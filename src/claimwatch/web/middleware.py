@@ -12,8 +12,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Swagger UI (/docs) and ReDoc load their scripts from a CDN with inline bootstrapping; our own pages need neither.
-_NO_CSP_PATHS = ("/docs", "/redoc")
+# Every page, /docs included (a server-rendered page, not Swagger UI), runs only our own script and styles.
+_NO_CSP_PATHS: tuple[str, ...] = ()
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -87,7 +87,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = not scope["path"].startswith(_NO_CSP_PATHS)
+        csp = not (_NO_CSP_PATHS and scope["path"].startswith(_NO_CSP_PATHS))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

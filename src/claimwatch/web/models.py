@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, Field, field_validator
 
 from ..schema import ActorOut, ArticleOut, ClaimOut
-from ..store import ActorCount, ArticleSummary, StoredClaim, StoredDispute
+from ..store import ActorCount, ArticleSummary, FacetCount, StoredClaim, StoredDispute
 
 
 class ErrorBody(BaseModel):
@@ -25,11 +25,21 @@ class ErrorOut(BaseModel):
     error: ErrorBody
 
 
+NEXT_URL = Field(None, description="This list's next page (the same filters and limit, with cursor); null on the "
+                                  "last page. Also sent as the HTTP header Link: <next_url>; rel=\"next\".")
+NEXT_CURSOR = Field(None, description="Opaque token for the next page: pass it back unchanged as cursor.")
+
+
 class ArticleList(BaseModel):
+    """One page of articles, newest first. Follow ``next_url`` until it is null."""
+
     items: list[ArticleSummary]
-    page: int
-    per_page: int
-    total: int
+    total: int = Field(..., description="Articles matching the filters.")
+    limit: int
+    next_cursor: Optional[str] = NEXT_CURSOR
+    next_url: Optional[str] = NEXT_URL
+    page: int = Field(..., description="Page number (1-based) of this page at this limit.")
+    per_page: int = Field(..., description="Same as limit (kept for older clients).")
 
 
 class TextRange(BaseModel):
@@ -47,23 +57,45 @@ class ArticleDetail(ArticleOut):
 
 
 class ClaimPage(BaseModel):
-    """One page of claims. Follow ``next_cursor`` (or ``next_page``) until it is null."""
+    """One page of claims. Follow ``next_url`` (or ``next_cursor``) until it is null."""
 
     items: list[StoredClaim]
-    total: Optional[int] = Field(None, description="Matching claims; null on cursor pages (counted on page requests).")
+    total: Optional[int] = Field(None, description="Matching claims; null on cursor pages (counted on the first).")
+    limit: int
+    next_cursor: Optional[str] = NEXT_CURSOR
+    next_url: Optional[str] = NEXT_URL
     page: int
-    per_page: int
+    per_page: int = Field(..., description="Same as limit (kept for older clients).")
     next_page: Optional[int] = None
-    next_cursor: Optional[str] = None
 
 
 class DisputeList(BaseModel):
+    """One page of disputes (the best pair of each group, best score first)."""
+
     items: list[StoredDispute]
+    total: int = Field(0, description="Dispute groups matching the filters.")
+    limit: int = 50
+    next_cursor: Optional[str] = NEXT_CURSOR
+    next_url: Optional[str] = NEXT_URL
     note: Optional[str] = None
 
 
 class ActorList(BaseModel):
+    """One page of actors, most claims spoken first."""
+
     items: list[ActorCount]
+    total: int = Field(0, description="Actors matching the filter.")
+    limit: int = 50
+    next_cursor: Optional[str] = NEXT_CURSOR
+    next_url: Optional[str] = NEXT_URL
+
+
+class FacetsOut(BaseModel):
+    """Counts of the filtered list by outlet, speaker, event category and polarity. Each facet's counts sum to
+    ``total``: every item is counted once per facet (``value: null`` for items without one)."""
+
+    total: int
+    facets: dict[str, list[FacetCount]]
 
 
 class TimelineDay(BaseModel):

@@ -106,7 +106,105 @@ def build_chart(days: Sequence[TimelineDay], width: int = 760, height: int = 240
         ))
     ticks = sorted({0, peak, (peak + 1) // 2} if peak > 1 else {0, 1})
     y_ticks = [(round(bottom - plot_h * t / peak, 2), t) for t in ticks]
-    every = max(1, len(keys) // 6)
+    every = max(1, -(-len(keys) // max(1, plot_w // 110)))  # about one label per 110 px
     x_labels = [(round(b.x + b.width / 2, 2), b.label) for i, b in enumerate(bars) if i % every == 0]
     return Chart(width, height, left, bottom, bars, y_ticks, x_labels, bucket,
                  sum(c for c, _ in counts.values()), sum(x for _, x in counts.values()))
+
+
+# -- claims over time by outlet (the claims page) -----------------------------------------------------------------
+
+OTHER = "other outlets"
+
+
+@dataclass(frozen=True)
+class StackPart:
+    series: int  # index into StackChart.series (palette colour)
+    y: float
+    h: float
+    count: int
+
+
+@dataclass(frozen=True)
+class StackBar:
+    x: float
+    width: float
+    label: str
+    total: int
+    parts: list[StackPart]
+
+
+@dataclass(frozen=True)
+class StackChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_bottom: int
+    bars: list[StackBar]
+    y_ticks: list[tuple[float, int]]
+    x_labels: list[tuple[float, str]]
+    bucket: str
+    series: list[tuple[str, int]]  # (label, claims), biggest first; the last may be OTHER
+    total: int
+
+
+def build_stacked_chart(rows: Sequence[tuple[str, str, int]], labels: dict[str, str] | None = None,
+                        width: int = 760, height: int = 240, top: int = 6) -> StackChart:
+    """Stacked bars of claims per day (week, month) and series (outlet): the ``top`` biggest series by name, the
+    rest as one ``OTHER`` series. ``rows``: (ISO day, series key, claims); ``labels``: key -> name shown."""
+    labels = labels or {}
+    parsed: list[tuple[date, str, int]] = []
+    for day, key, n in rows:
+        try:
+            parsed.append((date.fromisoformat(day[:10]), key, n))
+        except ValueError:
+            continue
+    left, bottom, top_px, right = 36, height - 28, 12, 8
+    if not parsed:
+        return StackChart(width, height, left, bottom, [], [], [], "day", [], 0)
+    totals: dict[str, int] = {}
+    for _, key, n in parsed:
+        totals[key] = totals.get(key, 0) + n
+    ranked = sorted(totals, key=lambda k: (-totals[k], k))
+    named = ranked[:top] if len(ranked) <= top + 1 else ranked[:top]
+    index = {k: i for i, k in enumerate(named)}
+    series = [(labels.get(k) or k or "(no outlet)", totals[k]) for k in named]
+    if len(ranked) > len(named):
+        series.append((OTHER, sum(totals[k] for k in ranked[len(named):])))
+    other = len(named)
+    first, last = min(p[0] for p in parsed), max(p[0] for p in parsed)
+    first = min(first, last - timedelta(days=MIN_DAYS - 1))
+    span = (last - first).days + 1
+    bucket = "day" if span <= DAILY_MAX_DAYS else "week" if span <= WEEKLY_MAX_DAYS else "month"
+    counts: dict[date, list[int]] = {}
+    for d, key, n in parsed:
+        slot = counts.setdefault(_bucket_key(d, bucket), [0] * len(series))
+        slot[index.get(key, other)] += n
+    keys: list[date] = []
+    k = _bucket_key(first, bucket)
+    while k <= last:
+        keys.append(k)
+        k = _next(k, bucket)
+    peak = max(max(sum(v) for v in counts.values()), 1)
+    plot_w, plot_h = width - left - right, bottom - top_px
+    step = plot_w / len(keys)
+    bar_w = min(max(step * 0.7, 1.0), MAX_BAR_PX)
+    bars: list[StackBar] = []
+    for i, key in enumerate(keys):
+        values = counts.get(key, [0] * len(series))
+        y = float(bottom)
+        parts = []
+        for s, n in enumerate(values):
+            if n:
+                h = plot_h * n / peak
+                y -= h
+                parts.append(StackPart(s, round(y, 2), round(h, 2), n))
+        bars.append(StackBar(round(left + i * step + (step - bar_w) / 2, 2), round(bar_w, 2), _label(key, bucket),
+                             sum(values), parts))
+    ticks = sorted({0, peak, (peak + 1) // 2} if peak > 1 else {0, 1})
+    y_ticks = [(round(bottom - plot_h * t / peak, 2), t) for t in ticks]
+    # Room for about one label per 110 px: on a phone-sized chart, two or three.
+    every = max(1, -(-len(keys) // max(1, plot_w // 110)))
+    x_labels = [(round(b.x + b.width / 2, 2), b.label) for i, b in enumerate(bars) if i % every == 0]
+    return StackChart(width, height, left, bottom, bars, y_ticks, x_labels, bucket, series,
+                      sum(n for _, _, n in parsed))
