@@ -10,10 +10,7 @@ test extras (fastapi, uvicorn, playwright) and Debian's chromium at /usr/bin/chr
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
-import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,10 +26,8 @@ def main() -> int:
     ap.add_argument("--outlet", default="BBC", help="the outlet filter the actors and articles views show")
     ap.add_argument("--only", nargs="*", help="only these screenshots (names without .png)")
     args = ap.parse_args()
-    import uvicorn
-    from playwright.sync_api import sync_playwright
-
     from claimwatch.web import WebSettings, create_app
+    from claimwatch.web.live import chromium, serving
 
     pages = [  # (file, path, width, full page)
         ("claims-lists", f"/claims?q={quote(args.q)}", 1280, True),
@@ -48,27 +43,14 @@ def main() -> int:
         pages = [p for p in pages if p[0] in args.only]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     app = create_app(WebSettings(db=args.db))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    with serving(app) as url, chromium() as browser:
         for name, path, width, full in pages:
             page = browser.new_page(viewport={"width": width, "height": 900 if width > 500 else 844})
-            page.goto(f"http://127.0.0.1:{port}{path}")
+            page.goto(f"{url}{path}")
             page.screenshot(path=str(out / f"{name}.png"), full_page=full)
             page.close()
             print(out / f"{name}.png", file=sys.stderr)
-        browser.close()
-    server.should_exit = True
-    thread.join(timeout=10)
     return 0
 
 

@@ -8,11 +8,8 @@ Needs the web and test extras (fastapi, uvicorn, playwright) and Debian's chromi
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,13 +30,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = ap.parse_args()
-    import uvicorn
-    from playwright.sync_api import sync_playwright
-
     from claimwatch.pipeline import extract_articles, load_nlp
     from claimwatch.schema import Article
     from claimwatch.store.sqlite import SqliteStore
     from claimwatch.web import WebSettings, create_app
+    from claimwatch.web.live import chromium, serving
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -60,30 +55,17 @@ def main() -> int:
             found = store.query_disputes(DisputeQuery())
             if found:
                 PAGES.insert(3, ("dispute", f"/disputes/{found[0].id}", 1280))
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
         # As `claimwatch serve --db demo.db --actors FILE` would: check reads the pasted text with the same actors.
         app = create_app(WebSettings(db=db, actors=str(ACTORS)))
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        with serving(app) as url, chromium() as browser:
             for name, path, width in PAGES:
                 page = browser.new_page(viewport={"width": width, "height": 900 if width > 500 else 844})
-                page.goto(f"http://127.0.0.1:{port}{path}")
+                page.goto(f"{url}{path}")
                 if name == "article":
                     page.locator("#article-text .hl.role-content", has_text="The withdrawal will take").first.click()
                 page.screenshot(path=str(out / f"{name}.png"), full_page=width > 500)
                 page.close()
                 print(out / f"{name}.png", file=sys.stderr)
-            browser.close()
-        server.should_exit = True
-        thread.join(timeout=10)
     return 0
 
 
