@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Union
 
 from ..errors import StoreError
-from .base import (DEFAULT_LIMIT, MEMORY, ActorCount, ArticleSummary, ClaimQuery, ClaimStore, DayCount, DedupStore,
-                   DisputeQuery, DisputeStore, Store, StoredClaim, StoredDispute)
+from .base import (DEFAULT_LIMIT, MEMORY, ActorCount, Alert, ArticleSummary, ClaimQuery, ClaimStore, DayCount,
+                   DedupStore, DisputeQuery, DisputeStore, SourceState, Store, StoredClaim, StoredDispute, Watchlist,
+                   WatchStore)
 
 DEFAULT_DB = "claimwatch.db"
 DB_ENV = "CLAIMWATCH_DB"
 
-__all__ = ["ActorCount", "ArticleSummary", "ClaimQuery", "ClaimStore", "DayCount", "DedupStore", "DisputeQuery",
+__all__ = ["ActorCount", "Alert", "SourceState", "Watchlist", "WatchStore", "ArticleSummary", "ClaimQuery", "ClaimStore", "DayCount", "DedupStore", "DisputeQuery",
            "DisputeStore", "StoredDispute", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "MEMORY", "Store", "StoredClaim", "is_url",
            "open_store"]
 
