@@ -1,7 +1,7 @@
 """New claims and disputes against the watchlists: one ``Alert`` per watchlist and claim (or dispute), once.
 
 Each watchlist remembers ``checked_at``: the articles stored and disputes detected since then are new to it. The
-window reaches ``OVERLAP_S`` seconds further back, so an article committed by another writer while the previous
+window reaches ``OVERLAP_S`` seconds further back (never before the watchlist was created, to the second), so an article committed by another writer while the previous
 check ran is not missed; alert ids are content hashes, so what the overlap sees twice is stored once.
 """
 from __future__ import annotations
@@ -74,7 +74,8 @@ def new_alerts(store: Store, base_url: str, *, now: Optional[str] = None) -> lis
     now = now or _now()
     raised: list[Alert] = []
     for wl in store.watchlists():
-        since = _earlier(wl.checked_at or now, OVERLAP_S)
+        # Never before the watchlist existed (ISO times in UTC compare as text).
+        since = max(_earlier(wl.checked_at or now, OVERLAP_S), wl.created_at or "")
         candidates: list[tuple[str, str, StoredClaim, Optional[tuple[str, StoredClaim]]]] = []
         if wl.disputes:
             pairs = store.disputes_since(since)
