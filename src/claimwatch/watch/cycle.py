@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -263,7 +264,8 @@ class Watcher:
             loc = (url.findtext(f"{SITEMAP_NS}loc") or "").strip()
             if loc.startswith(("http://", "https://")):
                 lastmod = (url.findtext(f"{SITEMAP_NS}lastmod") or "").strip() or None
-                items.append(Item(source, key=loc, link=loc, article_id=loc, date=lastmod, outlet=source.outlet))
+                items.append(Item(source, key=loc, link=loc, article_id=web_article_id(loc, loc), date=lastmod,
+                                  outlet=source.outlet))
         return items
 
     def _list_directory(self, source: Source, state: SourceState, stats: CycleStats) -> Optional[_Listing]:
@@ -384,6 +386,18 @@ class Watcher:
             self._problem(stats, f"alerts failed: {type(exc).__name__}: {exc}")
 
 
+def web_article_id(key: str, link: Optional[str]) -> str:
+    """A stable id for the article behind a feed entry or sitemap URL: its host and a hash of the entry's id.
+
+    Not the URL itself: ids go into page paths (``/articles/ID``), where a ``/`` would not survive.
+    """
+    from urllib.parse import urlsplit
+
+    host = re.sub(r"[^A-Za-z0-9.-]+", "-", urlsplit(link).netloc) if link else ""
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return f"{host}-{digest}" if host else digest
+
+
 def _feed_items(source: Source, body: bytes) -> list[Item]:
     import feedparser
 
@@ -404,6 +418,6 @@ def _feed_items(source: Source, body: bytes) -> list[Item]:
             link = None
         text = entry_text(entry)
         key = entry.get("id") or link or hashlib.sha1(f"{entry.get('title')}|{text}".encode()).hexdigest()
-        items.append(Item(source, key=str(key), link=link, article_id=str(entry.get("id") or link or key),
+        items.append(Item(source, key=str(key), link=link, article_id=web_article_id(str(key), link),
                           title=entry.get("title") or None, date=entry_date(entry), outlet=outlet, text=text))
     return items
