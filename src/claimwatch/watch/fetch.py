@@ -51,7 +51,12 @@ class Fetcher:
 
     def __init__(self, host_delay: float = 1.0, timeout: float = TIMEOUT_S,
                  stop: Optional[threading.Event] = None, user_agent: str = "claimwatch-watch") -> None:
-        import httpx
+        try:
+            import httpx
+        except ImportError:
+            from ..errors import ClaimwatchError
+
+            raise ClaimwatchError("claimwatch watch needs httpx: pip install 'claimwatch[watch]'") from None
 
         self.host_delay = host_delay
         self.stop = stop or threading.Event()
