@@ -342,3 +342,49 @@ def test_watchlist_commands_and_one_watch_cycle(site, tmp_path: Path) -> None:
 def test_watch_refuses_a_missing_sources_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["watch", str(tmp_path / "none.txt"), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 1 and "cannot read the sources file" in result.output
+
+
+def test_sigterm_stops_a_running_watch_cleanly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with FeedSite(initial=0) as empty:
+        sources = tmp_path / "sources.txt"
+        sources.write_text(f"{empty.url}/feed.xml\n")
+        proc = subprocess.Popen([sys.executable, "-m", "claimwatch.cli", "watch", str(sources), "--db",
+                                 str(tmp_path / "t.db"), "--interval", "3600", "--embedder", "none"],
+                                stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+        try:
+            lines = []
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                line = proc.stderr.readline()
+                lines.append(line)
+                if line.startswith("watch cycle 1:"):
+                    break
+            assert lines[-1].startswith("watch cycle 1: 1 sources (1 fetched"), lines
+            proc.send_signal(signal.SIGTERM)  # during the hour-long wait for the next cycle
+            rest = proc.communicate(timeout=30)[1]
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 0 and "SIGTERM: stopping" in rest and "Traceback" not in rest
+
+
+def test_disputes_write_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path, monkeypatch) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"a{n}", "text": t}) + "\n" for n, t in enumerate([
+        "The ministry said on Monday that the troops had withdrawn from the border.",
+        "The governor said on Tuesday that the troops had not withdrawn from the border.",
+    ])))
+    db = str(tmp_path / "d.db")
+    monkeypatch.setenv("CLAIMWATCH_PROGRESS_S", "0")
+    assert CliRunner().invoke(main, ["ingest", str(src), "--db", db]).exit_code == 0
+    result = CliRunner().invoke(main, ["disputes", "--db", db, "--embedder", "lexical"])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.stderr.splitlines() if x.startswith("disputes ")]
+    assert any(x.startswith("disputes embed: 2/2 (100%)") for x in lines), result.stderr
+    assert any(x.startswith("disputes compare: ") and "/s, ETA" in x for x in lines), result.stderr

@@ -67,8 +67,7 @@ def watch(sources_file: Path, db_path: Path, model: Optional[str], tagger: str, 
         click.echo(f"{signal.Signals(signum).name}: stopping after the current item", err=True)
         stop.set()
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     pipeline = SpacyPipeline(model=model, tagger=tagger, actors_path=actors_path)
     with open_store(db_path) as store:
         click.echo(f"watching {len(sources)} sources into {store.label} every {interval:g} s", err=True)
@@ -79,6 +78,8 @@ def watch(sources_file: Path, db_path: Path, model: Optional[str], tagger: str, 
             watcher.run(cycles)
         finally:
             watcher.close()
+            for sig, handler in previous.items():  # as they were (the command may run inside another program)
+                signal.signal(sig, handler)
 
 
 @click.group("watchlist")
