@@ -317,11 +317,14 @@ class Watcher:
 
     def _articles(self, item: Item, stats: CycleStats) -> Iterator[Article]:
         if item.path is not None:
-            from ..ingest.readers import ArticleMeta, read_articles
+            from ..ingest.readers import read_articles
+
+            from dataclasses import replace
 
             problems: list = []
-            yield from read_articles([str(item.path)], meta=ArticleMeta(outlet=item.outlet),
-                                     max_chars=self.settings.max_chars, problems=problems)
+            # The sources file's outlet fills in for articles that name none (records keep their own).
+            for article in read_articles([str(item.path)], max_chars=self.settings.max_chars, problems=problems):
+                yield replace(article, outlet=item.outlet) if item.outlet and not article.outlet else article
             for p in problems:
                 self._problem(stats, str(p))
             return
