@@ -98,6 +98,7 @@ def main() -> int:
     rows = con.execute("SELECT url, ingested_at, text_hash FROM articles").fetchall()
     items = con.execute("SELECT item_key, COUNT(*) FROM watch_items GROUP BY item_key").fetchall()
     alerts = con.execute("SELECT COUNT(*), COUNT(DISTINCT claim_id) FROM alerts").fetchone()
+    sightings = dict(con.execute("SELECT kind, COUNT(*) FROM sightings GROUP BY kind").fetchall())
     peskov = con.execute("SELECT COUNT(*) FROM claims WHERE speaker_actor_id = 'person:dmitry-peskov'").fetchone()[0]
     con.close()
     stored: dict[str, list[str]] = {}
@@ -112,7 +113,7 @@ def main() -> int:
     summary = {
         "minutes": args.minutes, "publish_every_s": args.every, "watch_interval_s": args.interval,
         "published": len(published_at), "stored": len(rows), "missed": len(missed), "duplicated": len(duplicated),
-        "same_text_stored_twice": text_dups,
+        "same_text_stored_twice": text_dups, "near_duplicate_sightings": sightings.get("near", 0),
         "items_recorded_twice": sum(1 for _, n in items if n > 1),
         "pages_fetched_more_than_once": sum(1 for n in page_fetches.values() if n > 1),
         "feed_requests": requests.get("/feed.xml", 0), "feed_not_modified": conditional,

@@ -42,15 +42,30 @@ class SiteArticle:
     published: datetime
 
 
+PLACES = ["Geneva", "Vienna", "Warsaw", "Ankara", "Riga", "Tallinn", "Vilnius", "Kyiv", "Odesa", "Kharkiv", "Dnipro",
+          "Lviv", "Brussels", "Berlin", "Paris", "Rome", "Madrid", "Oslo", "Helsinki", "Prague", "Sofia", "Bucharest"]
+WORDS = ("convoy harbour ministry parliament budget railway bridge election drone grain tanker refinery border "
+         "checkpoint summit envoy treaty reactor airport corridor garrison militia council tribunal delegation "
+         "shipment depot satellite frigate pipeline tariff loan reserve quota pension strike protest curfew "
+         "evacuation shelter hospital school district province coast valley river plant mine factory port").split()
+
+
 def make_article(n: int, published: datetime, marker: str = "") -> SiteArticle:
-    """Article ``n``: three attributed statements, the second contradicting an earlier article's first."""
+    """Article ``n``: three attributed statements, the second contradicting an earlier article's first, and a
+    paragraph of its own (seeded by ``n``) so no two articles are near-duplicates of each other."""
+    import random
+
+    rng = random.Random(n)
     a, b = SPEAKERS[n % len(SPEAKERS)], SPEAKERS[(n + 3) % len(SPEAKERS)]
     topic, other = TOPICS[n % len(TOPICS)], NEGATED[(n + 1) % len(NEGATED)]
     tag = f" ({marker})" if marker else ""
+    place = rng.choice(PLACES)
+    local = " ".join(f"the {rng.choice(WORDS)} near {rng.choice(PLACES)} had {rng.randint(2, 900)} {rng.choice(WORDS)}s,"
+                     for _ in range(8))
     paragraphs = (
         f"{a[0]}, the {a[1]}, said on Tuesday that {topic}, in remarks reported by the agency in story {n}{tag}.",
         f"\u201cWe have seen no evidence of that,\u201d {b[0]} told reporters, adding that {other}.",
-        f"Officials in Brussels said the meeting on item {n} would take place on Friday as planned.",
+        f"Local officials in {place} reported that {local} and that more figures would follow on Friday.",
     )
     return SiteArticle(n, f"Story {n}: {a[0]} on {topic.split(' ')[1]}", paragraphs, published)
 
