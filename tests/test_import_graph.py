@@ -15,12 +15,12 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "claimwatch"
 
 # Lowest first; a package may import only from layers below its own. ``(root)`` is claimwatch/__init__.py.
 LAYERS = [
-    {"(root)", "errors", "schema"},
+    {"(root)", "errors", "schema", "progress"},
     {"resources"},
     {"ingest", "nlp"},
     {"pipeline", "store"},
-    {"ingest_flow", "disputes", "corpora"},
-    {"eval", "training", "batch", "web"},
+    {"ingest_flow", "disputes", "corpora", "alerts"},
+    {"eval", "training", "batch", "web", "watch"},
     {"bench"},
     {"cli"},
 ]

@@ -397,3 +397,43 @@ def _normal(value):
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
     return value
+
+
+# -- watch state, watchlists and alerts (claimwatch watch) -------------------------------------------------------
+
+
+def test_watch_source_state_and_items_round_trip(store) -> None:
+    from claimwatch.store import SourceState
+
+    assert store.source_state("http://a.example/feed") is None
+    state = SourceState(url="http://a.example/feed", etag='"v1"', last_modified="Tue, 01 Dec 2026 10:00:00 GMT",
+                        failures=2, next_try="2026-12-01T10:05:00+00:00", last_error="HTTP 500")
+    store.save_source_state(state)
+    assert store.source_state(state.url) == state
+    store.save_source_state(state.model_copy(update={"failures": 0, "next_try": None, "last_error": None}))
+    assert store.source_state(state.url).failures == 0 and store.source_state(state.url).next_try is None
+    store.mark_item(state.url, "entry-1", "a1")
+    store.mark_item(state.url, "entry-1", "a1")  # idempotent
+    store.mark_item("http://b.example/feed", "entry-2", None)
+    assert store.seen_items(state.url, ["entry-1", "entry-2", "entry-3"]) == {"entry-1"}
+
+
+def test_watchlists_and_alerts(populated) -> None:
+    from claimwatch.store import Alert, Watchlist
+
+    wl = populated.save_watchlist(Watchlist(id="w1", name="all", actor="Peskov", disputes=True))
+    assert wl.created_at and wl.checked_at == wl.created_at and wl.disputes is True
+    assert populated.save_watchlist(wl.model_copy(update={"name": "renamed"})).created_at == wl.created_at
+    assert [w.name for w in populated.watchlists()] == ["renamed"]
+    populated.set_checked("w1", "2030-01-01T00:00:00+00:00")
+    assert populated.get_watchlist("w1").checked_at == "2030-01-01T00:00:00+00:00"
+    assert populated.articles_since("2000-01-01") and populated.articles_since("2999-01-01") == []
+    claim = populated.query_claims(ClaimQuery(limit=1))[0]
+    alert = Alert(id="al1", watchlist_id="w1", kind="claim", claim_id=claim.id, article_id=claim.article_id,
+                  payload={"claim": {"id": claim.id, "content": "é ✓"}}, created_at="2030-01-01T00:00:01+00:00")
+    assert populated.add_alert(alert) is True and populated.add_alert(alert) is False
+    populated.update_alert("al1", webhook_status="200")
+    (back,) = populated.alerts("w1")
+    assert back.payload == alert.payload and back.webhook_status == "200" and back.mail_status is None
+    assert populated.delete_watchlist("w1") and not populated.delete_watchlist("w1")
+    assert populated.alerts("w1") == [] and populated.get_watchlist("w1") is None

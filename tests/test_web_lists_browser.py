@@ -31,7 +31,8 @@ LISTS = [("/claims", "/api/claims", ".claim-results .claim-row"),
          ("/disputes", "/api/disputes", ".dispute-row"),
          ("/actors", "/api/actors", "tr.actor-row")]
 PHONE_PAGES = ["/", "/claims", "/claims?q=convoy&outlet=bbc", "/articles", "/articles/convoy-01", "/disputes",
-               "/disputes/dispute-00", "/actors", "/actors/person:volodymyr-zelenskyy", "/check", "/docs"]
+               "/disputes/dispute-00", "/actors", "/actors/person:volodymyr-zelenskyy", "/check", "/docs", "/watchlists",
+               "/watchlists/convoys"]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from typing import Optional
 
 from claimwatch.schema import ActorOut, Article, ArticleOut, ClaimOut, ContentOut, EventOut, SpanOut
 from claimwatch.store.sqlite import SqliteStore
+from claimwatch.store.base import Watchlist
 
 XSS_TITLE = '<img src=x onerror="window.__xss_title=1">Payload'
 XSS_TEXT = (
@@ -179,4 +180,7 @@ def build_list_store(path: Path, disputes: int = 30) -> Path:
                          "relatedness": 0.8, "first_seen": f"2026-01-{1 + k % 28:02d}",
                          "last_seen": f"2026-02-{1 + k % 28:02d}", "details": {}})
         store.save_detection([], rows)
+        # A saved search, so that the watchlist pages have something to show.
+        store.save_watchlist(Watchlist(id="convoys", name="Convoy reports", text="convoy", outlet="BBC",
+                                       webhook="https://hooks.example.org/a-rather-long-webhook-path/for-a-newsroom"))
     return path

@@ -27,6 +27,7 @@ def _register() -> None:
     # Imported here, not at module top, so `claimwatch --help` stays fast and import-cycle free.
     from . import actors, bench, claims, db as db_cmd, dispute_commands as disputes_cmd, eval as eval_cmd
     from . import export as export_cmd, extract, ingest, load as load_cmd, serve, spark as spark_cmd, train
+    from . import watch as watch_cmd
 
     main.add_command(extract.extract)
     main.add_command(ingest.ingest)
@@ -45,6 +46,9 @@ def _register() -> None:
     main.add_command(disputes_cmd.check)
     main.add_command(disputes_cmd.timeline)
     eval_cmd.eval_group.add_command(disputes_cmd.eval_disputes)
+    # Continuous collection and saved searches (docs/WATCH.md).
+    main.add_command(watch_cmd.watch)
+    main.add_command(watch_cmd.watchlist_group)
 
 
 _register()

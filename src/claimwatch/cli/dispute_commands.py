@@ -72,7 +72,11 @@ def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: O
                          all_pairs=all_pairs, limit=limit or None, offset=offset)
     with open_store(db_path, create=False) as store:
         if rebuild or not no_update:
-            stats = detect_disputes(store, embedder=get_embedder(embedder), rebuild=rebuild, progress=_progress)
+            from ..progress import StageProgress, every_from_env, is_terminal
+
+            tick = None if is_terminal() else StageProgress("disputes", every=every_from_env())
+            stats = detect_disputes(store, embedder=get_embedder(embedder), rebuild=rebuild, progress=_progress,
+                                    tick=tick)
             if stats.scanned:
                 click.echo(f"scanned {stats.scanned} claims: {stats.disputes} conflicting pairs found", err=True)
         found = store.query_disputes(query)

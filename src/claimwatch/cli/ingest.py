@@ -96,9 +96,16 @@ def ingest(
 
     pipeline = SpacyPipeline(model=model, tagger=tagger, actors_path=actors_path, workers=workers, batch_size=batch_size,
                              problems=problems)
+    from ..progress import progress_line_for
+
     bar = _progress_bar(inputs) if sys.stderr.isatty() else None
+    # Not a terminal (a log, journald): one plain line every few seconds instead of a redrawn bar.
+    line = None if bar is not None else progress_line_for("ingest", _cheap_total(inputs))
 
     def progress(stats: IngestStats) -> None:
+        if line is not None:
+            line.update(stats.read)
+            return
         assert bar is not None
         bar.update(stats.read - bar.n)
         bar.set_postfix(stored=stats.stored, dups=stats.duplicates, refresh=False)
@@ -107,7 +114,7 @@ def ingest(
         label = store.label
         dedup = Deduper(store, threshold=near_dup_threshold or 1.0, near=near_dup_threshold > 0)
         try:
-            stats = ingest_articles(store, articles, pipeline, on_article=progress if bar else None, dedup=dedup)
+            stats = ingest_articles(store, articles, pipeline, on_article=progress if bar or line else None, dedup=dedup)
         finally:
             if bar is not None:
                 bar.close()

@@ -41,7 +41,11 @@ class DetectionStats:
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for the benchmark
 
 
-def ensure_embeddings(store: DisputeStore, embedder: Embedder, progress: Optional[Callable[[str], None]] = None) -> int:
+Tick = Callable[[str, int, int], None]  # (stage, done, total): counts for a progress line
+
+
+def ensure_embeddings(store: DisputeStore, embedder: Embedder, progress: Optional[Callable[[str], None]] = None,
+                      tick: Optional[Tick] = None) -> int:
     """Embed every stored claim that has no vector from ``embedder`` yet; return how many were embedded.
 
     A content repeated word for word (syndicated copies, a quote told twice) is encoded once, and texts go to the
@@ -61,6 +65,8 @@ def ensure_embeddings(store: DisputeStore, embedder: Embedder, progress: Optiona
         done += len(rows)
         if progress:
             progress(f"embedded {done}/{len(missing)} claims")
+        if tick:
+            tick("embed", done, len(missing))
     return len(missing)
 
 
@@ -86,13 +92,14 @@ def reasons_of(rel: Relation) -> list[str]:
 
 def find_conflicts(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Sequence[int],
                    lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None,
-                   workers: Optional[int] = None) -> tuple[int, list[tuple[int, int, Relation]]]:
+                   workers: Optional[int] = None, tick: Optional[Tick] = None
+                   ) -> tuple[int, list[tuple[int, int, Relation]]]:
     """Candidate pairs involving ``todo`` and those that contradict ``(earlier, later, relation)``."""
     lex = lex or default_lexicon()
     model = model or default_model()
     pairs = candidate_pairs(profiles, vectors, todo, lex)
     found = []
-    for i, j, rel in _contradicting(profiles, pairs, model, lex, workers):
+    for i, j, rel in _contradicting(profiles, pairs, model, lex, workers, tick=tick):
         a, b = (i, j) if _order(profiles[i]) <= _order(profiles[j]) else (j, i)
         found.append((a, b, rel))
     return len(pairs), found
@@ -101,6 +108,7 @@ def find_conflicts(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: 
 # Relating a pair is pure Python, so a big detection run relates its pairs in forked worker processes, which
 # inherit the profiles instead of receiving them pickled; only the few contradicting pairs travel back.
 PARALLEL_PAIRS = 20_000
+TICK_PAIRS = 2_000  # pairs related between two progress ticks (single process)
 _FORKED: tuple = ()
 
 
@@ -129,17 +137,29 @@ def default_workers() -> int:
 
 def _contradicting(profiles: Sequence[ClaimProfile], pairs: list[tuple[int, int, float]], model: RelationModel,
                    lex: DisputeLexicon, workers: Optional[int] = None,
-                   min_parallel: int = PARALLEL_PAIRS) -> list[tuple[int, int, Relation]]:
-    """The pairs that contradict, in the order of ``pairs``, each with its relation."""
+                   min_parallel: int = PARALLEL_PAIRS, tick: Optional[Tick] = None
+                   ) -> list[tuple[int, int, Relation]]:
+    """The pairs that contradict, in the order of ``pairs``, each with its relation (``tick``: pairs done)."""
     global _FORKED
     workers = workers or default_workers()
-    if workers < 2 or len(pairs) < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
-        return _relate_range(profiles, pairs, model, lex, 0, len(pairs))
-    step = -(-len(pairs) // (workers * 4))  # a few slices per worker, so one slow slice does not hold up the rest
+    total = len(pairs)
+    if workers < 2 or total < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
+        out = []
+        for lo in range(0, total, TICK_PAIRS):
+            out += _relate_range(profiles, pairs, model, lex, lo, lo + TICK_PAIRS)
+            if tick:
+                tick("compare", min(lo + TICK_PAIRS, total), total)
+        return out
+    step = -(-total // (workers * 4))  # a few slices per worker, so one slow slice does not hold up the rest
     _FORKED = (profiles, pairs, model, lex)
+    parts = []
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_relate_slice, [(k, k + step) for k in range(0, len(pairs), step)])
+            # imap keeps the slices' order and hands each back as it finishes (a progress tick per slice)
+            for k, part in enumerate(pool.imap(_relate_slice, [(k, k + step) for k in range(0, total, step)]), 1):
+                parts.append(part)
+                if tick:
+                    tick("compare", min(k * step, total), total)
     finally:
         _FORKED = ()
     return [x for part in parts for x in part]
@@ -188,7 +208,7 @@ class _Clock:
 
 def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuild: bool = False,
                     lex: Optional[DisputeLexicon] = None,
-                    progress: Optional[Callable[[str], None]] = None) -> DetectionStats:
+                    progress: Optional[Callable[[str], None]] = None, tick: Optional[Tick] = None) -> DetectionStats:
     """Find and save the disputes of the claims not scanned yet (all of them with ``rebuild``)."""
     lex = lex or default_lexicon()
     embedder = embedder or get_embedder()
@@ -197,7 +217,7 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     if todo_ids is not None and not todo_ids:
         return stats
     clock = _Clock(stats.seconds)
-    stats.embedded = ensure_embeddings(store, embedder, progress)
+    stats.embedded = ensure_embeddings(store, embedder, progress, tick)
     clock("embed")
     claims = store.query_claims(ClaimQuery(limit=None))
     stats.claims = len(claims)
@@ -220,7 +240,7 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     prop_rows = [(profiles[i].id, pid, stance, rel, int(i in anchors)) for i, (pid, stance, rel) in assigned.items()]
     for i, (pid, _, _) in assigned.items():
         claim_prop[profiles[i].id] = pid
-    stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex)
+    stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex, tick=tick)
     clock("compare")
     rows = []
     for a, b, rel in conflicts:

@@ -145,3 +145,8 @@ def _entry_date(entry) -> Optional[str]:
     if not parsed:
         return None
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
+
+
+# What ``claimwatch watch`` reads of an entry it fetches itself (watch/cycle.py): the same text and date as here.
+entry_text = _entry_text
+entry_date = _entry_date

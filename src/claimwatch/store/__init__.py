@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import Union
 
 from ..errors import StoreError
-from .base import (DEFAULT_LIMIT, MEMORY, ActorCount, ArticleSummary, ClaimQuery, ClaimStore, DayCount, DedupStore,
-                   DisputeQuery, DisputeStore, FACETS, FacetCount, OutletDayCount, Store, StoredClaim, StoredDispute,
-                   name_variants, outlet_key)
+from .base import (DEFAULT_LIMIT, MEMORY, ActorCount, Alert, ArticleSummary, ClaimQuery, ClaimStore, DayCount,
+                   DedupStore, DisputeQuery, DisputeStore, FACETS, FacetCount, OutletDayCount, SourceState, Store,
+                   StoredClaim, StoredDispute, Watchlist, WatchStore, name_variants, outlet_key)
 
 DEFAULT_DB = "claimwatch.db"
 DB_ENV = "CLAIMWATCH_DB"
 
-__all__ = ["ActorCount", "ArticleSummary", "ClaimQuery", "ClaimStore", "DayCount", "DedupStore", "DisputeQuery",
-           "DisputeStore", "FACETS", "FacetCount", "OutletDayCount", "StoredDispute", "name_variants", "outlet_key", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "MEMORY", "Store", "StoredClaim", "is_url",
+__all__ = ["ActorCount", "Alert", "ArticleSummary", "ClaimQuery", "ClaimStore", "DayCount", "DedupStore", "DisputeQuery",
+           "DisputeStore", "FACETS", "FacetCount", "OutletDayCount", "SourceState", "StoredDispute", "Watchlist",
+           "WatchStore", "name_variants", "outlet_key", "DEFAULT_DB", "DB_ENV", "DEFAULT_LIMIT", "MEMORY", "Store",
+           "StoredClaim", "is_url",
            "open_store"]
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")

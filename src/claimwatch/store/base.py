@@ -251,6 +251,69 @@ class StoredDispute(BaseModel):
     right_stance: Optional[str] = None
 
 
+class Watchlist(BaseModel):
+    """A saved search (docs/WATCH.md): new claims matching every filter given raise an alert.
+
+    Filters are ``ClaimQuery``'s: ``actor``, ``text`` (full-text), ``event`` (category), ``outlet``. With
+    ``disputes`` the alert is raised when a matching claim (any claim, with no filter) enters a dispute instead.
+    ``webhook``: a URL the alert is POSTed to as JSON; ``email``: an address it is mailed to (SMTP settings of
+    ``claimwatch watch``). ``checked_at``: claims stored (disputes found) after this time are new to it.
+    """
+
+    id: str
+    name: str
+    actor: Optional[str] = None
+    text: Optional[str] = None
+    event: Optional[str] = None
+    outlet: Optional[str] = None
+    disputes: bool = False
+    webhook: Optional[str] = None
+    email: Optional[str] = None
+    created_at: Optional[str] = None
+    checked_at: Optional[str] = None
+
+    def claim_query(self, **extra: Any) -> ClaimQuery:
+        return ClaimQuery(actor=self.actor, text=self.text, event=self.event, outlet=self.outlet, limit=None,
+                          **extra)
+
+    def describe(self) -> str:
+        parts = [f"{k} {v!r}" for k, v in (("actor", self.actor), ("text", self.text), ("event", self.event),
+                                             ("outlet", self.outlet)) if v]
+        what = " and ".join(parts) or "any claim"
+        return f"{what} entering a dispute" if self.disputes else what
+
+
+class Alert(BaseModel):
+    """One alert: a claim that matched a watchlist (``kind="claim"``) or entered a dispute (``kind="dispute"``).
+
+    ``payload`` is what the webhook receives and the Atom entry shows (docs/WATCH.md, "Alert payload").
+    """
+
+    id: str
+    watchlist_id: str
+    kind: str
+    claim_id: str
+    article_id: str
+    dispute_id: Optional[str] = None
+    payload: dict[str, Any] = {}
+    created_at: str
+    webhook_status: Optional[str] = None
+    mail_status: Optional[str] = None
+
+
+class SourceState(BaseModel):
+    """What ``claimwatch watch`` remembers of one source between fetches (and restarts)."""
+
+    url: str
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+    last_checked: Optional[str] = None
+    last_ok: Optional[str] = None
+    failures: int = 0
+    next_try: Optional[str] = None
+    last_error: Optional[str] = None
+
+
 @runtime_checkable
 class ClaimStore(Protocol):
     """Articles and their claims: what ingest writes and what ``claimwatch claims``, the web pages and the API read."""
@@ -417,7 +480,63 @@ class DisputeStore(Protocol):
 
 
 @runtime_checkable
-class Store(ClaimStore, DedupStore, DisputeStore, Protocol):
+class WatchStore(Protocol):
+    """Continuous collection and alerts (``claimwatch.watch``, ``claimwatch.alerts``): source state, handled items,
+    watchlists and the alerts they raised."""
+
+    def source_state(self, url: str) -> Optional[SourceState]:
+        ...
+
+    def save_source_state(self, state: SourceState) -> None:
+        ...
+
+    def seen_items(self, source_url: str, keys: Sequence[str]) -> set[str]:
+        """Those of ``keys`` already handled for ``source_url``."""
+        ...
+
+    def mark_item(self, source_url: str, key: str, article_id: Optional[str]) -> None:
+        ...
+
+    def save_watchlist(self, watchlist: Watchlist) -> Watchlist:
+        """Insert or replace (by id); a watchlist without ``created_at``/``checked_at`` gets now for both."""
+        ...
+
+    def watchlists(self) -> list[Watchlist]:
+        ...
+
+    def get_watchlist(self, watchlist_id: str) -> Optional[Watchlist]:
+        ...
+
+    def delete_watchlist(self, watchlist_id: str) -> bool:
+        """Remove it and its alerts; False when there was none."""
+        ...
+
+    def set_checked(self, watchlist_id: str, checked_at: str) -> None:
+        ...
+
+    def articles_since(self, since: str) -> list[str]:
+        """Ids of the articles stored at or after ``since`` (ISO time), oldest first."""
+        ...
+
+    def disputes_since(self, since: str) -> list[tuple[str, str, str]]:
+        """``(dispute id, left claim id, right claim id)`` of the disputes detected at or after ``since``."""
+        ...
+
+    def add_alert(self, alert: Alert) -> bool:
+        """Store it; False (nothing written) when an alert with its id exists."""
+        ...
+
+    def update_alert(self, alert_id: str, *, webhook_status: Optional[str] = None,
+                     mail_status: Optional[str] = None) -> None:
+        ...
+
+    def alerts(self, watchlist_id: str, limit: Optional[int] = 50) -> list[Alert]:
+        """A watchlist's alerts, newest first."""
+        ...
+
+
+@runtime_checkable
+class Store(ClaimStore, DedupStore, DisputeStore, WatchStore, Protocol):
     """A claim store: all three parts, plus what opening and exporting need.
 
     The one implementation is ``claimwatch.store.sqlstore.SqlStore``, opened by ``open_store`` as

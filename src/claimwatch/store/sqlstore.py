@@ -24,6 +24,7 @@ from ..schema import Article, ArticleOut
 from . import tables as T
 from .base import (FACETS, ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, FacetCount,
                    OutletDayCount, StoredClaim, StoredDispute, name_variants, outlet_key, search_key)
+from .watchstate import WatchStateMixin
 from .rows import CLAIM_COLUMNS, JSON_COLUMNS, claim_actors, claim_values, keys_row, loads_json, row_to_stored
 
 _c = T.claims.alias("c")
@@ -83,7 +84,7 @@ class _SearchSyntax(Exception):
     """The search text is not valid in the engine's query syntax (the next reading is tried)."""
 
 
-class SqlStore:
+class SqlStore(WatchStateMixin):
     """Articles, claims, sightings and disputes in one SQL database, over one SQLAlchemy connection.
 
     Subclasses open ``self._conn`` and set ``label`` and ``path``; ``close()`` returns the connection.

@@ -214,5 +214,63 @@ article_minhash = sa.Table(
     sqlite_with_rowid=False,
 )
 
+# -- continuous collection and alerts (``claimwatch watch``, docs/WATCH.md) -----------------------------------------
+
+# One row per source of the sources file: what the last fetch learnt, so a restarted watch resumes where it was.
+watch_sources = sa.Table(
+    "watch_sources", metadata,
+    sa.Column("url", _text(), primary_key=True),
+    sa.Column("etag", _text()),
+    sa.Column("last_modified", _text()),
+    sa.Column("last_checked", _text()),
+    sa.Column("last_ok", _text()),
+    sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("next_try", _text()),  # ISO time before which the source is not fetched again (back-off)
+    sa.Column("last_error", _text()),
+    sqlite_with_rowid=False,
+)
+
+# Feed entries and sitemap URLs already handled, per source: an item is fetched and ingested once.
+watch_items = sa.Table(
+    "watch_items", metadata,
+    sa.Column("source_url", _text(), primary_key=True),
+    sa.Column("item_key", _text(), primary_key=True),
+    sa.Column("article_id", _text()),
+    sa.Column("seen_at", _text(), nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# Saved searches: every filter given must match; ``disputes`` = alert when a matching claim enters a dispute.
+watchlists = sa.Table(
+    "watchlists", metadata,
+    sa.Column("id", _text(), primary_key=True),
+    sa.Column("name", _text(), nullable=False),
+    sa.Column("actor", _text()),
+    sa.Column("text", _text()),
+    sa.Column("event", _text()),
+    sa.Column("outlet", _text()),
+    sa.Column("disputes", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("webhook", _text()),
+    sa.Column("email", _text()),
+    sa.Column("created_at", _text(), nullable=False),
+    sa.Column("checked_at", _text(), nullable=False),  # claims ingested (disputes detected) after it are new
+)
+
+# Alerts raised: one per watchlist and claim (or dispute), whatever the number of cycles that see it.
+alerts = sa.Table(
+    "alerts", metadata,
+    sa.Column("id", _text(), primary_key=True),
+    sa.Column("watchlist_id", _text(), sa.ForeignKey("watchlists.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", _text(), nullable=False),  # "claim" or "dispute"
+    sa.Column("claim_id", _text(), nullable=False),
+    sa.Column("article_id", _text(), nullable=False),
+    sa.Column("dispute_id", _text()),
+    sa.Column("payload", _json(), nullable=False),
+    sa.Column("created_at", _text(), nullable=False),
+    sa.Column("webhook_status", _text()),
+    sa.Column("mail_status", _text()),
+    sa.Index("idx_alerts_watchlist", "watchlist_id", "created_at"),
+)
+
 SIGHTING_COLUMNS = tuple(c.name for c in sightings.columns)
 DISPUTE_COLUMNS = tuple(c.name for c in disputes.columns)

@@ -24,7 +24,7 @@ ALEMBIC_DIR = Path(__file__).with_name("alembic")
 VERSION_TABLE = "alembic_version"
 # The newest revision (a test checks it against the script directory). Opening a SQLite store already at HEAD
 # reads one row and never imports SQLAlchemy or Alembic.
-HEAD = "0002_claim_frames"
+HEAD = "0003_watch_and_alerts"
 
 
 def _config(connection: "Connection") -> Any:

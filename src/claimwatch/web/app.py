@@ -23,7 +23,7 @@ from .dependencies import NlpProvider, StorePool
 from .highlight import claim_summary, speaker_label
 from .middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from .routers import (actors_routes, articles_routes, check_routes, claims_routes, disputes_routes, extract_routes,
-                      pages_routes, timeline_routes)
+                      pages_routes, timeline_routes, watchlists_routes)
 from .settings import WebSettings
 
 log = logging.getLogger("claimwatch")
@@ -132,10 +132,11 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_error_handlers(app)
 
     for module in (articles_routes, claims_routes, disputes_routes, actors_routes, timeline_routes, check_routes,
-                   extract_routes):
+                   extract_routes, watchlists_routes):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages_routes.router)
     _add_docs_and_icon(app)
+    app.include_router(watchlists_routes.pages)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     if settings.cors_origins:
