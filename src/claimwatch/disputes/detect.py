@@ -63,10 +63,11 @@ def ensure_embeddings(store: DisputeStore, embedder: Embedder, progress: Optiona
         rows = [(cid, v) for text, v in zip(part, vectors) for cid in by_text[text]]
         store.put_embeddings(embedder.name, [cid for cid, _ in rows], np.stack([v for _, v in rows]))
         done += len(rows)
-        if progress:
-            progress(f"embedded {done}/{len(missing)} claims")
+        # The count goes one way: to ``tick`` (a timed progress line) when there is one, else as a message.
         if tick:
             tick("embed", done, len(missing))
+        elif progress:
+            progress(f"embedded {done}/{len(missing)} claims")
     return len(missing)
 
 
