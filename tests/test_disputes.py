@@ -445,14 +445,15 @@ def test_incremental_detection_and_lazy_embeddings(tmp_path: Path, nlp) -> None:
     from claimwatch.store.sqlite import SqliteStore
 
     texts = {
-        "a": ("Vardania said it was withdrawing its troops from the border with Ostrelia.", "2031-04-08"),
-        "b": ("Ostrelian officials said Vardania is massing troops along the border with Ostrelia.", "2031-04-09"),
+        # a denial and the accusation it answers, in two articles (opposite events need one article: relation.py)
+        "a": ("Ostrelian officials said Vardanian artillery shelled the hospital in Ostrel on Monday.", "2031-04-08"),
+        "b": ("Vardania's defence ministry denied that its artillery shelled the hospital in Ostrel.", "2031-04-09"),
     }
     with SqliteStore(tmp_path / "i.db") as store:
         art = Article(id="a", text=texts["a"][0], date=texts["a"][1])
         store.add_article(art, next(extract_articles(nlp, [art])))
         # check on a store whose claims were never embedded: it embeds them itself
-        result = Checker(store, nlp=nlp).check("Vardania is pulling its troops back")
+        result = Checker(store, nlp=nlp).check("Vardanian guns hit the hospital in Ostrel")
         assert result.claims_searched == 1
         assert detect_disputes(store).scanned == 1
         art = Article(id="b", text=texts["b"][0], date=texts["b"][1])

@@ -29,4 +29,7 @@ def test_gold_precision_recall_floor(nlp) -> None:
     report = evaluate_disputes(GOLD)
     # Regression floor, below the numbers of the fitted relation model (relation.v2: P and R in EVALUATION.md).
     assert report["p"] >= 0.85
-    assert report["r"] >= 0.20  # R 0.23: the fitted model catches the denials, not yet the other kinds
+    # R 0.17: the fitted model catches the denials, not yet the other kinds. It was 0.23 before opposite events
+    # told in two different articles stopped counting (0 of 30 such groups were real in the judged real-news
+    # listings, docs/EVALUATION.md run 4); this set's two-report opposite events lost one pair to that rule.
+    assert report["r"] >= 0.15

@@ -180,3 +180,32 @@ def train_relation(db_path: str, gold_dir: Optional[str], output: Optional[str])
     click.echo(json.dumps({k: ({kk: vv for kk, vv in v.items() if kk not in ("cv_probs", "weights")}
                                if isinstance(v, dict) else v) for k, v in fit.items()}, indent=1))
     click.echo(f"wrote {out}", err=True)
+
+
+@train_group.command("sameprop")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="A store of the shared Apr-Dec news built with this pipeline (claimwatch ingest).")
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default=None,
+              help="The gold set (default: tests/gold_real of a source checkout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the head (default: the packaged resources/sameprop.v1.npz).")
+@handle_errors
+def train_sameprop(db_path: str, gold_dir: Optional[str], output: Optional[str]) -> None:
+    """Fit the same-proposition head on the DEV half of the real-news gold pairs (never test)."""
+    import json
+
+    from ..disputes.embeddings import get_embedder
+    from ..disputes.sameprop import RESOURCE
+    from ..eval.dispute_gold import default_gold_dir, load_gold_pairs
+    from ..store import open_store
+    from ..training.sameprop import fit_from_gold
+
+    gold = Path(gold_dir) if gold_dir else default_gold_dir()
+    embedder = get_embedder("minilm")
+    with open_store(db_path, create=False) as store:
+        head = fit_from_gold(store, load_gold_pairs(gold, "dev"), embedder,
+                             progress=lambda m: click.echo(m, err=True))
+    out = Path(output) if output else Path(__file__).resolve().parent.parent / "resources" / RESOURCE
+    head.save(out)
+    click.echo(json.dumps(head.report, indent=1))
+    click.echo(f"wrote {out}", err=True)

@@ -40,6 +40,7 @@ DENY_CUES = {"deny", "disagree"}
 DOUBT_CUES = {"doubt", "question"}
 # Kinds whose attribution holds whatever the cue: a quotation, "according to".
 SELF_EVIDENT_KINDS = {"direct", "according_to"}
+CHECKED = "\x00check"  # the article id of the profile of a sentence given to `check`
 DIRECTIVE_CUES = {"demand"}  # "urged Kyiv to …", "called on Moscow to …": an appeal, not a statement of fact
 W_ACTORS, W_FAMILY, W_PLACES = 0.10, 0.08, 0.05
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from ..errors import ClaimwatchError
 from ..schema import Article, CharSpan, Claim, ClaimOut
 from ..store import Store, StoredClaim
-from .candidates import ClaimProfile, profile
+from .candidates import CHECKED, ClaimProfile, profile
 from .detect import ensure_embeddings
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
@@ -122,7 +122,7 @@ class Checker:
         lex = self.lex
         qclaim = sentence_claim(self.nlp, text, date)
         self.last_query = qclaim
-        q = profile(qclaim, article_id="\x00check", lex=lex)
+        q = profile(qclaim, article_id=CHECKED, lex=lex)
         qv = self.embedder.encode([embedding_text(qclaim.content.text)])[0]
         ids, vectors, fams = self.matrix()
         result = CheckResult(query=text, method="embeddings+frames", claims_searched=len(ids),

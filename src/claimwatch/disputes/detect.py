@@ -25,6 +25,7 @@ from .candidates import ClaimProfile, Proposition, assign_propositions, candidat
 from .embeddings import Embedder, embedding_text, get_embedder, usable_cpus
 from .lexicon import DisputeLexicon, default_lexicon
 from .relation import Relation, RelationModel, contradiction, default_model
+from .sameprop import SamePropHead, judged, load_head
 
 log = logging.getLogger("claimwatch")
 EMBED_BATCH = 512
@@ -93,17 +94,38 @@ def reasons_of(rel: Relation) -> list[str]:
 
 def find_conflicts(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: Sequence[int],
                    lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None,
-                   workers: Optional[int] = None, tick: Optional[Tick] = None
-                   ) -> tuple[int, list[tuple[int, int, Relation]]]:
-    """Candidate pairs involving ``todo`` and those that contradict ``(earlier, later, relation)``."""
+                   workers: Optional[int] = None, tick: Optional[Tick] = None,
+                   head: Optional[SamePropHead] = None) -> tuple[int, list[tuple[int, int, Relation]]]:
+    """Candidate pairs involving ``todo`` and those that contradict ``(earlier, later, relation)``; with a
+    same-proposition ``head``, a denial, doubt or conflicting figure must also pass it."""
     lex = lex or default_lexicon()
     model = model or default_model()
     pairs = candidate_pairs(profiles, vectors, todo, lex)
     found = []
-    for i, j, rel in _contradicting(profiles, pairs, model, lex, workers, tick=tick):
+    for i, j, rel in same_proposition(_contradicting(profiles, pairs, model, lex, workers, tick=tick), vectors, head):
         a, b = (i, j) if _order(profiles[i]) <= _order(profiles[j]) else (j, i)
         found.append((a, b, rel))
     return len(pairs), found
+
+
+def same_proposition(found: list[tuple[int, int, Relation]], vectors: np.ndarray, head: Optional[SamePropHead]
+                     ) -> list[tuple[int, int, Relation]]:
+    """The contradictions whose two contents state one proposition (``disputes/sameprop.py``), each with its
+    probability in ``features["same_prop"]``; those the head does not judge (opposite events, blame) pass."""
+    if head is None or not found:
+        return found
+    idx = [k for k, (_, _, rel) in enumerate(found) if judged(rel.features)]
+    if not idx:
+        return found
+    u = vectors[[found[k][0] for k in idx]]
+    v = vectors[[found[k][1] for k in idx]]
+    p = (head.probability(u, v) + head.probability(v, u)) / 2
+    drop = set()
+    for k, pk in zip(idx, p):
+        found[k][2].features["same_prop"] = round(float(pk), 4)
+        if pk < head.threshold:
+            drop.add(k)
+    return [x for k, x in enumerate(found) if k not in drop]
 
 
 # Relating a pair is pure Python, so a big detection run relates its pairs in forked worker processes, which
@@ -173,7 +195,14 @@ def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = 
     embedder = embedder or get_embedder()
     profiles = [profile(c, seq=k, lex=lex) for k, c in enumerate(claims)]
     vectors = embedder.encode([p.text for p in profiles])
-    return find_conflicts(profiles, vectors, list(range(len(profiles))), lex)[1]
+    return find_conflicts(profiles, vectors, list(range(len(profiles))), lex,
+                          head=head_for(embedder, vectors.shape[1] if len(vectors) else embedder.dim))[1]
+
+
+def head_for(embedder: Embedder, dim: int) -> Optional[SamePropHead]:
+    """The packaged same-proposition head when it was fitted on this embedder's vectors, else None."""
+    head = load_head()
+    return head if head is not None and head.applies_to(embedder.name, dim) else None
 
 
 def _existing_propositions(store: DisputeStore, index: dict[str, int], profiles: Sequence[ClaimProfile]
@@ -241,7 +270,8 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     prop_rows = [(profiles[i].id, pid, stance, rel, int(i in anchors)) for i, (pid, stance, rel) in assigned.items()]
     for i, (pid, _, _) in assigned.items():
         claim_prop[profiles[i].id] = pid
-    stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex, tick=tick)
+    stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex, tick=tick,
+                                                      head=head_for(embedder, vectors.shape[1]))
     clock("compare")
     rows = []
     for a, b, rel in conflicts:
@@ -258,7 +288,8 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
             "right_claim_id": right.id, "reason": reason, "reasons": json.dumps(reasons),
             "explanation": rel.reason, "score": rel.p_dispute, "relatedness": round(rel.features.get("cos", 0.0), 4),
             "first_seen": min(days) if days else None, "last_seen": max(days) if days else None,
-            "details": json.dumps({"kind": rel.kind, "slots": rel.slots, "p_same": rel.p_same}),
+            "details": json.dumps({"kind": rel.kind, "slots": rel.slots, "p_same": rel.p_same,
+                                   **({"same_prop": rel.features["same_prop"]} if "same_prop" in rel.features else {})}),
         })
     store.save_detection(prop_rows, rows, replace_all=rebuild)
     clock("save")
