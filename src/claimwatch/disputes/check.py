@@ -21,10 +21,11 @@ from ..errors import ClaimwatchError
 from ..schema import Article, CharSpan, Claim, ClaimOut
 from ..store import Store, StoredClaim
 from .candidates import CHECKED, ClaimProfile, profile
-from .detect import ensure_embeddings
+from .detect import ensure_embeddings, head_for
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
 from .relation import Relation, RelationModel, default_model, relate
+from .sameprop import judged
 
 log = logging.getLogger("claimwatch")
 MAX_CHARS = 5000
@@ -88,6 +89,7 @@ class Checker:
         self.embedder = embedder or get_embedder()
         self.lex = lex or default_lexicon()
         self.model = model or default_model()
+        self.head = head_for(self.embedder, self.embedder.dim)
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
         self.last_query: Optional[ClaimOut] = None  # the last checked sentence read as a claim
 
@@ -151,6 +153,9 @@ class Checker:
                 sim = float(cos[k])
                 rel = relate(q, p, sim, self.model, lex)
                 rel.own_side = q_agent is not None and p.state_side == q_agent
+                if self.head is not None:
+                    rel.features["same_prop"] = float((self.head.probability(qv, vectors[k])[0]
+                                                       + self.head.probability(vectors[k], qv)[0]) / 2)
                 out.append((claim, sim, rel))
         return result, out
 
@@ -158,13 +163,24 @@ class Checker:
         """The stored claims with these ids, each with its profile (the web's checker caches them)."""
         return {cid: (claim, profile(claim, lex=self.lex)) for cid, claim in self.store.claims_by_id(ids).items()}
 
+    def same_proposition(self, rel: Relation) -> bool:
+        """Whether the same-proposition head (``disputes/sameprop.py``) passes the candidate: a support by
+        similar wording must say the same thing, and a denial or doubt must deny what the sentence says, as in
+        detection. Opposite events and blame compare two propositions on purpose, and a support by the same event
+        (agent, act and place agree) has its own evidence, so the head does not judge them."""
+        if self.head is None or "same_prop" not in rel.features:
+            return True
+        if rel.label == "contradicts" and not judged(rel.features):
+            return True
+        return rel.features["same_prop"] >= self.head.threshold
+
     def supports(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
         """Nothing opposes it and it says much the same (cosine >= ``check_support_cos``), or it tells the same event
         (same PLOVER category) in other words: of the same agent in the same place, or told by the agent's own state
         (``own_side``: the claim's speaker is the state the sentence's agent is) with no other agent or place."""
         if rel.gate is not None or any(rel.features.get(k) for k in OPPOSING):
             return False
-        if sim >= self.model.check_support_cos:
+        if sim >= self.model.check_support_cos and self.same_proposition(rel):
             return True
         agent, place = rel.slots.get("agent"), rel.slots.get("place")
         return (sim >= SAME_EVENT_COS and rel.slots.get("predicate") == "agree"
@@ -174,7 +190,7 @@ class Checker:
         t0 = time.perf_counter()
         result, related = self.related(text, date=date)
         for claim, sim, rel in related:
-            if rel.label == "contradicts":
+            if rel.label == "contradicts" and self.same_proposition(rel):
                 result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
                                                        reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
             elif self.supports(sim, rel, rel.own_side):
