@@ -194,17 +194,33 @@ def train_sameprop(db_path: str, gold_dir: Optional[str], output: Optional[str])
     """Fit the same-proposition head on the DEV half of the real-news gold pairs (never test)."""
     import json
 
-    from ..disputes.embeddings import get_embedder
+    import numpy as np
+
+    from ..disputes.embeddings import embedding_text, get_embedder
     from ..disputes.sameprop import RESOURCE
-    from ..eval.dispute_gold import default_gold_dir, load_gold_pairs
-    from ..store import open_store
-    from ..training.sameprop import fit_from_gold
+    from ..eval.dispute_gold import default_gold_dir, load_gold_pairs, match_claim
+    from ..store import ClaimQuery, open_store
+    from ..training.sameprop import fit_pairs
 
     gold = Path(gold_dir) if gold_dir else default_gold_dir()
+    pairs = load_gold_pairs(gold, "dev")
     embedder = get_embedder("minilm")
+    labels, texts = [], []
     with open_store(db_path, create=False) as store:
-        head = fit_from_gold(store, load_gold_pairs(gold, "dev"), embedder,
-                             progress=lambda m: click.echo(m, err=True))
+        by_article = {aid: store.query_claims(ClaimQuery(article_id=aid, limit=None))
+                      for aid in sorted({p[s]["article_id"] for p in pairs for s in ("a", "b")})}
+    for p in pairs:  # each gold span matched to the stored claim it overlaps most
+        a, b = match_claim(p["a"], by_article), match_claim(p["b"], by_article)
+        if a is not None and b is not None and a.id != b.id:
+            labels.append(p["label"])
+            texts.append((embedding_text(a.content.text), embedding_text(b.content.text)))
+    click.echo(f"sameprop: {len(texts)} of {len(pairs)} dev gold pairs matched to stored claims", err=True)
+    if not texts:
+        raise click.ClickException("no gold pair matched a stored claim: is the store built from the Apr-Dec sample?")
+    unique = sorted({t for ab in texts for t in ab})
+    vec = dict(zip(unique, embedder.encode(unique)))
+    head = fit_pairs(np.array([vec[a] for a, _ in texts]), np.array([vec[b] for _, b in texts]), labels,
+                     embedder.name)
     out = Path(output) if output else Path(__file__).resolve().parent.parent / "resources" / RESOURCE
     head.save(out)
     click.echo(json.dumps(head.report, indent=1))

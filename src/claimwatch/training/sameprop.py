@@ -7,7 +7,7 @@ a filter on pairs the relation already opposes, so it is allowed to lose a tenth
 from __future__ import annotations
 
 import random
-from typing import Any, Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -48,38 +48,21 @@ def threshold_keeping(probs: np.ndarray, real: np.ndarray, keep: float = KEEP_RE
     return float(np.floor(p[k] * 1000) / 1000)
 
 
-def fit_from_gold(store: Any, pairs: Sequence[dict[str, Any]], embedder: Any, c: float = 0.3,
-                  progress: Optional[Any] = None) -> SamePropHead:
-    """Match each gold pair's two spans to claims of ``store``, embed their contents, fit, choose the threshold."""
-    from ..disputes.embeddings import embedding_text
-    from ..eval.dispute_gold import match_claim
-    from ..store import ClaimQuery
-
-    say = progress or (lambda m: None)
-    by_article = {aid: store.query_claims(ClaimQuery(article_id=aid, limit=None))
-                  for aid in sorted({p[s]["article_id"] for p in pairs for s in ("a", "b")})}
-    used, texts = [], []
-    for p in pairs:
-        a, b = match_claim(p["a"], by_article), match_claim(p["b"], by_article)
-        if a is not None and b is not None and a.id != b.id:
-            used.append(p)
-            texts.append((embedding_text(a.content.text), embedding_text(b.content.text)))
-    say(f"sameprop: {len(used)} of {len(pairs)} gold pairs matched to stored claims")
-    uniq = sorted({t for ab in texts for t in ab})
-    vec = dict(zip(uniq, embedder.encode(uniq)))
-    u = np.array([vec[a] for a, _ in texts])
-    v = np.array([vec[b] for _, b in texts])
-    y = np.array([int(p["label"] in SAME) for p in used])
-    real = np.array([int(p["label"] in REAL) for p in used])
+def fit_pairs(u: np.ndarray, v: np.ndarray, labels: Sequence[str], embedder_name: str, c: float = 0.3
+              ) -> SamePropHead:
+    """Fit the head on content vectors ``u``/``v`` of gold pairs with their gold ``labels``, and choose its
+    threshold by the rule above."""
+    y = np.array([int(label in SAME) for label in labels])
+    real = np.array([int(label in REAL) for label in labels])
     cv = cv_probabilities(u, v, y, c)
     threshold = threshold_keeping(cv, real)
     w, b = fit_head(u, v, y, c)
     gated = cv >= threshold
-    report = {"pairs": len(used), "same_proposition": int(y.sum()), "real": int(real.sum()), "c": c,
+    report = {"pairs": len(y), "same_proposition": int(y.sum()), "real": int(real.sum()), "c": c,
               "cv_auc_same": round(_auc(cv, y), 3), "cv_auc_real": round(_auc(cv, real), 3),
               "threshold": threshold, "cv_kept_pairs": int(gated.sum()),
               "cv_kept_real": int((gated & (real == 1)).sum())}
-    about = (f"Fitted by `claimwatch train sameprop` on the dev half of tests/gold_real ({len(used)} matched pairs, "
+    about = (f"Fitted by `claimwatch train sameprop` on the dev half of tests/gold_real ({len(y)} matched pairs, "
              f"{int(y.sum())} same proposition); threshold: the highest keeping {KEEP_REAL:.0%} of the dev real "
              f"disputes under {FOLDS}-fold cross-validation.")
-    return SamePropHead(w, b, threshold, getattr(embedder, "name", "unknown"), about, report)
+    return SamePropHead(w, b, threshold, embedder_name, about, report)
