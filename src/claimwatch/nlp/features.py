@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, TypeVar
 
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_SPACE, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc
 
 from .lexicon import CueLexicon
@@ -61,8 +62,48 @@ class Paragraph:
     end: int
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Per-token attributes as plain lists, read from one `Doc.to_array`.
+
+    Loops over every token read these instead of Token objects: making a Token per token, in each of a dozen
+    passes over the Doc, was a large part of the attribution stage's time on long articles.
+    """
+
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]  # lower-cased, as the lexicons and features use it
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    ent: list[str]  # "" outside entities
+    head: list[int]  # absolute token index
+    is_space: list[bool]
+
+
+def columns(doc: Doc) -> Columns:
+    """The Doc's `Columns` (computed once within `doc_cache`)."""
+    return _memo(doc, "columns", lambda: _columns(doc))
+
+
+def _columns(doc: Doc) -> Columns:
+    n = len(doc)
+    if n == 0:
+        return Columns([], [], [], [], [], [], [], [], [])
+    table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_SPACE])
+    strings = doc.vocab.strings
+    names = {x: strings[x] for x in set(table[:, [0, 1, 3, 4, 5, 6]].ravel().tolist())}
+    lemmas = {x: strings[x].lower() for x in set(table[:, 2].tolist())}
+    text, lower, lemma, pos, tag, dep, ent = (
+        [(lemmas if k == 2 else names)[x] for x in table[:, k].tolist()] for k in range(7)
+    )
+    # HEAD comes back relative, as uint64: as int64 it is the signed offset.
+    heads = (doc.to_array([HEAD]).astype("int64").ravel() + range(n)).tolist()
+    return Columns(text, lower, lemma, pos, tag, dep, ent, heads, [bool(x) for x in table[:, 7].tolist()])
+
+
 def paragraphs(doc: Doc) -> list[Paragraph]:
-    """Split a Doc into paragraphs at newline whitespace tokens (and at newlines in token whitespace)."""
+    """Split a Doc into paragraphs at newline whitespace tokens (long ones again at sentence ends)."""
     return _memo(doc, "paragraphs", lambda: _paragraphs(doc))
 
 
@@ -72,16 +113,17 @@ def line_paragraphs(doc: Doc) -> list[Paragraph]:
 
 
 def _line_paragraphs(doc: Doc) -> list[Paragraph]:
+    # Line breaks are whitespace tokens (a token's own `whitespace_` is one space at most). Only whitespace
+    # tokens' text is looked at: the speaker stage calls this outside `doc_cache`, once per Doc.
+    strings = doc.vocab.strings
+    table = doc.to_array([IS_SPACE, ORTH]).tolist() if len(doc) else []
     out: list[Paragraph] = []
     start = 0
-    for tok in doc:
-        if tok.is_space and "\n" in tok.text:
-            if tok.i > start:
-                out.append(Paragraph(start, tok.i))
-            start = tok.i + 1
-        elif "\n" in tok.whitespace_:
-            out.append(Paragraph(start, tok.i + 1))
-            start = tok.i + 1
+    for i, (space, orth) in enumerate(table):
+        if space and "\n" in strings[orth]:
+            if i > start:
+                out.append(Paragraph(start, i))
+            start = i + 1
     if start < len(doc):
         out.append(Paragraph(start, len(doc)))
     return [p for p in out if p.end > p.start]
@@ -131,10 +173,11 @@ def _opening_position(doc: Doc, i: int) -> bool:
 def _quote_depth(doc: Doc) -> list[int]:
     inside = [0] * len(doc)
     paras = line_paragraphs(doc)
+    texts = columns(doc).text
     for n, para in enumerate(paras):
         state, opened = False, -1
         for i in range(para.start, para.end):
-            t = doc[i].text
+            t = texts[i]
             straight = t in STRAIGHT_QUOTES or t in ("''", "``")
             if t in OPEN_QUOTES or (t == "‘" and not state):
                 if not state:
@@ -146,7 +189,7 @@ def _quote_depth(doc: Doc) -> list[int]:
                 state = False
             elif straight:
                 inside[i] = 1
-                if state and _opening_position(doc, i) and i > 0 and doc[i - 1].text in SENTENCE_ENDS:
+                if state and _opening_position(doc, i) and i > 0 and texts[i - 1] in SENTENCE_ENDS:
                     continue  # the next paragraph of the same quote, scraped without its line break
                 if not state:
                     opened = i
@@ -154,8 +197,8 @@ def _quote_depth(doc: Doc) -> list[int]:
             else:
                 inside[i] = 1 if state else 0
         nxt = paras[n + 1] if n + 1 < len(paras) else None
-        continues = nxt is not None and (doc[nxt.start].text in OPEN_QUOTES or doc[nxt.start].text in STRAIGHT_QUOTES
-                                         or doc[nxt.start].text == "``")
+        continues = nxt is not None and (texts[nxt.start] in OPEN_QUOTES or texts[nxt.start] in STRAIGHT_QUOTES
+                                         or texts[nxt.start] == "``")
         if state and not continues:
             end = doc[opened].sent.end
             for i in range(max(end, opened + 1), para.end):
@@ -169,14 +212,19 @@ def cue_tokens(doc: Doc, lexicon: CueLexicon) -> list[Optional[str]]:
 
 
 def _cue_tokens(doc: Doc, lexicon: CueLexicon) -> list[Optional[str]]:
+    cols = columns(doc)
+    found: dict[tuple[str, str, str], Optional[str]] = {}
     out: list[Optional[str]] = []
-    for tok in doc:
-        cls = None
-        if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
-            cls = lexicon.verb_class(tok.lemma_.lower())
-        elif tok.pos_ in ("NOUN", "PROPN"):
-            cls = lexicon.noun_class(tok.lemma_.lower())
-        out.append(cls)
+    for key in zip(cols.pos, cols.tag, cols.lemma):
+        if key not in found:
+            pos, tag, lemma = key
+            cls = None
+            if pos in ("VERB", "AUX") or tag.startswith("VB"):
+                cls = lexicon.verb_class(lemma)
+            elif pos in ("NOUN", "PROPN"):
+                cls = lexicon.noun_class(lemma)
+            found[key] = cls
+        out.append(found[key])
     return out
 
 
@@ -197,17 +245,22 @@ def _bucket(n: int) -> str:
     return "1" if n <= 1 else "3" if n <= 3 else "10" if n <= 10 else "25" if n <= 25 else "far"
 
 
+def according_positions(doc: Doc) -> list[int]:
+    """Indices of 'according' followed by 'to' (any case)."""
+    lower = columns(doc).lower
+    return [i for i in range(len(lower) - 1) if lower[i] == "according" and lower[i + 1] == "to"]
+
+
 def according_to_marks(doc: Doc) -> list[int]:
     """1 for tokens inside the object of 'according to' (the source), 2 for 'according'/'to' themselves."""
     marks = [0] * len(doc)
-    for tok in doc:
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            marks[tok.i] = 2
-            marks[tok.i + 1] = 2
-            for child in doc[tok.i + 1].children:
-                if child.dep_ == "pobj":
-                    for t in child.subtree:
-                        marks[t.i] = max(marks[t.i], 1)
+    for i in according_positions(doc):
+        marks[i] = 2
+        marks[i + 1] = 2
+        for child in doc[i + 1].children:
+            if child.dep_ == "pobj":
+                for t in child.subtree:
+                    marks[t.i] = max(marks[t.i], 1)
     return marks
 
 
@@ -248,51 +301,53 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
     """Feature strings for every token of the Doc (python-crfsuite's list-of-strings format).
 
     `rule_tags` (from the dependency rule tagger) are stacked in as features: the CRF learns where
-    the rules can be trusted. Token attributes are read once into lists: creating spaCy Token
-    objects over and over was most of this function's cost.
+    the rules can be trusted. Token attributes come from `columns`: Token objects (one per token, over and
+    over) were most of this function's cost, and on long articles the tagger is the largest part of
+    claimwatch's time. Strings are joined with `+` (faster than `%`).
     """
-    toks = list(doc)
-    n = len(toks)
+    n = len(doc)
+    if n == 0:
+        return []
     quotes = quote_depth(doc)
     cues = cue_tokens(doc, lexicon)
     acc = according_to_marks(doc)
-    lower = [t.lower_ for t in toks]
-    lemma = [t.lemma_.lower() for t in toks]
-    pos = [t.pos_ for t in toks]
-    dep = [t.dep_ for t in toks]
-    heads = [t.head.i for t in toks]
+    cols = columns(doc)
+    orth, lower, lemma, pos, tag, dep, ent, heads = (cols.text, cols.lower, cols.lemma, cols.pos, cols.tag, cols.dep,
+                                                      cols.ent, cols.head)
+    shapes = {w: _shape(w) for w in set(orth)}
     sents = list(doc.sents)
     sent_start = [0] * n
     sent_end = [0] * n
     for sent in sents:
-        for i in range(sent.start, sent.end):
-            sent_start[i] = sent.start
-            sent_end[i] = sent.end
+        sent_start[sent.start : sent.end] = [sent.start] * len(sent)
+        sent_end[sent.start : sent.end] = [sent.end] * len(sent)
+    qs = ("q=0", "q=1")
     base: list[list[str]] = []
-    for i, tok in enumerate(toks):
+    for i in range(n):
         h = heads[i]
         q = quotes[i]
+        low, d = lower[i], dep[i]
         f = [
             "bias",
-            "w=" + lower[i],
+            "w=" + low,
             "l=" + lemma[i],
             "p=" + pos[i],
-            "t=" + tok.tag_,
-            "d=" + dep[i],
-            "sh=" + _shape(tok.text),
-            "suf=" + lower[i][-3:],
-            "q=%d" % q,
+            "t=" + tag[i],
+            "d=" + d,
+            "sh=" + shapes[orth[i]],
+            "suf=" + low[-3:],
+            qs[q],
             "hd=" + dep[h],
             "hl=" + lemma[h],
             "hp=" + pos[h],
-            "d|hp=%s|%s" % (dep[i], pos[h]),
-            "ent=" + (tok.ent_type_ or "-"),
+            "d|hp=" + d + "|" + pos[h],
+            "ent=" + (ent[i] or "-"),
             "acc=%d" % acc[i],
         ]
         if cues[i]:
-            f += ["cue", "cuecls=" + cues[i], "cue|d=" + dep[i]]
+            f += ["cue", "cuecls=" + cues[i], "cue|d=" + d]
         if cues[h]:
-            f += ["hcue", "hcue|d=" + dep[i]]
+            f += ["hcue", "hcue|d=" + d]
         g, path = governing_path(i, heads, dep, cues)
         if g is not None:
             gdep = path[-1]
@@ -300,15 +355,15 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
             f += [
                 "gov",
                 "gdep=" + gdep,
-                "gdep|side=%s|%s" % (gdep, side),
-                "gdep|q=%s|%d" % (gdep, q),
+                "gdep|side=" + gdep + "|" + side,
+                "gdep|q=" + gdep + "|" + qs[q][2:],
                 "gl=" + lemma[g],
                 "gcls=" + (cues[g] or ""),
             ]
             if len(path) >= 2:
-                f.append("gdep2=%s|%s" % (path[-2], path[-1]))
+                f.append("gdep2=" + path[-2] + "|" + gdep)
             f.append("gdist=" + _bucket(abs(i - g)))
-            if any(d in ("relcl", "acl") for d in path[:-1]):
+            if any(x in ("relcl", "acl") for x in path[:-1]):
                 f.append("g_in_rel")
             if gdep in CONTENT_DEPS:
                 f.append("gcontent")
@@ -318,10 +373,10 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
             f.append("nogov")
         v, vdep = nearest_verb(i, heads, dep, pos)
         if v is not None:
-            f += ["vl=" + lemma[v], "vl|d=%s|%s" % (lemma[v], vdep), "vside=" + ("L" if i < v else "R")]
+            f += ["vl=" + lemma[v], "vl|d=" + lemma[v] + "|" + vdep, "vside=" + ("L" if i < v else "R")]
         if rule_tags is not None:
             r = rule_tags[i]
-            f += ["r=" + r, "r|q=%s|%d" % (r[2:] if r != "O" else "O", q)]
+            f += ["r=" + r, "r|q=" + (r[2:] if r != "O" else "O") + "|" + qs[q][2:]]
         if i == sent_start[i]:
             f.append("sstart")
         if i == sent_end[i] - 1:
@@ -330,51 +385,49 @@ def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] =
     # Sentence-level: a cue in the previous sentence of the paragraph; first sentence of a paragraph.
     prev_has_cue = False
     prev_para = -1
-    para_of = {}
+    para_of = [-1] * n
     for pn, para in enumerate(paragraphs(doc)):
-        for i in range(para.start, para.end):
-            para_of[i] = pn
+        para_of[para.start : para.end] = [pn] * (para.end - para.start)
     for sent in sents:
-        pn = para_of.get(sent.start, -1)
+        pn = para_of[sent.start]
         first_in_para = pn != prev_para
-        pcue = "pcue=%d" % (1 if prev_has_cue and not first_in_para else 0)
+        extra = ["pcue=%d" % (1 if prev_has_cue and not first_in_para else 0)] + (["pfirst"] if first_in_para else [])
         for i in range(sent.start, sent.end):
-            base[i].append(pcue)
-            if first_in_para:
-                base[i].append("pfirst")
+            base[i] += extra
         prev_has_cue = any(cues[i] for i in range(sent.start, sent.end))
         prev_para = pn
     # Sentence-level cue presence and relative position (cheap and strongly predictive).
     for sent in sents:
         cue_idx = [i for i in range(sent.start, sent.end) if cues[i]]
         has_q = any(quotes[i] for i in range(sent.start, sent.end))
+        flags = ["scue=%d" % (1 if cue_idx else 0), "sq=%d" % (1 if has_q else 0)]
         for i in range(sent.start, sent.end):
             f = base[i]
-            f.append("scue=%d" % (1 if cue_idx else 0))
-            f.append("sq=%d" % (1 if has_q else 0))
+            f += flags
             if cue_idx:
-                nearest = _nearest(cue_idx, i)
-                dist = i - nearest
+                dist = i - _nearest(cue_idx, i)
                 side = "0" if dist == 0 else "L" if dist < 0 else "R"
-                f.append("cside=" + side)
-                f.append("cside|q=%s|%d" % (side, quotes[i]))
-    # Window features: copy a few features from neighbours.
-    out: list[list[str]] = []
+                f += ["cside=" + side, "cside|q=" + side + "|" + qs[quotes[i]][2:]]
+    # Window features: a few features of each neighbour, made once per neighbour and offset.
+    windows: dict[int, list[list[str]]] = {}
+    for off in (-2, -1, 1, 2):
+        w, p, qq, dd, rr, cue = ("%d:%s" % (off, k) for k in ("w=", "p=", "q=", "d=", "r=", "cue"))
+        near = abs(off) == 1
+        column = []
+        for j in range(n):
+            feats = [w + lower[j], p + pos[j], qq + qs[quotes[j]][2:]]
+            if near:
+                feats.append(dd + dep[j])
+                if rule_tags is not None:
+                    feats.append(rr + rule_tags[j])
+                if cues[j]:
+                    feats.append(cue)
+            column.append(feats)
+        windows[off] = column
+    pads = {off: ["%d:pad" % off] for off in (-2, -1, 1, 2)}
     for i in range(n):
-        f = list(base[i])
+        f = base[i]
         for off in (-2, -1, 1, 2):
             j = i + off
-            if 0 <= j < n:
-                f.append("%d:w=%s" % (off, lower[j]))
-                f.append("%d:p=%s" % (off, pos[j]))
-                f.append("%d:q=%d" % (off, quotes[j]))
-                if abs(off) == 1:
-                    f.append("%d:d=%s" % (off, dep[j]))
-                    if rule_tags is not None:
-                        f.append("%d:r=%s" % (off, rule_tags[j]))
-                    if cues[j]:
-                        f.append("%d:cue" % off)
-            else:
-                f.append("%d:pad" % off)
-        out.append(f)
-    return out
+            f += windows[off][j] if 0 <= j < n else pads[off]
+    return base

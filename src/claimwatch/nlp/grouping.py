@@ -13,7 +13,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
-from .features import CLOSE_QUOTES, OPEN_QUOTES, STRAIGHT_QUOTES, paragraphs, quote_depth
+from .features import CLOSE_QUOTES, OPEN_QUOTES, STRAIGHT_QUOTES, columns, paragraphs, quote_depth
 
 QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | STRAIGHT_QUOTES | {"``", "''"}
 # Relay verbs: "X reported, citing Y" -> Y is the original source, X relayed it.
@@ -45,9 +45,10 @@ def chunks_from_tags(doc: Doc, tags: list[str]) -> list[Chunk]:
     """Contiguous runs of one role; B- starts a new chunk, whitespace tokens never start one."""
     out: list[Chunk] = []
     cur: Optional[Chunk] = None
+    space = columns(doc).is_space
     for i, tag in enumerate(tags):
-        if tag == "O" or doc[i].is_space:
-            if cur and not (doc[i].is_space and i + 1 < len(tags) and tags[i + 1] == "I-" + cur.role):
+        if tag == "O" or space[i]:
+            if cur and not (space[i] and i + 1 < len(tags) and tags[i + 1] == "I-" + cur.role):
                 out.append(cur)
                 cur = None
             continue
@@ -185,8 +186,8 @@ class _Grouper:
         self.chunks = chunks
         self.sent_of: dict[int, int] = {}
         for si, sent in enumerate(doc.sents):
-            for t in sent:
-                self.sent_of[t.i] = si
+            for i in range(sent.start, sent.end):
+                self.sent_of[i] = si
         self.para_of: dict[int, int] = {}
         for pi, para in enumerate(paragraphs(doc)):
             for i in range(para.start, para.end):

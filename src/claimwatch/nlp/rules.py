@@ -11,8 +11,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Token
 
-from .features import cue_tokens
-from .features import paragraphs
+from .features import according_positions, columns, cue_tokens, paragraphs
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group, _is_ancestor, quote_regions
 from .lexicon import CueLexicon
 
@@ -32,7 +31,10 @@ def rule_tags(doc: Doc, lexicon: CueLexicon) -> list[str]:
                 tags[t.i] = ("B-" if first else "I-") + role
                 first = False
 
-    for tok in doc:
+    # Only 'according to' and cue tokens start a rule; reading just those is the same pass, without a Token
+    # object for every other token.
+    for i in sorted({*according_positions(doc), *_cue_indices(cues)}):
+        tok = doc[i]
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             pobj = [c for c in to.children if c.dep_ == "pobj"]
@@ -61,6 +63,11 @@ def rule_tags(doc: Doc, lexicon: CueLexicon) -> list[str]:
                 toks = toks[1:]
             mark(toks, "CON")
     return tags
+
+
+def _cue_indices(cues: list[Optional[str]]) -> list[int]:
+    """Indices of the cue tokens (``cue_tokens``): the only tokens most rules below can start from."""
+    return [i for i, c in enumerate(cues) if c]
 
 
 def _that_clause(tok: Token) -> Optional[Token]:
@@ -266,9 +273,8 @@ def _span_chunks(tokens: list[Token], role: str) -> list[Chunk]:
 def according_groups(doc: Doc) -> list[Group]:
     """'According to X, …' / '…, according to X': X is the source, the rest of the clause the content."""
     out = []
-    for tok in doc:
-        if not (tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"):
-            continue
+    for i in according_positions(doc):
+        tok = doc[i]
         to = doc[tok.i + 1]
         pobj = [c for c in to.children if c.dep_ == "pobj"]
         if not pobj:
@@ -289,8 +295,8 @@ def nominal_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     """Nominal attributions and denials of reports (see `_nominal_parts`)."""
     cues = cue_tokens(doc, lexicon)
     out = []
-    for noun in doc:
-        if not cues[noun.i] or noun.pos_ != "NOUN":
+    for noun in (doc[i] for i in _cue_indices(cues)):
+        if noun.pos_ != "NOUN":
             continue
         parts = _nominal_parts(noun, lexicon)
         if parts is None:
@@ -311,10 +317,12 @@ def relay_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group
     """'Agencies reported, citing the ministry, that …' / 'The agency, quoting a source, said …':
     the cited party is the source, the reporting party the relay."""
     cues = cue_tokens(doc, lexicon)
+    cols = columns(doc)
     out = []
-    for part in doc:
-        if part.lemma_.lower() not in RELAY_LEMMAS or part.tag_ != "VBG":
+    for i, lemma in enumerate(cols.lemma):
+        if lemma not in RELAY_LEMMAS or cols.tag[i] != "VBG":
             continue
+        part = doc[i]
         objs = [c for c in part.children if c.dep_ in ("dobj", "obj")]
         if not objs:
             continue
@@ -368,8 +376,8 @@ def participle_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     schedule"': the participle is a cue of its own and shares the main verb's subject."""
     cues = cue_tokens(doc, lexicon)
     out = []
-    for part in doc:
-        if part.tag_ != "VBG" or not cues[part.i] or part.dep_ not in ("advcl", "xcomp", "conj"):
+    for part in (doc[i] for i in _cue_indices(cues)):
+        if part.tag_ != "VBG" or part.dep_ not in ("advcl", "xcomp", "conj"):
             continue
         comps = [c for c in part.children if c.dep_ == "ccomp" and c.i > part.i]
         if not comps:
@@ -399,10 +407,12 @@ def participle_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
 
 def announce_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     """'Russia announced a new withdrawal of troops': an announcement verb with a noun-phrase object."""
+    cols = columns(doc)
     out = []
-    for verb in doc:
-        if verb.pos_ != "VERB" or lexicon.verb_class(verb.lemma_.lower()) != "announce":
+    for i, lemma in enumerate(cols.lemma):
+        if cols.pos[i] != "VERB" or lexicon.verb_class(lemma) != "announce":
             continue
+        verb = doc[i]
         if any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
             continue  # 'announced that …' is the tagger's and the clause rules' business
         objs = [c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ in ("NOUN", "PROPN")]
@@ -425,7 +435,7 @@ def clause_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     'that'-clause. Weak: it only fills gaps the tagger left."""
     cues = cue_tokens(doc, lexicon)
     out = []
-    for verb in doc:
+    for verb in (doc[i] for i in _cue_indices(cues)):
         # Speech acts only, in a main clause: belief and perception verbs ('thinks that') and
         # embedded reports are left to the tagger, which knows PolNeAR's conventions for them.
         if not _speech_verb(verb, cues) or cues[verb.i] not in SPEECH_CLASSES or verb.dep_ not in ("ROOT", "conj"):
