@@ -154,8 +154,7 @@ class Checker:
                 rel = relate(q, p, sim, self.model, lex)
                 rel.own_side = q_agent is not None and p.state_side == q_agent
                 if self.head is not None:
-                    rel.features["same_prop"] = float((self.head.probability(qv, vectors[k])[0]
-                                                       + self.head.probability(vectors[k], qv)[0]) / 2)
+                    rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
                 out.append((claim, sim, rel))
         return result, out
 

@@ -119,7 +119,7 @@ def same_proposition(found: list[tuple[int, int, Relation]], vectors: np.ndarray
         return found
     u = vectors[[found[k][0] for k in idx]]
     v = vectors[[found[k][1] for k in idx]]
-    p = (head.probability(u, v) + head.probability(v, u)) / 2
+    p = head.symmetric(u, v)
     drop = set()
     for k, pk in zip(idx, p):
         found[k][2].features["same_prop"] = round(float(pk), 4)

@@ -63,6 +63,10 @@ class SamePropHead:
         z = pair_features(u, v) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
+    def symmetric(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The mean of both orders: the fit saw both, and a pair's probability must not depend on which is first."""
+        return (self.probability(u, v) + self.probability(v, u)) / 2
+
     def save(self, path: Union[str, Path]) -> Path:
         p = Path(path)
         meta = {"format": FORMAT, "threshold": self.threshold, "embedder": self.embedder, "bias": self.bias,

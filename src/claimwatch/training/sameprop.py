@@ -35,7 +35,7 @@ def cv_probabilities(u: np.ndarray, v: np.ndarray, y: np.ndarray, c: float, seed
         train = np.array(sorted(set(idx) - set(test.tolist())))
         w, b = fit_head(u[train], v[train], y[train], c)
         head = SamePropHead(w, b, 0.5, "")
-        out[test] = (head.probability(u[test], v[test]) + head.probability(v[test], u[test])) / 2
+        out[test] = head.symmetric(u[test], v[test])
     return out
 
 
