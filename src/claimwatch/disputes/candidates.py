@@ -87,6 +87,9 @@ class ClaimProfile:
     frame: Optional[FrameOut] = None  # the content's proposition (nlp/frames.py); None for claims stored before frames
     state_side: Optional[str] = None  # the country whose state speaks (its government, military, a known official)
     reportable: bool = True  # reports what a source said (``reportable``); only such claims enter disputes and check
+    terms: frozenset[str] = frozenset()  # the content's words (``DisputeLexicon.terms``)
+    core: frozenset[str] = frozenset()  # the words of its main clause: what a denial of it denies
+    withholds: bool = False  # its cue says nothing of the content ("doesn't know how many …"): asserts nothing
     extra: dict = field(default_factory=dict)
 
     @property
@@ -260,6 +263,9 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         frame=getattr(claim, "frame", None),
         state_side=state_side(claim.speaker_actor),
         reportable=reportable(claim),
+        terms=lex.terms(content), core=lex.core(content),
+        withholds=(claim.cue is not None and lex.withholding is not None
+                   and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),
     )
 
 

@@ -1,4 +1,4 @@
-"""The dispute rules file (``resources/disputes.en.v1.json``): event families, opposites, cue lists, units.
+"""The dispute rules file (``resources/disputes.en.v2.json``): event families, opposites, cue lists, units.
 
 Rules live in the data file, not here; this module only reads and checks it. Format: docs/DISPUTES.md.
 """
@@ -14,7 +14,22 @@ from ..errors import DataFileError
 from ..resources import cached, data_path, read_text
 from ..nlp.frames import phrase_regex as _phrases
 
-RESOURCE = "disputes.en.v1.json"
+RESOURCE = "disputes.en.v2.json"
+_WORD = re.compile(r"[a-z0-9]+")
+CORE_MIN_CHARS = 12
+
+
+def _stem(word: str) -> str:
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            return word[: -len(suffix)]
+    return word
+
+
 REASONS = ("denial", "doubt", "opposite_events", "numbers", "dates", "dispute_cue")
 
 
@@ -31,6 +46,7 @@ class DisputeLexicon:
     own_act: Optional[re.Pattern[str]]  # a subject-less denied content ("providing X with weapons"): the denier's act
     softening: Optional[re.Pattern[str]]  # deny-class cues that play a thing down: a doubt, not a denial
     directive: Optional[re.Pattern[str]]  # contents telling someone what (not) to do: nothing to deny
+    withholding: Optional[re.Pattern[str]]  # cues saying nothing of the content ("doesn't know how many …")
     doubt: Optional[re.Pattern[str]]
     verb_negation: Optional[re.Pattern[str]]  # None (a rules file without the list): every negated event denies
     dispute: Optional[re.Pattern[str]]
@@ -38,6 +54,19 @@ class DisputeLexicon:
     units: dict[str, str]
     qualifier_ranges: dict[str, tuple[float, Optional[float]]]
     thresholds: dict[str, float]
+    stop_words: frozenset[str] = frozenset()
+    clause_break: Optional[re.Pattern[str]] = None  # where a content's core ends (``core``)
+
+    def terms(self, text: str) -> frozenset[str]:
+        """The content words of a text, lower-case, a plural or -ing/-ed ending stripped ("drones" meets "drone")."""
+        words = _WORD.findall(text.casefold().replace("’", "'"))
+        return frozenset(_stem(w) for w in words if len(w) >= 3 and w not in self.stop_words)
+
+    def core(self, text: str) -> frozenset[str]:
+        """The words of a content's main clause: those before its first clause break (an apposition, a relative
+        clause, a tail of description), looked for after its first 12 characters so that a leading "that, " stays."""
+        m = self.clause_break.search(text, CORE_MIN_CHARS) if self.clause_break is not None else None
+        return self.terms(text[: m.start()] if m else text)
 
     def family(self, category: Optional[str], mode: Optional[str] = None) -> Optional[str]:
         """The event family of a PLOVER category (and mode); exact mode rules win over any-mode ones."""
@@ -118,10 +147,13 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
             own_act=_phrases(data.get("own_act_forms", [])),
             softening=_phrases(data.get("softening_cues", [])),
             directive=_phrases(data.get("directive_contents", [])),
+            withholding=_phrases(data.get("withholding_cues", [])),
             doubt=_phrases(data.get("doubt_cues", [])),
             verb_negation=_phrases(data.get("verb_negation", [])),
             dispute=_phrases(data.get("dispute_cues", [])), claim_words=_phrases(data.get("claim_words", [])),
             units=units, qualifier_ranges=ranges, thresholds=thresholds,
+            stop_words=frozenset(w.casefold() for w in data.get("core", {}).get("stop_words", [])),
+            clause_break=_breaks(data.get("core", {}).get("clause_breaks", [])),
         )
     except DataFileError:
         raise
@@ -129,6 +161,11 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
         raise DataFileError(f"{label}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     except (KeyError, TypeError, ValueError, re.error) as exc:
         raise DataFileError(f"{label}: malformed dispute rules: {type(exc).__name__}: {exc}") from None
+
+
+def _breaks(marks: list[str]) -> Optional[re.Pattern[str]]:
+    """Clause breaks are literal strings (", ", " which "): one alternation, matched case-insensitively."""
+    return re.compile("|".join(re.escape(m) for m in marks), re.IGNORECASE) if marks else None
 
 
 def default_lexicon() -> DisputeLexicon:

@@ -16,7 +16,7 @@ Russia is increasing its military presence" has agent Russia, predicate *increas
   plan / promise to …, or the speaker's own future act), ``prediction`` (will/would/could/may/likely …),
   ``opinion`` (believe/think…, or a copula with an evaluative word: "a mistake", "unacceptable"), else ``fact``.
 
-Word lists: ``resources/frames.en.v1.json`` (modality) and the stance lists of ``resources/disputes.en.v1.json``.
+Word lists: ``resources/frames.en.v1.json`` (modality) and the stance lists of ``resources/disputes.en.v2.json``.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from .datafiles import DataFileComponent, Files
 from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
 
 FRAMES_FILE = "frames.en.v1.json"
-STANCE_FILE = "disputes.en.v1.json"
+STANCE_FILE = "disputes.en.v2.json"
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 OBJECTS = {"dobj", "dative", "iobj", "oprd", "attr"}
 DENY_CLASSES = {"deny", "disagree"}
