@@ -514,6 +514,28 @@ def test_check_lists_the_pullback_lie_against_the_withdrawal(paraphrase_db: Path
     assert any("lying about" in m.claim.content.text for m in result.contradicting)
 
 
+@minilm
+def test_check_lists_a_stored_denial_of_the_sentence(tmp_path: Path, nlp) -> None:
+    # A denial answers a sentence that states what it denies, even though no stored claim asserts it.
+    from claimwatch.disputes.check import Checker
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+
+    text = ("Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.\n\n"
+            "The harbour master said that grain ships had left Kessel on schedule this week.")
+    article = Article(id="denial", text=text, date="2031-03-01", outlet="Test Wire")
+    with SqliteStore(tmp_path / "d.db") as store:
+        store.add_article(article, next(extract_articles(nlp, [article])))
+        result = Checker(store, nlp=nlp).check("The Valdorian navy is blockading the port of Kessel")
+        elsewhere = Checker(store, nlp=nlp).check("The Valdorian navy opened a new base in the mountains")
+    against = [m.claim.content.text for m in result.contradicting]
+    assert any("blockading the port of Kessel" in t for t in against), against
+    assert not any("blockading" in m.claim.content.text for m in result.supporting)
+    assert all(m.reason and 0 < m.score <= 1 for m in result.contradicting)
+    assert not any("blockading" in m.claim.content.text for m in elsewhere.contradicting)
+
+
 # -- commands ------------------------------------------------------------------------------------------------
 
 
