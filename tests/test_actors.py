@@ -473,6 +473,27 @@ def test_a_large_city_in_the_role_is_evidence(resolver: ActorResolver) -> None:
     assert resolver.role_country("CEO of the advice charity") is None
 
 
+@pytest.mark.parametrize("role", [
+    "a Newark-based lawyer",  # Newark, New Jersey, and Newark on Trent: neither far the larger
+    "a lawyer from Paris, Texas",  # the written qualifier is no country: not France
+    "a doctor from London, Ontario",
+])
+def test_a_city_name_several_countries_share_decides_no_country(resolver: ActorResolver, role: str) -> None:
+    assert resolver.role_country(role) is None
+    assert resolver.resolve("Hana Lindgren", "PERSON", role).country is None
+
+
+def test_a_shared_city_name_still_counts_where_the_text_or_its_size_decides(resolver: ActorResolver) -> None:
+    assert resolver.role_country("a lawyer from Paris, France") == "FRA"
+    assert resolver.role_country("a London-based lawyer") == "GBR"  # London, Ontario is far smaller
+
+
+def test_a_place_named_by_a_shared_city_name_takes_the_country_only_from_the_article(resolver: ActorResolver) -> None:
+    assert resolver.resolve("Newark", "GPE").country is None
+    assert resolver.resolve("Newark", "GPE", context="GBR").country == "GBR"
+    assert resolver.resolve("Newark", "GPE", context="USA").country == "USA"
+
+
 def test_a_party_in_the_role_is_evidence(resolver: ActorResolver) -> None:
     assert resolver.resolve("Anna Example", "PERSON", "Tory leader").country == "GBR"
     assert resolver.resolve("The Tories", "ORG").id == "GBR-PTY-CON"

@@ -32,7 +32,8 @@ from .extensions import CLAIMS_ATTR
 
 # A city named in a person's role is evidence of their country only when it is this large (fewer homonyms).
 CITY_EVIDENCE_POPULATION = 100_000
-CITY_DOMINANCE = 10
+# A capitalised name in a role, with the place written after a comma that qualifies it ("Paris, Texas").
+_CITY_IN_ROLE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:,\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?))?")
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "prof"}
 # Words that stand for a speaker without naming one: never an actor of their own (an unresolved "I" stays unknown).
 PRONOUNS = {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "who", "whom", "which",
@@ -382,15 +383,21 @@ class ActorResolver:
 
     def _city_country(self, role: Optional[str]) -> Optional[str]:
         """The country of the first capitalised word in ``role`` that is, by its primary name, a city of over
-        CITY_EVIDENCE_POPULATION people, with no namesake of another country within CITY_DOMINANCE times its size
-        ("Jerusalem-based" -> ISR, "a London-based lawyer" -> GBR)."""
-        for word in re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", role or ""):
+        CITY_EVIDENCE_POPULATION people, when the name decides the country (``CountryIndex.city_country``, with no
+        article context: "Jerusalem-based" -> ISR, "a London-based lawyer" -> GBR). A name cities of several
+        countries share without one far larger ("a Newark-based lawyer") decides none, nor does one with a written
+        qualifier that is not a country ("Paris, Texas"); "Paris, France" is France."""
+        for m in _CITY_IN_ROLE.finditer(role or ""):
+            word, qualifier = m.group(1), m.group(2)
             primary, _ = self.countries.cities(word)
-            big = sorted((c for c in primary if c.population >= CITY_EVIDENCE_POPULATION), key=lambda c: -c.population)
-            others = [c for c in big if c.country != big[0].country] if big else []
-            # London, England, not London, Ontario: a namesake must be far smaller to be ignored.
-            if big and (not others or big[0].population >= CITY_DOMINANCE * others[0].population):
-                return big[0].country
+            if not any(c.population >= CITY_EVIDENCE_POPULATION for c in primary):
+                continue
+            if qualifier and len(self.countries.city_countries(word)) > 1:
+                country = self.countries.country_of(qualifier)
+            else:
+                country = self.countries.city_country(word)
+            if country is not None:
+                return country
         return None
 
     def _role_country_sector(self, role: Optional[str]) -> tuple[Optional[str], Optional[str]]:
@@ -428,9 +435,9 @@ class ActorResolver:
         if label == "PERSON":
             return self._person(text, role, context)
         if label == "GPE":
-            city = self.countries.best_city(text, context)
+            # A place named by a city name several countries share has the country only the article decides.
             return ActorRef(id=f"unknown:{slug(text)}", name=text, type="unknown",
-                            country=city.country if city else country)
+                            country=self.countries.city_country(text, context) or country)
         atype = NER_TYPES.get(label or "", "unknown")
         if sector and atype in ("organisation", "unknown"):
             atype = SECTOR_TYPES.get(sector, "organisation")

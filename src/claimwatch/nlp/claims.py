@@ -7,6 +7,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..schema import CharSpan, Claim
 from .extensions import doc_text
+from .features import CLOSE_QUOTES, OPEN_QUOTES, SENTENCE_ENDS, STRAIGHT_QUOTES, opening_position
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
 from .lexicon import CueLexicon
 
@@ -35,6 +36,60 @@ def _trim_content(doc: Doc, ch: Chunk) -> tuple[int, int]:
                      or (doc[e - 1].pos_ == "CCONJ" and not doc[e - 1].is_punct)):
         e -= 1  # '…, and' left dangling where the next clause starts
     return s, e
+
+
+def end_at_closing_quote(doc: Doc, start: int, end: int, quotes: list[int]) -> int:
+    """The end of a content chunk [start, end) cut right after a closing quotation mark that a new sentence
+    follows outside the quote: in 'said the plan was "a disaster for the city." Officials declined …' the
+    content ends at the mark, the unquoted sentence after it is the writer's.
+
+    A new sentence starts with a capitalised word and either a sentence end stands inside the quote before the
+    mark ('… city."'), or the parser starts a sentence there; a name right after a closing mark in mid-sentence
+    ('only "to mock" Hillary Clinton') is left alone.
+    """
+    for k in range(start, end - 1):
+        if not quotes[k] or quotes[k + 1] or doc[k].text not in QUOTE_CHARS:
+            continue  # not the last token of a quoted stretch
+        nxt = k + 1
+        while nxt < end and doc[nxt].is_space:
+            nxt += 1
+        if nxt >= end or quotes[nxt]:
+            continue
+        word = doc[nxt]
+        if not (word.is_alpha and word.text[0].isupper()):
+            continue
+        if _inside_outer_quote(doc, nxt, end):
+            continue  # the mark closed a quote within a quote ('“… say, ‘Look, this is not who we are.’ We’ve …”')
+        if doc[k - 1].text in SENTENCE_ENDS if k > start else False:
+            return k + 1
+        if word.is_sent_start or any("\n" in doc[i].text for i in range(k + 1, nxt)):  # or a line break
+            return k + 1
+    return end
+
+
+def _quote_bounded(doc: Doc, chunks: list[Chunk], quotes: list[int]) -> list[Chunk]:
+    """Content chunks (sorted) cut by ``end_at_closing_quote``; chunks only whitespace apart are read as one stretch
+    (they become one span), so a chunk after the cut is dropped and one across it is cut."""
+    out: list[Chunk] = []
+    run: list[Chunk] = []
+    for ch in chunks + [Chunk("CON", len(doc), len(doc))]:  # a sentinel closes the last run
+        if run and (ch.start == len(doc) or not all(doc[i].is_space for i in range(run[-1].end, ch.start))):
+            limit = end_at_closing_quote(doc, run[0].start, run[-1].end, quotes)
+            out += [Chunk("CON", c.start, min(c.end, limit)) for c in run if c.start < limit]
+            run = []
+        run.append(ch)
+    return out
+
+
+def _inside_outer_quote(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens [start, end) reach a closing quotation mark before any opening one."""
+    for i in range(start, end):
+        t = doc[i].text
+        if t in OPEN_QUOTES or (t in STRAIGHT_QUOTES and opening_position(doc, i)):
+            return False
+        if t in CLOSE_QUOTES or t in STRAIGHT_QUOTES:
+            return True
+    return False
 
 
 def claim_kind(doc: Doc, group: Group, quotes: list[int]) -> str:
@@ -159,7 +214,7 @@ def _noun_phrase(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) -> Optional[Claim]:
     parts = []
-    for n, ch in enumerate(sorted(group.content, key=lambda c: c.start)):
+    for n, ch in enumerate(_quote_bounded(doc, sorted(group.content, key=lambda c: c.start), quotes)):
         s, e = _trim_content(doc, ch)
         if n == 0:
             s = _addressee_prefix(doc, group, s)

@@ -17,6 +17,9 @@ from ..errors import DataFileError
 from ..resources import DataPath, cached, data_path, read_text
 
 COUNTRIES_FILE = "countries.en.v1.tsv"
+# A city name several countries share decides the country only when one namesake is this many times larger than
+# every other country's.
+CITY_DOMINANCE = 10
 # NER labels whose mentions count towards an article's dominant country.
 COUNTRY_LABELS = ("GPE", "NORP")
 
@@ -149,6 +152,36 @@ class CountryIndex:
         """Cities whose name is ``text``, and cities that have it as an alternate name."""
         key = normalise(text)
         return list(self._cities.get(key, ())), list(self._alt_cities.get(key, ()))
+
+    def city_countries(self, text: str) -> frozenset[str]:
+        """Every country with a city of this name: by its primary name, or by an alternate name that is its primary
+        name's first word ("Newark" for Newark on Trent, GBR, beside Newark, New Jersey). Other alternate names are
+        left out: GeoNames gives many cities unrelated ones ("Berlin" for a town in Ohio)."""
+        key = normalise(text)
+        primary, alternate = self.cities(text)
+        qualified = [c for c in alternate if normalise(c.name).split()[:1] == [key]]
+        return frozenset(c.country for c in primary + qualified)
+
+    def city_country(self, text: str, context: Optional[str] = None) -> Optional[str]:
+        """The country a city name places something in, only when the name decides it: the one country with a
+        city of that name; else ``context`` (the article's dominant country) when it is one of them; else the
+        country of a namesake at least CITY_DOMINANCE times larger than any other country's (London, England,
+        not London, Ontario). Any other name several countries share ("Newark": New Jersey, or Newark on Trent)
+        decides no country."""
+        countries = self.city_countries(text)
+        if len(countries) <= 1:
+            return next(iter(countries), None)
+        if context in countries:
+            return context
+        key = normalise(text)
+        primary, alternate = self.cities(text)
+        largest: dict[str, int] = {}
+        for c in primary + [c for c in alternate if normalise(c.name).split()[:1] == [key]]:
+            largest[c.country] = max(largest.get(c.country, 0), c.population)
+        first, second = sorted(largest.values(), reverse=True)[:2]
+        if first >= CITY_DOMINANCE * second:
+            return max(largest, key=lambda code: largest[code])
+        return None
 
     def best_city(self, text: str, context: Optional[str] = None) -> Optional[City]:
         """The city a name most likely means.

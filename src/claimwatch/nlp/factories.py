@@ -21,6 +21,7 @@ DEFAULT_ATTRIBUTION_CONFIG = {"lexicon_path": None, "hedges_path": None, "denial
 # Component -> the components it reads from, in pipeline order.
 NEEDS: dict[str, tuple[str, ...]] = {
     "claimwatch_attribution": (),
+    "claimwatch_nonclaims": ("claimwatch_attribution",),
     "claimwatch_speakers": ("claimwatch_attribution",),
     "claimwatch_actors": ("claimwatch_attribution", "claimwatch_speakers"),
     "claimwatch_places": ("claimwatch_attribution",),
@@ -52,6 +53,12 @@ def make_attribution(nlp: Language, name: str, lexicon_path: Optional[str], hedg
     return _build(nlp, "claimwatch_attribution", name, "attribution:AttributionComponent", lexicon_path=lexicon_path,
                   hedges_path=hedges_path, denials_path=denials_path, model_path=model_path, use_model=use_model,
                   tagger=tagger)
+
+
+@Language.factory("claimwatch_nonclaims", default_config={"rejections_path": None}, assigns=CLAIMS,
+                  requires=PARSE_AND_CLAIMS)
+def make_nonclaims(nlp: Language, name: str, rejections_path: Optional[str]):
+    return _build(nlp, "claimwatch_nonclaims", name, "nonclaims:NonClaimFilter", rejections_path=rejections_path)
 
 
 @Language.factory("claimwatch_speakers", default_config={"owned_roles_path": None}, assigns=CLAIMS,

@@ -163,7 +163,7 @@ def quote_depth(doc: Doc) -> list[int]:
     return _memo(doc, "quotes", lambda: _quote_depth(doc))
 
 
-def _opening_position(doc: Doc, i: int) -> bool:
+def opening_position(doc: Doc, i: int) -> bool:
     """A straight quote with space (or the text start) before it and a word right after it."""
     before = i == 0 or bool(doc[i - 1].whitespace_) or doc[i - 1].is_space
     after = i + 1 < len(doc) and not doc[i].whitespace_ and not doc[i + 1].is_space and not doc[i + 1].is_punct
@@ -189,7 +189,7 @@ def _quote_depth(doc: Doc) -> list[int]:
                 state = False
             elif straight:
                 inside[i] = 1
-                if state and _opening_position(doc, i) and i > 0 and texts[i - 1] in SENTENCE_ENDS:
+                if state and opening_position(doc, i) and i > 0 and texts[i - 1] in SENTENCE_ENDS:
                     continue  # the next paragraph of the same quote, scraped without its line break
                 if not state:
                     opened = i

@@ -2,7 +2,8 @@
 
 A light, article-local coreference made for attribution: a named speaker resolves to the fullest name
 of the same person in the article (surname match), a pronoun to the most recent compatible speaker or
-person, a role noun ("the spokesman") to the person introduced with that role. Roles come from the
+person, never to another pronoun (an unresolved "I" is no antecedent of "they"), a role noun ("the
+spokesman") to the person introduced with that role. Roles come from the
 words before a name ("Kremlin spokesperson Dmitry Peskov") or an apposition ("Jane Whitfield, the
 chief economist at Ardent Bank"). Floating quotes (no cue, no speaker) inherit the last speaker.
 """
@@ -24,6 +25,12 @@ from .features import paragraphs
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
+# Every word that stands for a speaker without naming one: never the antecedent of a pronoun (after "I told the
+# committee …", a "They said …" must not become "I").
+PRONOUN_WORDS = PERSON_PRONOUNS | GROUP_PRONOUNS | {
+    "i", "me", "you", "us", "his", "hers", "its", "their", "our", "your", "my", "himself", "herself", "itself",
+    "themselves", "ourselves", "yourself", "myself", "who", "whom", "which", "that", "this", "these", "those",
+    "one", "someone", "somebody", "s"}
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
 OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
 SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an organisation: "a spokesman" -> "Pentagon spokesman"
@@ -37,6 +44,12 @@ def owned_roles(path: Optional[DataPath] = None) -> frozenset[str]:
 
 def _read_owned_roles(path: Path) -> frozenset[str]:
     return frozenset(line.lower() for _, line in read_lines(path))
+
+
+def is_pronoun(text: Optional[str]) -> bool:
+    """Whether ``text`` is only pronouns ("He", "they", "who"): a mention that names nobody."""
+    words = re.findall(r"\w+", (text or "").casefold())
+    return bool(words) and all(w in PRONOUN_WORDS for w in words)
 
 
 @dataclass
@@ -135,8 +148,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         name = _strip_titles(ent)
         # "Peskov's" -> "Peskov"
         toks = [t for t in name if t.text not in ("'s", "’s") and not t.is_punct]
-        if not toks:
-            continue
+        if not toks or is_pronoun(" ".join(t.text for t in toks)):
+            continue  # NER now and then calls a pronoun a PERSON: it names nobody to resolve to
         surname = toks[-1].lower_
         text = " ".join(t.text for t in toks)
         p = people.get(surname)
@@ -340,10 +353,12 @@ class SpeakerResolver(DataFileComponent):
             return None, None
         for claim in reversed(previous):
             if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
-                if not any(p.name == claim.resolved_speaker for _, p in mentions):
+                # An unresolved "I" or "you" is no antecedent: a pronoun resolves to a named mention or to nothing.
+                if not any(p.name == claim.resolved_speaker for _, p in mentions) and not is_pronoun(claim.resolved_speaker):
                     return claim.resolved_speaker, claim.speaker_role
         # The nearest organisation/country before it.
-        for ent in reversed([e for e in doc.ents if e.end <= span.start and e.label_ in ("ORG", "GPE", "NORP")]):
+        for ent in reversed([e for e in doc.ents if e.end <= span.start and e.label_ in ("ORG", "GPE", "NORP")
+                             and not is_pronoun(e.text)]):
             return ent.text, None
         return None, None
 

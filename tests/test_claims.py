@@ -1,0 +1,57 @@
+"""Claim spans built from tagged chunks (nlp/claims.py): content ends at a closing quote a new sentence follows."""
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+from claimwatch.nlp.claims import build_claim
+from claimwatch.nlp.features import quote_depth
+from claimwatch.nlp.grouping import Chunk, Group
+from claimwatch.nlp.lexicon import load_lexicon
+
+
+def _doc(text: str) -> Doc:
+    return spacy.blank("en")(text)
+
+
+def _content(doc: Doc, *chunks: tuple[str, str]) -> list[str]:
+    """The content parts of a claim whose content chunks run from the token starting each first string to the
+    token ending each second."""
+    def first(word: str) -> int:
+        return next(t.i for t in doc if t.text == word)
+
+    def last(word: str) -> int:
+        return max(t.i for t in doc if t.text == word) + 1
+
+    group = Group(content=[Chunk("CON", first(a), last(b)) for a, b in chunks])
+    claim = build_claim(doc, group, quote_depth(doc), load_lexicon())
+    assert claim is not None
+    return [doc.text[p.start : p.end] for p in claim.content]
+
+
+def test_content_stops_at_a_closing_quote_before_a_new_sentence() -> None:
+    doc = _doc('She said the plan was “a disaster for the harbour.” Officials at the port declined to comment.')
+    assert _content(doc, ("the", "comment")) == ["the plan was “a disaster for the harbour.”"]
+
+
+def test_content_stops_at_a_closing_quote_before_a_new_paragraph() -> None:
+    # Two chunks only a paragraph break apart are one stretch: the name after the break is not what was said.
+    doc = _doc("The union said the rota would “keep the real costs under wraps.”\n\nMaria Lindqvist, who chairs it")
+    assert _content(doc, ("the", "”"), ("Maria", "Lindqvist")) == ["the rota would “keep the real costs under wraps.”"]
+
+
+def test_a_name_after_a_closing_quote_in_mid_sentence_stays_in_the_content() -> None:
+    doc = _doc("He said the invitation was only “to mock” Helen Carter for her remarks.")
+    assert _content(doc, ("the", "remarks")) == ["the invitation was only “to mock” Helen Carter for her remarks"]
+
+
+def test_a_quote_inside_a_quote_does_not_end_the_content() -> None:
+    doc = _doc("“We have to say, ‘Look, this is not who we are.’ We will do better,” the pastor said.")
+    assert _content(doc, ("“", "”")) == ["“We have to say, ‘Look, this is not who we are.’ We will do better,”"]
+
+
+def test_the_parts_of_a_split_quote_are_kept() -> None:
+    doc = _doc("“We will not back down,” she said. “The strike goes on.” Workers gathered outside.")
+    text = _content(doc, ("“", "down"), ("The", "on"))
+    assert text[0].startswith("“We will") and text[-1].startswith("The strike goes on")
+    assert all("Workers" not in part for part in text)

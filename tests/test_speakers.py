@@ -1,0 +1,36 @@
+"""Speaker resolution (nlp/speakers.py): a pronoun resolves to a named mention, never to another pronoun."""
+from __future__ import annotations
+
+import pytest
+
+from claimwatch.nlp.speakers import is_pronoun
+from claimwatch.pipeline import extract_articles
+from claimwatch.schema import Article
+
+
+@pytest.mark.parametrize("text", ["I", "you", "They", "who", "this"])
+def test_pronouns_name_nobody(text: str) -> None:
+    assert is_pronoun(text)
+
+
+@pytest.mark.parametrize("text", ["Ilse Brandt", "the harbour committee", "Theyer", "", None])
+def test_names_are_not_pronouns(text) -> None:
+    assert not is_pronoun(text)
+
+
+def _speakers(nlp, text: str) -> dict[str, "str | None"]:
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    return {c.speaker.text: c.resolved_speaker for c in out.claims if c.speaker}
+
+
+def test_a_pronoun_is_never_resolved_to_an_earlier_unresolved_pronoun(nlp) -> None:
+    text = ("I told the harbour committee that the new pier was safe. They said the pier was still too narrow.\n\n"
+            "You said that the coast road would be closed. It said the road would stay open.")
+    speakers = _speakers(nlp, text)
+    assert speakers.get("They") is None
+    assert speakers.get("It") is None
+
+
+def test_a_pronoun_still_resolves_to_a_named_speaker(nlp) -> None:
+    text = ("Ilse Brandt, the harbour master, said the pier was safe. She said the ferries would run on Monday.")
+    assert _speakers(nlp, text).get("She") == "Ilse Brandt"
