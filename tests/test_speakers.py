@@ -34,3 +34,23 @@ def test_a_pronoun_is_never_resolved_to_an_earlier_unresolved_pronoun(nlp) -> No
 def test_a_pronoun_still_resolves_to_a_named_speaker(nlp) -> None:
     text = ("Ilse Brandt, the harbour master, said the pier was safe. She said the ferries would run on Monday.")
     assert _speakers(nlp, text).get("She") == "Ilse Brandt"
+
+
+def _resolved(nlp, text: str, content: str) -> "str | None":
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    found = [c.resolved_speaker for c in out.claims if content in c.content.text]
+    assert found, [c.content.text for c in out.claims]
+    return found[0]
+
+
+def test_two_first_names_under_one_surname_are_two_people(nlp) -> None:
+    text = ("Kayla Brennan, an aid worker, was taken hostage in the north in 2013.\n\n"
+            "On Tuesday it was Marsha Brennan's turn to speak in court. She told the court that her daughter had "
+            "wanted to help refugees.")
+    assert _resolved(nlp, text, "her daughter had wanted") == "Marsha Brennan"
+
+
+def test_a_person_named_inside_a_quote_does_not_speak_it(nlp) -> None:
+    text = ("Olena Petrenko arrived in the village in March with two suitcases.\n\n"
+            "\"I never thought I would meet someone as kind as Anna Kovalenko,\" she said.")
+    assert _resolved(nlp, text, "someone as kind as") == "Olena Petrenko"

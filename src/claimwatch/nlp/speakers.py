@@ -21,7 +21,7 @@ from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
-from .features import paragraphs
+from .features import paragraphs, quote_depth
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -57,6 +57,7 @@ class Person:
     name: str  # fullest form seen
     surname: str
     first_token: int = 0
+    first: Optional[str] = None  # the first name, lower-case, once a mention gives one
     # Every role written beside any of the person's mentions, in text order: where their country comes from.
     roles: list[str] = field(default_factory=list)
 
@@ -139,8 +140,13 @@ def _comma_phrase(ent: Span) -> Optional[Span]:
 
 
 def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
-    """Every PERSON mention with the person it belongs to (merged by surname), in text order."""
-    people: dict[str, Person] = {}
+    """Every PERSON mention with the person it belongs to, in text order.
+
+    Mentions merge by surname ("Dmitry Peskov" … "Peskov"), but two first names under one surname are two people:
+    "Marsha Mueller" told of "her daughter Kayla Mueller", and the mother's "She told of …" is not the daughter's.
+    A surname alone belongs to the person of that surname mentioned last."""
+    people: dict[str, list[Person]] = {}
+    last: dict[str, Person] = {}
     mentions: list[tuple[Span, Person]] = []
     for ent in doc.ents:
         if ent.label_ != "PERSON":
@@ -151,15 +157,33 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         if not toks or is_pronoun(" ".join(t.text for t in toks)):
             continue  # NER now and then calls a pronoun a PERSON: it names nobody to resolve to
         surname = toks[-1].lower_
+        first = toks[0].lower_ if len(toks) > 1 else None
         text = " ".join(t.text for t in toks)
-        p = people.get(surname)
+        p = _same_person(people.get(surname, []), last.get(surname), first)
         if p is None:
-            p = people[surname] = Person(name=text, surname=surname, first_token=ent.start)
-        elif len(text.split()) > len(p.name.split()):
-            p.name = text
+            p = Person(name=text, surname=surname, first_token=ent.start, first=first)
+            people.setdefault(surname, []).append(p)
+        else:
+            if len(text.split()) > len(p.name.split()):
+                p.name = text
+            p.first = p.first or first
+        last[surname] = p
         p.roles += [found.text for found in (_role_before(ent), _role_appos(ent)) if found is not None]
         mentions.append((ent, p))
     return mentions
+
+
+def _same_person(known: list[Person], latest: Optional[Person], first: Optional[str]) -> Optional[Person]:
+    """The person a mention with this first name (None: a surname alone) belongs to, among those of its surname."""
+    if first is None:
+        return latest
+    for p in known:
+        if p.first == first:
+            return p
+    for p in known:
+        if p.first is None:  # known by surname only so far ("Mueller said …"): now named in full
+            return p
+    return None
 
 
 _TRIM_AT = re.compile(r",\s+|\s+(?=(?:who|which|whose|whom)\b)")
@@ -207,12 +231,13 @@ class SpeakerResolver(DataFileComponent):
         if not claims:
             return doc
         mentions = collect_people(doc)
+        quoted = quote_depth(doc)
         by_surname = {p.surname: p for _, p in mentions}
         resolved: list[Claim] = []
         para_of = _paragraph_index(doc)
         for claim in claims:
             claim = self._inherit_floating(doc, claim, resolved, para_of)
-            name, role = self._resolve(doc, claim, mentions, by_surname, resolved)
+            name, role = self._resolve(doc, claim, mentions, by_surname, resolved, quoted)
             speaker, role = trim_speaker(doc, claim.speaker, name, role)
             if speaker != claim.speaker and claim.speaker is not None and speaker is not None and \
                     name == doc_text(doc)[claim.speaker.start : claim.speaker.end]:
@@ -263,6 +288,7 @@ class SpeakerResolver(DataFileComponent):
         mentions: list[tuple[Span, Person]],
         by_surname: dict[str, Person],
         previous: list[Claim],
+        quoted: Optional[list[int]] = None,
     ) -> tuple[Optional[str], Optional[str]]:
         if claim.speaker is None:
             return None, None
@@ -300,10 +326,10 @@ class SpeakerResolver(DataFileComponent):
             p = by_surname[words[0].lower_]
             return p.name, p.role
         if low in PERSON_PRONOUNS:
-            return self._antecedent(doc, span, mentions, previous, person=True)
+            return self._antecedent(doc, span, mentions, previous, person=True, quoted=quoted)
         if low in GROUP_PRONOUNS:
             return self._antecedent(doc, span, mentions, previous, person=False)
-        owned = self._possessed_role(doc, span, mentions, previous)
+        owned = self._possessed_role(doc, span, mentions, previous, quoted)
         if owned is not None:
             return owned
         # "the spokesman" -> the person introduced with that role word.
@@ -320,7 +346,8 @@ class SpeakerResolver(DataFileComponent):
         return span.text, None
 
     def _possessed_role(
-        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim]
+        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim],
+        quoted: Optional[list[int]] = None,
     ) -> Optional[tuple[str, str]]:
         """"His press secretary" -> "Daniel Okafor's press secretary": the pronoun's person owns the role, so the
         speaker speaks for that person's side (the actor resolver reads "Okafor's spokesman" as Okafor's country)."""
@@ -330,17 +357,24 @@ class SpeakerResolver(DataFileComponent):
         poss = [c for c in root.children if c.dep_ == "poss" and c.lower_ in ("his", "her") and span.start <= c.i]
         if not poss:
             return None
-        owner, _ = self._antecedent(doc, doc[poss[0].i : poss[0].i + 1], mentions, previous, person=True)
+        owner, _ = self._antecedent(doc, doc[poss[0].i : poss[0].i + 1], mentions, previous, person=True,
+                                    quoted=quoted)
         if owner is None:
             return None
         role = doc[poss[0].i + 1 : span.end].text.strip(" ,")
         return f"{owner}'s {role}", role
 
     def _antecedent(
-        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim], person: bool
+        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim], person: bool,
+        quoted: Optional[list[int]] = None,
     ) -> tuple[Optional[str], Optional[str]]:
         if person:
             before = [m for m in mentions if m[0].end <= span.start]
+            # A person named inside a quotation is talked about, not talking: "when we met Beth she was so nice,"
+            # said Alina. … "The main thing is …," she said: "she" is Alina. (A pronoun inside a quote may still
+            # point at a name inside it.)
+            if quoted is not None and not quoted[span.start]:
+                before = [m for m in before if not quoted[m[0].start]]
             # The most recent speaker who is a person wins over any person merely mentioned.
             for claim in reversed(previous):
                 if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
