@@ -54,3 +54,14 @@ def test_a_person_named_inside_a_quote_does_not_speak_it(nlp) -> None:
     text = ("Olena Petrenko arrived in the village in March with two suitcases.\n\n"
             "\"I never thought I would meet someone as kind as Anna Kovalenko,\" she said.")
     assert _resolved(nlp, text, "someone as kind as") == "Olena Petrenko"
+
+
+def test_a_word_of_the_quotation_is_never_its_speaker(nlp) -> None:
+    text = ("Instead of a plan, I hear only slogans. I am reminded of Mayor Kessler\u2019s remark in the middle of a "
+            "similar storm: \u201cCourage has carried us this far; but it can do so no longer. It will soon be our "
+            "undoing.\u201d As a town, this must be our motto.")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    assert out.claims
+    for c in out.claims:
+        assert c.speaker is None or not any(p.start <= c.speaker.start and c.speaker.end <= p.end
+                                            for p in (c.content.spans or [c.content])), c

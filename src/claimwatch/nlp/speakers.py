@@ -237,6 +237,10 @@ class SpeakerResolver(DataFileComponent):
         para_of = _paragraph_index(doc)
         for claim in claims:
             claim = self._inherit_floating(doc, claim, resolved, para_of)
+            if claim.speaker is not None and any(p.start <= claim.speaker.start and claim.speaker.end <= p.end
+                                                 for p in claim.content):
+                # A word of the quotation itself ("Passion has helped us", Lincoln wrote) speaks nothing.
+                claim = dataclasses.replace(claim, speaker=None)
             name, role = self._resolve(doc, claim, mentions, by_surname, resolved, quoted)
             speaker, role = trim_speaker(doc, claim.speaker, name, role)
             if speaker != claim.speaker and claim.speaker is not None and speaker is not None and \
