@@ -536,6 +536,27 @@ def test_check_lists_a_stored_denial_of_the_sentence(tmp_path: Path, nlp) -> Non
     assert not any("blockading" in m.claim.content.text for m in elsewhere.contradicting)
 
 
+@minilm
+def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> None:
+    # The same act told with the other side as its agent contradicts the sentence; it never supports it.
+    from claimwatch.disputes.check import Checker
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+
+    text = ("Valdoria's defence ministry said that Marovian troops had shelled the dam at Kessel on Monday night.\n\n"
+            "Engineers said the dam at Kessel was badly damaged.")
+    article = Article(id="blame", text=text, date="2031-03-01", outlet="Test Wire")
+    with SqliteStore(tmp_path / "b.db") as store:
+        store.add_article(article, next(extract_articles(nlp, [article])))
+        checker = Checker(store, nlp=nlp)
+        result = checker.check("Valdorian troops shelled the dam at Kessel on Monday night")
+        _, related = checker.related("Valdorian troops shelled the dam at Kessel on Monday night")
+    blamed = [rel for claim, _, rel in related if "Marovian troops" in claim.content.text]
+    assert blamed and blamed[0].features.get("blame"), blamed  # the case this test is about
+    assert not any("Marovian troops" in m.claim.content.text for m in result.supporting)
+
+
 # -- commands ------------------------------------------------------------------------------------------------
 
 
