@@ -39,6 +39,7 @@ def _claim(**overrides) -> ClaimOut:
         speaker=SpanOut(text="the harbour master", start=0, end=18),
         resolved_speaker="Ana Silva",
         cue=SpanOut(text="said", start=19, end=23),
+        cue_class="assert",
         content=ContentOut(text="the port would reopen by Friday", start=40, end=71),
         kind="indirect",
         polarity="asserts",
@@ -192,6 +193,18 @@ def test_rendering_of_whatever_claims_come_back(run, monkeypatch, tmp_path: Path
         "  [1] the harbour master [Ana Silva] · said · indirect · asserts",
         "      “the port would reopen by Friday”",
     ]
+
+
+def test_claims_that_report_no_statement_are_listed_only_with_all(run, monkeypatch):
+    # "ran models" is no cue the lexicon knows: a real-news reader sees noise (docs/EVALUATION.md, interim 3).
+    noise = _claim(id="c2", cue=SpanOut(text="ran models", start=19, end=29), cue_class=None)
+    article = ArticleOut(id="a1", title="Port", date="2024-05-06", outlet="Gazette", claims=[_claim(), noise])
+    monkeypatch.setattr(pipeline, "extract_articles", lambda nlp, articles, **kw: iter([article]))
+    default = run("-", "--format", "json", input=STORY)
+    everything = run("-", "--format", "json", "--all", input=STORY)
+    assert default.exit_code == everything.exit_code == 0
+    assert [c["id"] for c in json.loads(default.stdout)["articles"][0]["claims"]] == ["c1"]
+    assert [c["id"] for c in json.loads(everything.stdout)["articles"][0]["claims"]] == ["c1", "c2"]
 
 
 # --- table rendering ----------------------------------------------------------------------------------------

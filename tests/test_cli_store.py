@@ -178,13 +178,15 @@ def db(tmp_path: Path) -> Path:
                          kind="indirect", polarity="asserts", hedged=True, hedges=["would"],
                          relay=[_span(TEXT_A, "Critics")]),
                 ClaimOut(id="c2", speaker=_span(TEXT_A, "Critics"), resolved_speaker=None,
-                         cue=_span(TEXT_A, "claimed"), content=ContentOut(**_span(TEXT_A, "the budget was too small").model_dump()),
+                         cue=_span(TEXT_A, "claimed"), cue_class="assert",
+                         content=ContentOut(**_span(TEXT_A, "the budget was too small").model_dump()),
                          kind="indirect", polarity="asserts", hedged=False),
             ]))
         s.add_article(Article(id="b", text=TEXT_B, date="2024-03-07", outlet="AP"), ArticleOut(
             id="b", date="2024-03-07", outlet="AP", claims=[
                 ClaimOut(id="c3", speaker=_span(TEXT_B, "Police"), resolved_speaker="Police",
-                         cue=_span(TEXT_B, "denied"), content=ContentOut(**_span(TEXT_B, "anyone had been arrested").model_dump()),
+                         cue=_span(TEXT_B, "denied"), cue_class="deny",
+                         content=ContentOut(**_span(TEXT_B, "anyone had been arrested").model_dump()),
                          kind="indirect", polarity="denies", hedged=False,
                          addressee=None),
             ]))
@@ -296,3 +298,30 @@ def test_claims_bad_filters_are_one_line_errors(runner, db, args) -> None:
     r = runner.invoke(main, ["claims", "--db", str(db), *args])
     assert r.exit_code == 1
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_path) -> None:
+    path = tmp_path / "noise.db"
+    text = "The ministry said the bridge was safe. The engineers ran models of the river."
+    with SqliteStore(path) as s:
+        s.add_article(Article(id="n", text=text, date="2024-04-01", outlet="AP"), ArticleOut(
+            id="n", date="2024-04-01", outlet="AP", claims=[
+                ClaimOut(id="s1", speaker=_span(text, "The ministry"), resolved_speaker="The ministry",
+                         cue=_span(text, "said"), cue_class="assert",
+                         content=ContentOut(**_span(text, "the bridge was safe").model_dump()),
+                         kind="indirect", polarity="asserts", hedged=False),
+                # "ran models" is no cue the lexicon knows (cue_class None): no statement is reported
+                ClaimOut(id="s2", speaker=_span(text, "The engineers"), resolved_speaker="The engineers",
+                         cue=_span(text, "ran models"), cue_class=None,
+                         content=ContentOut(**_span(text, "of the river").model_dump()),
+                         kind="indirect", polarity="asserts", hedged=False),
+            ]))
+    assert [c["id"] for c in claims_json(runner, path)] == ["s1"]
+    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2"]
+    with SqliteStore(path) as s:
+        from claimwatch.schema import reports_statement
+        from claimwatch.store import ClaimQuery
+
+        stored = s.query_claims(ClaimQuery(limit=None))
+        assert [c.id for c in stored if reports_statement(c)] == [c.id for c in s.query_claims(ClaimQuery(statements=True))]
+        assert s.count_claims(ClaimQuery(statements=True)) == 1

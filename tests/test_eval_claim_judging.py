@@ -86,3 +86,20 @@ def test_a_split_quote_shows_the_reported_words_only():
     item = packet_item("P000", claim, text)
     assert item["content"] == '"We will reopen the port," … "The storm has passed."'
     assert "the mayor said" in item["sentence_context"]  # the context still shows the frame
+
+
+def test_statements_draw_only_claims_a_list_shows(tmp_path: Path):
+    from claimwatch.schema import ArticleOut, ClaimOut, ContentOut, SpanOut
+
+    text = "The mayor said the port was open. The engineers ran models of the tide."
+    said = ClaimOut(id="s", speaker=SpanOut(text="The mayor", start=0, end=9), resolved_speaker="The mayor",
+                    cue=SpanOut(text="said", start=10, end=14),
+                    cue_class="assert", content=ContentOut(text="the port was open", start=15, end=32),
+                    kind="indirect", polarity="asserts", hedged=False)
+    noise = said.model_copy(update={"id": "n", "cue": SpanOut(text="ran models", start=48, end=58), "cue_class": None})
+    extract = lambda arts: [ArticleOut(id=a.id, claims=[said, noise]) for a in arts]  # noqa: E731
+    arts = [Article(id="a0", text=text)]
+    everything = draw_packet(arts, extract, tmp_path / "p1", tmp_path / "k1.json", seed=1, count=1, n=10)
+    shown = draw_packet(arts, extract, tmp_path / "p2", tmp_path / "k2.json", seed=1, count=1, n=10, statements=True)
+    assert everything["claims_total"] == 2 and shown["claims_total"] == 1 and shown["statements_only"]
+    assert [row["claim_id"] for row in json.loads((tmp_path / "k2.json").read_text())["items"]] == ["s"]

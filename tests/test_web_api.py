@@ -603,3 +603,24 @@ def test_xss_article_renders_as_text(client: TestClient) -> None:
 
 def test_templates_autoescape(client: TestClient) -> None:
     assert client.app.state.templates.env.autoescape is True
+
+
+def test_claims_report_statements_unless_all(tmp_path: Path) -> None:
+    """The API and the search page list only claims that report a statement unless `all=1` is asked for."""
+    from claimwatch.schema import Article, ArticleOut
+
+    text = "The harbour master said the quay was safe. The engineers ran models of the tide."
+    claims = [make_claim(text, "The harbour master", "said", "the quay was safe"),
+              make_claim(text, "The engineers", "ran models", "of the tide", cue_class=None)]
+    db = tmp_path / "noise.db"
+    with SqliteStore(db) as s:
+        s.add_article(Article(id="q", text=text, date="2031-04-01", outlet="Gazette"),
+                      ArticleOut(id="q", date="2031-04-01", outlet="Gazette", claims=claims))
+    client = make_client(db)
+    default = client.get("/api/claims").json()
+    everything = client.get("/api/claims", params={"all": "1"}).json()
+    assert [c["content"]["text"] for c in default["items"]] == ["the quay was safe"]
+    assert default["total"] == 1 and everything["total"] == 2
+    page = client.get("/claims", params={"all": "1"})
+    assert page.status_code == 200 and "of the tide" in page.text and 'name="all" value="1" checked' in page.text
+    assert "of the tide" not in client.get("/claims").text

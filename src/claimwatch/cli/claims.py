@@ -35,6 +35,9 @@ ARTICLE_FIELDS = ("title", "date", "outlet", "url")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
               help="At most this many claims (0: no limit).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many claims first.")
+@click.option("--all", "all_claims", is_flag=True,
+              help="Also claims that report no statement (a cue the lexicon does not know, or neither cue nor "
+                   "speaker); by default only claims that report one are listed.")
 @format_option("table", ("table", "json", "csv"))
 @handle_errors
 def claims(
@@ -49,6 +52,7 @@ def claims(
     event: Optional[str],
     limit: int,
     offset: int,
+    all_claims: bool,
     fmt: str,
 ) -> None:
     """List stored claims matching every filter given (newest articles first; best match first with -q)."""
@@ -57,7 +61,7 @@ def claims(
 
     query = ClaimQuery(
         speaker=speaker, text=text, since=since, until=until, outlet=outlet, article_id=article_id, actor=actor, event=event,
-        limit=limit or None, offset=offset,
+        limit=limit or None, offset=offset, statements=not all_claims,
     )
     from ..store.dedup import sightings_counts
 

@@ -13,7 +13,7 @@ from typing import IO, Iterable, Iterator, Optional
 import click
 
 from ..ingest.readers import ArticleMeta, InputProblem, check_inputs, normalise_date, read_articles
-from ..schema import ArticleOut, ClaimOut, ExtractionOut
+from ..schema import ArticleOut, ClaimOut, ExtractionOut, reports_statement
 from .common import actors_option, format_option, handle_errors, model_option, tagger_option
 
 log = logging.getLogger("claimwatch")
@@ -53,6 +53,9 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: Optional[str]
     help="Write output to FILE instead of stdout.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Report progress on stderr even when it is not a terminal.")
+@click.option("--all", "all_claims", is_flag=True,
+              help="Every attribution the extractor finds, also those that report no statement (a cue the "
+                   "lexicon does not know, or neither cue nor speaker); by default only claims that report one.")
 @handle_errors
 def extract(
     paths: tuple[str, ...],
@@ -68,6 +71,7 @@ def extract(
     max_chars: int,
     output: str,
     verbose: bool,
+    all_claims: bool,
 ) -> None:
     """Extract attributed claims (who said what) from news articles.
 
@@ -97,6 +101,8 @@ def extract(
         # cleanly.
         nlp = pipeline.load_nlp(model, actors_path=actors_path, tagger=tagger)
         outs = pipeline.extract_articles(nlp, itertools.chain([first], articles), problems=problems)
+        if not all_claims:
+            outs = (_statements_only(o) for o in outs)
     progress = verbose or log.isEnabledFor(logging.INFO) or sys.stderr.isatty()
     try:
         with click.open_file(output, "w", encoding="utf-8") as out:
@@ -134,6 +140,11 @@ def _watch(outs: Iterable[ArticleOut], progress: bool, reported: _ProblemReporte
         yield article
     if progress:
         click.echo(f"extract: done, {n} articles, {claims} claims", err=True)
+
+
+def _statements_only(article: ArticleOut) -> ArticleOut:
+    """The article with only its claims that report a statement (``schema.reports_statement``)."""
+    return article.model_copy(update={"claims": [c for c in article.claims if reports_statement(c)]})
 
 
 def _write(out: IO[str], fmt: str, outs: Iterable[ArticleOut]) -> int:

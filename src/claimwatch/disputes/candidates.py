@@ -31,15 +31,13 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 
 from ..nlp.frames import SENTENCE_END as _SENTENCE_END, first_sentence
-from ..schema import ClaimOut, FrameOut
+from ..schema import ClaimOut, FrameOut, reports_statement
 from .embeddings import embedding_text
 from .lexicon import DisputeLexicon, default_lexicon
 
 ASSERTS, DENIES, DOUBTS = "asserts", "denies", "doubts"
 DENY_CUES = {"deny", "disagree"}
 DOUBT_CUES = {"doubt", "question"}
-# Kinds whose attribution holds whatever the cue: a quotation, "according to".
-SELF_EVIDENT_KINDS = {"direct", "according_to"}
 CHECKED = "\x00check"  # the article id of the profile of a sentence given to `check`
 DIRECTIVE_CUES = {"demand"}  # "urged Kyiv to …", "called on Moscow to …": an appeal, not a statement of fact
 W_ACTORS, W_FAMILY, W_PLACES = 0.10, 0.08, 0.05
@@ -190,17 +188,9 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
 
 
 def reportable(claim: ClaimOut) -> bool:
-    """Whether the claim reports what a source said, so that it can be one side of a dispute.
-
-    Not when it has neither cue nor speaker (a caption or the writer's own sentence read as content), nor when its
-    cue is no reporting predicate the cue lexicon knows ("ran models", "has already approved", "quit after making a
-    protest of"), unless it is a quotation or an "according to". In two random draws of 100 real-news claims judged
-    by hand (docs/EVALUATION.md), 31 of the 36 claims this leaves out were wrong, 2 partly right and 3 right. The
-    extractor keeps them (PolNeAR counts such attitude and evidence predicates as attributions); disputes do not.
-    """
-    if claim.cue is None:
-        return claim.speaker is not None
-    return claim.kind in SELF_EVIDENT_KINDS or claim.cue_class is not None
+    """Whether the claim reports what a source said, so that it can be one side of a dispute
+    (``schema.reports_statement``: the same rule decides what lists show by default)."""
+    return reports_statement(claim)
 
 
 def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optional[str] = None,

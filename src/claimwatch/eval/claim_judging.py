@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from ..errors import ClaimwatchError
-from ..schema import Article, ClaimOut
+from ..schema import Article, ClaimOut, reports_statement
 
 LABELS = ("wrong", "partly", "right")  # in rising order: the lower of two judges' labels counts
 CONTEXT_CHARS = 300
@@ -56,14 +56,16 @@ def packet_item(item: str, claim: ClaimOut, text: str) -> dict[str, Any]:
 
 
 def draw_packet(articles: Sequence[Article], extract: Callable[[list[Article]], Iterable[Any]], out: Path,
-                key: Path, *, seed: int, count: int = 300, n: int = 100, exclude_seeds: Iterable[int] = ()
-                ) -> dict[str, Any]:
-    """Extract the drawn articles with ``extract`` and write a blind packet of ``n`` claims to ``out``."""
+                key: Path, *, seed: int, count: int = 300, n: int = 100, exclude_seeds: Iterable[int] = (),
+                statements: bool = False) -> dict[str, Any]:
+    """Extract the drawn articles with ``extract`` and write a blind packet of ``n`` claims to ``out``;
+    ``statements``: draw among the claims that report a statement only (what lists show by default)."""
     chosen = drawn_articles(articles, seed, count, exclude_seeds)
     if not chosen:
         raise ClaimwatchError("no article left to draw from")
     texts = {a.id: a.text for a in chosen}
-    claims = [(out_a.id, c) for out_a in extract(chosen) for c in out_a.claims]
+    claims = [(out_a.id, c) for out_a in extract(chosen) for c in out_a.claims
+              if not statements or reports_statement(c)]
     picked = random.Random(seed).sample(claims, min(n, len(claims)))
     (out / "articles").mkdir(parents=True, exist_ok=True)
     items, keys = [], []
@@ -79,7 +81,7 @@ def draw_packet(articles: Sequence[Article], extract: Callable[[list[Article]], 
     if GUIDE.exists():
         (out / "GUIDE.md").write_text(GUIDE.read_text(encoding="utf-8"), encoding="utf-8")
     summary = {"seed": seed, "articles": len(chosen), "exclude_seeds": list(exclude_seeds),
-               "claims_total": len(claims), "drawn": len(items)}
+               "claims_total": len(claims), "drawn": len(items), **({"statements_only": True} if statements else {})}
     key.write_text(json.dumps({**summary, "items": keys}, indent=1, ensure_ascii=False), encoding="utf-8")
     return summary
 
@@ -150,6 +152,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     d.add_argument("--exclude-seed", type=int, action="append", default=[],
                    help="leave out the articles an earlier draw with this seed used (repeatable)")
     d.add_argument("--model", default=None, help="spaCy pipeline (default: the English one)")
+    d.add_argument("--statements", action="store_true",
+                   help="draw among claims that report a statement only (what lists show by default)")
     s = sub.add_parser("score", help="combine the judges' labels")
     s.add_argument("--key", type=Path, required=True)
     s.add_argument("labels", type=Path, nargs="+", help="one JSONL file per judge")
@@ -164,7 +168,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(problem, file=sys.stderr)
         nlp = load_nlp(args.model)
         summary = draw_packet(articles, lambda arts: extract_articles(nlp, arts), args.out, args.key,
-                              seed=args.seed, count=args.articles, n=args.n, exclude_seeds=args.exclude_seed)
+                              seed=args.seed, count=args.articles, n=args.n, exclude_seeds=args.exclude_seed,
+                              statements=args.statements)
         print(json.dumps(summary))
     else:
         key = json.loads(args.key.read_text(encoding="utf-8"))

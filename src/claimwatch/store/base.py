@@ -125,6 +125,8 @@ class ClaimQuery:
     limit: Optional[int] = DEFAULT_LIMIT  # None: no limit
     offset: int = 0
     polarity: Optional[str] = None  # asserts | denies | doubts …: the claim's polarity (case-insensitive)
+    # Only claims that report a statement (``schema.reports_statement``); lists set it unless asked for everything.
+    statements: bool = False
 
     def __post_init__(self) -> None:
         _check_window(self.since, self.until, self.limit, self.offset)

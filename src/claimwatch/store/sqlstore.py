@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from .. import PIPELINE_VERSION
 from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
-from ..schema import Article, ArticleOut
+from ..schema import SELF_EVIDENT_KINDS, Article, ArticleOut
 from . import tables as T
 from .base import (FACETS, ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, FacetCount,
                    OutletDayCount, StoredClaim, StoredDispute, name_variants, outlet_key, search_key)
@@ -322,6 +322,8 @@ class SqlStore(WatchStateMixin):
         if query.event is not None and query.event.strip():
             shape.append("event")
             values["event"] = query.event.strip().upper()
+        if query.statements:
+            shape.append("statements")
         if query.polarity is not None and query.polarity.strip():
             shape.append("polarity")
             values["polarity"] = query.polarity.strip().lower()
@@ -362,6 +364,11 @@ class SqlStore(WatchStateMixin):
                 where.append(self._outlet_key(_a.c.outlet) == self._outlet_key(p("outlet")))
             elif part == "polarity":
                 where.append(_c.c.polarity == p("polarity"))
+            elif part == "statements":  # schema.reports_statement, in SQL
+                where.append(sa.or_(
+                    sa.and_(_c.c.cue_text.is_(None), _c.c.speaker_text.is_not(None)),
+                    sa.and_(_c.c.cue_text.is_not(None),
+                            sa.or_(_c.c.kind.in_(sorted(SELF_EVIDENT_KINDS)), _c.c.cue_class.is_not(None)))))
             elif part == "article_id":
                 where.append(_c.c.article_id == p("article_id"))
             elif part == "event":

@@ -33,6 +33,8 @@ class ClaimFilters:
     until: Optional[str] = Query(None, max_length=40, description="Articles dated on or before (ISO date).")
     q: Optional[str] = Query(None, max_length=500,
                              description='Full-text query over the content: words, "a phrase", OR, NOT, prefix*.')
+    all: Optional[str] = Query(None, max_length=5, description="1: also claims that report no statement (a cue the "
+                               "lexicon does not know, or neither cue nor speaker); by default only those that do.")
 
     def query(self, limit: Optional[int], offset: int = 0) -> ClaimQuery:
         # Empty form fields mean "no filter".
@@ -41,7 +43,8 @@ class ClaimFilters:
 
         return ClaimQuery(speaker=clean(self.speaker), actor=clean(self.actor), event=clean(self.event),
                           outlet=clean(self.outlet), since=clean(self.since), until=clean(self.until),
-                          text=clean(self.q), polarity=clean(self.polarity), limit=limit, offset=offset)
+                          text=clean(self.q), polarity=clean(self.polarity), limit=limit, offset=offset,
+                          statements=clean(self.all) in (None, "0", "false"))
 
     def params(self) -> dict[str, Optional[str]]:
         """The filters as query parameters (for links that keep them)."""
@@ -51,7 +54,7 @@ class ClaimFilters:
         return not any(v and v.strip() for v in self.params().values())
 
 
-FILTER_NAMES = ("q", "speaker", "actor", "event", "outlet", "polarity", "since", "until")
+FILTER_NAMES = ("q", "speaker", "actor", "event", "outlet", "polarity", "since", "until", "all")
 
 
 def claim_page(store: Store, filters: ClaimFilters, page: int, per_page: int,
