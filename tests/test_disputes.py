@@ -6,6 +6,7 @@ claimwatch (a claimed withdrawal against allegations of a build-up); nothing in 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -514,21 +515,28 @@ def test_check_lists_the_pullback_lie_against_the_withdrawal(paraphrase_db: Path
     assert any("lying about" in m.claim.content.text for m in result.contradicting)
 
 
-@minilm
-def test_check_lists_a_stored_denial_of_the_sentence(tmp_path: Path, nlp) -> None:
-    # A denial answers a sentence that states what it denies, even though no stored claim asserts it.
+@contextmanager
+def _checker_over(path: Path, nlp, text: str):
+    """A store holding one self-written article, and a Checker over it."""
     from claimwatch.disputes.check import Checker
     from claimwatch.pipeline import extract_articles
     from claimwatch.schema import Article
     from claimwatch.store.sqlite import SqliteStore
 
+    article = Article(id=path.stem, text=text, date="2031-03-01", outlet="Test Wire")
+    with SqliteStore(path) as store:
+        store.add_article(article, next(extract_articles(nlp, [article])))
+        yield Checker(store, nlp=nlp)
+
+
+@minilm
+def test_check_lists_a_stored_denial_of_the_sentence(tmp_path: Path, nlp) -> None:
+    # A denial answers a sentence that states what it denies, even though no stored claim asserts it.
     text = ("Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.\n\n"
             "The harbour master said that grain ships had left Kessel on schedule this week.")
-    article = Article(id="denial", text=text, date="2031-03-01", outlet="Test Wire")
-    with SqliteStore(tmp_path / "d.db") as store:
-        store.add_article(article, next(extract_articles(nlp, [article])))
-        result = Checker(store, nlp=nlp).check("The Valdorian navy is blockading the port of Kessel")
-        elsewhere = Checker(store, nlp=nlp).check("The Valdorian navy opened a new base in the mountains")
+    with _checker_over(tmp_path / "d.db", nlp, text) as checker:
+        result = checker.check("The Valdorian navy is blockading the port of Kessel")
+        elsewhere = checker.check("The Valdorian navy opened a new base in the mountains")
     against = [m.claim.content.text for m in result.contradicting]
     assert any("blockading the port of Kessel" in t for t in against), against
     assert not any("blockading" in m.claim.content.text for m in result.supporting)
@@ -539,19 +547,12 @@ def test_check_lists_a_stored_denial_of_the_sentence(tmp_path: Path, nlp) -> Non
 @minilm
 def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> None:
     # The same act told with the other side as its agent contradicts the sentence; it never supports it.
-    from claimwatch.disputes.check import Checker
-    from claimwatch.pipeline import extract_articles
-    from claimwatch.schema import Article
-    from claimwatch.store.sqlite import SqliteStore
-
     text = ("Valdoria's defence ministry said that Marovian troops had shelled the dam at Kessel on Monday night.\n\n"
             "Engineers said the dam at Kessel was badly damaged.")
-    article = Article(id="blame", text=text, date="2031-03-01", outlet="Test Wire")
-    with SqliteStore(tmp_path / "b.db") as store:
-        store.add_article(article, next(extract_articles(nlp, [article])))
-        checker = Checker(store, nlp=nlp)
-        result = checker.check("Valdorian troops shelled the dam at Kessel on Monday night")
-        _, related = checker.related("Valdorian troops shelled the dam at Kessel on Monday night")
+    sentence = "Valdorian troops shelled the dam at Kessel on Monday night"
+    with _checker_over(tmp_path / "b.db", nlp, text) as checker:
+        result = checker.check(sentence)
+        _, related = checker.related(sentence)
     blamed = [rel for claim, _, rel in related if "Marovian troops" in claim.content.text]
     assert blamed and blamed[0].features.get("blame"), blamed  # the case this test is about
     assert not any("Marovian troops" in m.claim.content.text for m in result.supporting)
