@@ -27,7 +27,8 @@ def actors(db_path: Path, actor: Optional[str], limit: int, fmt: str) -> None:
     """List the top actors: who speaks the most stored claims (CLAIMS), and how many claims mention them (MENTIONS).
 
     Actors are canonical records (see docs/ACTORS.md): "Moscow", "the Kremlin" and "Russian officials" all count
-    for RUS-GOV. With --actor, list that actor's claims as `claimwatch claims --actor` does.
+    for RUS-GOV. With --actor, list that actor's claims as `claimwatch claims --actor` does (those that report a
+    statement).
     """
     from ..store import ClaimQuery
     from ..store import open_store
@@ -35,7 +36,7 @@ def actors(db_path: Path, actor: Optional[str], limit: int, fmt: str) -> None:
 
     with open_store(db_path, create=False) as store:
         if actor is not None:
-            write_claims(store.query_claims(ClaimQuery(actor=actor, limit=limit or None)), fmt)
+            write_claims(store.query_claims(ClaimQuery(actor=actor, limit=limit or None, statements=True)), fmt)
             return
         top = store.top_actors(limit or None)
     if fmt == "json":

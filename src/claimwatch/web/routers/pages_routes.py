@@ -160,7 +160,7 @@ def actor_page(request: Request, actor_id: str, store: Store = Depends(get_store
     if actor is None:
         raise HTTPException(404, "No actor with this id.")
     timeline = actor_timeline(store, actor.id, None)
-    recent = store.query_claims(ClaimQuery(actor=actor.id, limit=20))
+    recent = store.query_claims(ClaimQuery(actor=actor.id, limit=20, statements=True))
     return render(request, "actor.html", nav="actors", actor=actor, timeline=timeline,
                   chart=build_chart(timeline.days), claims=recent,
                   narrow_chart=build_chart(timeline.days, width=NARROW_CHART_PX, height=220),
