@@ -73,10 +73,11 @@ def test_claims_shows_sightings_and_export_writes_tables(tmp_path: Path) -> None
     db = tmp_path / "d.db"
     run(db, [art("a1", WIRE, "Wire"), art("b1", COPY, "Planet"), art("c1", OTHER, "Bank")])
     runner = CliRunner()
-    r = runner.invoke(main, ["claims", "--db", str(db), "--format", "json"])
+    # --all: the fake pipeline's claims have neither cue nor speaker, so they report no statement
+    r = runner.invoke(main, ["claims", "--db", str(db), "--format", "json", "--all"])
     assert r.exit_code == 0, r.output
     assert {c["article_id"]: c["sightings"] for c in json.loads(r.stdout)} == {"a1": 2, "c1": 1}
-    r = runner.invoke(main, ["claims", "--db", str(db)])
+    r = runner.invoke(main, ["claims", "--db", str(db), "--all"])
     assert "SEEN" in r.stdout.splitlines()[0]
 
     frame = dataframe(db, "claims")
