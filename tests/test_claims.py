@@ -55,3 +55,18 @@ def test_the_parts_of_a_split_quote_are_kept() -> None:
     text = _content(doc, ("“", "down"), ("The", "on"))
     assert text[0].startswith("“We will") and text[-1].startswith("The strike goes on")
     assert all("Workers" not in part for part in text)
+
+
+def test_a_noun_phrase_object_is_no_statement_unless_its_cue_names_one(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def claims_of(text: str):
+        return next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+
+    (rejected,) = claims_of("The Valdorian government spokesman rejected the accusations on Tuesday.")
+    assert rejected.kind == "object" and not reports_statement(rejected)
+    (announced,) = claims_of("The defence ministry announced a withdrawal of troops from Kessel.")
+    assert announced.kind == "object" and reports_statement(announced)
+    (said,) = claims_of("The defence ministry said that troops were withdrawing from Kessel.")
+    assert said.kind == "indirect" and reports_statement(said)

@@ -558,6 +558,30 @@ def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> No
     assert not any("Marovian troops" in m.claim.content.text for m in result.supporting)
 
 
+@minilm
+def test_the_built_in_example_lists_its_dispute(tmp_path: Path) -> None:
+    # The README's first command shows this dispute: the Defence Ministry's "returning to their home ports" against
+    # Ostmark's allegation that Valdoria is reinforcing its naval presence (neither names a place).
+    from claimwatch.disputes.detect import detect_disputes
+    from claimwatch.pipeline import load_nlp
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+
+    example = Path(__file__).resolve().parents[1] / "src" / "claimwatch" / "examples"
+    nlp = load_nlp(actors_path=str(example / "port-blockade.actors.yaml"))
+    article = Article(id="port-blockade", text=(example / "port-blockade.txt").read_text(encoding="utf-8"),
+                      date="2026-03-02", outlet="claimwatch example")
+    with SqliteStore(tmp_path / "example.db") as store:
+        from claimwatch.pipeline import extract_articles
+
+        store.add_article(article, next(extract_articles(nlp, [article])))
+        detect_disputes(store)
+        found = store.query_disputes(DisputeQuery(limit=None))
+    sides = [(d.left.content.text + " | " + d.right.content.text, d.reason) for d in found]
+    assert any("returning to their home ports" in s and "reinforcing its naval presence" in s
+               and reason == "opposite_events" for s, reason in sides), sides
+
+
 # -- commands ------------------------------------------------------------------------------------------------
 
 

@@ -89,14 +89,18 @@ def test_claims_nothing_sets_against_each_other_are_no_dispute() -> None:
     assert rel.p_dispute == 0.0 and rel.label != "contradicts"
 
 
-def test_opposite_events_need_a_common_place() -> None:
+def test_opposite_events_need_a_common_place_or_an_allegation() -> None:
     # The founding example's kind: "units are returning to their bases from Crimea" against "increasing its presence
     # around Ukraine's borders" (one country). Without a place in common, one army's advance and retreat are two acts.
     retreat = replace(profile(claim("a", "units are returning to their bases from Kessel", VAR, agent=VAR)),
                       family="withdraw", places=frozenset({"kessel", "XVA"}))
     build_up = profile(claim("b", "Vardania is massing troops near its border", MAR, agent=VAR))
-    for places, expected in ((frozenset({"XVA"}), True), (frozenset({"dornholm", "XMA"}), False), (frozenset(), False)):
-        other = replace(build_up, family="build_up", places=places)
+    for places, cue_class, expected in ((frozenset({"XVA"}), "assert", True), (frozenset({"dornholm", "XMA"}), "assert", False),
+                                        (frozenset(), "assert", False),
+                                        # "Marovia has alleged that Vardania is massing troops": an allegation
+                                        # set against the account, as in the built-in example
+                                        (frozenset(), "accuse", True), (frozenset({"dornholm", "XMA"}), "accuse", False)):
+        other = replace(build_up, family="build_up", places=places, cue_class=cue_class)
         x, sl, _ = features(retreat, other, 0.45)
         x["opposite_family"] = 1.0  # which families are opposite is the rules file's business; here only the place
-        assert unseen_kind(retreat, other, x, sl) is expected, places
+        assert unseen_kind(retreat, other, x, sl) is expected, (places, cue_class)

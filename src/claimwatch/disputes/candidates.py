@@ -88,6 +88,7 @@ class ClaimProfile:
     terms: frozenset[str] = frozenset()  # the content's words (``DisputeLexicon.terms``)
     core: frozenset[str] = frozenset()  # the words of its main clause: what a denial of it denies
     withholds: bool = False  # its cue says nothing of the content ("doesn't know how many …"): asserts nothing
+    cue_class: Optional[str] = None  # the cue lexicon's class ("accuse" for "has alleged")
     extra: dict = field(default_factory=dict)
 
     @property
@@ -188,8 +189,11 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
 
 
 def reportable(claim: ClaimOut) -> bool:
-    """Whether the claim reports what a source said, so that it can be one side of a dispute
-    (``schema.reports_statement``: the same rule decides what lists show by default)."""
+    """Whether the claim reports what a source said, so that it can be one side of a dispute: what lists show by
+    default (``schema.reports_statement``), and also an explicit rejection of a named thing ("the union rejected the
+    wage offer"), which states no proposition of its own to list but opposes one."""
+    if claim.kind == "object" and claim.cue is not None and (claim.cue_class or "") in DENY_CUES:
+        return True
     return reports_statement(claim)
 
 
@@ -253,7 +257,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         frame=getattr(claim, "frame", None),
         state_side=state_side(claim.speaker_actor),
         reportable=reportable(claim),
-        terms=lex.terms(content), core=lex.core(content),
+        terms=lex.terms(content), core=lex.core(content), cue_class=claim.cue_class,
         withholds=(claim.cue is not None and lex.withholding is not None
                    and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),
     )

@@ -39,6 +39,7 @@ from .lexicon import DisputeLexicon, default_lexicon
 RESOURCE = "relation.v2.json"
 PRIOR_RESOURCE = "relation.prior.v1.json"
 POSITION_MODALITIES = {"demand", "opinion", "intention"}
+ALLEGING = "accuse"  # the cue class of "alleged", "accused": a claim set against another's account
 NON_FACT = {"question", "prediction", "conditional", "demand", "opinion", "intention"}
 TIME_SLACK_DAYS = 3  # an article dated the day after the event it reports still speaks of it
 AGREE, CONFLICT, UNKNOWN = "agree", "conflict", "unknown"
@@ -241,11 +242,13 @@ def unseen_kind(a: ClaimProfile, b: ClaimProfile, x: dict[str, float], sl: dict[
     Only two claims that one article sets side by side, or a sentence given to ``check`` and a stored claim (the
     user names the act), get the prior's probability. Across the judged listing runs 1-3f, 0 of 30 opposite-event
     groups built from two articles were real: a war is full of advances and retreats by one army, and two articles
-    rarely tell of one act (docs/EVALUATION.md, run 4). For the same reason the two must name a place in common
-    (0 of 4 same-article groups without one were real in the run-5 tuning draw)."""
+    rarely tell of one act (docs/EVALUATION.md, run 4). For the same reason the two must name a place in common, or
+    one must be an allegation ("has alleged that Russia is increasing its presence"): 0 of 4 same-article groups
+    with neither were real in the run-5 tuning draw (advances and retreats of one army told by two observers)."""
     told_together = a.article_id == b.article_id or CHECKED in (a.article_id, b.article_id)
+    set_against = sl["place"] == AGREE or ALLEGING in (a.cue_class, b.cue_class)
     return (bool(x["opposite_family"]) and told_together and sl["agent"] == AGREE
-            and sl["time"] != CONFLICT and sl["place"] == AGREE)
+            and sl["time"] != CONFLICT and sl["place"] != CONFLICT and set_against)
 
 
 def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeLexicon] = None

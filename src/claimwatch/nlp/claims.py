@@ -108,6 +108,10 @@ def claim_kind(doc: Doc, group: Group, quotes: list[int]) -> str:
         return "nominal"
     if inside >= 2:
         return "mixed"
+    if not any(t.pos_ in ("VERB", "AUX") for t in toks):
+        # "denied the accusations", "cited a conversation": the cue's object, a noun phrase that states nothing
+        # (PolNeAR counts it; a reader does not, see schema.reports_statement).
+        return "object"
     return "indirect"
 
 
