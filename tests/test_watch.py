@@ -262,7 +262,8 @@ def test_failed_deliveries_are_recorded_not_raised(store) -> None:
 def _one_article():
     from store_fixtures import T1, article, claim
 
-    return article("a1", T1, [claim(T1, "the economy is strong")])
+    # A claim a list shows (speaker and cue): alerts follow what lists show.
+    return article("a1", T1, [claim(T1, "the economy is strong", speaker="Biden", resolved="Joe Biden", cue="said")])
 
 
 def test_atom_feed_parses_and_links_to_the_claim(store) -> None:
@@ -388,3 +389,14 @@ def test_disputes_write_progress_lines_when_stderr_is_not_a_terminal(tmp_path: P
     lines = [x for x in result.stderr.splitlines() if x.startswith("disputes ")]
     assert any(x.startswith("disputes embed: 2/2 (100%)") for x in lines), result.stderr
     assert any(x.startswith("disputes compare: ") and "/s, ETA" in x for x in lines), result.stderr
+
+
+def test_alerts_follow_what_lists_show(store) -> None:
+    from store_fixtures import T1, article, claim
+
+    shown = claim(T1, "the economy is strong", speaker="Biden", resolved="Joe Biden", cue="said", cid="shown")
+    caption = claim(T1, "the report", cid="caption")  # neither cue nor speaker: reports no statement
+    store.add_article(*article("a1", T1, [shown, caption]))
+    store.save_watchlist(Watchlist(id="w", name="all", created_at=PAST, checked_at=PAST))
+    raised = new_alerts(store, "http://x")
+    assert [a.claim_id for a in raised] == ["shown"]

@@ -275,8 +275,9 @@ class Watchlist(BaseModel):
     checked_at: Optional[str] = None
 
     def claim_query(self, **extra: Any) -> ClaimQuery:
+        """The claims this watchlist matches: those a claims list shows (they report a statement)."""
         return ClaimQuery(actor=self.actor, text=self.text, event=self.event, outlet=self.outlet, limit=None,
-                          **extra)
+                          statements=True, **extra)
 
     def describe(self) -> str:
         parts = [f"{k} {v!r}" for k, v in (("actor", self.actor), ("text", self.text), ("event", self.event),
