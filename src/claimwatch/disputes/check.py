@@ -188,9 +188,8 @@ class Checker:
         if rel.label == "contradicts":
             return self.same_proposition(rel)
         x = rel.features
-        if rel.gate is not None or not (x.get("opposed") or x.get("doubted")) or sim < DENIAL_COS:
-            return False
-        if self.head is not None and x.get("same_prop", 0.0) < self.head.threshold:
+        if (rel.gate is not None or not (x.get("opposed") or x.get("doubted")) or sim < DENIAL_COS
+                or not self.same_proposition(rel)):
             return False
         rel.p_dispute = round(max(rel.p_dispute, prior_model().p_dispute(x)), 4)
         return True
