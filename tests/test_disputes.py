@@ -466,6 +466,52 @@ def test_incremental_detection_and_lazy_embeddings(tmp_path: Path, nlp) -> None:
         assert again.scanned == 2 and again.disputes == stats.disputes
 
 
+def test_pairs_sharing_a_claim_are_one_group() -> None:
+    from claimwatch.disputes.detect import dispute_groups
+
+    # an allegation c1 answered by c2 and c3 (two pairs), and an unrelated dispute c4/c5
+    new = dispute_groups([("p1", "c1", "c2", None), ("p2", "c3", "c1", None), ("p3", "c4", "c5", None)])
+    assert new["p1"] == new["p2"] != new["p3"]
+    # a stored group keeps its id when a new answer joins it; two stored groups joined keep the smaller id
+    later = dispute_groups([("p1", "c1", "c2", "gb"), ("p3", "c4", "c5", "ga"), ("p4", "c2", "c4", None)])
+    assert later == {"p1": "ga", "p3": "ga", "p4": "ga"}
+    assert dispute_groups([("p1", "c1", "c2", "gb"), ("p9", "c1", "c7", None)]) == {"p1": "gb", "p9": "gb"}
+
+
+@minilm
+def test_one_allegation_and_its_denials_are_one_dispute(tmp_path: Path, nlp) -> None:
+    from claimwatch.disputes.detect import detect_disputes
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+
+    texts = [
+        ("a", "Ostrelian officials said Vardanian artillery shelled the hospital in Ostrel on Monday.", "2031-04-08"),
+        ("b", "Vardania's defence ministry denied that its artillery shelled the hospital in Ostrel.", "2031-04-09"),
+        ("c", "The Vardanian president denied that Vardanian guns had shelled the hospital in Ostrel.", "2031-04-10"),
+    ]
+
+    def add(store: SqliteStore, aid: str, text: str, day: str) -> None:
+        art = Article(id=aid, text=text, date=day)
+        store.add_article(art, next(extract_articles(nlp, [art])))
+
+    with SqliteStore(tmp_path / "g.db") as store:
+        for aid, text, day in texts[:2]:
+            add(store, aid, text, day)
+        detect_disputes(store)
+        first = store.query_disputes(DisputeQuery(limit=None))
+        assert len(first) == 1, [(d.left.content.text, d.right.content.text) for d in first]
+        add(store, *texts[2])
+        detect_disputes(store)  # incremental: the second denial joins the stored group
+        listed = store.query_disputes(DisputeQuery(limit=None))
+        pairs = store.query_disputes(DisputeQuery(group_id=first[0].group_id, limit=None))
+    assert len(listed) == 1 and listed[0].group_id == first[0].group_id and listed[0].pairs == 2
+    assert len(pairs) == 2 and {d.id for d in pairs} >= {first[0].id}
+    result = CliRunner().invoke(main, ["disputes", "--db", str(tmp_path / "g.db"), "--no-update",
+                                       "--group", first[0].group_id, "-f", "jsonl"])
+    assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 2, result.output
+
+
 @minilm
 def test_check_supports_and_contradicts(paraphrase_db: Path, nlp) -> None:
     from claimwatch.disputes.check import Checker

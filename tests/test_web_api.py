@@ -157,8 +157,8 @@ class DisputingStore(SqliteStore):
         left = self.query_claims(ClaimQuery(article_id="reopen"))[0]
         right = self.query_claims(ClaimQuery(article_id="denial"))[0]
         d = StoredDispute(id="d1", left=left, right=right, reason="explicit denial", first_seen=left.date,
-                          last_seen=right.date)
-        return [d] if query.dispute_id in (None, "d1") else []
+                          last_seen=right.date, group_id="g1")
+        return [d] if query.dispute_id in (None, "d1") and query.group_id in (None, "g1") else []
 
 
 def test_disputes_wire_up_with_one_store_method(db: Path) -> None:
@@ -168,6 +168,9 @@ def test_disputes_wire_up_with_one_store_method(db: Path) -> None:
     assert client.get("/api/disputes/d1").json()["right"]["polarity"] == "denies"
     page = client.get("/disputes/d1").text
     assert "Ana Reyes" in page and "Ostmark coast guard" in page and "explicit denial" in page
+    assert 'href="/disputes?group=g1"' in page  # every pair of its group
+    assert [d["id"] for d in client.get("/api/disputes", params={"group": "g1"}).json()["items"]] == ["d1"]
+    assert client.get("/api/disputes", params={"group": "g2"}).json()["items"] == []
     assert 'href="/disputes/d1"' in client.get("/").text
     timeline = client.get("/api/timeline", params={"actor": "VLD"}).json()
     assert {d["day"]: d["disputes"] for d in timeline["days"]}["2026-03-04"] == 1

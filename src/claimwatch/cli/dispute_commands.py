@@ -47,6 +47,8 @@ def _progress(msg: str) -> None:
 @click.option("--outlet", "-o", default=None, help="Either side comes from this outlet (case-insensitive).")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Only disputes scoring at least this.")
 @click.option("--all-pairs", is_flag=True, help="Every conflicting pair, not the best pair of each group.")
+@click.option("--group", "group_id", default=None, metavar="GROUP",
+              help="Every pair of one dispute group (an allegation and each answer to it).")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=20, show_default=True, help="0: no limit.")
 @click.option("--offset", type=click.IntRange(min=0), default=0)
 @click.option("--rebuild", is_flag=True, help="Forget stored disputes and detect them again over every claim.")
@@ -56,7 +58,7 @@ def _progress(msg: str) -> None:
 @format_option("table", ("table", "json", "jsonl"))
 @handle_errors
 def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: Optional[str], outlet: Optional[str],
-             min_score: Optional[float], all_pairs: bool, limit: int, offset: int, rebuild: bool, no_update: bool,
+             min_score: Optional[float], all_pairs: bool, group_id: Optional[str], limit: int, offset: int, rebuild: bool, no_update: bool,
              embedder: str, fmt: str) -> None:
     """Conflicting claims: both sides' speakers, words, outlets and dates, best score first.
 
@@ -69,7 +71,7 @@ def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: O
     from ..store import open_store
 
     query = DisputeQuery(actor=actor, since=since, until=until, outlet=outlet, min_score=min_score,
-                         all_pairs=all_pairs, limit=limit or None, offset=offset)
+                         all_pairs=all_pairs, group_id=group_id, limit=limit or None, offset=offset)
     with open_store(db_path, create=False) as store:
         if rebuild or not no_update:
             from ..progress import StageProgress, every_from_env, is_terminal
@@ -90,7 +92,7 @@ def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: O
             click.echo("no disputes found", err=True)
         for n, d in enumerate(found, start=offset + 1):
             seen = d.first_seen if d.first_seen == d.last_seen else f"{d.first_seen} → {d.last_seen}"
-            more = f" · {d.pairs} pairs" if d.pairs > 1 else ""
+            more = f" · {d.pairs} pairs (--group {d.group_id})" if d.pairs > 1 else ""
             click.echo(f"[{n}] score {d.score:.2f} · {', '.join(d.reasons) or d.reason} · {d.explanation} · "
                        f"seen {seen or 'undated'}{more} · {d.id}")
             for label, c in (("A", d.left), ("B", d.right)):

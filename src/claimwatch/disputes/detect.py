@@ -199,6 +199,36 @@ def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = 
                           head=head_for(embedder, vectors.shape[1] if len(vectors) else embedder.dim))[1]
 
 
+def dispute_groups(links: Sequence[tuple[str, str, str, Optional[str]]]) -> dict[str, str]:
+    """The group of each pair: pairs that share a claim are one dispute, listed once.
+
+    ``links``: ``(pair id, left claim id, right claim id, stored group id or None)``. One allegation answered by
+    three denials is one dispute, not three (docs/EVALUATION.md, run 5: 8 of 16 real groups were one allegation).
+    A group keeps the smallest stored id among its pairs, so an id already shown stays valid as new pairs join; a
+    group of new pairs only is named after its smallest pair id.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, left, right, _ in links:
+        parent[find(left)] = find(right)
+    members: dict[str, list[tuple[str, Optional[str]]]] = {}
+    for pid, left, _, group in links:
+        members.setdefault(find(left), []).append((pid, group))
+    out: dict[str, str] = {}
+    for pairs in members.values():
+        stored = sorted(g for _, g in pairs if g)
+        name = stored[0] if stored else "g" + hashlib.sha1(min(p for p, _ in pairs).encode()).hexdigest()[:15]
+        out.update((pid, name) for pid, _ in pairs)
+    return out
+
+
 def head_for(embedder: Embedder, dim: int) -> Optional[SamePropHead]:
     """The packaged same-proposition head when it was fitted on this embedder's vectors, else None."""
     head = load_head()
@@ -206,12 +236,11 @@ def head_for(embedder: Embedder, dim: int) -> Optional[SamePropHead]:
 
 
 def _existing_propositions(store: DisputeStore, index: dict[str, int], profiles: Sequence[ClaimProfile]
-                           ) -> tuple[list[Proposition], dict[str, str]]:
+                           ) -> list[Proposition]:
+    """The stored propositions whose anchors are still stored, each with its latest day."""
     props: dict[str, Proposition] = {}
-    claim_prop: dict[str, str] = {}
     rows = store.propositions()
     for cid, pid, _stance, _rel, is_anchor in rows:
-        claim_prop[cid] = pid
         if is_anchor and cid in index:
             props[pid] = Proposition(pid, index[cid], profiles[index[cid]].day, [index[cid]])
     for cid, pid, *_ in rows:
@@ -221,7 +250,7 @@ def _existing_propositions(store: DisputeStore, index: dict[str, int], profiles:
         day = profiles[index[cid]].day
         if day is not None and (prop.last_day is None or day > prop.last_day):
             prop.last_day = day
-    return list(props.values()), claim_prop
+    return list(props.values())
 
 
 class _Clock:
@@ -263,13 +292,11 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     stats.scanned = len(todo)
     if progress:
         progress(f"comparing {len(todo)} new claims with {len(profiles)} stored claims")
-    existing, claim_prop = ([], {}) if rebuild else _existing_propositions(store, index, profiles)
+    existing = [] if rebuild else _existing_propositions(store, index, profiles)
     props, assigned = assign_propositions(profiles, vectors, todo, existing, lex)
     clock("propositions")
     anchors = {p.anchor for p in props}
     prop_rows = [(profiles[i].id, pid, stance, rel, int(i in anchors)) for i, (pid, stance, rel) in assigned.items()]
-    for i, (pid, _, _) in assigned.items():
-        claim_prop[profiles[i].id] = pid
     stats.candidate_pairs, conflicts = find_conflicts(profiles, vectors, todo, lex, tick=tick,
                                                       head=head_for(embedder, vectors.shape[1]))
     clock("compare")
@@ -277,21 +304,21 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     for a, b, rel in conflicts:
         left, right = profiles[a], profiles[b]
         reasons = reasons_of(rel)
-        reason = reasons[0]
-        # One group per pair of propositions and main reason: "withdrawal vs build-up" and "deceitful about the
-        # withdrawal" between the same propositions are listed separately.
-        props_key = sorted((claim_prop.get(left.id, left.id), claim_prop.get(right.id, right.id)))
-        group = "g" + hashlib.sha1("|".join([*props_key, reason]).encode()).hexdigest()[:15]
         days = [d.isoformat() for d in (left.day, right.day) if d is not None]
         rows.append({
-            "id": pair_id(left.id, right.id), "group_id": group, "left_claim_id": left.id,
-            "right_claim_id": right.id, "reason": reason, "reasons": json.dumps(reasons),
+            "id": pair_id(left.id, right.id), "group_id": None, "left_claim_id": left.id,
+            "right_claim_id": right.id, "reason": reasons[0], "reasons": json.dumps(reasons),
             "explanation": rel.reason, "score": rel.p_dispute, "relatedness": round(rel.features.get("cos", 0.0), 4),
             "first_seen": min(days) if days else None, "last_seen": max(days) if days else None,
             "details": json.dumps({"kind": rel.kind, "slots": rel.slots, "p_same": rel.p_same,
                                    **({"same_prop": rel.features["same_prop"]} if "same_prop" in rel.features else {})}),
         })
+    stored = [] if rebuild else store.dispute_links()
+    groups = dispute_groups([*stored, *((r["id"], r["left_claim_id"], r["right_claim_id"], None) for r in rows)])
+    for r in rows:
+        r["group_id"] = groups[r["id"]]
     store.save_detection(prop_rows, rows, replace_all=rebuild)
+    store.set_dispute_groups({pid: groups[pid] for pid, _, _, group in stored if groups[pid] != group})
     clock("save")
     stats.disputes = len(rows)
     stats.propositions = len({pid for pid, _, _ in assigned.values()})

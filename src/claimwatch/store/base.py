@@ -208,13 +208,16 @@ class DayCount(BaseModel):
 class DisputeQuery:
     """Filters for ``query_disputes``; every filter given must match.
 
-    dispute_id: one dispute. actor: either side's speaker actor (same matching as ``ClaimQuery.actor``).
+    dispute_id: one dispute (pair). group_id: every pair of one dispute group. actor: either side's speaker actor
+    (same matching as ``ClaimQuery.actor``).
     since/until: the dispute's days seen overlap this range (ISO dates, inclusive). outlet: either side's outlet
     (case-insensitive). min_score: at least this score. all_pairs: every conflicting pair instead of the best pair
-    of each group (pairs between the same two propositions). Ordered by score, best first.
+    of each group (pairs linked by a claim they share: one allegation and every answer to it). Ordered by score,
+    best first.
     """
 
     dispute_id: Optional[str] = None
+    group_id: Optional[str] = None
     actor: Optional[str] = None
     since: Optional[str] = None
     until: Optional[str] = None
@@ -244,7 +247,8 @@ class StoredDispute(BaseModel):
     first_seen: Optional[str] = None
     last_seen: Optional[str] = None
     # Every reason found, in order of weight; a short explanation
-    # ("withdraw vs build_up"); the group (pairs between the same two propositions) and how many pairs it has.
+    # ("withdraw vs build_up"); the group (pairs linked by a shared claim, disputes/detect.py) and how many pairs
+    # it has.
     reasons: list[str] = []
     explanation: Optional[str] = None
     group_id: Optional[str] = None
@@ -460,6 +464,14 @@ class DisputeStore(Protocol):
     def save_detection(self, propositions: Iterable[tuple[str, str, str, float, int]],
                        disputes: Iterable[dict[str, Any]], *, replace_all: bool = False) -> None:
         """Write proposition rows and dispute rows in one transaction (``replace_all``: clear both first)."""
+        ...
+
+    def dispute_links(self) -> list[tuple[str, str, str, str]]:
+        """Every stored pair as ``(pair id, left claim id, right claim id, group id)``."""
+        ...
+
+    def set_dispute_groups(self, groups: dict[str, str]) -> None:
+        """Move stored pairs to other groups (``pair id -> group id``)."""
         ...
 
     def dispute_counts(self) -> dict[str, int]:

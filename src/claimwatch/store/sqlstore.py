@@ -718,6 +718,24 @@ class SqlStore(WatchStateMixin):
         found = self.rows(sa.select(*(p.c[n] for n in PROPOSITION_COLUMNS)).order_by(p.c.claim_id))
         return [tuple(r[n] for n in PROPOSITION_COLUMNS) for r in found]  # type: ignore[misc]
 
+    def dispute_links(self) -> list[tuple[str, str, str, str]]:
+        """Every stored pair as ``(pair id, left claim id, right claim id, group id)``."""
+        d = T.disputes
+        found = self.rows(sa.select(d.c.id, d.c.left_claim_id, d.c.right_claim_id, d.c.group_id).order_by(d.c.id))
+        return [(r["id"], r["left_claim_id"], r["right_claim_id"], r["group_id"]) for r in found]
+
+    def set_dispute_groups(self, groups: dict[str, str]) -> None:
+        """Move stored pairs to other groups (``pair id -> group id``), in one transaction."""
+        if not groups:
+            return
+        d = T.disputes
+        stmt = sa.update(d).where(d.c.id == sa.bindparam("pair")).values(group_id=sa.bindparam("group"))
+        try:
+            with self.transaction():
+                self.connection.execute(stmt, [{"pair": k, "group": v} for k, v in groups.items()])
+        except sa.exc.DBAPIError as exc:
+            raise self._error("cannot store disputes", exc) from None
+
     def save_detection(self, propositions: Iterable[tuple[str, str, str, float, int]],
                        disputes: Iterable[dict[str, Any]], *, replace_all: bool = False) -> None:
         """Write proposition rows and dispute rows in one transaction (``replace_all``: clear both tables first)."""
@@ -769,6 +787,9 @@ class SqlStore(WatchStateMixin):
         if query.dispute_id is not None:
             shape.append("dispute_id")
             values["dispute_id"] = query.dispute_id
+        if query.group_id is not None:
+            shape.append("group_id")
+            values["group_id"] = query.group_id
         if query.min_score is not None:
             shape.append("min_score")
             values["min_score"] = float(query.min_score)
@@ -785,7 +806,7 @@ class SqlStore(WatchStateMixin):
         if query.outlet is not None and query.outlet.strip():
             shape.append("outlet")
             values["outlet"] = query.outlet.strip()
-        pairs = query.all_pairs or query.dispute_id is not None
+        pairs = query.all_pairs or query.dispute_id is not None or query.group_id is not None
         key = (type(self), "disputes", tuple(shape), actor, pairs, query.limit is not None)
         stmt = _STATEMENTS.get(key)
         if stmt is None:
@@ -798,6 +819,8 @@ class SqlStore(WatchStateMixin):
         where: list[Any] = []
         if "dispute_id" in shape:
             where.append(d.c.id == p("dispute_id"))
+        if "group_id" in shape:
+            where.append(d.c.group_id == p("group_id"))
         if "min_score" in shape:
             where.append(d.c.score >= p("min_score"))
         if "since" in shape:

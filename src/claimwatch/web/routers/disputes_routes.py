@@ -28,17 +28,21 @@ class DisputeFilters:
     since: Optional[str] = Query(None, max_length=40, description="Seen on or after (ISO date).")
     until: Optional[str] = Query(None, max_length=40, description="Seen on or before (ISO date).")
     min_score: Optional[float] = Query(None, ge=0, le=1, description="At least this score (0 to 1).")
+    group: Optional[str] = Query(None, max_length=40, description="Every pair of one dispute group (a listed "
+                                                                  "dispute's group_id), not the best pair of each.")
 
     def params(self) -> dict[str, Optional[str]]:
         return {"actor": self.actor, "outlet": self.outlet, "event": self.event, "since": self.since,
-                "until": self.until, "min_score": None if self.min_score is None else str(self.min_score)}
+                "until": self.until, "min_score": None if self.min_score is None else str(self.min_score),
+                "group": self.group}
 
     def matching(self, store: Store) -> list[StoredDispute]:
         def clean(v: Optional[str]) -> Optional[str]:
             return v.strip() if v and v.strip() else None
 
         query = DisputeQuery(actor=clean(self.actor), outlet=clean(self.outlet), since=clean(self.since),
-                             until=clean(self.until), min_score=self.min_score, limit=None)
+                             until=clean(self.until), min_score=self.min_score, group_id=clean(self.group),
+                             limit=None)
         return list_disputes(store, query, clean(self.event))
 
 
