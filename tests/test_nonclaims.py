@@ -79,3 +79,42 @@ def test_reports_left_standing_are_still_claims(nlp) -> None:
     contents = " | ".join(_contents(nlp, text))
     assert "harbour will reopen" in contents
     assert "budget was cut" in contents
+
+
+# "allegations he rejected as false ." / "allegations that troops shelled towns ."
+REJECTED_AS = dict(
+    words=["allegations", "he", "rejected", "as", "false", "."],
+    heads=[0, 2, 0, 2, 3, 0],
+    deps=["ROOT", "nsubj", "relcl", "prep", "amod", "punct"],
+    pos=["NOUN", "PRON", "VERB", "ADP", "ADJ", "PUNCT"],
+    lemmas=["allegation", "he", "reject", "as", "false", "."],
+)
+CONTENT_CLAUSE = dict(
+    words=["allegations", "that", "troops", "shelled", "towns", "."],
+    heads=[0, 3, 3, 0, 3, 0],
+    deps=["ROOT", "mark", "nsubj", "acl", "dobj", "punct"],
+    pos=["NOUN", "SCONJ", "NOUN", "VERB", "NOUN", "PUNCT"],
+    lemmas=["allegation", "that", "troop", "shell", "town", "."],
+)
+
+
+def _nominal(doc: Doc, first: int, last: int) -> Claim:
+    return Claim(content=(CharSpan(doc[first].idx, doc[last].idx + len(doc[last].text)),),
+                 cue=(CharSpan(0, len(doc[0].text)),), kind="nominal")
+
+
+def test_a_relative_clause_about_the_noun_is_not_its_content() -> None:
+    # what someone did with the allegations is not what they allege
+    doc = _doc(**REJECTED_AS)
+    assert is_rejected(doc, _nominal(doc, 1, 4), rejecting_words())
+    doc = _doc(**CONTENT_CLAUSE)
+    assert not is_rejected(doc, _nominal(doc, 2, 4), rejecting_words())
+
+
+def test_an_assertion_another_side_called_false_is_not_extracted_as_its_content(nlp) -> None:
+    text = ("Ostmark's navy said on Monday that Vardanian divers had cut the cable in May, an assertion that "
+            "Vardania said was false and designed to distract from its losses.")
+    claims = next(extract_articles(nlp, [Article(id="a", text=text)])).claims
+    contents = [c.content.text for c in claims]
+    assert any("Vardanian divers had cut the cable" in t for t in contents), contents
+    assert not any(t.startswith("Vardania said") for t in contents), contents

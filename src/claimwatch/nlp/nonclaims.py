@@ -7,6 +7,10 @@ assertion would state the opposite of what the article says, so the claim is dro
 attribution. A claim with a speaker ("the minister rejected claims that …") is the speaker's denial and is kept;
 so is a negated rejection ("the reports are not baseless"). The rejecting words are data:
 ``resources/rejections.en.v1.txt``.
+
+A speakerless nominal claim whose "content" is a relative clause about the noun ("allegations [he rejected as
+politically motivated]", "the assertion [London said was false]") is dropped too: that clause tells what someone
+did with the allegation, not what it says, and read as its content it states the rejection as the allegation.
 """
 from __future__ import annotations
 
@@ -65,10 +69,31 @@ def rejected_noun(noun: Token, words: frozenset[str]) -> bool:
     return any(_rejects(t, words) and not any(c.dep_ == "neg" for c in t.children) for t in _complements(predicate))
 
 
+def gap_relative(verb: Token) -> bool:
+    """Whether ``verb`` heads a relative clause with a gap where the noun it modifies belongs: "[allegations] he
+    rejected _ as false", "[the assertion] London said _ was false". A clause complete in itself ("claims the army
+    shelled the town", sometimes parsed as a relative clause) is a content clause instead."""
+    if verb.dep_ not in ("relcl", "acl") or any(c.dep_ == "dobj" for c in verb.children):
+        return False
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    gapped = [c for c in comps if not any(g.dep_ in SUBJECT_DEPS and g.lower_ not in RELATIVE_WORDS
+                                          for g in c.children)]
+    if verb.dep_ == "acl":
+        # "an assertion that London said _ was false" parses as a content clause; the gap is in its complement,
+        # while "claims that troops withdrew" has none.
+        return bool(gapped) and any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+    return not comps or bool(gapped)
+
+
+RELATIVE_WORDS = ("which", "that", "who", "whom")
+
+
 def is_rejected(doc: Doc, claim: Claim, words: frozenset[str]) -> bool:
-    """A speakerless claim whose nominal cue the sentence rejects."""
+    """A speakerless claim whose nominal cue the sentence rejects, or whose content is a relative clause about it."""
     if claim.speaker is not None or not claim.cue:
         return False
+    content = [t for part in claim.content
+               for t in (doc.char_span(part.start, part.end, alignment_mode="expand") or ())]
     for part in claim.cue:
         span = doc.char_span(part.start, part.end, alignment_mode="expand")
         if span is None:
@@ -76,6 +101,8 @@ def is_rejected(doc: Doc, claim: Claim, words: frozenset[str]) -> bool:
         # Only a subject can be rejected by its predicate; the tagger sometimes calls a sentence-initial
         # "Reports" a verb, but the parse still has it as the subject.
         if any(t.pos_ in ("NOUN", "PROPN", "VERB") and rejected_noun(t, words) for t in span):
+            return True
+        if any(gap_relative(t) and t.head in span for t in content):
             return True
     return False
 
