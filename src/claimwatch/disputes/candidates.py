@@ -176,9 +176,10 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
         # The event coder's negation may sit outside the content ("did not refer to 'invasion'") or on another
         # word of it ("not far short of genocide"): only a negated verb in the content itself denies.
         return DENIES, "negated event"
-    # Denial and doubt words count in the content's first sentence only: a run-on content (a quote the extractor
-    # did not close) may carry someone else's "no evidence" paragraphs later.
-    lead = first_sentence(content)
+    # Denial and doubt words count in the content's main clause only: a run-on content (a quote the extractor did
+    # not close) may carry someone else's "no evidence" paragraphs later, and "X happened, though there is no
+    # evidence that Y" asserts X.
+    lead = lex.main_clause(first_sentence(content))
     if lex.denial is not None and (m := lex.denial.search(lead)):
         return DENIES, m.group(0)
     if (claim.cue_class or "") in DOUBT_CUES:

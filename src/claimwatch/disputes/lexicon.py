@@ -62,11 +62,15 @@ class DisputeLexicon:
         words = _WORD.findall(text.casefold().replace("’", "'"))
         return frozenset(_stem(w) for w in words if len(w) >= 3 and w not in self.stop_words)
 
-    def core(self, text: str) -> frozenset[str]:
-        """The words of a content's main clause: those before its first clause break (an apposition, a relative
-        clause, a tail of description), looked for after its first 12 characters so that a leading "that, " stays."""
+    def main_clause(self, text: str) -> str:
+        """A content's main clause: the text before its first clause break (an apposition, a relative clause, a
+        tail of description), looked for after its first 12 characters so that a leading "that, " stays."""
         m = self.clause_break.search(text, CORE_MIN_CHARS) if self.clause_break is not None else None
-        return self.terms(text[: m.start()] if m else text)
+        return text[: m.start()] if m else text
+
+    def core(self, text: str) -> frozenset[str]:
+        """The words of a content's main clause (``main_clause``)."""
+        return self.terms(self.main_clause(text))
 
     def family(self, category: Optional[str], mode: Optional[str] = None) -> Optional[str]:
         """The event family of a PLOVER category (and mode); exact mode rules win over any-mode ones."""
