@@ -74,6 +74,7 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None, tagg
         raise ModelNotFoundError(f"pipeline '{name}' has no parser; claimwatch needs a dependency parser")
     nlp.add_pipe("claimwatch_attribution", config={"tagger": tagger})
     nlp.add_pipe("claimwatch_nonclaims")  # what the writer rejects ("the claims … are baseless") is no claim
+    nlp.add_pipe("claimwatch_holders")  # "the Russian claim that …" is Russia's; a denial names the claim it denies
     nlp.add_pipe("claimwatch_speakers")
     nlp.add_pipe("claimwatch_actors", config={"actors_path": str(actors_path) if actors_path else None})
     nlp.add_pipe("claimwatch_places")

@@ -22,6 +22,7 @@ DEFAULT_ATTRIBUTION_CONFIG = {"lexicon_path": None, "hedges_path": None, "denial
 NEEDS: dict[str, tuple[str, ...]] = {
     "claimwatch_attribution": (),
     "claimwatch_nonclaims": ("claimwatch_attribution",),
+    "claimwatch_holders": ("claimwatch_attribution",),
     "claimwatch_speakers": ("claimwatch_attribution",),
     "claimwatch_actors": ("claimwatch_attribution", "claimwatch_speakers"),
     "claimwatch_places": ("claimwatch_attribution",),
@@ -59,6 +60,11 @@ def make_attribution(nlp: Language, name: str, lexicon_path: Optional[str], hedg
                   requires=PARSE_AND_CLAIMS)
 def make_nonclaims(nlp: Language, name: str, rejections_path: Optional[str]):
     return _build(nlp, "claimwatch_nonclaims", name, "nonclaims:NonClaimFilter", rejections_path=rejections_path)
+
+
+@Language.factory("claimwatch_holders", assigns=CLAIMS, requires=PARSE_AND_CLAIMS)
+def make_holders(nlp: Language, name: str):
+    return _build(nlp, "claimwatch_holders", name, "holders:HolderComponent")
 
 
 @Language.factory("claimwatch_speakers", default_config={"owned_roles_path": None}, assigns=CLAIMS,

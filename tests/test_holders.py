@@ -1,0 +1,33 @@
+"""Whose claim a claim noun names (nlp/holders.py): "the Vardanian claim that …", "rejected Ostmark's claim that …"."""
+from __future__ import annotations
+
+from claimwatch.pipeline import extract_articles
+from claimwatch.schema import Article
+
+
+def _claims(nlp, text: str):
+    return next(extract_articles(nlp, [Article(id="h", text=text, date="2031-05-02")])).claims
+
+
+def _who(c) -> str:
+    return c.speaker.text if c.speaker else "-"
+
+
+def test_a_nationality_adjective_is_the_holder_of_a_speakerless_claim(nlp) -> None:
+    claims = _claims(nlp, "The Russian claim that Ukrainian divers cut the cable could not be verified.")
+    found = [(_who(c), c.polarity) for c in claims if "divers cut the cable" in c.content.text]
+    assert found == [("Russian", "asserts")], [(_who(c), c.cue and c.cue.text, c.content.text) for c in claims]
+    assert [c.speaker_actor.id for c in claims if c.speaker_actor] == ["RUS"]
+
+
+def test_a_denial_that_names_the_claim_also_reports_it(nlp) -> None:
+    claims = _claims(nlp, "Western capitals rejected Russia's claim that Ukraine planned to flood the valley.")
+    sides = sorted((_who(c), c.polarity) for c in claims if "planned to flood the valley" in c.content.text)
+    assert sides == [("Russia", "asserts"), ("Western capitals", "denies")], sides
+    named = [c for c in claims if _who(c) == "Russia"]
+    assert named[0].kind == "nominal" and named[0].cue.text == "claim"
+
+
+def test_a_pronoun_possessor_names_nobody(nlp) -> None:
+    claims = _claims(nlp, "Officials dismissed its claims that Ukraine planned to flood the valley.")
+    assert [(_who(c), c.polarity) for c in claims] == [("Officials", "denies")]
