@@ -302,7 +302,8 @@ def test_claims_bad_filters_are_one_line_errors(runner, db, args) -> None:
 
 def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_path) -> None:
     path = tmp_path / "noise.db"
-    text = "The ministry said the bridge was safe. The engineers ran models of the river."
+    text = ("The ministry said the bridge was safe. The engineers ran models of the river. "
+            "Amid allegations that the dam leaked, work stopped.")
     with SqliteStore(path) as s:
         s.add_article(Article(id="n", text=text, date="2024-04-01", outlet="AP"), ArticleOut(
             id="n", date="2024-04-01", outlet="AP", claims=[
@@ -315,9 +316,14 @@ def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_pa
                          cue=_span(text, "ran models"), cue_class=None,
                          content=ContentOut(**_span(text, "of the river").model_dump()),
                          kind="indirect", polarity="asserts", hedged=False),
+                # a claim noun with nobody named as its holder reports nobody's statement
+                ClaimOut(id="s3", speaker=None, resolved_speaker=None, cue=_span(text, "allegations"),
+                         cue_class="accuse",
+                         content=ContentOut(**_span(text, "the dam leaked").model_dump()),
+                         kind="nominal", polarity="asserts", hedged=False),
             ]))
     assert [c["id"] for c in claims_json(runner, path)] == ["s1"]
-    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2"]
+    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3"]
     with SqliteStore(path) as s:
         from claimwatch.schema import reports_statement
         from claimwatch.store import ClaimQuery
