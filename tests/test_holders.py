@@ -31,3 +31,14 @@ def test_a_denial_that_names_the_claim_also_reports_it(nlp) -> None:
 def test_a_pronoun_possessor_names_nobody(nlp) -> None:
     claims = _claims(nlp, "Officials dismissed its claims that Ukraine planned to flood the valley.")
     assert [(_who(c), c.polarity) for c in claims] == [("Officials", "denies")]
+
+
+def test_the_subject_of_making_a_claim_holds_it(nlp) -> None:
+    claims = _claims(nlp, "Top Vardanian officials made unsubstantiated accusations that Ostmark was building a device.")
+    found = [(_who(c), c.kind) for c in claims if "building a device" in c.content.text]
+    assert found == [("Top Vardanian officials", "nominal")], [(_who(c), c.cue and c.cue.text) for c in claims]
+
+
+def test_a_claim_noun_nobody_holds_stays_speakerless(nlp) -> None:
+    claims = _claims(nlp, "It comes amid speculation that the blasts were the result of an attack.")
+    assert all(c.speaker is None for c in claims if "blasts" in c.content.text)

@@ -62,9 +62,10 @@ def make_nonclaims(nlp: Language, name: str, rejections_path: Optional[str]):
     return _build(nlp, "claimwatch_nonclaims", name, "nonclaims:NonClaimFilter", rejections_path=rejections_path)
 
 
-@Language.factory("claimwatch_holders", assigns=CLAIMS, requires=PARSE_AND_CLAIMS)
-def make_holders(nlp: Language, name: str):
-    return _build(nlp, "claimwatch_holders", name, "holders:HolderComponent")
+@Language.factory("claimwatch_holders", default_config={"holder_verbs_path": None}, assigns=CLAIMS,
+                  requires=PARSE_AND_CLAIMS)
+def make_holders(nlp: Language, name: str, holder_verbs_path: Optional[str]):
+    return _build(nlp, "claimwatch_holders", name, "holders:HolderComponent", holder_verbs_path=holder_verbs_path)
 
 
 @Language.factory("claimwatch_speakers", default_config={"owned_roles_path": None}, assigns=CLAIMS,

@@ -1,8 +1,10 @@
 """Whose claim a nominal cue names: "the Russian claim that …", "rejected Ukraine's claims that …".
 
 A claim noun often carries its holder as a modifier rather than as a subject: a nationality or country adjective
-("the Russian claim", "Western allegations") or a possessive ("Moscow's accusation"). Two things follow, both
-done here, right after attribution and before speakers are resolved:
+("the Russian claim", "Western allegations") or a possessive ("Moscow's accusation"); or the holder is the subject
+of a verb of making the claim ("he repeated claims that …", "officials made accusations that …"; the verbs are
+data: ``resources/holder_verbs.en.v1.txt``). Two things follow, both done here, right after attribution and
+before speakers are resolved:
 
 - a speakerless nominal claim takes that holder as its speaker, so "the Russian claim that X" is Russia's claim,
   not an unattributed one;
@@ -19,17 +21,45 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
+from pathlib import Path
+
+from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, set_span_groups
 from .lexicon import CueLexicon, load_lexicon
 
 HOLDER_ENTS = ("NORP", "GPE", "ORG")
+HOLDER_VERBS_FILE = "holder_verbs.en.v1.txt"
 
 
-def holder_of(noun: Token) -> Optional[Span]:
-    """The holder a claim noun names as its modifier: a possessive name ("Moscow's", "the Kremlin's") or a
-    nationality or country adjective ("Russian", "Western"); None for pronouns and plain adjectives."""
+def holder_verbs(path: Optional[DataPath] = None) -> frozenset[str]:
+    """The verbs whose subject holds the claim they take as object (``resources/holder_verbs.en.v1.txt``)."""
+    return cached(_read_verbs, data_path(path, HOLDER_VERBS_FILE))
+
+
+def _read_verbs(path: Path) -> frozenset[str]:
+    return frozenset(line.split()[0].lower() for _, line in read_lines(path))
+
+
+def _subject_phrase(verb: Token) -> Optional[Span]:
+    """The subject noun phrase of ``verb`` without its relative clauses and appositions."""
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ in ("there", "it", "which", "that", "who"):
+        return None
+    head = subj[0]
+    words = [t for t in head.subtree
+             if not any(a.dep_ in ("relcl", "appos", "acl") and a.head == head and t in a.subtree for a in head.children)
+             and t.dep_ != "punct"]
+    return verb.doc[words[0].i : words[-1].i + 1] if words else None
+
+
+def holder_of(noun: Token, verbs: frozenset[str] = frozenset()) -> Optional[Span]:
+    """The holder a claim noun names: a possessive name ("Moscow's", "the Kremlin's"), a nationality or country
+    adjective ("Russian", "Western"), or the subject of a verb of making it ("he repeated claims"); None for a
+    possessive pronoun and plain adjectives."""
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in verbs:
+        return _subject_phrase(noun.head)
     for child in noun.children:
         if child.i > noun.i:
             continue
@@ -57,13 +87,14 @@ def _span(span: Span) -> CharSpan:
     return CharSpan(span.start_char, span.end_char)
 
 
-def with_holders(doc: Doc, claims: list[Claim], lexicon: CueLexicon) -> list[Claim]:
+def with_holders(doc: Doc, claims: list[Claim], lexicon: CueLexicon,
+                 verbs: frozenset[str] = frozenset()) -> list[Claim]:
     """``claims`` with the holders of their claim nouns as speakers, and the claims their denials name."""
     out: list[Claim] = []
     for claim in claims:
         tokens = _cue_tokens(doc, claim)
         noun = _claim_noun(tokens, lexicon)
-        holder = holder_of(noun) if noun is not None else None
+        holder = holder_of(noun, verbs if claim.speaker is None else frozenset()) if noun is not None else None
         if holder is None or any(holder.start <= t.i < holder.end for t in tokens if t.pos_ == "VERB"):
             out.append(claim)
             continue
@@ -84,16 +115,18 @@ class HolderComponent(DataFileComponent):
     Its cue nouns are the attribution component's lexicon, so a user's cue file counts here too."""
 
     UPSTREAM = "claimwatch_attribution"
+    DEFAULT_FILES = {"holder_verbs_path": HOLDER_VERBS_FILE}
 
     def read(self, files: Files) -> None:
         lexicon = getattr(self.upstream, "lexicon", None)
         self.lexicon = lexicon if isinstance(lexicon, CueLexicon) else load_lexicon()
+        self.verbs = holder_verbs(files["holder_verbs_path"])
 
     def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc
-        found = with_holders(doc, claims, self.lexicon)
+        found = with_holders(doc, claims, self.lexicon, self.verbs)
         if found != claims:
             setattr(doc._, CLAIMS_ATTR, found)
             set_span_groups(doc, found)
