@@ -42,3 +42,9 @@ def test_the_subject_of_making_a_claim_holds_it(nlp) -> None:
 def test_a_claim_noun_nobody_holds_stays_speakerless(nlp) -> None:
     claims = _claims(nlp, "It comes amid speculation that the blasts were the result of an attack.")
     assert all(c.speaker is None for c in claims if "blasts" in c.content.text)
+
+
+def test_the_named_claim_and_its_denial_have_ids_of_their_own(nlp) -> None:
+    text = "Western capitals rejected Russia's claim that Ukraine planned to flood the valley."
+    claims = _claims(nlp, text)
+    assert len(claims) == 2 and len({c.id for c in claims}) == 2, [(c.id, _who(c)) for c in claims]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Iterable, Iterator, Optional, TypeVar, Union
+from typing import Iterable, Iterator, Optional, Sequence, TypeVar, Union
 
 import spacy
 from spacy.language import Language
@@ -90,10 +90,29 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None, tagg
     return nlp
 
 
-def claim_id(article_id: str, claim: Claim) -> str:
-    """Content-hash id: stable across re-runs of the same pipeline version."""
+def claim_id(article_id: str, claim: Claim, *, by_speaker: bool = False) -> str:
+    """Content-hash id: stable across re-runs of the same pipeline version. ``by_speaker``: the speaker and cue
+    count too, for a second claim of the same content ("Kyiv rejected Russia's claim that X": Kyiv denies X, and
+    Russia claims X; nlp/holders.py)."""
     key = f"{article_id}|{','.join(f'{s.start}-{s.end}' for s in claim.content)}|{PIPELINE_VERSION}"
+    if by_speaker:
+        key += f"|{claim.speaker.start if claim.speaker else ''}|{claim.cue[0].start if claim.cue else ''}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def claims_out(article: Article, claims: Sequence[Claim]) -> list[ClaimOut]:
+    """Every claim rendered against the article, each with an id of its own within it."""
+    out: list[ClaimOut] = []
+    seen: set[str] = set()
+    for claim in claims:
+        rendered = claim_to_out(article, claim)
+        if rendered.id in seen:
+            rendered = rendered.model_copy(update={"id": claim_id(article.id, claim, by_speaker=True)})
+        if rendered.id in seen:  # the very same claim twice: once is enough
+            continue
+        seen.add(rendered.id)
+        out.append(rendered)
+    return out
 
 
 def _span(text: str, s: CharSpan) -> SpanOut:
@@ -201,7 +220,7 @@ def extract_articles(
             date=article.date or getattr(doc._, ARTICLE_DATE_ATTR, None),
             outlet=article.outlet,
             url=article.url,
-            claims=[claim_to_out(article, c) for c in claims],
+            claims=claims_out(article, claims),
         )
 
 

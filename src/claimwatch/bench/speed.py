@@ -132,7 +132,7 @@ def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batc
     """
     from ..ingest.boilerplate import mask_boilerplate
     from ..nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
-    from ..pipeline import claim_to_out, load_nlp
+    from ..pipeline import claims_out, load_nlp
 
     t0 = time.perf_counter()
     nlp = load_nlp(model, tagger=tagger)
@@ -174,7 +174,7 @@ def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batc
                 batched += spent[name]
         t = time.perf_counter()
         for doc, a in zip(docs, batch):
-            [claim_to_out(a, c) for c in (getattr(doc._, CLAIMS_ATTR) or [])]
+            claims_out(a, getattr(doc._, CLAIMS_ATTR) or [])
         spent["output"] = time.perf_counter() - t
         batched += spent["output"]
         if record:
