@@ -118,3 +118,13 @@ def test_an_assertion_another_side_called_false_is_not_extracted_as_its_content(
     contents = [c.content.text for c in claims]
     assert any("Vardanian divers had cut the cable" in t for t in contents), contents
     assert not any(t.startswith("Vardania said") for t in contents), contents
+
+
+def test_a_content_clause_parsed_as_relative_is_still_content() -> None:
+    # "claims that Ostmark was preparing an attack ." with "preparing" attached as a relative clause and "that" as
+    # its complementizer (the parser does this after "claims, rejected by Kyiv,")
+    doc = _doc(words=["claims", "that", "Ostmark", "was", "preparing", "attacks", "."],
+               heads=[0, 4, 4, 4, 0, 4, 0], deps=["ROOT", "mark", "nsubj", "aux", "relcl", "xcomp", "punct"],
+               pos=["NOUN", "SCONJ", "PROPN", "AUX", "VERB", "NOUN", "PUNCT"],
+               lemmas=["claim", "that", "Ostmark", "be", "prepare", "attack", "."])
+    assert not is_rejected(doc, _nominal(doc, 2, 5), rejecting_words())

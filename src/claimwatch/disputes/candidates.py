@@ -160,6 +160,22 @@ def cue_window(text: str, start: int, end: int, reach: int = CUE_TOPIC_CHARS) ->
     return text[max(lo, start - reach) : min(hi, end + reach)]
 
 
+def _same_verb(word: str, lemma: str) -> bool:
+    """"attacked" / "attack", "used" / "use", "seen" / "see": a form of the lemma (its first letters shared)."""
+    n = min(len(lemma), 4)
+    return word[:n] == lemma[:n]
+
+
+def _negates_predicate(content: str, frame: Optional[FrameOut], pattern: re.Pattern[str]) -> bool:
+    """Whether ``content`` negates a verb (``verb_negation``), and that verb is its main predicate when the frame
+    names one."""
+    words = [m.group(0).split()[-1].lower() for m in pattern.finditer(content)]
+    if not words:
+        return False
+    lemma = (frame.lemma or "").lower() if frame is not None else ""
+    return not lemma or any(_same_verb(w, lemma) for w in words)
+
+
 def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:
     """The claim's own stance toward what its content says, and the cue that decided it."""
     lex = lex or default_lexicon()
@@ -172,9 +188,10 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CUES and not rebuttal):
         return DENIES, (cue or "denies")
     if claim.event is not None and claim.event.negated and (
-            lex.verb_negation is None or lex.verb_negation.search(content)):
+            lex.verb_negation is None or _negates_predicate(content, claim.frame, lex.verb_negation)):
         # The event coder's negation may sit outside the content ("did not refer to 'invasion'") or on another
-        # word of it ("not far short of genocide"): only a negated verb in the content itself denies.
+        # word of it ("not far short of genocide"): only a negated verb in the content itself denies, and only
+        # when it is the content's main predicate ("Russia miscalculated and can't win" asserts a miscalculation).
         return DENIES, "negated event"
     # Denial and doubt words count in the content's main clause only: a run-on content (a quote the extractor did
     # not close) may carry someone else's "no evidence" paragraphs later, and "X happened, though there is no

@@ -59,11 +59,13 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
 
 
 def match_claim(ref: dict[str, Any], by_article: dict[str, list[Any]]) -> Optional[Any]:
-    """The claim of ``by_article[ref.article_id]`` whose content overlaps the gold span most (Jaccard >= 0.5)."""
+    """The claim of ``by_article[ref.article_id]`` whose content overlaps the gold span most (Jaccard >= 0.5); of
+    two with the same content (a denial and the claim it names, nlp/holders.py), the first, which the gold was
+    written on."""
     best, best_j = None, 0.5
     for claim in by_article.get(ref["article_id"], []):
         j = overlap((ref["start"], ref["end"]), (claim.content.start, claim.content.end))
-        if j >= best_j:
+        if j > best_j or (best is None and j == best_j):
             best, best_j = claim, j
     return best
 

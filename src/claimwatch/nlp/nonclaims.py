@@ -82,6 +82,10 @@ def gap_relative(verb: Token) -> bool:
         # "an assertion that London said _ was false" parses as a content clause; the gap is in its complement,
         # while "claims that troops withdrew" has none.
         return bool(gapped) and any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+    # "claims, rejected by Kyiv, that Ukraine could be preparing …" is sometimes parsed as a relative clause: its
+    # "that" is then a complementizer (mark), not a relative pronoun, and the clause is the content.
+    if any(c.dep_ == "mark" for c in verb.children):
+        return False
     return not comps or bool(gapped)
 
 
