@@ -70,3 +70,16 @@ def test_a_noun_phrase_object_is_no_statement_unless_its_cue_names_one(nlp) -> N
     assert announced.kind == "object" and reports_statement(announced)
     (said,) = claims_of("The defence ministry said that troops were withdrawing from Kessel.")
     assert said.kind == "indirect" and reports_statement(said)
+
+
+def test_a_negated_attitude_cue_rejects_its_content(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    def polarity(text: str) -> list[str]:
+        return [c.polarity for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims]
+
+    assert polarity("Officials do not accept that the dam at Kessel was damaged by shelling.") == ["denies"]
+    assert polarity("Officials accept that the dam at Kessel was damaged by shelling.") == ["asserts"]
+    # not saying something is no denial of it
+    assert polarity("The minister did not say that the talks in Kessel had failed.") == ["asserts"]

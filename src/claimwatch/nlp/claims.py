@@ -125,11 +125,17 @@ def cue_head(doc: Doc, group: Group) -> Optional[Token]:
     return toks[0] if toks else None
 
 
+NEGATED_REJECTS = ("admit", "agree", "believe")  # cue classes whose negation rejects the content
+
+
 def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon) -> str:
     if head is None:
         return "asserts"
     lemma = head.lemma_.lower()
     if lemma in lexicon.denials or lexicon.cue_class(lemma) == "deny":
+        return "denies"
+    # "does not accept / recognise / believe that X" rejects X; "did not say that X" only says nothing of it.
+    if lexicon.cue_class(lemma) in NEGATED_REJECTS and any(c.dep_ == "neg" for c in head.children):
         return "denies"
     # "rejected claims that …", "dismissed reports that …": the cue's object is a reporting noun.
     for child in head.children:
