@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import paragraphs, quote_depth
+from .speaker_check import (NONSPEAKERS_FILE, cannot_speak, cue_head, nonspeakers, participle_subjects,
+                            overlaps_content, subject_of, subject_phrase, within, without_time_prefix)
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -221,10 +223,11 @@ def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
 class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
-    DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE}
+    DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE, "nonspeakers_path": NONSPEAKERS_FILE}
 
     def read(self, files: Files) -> None:
         self.owned_roles = owned_roles(files["owned_roles_path"])
+        self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
     def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
@@ -236,6 +239,7 @@ class SpeakerResolver(DataFileComponent):
         resolved: list[Claim] = []
         para_of = _paragraph_index(doc)
         for claim in claims:
+            claim = self._checked_speaker(doc, claim, quoted)
             claim = self._inherit_floating(doc, claim, resolved, para_of)
             if claim.speaker is not None and any(p.start <= claim.speaker.start and claim.speaker.end <= p.end
                                                  for p in claim.content):
@@ -250,6 +254,45 @@ class SpeakerResolver(DataFileComponent):
         setattr(doc._, CLAIMS_ATTR, resolved)
         set_span_groups(doc, resolved)
         return doc
+
+    # -- speakers that cannot be ------------------------------------------------------------------
+    def _checked_speaker(self, doc: Doc, claim: Claim, quoted: list[int]) -> Claim:
+        """The speaker the cue's clause gives: a participle cue's main-clause subject, and never a time or an
+        event ("A day earlier", "The move"), which yields to the cue verb's subject or to none."""
+        if claim.speaker is None or not claim.cue:
+            return claim
+        head = cue_head(doc, claim)
+        if head is None:
+            return claim
+        span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+        if span is not None:
+            trimmed = without_time_prefix(span, self.nonspeaking)
+            if trimmed is not span:
+                claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
+                span = trimmed
+        subjects = participle_subjects(head, quoted)
+        if subjects and span is not None and not (span.start <= subjects[0].i < span.end) \
+                and not within(span, subject_phrase(subjects[0])):
+            phrase = self._speaking_phrase(claim, subjects)
+            if phrase is not None:
+                return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
+        if span is None or not cannot_speak(span, self.nonspeaking):
+            return claim
+        own = subject_of(head) if head.pos_ == "VERB" else None
+        # A subject inside the span may speak for it ('an explosion that Mayor Bill de Blasio described as …').
+        candidates = [t for t in subjects or [own] if t is not None and t.i != span.root.i]
+        phrase = self._speaking_phrase(claim, candidates)
+        if phrase is not None:
+            return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
+        return dataclasses.replace(claim, speaker=None)
+
+    def _speaking_phrase(self, claim: Claim, subjects: list[Token]) -> Optional[Span]:
+        """The noun phrase of the first subject that can speak and is not part of what was said."""
+        for subj in subjects:
+            phrase = subject_phrase(subj)
+            if not cannot_speak(phrase, self.nonspeaking) and not overlaps_content(claim, phrase):
+                return phrase
+        return None
 
     # -- floating quotes ---------------------------------------------------------------------------
     def _inherit_floating(self, doc: Doc, claim: Claim, previous: list[Claim], para_of: dict[int, int]) -> Claim:
@@ -308,10 +351,11 @@ class SpeakerResolver(DataFileComponent):
                 return person.name, person.role
         # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
         for child in root.children:
-            if child.dep_ == "appos" and span.start <= child.i < span.end:
+            # …or right after it ("Russia's space chief, Dmitry Rogozin, called …", the name left out of the span)
+            if child.dep_ == "appos" and (span.start <= child.i < span.end or _name_after(span, child)):
                 for ent, person in mentions:
                     if ent.start <= child.i < ent.end:
-                        role = doc[span.start : child.left_edge.i]
+                        role = doc[span.start : min(child.left_edge.i, span.end)]
                         role_text = role.text.strip(" ,")
                         return person.name, person.role or (role_text or None)
         # NER missed the name ('Palace spokesperson Dmitri Orlov'): the proper nouns ending at the head.
@@ -402,8 +446,6 @@ class SpeakerResolver(DataFileComponent):
 
 
 RELATIVE_PRONOUNS = {"which", "who", "whom", "that"}
-
-
 def _relative_antecedent(span: Span) -> Span:
     """'Representative Kevin McCarthy, who hopes …': a speaker that is only a relative pronoun stands for the noun
     phrase its clause hangs on (the pronoun's verb is a ``relcl`` of that noun), and one that ends in it ('The
@@ -431,6 +473,12 @@ def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     found = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= span.start]
     return found[-1] if found else None
+
+
+def _name_after(span: Span, child: Token) -> bool:
+    """Whether the apposition ``child`` follows the span right after a comma: 'the energy chief, [Marta Olenko]'."""
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].text == "," and child.left_edge.i == span.end + 1
 
 
 def _paragraph_index(doc: Doc) -> dict[int, int]:
