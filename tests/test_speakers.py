@@ -111,6 +111,32 @@ def test_a_participle_cue_takes_the_speaker_of_its_clause_not_an_event_noun(nlp)
     assert _speaker_of(nlp, text, "the shelling had killed dozens")[0] == "the regional governor"
 
 
+@pytest.mark.parametrize("text, content, named", [
+    # an unnamed "a guardsman" introduces someone new, not the guardsman named before
+    ("Court papers name Ivan Dorov, a former guardsman, as a witness. In another statement, a guardsman told the "
+     "court that his unit had been sent to the capital.", "his unit had been sent", "Ivan Dorov"),
+    # "zoo" is no word of "zookeeper"
+    ("\"She came back on her own,\" said Alla Pryma, the zookeeper at the city park. The zoo said most animals "
+     "had been moved west.", "most animals had been moved", "Alla Pryma"),
+    # another portfolio: the defence minister is not the foreign minister
+    ("Russian Foreign Minister Sergei Lavrov said the talks had failed. Britain's armed forces minister spoke "
+     "later. The defence minister added that the aid would continue.", "the aid would continue", "Sergei Lavrov"),
+])
+def test_a_role_noun_is_not_given_to_a_different_named_person(nlp, text: str, content: str, named: str) -> None:
+    assert _speaker_of(nlp, text, content)[1] != named
+
+
+@pytest.mark.parametrize("text, content, named", [
+    ("Kremlin spokesman Dmitry Peskov said the talks had failed. The spokesman added that a deal was far off.",
+     "a deal was far off", "Dmitry Peskov"),
+    ("\"We will not pay,\" GOP leader Kevin McCarthy said on Monday. \"They just won't,\" the Republican leader "
+     "told reporters.", "They just won't", "Kevin McCarthy"),
+])
+def test_a_definite_role_noun_still_resolves_to_the_person_with_that_role(nlp, text: str, content: str,
+                                                                        named: str) -> None:
+    assert _speaker_of(nlp, text, content)[1] == named
+
+
 def test_the_nonspeaker_list_names_a_bad_line(tmp_path) -> None:
     from claimwatch.errors import DataFileError
     from claimwatch.nlp.speakers import nonspeakers

@@ -382,10 +382,11 @@ class SpeakerResolver(DataFileComponent):
             return owned
         # "the spokesman" -> the person introduced with that role word.
         head = span.root
-        if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
+        if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE:
             for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
-                if person.role and head.lemma_.lower() in person.role.lower():
+                if person.role and same_role(span, person.role):
                     return person.name, person.role
+        if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
             if len(words) == 2 and head.lower_ in SPOKES_ROLES:
                 org = _organisation_before(doc, span)
                 if org is not None:
@@ -446,6 +447,32 @@ class SpeakerResolver(DataFileComponent):
 
 
 RELATIVE_PRONOUNS = {"which", "who", "whom", "that"}
+# "the spokesman" points back at a person introduced with that role; "a spokesman" introduces someone new.
+DEFINITE = {"the", "this", "that"}
+AGE_WORDS = {"year", "years", "old", "month", "months"}
+
+
+def same_role(span: Span, role: str) -> bool:
+    """Whether a role noun phrase ("the defence minister") can stand for a person introduced with ``role``.
+
+    The head noun is one of the role's words (not a piece of one: "the zoo" is no "zookeeper"), and a modifier
+    before the head must not clash with the role's own ("armed forces minister" vs "foreign minister")."""
+    role_words = re.findall(r"\w+", role.casefold())
+    head = span.root
+    forms = {head.lower_, head.lemma_.lower()}
+    at = [k for k, w in enumerate(role_words) if w in forms]
+    if not at:
+        return False
+    # Only lower-case modifiers are compared: they name a portfolio ("defence", "armed forces"); capitalised ones
+    # (parties, places) have synonyms ("the Republican leader" is the "GOP leader"), ages ("45-year-old") none.
+    mods = {t.lower_ for t in span if t.i < head.i and t.pos_ in ("ADJ", "NOUN") and t.text.islower()
+            and not t.like_num and t.lower_ not in AGE_WORDS}
+    before = role_words[at[0] - 1] if at[0] > 0 else None
+    if before is None or span.doc.vocab[before].is_stop:
+        return True
+    return before in mods or not (mods - set(role_words))
+
+
 def _relative_antecedent(span: Span) -> Span:
     """'Representative Kevin McCarthy, who hopes …': a speaker that is only a relative pronoun stands for the noun
     phrase its clause hangs on (the pronoun's verb is a ``relcl`` of that noun), and one that ends in it ('The
@@ -462,7 +489,13 @@ def _relative_antecedent(span: Span) -> Span:
     if verb.dep_ != "relcl" or verb.head.i >= words[0].i:
         return span
     noun = verb.head
-    return span.doc[noun.left_edge.i : noun.i + 1]
+    start = noun.left_edge.i
+    # A misparse can hang a whole clause on the noun ('The move angered officials, who said'): its phrase starts
+    # after the last verb in front of it.
+    verbs = [t.i for t in span.doc[start : noun.i] if t.pos_ in ("VERB", "AUX")]
+    if verbs:
+        start = verbs[-1] + 1
+    return span.doc[start : noun.i + 1]
 
 
 def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
