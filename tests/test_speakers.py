@@ -148,3 +148,14 @@ def test_the_nonspeaker_list_names_a_bad_line(tmp_path) -> None:
     path.write_text("time day\nevent move\n", encoding="utf-8")
     words = nonspeakers(path)
     assert "day" in words.times and "move" in words.events and "move" in words
+
+
+def test_a_relative_pronoun_stands_for_its_noun_not_for_a_misparsed_clause(nlp) -> None:
+    text = "The move angered officials in Warsaw, who said the deal was a betrayal."
+    assert _speaker_of(nlp, text, "the deal was a betrayal")[1] == "officials"
+
+
+def test_a_name_before_a_time_that_the_parser_made_the_head_still_speaks(nlp) -> None:
+    text = ("President Okafor, in a statement Wednesday night praising the vote, said the result was historic.")
+    speaker, _ = _speaker_of(nlp, text, "the vote")
+    assert speaker == "President Okafor"

@@ -91,11 +91,30 @@ def without_time_prefix(span: Span, nonspeaking: NonSpeakers) -> Span:
     i = span.start
     while i < span.end and _is_time_word(doc[i], nonspeaking):
         i += 1
-    if i == span.start or _AGE.search(doc[span.start : i].text):
-        return span
+    if i == span.start or _AGE.search(doc[span.start : i].text) or (i < span.end and doc[i].tag_ == "POS"):
+        return span  # "Wednesday's holiday": the time owns the noun, it is no adverbial
     while i < span.end and (doc[i].is_punct or doc[i].is_space):
         i += 1
     rest = doc[i : span.end]
+    if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in rest):
+        return span
+    return rest
+
+
+def without_time_suffix(span: Span, nonspeaking: NonSpeakers) -> Span:
+    """'the Secretary of State earlier this week' -> 'the Secretary of State': a time the tagger swept into the end
+    of a speaker. An age ("a man aged 40") and a possessed time ("the ministry's week") are left whole."""
+    doc = span.doc
+    end = span.end
+    while end > span.start and _is_time_word(doc[end - 1], nonspeaking):
+        end -= 1
+    if end == span.end or _AGE.search(doc[end : span.end].text) or doc[end - 1].tag_ == "POS":
+        return span
+    # and the words that led into the time ("reporting at the time" -> "reporting")
+    while end > span.start and (doc[end - 1].is_punct or doc[end - 1].is_space
+                                or doc[end - 1].pos_ in ("DET", "ADP", "CCONJ")):
+        end -= 1
+    rest = doc[span.start : end]
     if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in rest):
         return span
     return rest

@@ -23,7 +23,8 @@ from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import paragraphs, quote_depth
 from .speaker_check import (NONSPEAKERS_FILE, cannot_speak, cue_head, nonspeakers, participle_subjects,
-                            overlaps_content, subject_of, subject_phrase, within, without_time_prefix)
+                            overlaps_content, subject_of, subject_phrase, within, without_time_prefix,
+                            without_time_suffix)
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -266,25 +267,41 @@ class SpeakerResolver(DataFileComponent):
             return claim
         span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
         if span is not None:
-            trimmed = without_time_prefix(span, self.nonspeaking)
-            if trimmed is not span:
+            trimmed = without_time_suffix(without_time_prefix(span, self.nonspeaking), self.nonspeaking)
+            if (trimmed.start, trimmed.end) != (span.start, span.end):
                 claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
                 span = trimmed
         subjects = participle_subjects(head, quoted)
         if subjects and span is not None and not (span.start <= subjects[0].i < span.end) \
-                and not within(span, subject_phrase(subjects[0])):
+                and not within(span, subject_phrase(subjects[0])) and not _named(span):
             phrase = self._speaking_phrase(claim, subjects)
-            if phrase is not None:
+            # A common noun the tagger chose yields to a name or pronoun only ("the party platform" to "his
+            # operatives"; "South Korea's military" not to "The drills").
+            if phrase is not None and (_named(phrase) or phrase.root.lemma_.lower() in self.owned_roles
+                                       or cannot_speak(span, self.nonspeaking)):
                 return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
         if span is None or not cannot_speak(span, self.nonspeaking):
             return claim
         own = subject_of(head) if head.pos_ == "VERB" else None
         # A subject inside the span may speak for it ('an explosion that Mayor Bill de Blasio described as …').
         candidates = [t for t in subjects or [own] if t is not None and t.i != span.root.i]
-        phrase = self._speaking_phrase(claim, candidates)
+        phrase = self._speaking_phrase(claim, candidates) or self._speaking_part(span)
         if phrase is not None:
             return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
         return dataclasses.replace(claim, speaker=None)
+
+    def _speaking_part(self, span: Span) -> Optional[Span]:
+        """The first comma-separated part of the span that can speak: the tagger ran 'President Biden, in a
+        statement Wednesday night' together, and the parser made the time its head."""
+        doc = span.doc
+        start = span.start
+        for end in [t.i for t in span if t.text == ","] + [span.end]:
+            part = doc[start:end]
+            if len(part) and any(t.pos_ in ("NOUN", "PROPN") for t in part) \
+                    and not cannot_speak(part, self.nonspeaking) and part.end != span.end:
+                return part
+            start = end + 1
+        return None
 
     def _speaking_phrase(self, claim: Claim, subjects: list[Token]) -> Optional[Span]:
         """The noun phrase of the first subject that can speak and is not part of what was said."""
@@ -465,8 +482,10 @@ def same_role(span: Span, role: str) -> bool:
         return False
     # Only lower-case modifiers are compared: they name a portfolio ("defence", "armed forces"); capitalised ones
     # (parties, places) have synonyms ("the Republican leader" is the "GOP leader"), ages ("45-year-old") none.
-    mods = {t.lower_ for t in span if t.i < head.i and t.pos_ in ("ADJ", "NOUN") and t.text.islower()
-            and not t.like_num and t.lower_ not in AGE_WORDS}
+    # Only the head's own modifiers: a possessor ("the agency's director") or a stop word ("the same official")
+    # names no portfolio.
+    mods = {t.lower_ for t in head.lefts if t.dep_ in ("amod", "compound") and t.pos_ in ("ADJ", "NOUN")
+            and t.text.islower() and not t.is_stop and not t.like_num and t.lower_ not in AGE_WORDS}
     before = role_words[at[0] - 1] if at[0] > 0 else None
     if before is None or span.doc.vocab[before].is_stop:
         return True
@@ -489,12 +508,20 @@ def _relative_antecedent(span: Span) -> Span:
     if verb.dep_ != "relcl" or verb.head.i >= words[0].i:
         return span
     noun = verb.head
+    if noun.dep_ == "appos" and noun.head.pos_ == "PROPN" and noun.head.i < noun.i:
+        noun = noun.head  # "Viktor Medvedchuk, a businessman who …": the clause is about the named person
+        return span.doc[min(t.i for t in noun.lefts if t.dep_ == "compound") if any(
+            t.dep_ == "compound" for t in noun.lefts) else noun.i : noun.i + 1]
     start = noun.left_edge.i
     # A misparse can hang a whole clause on the noun ('The move angered officials, who said'): its phrase starts
     # after the last verb in front of it.
-    verbs = [t.i for t in span.doc[start : noun.i] if t.pos_ in ("VERB", "AUX")]
+    # (a clause's verb: not a participle modifying the noun, "state-controlled", unless it has a subject itself)
+    verbs = [t.i for t in span.doc[start : noun.i] if t.pos_ in ("VERB", "AUX")
+             and (t.dep_ not in ("amod", "compound") or any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children))]
     if verbs:
         start = verbs[-1] + 1
+        while start < noun.i and span.doc[start].pos_ in ("ADP", "PUNCT"):
+            start += 1  # "led by Viktor Medvedchuk, a businessman who": from the name
     return span.doc[start : noun.i + 1]
 
 
@@ -506,6 +533,13 @@ def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     found = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= span.start]
     return found[-1] if found else None
+
+
+def _named(span: Span) -> bool:
+    """Whether the span is a name or a pronoun, which the tagger rarely takes by mistake: a participle's clause
+    subject overrides only a common noun phrase ("the party platform"), not "Putin" for "Russia"."""
+    root = span.root
+    return root.pos_ in ("PROPN", "PRON") or bool(root.ent_type_)
 
 
 def _name_after(span: Span, child: Token) -> bool:
