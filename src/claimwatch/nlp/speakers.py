@@ -267,7 +267,11 @@ class SpeakerResolver(DataFileComponent):
             return claim
         span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
         if span is not None:
-            trimmed = without_time_suffix(without_time_prefix(span, self.nonspeaking), self.nonspeaking)
+            trimmed = without_time_prefix(span, self.nonspeaking)
+            if cannot_speak(trimmed, self.nonspeaking):
+                # Only where the time became the head ("the Secretary of State earlier this week"): "a poll released
+                # last week" reads better whole.
+                trimmed = without_time_suffix(trimmed, self.nonspeaking)
             if (trimmed.start, trimmed.end) != (span.start, span.end):
                 claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
                 span = trimmed
