@@ -159,3 +159,10 @@ def test_a_name_before_a_time_that_the_parser_made_the_head_still_speaks(nlp) ->
     text = ("President Okafor, in a statement Wednesday night praising the vote, said the result was historic.")
     speaker, _ = _speaker_of(nlp, text, "the vote")
     assert speaker == "President Okafor"
+
+
+def test_a_role_of_another_organisation_is_not_the_person_with_that_role(nlp) -> None:
+    text = ("Rafael Grossi, the head of the UN nuclear watchdog, visited the plant. The operator was detained at around "
+            "4 p.m. local time on his way home, the head of the national nuclear agency Atomprom, Petro Kovalchuk, "
+            "said in a statement.")
+    assert _speaker_of(nlp, text, "The operator was detained")[1] != "Rafael Grossi"

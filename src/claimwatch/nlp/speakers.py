@@ -403,6 +403,9 @@ class SpeakerResolver(DataFileComponent):
             return owned
         # "the spokesman" -> the person introduced with that role word.
         head = span.root
+        named = _person_after(span, mentions)
+        if named is not None:  # "the head of Ukraine's nuclear agency, Petro Kotin, said": the name
+            return named.name, named.role or span.text
         if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE:
             for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
                 if person.role and same_role(span, person.role):
@@ -480,6 +483,10 @@ def same_role(span: Span, role: str) -> bool:
     before the head must not clash with the role's own ("armed forces minister" vs "foreign minister")."""
     role_words = re.findall(r"\w+", role.casefold())
     head = span.root
+    # "the head of Ukraine's nuclear agency" is not "the head of the UN nuclear watchdog": a name after the head
+    # must be in the role.
+    if any(t.pos_ == "PROPN" and t.lower_ not in role_words for t in span if t.i > head.i):
+        return False
     forms = {head.lower_, head.lemma_.lower()}
     at = [k for k, w in enumerate(role_words) if w in forms]
     if not at:
@@ -537,6 +544,18 @@ def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     found = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= span.start]
     return found[-1] if found else None
+
+
+def _person_after(span: Span, mentions: list[tuple[Span, Person]]) -> Optional[Person]:
+    """The person named between commas right after a role phrase ("the head of X, Petro Kotin, said"), whose
+    apposition the tagger left out of the speaker and the parser may not link."""
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return None
+    for ent, person in mentions:
+        if ent.start == span.end + 1 and ent.end < len(doc) and doc[ent.end].text == ",":
+            return person
+    return None
 
 
 def _named(span: Span) -> bool:
