@@ -65,3 +65,104 @@ def test_a_word_of_the_quotation_is_never_its_speaker(nlp) -> None:
     for c in out.claims:
         assert c.speaker is None or not any(p.start <= c.speaker.start and c.speaker.end <= p.end
                                             for p in (c.content.spans or [c.content])), c
+
+
+# -- speakers that cannot speak, participle cues, role nouns (project-written sentences) -------------------------
+
+
+def _speaker_of(nlp, text: str, content: str) -> "tuple[str | None, str | None]":
+    """(speaker text, resolved speaker) of the claim whose content holds ``content``."""
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    found = [(c.speaker.text if c.speaker else None, c.resolved_speaker) for c in out.claims
+             if content in c.content.text]
+    assert found, [c.content.text for c in out.claims]
+    return found[0]
+
+
+def test_a_time_in_front_of_the_speaker_is_not_the_speaker(nlp) -> None:
+    text = "A day earlier, the country's energy chief, Marta Olenko, called on allies to send more generators."
+    speaker, resolved = _speaker_of(nlp, text, "send more generators")
+    assert resolved == "Marta Olenko"
+    assert speaker is not None and "earlier" not in speaker
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Recent days have shown that the grid is far from safe.", "the grid is far from safe"),
+    ("The coming weeks are predicted to bring more missile tests, officials said.", "more missile tests"),
+    ("The exit of the singer sparked fury among state television hosts, accusing her of betraying the country.",
+     "betraying the country"),
+])
+def test_a_time_or_an_event_is_no_speaker(nlp, text: str, content: str) -> None:
+    assert _speaker_of(nlp, text, content) == (None, None)
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Ban Ki-moon told the assembly that the camps must stay open.", "the camps must stay open", "Ban Ki-moon"),
+    ("The 36-year-old said she had been in daily contact with the troops.", "daily contact", "The 36-year-old"),
+])
+def test_names_and_ages_that_look_like_times_or_events_still_speak(nlp, text: str, content: str,
+                                                                    speaker: str) -> None:
+    assert _speaker_of(nlp, text, content)[0] == speaker
+
+
+def test_a_participle_cue_takes_the_speaker_of_its_clause_not_an_event_noun(nlp) -> None:
+    text = ("The discovery of the second grave came as the regional governor spoke to reporters, saying that the "
+            "shelling had killed dozens.")
+    assert _speaker_of(nlp, text, "the shelling had killed dozens")[0] == "the regional governor"
+
+
+@pytest.mark.parametrize("text, content, named", [
+    # an unnamed "a guardsman" introduces someone new, not the guardsman named before
+    ("Court papers name Ivan Dorov, a former guardsman, as a witness. In another statement, a guardsman told the "
+     "court that his unit had been sent to the capital.", "his unit had been sent", "Ivan Dorov"),
+    # "zoo" is no word of "zookeeper"
+    ("\"She came back on her own,\" said Alla Pryma, the zookeeper at the city park. The zoo said most animals "
+     "had been moved west.", "most animals had been moved", "Alla Pryma"),
+    # another portfolio: the defence minister is not the foreign minister
+    ("Russian Foreign Minister Sergei Lavrov said the talks had failed. Britain's armed forces minister spoke "
+     "later. The defence minister added that the aid would continue.", "the aid would continue", "Sergei Lavrov"),
+])
+def test_a_role_noun_is_not_given_to_a_different_named_person(nlp, text: str, content: str, named: str) -> None:
+    assert _speaker_of(nlp, text, content)[1] != named
+
+
+@pytest.mark.parametrize("text, content, named", [
+    ("Kremlin spokesman Dmitry Peskov said the talks had failed. The spokesman added that a deal was far off.",
+     "a deal was far off", "Dmitry Peskov"),
+    ("\"We will not pay,\" GOP leader Kevin McCarthy said on Monday. \"They just won't,\" the Republican leader "
+     "told reporters.", "They just won't", "Kevin McCarthy"),
+])
+def test_a_definite_role_noun_still_resolves_to_the_person_with_that_role(nlp, text: str, content: str,
+                                                                        named: str) -> None:
+    assert _speaker_of(nlp, text, content)[1] == named
+
+
+def test_the_nonspeaker_list_names_a_bad_line(tmp_path) -> None:
+    from claimwatch.errors import DataFileError
+    from claimwatch.nlp.speakers import nonspeakers
+
+    path = tmp_path / "nonspeakers.txt"
+    path.write_text("time day\nevent move\nweekday monday\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r":3: expected"):
+        nonspeakers(path)
+    path.write_text("time day\nevent move\n", encoding="utf-8")
+    words = nonspeakers(path)
+    assert "day" in words.times and "move" in words.events and "move" in words
+
+
+def test_a_relative_pronoun_stands_for_its_noun_not_for_a_misparsed_clause(nlp) -> None:
+    text = "The move angered officials in Warsaw, who said the deal was a betrayal."
+    assert _speaker_of(nlp, text, "the deal was a betrayal")[1] == "officials"
+
+
+def test_a_name_before_a_time_that_the_parser_made_the_head_still_speaks(nlp) -> None:
+    text = ("President Okafor, in a statement Wednesday night praising the vote, said the result was historic.")
+    speaker, _ = _speaker_of(nlp, text, "the vote")
+    assert speaker == "President Okafor"
+
+
+def test_a_role_of_another_organisation_is_not_the_person_with_that_role(nlp) -> None:
+    text = ("Rafael Grossi, the head of the UN nuclear watchdog, visited the plant. The operator was detained at around "
+            "4 p.m. local time on his way home, the head of the national nuclear agency Atomprom, Petro Kovalchuk, "
+            "said in a statement.")
+    assert _speaker_of(nlp, text, "The operator was detained")[1] != "Rafael Grossi"

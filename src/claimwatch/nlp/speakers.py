@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import paragraphs, quote_depth
+from .speaker_check import (NONSPEAKERS_FILE, cannot_speak, cue_head, nonspeakers, participle_subjects,
+                            overlaps_content, subject_of, subject_phrase, within, without_time_prefix,
+                            without_time_suffix)
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -221,10 +224,11 @@ def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
 class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
-    DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE}
+    DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE, "nonspeakers_path": NONSPEAKERS_FILE}
 
     def read(self, files: Files) -> None:
         self.owned_roles = owned_roles(files["owned_roles_path"])
+        self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
     def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
@@ -236,6 +240,7 @@ class SpeakerResolver(DataFileComponent):
         resolved: list[Claim] = []
         para_of = _paragraph_index(doc)
         for claim in claims:
+            claim = self._checked_speaker(doc, claim, quoted)
             claim = self._inherit_floating(doc, claim, resolved, para_of)
             if claim.speaker is not None and any(p.start <= claim.speaker.start and claim.speaker.end <= p.end
                                                  for p in claim.content):
@@ -250,6 +255,65 @@ class SpeakerResolver(DataFileComponent):
         setattr(doc._, CLAIMS_ATTR, resolved)
         set_span_groups(doc, resolved)
         return doc
+
+    # -- speakers that cannot be ------------------------------------------------------------------
+    def _checked_speaker(self, doc: Doc, claim: Claim, quoted: list[int]) -> Claim:
+        """The speaker the cue's clause gives: a participle cue's main-clause subject, and never a time or an
+        event ("A day earlier", "The move"), which yields to the cue verb's subject or to none."""
+        if claim.speaker is None or not claim.cue:
+            return claim
+        head = cue_head(doc, claim)
+        if head is None:
+            return claim
+        span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+        if span is not None:
+            trimmed = without_time_prefix(span, self.nonspeaking)
+            if cannot_speak(trimmed, self.nonspeaking):
+                # Only where the time became the head ("the Secretary of State earlier this week"): "a poll released
+                # last week" reads better whole.
+                trimmed = without_time_suffix(trimmed, self.nonspeaking)
+            if (trimmed.start, trimmed.end) != (span.start, span.end):
+                claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
+                span = trimmed
+        subjects = participle_subjects(head, quoted)
+        if subjects and span is not None and not (span.start <= subjects[0].i < span.end) \
+                and not within(span, subject_phrase(subjects[0])) and not _named(span):
+            phrase = self._speaking_phrase(claim, subjects)
+            # A common noun the tagger chose yields to a name or pronoun only ("the party platform" to "his
+            # operatives"; "South Korea's military" not to "The drills").
+            if phrase is not None and (_named(phrase) or phrase.root.lemma_.lower() in self.owned_roles
+                                       or cannot_speak(span, self.nonspeaking)):
+                return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
+        if span is None or not cannot_speak(span, self.nonspeaking):
+            return claim
+        own = subject_of(head) if head.pos_ == "VERB" else None
+        # A subject inside the span may speak for it ('an explosion that Mayor Bill de Blasio described as …').
+        candidates = [t for t in subjects or [own] if t is not None and t.i != span.root.i]
+        phrase = self._speaking_phrase(claim, candidates) or self._speaking_part(span)
+        if phrase is not None:
+            return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
+        return dataclasses.replace(claim, speaker=None)
+
+    def _speaking_part(self, span: Span) -> Optional[Span]:
+        """The first comma-separated part of the span that can speak: the tagger ran 'President Biden, in a
+        statement Wednesday night' together, and the parser made the time its head."""
+        doc = span.doc
+        start = span.start
+        for end in [t.i for t in span if t.text == ","] + [span.end]:
+            part = doc[start:end]
+            if len(part) and any(t.pos_ in ("NOUN", "PROPN") for t in part) \
+                    and not cannot_speak(part, self.nonspeaking) and part.end != span.end:
+                return part
+            start = end + 1
+        return None
+
+    def _speaking_phrase(self, claim: Claim, subjects: list[Token]) -> Optional[Span]:
+        """The noun phrase of the first subject that can speak and is not part of what was said."""
+        for subj in subjects:
+            phrase = subject_phrase(subj)
+            if not cannot_speak(phrase, self.nonspeaking) and not overlaps_content(claim, phrase):
+                return phrase
+        return None
 
     # -- floating quotes ---------------------------------------------------------------------------
     def _inherit_floating(self, doc: Doc, claim: Claim, previous: list[Claim], para_of: dict[int, int]) -> Claim:
@@ -308,10 +372,11 @@ class SpeakerResolver(DataFileComponent):
                 return person.name, person.role
         # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
         for child in root.children:
-            if child.dep_ == "appos" and span.start <= child.i < span.end:
+            # …or right after it ("Russia's space chief, Dmitry Rogozin, called …", the name left out of the span)
+            if child.dep_ == "appos" and (span.start <= child.i < span.end or _name_after(span, child)):
                 for ent, person in mentions:
                     if ent.start <= child.i < ent.end:
-                        role = doc[span.start : child.left_edge.i]
+                        role = doc[span.start : min(child.left_edge.i, span.end)]
                         role_text = role.text.strip(" ,")
                         return person.name, person.role or (role_text or None)
         # NER missed the name ('Palace spokesperson Dmitri Orlov'): the proper nouns ending at the head.
@@ -338,10 +403,14 @@ class SpeakerResolver(DataFileComponent):
             return owned
         # "the spokesman" -> the person introduced with that role word.
         head = span.root
-        if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
+        named = _person_after(span, mentions)
+        if named is not None:  # "the head of Ukraine's nuclear agency, Petro Kotin, said": the name
+            return named.name, named.role or span.text
+        if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE:
             for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
-                if person.role and head.lemma_.lower() in person.role.lower():
+                if person.role and same_role(span, person.role):
                     return person.name, person.role
+        if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
             if len(words) == 2 and head.lower_ in SPOKES_ROLES:
                 org = _organisation_before(doc, span)
                 if org is not None:
@@ -402,6 +471,36 @@ class SpeakerResolver(DataFileComponent):
 
 
 RELATIVE_PRONOUNS = {"which", "who", "whom", "that"}
+# "the spokesman" points back at a person introduced with that role; "a spokesman" introduces someone new.
+DEFINITE = {"the", "this", "that"}
+AGE_WORDS = {"year", "years", "old", "month", "months"}
+
+
+def same_role(span: Span, role: str) -> bool:
+    """Whether a role noun phrase ("the defence minister") can stand for a person introduced with ``role``.
+
+    The head noun is one of the role's words (not a piece of one: "the zoo" is no "zookeeper"), and a modifier
+    before the head must not clash with the role's own ("armed forces minister" vs "foreign minister")."""
+    role_words = re.findall(r"\w+", role.casefold())
+    head = span.root
+    # "the head of Ukraine's nuclear agency" is not "the head of the UN nuclear watchdog": a name after the head
+    # must be in the role.
+    if any(t.pos_ == "PROPN" and t.lower_ not in role_words for t in span if t.i > head.i):
+        return False
+    forms = {head.lower_, head.lemma_.lower()}
+    at = [k for k, w in enumerate(role_words) if w in forms]
+    if not at:
+        return False
+    # Only lower-case modifiers are compared: they name a portfolio ("defence", "armed forces"); capitalised ones
+    # (parties, places) have synonyms ("the Republican leader" is the "GOP leader"), ages ("45-year-old") none.
+    # Only the head's own modifiers: a possessor ("the agency's director") or a stop word ("the same official")
+    # names no portfolio.
+    mods = {t.lower_ for t in head.lefts if t.dep_ in ("amod", "compound") and t.pos_ in ("ADJ", "NOUN")
+            and t.text.islower() and not t.is_stop and not t.like_num and t.lower_ not in AGE_WORDS}
+    before = role_words[at[0] - 1] if at[0] > 0 else None
+    if before is None or span.doc.vocab[before].is_stop:
+        return True
+    return before in mods or not (mods - set(role_words))
 
 
 def _relative_antecedent(span: Span) -> Span:
@@ -420,7 +519,21 @@ def _relative_antecedent(span: Span) -> Span:
     if verb.dep_ != "relcl" or verb.head.i >= words[0].i:
         return span
     noun = verb.head
-    return span.doc[noun.left_edge.i : noun.i + 1]
+    if noun.dep_ == "appos" and noun.head.pos_ == "PROPN" and noun.head.i < noun.i:
+        noun = noun.head  # "Viktor Medvedchuk, a businessman who …": the clause is about the named person
+        return span.doc[min(t.i for t in noun.lefts if t.dep_ == "compound") if any(
+            t.dep_ == "compound" for t in noun.lefts) else noun.i : noun.i + 1]
+    start = noun.left_edge.i
+    # A misparse can hang a whole clause on the noun ('The move angered officials, who said'): its phrase starts
+    # after the last verb in front of it.
+    # (a clause's verb: not a participle modifying the noun, "state-controlled", unless it has a subject itself)
+    verbs = [t.i for t in span.doc[start : noun.i] if t.pos_ in ("VERB", "AUX")
+             and (t.dep_ not in ("amod", "compound") or any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children))]
+    if verbs:
+        start = verbs[-1] + 1
+        while start < noun.i and span.doc[start].pos_ in ("ADP", "PUNCT"):
+            start += 1  # "led by Viktor Medvedchuk, a businessman who": from the name
+    return span.doc[start : noun.i + 1]
 
 
 def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
@@ -431,6 +544,31 @@ def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     found = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= span.start]
     return found[-1] if found else None
+
+
+def _person_after(span: Span, mentions: list[tuple[Span, Person]]) -> Optional[Person]:
+    """The person named between commas right after a role phrase ("the head of X, Petro Kotin, said"), whose
+    apposition the tagger left out of the speaker and the parser may not link."""
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return None
+    for ent, person in mentions:
+        if ent.start == span.end + 1 and ent.end < len(doc) and doc[ent.end].text == ",":
+            return person
+    return None
+
+
+def _named(span: Span) -> bool:
+    """Whether the span is a name or a pronoun, which the tagger rarely takes by mistake: a participle's clause
+    subject overrides only a common noun phrase ("the party platform"), not "Putin" for "Russia"."""
+    root = span.root
+    return root.pos_ in ("PROPN", "PRON") or bool(root.ent_type_)
+
+
+def _name_after(span: Span, child: Token) -> bool:
+    """Whether the apposition ``child`` follows the span right after a comma: 'the energy chief, [Marta Olenko]'."""
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].text == "," and child.left_edge.i == span.end + 1
 
 
 def _paragraph_index(doc: Doc) -> dict[int, int]:
