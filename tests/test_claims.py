@@ -67,7 +67,11 @@ def test_a_noun_phrase_object_is_no_statement_unless_its_cue_names_one(nlp) -> N
     (rejected,) = claims_of("The Valdorian government spokesman rejected the accusations on Tuesday.")
     assert rejected.kind == "object" and not reports_statement(rejected)
     (announced,) = claims_of("The defence ministry announced a withdrawal of troops from Kessel.")
-    assert announced.kind == "object" and reports_statement(announced)
+    assert announced.kind == "object" and not reports_statement(announced)  # an act announced, not a statement
+    (demanded,) = claims_of("The mayor of Kessel demanded an immediate ceasefire around the dam.")
+    assert demanded.kind == "object" and reports_statement(demanded)
+    (calls,) = claims_of("Authorities in Kessel have reiterated calls for civilians to leave the city.")
+    assert calls.kind == "object" and not reports_statement(calls)
     (said,) = claims_of("The defence ministry said that troops were withdrawing from Kessel.")
     assert said.kind == "indirect" and reports_statement(said)
 
@@ -83,3 +87,15 @@ def test_a_negated_attitude_cue_rejects_its_content(nlp) -> None:
     assert polarity("Officials accept that the dam at Kessel was damaged by shelling.") == ["asserts"]
     # not saying something is no denial of it
     assert polarity("The minister did not say that the talks in Kessel had failed.") == ["asserts"]
+
+
+def test_a_claim_with_no_speaker_is_not_shown(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    text = ("The Ostrel accords were signed by president Ana Varga to end the war, but have since been criticised "
+            "for forcing concessions while the country was weak.")
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    criticised = [c for c in claims if "forcing concessions" in c.content.text]
+    # the accords are what was criticised, not who criticised them
+    assert criticised and criticised[0].speaker is None and not reports_statement(criticised[0])

@@ -241,6 +241,25 @@ def test_a_negated_event_denies_only_when_the_content_negates_a_verb() -> None:
     assert far.own_stance == ASSERTS
 
 
+def test_a_negated_verb_denies_only_as_the_main_predicate() -> None:
+    from claimwatch.schema import FrameOut
+
+    def with_lemma(c: StoredClaim, lemma: str) -> StoredClaim:
+        return c.model_copy(update={"frame": FrameOut(lemma=lemma)})
+
+    # "miscalculated … and can't win": the main predicate is asserted; the negation is on another verb
+    both = with_lemma(claim("a", "Vardania miscalculated its strength and can't win the war", speaker=WEST,
+                            event="FIGHT", source=RUS, negated=True), "miscalculate")
+    assert profile(both).own_stance == ASSERTS
+    # the negation reaches the verb its verb leads to: "was not seeking to impose"
+    seeking = with_lemma(claim("b", "the bloc was not seeking to impose a blockade on Kessel", speaker=WEST,
+                               event="COERCE", source=WEST, negated=True), "impose")
+    assert profile(seeking).own_stance == DENIES
+    shelled = with_lemma(claim("c", "Russian forces did not shell the port of Kessen", speaker=RUS, event="ASSAULT",
+                               source=RUS, negated=True), "shell")
+    assert profile(shelled).own_stance == DENIES
+
+
 def test_one_statement_told_twice_is_no_denial() -> None:
     # A wire copy whose event the coder read as negated and another copy it did not: no dispute, whoever says it.
     words = "the army did not withdraw from the port of Kessen"

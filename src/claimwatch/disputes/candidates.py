@@ -160,6 +160,9 @@ def cue_window(text: str, start: int, end: int, reach: int = CUE_TOPIC_CHARS) ->
     return text[max(lo, start - reach) : min(hi, end + reach)]
 
 
+_TO_VERB = re.compile(r"\s+to\s+([A-Za-z]+)")  # "not seeking [to impose]"
+
+
 def _same_verb(word: str, lemma: str) -> bool:
     """"attacked" / "attack", "used" / "use", "seen" / "see": a form of the lemma (its first letters shared)."""
     n = min(len(lemma), 4)
@@ -169,11 +172,18 @@ def _same_verb(word: str, lemma: str) -> bool:
 def _negates_predicate(content: str, frame: Optional[FrameOut], pattern: re.Pattern[str]) -> bool:
     """Whether ``content`` negates a verb (``verb_negation``), and that verb is its main predicate when the frame
     names one."""
-    words = [m.group(0).split()[-1].lower() for m in pattern.finditer(content)]
+    words: list[str] = []
+    for m in pattern.finditer(content):
+        words.append(m.group(0).split()[-1].lower())
+        # "was not seeking to impose a blockade": the negation reaches the verb its verb leads to
+        then = _TO_VERB.match(content, m.end())
+        if then:
+            words.append(then.group(1).lower())
     if not words:
         return False
     lemma = (frame.lemma or "").lower() if frame is not None else ""
     return not lemma or any(_same_verb(w, lemma) for w in words)
+
 
 
 def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:

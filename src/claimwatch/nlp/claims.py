@@ -108,11 +108,21 @@ def claim_kind(doc: Doc, group: Group, quotes: list[int]) -> str:
         return "nominal"
     if inside >= 2:
         return "mixed"
-    if not any(t.pos_ in ("VERB", "AUX") for t in toks):
-        # "denied the accusations", "cited a conversation": the cue's object, a noun phrase that states nothing
-        # (PolNeAR counts it; a reader does not, see schema.reports_statement).
+    if not any(t.pos_ in ("VERB", "AUX") for t in toks) or _noun_phrase_content(toks):
+        # "denied the accusations", "cited a conversation", "reiterated calls for civilians to leave": the cue's
+        # object, a noun phrase that states nothing (PolNeAR counts it; a reader does not, see
+        # schema.reports_statement).
         return "object"
     return "indirect"
+
+
+def _noun_phrase_content(toks: list[Token]) -> bool:
+    """Whether the content is a phrase headed by a noun or preposition hanging on the cue ("calls for civilians to
+    leave", "for the missiles to deter …"), not a clause: its first word whose head lies outside it is that head's
+    object."""
+    inside = {t.i for t in toks}
+    tops = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    return bool(tops) and tops[0].dep_ in ("dobj", "obj", "prep", "pobj") and tops[0].pos_ in ("NOUN", "PROPN", "ADP")
 
 
 def cue_head(doc: Doc, group: Group) -> Optional[Token]:

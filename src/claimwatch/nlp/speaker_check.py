@@ -197,3 +197,32 @@ def within(span: Span, phrase: Span) -> bool:
 def overlaps_content(claim: Claim, phrase: Span) -> bool:
     """Whether the phrase lies in what was said: the quotation's own words speak nothing."""
     return any(p.start < phrase.end_char and phrase.start_char < p.end for p in claim.content)
+
+
+# Passive cues whose subject is the one spoken of ("was accused of", "has been criticised for"), not the source;
+# "was quoted as saying" and "is said to" keep theirs.
+TARGET_PASSIVES = frozenset({"accuse", "criticise", "criticize", "blame", "condemn", "charge", "denounce", "slam",
+                             "praise", "warn", "urge", "ask", "tell", "call", "label", "brand", "dub"})
+
+
+def passive_target(head: Token, span: Span) -> bool:
+    """Whether ``span`` is the passive subject of a cue verb that speaks of its subject ("X was accused of …")."""
+    if head.pos_ != "VERB" or head.lemma_.lower() not in TARGET_PASSIVES:
+        return False
+    if not any(c.dep_ == "auxpass" for c in head.children):
+        return False
+    owner = head
+    # "were signed …, but have since been criticised for …": the conjunct shares the first verb's subject
+    if head.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+        owner = head.head
+    return any(c.dep_ == "nsubjpass" and span.start <= c.i < span.end for c in owner.children)
+
+
+def passive_agent(head: Token) -> Optional[Span]:
+    """The "by" agent of a passive verb ("criticised by rights groups"), as its noun phrase."""
+    for c in head.children:
+        if c.dep_ == "agent":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return subject_phrase(objs[0])
+    return None

@@ -23,8 +23,8 @@ from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import paragraphs, quote_depth
 from .speaker_check import (NONSPEAKERS_FILE, cannot_speak, cue_head, nonspeakers, participle_subjects,
-                            overlaps_content, subject_of, subject_phrase, within, without_time_prefix,
-                            without_time_suffix)
+                            overlaps_content, passive_agent, passive_target, subject_of, subject_phrase, within,
+                            without_time_prefix, without_time_suffix)
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we", "them"}
@@ -266,6 +266,11 @@ class SpeakerResolver(DataFileComponent):
         if head is None:
             return claim
         span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+        if span is not None and passive_target(head, span):
+            # "The agreements have been criticised for …", "X was accused of …": the subject is what is spoken
+            # of; the speaker is the "by" agent, when there is one.
+            agent = passive_agent(head)
+            return dataclasses.replace(claim, speaker=CharSpan(agent.start_char, agent.end_char) if agent else None)
         if span is not None:
             trimmed = without_time_prefix(span, self.nonspeaking)
             if cannot_speak(trimmed, self.nonspeaking):

@@ -365,9 +365,9 @@ class SqlStore(WatchStateMixin):
             elif part == "polarity":
                 where.append(_c.c.polarity == p("polarity"))
             elif part == "statements":  # schema.reports_statement, in SQL
-                where.append(sa.or_(_c.c.kind != "nominal", _c.c.speaker_text.is_not(None)))
+                where.append(_c.c.speaker_text.is_not(None))
                 where.append(sa.or_(
-                    sa.and_(_c.c.cue_text.is_(None), _c.c.speaker_text.is_not(None)),
+                    _c.c.cue_text.is_(None),
                     sa.and_(_c.c.cue_text.is_not(None), _c.c.kind == "object",
                             _c.c.cue_class.in_(sorted(OBJECT_STATEMENT_CUES))),
                     sa.and_(_c.c.cue_text.is_not(None), _c.c.kind != "object",
