@@ -35,7 +35,10 @@ def _claims(n: int, seed: int = 3) -> tuple[list, np.ndarray]:
         undated = pick.random() < 0.05
         day = None if undated else (start + timedelta(days=pick.randrange(60))).isoformat()
         text = f"Topic {topic} statement number {k}"
-        c = StoredClaim(id=f"c{k}", speaker=None, resolved_speaker=None, polarity="asserts", hedged=False, content=ContentOut(text=text, start=0, end=len(text)), kind="indirect",
+        who = f"Speaker {k % 7}"  # a claim with no speaker enters no dispute (schema.reports_statement)
+        c = StoredClaim(id=f"c{k}", speaker=SpanOut(text=who, start=0, end=len(who)), resolved_speaker=who,
+                        polarity="asserts", hedged=False, content=ContentOut(text=text, start=0, end=len(text)),
+                        kind="indirect",
                         cue=SpanOut(text="said", start=0, end=4), cue_class="assert",
                         article_id=f"art{k // 4}", date=day)
         profiles.append(profile(c, seq=k))
