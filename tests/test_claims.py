@@ -99,3 +99,14 @@ def test_a_claim_with_no_speaker_is_not_shown(nlp) -> None:
     criticised = [c for c in claims if "forcing concessions" in c.content.text]
     # the accords are what was criticised, not who criticised them
     assert criticised and criticised[0].speaker is None and not reports_statement(criticised[0])
+
+
+def test_a_statement_not_yet_made_is_not_shown(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list[bool]:
+        return [reports_statement(c) for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims]
+
+    assert shown("The chancellor of Ostmark will announce that the fuel tax will rise.") == [False]
+    assert shown("The chancellor of Ostmark announced that the fuel tax will rise.") == [True]

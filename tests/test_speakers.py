@@ -166,3 +166,17 @@ def test_a_role_of_another_organisation_is_not_the_person_with_that_role(nlp) ->
             "4 p.m. local time on his way home, the head of the national nuclear agency Atomprom, Petro Kovalchuk, "
             "said in a statement.")
     assert _speaker_of(nlp, text, "The operator was detained")[1] != "Rafael Grossi"
+
+
+def test_a_new_subject_takes_the_pronoun_from_the_last_speaker(nlp) -> None:
+    # the pronoun's own sentence names her as its subject
+    text = ('"We let all our staff go," said Ivan Petrenko, the farm manager. As Olena Marchuk, another worker, '
+            'finished milking the cows, she said she pitied them.')
+    assert _resolved(nlp, text, "she pitied them") == "Olena Marchuk"
+    # the sentence before the pronoun is about him
+    text = ('"The ship is late," Admiral Tom Radley told reporters. Last week, Mr Walters visited the yard in '
+            'Glasgow. He told the news agency: "It is a remarkable achievement."')
+    assert _resolved(nlp, text, "remarkable achievement") == "Walters"
+    # with no new subject in between, the last speaker keeps it
+    text = ('"The ship is late," Admiral Tom Radley told reporters on Monday. "It will sail in May," he said.')
+    assert _resolved(nlp, text, "sail in May") == "Tom Radley"

@@ -135,6 +135,14 @@ def cue_head(doc: Doc, group: Group) -> Optional[Token]:
     return toks[0] if toks else None
 
 
+def _unrealised(head: Token) -> bool:
+    """A cue not yet spoken ("will announce", "is expected to brief"): it reports no statement, so it gets no cue
+    class (schema.reports_statement then leaves it out of default lists and disputes)."""
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in head.children):
+        return True
+    return head.dep_ == "xcomp" and head.head.lemma_.lower() in ("expect", "plan", "schedule", "due", "set")
+
+
 NEGATED_REJECTS = ("admit", "agree", "believe")  # cue classes whose negation rejects the content
 
 
@@ -269,7 +277,7 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
         cue=cue or None,
         speaker=speaker,
         kind=claim_kind(doc, group, quotes),
-        cue_class=lexicon.cue_class(head.lemma_.lower()) if head is not None else None,
+        cue_class=lexicon.cue_class(head.lemma_.lower()) if head is not None and not _unrealised(head) else None,
         polarity=_polarity(doc, group, head, lexicon),
         hedges=_hedges(doc, group, head, lexicon),
         addressee=_addressee(doc, head, tuple(parts)),

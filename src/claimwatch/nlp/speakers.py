@@ -453,6 +453,9 @@ class SpeakerResolver(DataFileComponent):
             # point at a name inside it.)
             if quoted is not None and not quoted[span.start]:
                 before = [m for m in before if not quoted[m[0].start]]
+            focus = _focus_person(span, before)
+            if focus is not None:
+                return focus.name, focus.role
             # The most recent speaker who is a person wins over any person merely mentioned.
             for claim in reversed(previous):
                 if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
@@ -473,6 +476,24 @@ class SpeakerResolver(DataFileComponent):
                              and not is_pronoun(e.text)]):
             return ent.text, None
         return None, None
+
+
+def _focus_person(span: Span, before: list[tuple[Span, Person]]) -> Optional[Person]:
+    """The person a pronoun's own sentence, or the one just before it, is about, when a name is its subject: "As
+    Halyna Borysenko finished milking, she said"; "Last week Mr Wallace visited the yard. He told …". Such a new
+    subject takes the pronoun from whoever spoke before (a person merely mentioned does not)."""
+    sent = span.sent
+    here = [(e, p) for e, p in before if e.start >= sent.start]
+    subjects = [(e, p) for e, p in here if e.root.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        return subjects[-1][1]
+    if sent.start == 0 or here:
+        return None
+    prev = span.doc[sent.start - 1].sent
+    for e, p in reversed(before):
+        if e.start >= prev.start and e.root.dep_ == "nsubj" and e.root.head.dep_ == "ROOT":
+            return p
+    return None
 
 
 RELATIVE_PRONOUNS = {"which", "who", "whom", "that"}
