@@ -17,11 +17,10 @@ A pronoun possessor ("its claims") is left alone: whose claim that is needs the 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
-
-from pathlib import Path
 
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
@@ -66,6 +65,7 @@ def holder_of(noun: Token, verbs: frozenset[str] = frozenset()) -> Optional[Span
         if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
             words = [t for t in child.subtree if t.dep_ != "case"]
             return noun.doc[words[0].i : words[-1].i + 1]
+        # "Western" names a camp but is seldom tagged NORP, hence the one word
         if child.dep_ in ("amod", "compound") and (child.ent_type_ in HOLDER_ENTS or child.lower_ == "western"):
             return noun.doc[child.i : child.i + 1]
     return None
