@@ -340,6 +340,11 @@ def test_embeddings_and_disputes_round_trip(with_actors) -> None:
     assert ids(s.query_disputes(DisputeQuery(until="2022-02-16", all_pairs=True))) == ["d2"]
     assert ids(s.query_disputes(DisputeQuery(all_pairs=True, limit=1, offset=1))) == ["d3"]
     assert s.dispute_timeline() == {"2022-02-16": 1}
+    assert ids(s.query_disputes(DisputeQuery(group_id="g1"))) == ["d1", "d2"]  # a group: all its pairs
+    assert s.dispute_links() == [("d1", "c1", "c4", "g1"), ("d2", "c3", "c4", "g1"), ("d3", "c2", "c3", "g2")]
+    s.set_dispute_groups({"d3": "g1"})  # c3 joins the two groups
+    assert [(d.id, d.pairs) for d in s.query_disputes(DisputeQuery())] == [("d1", 3)]
+    s.set_dispute_groups({"d3": "g2"})
 
     # Re-detection replaces rows; replace_all clears both tables first.
     s.save_detection([("c2", "p3", "doubts", 0.5, 1)], [dict(disputes[0], score=0.1)])
