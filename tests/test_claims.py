@@ -85,6 +85,8 @@ def test_a_negated_attitude_cue_rejects_its_content(nlp) -> None:
 
     assert polarity("Officials do not accept that the dam at Kessel was damaged by shelling.") == ["denies"]
     assert polarity("Officials accept that the dam at Kessel was damaged by shelling.") == ["asserts"]
+    # "did not know that X" takes X as true
+    assert polarity("Officials did not know that the dam at Kessel had been mined, the mayor said.")[0] == "asserts"
     # not saying something is no denial of it
     assert polarity("The minister did not say that the talks in Kessel had failed.") == ["asserts"]
 

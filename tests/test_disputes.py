@@ -495,6 +495,9 @@ def test_pairs_sharing_a_claim_are_one_group() -> None:
     later = dispute_groups([("p1", "c1", "c2", "gb"), ("p3", "c4", "c5", "ga"), ("p4", "c2", "c4", None)])
     assert later == {"p1": "ga", "p3": "ga", "p4": "ga"}
     assert dispute_groups([("p1", "c1", "c2", "gb"), ("p9", "c1", "c7", None)]) == {"p1": "gb", "p9": "gb"}
+    # an id names one group only: two unlinked pairs that shared an id (grouped the older way) part
+    parted = dispute_groups([("p1", "c1", "c2", "gx"), ("p2", "c3", "c4", "gx"), ("p3", "c3", "c5", "gx")])
+    assert parted["p2"] == parted["p3"] == "gx" != parted["p1"]
 
 
 @minilm

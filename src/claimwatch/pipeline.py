@@ -104,12 +104,15 @@ def claims_out(article: Article, claims: Sequence[Claim]) -> list[ClaimOut]:
     """Every claim rendered against the article, each with an id of its own within it."""
     out: list[ClaimOut] = []
     seen: set[str] = set()
+    distinct: set[str] = set()
     for claim in claims:
+        key = claim_id(article.id, claim, by_speaker=True)
+        if key in distinct:  # the very same claim twice: once is enough
+            continue
+        distinct.add(key)
         rendered = claim_to_out(article, claim)
         if rendered.id in seen:
-            rendered = rendered.model_copy(update={"id": claim_id(article.id, claim, by_speaker=True)})
-        if rendered.id in seen:  # the very same claim twice: once is enough
-            continue
+            rendered = rendered.model_copy(update={"id": key})
         seen.add(rendered.id)
         out.append(rendered)
     return out

@@ -220,7 +220,8 @@ def reportable(claim: ClaimOut) -> bool:
     """Whether the claim reports what a source said, so that it can be one side of a dispute: what lists show by
     default (``schema.reports_statement``), and also an explicit rejection of a named thing ("the union rejected the
     wage offer"), which states no proposition of its own to list but opposes one."""
-    if claim.kind == "object" and claim.cue is not None and (claim.cue_class or "") in DENY_CUES:
+    if claim.kind == "object" and claim.cue is not None and claim.speaker is not None \
+            and (claim.cue_class or "") in DENY_CUES:
         return True
     return reports_statement(claim)
 

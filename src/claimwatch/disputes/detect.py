@@ -204,8 +204,9 @@ def dispute_groups(links: Sequence[tuple[str, str, str, Optional[str]]]) -> dict
 
     ``links``: ``(pair id, left claim id, right claim id, stored group id or None)``. One allegation answered by
     three denials is one dispute, not three (docs/EVALUATION.md, run 5: 8 of 16 real groups were one allegation).
-    A group keeps the smallest stored id among its pairs, so an id already shown stays valid as new pairs join; a
-    group of new pairs only is named after its smallest pair id.
+    A group keeps the stored id most of its pairs hold (the smallest on a tie), so an id already shown stays valid
+    as new pairs join; an id names one group only (stores grouped the older way can hold one id across unlinked
+    pairs: the group holding most of them keeps it); any other group is named after its smallest pair id.
     """
     parent: dict[str, str] = {}
 
@@ -221,11 +222,19 @@ def dispute_groups(links: Sequence[tuple[str, str, str, Optional[str]]]) -> dict
     members: dict[str, list[tuple[str, Optional[str]]]] = {}
     for pid, left, _, group in links:
         members.setdefault(find(left), []).append((pid, group))
+    # Each group's claim on each stored id (how many of its pairs hold it); the strongest claims are served first.
+    bids = sorted(((-sum(1 for _, g in pairs if g == gid), gid, root)
+                   for root, pairs in members.items() for gid in {g for _, g in pairs if g}))
+    name: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, gid, root in bids:
+        if root not in name and gid not in taken:
+            name[root] = gid
+            taken.add(gid)
     out: dict[str, str] = {}
-    for pairs in members.values():
-        stored = sorted(g for _, g in pairs if g)
-        name = stored[0] if stored else "g" + hashlib.sha1(min(p for p, _ in pairs).encode()).hexdigest()[:15]
-        out.update((pid, name) for pid, _ in pairs)
+    for root, pairs in members.items():
+        group = name.get(root) or "g" + hashlib.sha1(min(p for p, _ in pairs).encode()).hexdigest()[:15]
+        out.update((pid, group) for pid, _ in pairs)
     return out
 
 
@@ -274,6 +283,10 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     stats = DetectionStats()
     todo_ids = None if rebuild else set(store.unscanned_claim_ids())
     if todo_ids is not None and not todo_ids:
+        # Nothing new to compare; a store grouped the older way is still regrouped (cheap: pairs, not claims).
+        stored = store.dispute_links()
+        groups = dispute_groups(stored)
+        store.set_dispute_groups({pid: groups[pid] for pid, _, _, group in stored if groups[pid] != group})
         return stats
     clock = _Clock(stats.seconds)
     stats.embedded = ensure_embeddings(store, embedder, progress, tick)

@@ -138,12 +138,16 @@ def cue_head(doc: Doc, group: Group) -> Optional[Token]:
 def _unrealised(head: Token) -> bool:
     """A cue not yet spoken ("will announce", "is expected to brief"): it reports no statement, so it gets no cue
     class (schema.reports_statement then leaves it out of default lists and disputes)."""
+    if any(c.dep_ == "neg" for c in head.children):
+        return False  # "will never accept that …" states a position now
     if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in head.children):
         return True
     return head.dep_ == "xcomp" and head.head.lemma_.lower() in ("expect", "plan", "schedule", "due", "set")
 
 
-NEGATED_REJECTS = ("admit", "agree", "believe")  # cue classes whose negation rejects the content
+# Cue verbs whose negation rejects the content ("does not accept that X"). Not factive or emotive ones: "did not
+# know that X" takes X as true, "does not fear that X" rejects nothing.
+NEGATED_REJECTS = frozenset({"accept", "agree", "believe", "think", "recognise", "recognize", "acknowledge", "admit"})
 
 
 def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon) -> str:
@@ -153,7 +157,7 @@ def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon
     if lemma in lexicon.denials or lexicon.cue_class(lemma) == "deny":
         return "denies"
     # "does not accept / recognise / believe that X" rejects X; "did not say that X" only says nothing of it.
-    if lexicon.cue_class(lemma) in NEGATED_REJECTS and any(c.dep_ == "neg" for c in head.children):
+    if lemma in NEGATED_REJECTS and any(c.dep_ == "neg" for c in head.children):
         return "denies"
     # "rejected claims that …", "dismissed reports that …": the cue's object is a reporting noun.
     for child in head.children:
