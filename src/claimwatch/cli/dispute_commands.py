@@ -58,7 +58,8 @@ def _progress(msg: str) -> None:
 @format_option("table", ("table", "json", "jsonl"))
 @handle_errors
 def disputes(db_path: Path, actor: Optional[str], since: Optional[str], until: Optional[str], outlet: Optional[str],
-             min_score: Optional[float], all_pairs: bool, group_id: Optional[str], limit: int, offset: int, rebuild: bool, no_update: bool,
+             min_score: Optional[float], all_pairs: bool, group_id: Optional[str], limit: int, offset: int,
+             rebuild: bool, no_update: bool,
              embedder: str, fmt: str) -> None:
     """Conflicting claims: both sides' speakers, words, outlets and dates, best score first.
 

@@ -238,6 +238,15 @@ def dispute_groups(links: Sequence[tuple[str, str, str, Optional[str]]]) -> dict
     return out
 
 
+def _group(stored: Sequence[tuple[str, str, str, str]], rows: list[dict]) -> dict[str, str]:
+    """Group new pairs (``rows``, not saved yet) with the ``stored`` ones (``dispute_links``): set each row's
+    ``group_id``, and return the stored pairs whose group changes (pair id -> new group id)."""
+    groups = dispute_groups([*stored, *((r["id"], r["left_claim_id"], r["right_claim_id"], None) for r in rows)])
+    for r in rows:
+        r["group_id"] = groups[r["id"]]
+    return {pid: groups[pid] for pid, _, _, group in stored if groups[pid] != group}
+
+
 def head_for(embedder: Embedder, dim: int) -> Optional[SamePropHead]:
     """The packaged same-proposition head when it was fitted on this embedder's vectors, else None."""
     head = load_head()
@@ -284,9 +293,7 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     todo_ids = None if rebuild else set(store.unscanned_claim_ids())
     if todo_ids is not None and not todo_ids:
         # Nothing new to compare; a store grouped the older way is still regrouped (cheap: pairs, not claims).
-        stored = store.dispute_links()
-        groups = dispute_groups(stored)
-        store.set_dispute_groups({pid: groups[pid] for pid, _, _, group in stored if groups[pid] != group})
+        store.set_dispute_groups(_group(store.dispute_links(), []))
         return stats
     clock = _Clock(stats.seconds)
     stats.embedded = ensure_embeddings(store, embedder, progress, tick)
@@ -326,12 +333,9 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
             "details": json.dumps({"kind": rel.kind, "slots": rel.slots, "p_same": rel.p_same,
                                    **({"same_prop": rel.features["same_prop"]} if "same_prop" in rel.features else {})}),
         })
-    stored = [] if rebuild else store.dispute_links()
-    groups = dispute_groups([*stored, *((r["id"], r["left_claim_id"], r["right_claim_id"], None) for r in rows)])
-    for r in rows:
-        r["group_id"] = groups[r["id"]]
+    moved = _group([] if rebuild else store.dispute_links(), rows)
     store.save_detection(prop_rows, rows, replace_all=rebuild)
-    store.set_dispute_groups({pid: groups[pid] for pid, _, _, group in stored if groups[pid] != group})
+    store.set_dispute_groups(moved)
     clock("save")
     stats.disputes = len(rows)
     stats.propositions = len({pid for pid, _, _ in assigned.values()})
