@@ -106,7 +106,7 @@ def claim_kind(doc: Doc, group: Group, quotes: list[int]) -> str:
         return "direct"
     if group.cue and all(t.pos_ in ("NOUN", "PROPN") for c in group.cue for t in doc[c.start : c.end] if not t.is_punct and t.pos_ not in ("DET", "ADP", "AUX", "PART")):
         return "nominal"
-    if inside >= 2:
+    if inside >= 2 and not _noun_phrase_content(toks):
         return "mixed"
     if not any(t.pos_ in ("VERB", "AUX") for t in toks) or _noun_phrase_content(toks):
         # "denied the accusations", "cited a conversation", "reiterated calls for civilians to leave": the cue's
@@ -118,11 +118,13 @@ def claim_kind(doc: Doc, group: Group, quotes: list[int]) -> str:
 
 def _noun_phrase_content(toks: list[Token]) -> bool:
     """Whether the content is a phrase headed by a noun or preposition hanging on the cue ("calls for civilians to
-    leave", "for the missiles to deter …"), not a clause: its first word whose head lies outside it is that head's
-    object."""
+    leave", "for the missiles to deter …", a book "titled \"The Plot\"" with its quoted title), not a clause: its
+    first word whose head lies outside it is that head's object, or the subject of a passive cue ("A referendum …
+    has been announced")."""
     inside = {t.i for t in toks}
     tops = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
-    return bool(tops) and tops[0].dep_ in ("dobj", "obj", "prep", "pobj") and tops[0].pos_ in ("NOUN", "PROPN", "ADP")
+    return bool(tops) and tops[0].dep_ in ("dobj", "obj", "prep", "pobj", "nsubjpass") \
+        and tops[0].pos_ in ("NOUN", "PROPN", "ADP")
 
 
 def cue_head(doc: Doc, group: Group) -> Optional[Token]:

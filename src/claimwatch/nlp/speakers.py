@@ -13,12 +13,13 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from spacy.tokens import Doc, Span, Token
 
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
+from .countries import country_index
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import paragraphs, quote_depth
@@ -36,6 +37,7 @@ PRONOUN_WORDS = PERSON_PRONOUNS | GROUP_PRONOUNS | {
     "one", "someone", "somebody", "s"}
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
 OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
+PERSON_NOUNS_FILE = "person_nouns.en.v1.txt"
 SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an organisation: "a spokesman" -> "Pentagon spokesman"
 ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
 
@@ -47,6 +49,11 @@ def owned_roles(path: Optional[DataPath] = None) -> frozenset[str]:
 
 def _read_owned_roles(path: Path) -> frozenset[str]:
     return frozenset(line.lower() for _, line in read_lines(path))
+
+
+def person_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
+    """Head nouns naming one person ("protester", "adviser"): resources/person_nouns.en.v1.txt."""
+    return cached(_read_owned_roles, data_path(path, PERSON_NOUNS_FILE))
 
 
 def is_pronoun(text: Optional[str]) -> bool:
@@ -152,7 +159,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     last: dict[str, Person] = {}
     mentions: list[tuple[Span, Person]] = []
     for ent in doc.ents:
-        if ent.label_ != "PERSON":
+        if ent.label_ != "PERSON" or _placed(ent):
             continue
         name = _strip_titles(ent)
         # "Peskov's" -> "Peskov"
@@ -174,6 +181,20 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         p.roles += [found.text for found in (_role_before(ent), _role_appos(ent)) if found is not None]
         mentions.append((ent, p))
     return mentions
+
+
+# NER now and then calls a town a PERSON ("a courthouse in Khimki", "a siege of Grozny, the Chechen capital"): such
+# a mention is no one a pronoun can stand for.
+PLACE_PREPOSITIONS = {"in", "near", "outside", "inside"}
+PLACE_NOUNS = {"city", "town", "village", "suburb", "region", "province", "district", "capital", "oblast", "port"}
+
+
+def _placed(ent: Span) -> bool:
+    root = ent.root
+    if root.dep_ == "pobj" and (root.head.lower_ in PLACE_PREPOSITIONS
+                                or (root.head.lower_ == "of" and root.head.head.lemma_.lower() in PLACE_NOUNS)):
+        return True
+    return any(c.dep_ == "appos" and c.lemma_.lower() in PLACE_NOUNS for c in root.children)
 
 
 def _same_person(known: list[Person], latest: Optional[Person], first: Optional[str]) -> Optional[Person]:
@@ -224,10 +245,12 @@ def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
 class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
-    DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE, "nonspeakers_path": NONSPEAKERS_FILE}
+    DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE, "nonspeakers_path": NONSPEAKERS_FILE,
+                     "person_nouns_path": PERSON_NOUNS_FILE}
 
     def read(self, files: Files) -> None:
         self.owned_roles = owned_roles(files["owned_roles_path"])
+        self.person_nouns = person_nouns(files["person_nouns_path"])
         self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
     def process(self, doc: Doc) -> Doc:
@@ -442,6 +465,15 @@ class SpeakerResolver(DataFileComponent):
         role = doc[poss[0].i + 1 : span.end].text.strip(" ,")
         return f"{owner}'s {role}", role
 
+    def _role_holder(self, phrase: Span, mentions: list[tuple[Span, Person]]) -> tuple[str, Optional[str]]:
+        """"the spokesman" -> the person introduced with that role before it; else the phrase itself."""
+        words = [t for t in phrase if not t.is_punct]
+        if words and words[0].lower_ in DEFINITE:
+            for ent, person in reversed([m for m in mentions if m[0].start < phrase.start]):
+                if person.role and same_role(phrase, person.role):
+                    return person.name, person.role
+        return phrase.text, None
+
     def _antecedent(
         self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim], person: bool,
         quoted: Optional[list[int]] = None,
@@ -453,15 +485,22 @@ class SpeakerResolver(DataFileComponent):
             # point at a name inside it.)
             if quoted is not None and not quoted[span.start]:
                 before = [m for m in before if not quoted[m[0].start]]
-            focus = _focus_person(span, before)
-            if focus is not None:
+            focus = _focus_person(span, before, self.person_nouns, quoted)
+            if isinstance(focus, Person):
                 return focus.name, focus.role
+            if focus is not None:  # "the former adviser": a named person introduced with that role, or the phrase
+                return self._role_holder(focus, mentions)
             # The most recent speaker who is a person wins over any person merely mentioned.
             for claim in reversed(previous):
                 if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
                     for ent, p in before:
                         if p.name == claim.resolved_speaker:
                             return p.name, p.role
+                    # "…, said the former adviser. He also said": a speaker named by a role is a person too.
+                    said_by = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+                    if said_by is not None and _one_person(said_by, self.person_nouns) \
+                            and said_by.sent.start >= doc[max(span.sent.start - 1, 0)].sent.start:
+                        return claim.resolved_speaker, claim.speaker_role
                     break
             if before:
                 return before[-1][1].name, before[-1][1].role
@@ -478,22 +517,82 @@ class SpeakerResolver(DataFileComponent):
         return None, None
 
 
-def _focus_person(span: Span, before: list[tuple[Span, Person]]) -> Optional[Person]:
+def _focus_person(
+    span: Span, before: list[tuple[Span, Person]], person_nouns: frozenset[str] = frozenset(),
+    quoted: Optional[list[int]] = None,
+) -> Optional[Person | Span]:
     """The person a pronoun's own sentence, or the one just before it, is about, when a name is its subject: "As
     Halyna Borysenko finished milking, she said"; "Last week Mr Wallace visited the yard. He told …". Such a new
-    subject takes the pronoun from whoever spoke before (a person merely mentioned does not)."""
+    subject takes the pronoun from whoever spoke before (a person merely mentioned does not). A main-clause
+    subject that names one person by a noun ("The protester … as she yelled"; "The WNBA star spoke to ABC. …
+    she said") is returned as its phrase."""
     sent = span.sent
+    # A surname NER missed ("… a Russian prison—Browder drew up a list") is the person it names.
+    surnames = {p.surname: p for _, p in before}
+    inside = {i for e, _ in before for i in range(e.start, e.end)}
+
+    def unquoted(t: Token) -> bool:
+        return not (quoted and quoted[t.i] and not quoted[span.start])
+
+    def surname(t: Token) -> Optional[Person]:
+        return surnames.get(t.lower_) if t.pos_ == "PROPN" and t.i not in inside else None
+
     here = [(e, p) for e, p in before if e.start >= sent.start]
-    subjects = [(e, p) for e, p in here if e.root.dep_ in ("nsubj", "nsubjpass")]
+    subjects: list[tuple[int, Person | Span]] = [(e.root.i, p) for e, p in here
+                                                 if e.root.dep_ in ("nsubj", "nsubjpass")]
+    for t in sent:
+        if t.i < span.start and t.dep_ in ("nsubj", "nsubjpass") and unquoted(t):
+            if surname(t) is not None:
+                subjects.append((t.i, surname(t)))
+            elif _main_subject(t) and _nominal_person(t, person_nouns):
+                subjects.append((t.i, _head_phrase(t)))
     if subjects:
-        return subjects[-1][1]
+        return max(subjects, key=lambda s: s[0])[1]
     if sent.start == 0 or here:
         return None
     prev = span.doc[sent.start - 1].sent
     for e, p in reversed(before):
         if e.start >= prev.start and e.root.dep_ == "nsubj" and e.root.head.dep_ == "ROOT":
             return p
+    for t in prev:
+        if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and unquoted(t):
+            if surname(t) is not None:
+                return surname(t)
+            if _nominal_person(t, person_nouns):
+                return _head_phrase(t)
     return None
+
+
+def _head_phrase(tok: Token) -> Span:
+    """The noun phrase up to its head: "the former adviser" of "the former adviser, who has worked with Putin";
+    the name alone of "Tor, a volunteer who …"."""
+    phrase = subject_phrase(tok)
+    if tok.pos_ == "PROPN":
+        start = tok.i
+        while start > phrase.start and tok.doc[start - 1].pos_ == "PROPN" and tok.doc[start - 1].dep_ == "compound":
+            start -= 1
+        return tok.doc[start : tok.i + 1]
+    return phrase[: tok.i - phrase.start + 1]
+
+
+def _main_subject(tok: Token) -> bool:
+    """The subject of the sentence's main verb, or of a verb joined to it ("… and she said")."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+
+
+def _nominal_person(tok: Token, person_nouns: frozenset[str]) -> bool:
+    """A singular common noun that names one person ("the former adviser"), or a name NER missed that an
+    apposition calls one ("Tor, a volunteer who …"). Names NER found are mentions, handled apart."""
+    if tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG"):
+        return any(c.dep_ == "appos" and c.tag_ == "NN" and c.lemma_.lower() in person_nouns for c in tok.children)
+    return tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_ and tok.lemma_.lower() in person_nouns
+
+
+def _one_person(span: Span, person_nouns: frozenset[str]) -> bool:
+    return _nominal_person(span.root, person_nouns)
 
 
 RELATIVE_PRONOUNS = {"which", "who", "whom", "that"}
@@ -509,6 +608,11 @@ def same_role(span: Span, role: str) -> bool:
     before the head must not clash with the role's own ("armed forces minister" vs "foreign minister")."""
     role_words = re.findall(r"\w+", role.casefold())
     head = span.root
+    # "the Ukrainian president" is not the "former Russian President": a country named in both must be the same.
+    mine = _countries(t.text for t in head.lefts if t.ent_type_ in ("NORP", "GPE"))
+    theirs = _countries(re.findall(r"[A-Z][\w'’.-]*", role))
+    if mine and theirs and not mine & theirs:
+        return False
     # "the head of Ukraine's nuclear agency" is not "the head of the UN nuclear watchdog": a name after the head
     # must be in the role.
     if any(t.pos_ == "PROPN" and t.lower_ not in role_words for t in span if t.i > head.i):
@@ -527,6 +631,11 @@ def same_role(span: Span, role: str) -> bool:
     if before is None or span.doc.vocab[before].is_stop:
         return True
     return before in mods or not (mods - set(role_words))
+
+
+def _countries(words: Iterable[str]) -> set[str]:
+    index = country_index()
+    return {code for w in words if (code := index.country_of(w))}
 
 
 def _relative_antecedent(span: Span) -> Span:
