@@ -68,8 +68,12 @@ def test_a_noun_phrase_object_is_no_statement_unless_its_cue_names_one(nlp) -> N
     assert rejected.kind == "object" and not reports_statement(rejected)
     (announced,) = claims_of("The defence ministry announced a withdrawal of troops from Kessel.")
     assert announced.kind == "object" and not reports_statement(announced)  # an act announced, not a statement
+    # a demand or promise of a thing states nothing a reader can check (judged so in claims interim 9)
     (demanded,) = claims_of("The mayor of Kessel demanded an immediate ceasefire around the dam.")
-    assert demanded.kind == "object" and reports_statement(demanded)
+    assert demanded.kind == "object" and not reports_statement(demanded)
+    # an accusation that names its charge does state something
+    (blamed,) = claims_of("The mayor of Kessel blamed the army for the flooding of the valley.")
+    assert blamed.kind == "object" and reports_statement(blamed)
     (calls,) = claims_of("Authorities in Kessel have reiterated calls for civilians to leave the city.")
     assert calls.kind == "object" and not reports_statement(calls)
     (said,) = claims_of("The defence ministry said that troops were withdrawing from Kessel.")
@@ -112,3 +116,19 @@ def test_a_statement_not_yet_made_is_not_shown(nlp) -> None:
 
     assert shown("The chancellor of Ostmark will announce that the fuel tax will rise.") == [False]
     assert shown("The chancellor of Ostmark announced that the fuel tax will rise.") == [True]
+
+
+def test_a_withheld_answer_and_a_picture_state_nothing(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list[bool]:
+        return [reports_statement(c) for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims]
+
+    assert not any(shown("The spokesman of Ostmark declined to say how many troops had been moved to the border."))
+    assert not any(shown("The harbour master did not disclose whether the ferry company was paid for the berths."))
+    assert not any(shown("CCTV footage showed a lorry exploding on the Kessel bridge."))
+    # an embedded question that is the subject of what was said is still a statement
+    assert shown("The minister said whether the talks continue depends on Valdoria.") == [True]
+    # a named source that shows something still speaks
+    assert shown("The defence ministry of Ostmark said the footage showed troops leaving Kessel.")[0]

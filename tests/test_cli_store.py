@@ -303,7 +303,8 @@ def test_claims_bad_filters_are_one_line_errors(runner, db, args) -> None:
 def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_path) -> None:
     path = tmp_path / "noise.db"
     text = ("The ministry said the bridge was safe. The engineers ran models of the river. "
-            "Amid allegations that the dam leaked, work stopped.")
+            "Amid allegations that the dam leaked, work stopped. The mayor condemned the report. "
+            "The mayor blamed the builders for the leak.")
     with SqliteStore(path) as s:
         s.add_article(Article(id="n", text=text, date="2024-04-01", outlet="AP"), ArticleOut(
             id="n", date="2024-04-01", outlet="AP", claims=[
@@ -321,13 +322,22 @@ def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_pa
                          cue_class="accuse",
                          content=ContentOut(**_span(text, "the dam leaked").model_dump()),
                          kind="nominal", polarity="asserts", hedged=False),
+                # an accusation's bare object states nothing; one naming the charge does
+                ClaimOut(id="s4", speaker=_span(text, "The mayor"), resolved_speaker="The mayor",
+                         cue=_span(text, "condemned"), cue_class="accuse",
+                         content=ContentOut(**_span(text, "the report").model_dump()),
+                         kind="object", polarity="asserts", hedged=False),
+                ClaimOut(id="s5", speaker=_span(text, "The mayor"), resolved_speaker="The mayor",
+                         cue=_span(text, "blamed"), cue_class="accuse",
+                         content=ContentOut(**_span(text, "the builders for the leak").model_dump()),
+                         kind="object", polarity="asserts", hedged=False),
             ]))
-    assert [c["id"] for c in claims_json(runner, path)] == ["s1"]
-    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3"]
+    assert [c["id"] for c in claims_json(runner, path)] == ["s1", "s5"]
+    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3", "s4", "s5"]
     with SqliteStore(path) as s:
         from claimwatch.schema import reports_statement
         from claimwatch.store import ClaimQuery
 
         stored = s.query_claims(ClaimQuery(limit=None))
         assert [c.id for c in stored if reports_statement(c)] == [c.id for c in s.query_claims(ClaimQuery(statements=True))]
-        assert s.count_claims(ClaimQuery(statements=True)) == 1
+        assert s.count_claims(ClaimQuery(statements=True)) == 2

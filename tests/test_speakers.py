@@ -209,3 +209,53 @@ def test_a_town_the_recogniser_calls_a_person_is_no_antecedent(nlp) -> None:
     doc = nlp('The hearing took place at a courthouse in the Moscow suburb of Khimki. The city of Mykolaiv '
               'was shelled overnight.')
     assert not [e.text for e, _ in collect_people(doc) if e.text in ("Khimki", "Mykolaiv")]
+
+
+def test_a_pronoun_never_resolves_to_a_person_of_the_other_gender(nlp) -> None:
+    # the last person named is a man known by his first name; "she" is the woman named before him
+    text = ('Marta Kowalczyk runs the shelter. The shelter was opened by Mayor Eric Lanning in 2019. '
+            '"We have no more beds," she said.')
+    assert _resolved(nlp, text, "no more beds") != "Eric Lanning"
+    # "Mr" decides where the first name is unknown
+    text = ('Mr Oduya and the anchor Katy Brell discussed the talks on air. "It is a losing strategy," he said.')
+    assert _resolved(nlp, text, "losing strategy") != "Katy Brell"
+
+
+def test_the_first_name_list_names_a_bad_line(tmp_path) -> None:
+    from claimwatch.errors import DataFileError
+    from claimwatch.nlp.speakers import first_names
+    bad = tmp_path / "names.tsv"
+    bad.write_text("f\tanna\nx\tbob\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"names.tsv:2"):
+        first_names(bad)
+
+
+def test_a_photo_credit_is_no_antecedent(nlp) -> None:
+    text = ('Dmytro Harasym drove back from Germany with a car full of medical aid. He had trained for a decade.\n\n'
+            'A doctor walks through a corridor. Photograph: Ed Rambler/The Gazette\n\n'
+            '"I saw I had to prepare myself," he said.')
+    assert _resolved(nlp, text, "prepare myself") == "Dmytro Harasym"
+
+
+def test_a_clause_run_into_the_speaker_yields_to_the_clause_subject(nlp) -> None:
+    text = ('The naval drills held by the Ostmark fleet were "a reply to the provocations of Valdoria, including the '
+            'visit of its ministers to the islands," foreign ministry spokesperson Lena Varga said, adding that '
+            'Ostmark would "continue to take strong measures."')
+    speaker, resolved = _speaker_of(nlp, text, "continue to take strong measures")
+    assert resolved == "Lena Varga"
+
+
+@pytest.mark.parametrize("text, content, resolved", [
+    ("An adviser to the Ostmark president, Anna Kowalski, said the port would reopen.", "port would reopen",
+     "Anna Kowalski's adviser"),
+    ("A spokesman for Valdoria's president, Tomas Brenner, said the talks had stalled.", "talks had stalled",
+     "Tomas Brenner's spokesman"),
+])
+def test_a_name_after_the_person_a_speaker_works_for_is_not_the_speaker(nlp, text: str, content: str,
+                                                                         resolved: str) -> None:
+    assert _speaker_of(nlp, text, content)[1] == resolved
+
+
+def test_a_name_after_an_organisation_is_still_the_speaker(nlp) -> None:
+    text = "The head of Ostmark's nuclear agency, Pavel Horak, said the plant was safe."
+    assert _speaker_of(nlp, text, "plant was safe")[1] == "Pavel Horak"

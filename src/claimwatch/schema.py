@@ -242,9 +242,19 @@ class ClaimOut(BaseModel):
 
 # Kinds whose attribution holds whatever the cue: a quotation, "according to".
 SELF_EVIDENT_KINDS = frozenset({"direct", "according_to"})
-# Cue classes whose noun-phrase object is itself what was said: "called for a ceasefire", "blamed Kyiv for the attack",
-# "promised a truce". ("announced sanctions" reports an act, not a statement: judged wrong in claims interim 6.)
-OBJECT_STATEMENT_CUES = frozenset({"demand", "accuse", "promise"})
+# Cue classes whose noun-phrase object says something when it names the charge: "blamed Kyiv for the attack",
+# "accused Russia of shelling the plant". A bare object states nothing: "condemned the expose", "criticized the
+# package", and demands and promises of a thing ("demanding the director's release", "promised 18 more HIMARS") were
+# judged noun phrases, not statements, in claims interim 9 (as "announced sanctions" in interim 6).
+OBJECT_STATEMENT_CUES = frozenset({"accuse"})
+# The words that introduce the charge in such an object, spaces included, so that the store's SQL (LIKE) and Python
+# agree exactly.
+CHARGE_WORDS = (" of ", " for ")
+
+
+def names_charge(content: str) -> bool:
+    padded = f" {content.lower()} "
+    return any(w in padded for w in CHARGE_WORDS)
 
 
 def reports_statement(claim: Any) -> bool:
@@ -265,7 +275,7 @@ def reports_statement(claim: Any) -> bool:
     if claim.cue is None:
         return True
     if claim.kind == "object":  # "denied the accusations": a noun phrase, unless a demand or accusation names it
-        return claim.cue_class in OBJECT_STATEMENT_CUES
+        return claim.cue_class in OBJECT_STATEMENT_CUES and names_charge(claim.content.text)
     return claim.kind in SELF_EVIDENT_KINDS or claim.cue_class is not None
 
 

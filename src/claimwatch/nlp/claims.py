@@ -123,6 +123,10 @@ def _noun_phrase_content(toks: list[Token]) -> bool:
     has been announced")."""
     inside = {t.i for t in toks}
     tops = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    # "described the bank's controls as \"seriously inadequate\"", "called the vote a sham": the object and what
+    # it is said to be make a statement.
+    if any(t.dep_ == "oprd" or (t.lower_ == "as" and (t.head.i not in inside or t.head in tops)) for t in toks):
+        return False
     return bool(tops) and tops[0].dep_ in ("dobj", "obj", "prep", "pobj", "nsubjpass") \
         and tops[0].pos_ in ("NOUN", "PROPN", "ADP")
 
@@ -145,6 +149,20 @@ def _unrealised(head: Token) -> bool:
     if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in head.children):
         return True
     return head.dep_ == "xcomp" and head.head.lemma_.lower() in ("expect", "plan", "schedule", "due", "set")
+
+
+WH_WORDS = {"whether", "if", "how", "what", "why", "when", "where", "who", "which"}
+
+
+def _withheld(doc: Doc, head: Token, parts: list[CharSpan]) -> bool:
+    """"didn't disclose whether …", "declined to say how much …": an answer withheld states nothing (judged not an
+    attribution in claims interim 9); such a cue gets no cue class."""
+    first = doc.char_span(parts[0].start, parts[0].end, alignment_mode="expand") if parts else None
+    words = [t for t in first if not t.is_punct] if first is not None else []
+    if not words or words[0].lower_ not in WH_WORDS:
+        return False
+    refused = head.dep_ == "xcomp" and head.head.lemma_.lower() in ("decline", "refuse")
+    return refused or any(c.dep_ == "neg" for c in head.children)
 
 
 # Cue verbs whose negation rejects the content ("does not accept that X"). Not factive or emotive ones: "did not
@@ -283,7 +301,8 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
         cue=cue or None,
         speaker=speaker,
         kind=claim_kind(doc, group, quotes),
-        cue_class=lexicon.cue_class(head.lemma_.lower()) if head is not None and not _unrealised(head) else None,
+        cue_class=lexicon.cue_class(head.lemma_.lower())
+        if head is not None and not _unrealised(head) and not _withheld(doc, head, parts) else None,
         polarity=_polarity(doc, group, head, lexicon),
         hedges=_hedges(doc, group, head, lexicon),
         addressee=_addressee(doc, head, tuple(parts)),

@@ -32,9 +32,11 @@ class NonSpeakers:
 
     times: frozenset[str]
     events: frozenset[str]
+    # Pictures ("Video showed …", "CCTV footage showing …"): evidence a reader sees, not a source's claim.
+    visuals: frozenset[str] = frozenset()
 
     def __contains__(self, lemma: str) -> bool:
-        return lemma in self.times or lemma in self.events
+        return lemma in self.times or lemma in self.events or lemma in self.visuals
 
 
 def nonspeakers(path: Optional[DataPath] = None) -> NonSpeakers:
@@ -43,13 +45,14 @@ def nonspeakers(path: Optional[DataPath] = None) -> NonSpeakers:
 
 
 def _read_nonspeakers(path: Path) -> NonSpeakers:
-    kinds: dict[str, set[str]] = {"time": set(), "event": set()}
+    kinds: dict[str, set[str]] = {"time": set(), "event": set(), "visual": set()}
     for n, line in read_lines(path):
         parts = line.lower().split()
         if len(parts) != 2 or parts[0] not in kinds:
-            raise DataFileError(f"{path}:{n}: expected 'time LEMMA' or 'event LEMMA', got {line!r}")
+            raise DataFileError(f"{path}:{n}: expected 'time LEMMA', 'event LEMMA' or 'visual LEMMA', got {line!r}")
         kinds[parts[0]].add(parts[1])
-    return NonSpeakers(times=frozenset(kinds["time"]), events=frozenset(kinds["event"]))
+    return NonSpeakers(times=frozenset(kinds["time"]), events=frozenset(kinds["event"]),
+                       visuals=frozenset(kinds["visual"]))
 
 
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -62,6 +65,8 @@ def cannot_speak(span: Span, nonspeaking: NonSpeakers) -> bool:
     root = span.root
     if root.pos_ == "PRON":
         return False
+    if root.lower_ in nonspeaking.visuals or root.lemma_.lower() in nonspeaking.visuals:
+        return True  # "CCTV", "Video": shown, not said
     if root.ent_type_ in NAMED_ENTS or root.pos_ == "PROPN" or _capitalised(root):
         return _is_time_word(root, nonspeaking)
     if root.lemma_.lower() in nonspeaking or root.lower_ in nonspeaking:

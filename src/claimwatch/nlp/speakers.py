@@ -17,6 +17,7 @@ from typing import Iterable, Optional
 
 from spacy.tokens import Doc, Span, Token
 
+from ..errors import DataFileError
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .countries import country_index
@@ -38,6 +39,9 @@ PRONOUN_WORDS = PERSON_PRONOUNS | GROUP_PRONOUNS | {
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
 OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
 PERSON_NOUNS_FILE = "person_nouns.en.v1.txt"
+FIRST_NAMES_FILE = "first_names.en.v1.tsv"
+HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an organisation: "a spokesman" -> "Pentagon spokesman"
 ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
 
@@ -49,6 +53,31 @@ def owned_roles(path: Optional[DataPath] = None) -> frozenset[str]:
 
 def _read_owned_roles(path: Path) -> frozenset[str]:
     return frozenset(line.lower() for _, line in read_lines(path))
+
+
+def first_names(path: Optional[DataPath] = None) -> dict[str, str]:
+    """First name -> "f" or "m": resources/first_names.en.v1.tsv."""
+    return cached(_read_first_names, data_path(path, FIRST_NAMES_FILE))
+
+
+def _read_first_names(path: Path) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for n, line in read_lines(path):
+        parts = line.split("\t")
+        if len(parts) != 2 or parts[0] not in ("f", "m") or not parts[1].strip():
+            raise DataFileError(f"{path}:{n}: expected 'f' or 'm', a tab and a first name, got {line!r}")
+        names[parts[1].strip().lower()] = parts[0]
+    return names
+
+
+def gender_of(person: Person, names: dict[str, str]) -> Optional[str]:
+    """"f", "m" or None (unknown): from "Mr"/"Ms" before a mention, else the first name."""
+    said = {HONORIFIC_GENDER[h] for h in person.honorifics}
+    if len(said) == 1:
+        return said.pop()
+    # A one-word name ("Jennifer", as guests in features are often named) may be a first name.
+    first = person.first or (person.surname if len(person.name.split()) == 1 else "")
+    return names.get(first) if not said else None
 
 
 def person_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
@@ -70,6 +99,7 @@ class Person:
     first: Optional[str] = None  # the first name, lower-case, once a mention gives one
     # Every role written beside any of the person's mentions, in text order: where their country comes from.
     roles: list[str] = field(default_factory=list)
+    honorifics: set[str] = field(default_factory=set)  # "mr", "ms", "mrs", "miss" written before a mention
 
     @property
     def role(self) -> Optional[str]:
@@ -159,7 +189,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     last: dict[str, Person] = {}
     mentions: list[tuple[Span, Person]] = []
     for ent in doc.ents:
-        if ent.label_ != "PERSON" or _placed(ent):
+        if ent.label_ != "PERSON" or _placed(ent) or _credit(ent):
             continue
         name = _strip_titles(ent)
         # "Peskov's" -> "Peskov"
@@ -178,6 +208,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
                 p.name = text
             p.first = p.first or first
         last[surname] = p
+        p.honorifics |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 1, 0) : ent.end]
+                         if t.lower_.rstrip(".") in HONORIFIC_GENDER}
         p.roles += [found.text for found in (_role_before(ent), _role_appos(ent)) if found is not None]
         mentions.append((ent, p))
     return mentions
@@ -187,6 +219,15 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
 # a mention is no one a pronoun can stand for.
 PLACE_PREPOSITIONS = {"in", "near", "outside", "inside"}
 PLACE_NOUNS = {"city", "town", "village", "suburb", "region", "province", "district", "capital", "oblast", "port"}
+
+
+# "Photograph: Ed Ram/The Guardian": a photo credit inside the text names no one the article is about.
+CREDIT_WORDS = {"photograph", "photo", "photos", "picture", "pictures", "image", "credit", "illustration", "video"}
+
+
+def _credit(ent: Span) -> bool:
+    doc = ent.doc
+    return ent.start >= 2 and doc[ent.start - 1].text == ":" and doc[ent.start - 2].lower_ in CREDIT_WORDS
 
 
 def _placed(ent: Span) -> bool:
@@ -246,11 +287,12 @@ class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
     DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE, "nonspeakers_path": NONSPEAKERS_FILE,
-                     "person_nouns_path": PERSON_NOUNS_FILE}
+                     "person_nouns_path": PERSON_NOUNS_FILE, "first_names_path": FIRST_NAMES_FILE}
 
     def read(self, files: Files) -> None:
         self.owned_roles = owned_roles(files["owned_roles_path"])
         self.person_nouns = person_nouns(files["person_nouns_path"])
+        self.first_names = first_names(files["first_names_path"])
         self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
     def process(self, doc: Doc) -> Doc:
@@ -303,6 +345,12 @@ class SpeakerResolver(DataFileComponent):
             if (trimmed.start, trimmed.end) != (span.start, span.end):
                 claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
                 span = trimmed
+        own = subject_of(head) if head.pos_ == "VERB" else None
+        if own is not None and span is not None and own.i < span.start and within(span, subject_phrase(own)) \
+                and self._titled(span.root, own) is not None:
+            # The tagger took "Emmanuel Macron" of "An adviser to the French president, Emmanuel Macron, said".
+            phrase = subject_phrase(own)
+            return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
         subjects = participle_subjects(head, quoted)
         if subjects and span is not None and not (span.start <= subjects[0].i < span.end) \
                 and not within(span, subject_phrase(subjects[0])) and not _named(span):
@@ -310,9 +358,9 @@ class SpeakerResolver(DataFileComponent):
             # A common noun the tagger chose yields to a name or pronoun only ("the party platform" to "his
             # operatives"; "South Korea's military" not to "The drills").
             if phrase is not None and (_named(phrase) or phrase.root.lemma_.lower() in self.owned_roles
-                                       or cannot_speak(span, self.nonspeaking)):
+                                       or cannot_speak(span, self.nonspeaking) or _clause(span)):
                 return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
-        if span is None or not cannot_speak(span, self.nonspeaking):
+        if span is None or not (cannot_speak(span, self.nonspeaking) or _clause(span)):
             return claim
         own = subject_of(head) if head.pos_ == "VERB" else None
         # A subject inside the span may speak for it ('an explosion that Mayor Bill de Blasio described as …').
@@ -321,6 +369,20 @@ class SpeakerResolver(DataFileComponent):
         if phrase is not None:
             return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char))
         return dataclasses.replace(claim, speaker=None)
+
+    def _titled(self, name: Token, speaker: Token) -> Optional[Token]:
+        """The person noun a name right after a comma belongs to, when it is not the speaker's own head: in "an
+        adviser to the French president, Emmanuel Macron" the name is the president's ("the head of Ukraine's
+        nuclear agency, Petro Kotin" is the head's: "agency" names no person)."""
+        doc = name.doc
+        at = name.left_edge.i
+        if at < 2 or doc[at - 1].text != ",":
+            return None
+        noun = doc[at - 2]
+        if noun.i > speaker.i and noun.tag_ == "NN" and noun.lemma_.lower() in self.person_nouns \
+                and speaker.lemma_.lower() in self.person_nouns and noun.head.dep_ == "prep":
+            return noun
+        return None
 
     def _speaking_part(self, span: Span) -> Optional[Span]:
         """The first comma-separated part of the span that can speak: the tagger ran 'President Biden, in a
@@ -398,10 +460,25 @@ class SpeakerResolver(DataFileComponent):
         for ent, person in mentions:
             if ent.start >= span.start and ent.end <= span.end and ent.start <= root.i < ent.end:
                 return person.name, person.role
+        for ent, person in mentions:
+            # "A spokesman for Ukraine's president, Volodymyr Zelensky,": the spokesman speaks for him (the name
+            # inside the span or right after it)
+            if span.start < ent.start <= span.end + 1 and ent.start > root.i:
+                titled = self._titled(ent.root, root)
+                if titled is not None:
+                    return f"{person.name}'s {root.text}", doc[span.start : titled.i + 1].text
         # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
         for child in root.children:
             # …or right after it ("Russia's space chief, Dmitry Rogozin, called …", the name left out of the span)
             if child.dep_ == "appos" and (span.start <= child.i < span.end or _name_after(span, child)):
+                titled = self._titled(child, root)
+                if titled is not None:
+                    # "An adviser to the French president, Emmanuel Macron,": the name is the president's; the
+                    # speaker speaks for him.
+                    for ent, person in mentions:
+                        if ent.start <= child.i < ent.end:
+                            return f"{person.name}'s {root.text}", doc[span.start : titled.i + 1].text
+                    continue
                 for ent, person in mentions:
                     if ent.start <= child.i < ent.end:
                         role = doc[span.start : min(child.left_edge.i, span.end)]
@@ -480,6 +557,10 @@ class SpeakerResolver(DataFileComponent):
     ) -> tuple[Optional[str], Optional[str]]:
         if person:
             before = [m for m in mentions if m[0].end <= span.start]
+            # "she" is never a man known by "Mr" or by his first name ("Eric Adams"), nor "he" a woman.
+            want = PRONOUN_GENDER.get(span.text.lower())
+            if want is not None:
+                before = [m for m in before if gender_of(m[1], self.first_names) in (None, want)]
             # A person named inside a quotation is talked about, not talking: "when we met Beth she was so nice,"
             # said Alina. … "The main thing is …," she said: "she" is Alina. (A pronoun inside a quote may still
             # point at a name inside it.)
@@ -558,9 +639,14 @@ def _focus_person(
         if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and unquoted(t):
             if surname(t) is not None:
                 return surname(t)
-            if _nominal_person(t, person_nouns):
+            # Only a definite one ("the former adviser"): "A doctor walks through a corridor" is mostly a caption.
+            if _nominal_person(t, person_nouns) and (t.pos_ == "PROPN" or _definite(t)):
                 return _head_phrase(t)
     return None
+
+
+def _definite(tok: Token) -> bool:
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in tok.children)
 
 
 def _head_phrase(tok: Token) -> Span:
@@ -691,6 +777,15 @@ def _person_after(span: Span, mentions: list[tuple[Span, Person]]) -> Optional[P
         if ent.start == span.end + 1 and ent.end < len(doc) and doc[ent.end].text == ",":
             return person
     return None
+
+
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _clause(span: Span) -> bool:
+    """Whether the span is a clause headed by a finite verb ("The drills … were \"a countermeasure …\""): the tagger
+    ran a sentence into the speaker; a clause speaks nothing."""
+    return span.root.pos_ in ("VERB", "AUX") and span.root.tag_ in FINITE_TAGS
 
 
 def _named(span: Span) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from .. import PIPELINE_VERSION
 from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
-from ..schema import OBJECT_STATEMENT_CUES, SELF_EVIDENT_KINDS, Article, ArticleOut
+from ..schema import CHARGE_WORDS, OBJECT_STATEMENT_CUES, SELF_EVIDENT_KINDS, Article, ArticleOut
 from . import tables as T
 from .base import (FACETS, ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, FacetCount,
                    OutletDayCount, StoredClaim, StoredDispute, name_variants, outlet_key, search_key)
@@ -369,7 +369,9 @@ class SqlStore(WatchStateMixin):
                 where.append(sa.or_(
                     _c.c.cue_text.is_(None),
                     sa.and_(_c.c.cue_text.is_not(None), _c.c.kind == "object",
-                            _c.c.cue_class.in_(sorted(OBJECT_STATEMENT_CUES))),
+                            _c.c.cue_class.in_(sorted(OBJECT_STATEMENT_CUES)),
+                            sa.or_(*(sa.func.lower(" " + _c.c.content_text + " ").like(f"%{w}%")
+                                      for w in CHARGE_WORDS))),
                     sa.and_(_c.c.cue_text.is_not(None), _c.c.kind != "object",
                             sa.or_(_c.c.kind.in_(sorted(SELF_EVIDENT_KINDS)), _c.c.cue_class.is_not(None)))))
             elif part == "article_id":
