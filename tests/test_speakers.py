@@ -259,3 +259,10 @@ def test_a_name_after_the_person_a_speaker_works_for_is_not_the_speaker(nlp, tex
 def test_a_name_after_an_organisation_is_still_the_speaker(nlp) -> None:
     text = "The head of Ostmark's nuclear agency, Pavel Horak, said the plant was safe."
     assert _speaker_of(nlp, text, "plant was safe")[1] == "Pavel Horak"
+
+
+def test_a_pronoun_skips_the_last_speaker_of_the_other_gender(nlp) -> None:
+    # the last man named before "he" is only mentioned
+    text = ('"The plan is failing," said Mark Olsen on the evening programme. "You sound tired," Anna Kowalski '
+            'said, after a speech by President Pavel Horak was shown. "I just think it is a losing plan," he said.')
+    assert _resolved(nlp, text, "losing plan") == "Mark Olsen"

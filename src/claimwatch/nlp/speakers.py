@@ -559,8 +559,10 @@ class SpeakerResolver(DataFileComponent):
             before = [m for m in mentions if m[0].end <= span.start]
             # "she" is never a man known by "Mr" or by his first name ("Eric Adams"), nor "he" a woman.
             want = PRONOUN_GENDER.get(span.text.lower())
+            other = set()
             if want is not None:
-                before = [m for m in before if gender_of(m[1], self.first_names) in (None, want)]
+                other = {p.name for _, p in before if gender_of(p, self.first_names) not in (None, want)}
+                before = [m for m in before if m[1].name not in other]
             # A person named inside a quotation is talked about, not talking: "when we met Beth she was so nice,"
             # said Alina. … "The main thing is …," she said: "she" is Alina. (A pronoun inside a quote may still
             # point at a name inside it.)
@@ -573,6 +575,8 @@ class SpeakerResolver(DataFileComponent):
                 return self._role_holder(focus, mentions)
             # The most recent speaker who is a person wins over any person merely mentioned.
             for claim in reversed(previous):
+                if claim.resolved_speaker in other:
+                    continue  # "'You sound frustrated,' Tur said. … 'I just think …,' he said": the one before her
                 if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
                     for ent, p in before:
                         if p.name == claim.resolved_speaker:
