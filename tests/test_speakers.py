@@ -266,3 +266,10 @@ def test_a_pronoun_skips_the_last_speaker_of_the_other_gender(nlp) -> None:
     text = ('"The plan is failing," said Mark Olsen on the evening programme. "You sound tired," Anna Kowalski '
             'said, after a speech by President Pavel Horak was shown. "I just think it is a losing plan," he said.')
     assert _resolved(nlp, text, "losing plan") == "Mark Olsen"
+
+
+def test_a_role_written_before_the_name_resolves_later_mentions_of_it(nlp) -> None:
+    # the parser hangs the name on "Saxmark", not on "minister"
+    text = ('Ostmark needs gas from Valdoria again, the prime minister of the eastern state of Saxmark, Michael '
+            'Kessler, said on Saturday. Valdoria should not be the only supplier, the prime minister said.')
+    assert _resolved(nlp, text, "only supplier") == "Michael Kessler"

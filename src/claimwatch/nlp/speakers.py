@@ -161,6 +161,26 @@ def _role_appos(ent: Span) -> Optional[Span]:
     return _comma_phrase(ent)
 
 
+def _role_ahead(ent: Span) -> Optional[Span]:
+    """'the prime minister of the German state of Saxony, Michael Kretschmer,' -> the role the name is in
+    apposition to, so that a later "the prime minister" is him. When the phrase ends in another person's role ("an
+    adviser to the French president, Emmanuel Macron"), the name is that person's: "the French president"."""
+    doc = ent.doc
+    head = ent.root.head
+    if ent.root.dep_ != "appos" or head.i >= ent.start or ent.start < 2 or doc[ent.start - 1].text != ",":
+        return None
+    while head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head.head  # "… minister of the state of Saxony, NAME": the parser hung NAME on "Saxony"
+    if head.pos_ != "NOUN":
+        return None
+    last = doc[ent.start - 2]
+    start = head.left_edge.i
+    if last.i != head.i and last.pos_ == "NOUN" and last.head.dep_ == "prep":
+        start = last.left_edge.i  # the name belongs to the last noun, a person's title
+    role = doc[start : ent.start - 1]
+    return role if 0 < len(role) <= APPOSITION_MAX_TOKENS else None
+
+
 def _comma_phrase(ent: Span) -> Optional[Span]:
     """The parser often misses an apposition that is followed by the verb ('Mikhail Podolyak, an aide to
     Ukrainian President Vladimir Zelensky, claimed …'): a noun phrase opening with a determiner between two
@@ -210,7 +230,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         last[surname] = p
         p.honorifics |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 1, 0) : ent.end]
                          if t.lower_.rstrip(".") in HONORIFIC_GENDER}
-        p.roles += [found.text for found in (_role_before(ent), _role_appos(ent)) if found is not None]
+        p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent))
+                    if found is not None]
         mentions.append((ent, p))
     return mentions
 
@@ -467,6 +488,10 @@ class SpeakerResolver(DataFileComponent):
                 titled = self._titled(ent.root, root)
                 if titled is not None:
                     return f"{person.name}'s {root.text}", doc[span.start : titled.i + 1].text
+                if ent.end >= span.end - 1 and doc[ent.start - 1].text == "," and root.pos_ == "NOUN":
+                    # "the prime minister of the German state of Saxony, Michael Kretschmer": the name closing
+                    # the span is the role's, wherever the parser hung it
+                    return person.name, person.role or doc[span.start : ent.start - 1].text
         # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
         for child in root.children:
             # …or right after it ("Russia's space chief, Dmitry Rogozin, called …", the name left out of the span)
@@ -511,7 +536,8 @@ class SpeakerResolver(DataFileComponent):
         named = _person_after(span, mentions)
         if named is not None:  # "the head of Ukraine's nuclear agency, Petro Kotin, said": the name
             return named.name, named.role or span.text
-        if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE:
+        # (the tagger now and then calls "minister" a proper noun: a lower-case word is a common noun here)
+        if (head.pos_ == "NOUN" or head.text.islower()) and words and words[0].lower_ in DEFINITE:
             for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
                 if person.role and same_role(span, person.role):
                     return person.name, person.role
