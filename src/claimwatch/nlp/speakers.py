@@ -20,10 +20,10 @@ from spacy.tokens import Doc, Span, Token
 from ..errors import DataFileError
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
-from .countries import country_index
+from .countries import CountryIndex, country_index
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
-from .features import paragraphs, quote_depth
+from .features import doc_cache, paragraphs, quote_depth
 from .speaker_check import (NONSPEAKERS_FILE, cannot_speak, cue_head, nonspeakers, participle_subjects,
                             overlaps_content, passive_agent, passive_target, subject_of, subject_phrase, within,
                             without_time_prefix, without_time_suffix)
@@ -314,6 +314,7 @@ class SpeakerResolver(DataFileComponent):
         self.owned_roles = owned_roles(files["owned_roles_path"])
         self.person_nouns = person_nouns(files["person_nouns_path"])
         self.first_names = first_names(files["first_names_path"])
+        self.countries = country_index()
         self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
     def process(self, doc: Doc) -> Doc:
@@ -321,10 +322,11 @@ class SpeakerResolver(DataFileComponent):
         if not claims:
             return doc
         mentions = collect_people(doc)
-        quoted = quote_depth(doc)
+        with doc_cache(doc):  # quotes and paragraphs share one reading of the Doc's columns
+            quoted = quote_depth(doc)
+            para_of = _paragraph_index(doc)
         by_surname = {p.surname: p for _, p in mentions}
         resolved: list[Claim] = []
-        para_of = _paragraph_index(doc)
         for claim in claims:
             claim = self._checked_speaker(doc, claim, quoted)
             claim = self._inherit_floating(doc, claim, resolved, para_of)
@@ -539,7 +541,7 @@ class SpeakerResolver(DataFileComponent):
         # (the tagger now and then calls "minister" a proper noun: a lower-case word is a common noun here)
         if (head.pos_ == "NOUN" or head.text.islower()) and words and words[0].lower_ in DEFINITE:
             for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
-                if person.role and same_role(span, person.role):
+                if person.role and same_role(span, person.role, self.countries):
                     return person.name, person.role
         if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
             if len(words) == 2 and head.lower_ in SPOKES_ROLES:
@@ -573,7 +575,7 @@ class SpeakerResolver(DataFileComponent):
         words = [t for t in phrase if not t.is_punct]
         if words and words[0].lower_ in DEFINITE:
             for ent, person in reversed([m for m in mentions if m[0].start < phrase.start]):
-                if person.role and same_role(phrase, person.role):
+                if person.role and same_role(phrase, person.role, self.countries):
                     return person.name, person.role
         return phrase.text, None
 
@@ -717,7 +719,7 @@ DEFINITE = {"the", "this", "that"}
 AGE_WORDS = {"year", "years", "old", "month", "months"}
 
 
-def same_role(span: Span, role: str) -> bool:
+def same_role(span: Span, role: str, countries: Optional[CountryIndex] = None) -> bool:
     """Whether a role noun phrase ("the defence minister") can stand for a person introduced with ``role``.
 
     The head noun is one of the role's words (not a piece of one: "the zoo" is no "zookeeper"), and a modifier
@@ -725,8 +727,8 @@ def same_role(span: Span, role: str) -> bool:
     role_words = re.findall(r"\w+", role.casefold())
     head = span.root
     # "the Ukrainian president" is not the "former Russian President": a country named in both must be the same.
-    mine = _countries(t.text for t in head.lefts if t.ent_type_ in ("NORP", "GPE"))
-    theirs = _countries(re.findall(r"[A-Z][\w'’.-]*", role))
+    mine = _countries((t.text for t in head.lefts if t.ent_type_ in ("NORP", "GPE")), countries)
+    theirs = _countries(re.findall(r"[A-Z][\w'’.-]*", role), countries) if mine else set()
     if mine and theirs and not mine & theirs:
         return False
     # "the head of Ukraine's nuclear agency" is not "the head of the UN nuclear watchdog": a name after the head
@@ -749,8 +751,8 @@ def same_role(span: Span, role: str) -> bool:
     return before in mods or not (mods - set(role_words))
 
 
-def _countries(words: Iterable[str]) -> set[str]:
-    index = country_index()
+def _countries(words: Iterable[str], index: Optional[CountryIndex] = None) -> set[str]:
+    index = index or country_index()
     return {code for w in words if (code := index.country_of(w))}
 
 
