@@ -132,3 +132,29 @@ def test_a_withheld_answer_and_a_picture_state_nothing(nlp) -> None:
     assert shown("The minister said whether the talks continue depends on Valdoria.") == [True]
     # a named source that shows something still speaks
     assert shown("The defence ministry of Ostmark said the footage showed troops leaving Kessel.")[0]
+
+
+def test_a_passive_belief_with_no_one_holding_it_is_not_shown(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list[bool]:
+        return [reports_statement(c) for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims]
+
+    assert not any(shown("The president of Ostmark is expected to attend the summit in Kessel on Monday."))
+    assert not any(shown("Valdoria is thought to have supplied the drones to the army of Ostmark."))
+    assert shown("Valdoria said it had supplied the drones to the army of Ostmark.") == [True]
+
+
+def test_an_act_or_an_aim_is_no_statement(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list[bool]:
+        return [reports_statement(c) for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims]
+
+    assert not any(shown("The company of Ostmark agreed to pay compensation to the families."))
+    assert not any(shown("He even considered taking up arms to defend the country, the mayor of Kessel said.")[:1])
+    # an assertion or a denial with an infinitive or gerund still states something
+    assert shown("Valdoria claimed to have shot down five drones over Kessel.") == [True]
+    assert shown("Valdoria denied attacking civilians in Kessel.") == [True]

@@ -152,6 +152,26 @@ def _unrealised(head: Token) -> bool:
 
 
 WH_WORDS = {"whether", "if", "how", "what", "why", "when", "where", "who", "which"}
+# Cue classes whose verb, with an infinitive or a gerund after it, names an act or an aim rather than a statement:
+# "agreed to pay", "decided to leave", "hope to capitalise", "considered taking up arms" (judged no attribution in
+# claims interims 6, 10 and 11). Not "claimed to have shot down" (assert), "denied attacking" (deny), "admitted
+# making" (admit), "promised to" or "urged … to" (promise, demand: their frame is the infinitive).
+ACT_CLASSES = frozenset({"agree", "believe", "report"})
+
+
+def _act_not_statement(doc: Doc, head: Token, parts: list[CharSpan], cue_class: Optional[str]) -> bool:
+    if cue_class not in ACT_CLASSES or not parts:
+        return False
+    first = doc.char_span(parts[0].start, parts[-1].end, alignment_mode="expand")
+    if first is None:
+        return False
+    inside = {t.i for t in first}
+    tops = [t for t in first if t.head.i not in inside and not t.is_punct]
+    if not tops or tops[0].head.i != head.i:
+        return False
+    top = tops[0]
+    infinitive = top.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in top.children)
+    return infinitive or (top.tag_ == "VBG" and top.dep_ in ("xcomp", "dobj", "pcomp"))
 
 
 def _withheld(doc: Doc, head: Token, parts: list[CharSpan]) -> bool:
@@ -302,7 +322,8 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
         speaker=speaker,
         kind=claim_kind(doc, group, quotes),
         cue_class=lexicon.cue_class(head.lemma_.lower())
-        if head is not None and not _unrealised(head) and not _withheld(doc, head, parts) else None,
+        if head is not None and not _unrealised(head) and not _withheld(doc, head, parts)
+        and not _act_not_statement(doc, head, parts, lexicon.cue_class(head.lemma_.lower())) else None,
         polarity=_polarity(doc, group, head, lexicon),
         hedges=_hedges(doc, group, head, lexicon),
         addressee=_addressee(doc, head, tuple(parts)),
