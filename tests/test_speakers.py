@@ -273,3 +273,17 @@ def test_a_role_written_before_the_name_resolves_later_mentions_of_it(nlp) -> No
     text = ('Ostmark needs gas from Valdoria again, the prime minister of the eastern state of Saxmark, Michael '
             'Kessler, said on Saturday. Valdoria should not be the only supplier, the prime minister said.')
     assert _resolved(nlp, text, "only supplier") == "Michael Kessler"
+
+
+def test_the_company_is_the_company_named_before_it(nlp) -> None:
+    out = next(extract_articles(nlp, [Article(id="t", text=(
+        'Microsoft said on Monday that its new browser would ship in May. "We are confident in the product," the '
+        'company added.'))]))
+    (added,) = [c for c in out.claims if "confident" in c.content.text]
+    assert added.resolved_speaker == "Microsoft"
+    # one actor, however the article names it
+    said = [c for c in out.claims if "ship in May" in c.content.text]
+    assert said and added.speaker_actor.id == said[0].speaker_actor.id
+    # with no company named before it, the description stays as written
+    out = next(extract_articles(nlp, [Article(id="t", text="The company said profits would fall in Kessel.")]))
+    assert [c.resolved_speaker for c in out.claims] == ["The company"]

@@ -702,6 +702,11 @@ class ActorComponent(DataFileComponent):
                     return ref
             label = span.root.ent_type_ or None
             return self.resolver.resolve(text, label if label in ACTOR_LABELS else None, claim.speaker_role, context)
+        # Resolved to a name the article mentions ("the company" -> "Microsoft", "it" -> "the Kremlin"): that
+        # mention's actor, so both ways of naming it are one actor.
+        for m, label, ref in reversed(mentions):
+            if ref is not None and m.text == text and (span is None or m.start < span.start):
+                return ref
         return self.resolver.resolve(text, None, claim.speaker_role, context)
 
 

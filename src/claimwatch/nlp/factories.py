@@ -69,13 +69,15 @@ def make_holders(nlp: Language, name: str, holder_verbs_path: Optional[str]):
 
 
 @Language.factory("claimwatch_speakers", default_config={"owned_roles_path": None, "nonspeakers_path": None,
-                                                         "person_nouns_path": None, "first_names_path": None},
+                                                         "person_nouns_path": None, "first_names_path": None,
+                                                         "org_nouns_path": None},
                   assigns=CLAIMS, requires=ENTS_AND_CLAIMS)
 def make_speakers(nlp: Language, name: str, owned_roles_path: Optional[str], nonspeakers_path: Optional[str],
-                  person_nouns_path: Optional[str], first_names_path: Optional[str]):
+                  person_nouns_path: Optional[str], first_names_path: Optional[str],
+                  org_nouns_path: Optional[str]):
     return _build(nlp, "claimwatch_speakers", name, "speakers:SpeakerResolver", owned_roles_path=owned_roles_path,
                   nonspeakers_path=nonspeakers_path, person_nouns_path=person_nouns_path,
-                  first_names_path=first_names_path)
+                  first_names_path=first_names_path, org_nouns_path=org_nouns_path)
 
 
 @Language.factory("claimwatch_actors", assigns=CLAIMS, requires=ENTS_AND_CLAIMS,

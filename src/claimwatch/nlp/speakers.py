@@ -40,6 +40,9 @@ TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "
 OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
 PERSON_NOUNS_FILE = "person_nouns.en.v1.txt"
 FIRST_NAMES_FILE = "first_names.en.v1.tsv"
+ORG_NOUNS_FILE = "org_nouns.en.v1.txt"
+# How many sentences back "the company" looks for the company it stands for.
+ORG_LOOKBACK_SENTENCES = 3
 HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an organisation: "a spokesman" -> "Pentagon spokesman"
@@ -308,12 +311,14 @@ class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
     DEFAULT_FILES = {"owned_roles_path": OWNED_ROLES_FILE, "nonspeakers_path": NONSPEAKERS_FILE,
-                     "person_nouns_path": PERSON_NOUNS_FILE, "first_names_path": FIRST_NAMES_FILE}
+                     "person_nouns_path": PERSON_NOUNS_FILE, "first_names_path": FIRST_NAMES_FILE,
+                     "org_nouns_path": ORG_NOUNS_FILE}
 
     def read(self, files: Files) -> None:
         self.owned_roles = owned_roles(files["owned_roles_path"])
         self.person_nouns = person_nouns(files["person_nouns_path"])
         self.first_names = first_names(files["first_names_path"])
+        self.org_nouns = person_nouns(files["org_nouns_path"])  # the same one-lemma-per-line format
         self.countries = country_index()
         self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
@@ -543,6 +548,10 @@ class SpeakerResolver(DataFileComponent):
             for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
                 if person.role and same_role(span, person.role, self.countries):
                     return person.name, person.role
+        if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE and head.lemma_.lower() in self.org_nouns:
+            company = _company_before(doc, span, previous)
+            if company is not None:  # "Microsoft said … The company added": Microsoft
+                return company, None
         if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
             if len(words) == 2 and head.lower_ in SPOKES_ROLES:
                 org = _organisation_before(doc, span)
@@ -754,6 +763,28 @@ def same_role(span: Span, role: str, countries: Optional[CountryIndex] = None) -
 def _countries(words: Iterable[str], index: Optional[CountryIndex] = None) -> set[str]:
     index = index or country_index()
     return {code for w in words if (code := index.country_of(w))}
+
+
+def _company_before(doc: Doc, span: Span, previous: list[Claim]) -> Optional[str]:
+    """The organisation "the company" stands for: the last ORG named as a subject, or as a speaker, in the span's
+    sentence before it or in the sentences just before."""
+    first = doc[span.start].sent
+    start = first.start
+    for _ in range(ORG_LOOKBACK_SENTENCES):
+        if start == 0:
+            break
+        start = doc[start - 1].sent.start
+    spoke = {(c.speaker.start, c.speaker.end) for c in previous if c.speaker is not None}
+    found = None
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or ent.start < start or ent.end > span.start:
+            continue
+        said = any(s <= ent.start_char and ent.end_char <= e for s, e in spoke)
+        if ent.root.dep_ in ("nsubj", "nsubjpass") or said:
+            found = ent
+    if found is None:
+        return None
+    return (found[1:] if found[0].lower_ == "the" and len(found) > 1 else found).text
 
 
 def _relative_antecedent(span: Span) -> Span:
