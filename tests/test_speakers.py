@@ -287,3 +287,21 @@ def test_the_company_is_the_company_named_before_it(nlp) -> None:
     # with no company named before it, the description stays as written
     out = next(extract_articles(nlp, [Article(id="t", text="The company said profits would fall in Kessel.")]))
     assert [c.resolved_speaker for c in out.claims] == ["The company"]
+
+
+def test_a_role_subject_with_a_name_in_apposition_is_that_person(nlp) -> None:
+    text = ('Paul Harlan has been held since 2018. Harlan\'s brother, David Harlan, spoke to reporters on Friday. '
+            '"It is a hard call," he said.')
+    assert _resolved(nlp, text, "hard call") == "David Harlan"
+
+
+def test_a_lone_city_name_is_no_antecedent(nlp) -> None:
+    # NER may call "Chernihiv" a PERSON; "she" is then nobody rather than the city (or the man named before)
+    text = '"The city will hold," Mike Tobin said. Fighting reached Chernihiv on Monday. "We hid," she said.'
+    assert _resolved(nlp, text, "We hid") not in ("Chernihiv", "Mike Tobin")
+
+
+def test_a_name_starting_the_clause_after_according_to_is_not_the_source(nlp) -> None:
+    text = ("According to Ostmark's intelligence services, Marek Halloran handles the payment of wages to the troops "
+            "taking part in the invasion.")
+    assert _speaker_of(nlp, text, "handles the payment")[1] != "Marek Halloran"

@@ -223,6 +223,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         first = toks[0].lower_ if len(toks) > 1 else None
         text = " ".join(t.text for t in toks)
         p = _same_person(people.get(surname, []), last.get(surname), first)
+        if p is None and len(toks) == 1 and _city_name(text):
+            continue  # "She … Chernihiv": a lone city name NER calls a PERSON, and no one named so before
         if p is None:
             p = Person(name=text, surname=surname, first_token=ent.start, first=first)
             people.setdefault(surname, []).append(p)
@@ -252,6 +254,15 @@ CREDIT_WORDS = {"photograph", "photo", "photos", "picture", "pictures", "image",
 def _credit(ent: Span) -> bool:
     doc = ent.doc
     return ent.start >= 2 and doc[ent.start - 1].text == ":" and doc[ent.start - 2].lower_ in CREDIT_WORDS
+
+
+# A one-word PERSON that is the name of a city at least this large (GeoNames) is taken for the city.
+CITY_POPULATION = 50_000
+
+
+def _city_name(text: str) -> bool:
+    primary, _ = country_index().cities(text)
+    return any(c.population >= CITY_POPULATION for c in primary)
 
 
 def _placed(ent: Span) -> bool:
@@ -492,10 +503,14 @@ class SpeakerResolver(DataFileComponent):
             # "A spokesman for Ukraine's president, Volodymyr Zelensky,": the spokesman speaks for him (the name
             # inside the span or right after it)
             if span.start < ent.start <= span.end + 1 and ent.start > root.i:
+                # after the span only as an apposition closed by a comma: "According to the ministry, Anna Kova
+                # said …" names a new subject, not the ministry
+                inside = ent.end <= span.end
+                closed = ent.end < len(doc) and doc[ent.end].text == ","
                 titled = self._titled(ent.root, root)
-                if titled is not None:
+                if titled is not None and (inside or closed):
                     return f"{person.name}'s {root.text}", doc[span.start : titled.i + 1].text
-                if ent.end >= span.end - 1 and doc[ent.start - 1].text == "," and root.pos_ == "NOUN":
+                if inside and ent.end >= span.end - 1 and doc[ent.start - 1].text == "," and root.pos_ == "NOUN":
                     # "the prime minister of the German state of Saxony, Michael Kretschmer": the name closing
                     # the span is the role's, wherever the parser hung it
                     return person.name, person.role or doc[span.start : ent.start - 1].text
@@ -667,7 +682,7 @@ def _focus_person(
             if surname(t) is not None:
                 subjects.append((t.i, surname(t)))
             elif _main_subject(t) and _nominal_person(t, person_nouns):
-                subjects.append((t.i, _head_phrase(t)))
+                subjects.append((t.i, _named_appos(t, before) or _head_phrase(t)))
     if subjects:
         return max(subjects, key=lambda s: s[0])[1]
     if sent.start == 0 or here:
@@ -682,7 +697,15 @@ def _focus_person(
                 return surname(t)
             # Only a definite one ("the former adviser"): "A doctor walks through a corridor" is mostly a caption.
             if _nominal_person(t, person_nouns) and (t.pos_ == "PROPN" or _definite(t)):
-                return _head_phrase(t)
+                return _named_appos(t, before) or _head_phrase(t)
+    return None
+
+
+def _named_appos(tok: Token, before: list[tuple[Span, Person]]) -> Optional[Person]:
+    """The person a role subject names in apposition: "Whelan's brother, David Whelan," is David Whelan."""
+    for ent, person in before:
+        if ent.root.dep_ == "appos" and ent.root.head.i == tok.i:
+            return person
     return None
 
 
