@@ -253,6 +253,7 @@ CHARGE_WORDS = (" of ", " for ")
 
 
 def names_charge(content: str) -> bool:
+    """Whether an accusation's object names the charge ("Kyiv for the attack"), as the store's SQL tests it."""
     padded = f" {content.lower()} "
     return any(w in padded for w in CHARGE_WORDS)
 
@@ -274,7 +275,7 @@ def reports_statement(claim: Any) -> bool:
         return False
     if claim.cue is None:
         return True
-    if claim.kind == "object":  # "denied the accusations": a noun phrase, unless a demand or accusation names it
+    if claim.kind == "object":  # "denied the accusations": a noun phrase, unless an accusation names its charge
         return claim.cue_class in OBJECT_STATEMENT_CUES and names_charge(claim.content.text)
     return claim.kind in SELF_EVIDENT_KINDS or claim.cue_class is not None
 

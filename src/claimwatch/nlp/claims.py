@@ -174,6 +174,17 @@ def _act_not_statement(doc: Doc, head: Token, parts: list[CharSpan], cue_class: 
     return infinitive or (top.tag_ == "VBG" and top.dep_ in ("xcomp", "dobj", "pcomp"))
 
 
+def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexicon: CueLexicon) -> Optional[str]:
+    """The cue's lexicon class, or None where the cue reports no statement: not yet made, an answer withheld, an
+    act or an aim."""
+    if head is None:
+        return None
+    cue_class = lexicon.cue_class(head.lemma_.lower())
+    if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class):
+        return None
+    return cue_class
+
+
 def _withheld(doc: Doc, head: Token, parts: list[CharSpan]) -> bool:
     """"didn't disclose whether …", "declined to say how much …": an answer withheld states nothing (judged not an
     attribution in claims interim 9); such a cue gets no cue class."""
@@ -321,9 +332,7 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
         cue=cue or None,
         speaker=speaker,
         kind=claim_kind(doc, group, quotes),
-        cue_class=lexicon.cue_class(head.lemma_.lower())
-        if head is not None and not _unrealised(head) and not _withheld(doc, head, parts)
-        and not _act_not_statement(doc, head, parts, lexicon.cue_class(head.lemma_.lower())) else None,
+        cue_class=_reported_class(doc, head, parts, lexicon),
         polarity=_polarity(doc, group, head, lexicon),
         hedges=_hedges(doc, group, head, lexicon),
         addressee=_addressee(doc, head, tuple(parts)),

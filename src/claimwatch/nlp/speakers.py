@@ -51,10 +51,11 @@ ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
 
 def owned_roles(path: Optional[DataPath] = None) -> frozenset[str]:
     """Head nouns of roles held for another person ("his spokesman", "her lawyer"): resources/owned_roles.en.v1.txt."""
-    return cached(_read_owned_roles, data_path(path, OWNED_ROLES_FILE))
+    return cached(_read_lemmas, data_path(path, OWNED_ROLES_FILE))
 
 
-def _read_owned_roles(path: Path) -> frozenset[str]:
+def _read_lemmas(path: Path) -> frozenset[str]:
+    """A one-lower-case-lemma-per-line word list (owned roles, person nouns, organisation nouns)."""
     return frozenset(line.lower() for _, line in read_lines(path))
 
 
@@ -85,7 +86,12 @@ def gender_of(person: Person, names: dict[str, str]) -> Optional[str]:
 
 def person_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
     """Head nouns naming one person ("protester", "adviser"): resources/person_nouns.en.v1.txt."""
-    return cached(_read_owned_roles, data_path(path, PERSON_NOUNS_FILE))
+    return cached(_read_lemmas, data_path(path, PERSON_NOUNS_FILE))
+
+
+def org_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
+    """Head nouns of descriptions standing for a company ("company", "giant"): resources/org_nouns.en.v1.txt."""
+    return cached(_read_lemmas, data_path(path, ORG_NOUNS_FILE))
 
 
 def is_pronoun(text: Optional[str]) -> bool:
@@ -329,7 +335,7 @@ class SpeakerResolver(DataFileComponent):
         self.owned_roles = owned_roles(files["owned_roles_path"])
         self.person_nouns = person_nouns(files["person_nouns_path"])
         self.first_names = first_names(files["first_names_path"])
-        self.org_nouns = person_nouns(files["org_nouns_path"])  # the same one-lemma-per-line format
+        self.org_nouns = org_nouns(files["org_nouns_path"])
         self.countries = country_index()
         self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
@@ -560,9 +566,9 @@ class SpeakerResolver(DataFileComponent):
             return named.name, named.role or span.text
         # (the tagger now and then calls "minister" a proper noun: a lower-case word is a common noun here)
         if (head.pos_ == "NOUN" or head.text.islower()) and words and words[0].lower_ in DEFINITE:
-            for ent, person in reversed([m for m in mentions if m[0].start < span.start]):
-                if person.role and same_role(span, person.role, self.countries):
-                    return person.name, person.role
+            holder = self._with_role(span, mentions)
+            if holder is not None:
+                return holder.name, holder.role
         if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE and head.lemma_.lower() in self.org_nouns:
             company = _company_before(doc, span, previous)
             if company is not None:  # "Microsoft said … The company added": Microsoft
@@ -594,14 +600,18 @@ class SpeakerResolver(DataFileComponent):
         role = doc[poss[0].i + 1 : span.end].text.strip(" ,")
         return f"{owner}'s {role}", role
 
+    def _with_role(self, phrase: Span, mentions: list[tuple[Span, Person]]) -> Optional[Person]:
+        """The person last introduced before ``phrase`` with the role it names ("the spokesman")."""
+        for ent, person in reversed([m for m in mentions if m[0].start < phrase.start]):
+            if person.role and same_role(phrase, person.role, self.countries):
+                return person
+        return None
+
     def _role_holder(self, phrase: Span, mentions: list[tuple[Span, Person]]) -> tuple[str, Optional[str]]:
         """"the spokesman" -> the person introduced with that role before it; else the phrase itself."""
         words = [t for t in phrase if not t.is_punct]
-        if words and words[0].lower_ in DEFINITE:
-            for ent, person in reversed([m for m in mentions if m[0].start < phrase.start]):
-                if person.role and same_role(phrase, person.role, self.countries):
-                    return person.name, person.role
-        return phrase.text, None
+        holder = self._with_role(phrase, mentions) if words and words[0].lower_ in DEFINITE else None
+        return (holder.name, holder.role) if holder is not None else (phrase.text, None)
 
     def _antecedent(
         self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim], person: bool,
@@ -679,8 +689,8 @@ def _focus_person(
                                                  if e.root.dep_ in ("nsubj", "nsubjpass")]
     for t in sent:
         if t.i < span.start and t.dep_ in ("nsubj", "nsubjpass") and unquoted(t):
-            if surname(t) is not None:
-                subjects.append((t.i, surname(t)))
+            if (named := surname(t)) is not None:
+                subjects.append((t.i, named))
             elif _main_subject(t) and _nominal_person(t, person_nouns):
                 subjects.append((t.i, _named_appos(t, before) or _head_phrase(t)))
     if subjects:
@@ -693,8 +703,8 @@ def _focus_person(
             return p
     for t in prev:
         if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and unquoted(t):
-            if surname(t) is not None:
-                return surname(t)
+            if (named := surname(t)) is not None:
+                return named
             # Only a definite one ("the former adviser"): "A doctor walks through a corridor" is mostly a caption.
             if _nominal_person(t, person_nouns) and (t.pos_ == "PROPN" or _definite(t)):
                 return _named_appos(t, before) or _head_phrase(t)
