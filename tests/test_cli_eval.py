@@ -117,6 +117,19 @@ def test_bench_json(tiny_corpus):
     assert report["ratio_full_bare_words_per_s"] > 0
 
 
+def test_bench_pairs_report_each_ratio_and_their_median(tiny_corpus):
+    res = invoke("bench", "--corpus", str(tiny_corpus), "--limit", "1", "--warmup", "0", "--pairs", "2",
+                 "--format", "json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    ratios = report["ratio_per_pair"]
+    assert len(ratios) == 2 and all(r > 0 for r in ratios)
+    assert report["ratio_full_bare_words_per_s"] == pytest.approx(sum(ratios) / 2)
+    assert report["runs"]["bare"]["load_before"] is not None
+    res = invoke("bench", "--corpus", str(tiny_corpus), "--limit", "1", "--warmup", "0", "--pairs", "0")
+    assert res.exit_code == 2 and "--pairs" in res.output
+
+
 def test_bench_table_and_missing_corpus(tiny_corpus, tmp_path):
     res = invoke("bench", "--corpus", str(tiny_corpus), "--limit", "1", "--warmup", "0")
     assert res.exit_code == 0, res.output

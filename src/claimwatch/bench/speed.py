@@ -207,6 +207,14 @@ def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batc
     }
 
 
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def _in_fresh_process(fn: Callable[..., dict], *args: Any) -> dict:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as ex:
         return ex.submit(fn, *args).result()
@@ -220,10 +228,16 @@ def run_bench(
     batch_size: int = 16,
     progress: Optional[Callable[[str], None]] = None,
     tagger: str = "crf",
+    pairs: int = 1,
 ) -> dict:
     """Benchmark bare spaCy against full claimwatch extraction on the same texts.
 
     ``tagger``: the attribution tagger of the full and stages runs (``"crf"`` or ``"minilm"``).
+    ``pairs``: bare and full run this many times, alternately (bare, full, bare, full, …). A shared machine drifts
+    by a few percent between runs a minute apart, as much as the ratio's margin: each pair's ratio is taken
+    one run after the other, and the reported ratio is their median (``ratio_per_pair`` lists them all);
+    ``runs["bare"]`` and ``runs["full"]`` are then the median-time runs. The load average before each run is
+    kept in ``load_before``.
 
     Returns ``{"corpus", "articles", "words", "machine", "runs": {"bare", "full", "stages"},
     "ratio_full_bare_words_per_s", "components_s", "enrichment_share", "enrichment_share_per_article"}``;
@@ -238,17 +252,26 @@ def run_bench(
     say(f"bench: {len(articles)} articles, {words} words; warmup {warmup}")
     # Plain Article copies: whatever a reader attached must pickle cleanly into the child.
     plain = [Article(id=a.id, text=a.text) for a in articles]
-    runs = {}
-    for name, fn, data in (("bare", _run_bare, texts), ("full", _run_full, plain), ("stages", _run_stages, plain)):
+    runs: dict[str, dict] = {}
+    timed: dict[str, list[dict]] = {"bare": [], "full": []}
+    plan = [("bare", _run_bare, texts), ("full", _run_full, plain)] * pairs + [("stages", _run_stages, plain)]
+    for name, fn, data in plan:
         say(f"bench: running {name} in a fresh process")
         extra = () if name == "bare" else (tagger,)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         r = _in_fresh_process(fn, model, data, warmup, batch_size, *extra)
         wall = r["wall_s"]
         r["articles_per_s"] = len(articles) / wall if wall else 0.0
         r["words_per_s"] = words / wall if wall else 0.0
+        r["load_before"] = load
+        if name in timed:
+            timed[name].append(r)
         runs[name] = r
         say(f"bench: {name}: {wall:.2f}s, {r['words_per_s']:.0f} words/s, peak RSS {r['peak_rss_mb']:.0f} MB")
-    bare_wps = runs["bare"]["words_per_s"]
+    per_pair = [f["words_per_s"] / b["words_per_s"] if b["words_per_s"] else 0.0
+                for b, f in zip(timed["bare"], timed["full"])]
+    for name in timed:
+        runs[name] = sorted(timed[name], key=lambda r: r["wall_s"])[(len(timed[name]) - 1) // 2]
     return {
         "corpus": [str(c) for c in corpus],
         "articles": len(articles),
@@ -263,7 +286,8 @@ def run_bench(
             "python": platform.python_version(),
         },
         "runs": runs,
-        "ratio_full_bare_words_per_s": runs["full"]["words_per_s"] / bare_wps if bare_wps else 0.0,
+        "ratio_full_bare_words_per_s": _median(per_pair),
+        "ratio_per_pair": per_pair,
         "components_s": runs["stages"]["components_s"],
         "enrichment_share": runs["stages"]["enrichment_share"],
         "enrichment_share_per_article": runs["stages"]["enrichment_share_per_article"],

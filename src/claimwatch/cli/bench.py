@@ -33,7 +33,10 @@ def render_table(report: dict) -> str:
         line(head),
         line(["-" * w for w in widths]),
         *(line(r) for r in rows),
-        f"full/bare words/s: {report['ratio_full_bare_words_per_s']:.2f}",
+        f"full/bare words/s: {report['ratio_full_bare_words_per_s']:.2f}" + (
+            f" (median of {len(report['ratio_per_pair'])} bare/full pairs: "
+            f"{', '.join(f'{r:.2f}' for r in report['ratio_per_pair'])})" if len(report.get("ratio_per_pair", ())) > 1
+            else ""),
         "",
         "stage                     seconds   share",
         *(f"{name:<24}{sec:>8.2f}  {sec / total * 100:>5.1f}%" for name, sec in comps.items()),
@@ -120,6 +123,9 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
 @click.option("--warmup", type=click.IntRange(min=0), default=10, show_default=True,
               help="Articles processed untimed before each timed pass.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--pairs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Run bare and full this many times, alternately; full/bare is the median of the pairs' ratios "
+                   "(use 3 on a shared machine).")
 @click.option("--no-speed", is_flag=True, help="Skip the bare/full/stages runs (run only the sections asked for).")
 @click.option("--workers", "workers", default=None, metavar="N,M,...",
               help="Also time full extraction with each of these worker-process counts (e.g. 1,2).")
@@ -158,7 +164,7 @@ def _counts(value: Optional[str], what: str = "worker counts (e.g. 1,2)") -> lis
 @format_option("table", ("table", "json"))
 @handle_errors
 def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], tagger: str, warmup: int, batch_size: int,
-          no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
+          pairs: int, no_speed: bool, workers: Optional[str], ingest_into: tuple[str, ...], queries_db: Optional[Path],
           grow_to: Optional[int], repeat: int, no_check: bool, spark_master: Optional[str], hostile: Optional[str],
           load_db: Optional[Path], clients: int, seconds: float, server_workers: int, think: float,
           check_slots: Optional[int], disputes_db: Optional[Path], keep_vectors: bool, fmt: str) -> None:
@@ -182,7 +188,7 @@ def bench(corpus: tuple[str, ...], limit: Optional[int], model: Optional[str], t
     report: dict = {}
     if not no_speed and corpus:
         report = run_bench(list(corpus), limit=limit, model=model, warmup=warmup, batch_size=batch_size,
-                           progress=say, tagger=tagger)
+                           progress=say, tagger=tagger, pairs=pairs)
     if counts or ingest_into:
         from ..bench.scale import bench_ingest, bench_workers
 

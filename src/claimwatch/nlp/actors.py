@@ -20,6 +20,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
@@ -519,6 +520,7 @@ class ActorResolver:
         return normalise(word) in self.roles
 
 
+@lru_cache(maxsize=1 << 16)
 def _alias_key(alias: str) -> str:
     """Lookup key of an alias: ``normalise``, except short all-capital acronyms, which keep their case.
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional, Protocol
+from contextlib import ExitStack
+from typing import Iterable, Iterator, Optional, Protocol, Sequence
 
 from spacy.language import Language
+from spacy.util import minibatch
 from spacy.tokens import Doc
 
 from ..errors import ModelNotFoundError
@@ -26,7 +28,8 @@ from ..schema import Claim
 from .claims import build_claim
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, set_span_groups
-from .features import doc_cache, doc_features, paragraphs, quote_depth
+from .crf_scorer import CrfScorer
+from .features import TEMPLATES, doc_cache, feature_columns, paragraphs, quote_depth
 from .grouping import Group, chunks_from_tags, group_chunks, snap_to_quotes
 from .lexicon import CUES_FILE, DENIALS_FILE, HEDGES_FILE, CueLexicon, load_lexicon
 from .rules import apply_rule_groups, rule_groups, rule_tags
@@ -47,26 +50,26 @@ class Tagger(Protocol):
 
 
 class CrfTagger:
-    """Wraps a CRFsuite model; opened lazily so the component pickles for multiprocessing."""
+    """A CRFsuite model scored in numpy (`crf_scorer`); read lazily so the component pickles for multiprocessing."""
 
     def __init__(self, path: str):
         self.path = path
-        self._tagger = None
+        self._scorer: Optional[CrfScorer] = None
 
     def __getstate__(self):
-        return {"path": self.path, "_tagger": None}
+        return {"path": self.path, "_scorer": None}
 
     def tag(self, doc: Doc, lexicon: CueLexicon) -> list[str]:
-        if self._tagger is None:
-            import pycrfsuite
+        return self.tag_many([doc], lexicon)[0]
 
-            self._tagger = pycrfsuite.Tagger()
-            self._tagger.open(self.path)
-        feats = doc_features(doc, lexicon, rule_tags(doc, lexicon))
-        tags = ["O"] * len(doc)
-        for para in paragraphs(doc):
-            tags[para.start : para.end] = self._tagger.tag(feats[para.start : para.end])
-        return tags
+    def tag_many(self, docs: Sequence[Doc], lexicon: CueLexicon) -> list[list[str]]:
+        """Tags for several Docs, their paragraphs decoded together (one Viterbi pass per batch)."""
+        if self._scorer is None:
+            self._scorer = CrfScorer(self.path, TEMPLATES)
+        return self._scorer.tag_many([
+            (feature_columns(doc, lexicon, rule_tags(doc, lexicon)), len(doc),
+             [(p.start, p.end) for p in paragraphs(doc)])
+            for doc in docs])
 
 
 # -------------------------------------------------------------------------------------------- component
@@ -129,11 +132,28 @@ class AttributionComponent(DataFileComponent):
 
     def process(self, doc: Doc) -> Doc:
         with doc_cache(doc):
-            return self._extract(doc)
+            return self._extract(doc, self.tags(doc))
 
-    def _extract(self, doc: Doc) -> Doc:
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """`nlp.pipe` hands Docs over in batches: a CRF tags a batch's paragraphs together (the Viterbi steps
+        cost per step of the longest paragraph, not per Doc)."""
+        if not self.ready:
+            self.initialize()
+        tag_many = getattr(self.tagger, "tag_many", None)
+        for batch in minibatch(stream, batch_size):
+            if tag_many is None:
+                yield from (self.process(doc) for doc in batch)
+                continue
+            # Each Doc's cache is closed before it leaves, as in `process`.
+            with ExitStack() as caches:
+                for doc in batch:
+                    caches.enter_context(doc_cache(doc))
+                done = [self._extract(doc, tags) for doc, tags in zip(batch, tag_many(batch, self.lexicon))]
+            yield from done
+
+    def _extract(self, doc: Doc, tags: list[str]) -> Doc:
         quotes = quote_depth(doc)
-        chunks = snap_to_quotes(doc, chunks_from_tags(doc, self.tags(doc)), quotes)
+        chunks = snap_to_quotes(doc, chunks_from_tags(doc, tags), quotes)
         groups = group_chunks(doc, chunks)
         if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -27,8 +28,12 @@ _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _POSSESSIVE = re.compile(r"\s*'s?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """Lookup key of a name: casefolded, accents and dots dropped, no leading "the", no possessive "'s"."""
+    """Lookup key of a name: casefolded, accents and dots dropped, no leading "the", no possessive "'s".
+
+    Cached: the actor and place stages ask for the same few thousand names hundreds of thousands of times.
+    """
     text = text.translate(_APOS)
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))

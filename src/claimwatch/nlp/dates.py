@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from spacy.tokens import Doc
 
@@ -56,10 +56,17 @@ class DateWords:
     relative: dict[str, tuple[int, str]]
     numbers: dict[str, int]
     patterns: list[tuple[str, re.Pattern]] = field(init=False, repr=False, compare=False)
+    # Patterns that cannot match a text without a digit, a month name, a weekday name (anywhere, any case):
+    # one quick search each spares most claims most of the patterns.
+    needs: list[tuple[re.Pattern, frozenset[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Compiled once per word list; the dataclass is frozen, hence object.__setattr__.
         object.__setattr__(self, "patterns", _patterns(self))
+        anywhere = [re.compile(r"\d"), _any_of(self.months), _any_of(self.weekdays)]
+        object.__setattr__(self, "needs", list(zip(anywhere, (
+            frozenset({"iso", "mdy", "dmy", "my", "y"}), frozenset({"part", "mdy", "dmy", "my", "m"}),
+            frozenset({"wday"})))))
 
     @classmethod
     def from_json(cls, data: dict) -> "DateWords":
@@ -77,6 +84,10 @@ def date_words(path: Optional[DataPath] = None) -> DateWords:
 
 def _read_date_words(path: Path) -> DateWords:
     return read_json_as(path, DateWords.from_json, "months, weekdays, relative and numbers")
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern:
+    return re.compile("|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) or "(?!)", re.IGNORECASE)
 
 
 def _patterns(w: DateWords) -> list[tuple[str, re.Pattern]]:
@@ -247,7 +258,10 @@ def find_dates(text: str, anchor: Optional[date], offset: int = 0, future: bool 
     """Date expressions in ``text`` (offsets shifted by ``offset``), longest match first, no overlaps."""
     words = words or date_words()
     found: list[tuple[int, int, str, re.Match]] = []
+    skip = frozenset().union(*(kinds for needed, kinds in words.needs if needed.search(text) is None))
     for kind, pat in words.patterns:
+        if kind in skip:
+            continue
         for m in pat.finditer(text):
             start, end = m.span()
             # "in/since/by ..." introduce the date; the expression itself starts at the month/year.

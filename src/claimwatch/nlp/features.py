@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Callable, Iterator, Optional, TypeVar
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Optional, TypeVar, Union
 
+import numpy as np
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_SPACE, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc
 
@@ -63,6 +64,59 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Coded:
+    """A column as integer codes into a table of values: what a Doc array of string ids is, after `np.unique`.
+
+    The CRF scorer looks each distinct value up once (a few hundred per article) and spreads the results with one
+    numpy gather, where a list of strings needs a Python lookup per token. None in `values`: the feature does not
+    fire for the tokens with that code.
+    """
+
+    codes: np.ndarray  # int64, one per token
+    values: list[Optional[str]]
+
+    def tolist(self) -> list[Optional[str]]:
+        values = self.values
+        return [values[c] for c in self.codes.tolist()]
+
+    def at(self, index: np.ndarray) -> "Coded":
+        """The value of token index[i] at position i (a head's, a neighbour's)."""
+        return Coded(self.codes[index], self.values)
+
+    def mapped(self, fn: Callable[[str], Optional[str]]) -> "Coded":
+        return Coded(self.codes, [None if v is None else fn(v) for v in self.values])
+
+
+def coded(values: list) -> Coded:
+    """A Python list as a `Coded` column (worth it for a column several features read)."""
+    table: dict = {}
+    codes = [table.setdefault(v, len(table)) for v in values]
+    return Coded(np.array(codes, dtype=np.int64), list(table))
+
+
+def _flag(present: np.ndarray) -> Coded:
+    return Coded(present.astype(np.int64), [None, ""])
+
+
+def _pair(a: Coded, b: Coded, join: Callable[[str, str], str]) -> Coded:
+    """The conjunction of two coded columns (None where either is None)."""
+    width = len(b.values)
+    uniq, inverse = np.unique(a.codes * width + b.codes, return_inverse=True)
+    values = [None if a.values[u // width] is None or b.values[u % width] is None
+              else join(a.values[u // width], b.values[u % width]) for u in uniq.tolist()]
+    return Coded(inverse.astype(np.int64).ravel(), values)
+
+
+def _shift(col: Coded, off: int) -> Coded:
+    """col[i + off] at position i; None where i + off falls outside the Doc."""
+    n = len(col.codes)
+    index = np.arange(n) + off
+    outside = (index < 0) | (index >= n)
+    codes = np.where(outside, len(col.values), col.codes[np.clip(index, 0, max(n - 1, 0))])
+    return Coded(codes, col.values + [None])
+
+
+@dataclass(frozen=True)
 class Columns:
     """Per-token attributes as plain lists, read from one `Doc.to_array`.
 
@@ -79,11 +133,34 @@ class Columns:
     ent: list[str]  # "" outside entities
     head: list[int]  # absolute token index
     is_space: list[bool]
+    # The same attributes as `Coded` columns (text, lower, lemma, pos, tag, dep, ent), for the CRF's features.
+    coded: dict[str, Coded] = field(default_factory=dict, compare=False, repr=False)
 
 
 def columns(doc: Doc) -> Columns:
     """The Doc's `Columns` (computed once within `doc_cache`)."""
     return _memo(doc, "columns", lambda: _columns(doc))
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's text: the `Columns`' when they are cached, else read on their own (the speaker stage needs
+    only the texts, for quotes, and reading all nine columns again was most of its time)."""
+    cache = doc.user_data.get(_CACHE)
+    if cache is not None and "columns" in cache:
+        return cache["columns"].text
+    return _memo(doc, "texts", lambda: _texts(doc))
+
+
+def _texts(doc: Doc) -> list[str]:
+    if not len(doc):
+        return []
+    orths = doc.to_array([ORTH]).tolist()
+    strings = doc.vocab.strings
+    names = {x: strings[x] for x in set(orths)}
+    return [names[x] for x in orths]
+
+
+_CODED = ("text", "lower", "lemma", "pos", "tag", "dep", "ent")
 
 
 def _columns(doc: Doc) -> Columns:
@@ -92,14 +169,15 @@ def _columns(doc: Doc) -> Columns:
         return Columns([], [], [], [], [], [], [], [], [])
     table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_SPACE])
     strings = doc.vocab.strings
-    names = {x: strings[x] for x in set(table[:, [0, 1, 3, 4, 5, 6]].ravel().tolist())}
-    lemmas = {x: strings[x].lower() for x in set(table[:, 2].tolist())}
-    text, lower, lemma, pos, tag, dep, ent = (
-        [(lemmas if k == 2 else names)[x] for x in table[:, k].tolist()] for k in range(7)
-    )
+    cols: dict[str, Coded] = {}
+    for k, name in enumerate(_CODED):
+        uniq, inverse = np.unique(table[:, k], return_inverse=True)
+        values = [strings[x] for x in uniq.tolist()]
+        cols[name] = Coded(inverse.astype(np.int64).ravel(), [v.lower() for v in values] if name == "lemma" else values)
+    text, lower, lemma, pos, tag, dep, ent = (cols[name].tolist() for name in _CODED)
     # HEAD comes back relative, as uint64: as int64 it is the signed offset.
     heads = (doc.to_array([HEAD]).astype("int64").ravel() + range(n)).tolist()
-    return Columns(text, lower, lemma, pos, tag, dep, ent, heads, [bool(x) for x in table[:, 7].tolist()])
+    return Columns(text, lower, lemma, pos, tag, dep, ent, heads, [bool(x) for x in table[:, 7].tolist()], cols)
 
 
 def paragraphs(doc: Doc) -> list[Paragraph]:
@@ -173,7 +251,7 @@ def opening_position(doc: Doc, i: int) -> bool:
 def _quote_depth(doc: Doc) -> list[int]:
     inside = [0] * len(doc)
     paras = line_paragraphs(doc)
-    texts = columns(doc).text
+    texts = token_texts(doc)
     for n, para in enumerate(paras):
         state, opened = False, -1
         for i in range(para.start, para.end):
@@ -297,137 +375,163 @@ def _nearest(sorted_idx: list[int], i: int) -> int:
     return sorted_idx[k - 1]
 
 
-def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] = None) -> list[list[str]]:
-    """Feature strings for every token of the Doc (python-crfsuite's list-of-strings format).
+Column = tuple[str, Union[Coded, list[Optional[str]]]]
 
-    `rule_tags` (from the dependency rule tagger) are stacked in as features: the CRF learns where
-    the rules can be trusted. Token attributes come from `columns`: Token objects (one per token, over and
-    over) were most of this function's cost, and on long articles the tagger is the largest part of
-    claimwatch's time. Strings are joined with `+` (faster than `%`).
+_OFFSETS = (-2, -1, 1, 2)
+# Every feature template: the feature's name is the prefix followed by its value (flags: the prefix alone, value "").
+TEMPLATES: tuple[str, ...] = (
+    "bias", "w=", "l=", "p=", "t=", "d=", "sh=", "suf=", "q=", "hd=", "hl=", "hp=", "d|hp=", "ent=", "acc=",
+    "cue", "cuecls=", "cue|d=", "hcue", "hcue|d=",
+    "gov", "gdep=", "gdep|side=", "gdep|q=", "gl=", "gcls=", "gdep2=", "gdist=", "g_in_rel", "gcontent", "gsource",
+    "nogov", "vl=", "vl|d=", "vside=", "r=", "r|q=", "sstart", "send", "pcue=", "pfirst", "scue=", "sq=", "cside=",
+    "cside|q=",
+) + tuple("%d:%s" % (off, k) for off in _OFFSETS for k in ("w=", "p=", "q=", "d=", "r=", "cue", "pad"))
+
+
+def _bar(a: str, b: str) -> str:
+    return a + "|" + b
+
+
+def _second(_: str, b: str) -> str:
+    return b
+
+
+def feature_columns(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] = None) -> list[Column]:
+    """The attribution tagger's features as columns: (template, the value at every token, None where it does not
+    fire), most of them `Coded`.
+
+    The CRF scorer (`crf_scorer.CrfScorer`) turns a coded column into weight-row ids with one dict lookup per
+    distinct value, without building ~45 strings per token; `doc_features` renders the same features as
+    python-crfsuite's strings, for training.
+
+    The features mix surface cues with the token's place under the nearest governing cue (its path up the
+    tree), the nearest verb, the rule tagger's tag (`rule_tags`: the CRF learns where the rules can be
+    trusted), sentence-level cue and quote presence, and a window of two tokens each side.
     """
     n = len(doc)
     if n == 0:
         return []
     quotes = quote_depth(doc)
     cues = cue_tokens(doc, lexicon)
-    acc = according_to_marks(doc)
     cols = columns(doc)
-    orth, lower, lemma, pos, tag, dep, ent, heads = (cols.text, cols.lower, cols.lemma, cols.pos, cols.tag, cols.dep,
-                                                      cols.ent, cols.head)
-    shapes = {w: _shape(w) for w in set(orth)}
-    sents = list(doc.sents)
-    sent_start = [0] * n
-    sent_end = [0] * n
-    for sent in sents:
-        sent_start[sent.start : sent.end] = [sent.start] * len(sent)
-        sent_end[sent.start : sent.end] = [sent.end] * len(sent)
-    qs = ("q=0", "q=1")
-    base: list[list[str]] = []
+    lemma, pos, dep, heads = cols.lemma, cols.pos, cols.dep, cols.head
+    c = cols.coded
+    head_of = np.array(heads, dtype=np.int64)
+    q_col = Coded(np.array(quotes, dtype=np.int64), ["0", "1"])
+    q = q_col.values
+    is_cue = np.array([bool(x) for x in cues])
+    cue_flag = _flag(is_cue)
+    h_cue = _flag(is_cue[head_of])
+    hpos = c["pos"].at(head_of)
+    out: list[Column] = [
+        ("bias", Coded(np.zeros(n, dtype=np.int64), [""])),
+        ("w=", c["lower"]),
+        ("l=", c["lemma"]),
+        ("p=", c["pos"]),
+        ("t=", c["tag"]),
+        ("d=", c["dep"]),
+        ("sh=", c["text"].mapped(_shape)),
+        ("suf=", c["lower"].mapped(lambda w: w[-3:])),
+        ("q=", q_col),
+        ("hd=", c["dep"].at(head_of)),
+        ("hl=", c["lemma"].at(head_of)),
+        ("hp=", hpos),
+        ("d|hp=", _pair(c["dep"], hpos, _bar)),
+        ("ent=", c["ent"].mapped(lambda e: e or "-")),
+        ("acc=", Coded(np.array(according_to_marks(doc), dtype=np.int64), ["0", "1", "2"])),
+        ("cue", cue_flag),
+        ("cuecls=", [x or None for x in cues]),
+        ("cue|d=", _pair(cue_flag, c["dep"], _second)),
+        ("hcue", h_cue),
+        ("hcue|d=", _pair(h_cue, c["dep"], _second)),
+    ]
+    # The nearest governing cue and the nearest verb: one walk up the tree per token.
+    gkeys = ("gov", "gdep=", "gdep|side=", "gdep|q=", "gl=", "gcls=", "gdep2=", "gdist=", "g_in_rel", "gcontent",
+             "gsource", "nogov", "vl=", "vl|d=", "vside=")
+    (g_on, g_dep, g_side, g_q, g_lemma, g_cls, g_dep2, g_dist, g_rel, g_content, g_source, no_gov, v_lemma, v_dep,
+     v_side) = gcols = tuple([None] * n for _ in gkeys)
     for i in range(n):
-        h = heads[i]
-        q = quotes[i]
-        low, d = lower[i], dep[i]
-        f = [
-            "bias",
-            "w=" + low,
-            "l=" + lemma[i],
-            "p=" + pos[i],
-            "t=" + tag[i],
-            "d=" + d,
-            "sh=" + shapes[orth[i]],
-            "suf=" + low[-3:],
-            qs[q],
-            "hd=" + dep[h],
-            "hl=" + lemma[h],
-            "hp=" + pos[h],
-            "d|hp=" + d + "|" + pos[h],
-            "ent=" + (ent[i] or "-"),
-            "acc=%d" % acc[i],
-        ]
-        if cues[i]:
-            f += ["cue", "cuecls=" + cues[i], "cue|d=" + d]
-        if cues[h]:
-            f += ["hcue", "hcue|d=" + d]
         g, path = governing_path(i, heads, dep, cues)
         if g is not None:
             gdep = path[-1]
-            side = "L" if i < g else "R"
-            f += [
-                "gov",
-                "gdep=" + gdep,
-                "gdep|side=" + gdep + "|" + side,
-                "gdep|q=" + gdep + "|" + qs[q][2:],
-                "gl=" + lemma[g],
-                "gcls=" + (cues[g] or ""),
-            ]
+            g_on[i] = ""
+            g_dep[i] = gdep
+            g_side[i] = gdep + ("|L" if i < g else "|R")
+            g_q[i] = gdep + "|" + q[quotes[i]]
+            g_lemma[i] = lemma[g]
+            g_cls[i] = cues[g] or ""
             if len(path) >= 2:
-                f.append("gdep2=" + path[-2] + "|" + gdep)
-            f.append("gdist=" + _bucket(abs(i - g)))
-            if any(x in ("relcl", "acl") for x in path[:-1]):
-                f.append("g_in_rel")
+                g_dep2[i] = path[-2] + "|" + gdep
+            g_dist[i] = _bucket(abs(i - g))
+            if "relcl" in path[:-1] or "acl" in path[:-1]:
+                g_rel[i] = ""
             if gdep in CONTENT_DEPS:
-                f.append("gcontent")
+                g_content[i] = ""
             if gdep in SOURCE_DEPS:
-                f.append("gsource")
+                g_source[i] = ""
         else:
-            f.append("nogov")
+            no_gov[i] = ""
         v, vdep = nearest_verb(i, heads, dep, pos)
         if v is not None:
-            f += ["vl=" + lemma[v], "vl|d=" + lemma[v] + "|" + vdep, "vside=" + ("L" if i < v else "R")]
-        if rule_tags is not None:
-            r = rule_tags[i]
-            f += ["r=" + r, "r|q=" + (r[2:] if r != "O" else "O") + "|" + qs[q][2:]]
-        if i == sent_start[i]:
-            f.append("sstart")
-        if i == sent_end[i] - 1:
-            f.append("send")
-        base.append(f)
-    # Sentence-level: a cue in the previous sentence of the paragraph; first sentence of a paragraph.
-    prev_has_cue = False
-    prev_para = -1
+            v_lemma[i] = lemma[v]
+            v_dep[i] = lemma[v] + "|" + vdep
+            v_side[i] = "L" if i < v else "R"
+    out += zip(gkeys, gcols)
+    rules: Optional[Coded] = None
+    if rule_tags is not None:
+        rules = coded(rule_tags)
+        out += [("r=", rules), ("r|q=", _pair(rules, q_col, lambda r, x: (r[2:] if r != "O" else "O") + "|" + x))]
+    sents = list(doc.sents)
+    starts, ends = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    starts[[s.start for s in sents]] = True
+    ends[[s.end - 1 for s in sents]] = True
+    out += [("sstart", _flag(starts)), ("send", _flag(ends))]
+    # Sentence-level: a cue in the previous sentence of the paragraph; the first sentence of a paragraph; cue and
+    # quote presence in the sentence and the side of its nearest cue (codes 0, L, R; 3: no cue in the sentence).
+    pcue, pfirst, scue, sq = (np.zeros(n, dtype=np.int64) for _ in range(4))
+    side = np.full(n, 3, dtype=np.int64)
     para_of = [-1] * n
     for pn, para in enumerate(paragraphs(doc)):
         para_of[para.start : para.end] = [pn] * (para.end - para.start)
+    prev_has_cue, prev_para = False, -1
     for sent in sents:
-        pn = para_of[sent.start]
+        a, b = sent.start, sent.end
+        pn = para_of[a]
         first_in_para = pn != prev_para
-        extra = ["pcue=%d" % (1 if prev_has_cue and not first_in_para else 0)] + (["pfirst"] if first_in_para else [])
-        for i in range(sent.start, sent.end):
-            base[i] += extra
-        prev_has_cue = any(cues[i] for i in range(sent.start, sent.end))
-        prev_para = pn
-    # Sentence-level cue presence and relative position (cheap and strongly predictive).
-    for sent in sents:
-        cue_idx = [i for i in range(sent.start, sent.end) if cues[i]]
-        has_q = any(quotes[i] for i in range(sent.start, sent.end))
-        flags = ["scue=%d" % (1 if cue_idx else 0), "sq=%d" % (1 if has_q else 0)]
-        for i in range(sent.start, sent.end):
-            f = base[i]
-            f += flags
-            if cue_idx:
+        pcue[a:b] = prev_has_cue and not first_in_para
+        pfirst[a:b] = first_in_para
+        cue_idx = [i for i in range(a, b) if cues[i]]
+        scue[a:b] = bool(cue_idx)
+        sq[a:b] = any(quotes[a:b])
+        if cue_idx:
+            for i in range(a, b):
                 dist = i - _nearest(cue_idx, i)
-                side = "0" if dist == 0 else "L" if dist < 0 else "R"
-                f += ["cside=" + side, "cside|q=" + side + "|" + qs[quotes[i]][2:]]
-    # Window features: a few features of each neighbour, made once per neighbour and offset.
-    windows: dict[int, list[list[str]]] = {}
-    for off in (-2, -1, 1, 2):
-        w, p, qq, dd, rr, cue = ("%d:%s" % (off, k) for k in ("w=", "p=", "q=", "d=", "r=", "cue"))
-        near = abs(off) == 1
-        column = []
-        for j in range(n):
-            feats = [w + lower[j], p + pos[j], qq + qs[quotes[j]][2:]]
-            if near:
-                feats.append(dd + dep[j])
-                if rule_tags is not None:
-                    feats.append(rr + rule_tags[j])
-                if cues[j]:
-                    feats.append(cue)
-            column.append(feats)
-        windows[off] = column
-    pads = {off: ["%d:pad" % off] for off in (-2, -1, 1, 2)}
-    for i in range(n):
-        f = base[i]
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            f += windows[off][j] if 0 <= j < n else pads[off]
-    return base
+                side[i] = 0 if dist == 0 else 1 if dist < 0 else 2
+        prev_has_cue = bool(cue_idx)
+        prev_para = pn
+    sides = Coded(side, ["0", "L", "R", None])
+    out += [("pcue=", Coded(pcue, ["0", "1"])), ("pfirst", _flag(pfirst)), ("scue=", Coded(scue, ["0", "1"])),
+            ("sq=", Coded(sq, ["0", "1"])), ("cside=", sides), ("cside|q=", _pair(sides, q_col, _bar))]
+    # Window: a few features of the tokens up to two away (a pad flag past either end).
+    index = np.arange(n)
+    for off in _OFFSETS:
+        shifted = [("w=", c["lower"]), ("p=", c["pos"]), ("q=", q_col)]
+        if abs(off) == 1:
+            shifted.append(("d=", c["dep"]))
+            if rules is not None:
+                shifted.append(("r=", rules))
+            shifted.append(("cue", cue_flag))
+        out += [("%d:%s" % (off, key), _shift(col, off)) for key, col in shifted]
+        out.append(("%d:pad" % off, _flag((index + off < 0) | (index + off >= n))))
+    return out
+
+
+def doc_features(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] = None) -> list[list[str]]:
+    """`feature_columns` as python-crfsuite's strings, a list per token (training and the MiniLM tagger's CRF)."""
+    feats: list[list[str]] = [[] for _ in range(len(doc))]
+    for prefix, column in feature_columns(doc, lexicon, rule_tags):
+        values = column.tolist() if isinstance(column, Coded) else column
+        for f, v in zip(feats, values):
+            if v is not None:
+                f.append(prefix + v)
+    return feats
