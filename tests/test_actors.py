@@ -93,6 +93,21 @@ def test_person_resolves_through_role(resolver: ActorResolver) -> None:
     assert kind(resolver.resolve("Tom Roe", "PERSON")) == ("person:tom-roe", "person", None, None)
 
 
+def test_middle_initials_do_not_hide_a_known_person(resolver: ActorResolver) -> None:
+    assert kind(resolver.resolve("Donald J. Trump", "PERSON")) == ("person:donald-trump", "person", "USA", "GOV")
+    assert kind(resolver.resolve("President Donald J. Trump", "PERSON")) == ("person:donald-trump", "person", "USA", "GOV")
+    # Only inner single letters go: a two-word name is looked up as written.
+    assert resolver.resolve("J. Trump", "PERSON").id != "person:donald-trump"
+
+
+def test_an_office_only_one_country_has_gives_the_country(resolver: ActorResolver) -> None:
+    assert kind(resolver.resolve("Rep. Jane Roe", "PERSON")) == ("person:jane-roe", "person", "USA", "LEG")
+    assert kind(resolver.resolve("Jane Roe", "PERSON", "Texas Congresswoman")) == ("person:jane-roe", "person", "USA", "LEG")
+    # A country the role names still comes first; an office many countries have gives none.
+    assert resolver.resolve("Jane Roe", "PERSON", "a Russian congressman").country == "RUS"
+    assert resolver.resolve("Jane Roe", "PERSON", "senator").country is None
+
+
 @pytest.mark.parametrize("name", ["Zelenskiy", "Zelensky", "Zelenskyy", "Volodymyr Zelenskiy", "Vladimir Zelensky",
                                   "President Zelenskyy"])
 def test_name_variants_share_one_id(resolver: ActorResolver, name: str) -> None:
@@ -276,6 +291,7 @@ def test_user_file_in_jsonl(tmp_path: Path) -> None:
         ("actors:\n  - id: x\n    name: [unclosed\n", ":", "not valid YAML"),
         ("actorz: []\n", ":1:", "unknown section"),
         ("roles:\n  harbourmaster: GOV\n", ":", "needs a sector"),
+        ("roles:\n  alderman: {sector: GOV, country: England}\n", ":", "alpha-3"),
     ],
 )
 def test_bad_actor_file_is_one_line_naming_file_and_line(tmp_path: Path, content: str, where: str, words: str) -> None:

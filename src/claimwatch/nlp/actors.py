@@ -88,6 +88,9 @@ class Role:
     # The word says what an organisation is ("energy giant", "car firm"): a name it heads is no person, whatever
     # NER says ("Russian energy giant Gazprom").
     organisation: bool = False
+    # An office only one country has ("congresswoman", "Rep." before a US representative's name): the person's
+    # country when nothing else in the role names one.
+    country: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -167,8 +170,11 @@ class ActorResolver:
             line = spec.get("__line__", roles.get("__line__", 1)) if isinstance(spec, dict) else roles.get("__line__", 1)
             if not isinstance(spec, dict) or not isinstance(spec.get("sector"), str):
                 raise DataFileError(f"{label}:{line}: role {word!r} needs a sector, e.g. {{sector: GOV}}")
+            country = spec.get("country")
+            if country is not None and not (isinstance(country, str) and len(country) == 3 and country.isupper()):
+                raise DataFileError(f"{label}:{line}: role {word!r}: country must be an alpha-3 code such as USA")
             self.roles[normalise(str(word))] = Role(spec["sector"].upper(), bool(spec.get("weak", False)),
-                                                    bool(spec.get("organisation", False)))
+                                                    bool(spec.get("organisation", False)), country)
 
     def _add_actor(self, entry: Any, label: str) -> None:
         line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
@@ -336,7 +342,7 @@ class ActorResolver:
         while n < len(words) - 1 and self._is_title_word(words[n]):
             n += 1
         prefix, bare = " ".join(words[:n]), " ".join(words[n:])
-        known = self.lookup(bare)
+        known = self.lookup(bare) or self.lookup(_without_initials(bare))
         ref = self.get(known) if isinstance(known, str) else None
         if ref is not None and ref.type == "person":
             return self._fill_from_role(ref, role or prefix or None, context)
@@ -406,10 +412,18 @@ class ActorResolver:
         if not role:
             return None, None
         hits, words = self._scan(role)
-        country = _first_country(hits)
+        country = _first_country(hits) or self._office_country(words)
         strong, weak = self._role_sectors(words)
         inst_sector = next((h.value.sector for h in hits if h.kind in ("actor", "institution") and h.value.sector), None)
         return country, strong or inst_sector or weak
+
+    def _office_country(self, words: list[str]) -> Optional[str]:
+        """The country of the first role word in ``words`` that belongs to one country's offices only."""
+        for w in words:
+            role = self.roles.get(normalise(w))
+            if role is not None and role.country:
+                return role.country
+        return None
 
     def _compound(self, text: str, label: Optional[str], role: Optional[str], context: Optional[str]) -> ActorRef:
         """Mentions with no entry of their own: "Russia's Defence Ministry", "Russian news agencies"."""
@@ -518,6 +532,15 @@ class ActorResolver:
 
     def is_role_word(self, word: str) -> bool:
         return normalise(word) in self.roles
+
+
+def _without_initials(name: str) -> str:
+    """"Donald J. Trump" -> "Donald Trump": middle initials are left out of the actor file's aliases."""
+    words = name.split()
+    if len(words) < 3:
+        return name
+    inner = [w for w in words[1:-1] if not (len(w.rstrip(".")) == 1 and w[0].isupper())]
+    return " ".join([words[0], *inner, words[-1]])
 
 
 @lru_cache(maxsize=1 << 16)
