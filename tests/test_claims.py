@@ -158,3 +158,23 @@ def test_an_act_or_an_aim_is_no_statement(nlp) -> None:
     # an assertion or a denial with an infinitive or gerund still states something
     assert shown("Valdoria claimed to have shot down five drones over Kessel.") == [True]
     assert shown("Valdoria denied attacking civilians in Kessel.") == [True]
+
+
+def test_a_guess_and_a_question_put_state_nothing(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> dict[str, bool]:
+        out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+        return {(c.cue.text if c.cue else ""): reports_statement(c) for c in out.claims}
+
+    # The writer's guess at what someone would think or say reports nothing said.
+    assert not any(shown("Farmers in Kessel, who may well feel that the new tax is unfair, will vote on Sunday.").values())
+    assert not any(shown("Critics of the mayor might argue that the bridge in Kessel was never needed.").values())
+    assert shown("Critics of the mayor argue that the bridge in Kessel was never needed.") == {"argue": True}
+    # "Asked …" is the question put to the subject; the answer after it is the claim.
+    got = shown('Asked if he would resign over the ferry deal, the mayor of Kessel said: "I will not go."')
+    assert got.get("said") is True and not got.get("Asked")
+    # A passive belief on a verb that shares its subject with the one before it.
+    assert not any(shown("Three former managers of the Kessel port have pleaded guilty and are expected to give "
+                         "evidence against the mayor.").values())

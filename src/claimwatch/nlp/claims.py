@@ -180,9 +180,23 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
     if head is None:
         return None
     cue_class = lexicon.cue_class(head.lemma_.lower())
-    if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class):
+    if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class) \
+            or _hypothetical(head) or _put_to(head):
         return None
     return cue_class
+
+
+def _hypothetical(head: Token) -> bool:
+    """"fans, who may well feel that …", "critics might argue that …": the writer's guess at what someone would
+    say, not a report of what was said (claims interim 12)."""
+    return any(c.dep_ == "aux" and c.lower_ in ("may", "might") for c in head.children)
+
+
+def _put_to(head: Token) -> bool:
+    """"Asked if he would quit, he said: …": the participle reports the question put to the main clause's subject,
+    whose answer is a claim of its own (claims interim 12)."""
+    return head.lemma_.lower() == "ask" and head.tag_ == "VBN" and head.dep_ == "advcl" \
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") for c in head.children)
 
 
 def _withheld(doc: Doc, head: Token, parts: list[CharSpan]) -> bool:

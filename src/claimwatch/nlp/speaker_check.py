@@ -220,11 +220,11 @@ def passive_target(head: Token, span: Span) -> bool:
         return False
     if not any(c.dep_ == "auxpass" for c in head.children):
         return False
-    owner = head
-    # "were signed …, but have since been criticised for …": the conjunct shares the first verb's subject
+    # "were signed …, but have since been criticised for …", "have pleaded guilty and are expected to …": the
+    # conjunct shares the first verb's subject, passive or not.
     if head.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
-        owner = head.head
-    return any(c.dep_ == "nsubjpass" and span.start <= c.i < span.end for c in owner.children)
+        return any(c.dep_ in ("nsubjpass", "nsubj") and span.start <= c.i < span.end for c in head.head.children)
+    return any(c.dep_ == "nsubjpass" and span.start <= c.i < span.end for c in head.children)
 
 
 def passive_agent(head: Token) -> Optional[Span]:
