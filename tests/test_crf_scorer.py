@@ -75,6 +75,10 @@ def test_a_file_that_is_no_model_is_a_clear_error(tmp_path):
     bad.write_bytes(b"")
     with pytest.raises(ModelNotFoundError):
         read_model(bad)
+    # A real model cut short: its header is fine, its tables are not there.
+    bad.write_bytes(Path(default_model_path("crf")).read_bytes()[:5000])
+    with pytest.raises(ModelNotFoundError, match="not a CRFsuite model"):
+        read_model(bad)
 
 
 def _hand_doc() -> Doc:

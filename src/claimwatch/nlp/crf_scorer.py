@@ -3,11 +3,11 @@
 python-crfsuite takes every token's features as strings and converts each one in C++ before it looks it up.
 Over a long article that conversion and the Python that builds ~45 strings per token were most of the
 attribution stage (docs/BENCHMARKS.md). Here the model's attributes are split by feature template
-(`features.TEMPLATES`) into dicts from a feature's value to its row in a weight matrix, so a template's
-column of values becomes a column of row ids with one list comprehension, and a paragraph's label scores are
-one gather and sum. Decoding is the same first-order Viterbi as CRFsuite's (ties go to the lower label id, as
-its strict `<` does), run over a Doc's paragraphs side by side. The tags equal python-crfsuite's
-(`tests/test_crf_scorer.py`); training still goes through python-crfsuite.
+(`features.TEMPLATES`) into dicts from a feature's value to its row in a weight matrix. A coded column
+(`features.Coded`) is looked up once per distinct value and spread over its tokens with one gather; the label
+scores of every token are then one gather and sum. Decoding is the same first-order Viterbi as CRFsuite's (ties
+go to the lower label id, as its strict `<` does), run over all the paragraphs of a batch of Docs side by side.
+The tags equal python-crfsuite's (`tests/test_crf_scorer.py`); training still goes through python-crfsuite.
 
 The model file is read directly: CRFsuite's FOMC format (crf1m_model.c) is a header, a FEAT chunk of
 (type, source, destination, weight) records (type 0: attribute → label; type 1: label → label) and two CQDB
@@ -16,8 +16,8 @@ string tables for labels and attributes, whose backward arrays give each id's st
 from __future__ import annotations
 
 import struct
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -34,12 +34,12 @@ def _cqdb_strings(data: bytes, offset: int) -> list[str]:
     """The strings of a CQDB chunk, by id (each record: id, key size, key bytes with a trailing NUL)."""
     chunk, _size, _flag, _order, count, bwd = struct.unpack_from("<4sIIIII", data, offset)
     if chunk != b"CQDB":
-        raise ModelNotFoundError("not a CRFsuite model (no CQDB string table)")
+        raise ValueError("no CQDB string table")
     out: list[str] = []
     for k, rec in enumerate(struct.unpack_from("<%dI" % count, data, offset + bwd)):
         ident, size = struct.unpack_from("<II", data, offset + rec)
         if ident != k:
-            raise ModelNotFoundError("CRFsuite model string table is out of order")
+            raise ValueError("string table out of order")
         out.append(data[offset + rec + 8 : offset + rec + 8 + size - 1].decode("utf-8"))
     return out
 
@@ -53,22 +53,28 @@ class CrfWeights:
 
 
 def read_model(path: str | Path) -> CrfWeights:
+    """A CRFsuite first-order model's labels, attributes and weights; a file that is not one is a
+    ModelNotFoundError naming it."""
     data = Path(path).read_bytes()
     try:
-        magic, _size, kind, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs, *_ = struct.unpack_from(
-            _HEADER, data, 0)
-    except struct.error as exc:
-        raise ModelNotFoundError(f"not a CRFsuite model: {path}") from exc
+        return _parse(data)
+    except (struct.error, ValueError, IndexError) as exc:  # UnicodeDecodeError is a ValueError
+        raise ModelNotFoundError(f"not a CRFsuite model: {path} ({exc})") from exc
+
+
+def _parse(data: bytes) -> CrfWeights:
+    magic, _size, kind, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs, *_ = struct.unpack_from(
+        _HEADER, data, 0)
     if magic != b"lCRF" or kind != b"FOMC":
-        raise ModelNotFoundError(f"not a CRFsuite first-order model: {path}")
+        raise ValueError("no first-order CRFsuite header")
     chunk, _csize, count = struct.unpack_from("<4sII", data, off_feat)
     if chunk != b"FEAT":
-        raise ModelNotFoundError(f"CRFsuite model has no feature chunk: {path}")
+        raise ValueError("no feature chunk")
     feats = np.frombuffer(data, dtype=_FEATURE, count=count, offset=off_feat + 12)
     labels = _cqdb_strings(data, off_labels)
     attributes = _cqdb_strings(data, off_attrs)
     if len(labels) != n_labels or len(attributes) != n_attrs:
-        raise ModelNotFoundError(f"CRFsuite model header and tables disagree: {path}")
+        raise ValueError("header and string tables disagree")
     state = np.zeros((n_attrs + 1, n_labels))
     transition = np.zeros((n_labels, n_labels))
     s, t = feats[feats["type"] == 0], feats[feats["type"] == 1]
