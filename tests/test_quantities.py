@@ -52,3 +52,17 @@ def test_pipeline_quantities(nlp) -> None:
     assert [(q.text, q.value, q.unit, q.qualifier) for q in qs] == [
         ("more than 100,000 troops", 100000.0, "troop", "more than")]
     assert text[qs[0].start : qs[0].end] == qs[0].text
+
+
+def test_claims_without_a_number_word_are_skipped_alike(nlp, finder) -> None:
+    text = ("A spokesman said twenty-five ships and 3,000 troops had left. The mayor said the port was calm. "
+            "Officials said dozens of sailors and a million litres of fuel were lost.")
+    doc = nlp(text)
+    starts = finder.starts(doc)
+    marked = [t.text for t in doc if starts[t.i + 1] > starts[t.i]]
+    assert {"twenty", "3,000", "million"} <= set(marked) and "a" not in marked and "calm" not in marked
+    for sent in doc.sents:
+        with_starts = finder.find(doc, sent.start_char, sent.end_char, starts=starts)
+        assert with_starts == finder.find(doc, sent.start_char, sent.end_char)
+    calm = next(s for s in doc.sents if "calm" in s.text)
+    assert finder.find(doc, calm.start_char, calm.end_char, starts=starts) == []
