@@ -14,13 +14,13 @@ Claim properties (kind, polarity, hedges, addressee, relay) are read off the gro
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Iterable, Iterator, Optional, Protocol, Sequence
 
 from spacy.language import Language
-from spacy.util import minibatch
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from ..errors import ModelNotFoundError
 from ..resources import packaged
@@ -44,7 +44,8 @@ RULE_LAYER = {"crf": True, "minilm": False}
 
 
 class Tagger(Protocol):
-    """What the component needs of a tagger: BIO tags (B-SRC, I-CON, …) per token, whitespace tokens O."""
+    """What the component needs of a tagger: BIO tags (B-SRC, I-CON, …) per token, whitespace tokens O. A tagger may
+    also offer ``tag_many(docs, lexicon)``, tags for a batch at once, which the component's ``pipe`` then uses."""
 
     def tag(self, doc: Doc, lexicon: CueLexicon) -> list[str]: ...
 
