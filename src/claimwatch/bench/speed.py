@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -207,14 +208,6 @@ def _run_stages(model: Optional[str], articles: list[Article], warmup: int, batc
     }
 
 
-def _median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
 def _in_fresh_process(fn: Callable[..., dict], *args: Any) -> dict:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as ex:
         return ex.submit(fn, *args).result()
@@ -286,7 +279,7 @@ def run_bench(
             "python": platform.python_version(),
         },
         "runs": runs,
-        "ratio_full_bare_words_per_s": _median(per_pair),
+        "ratio_full_bare_words_per_s": statistics.median(per_pair),
         "ratio_per_pair": per_pair,
         "components_s": runs["stages"]["components_s"],
         "enrichment_share": runs["stages"]["enrichment_share"],

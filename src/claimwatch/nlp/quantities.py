@@ -59,7 +59,11 @@ def _read_quantity_words(path: Path) -> QuantityWords:
 
 
 def _number_value(tok: Token, words: QuantityWords) -> Optional[float]:
-    text = tok.text.lower()
+    return _text_value(tok.text.lower(), words)
+
+
+def _text_value(text: str, words: QuantityWords) -> Optional[float]:
+    """The number a lower-cased word writes ("3,000", "twelve", "twenty-five"), else None."""
     if _DIGITS.match(text):
         return float(text.replace(",", ""))
     if text in words.numbers and text not in ("a", "an"):
@@ -141,12 +145,7 @@ class QuantityFinder:
         return counts
 
     def _can_start(self, low: str) -> bool:
-        w = self.w
-        if low in self.vague_keys or low in w.multipliers or _DIGITS.match(low):
-            return True
-        if low in w.numbers and low not in ("a", "an"):
-            return True
-        return "-" in low and all(p in w.numbers for p in low.split("-"))
+        return low in self.vague_keys or low in self.w.multipliers or _text_value(low, self.w) is not None
 
     def find(
         self, doc: Doc, start_char: int, end_char: int, skip: Sequence[CharSpan] = (),
