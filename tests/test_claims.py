@@ -172,9 +172,30 @@ def test_a_guess_and_a_question_put_state_nothing(nlp) -> None:
     assert not any(shown("Farmers in Kessel, who may well feel that the new tax is unfair, will vote on Sunday.").values())
     assert not any(shown("Critics of the mayor might argue that the bridge in Kessel was never needed.").values())
     assert shown("Critics of the mayor argue that the bridge in Kessel was never needed.") == {"argue": True}
+    assert not any(shown("The mayor has not commented. Perhaps he thinks the council of Kessel has said enough.")
+                   .values())
+    assert not any(shown("The flood in Kessel is remarkable considering how dry the summer has been.").values())
     # "Asked …" is the question put to the subject; the answer after it is the claim.
     got = shown('Asked if he would resign over the ferry deal, the mayor of Kessel said: "I will not go."')
     assert got.get("said") is True and not got.get("Asked")
     # A passive belief on a verb that shares its subject with the one before it.
     assert not any(shown("Three former managers of the Kessel port have pleaded guilty and are expected to give "
                          "evidence against the mayor.").values())
+
+
+def test_a_negated_denial_denies_nothing(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    def cues(text: str) -> dict[str, tuple]:
+        out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+        return {c.cue.text: (c.polarity, c.cue_class) for c in out.claims if c.cue}
+
+    assert cues("The mayor of Kessel denied that the bridge was closed.")["denied"] == ("denies", "deny")
+    got = cues("The mayor of Kessel did not deny that the bridge was closed.")
+    assert [v for k, v in got.items() if "deny" in k] == [("asserts", None)]
+    # what was not said states nothing; a negated belief still rejects its content
+    got = cues("Officials in Kessel did not confirm that the mayor had resigned until Friday.")
+    assert [v[1] for k, v in got.items() if "confirm" in k] == [None]
+    got = cues("The mayor of Kessel does not accept that the bridge was closed.")
+    assert [(v[0], v[1] is not None) for k, v in got.items() if "accept" in k] == [("denies", True)]

@@ -31,5 +31,8 @@ def test_gold_precision_recall_floor(nlp) -> None:
     assert report["p"] >= 0.85
     # R 0.17: the fitted model catches the denials, not yet the other kinds. It was 0.23 before opposite events
     # told in two different articles stopped counting (0 of 30 such groups were real in the judged real-news
-    # listings, docs/EVALUATION.md run 4); this set's two-report opposite events lost one pair to that rule.
-    assert report["r"] >= 0.15
+    # listings, docs/EVALUATION.md run 4); this set's two-report opposite events lost one pair to that rule. R 0.13
+    # since the CRF was retrained with paragraph breaks (2026-12-04): "The union rejected the offer, union
+    # spokesman Erik Moll said" is now read as Moll's report of a rejection (as PolNeAR would), no longer the
+    # union's own rejection of the offer, so opp-03 is two opposite events in two articles, which that rule leaves out.
+    assert report["r"] >= 0.13

@@ -104,3 +104,65 @@ def test_opposite_events_need_a_common_place_or_an_allegation() -> None:
         x, sl, _ = features(retreat, other, 0.45)
         x["opposite_family"] = 1.0  # which families are opposite is the rules file's business; here only the place
         assert unseen_kind(retreat, other, x, sl) is expected, (places, cue_class)
+
+
+def test_shared_names_alone_answer_nothing() -> None:
+    # claims interim 14 / run 8: "the Brigade leader was dead" does not answer "the Brigade was threatening to …".
+    threat = profile(claim("a", "that the Red Brigade was threatening to burn the grain stores of Kessel", VAR))
+    dead = profile(denial("that the leader of the Red Brigade was dead"))
+    assert relate(threat, dead, 0.7).gate == "the denial answers another matter"
+    # a shared word that is not a name (what is said of them) still answers
+    burnt = profile(denial("that the Red Brigade burned the grain stores"))
+    assert relate(threat, burnt, 0.8).gate is None
+
+
+def test_the_same_words_twice_are_one_statement() -> None:
+    # Two outlets quote one slogan; a parse of one copy reading a negation the other copy lacks changes nothing.
+    a = profile(claim("a", "“This ain’t no grain store!”", VAR))
+    b = profile(claim("b", "“This ain’t no grain store!”", MAR, negated_verb=True, article="a2"))
+    assert relate(a, b, 1.0).features["opposed"] and relate(a, b, 1.0).p_dispute == 0.0
+    # the same words denied by one cue and asserted by the other are opposed
+    denied = profile(denial("“This ain’t no grain store!”"))
+    assert relate(a, denied, 1.0).p_dispute > 0.5
+
+
+def test_a_false_story_and_an_untrue_story_are_both_denials() -> None:
+    from claimwatch.disputes.candidates import own_stance
+
+    for text in ("the managers knew it was a false story for a long time",
+                 "the suggestion is categorically false",
+                 "the volunteer was nowhere near Kessel",
+                 "the company has squashed all rumours that a blue bridge was planned",
+                 "the video would shortly be exposed as fake"):
+        assert own_stance(claim("a", text, VAR))[0] == "denies", text
+    assert own_stance(claim("a", "the story ran in the Kessel Courier for a long time", VAR))[0] == "asserts"
+
+
+def test_a_rejection_opposes_only_a_claim_or_a_proposal() -> None:
+    from claimwatch.disputes.candidates import reportable
+
+    def rejection(text: str) -> StoredClaim:
+        return denial(text).model_copy(update={"kind": "object"})
+
+    assert reportable(rejection("rumours of a blue bridge over the Kessel"))
+    assert reportable(rejection("the wage offer"))
+    # an act (a court dismissing cases) and a thing conceded are no rejection of anything said
+    assert not reportable(rejection("849 misdemeanour cases involving police arrests in Kessel"))
+    assert not reportable(rejection("the raw material value in a gold watch case"))
+
+
+def test_a_name_is_enough_when_one_side_speaks_of_a_claim() -> None:
+    # run 8: "Hunter's claim was unfounded" answers "Hunter's office remains convinced the lawmaker was correct".
+    rejected = profile(claim("a", "that Kessler’s claim was unfounded", MAR, article="a2"))
+    upheld = profile(claim("b", "that Kessler’s office remains convinced that the lawmaker was correct", VAR))
+    assert rejected.own_stance == "denies"
+    assert relate(rejected, upheld, 0.7).gate is None
+
+
+def test_two_contents_that_both_deny_it_agree() -> None:
+    # run 8: "Rosenberg was not in Kobani" and "Rosenberg was nowhere near Kobani" say one thing.
+    not_in = profile(claim("a", "the volunteer Rosen was not in Kessel", VAR, negated_verb=True))
+    nowhere = profile(claim("b", "that the volunteer Rosen was nowhere near Kessel", MAR, negated_verb=True,
+                            article="a2"))
+    assert (not_in.own_stance, nowhere.own_stance) == ("asserts", "denies")
+    assert relate(not_in, nowhere, 0.8).p_dispute == 0.0

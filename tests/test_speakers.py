@@ -88,12 +88,17 @@ def test_a_time_in_front_of_the_speaker_is_not_the_speaker(nlp) -> None:
 
 @pytest.mark.parametrize("text, content", [
     ("Recent days have shown that the grid is far from safe.", "the grid is far from safe"),
-    ("The coming weeks are predicted to bring more missile tests, officials said.", "more missile tests"),
     ("The exit of the singer sparked fury among state television hosts, accusing her of betraying the country.",
      "betraying the country"),
 ])
 def test_a_time_or_an_event_is_no_speaker(nlp, text: str, content: str) -> None:
     assert _speaker_of(nlp, text, content) == (None, None)
+
+
+def test_a_time_subject_never_speaks(nlp) -> None:
+    out = next(extract_articles(nlp, [Article(id="t", text="The coming weeks are predicted to bring more missile "
+                                                           "tests, officials said.")]))
+    assert out.claims and all(c.speaker is None or "weeks" not in c.speaker.text for c in out.claims)
 
 
 @pytest.mark.parametrize("text, content, speaker", [
@@ -305,3 +310,31 @@ def test_a_name_starting_the_clause_after_according_to_is_not_the_source(nlp) ->
     text = ("According to Ostmark's intelligence services, Marek Halloran handles the payment of wages to the troops "
             "taking part in the invasion.")
     assert _speaker_of(nlp, text, "handles the payment")[1] != "Marek Halloran"
+
+
+def test_they_is_not_one_official(nlp) -> None:
+    # claims interim 14: "One … official has said …. They are threatening to kill them": the hostage takers.
+    text = ("The Red Brigade has not commented on the arrests, but the Blue Front has condemned them. One Kessel "
+            "official has said it is a \"powerful card to apply pressure\" in talks with the Red Brigade and the Blue "
+            "Front, who are holding more than 20 Kessel soldiers hostage. They are threatening to kill them unless "
+            "militants are freed from Kessel jails.")
+    assert _resolved(nlp, text, "to kill them") not in ("One Kessel official", None)
+
+
+def test_a_pronoun_prefers_the_person_who_acts_over_the_one_acted_on(nlp) -> None:
+    # "…, Emmanuel Nachshon, spokesman for …, distanced the government from Rosenberg. '…,' he said."
+    text = ("In a phone interview with the Courier, Emmanuel Baros, spokesman for the Kessel Ministry of Foreign "
+            "Affairs, distanced the government from Gill Rosen. \"She is her own person,\" he said.")
+    assert _resolved(nlp, text, "her own person") == "Emmanuel Baros"
+
+
+def test_a_quote_inside_the_writers_sentence_takes_no_speaker(nlp) -> None:
+    text = ('"The bridge is safe," the mayor of Kessel said. Some residents have made fun of the cracks. Doctored '
+            'images made their way around the Web with the tag lines "Our best bridge" and "Mind the gap."')
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    tags = [c for c in out.claims if "Our best bridge" in c.content.text]
+    assert all(c.speaker is None for c in tags)
+    # a quote that is its own sentence after a speaker's words is still theirs
+    text = '"The bridge is safe," the mayor of Kessel said. "We checked every cable last week."'
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    assert [c.resolved_speaker for c in out.claims if "every cable" in c.content.text] == ["the mayor of Kessel"]

@@ -56,6 +56,16 @@ def load_base_model(name: Optional[str] = None) -> Language:
     )
 
 
+def add_paragraph_breaks(nlp: Language) -> Language:
+    """Put ``claimwatch_paragraph_breaks`` before the parser (or senter): a blank line ends a sentence in scraped
+    text with no full stop. Training parses PolNeAR with it too, so the tagger learns from the sentences it sees."""
+    from .nlp import factories  # noqa: F401  (registers the factories)
+
+    if "claimwatch_paragraph_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("claimwatch_paragraph_breaks", before="parser" if "parser" in nlp.pipe_names else "senter")
+    return nlp
+
+
 def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None, tagger: str = "crf") -> Language:
     """Load a spaCy pipeline and add claimwatch's attribution components to it.
 
@@ -72,6 +82,7 @@ def load_nlp(name: Optional[str] = None, actors_path: Optional[str] = None, tagg
     nlp = load_base_model(name)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         raise ModelNotFoundError(f"pipeline '{name}' has no parser; claimwatch needs a dependency parser")
+    add_paragraph_breaks(nlp)
     nlp.add_pipe("claimwatch_attribution", config={"tagger": tagger})
     nlp.add_pipe("claimwatch_nonclaims")  # what the writer rejects ("the claims … are baseless") is no claim
     nlp.add_pipe("claimwatch_holders")  # "the Russian claim that …" is Russia's; a denial names the claim it denies

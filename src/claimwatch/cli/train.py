@@ -44,11 +44,11 @@ def train_attribution(polnear_dir: str, split: str, output: Optional[str], limit
     """
     from ..nlp.attribution import MODEL_FILE
     from ..nlp.tagger_minilm import MINILM_FILE
-    from ..pipeline import load_base_model
+    from ..pipeline import add_paragraph_breaks, load_base_model
 
     default = MINILM_FILE if tagger == "minilm" else MODEL_FILE
     out = Path(output) if output else Path(__file__).resolve().parent.parent / "resources" / default
-    nlp = load_base_model(model)
+    nlp = add_paragraph_breaks(load_base_model(model))
     t0 = time.time()
     click.echo(f"training the {tagger} tagger on PolNeAR {split} with {nlp.meta.get('name')} …", err=True)
     if tagger == "minilm":

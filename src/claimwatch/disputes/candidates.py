@@ -87,6 +87,8 @@ class ClaimProfile:
     reportable: bool = True  # reports what a source said (``reportable``); only such claims enter disputes and check
     terms: frozenset[str] = frozenset()  # the content's words (``DisputeLexicon.terms``)
     core: frozenset[str] = frozenset()  # the words of its main clause: what a denial of it denies
+    names: frozenset[str] = frozenset()  # the terms that are names: whom it speaks of, not what it says
+    cue_stance: str = ASSERTS  # the stance its cue alone takes ("denied that …"), whatever the content says
     withholds: bool = False  # its cue says nothing of the content ("doesn't know how many …"): asserts nothing
     cue_class: Optional[str] = None  # the cue lexicon's class ("accuse" for "has alleged")
     extra: dict = field(default_factory=dict)
@@ -186,10 +188,9 @@ def _negates_predicate(content: str, frame: Optional[FrameOut], pattern: re.Patt
 
 
 
-def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:
-    """The claim's own stance toward what its content says, and the cue that decided it."""
+def cue_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:
+    """The stance the claim's cue (or its extracted polarity) takes, before its content is read."""
     lex = lex or default_lexicon()
-    content = claim.content.text
     cue = claim.cue.text if claim.cue else None
     if cue is not None and lex.softening is not None and lex.softening.search(cue):
         return DOUBTS, cue  # "downplays the threat": doubts how serious it is, does not deny it
@@ -197,6 +198,17 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     rebuttal = cue is not None and lex.rebuttal is not None and lex.rebuttal.search(cue) is not None
     if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CUES and not rebuttal):
         return DENIES, (cue or "denies")
+    return ASSERTS, None
+
+
+def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[str, Optional[str]]:
+    """The claim's own stance toward what its content says, and the cue that decided it."""
+    lex = lex or default_lexicon()
+    content = claim.content.text
+    cue = claim.cue.text if claim.cue else None
+    by_cue = cue_stance(claim, lex)
+    if by_cue[0] != ASSERTS:
+        return by_cue
     if claim.event is not None and claim.event.negated and (
             lex.verb_negation is None or _negates_predicate(content, claim.frame, lex.verb_negation)):
         # The event coder's negation may sit outside the content ("did not refer to 'invasion'") or on another
@@ -216,13 +228,15 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
     return ASSERTS, None
 
 
-def reportable(claim: ClaimOut) -> bool:
+def reportable(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> bool:
     """Whether the claim reports what a source said, so that it can be one side of a dispute: what lists show by
-    default (``schema.reports_statement``), and also an explicit rejection of a named thing ("the union rejected the
-    wage offer"), which states no proposition of its own to list but opposes one."""
+    default (``schema.reports_statement``), and also an explicit rejection of a named claim or proposal ("the union
+    rejected the wage offer", the rules file's ``rejectable_objects``), which states no proposition of its own to
+    list but opposes one."""
     if claim.kind == "object" and claim.cue is not None and claim.speaker is not None \
             and (claim.cue_class or "") in DENY_CUES:
-        return True
+        lex = lex or default_lexicon()
+        return lex.rejectable is None or lex.rejectable.search(lex.main_clause(claim.content.text)) is not None
     return reports_statement(claim)
 
 
@@ -285,8 +299,9 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
                    or (lex.directive is not None and lex.directive.search(content) is not None)),
         frame=getattr(claim, "frame", None),
         state_side=state_side(claim.speaker_actor),
-        reportable=reportable(claim),
-        terms=lex.terms(content), core=lex.core(content), cue_class=claim.cue_class,
+        reportable=reportable(claim, lex),
+        terms=lex.terms(content), core=lex.core(content), names=lex.names(content),
+        cue_stance=cue_stance(claim, lex)[0], cue_class=claim.cue_class,
         withholds=(claim.cue is not None and lex.withholding is not None
                    and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),
     )

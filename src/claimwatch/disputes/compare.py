@@ -155,6 +155,8 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
             stances = set()  # the event coder's negation may sit on another event of the sentence
         if one_statement:
             stances = set()
+        if a.frame is not None and b.frame is not None and a.frame.polarity == b.frame.polarity != ASSERTS:
+            stances = set()  # both contents deny it: "was not in Kobani" and "was nowhere near Kobani" agree (run 8)
         if objector.denies_part and objector.side not in asserter.about:
             stances = set()  # "denied any involvement in the attack" vs "the attack happened": no dispute
         if asserter.dispute_cue or asserter.about_claims or asserter.directive:

@@ -17,6 +17,9 @@ from ..nlp.frames import phrase_regex as _phrases
 RESOURCE = "disputes.en.v2.json"
 _WORD = re.compile(r"[a-z0-9]+")
 CORE_MIN_CHARS = 12
+_CASED_WORD = re.compile(r"[A-Za-z0-9]+")
+# A capital after nothing, a full stop, or an opening quote starts a sentence: it marks no name.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*|[\"“‘(])\s*$")
 
 
 def _stem(word: str) -> str:
@@ -56,11 +59,28 @@ class DisputeLexicon:
     thresholds: dict[str, float]
     stop_words: frozenset[str] = frozenset()
     clause_break: Optional[re.Pattern[str]] = None  # where a content's core ends (``core``)
+    # what a rejection's noun-phrase object must name to oppose anything ("rejected the offer", not "dismissed 849
+    # cases"); None (a rules file without the list): any object
+    rejectable: Optional[re.Pattern[str]] = None
 
     def terms(self, text: str) -> frozenset[str]:
         """The content words of a text, lower-case, a plural or -ing/-ed ending stripped ("drones" meets "drone")."""
         words = _WORD.findall(text.casefold().replace("’", "'"))
         return frozenset(_stem(w) for w in words if len(w) >= 3 and w not in self.stop_words)
+
+    def names(self, text: str) -> frozenset[str]:
+        """The terms of the words a text writes with a capital inside a sentence and never in lower case: the
+        names in it ("ISIS", "Kobani"), which say whom a claim is about but not what it says of them."""
+        text = text.replace("\u2019", "'")
+        lower = {w for w in _CASED_WORD.findall(text) if w.islower()}
+        out = set()
+        for m in _CASED_WORD.finditer(text):
+            word = m.group(0)
+            if not word[0].isupper() or word.casefold() in lower or _SENTENCE_START.search(text, 0, m.start()):
+                continue
+            if len(word) >= 3 and word.casefold() not in self.stop_words:
+                out.add(_stem(word.casefold()))
+        return frozenset(out)
 
     def main_clause(self, text: str) -> str:
         """A content's main clause: the text before its first clause break (an apposition, a relative clause, a
@@ -158,6 +178,7 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
             units=units, qualifier_ranges=ranges, thresholds=thresholds,
             stop_words=frozenset(w.casefold() for w in data.get("core", {}).get("stop_words", [])),
             clause_break=_breaks(data.get("core", {}).get("clause_breaks", [])),
+            rejectable=_phrases(data.get("rejectable_objects", [])),
         )
     except DataFileError:
         raise

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,7 @@ PRIOR_RESOURCE = "relation.prior.v1.json"
 POSITION_MODALITIES = {"demand", "opinion", "intention"}
 ALLEGING = "accuse"  # the cue class of "alleged", "accused": a claim set against another's account
 NON_FACT = {"question", "prediction", "conditional", "demand", "opinion", "intention"}
+_WORDS = re.compile(r"[a-z0-9']+")
 TIME_SLACK_DAYS = 3  # an article dated the day after the event it reports still speaks of it
 AGREE, CONFLICT, UNKNOWN = "agree", "conflict", "unknown"
 CONTRAST = ("opposed", "doubted", "opposite_family", "numbers_conflict", "blame", "rule_denial", "rule_doubt",
@@ -302,8 +304,28 @@ def same_side(a: ClaimProfile, b: ClaimProfile) -> bool:
 
 def answer_overlap(a: ClaimProfile, b: ClaimProfile) -> float:
     """How much of one side's main clause the other side speaks of: the larger of the two shares of core words
-    found among the other's words. A denial answers a claim when it denies what the claim's main clause says."""
-    return max((len(p.core & q.terms) / len(p.core) if p.core else 0.0) for p, q in ((a, b), (b, a)))
+    found among the other's words. A denial answers a claim when it denies what the claim's main clause says, so
+    shared names alone do not count: "the ISIS leader was dead" does not answer "ISIS threatened to kidnap …",
+    unless one side speaks of a claim, which the name identifies ("Hunter's claim was unfounded")."""
+    about_claims = a.about_claims or b.about_claims
+
+    def share(p: ClaimProfile, q: ClaimProfile) -> float:
+        shared = p.core & q.terms
+        return len(shared) / len(p.core) if p.core and (about_claims or shared - p.names - q.names) else 0.0
+    return max(share(a, b), share(b, a))
+
+
+def one_statement(a: ClaimProfile, b: ClaimProfile) -> bool:
+    """The same words under cues that take one stance: one statement, however each copy's content was parsed.
+    (compare.py's ``same_statement`` clears only the older rules' reasons, and by cosine, which barely sees a
+    negation; this needs the very words.)"""
+    return bool(a.terms) and a.terms == b.terms and a.cue_stance == b.cue_stance and same_words(a.content, b.content)
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two contents are the same words, stop words and negations included ("were not sold" is not "were
+    sold"), whatever their quote marks, case or spacing."""
+    return _WORDS.findall(a.casefold().replace("\u2019", "'")) == _WORDS.findall(b.casefold().replace("\u2019", "'"))
 
 
 def negation_only(p: ClaimProfile) -> bool:
@@ -382,8 +404,9 @@ def _dispute_p(a: ClaimProfile, b: ClaimProfile, x: dict[str, float], sl: dict[s
     gate = _gate(a, b, sl, x, lex)
     # Two claims that nothing sets against each other (no opposed polarity, opposite events, conflicting figures,
     # competing blame or dispute cue) agree or are unrelated, however alike their slots: never a dispute, though
-    # one may support the other, so this is no gate.
-    p_d = 0.0 if gate or not any(x[k] for k in CONTRAST) else model.p_dispute(x)
+    # one may support the other, so this is no gate. Nor are the same words under cues of one stance: one
+    # statement reported twice (a quote whose copies parse differently is still one quote; run 8).
+    p_d = 0.0 if gate or not any(x[k] for k in CONTRAST) or one_statement(a, b) else model.p_dispute(x)
     if not gate and unseen_kind(a, b, x, sl):
         p_d = max(p_d, prior_model().p_dispute(x))
     return gate, p_d

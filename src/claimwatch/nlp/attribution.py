@@ -13,6 +13,7 @@ Claim properties (kind, polarity, hedges, addressee, relay) are read off the gro
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from contextlib import ExitStack
 from pathlib import Path
@@ -30,7 +31,7 @@ from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, set_span_groups
 from .crf_scorer import CrfScorer
 from .features import TEMPLATES, doc_cache, feature_columns, paragraphs, quote_depth
-from .grouping import Group, chunks_from_tags, group_chunks, snap_to_quotes
+from .grouping import Chunk, Group, chunks_from_tags, group_chunks, snap_to_quotes
 from .lexicon import CUES_FILE, DENIALS_FILE, HEDGES_FILE, CueLexicon, load_lexicon
 from .rules import apply_rule_groups, rule_groups, rule_tags
 
@@ -158,7 +159,8 @@ class AttributionComponent(DataFileComponent):
         groups = group_chunks(doc, chunks)
         if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
-        groups = [g for g in groups if not self._fragment(doc, g)]
+        groups = [_without_cue_objects(doc, _inside_participle(doc, g, quotes)) for g in groups
+                  if not self._fragment(doc, g)]
         claims = []
         for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)
@@ -177,3 +179,40 @@ class AttributionComponent(DataFileComponent):
             return False
         heads = [t for ch in group.cue for t in doc[ch.start : ch.end] if t.pos_ in ("VERB", "NOUN")]
         return not any(self.lexicon.cue_class(t.lemma_.lower()) for t in heads)
+
+
+def _inside_participle(doc: Doc, group: Group, quotes: list[int]) -> Group:
+    """"A fake advertisement claiming iPhones charge in a microwave went viral after …": a participle cue that
+    modifies a noun (``acl``) reports only what its own phrase holds; the sentence's main verb after it is the
+    writer's. Unquoted content past the participle's phrase is cut off (claims interim 14)."""
+    heads = [t for ch in group.cue for t in doc[ch.start : ch.end] if t.dep_ == "acl" and t.pos_ == "VERB"]
+    if len(heads) != 1 or not group.content:
+        return group
+    end = heads[0].right_edge.i + 1
+    if all(ch.end <= end for ch in group.content):
+        return group
+    if any(quotes[i] for ch in group.content for i in range(max(ch.start, end), ch.end)):
+        return group  # a quote is the speaker's own words however the parser hung it
+    kept = [Chunk(ch.role, ch.start, min(ch.end, end)) for ch in group.content if ch.start < end]
+    if not kept:
+        return group
+    return dataclasses.replace(group, content=kept)
+
+
+def _without_cue_objects(doc: Doc, group: Group) -> Group:
+    """'"It felt like a new art form," Rodgers said later of "Rapper's Delight."': a later quoted part that is the
+    object of a preposition on the cue ("said of …") names what was spoken of, not what was said (interim 14)."""
+    if len(group.content) < 2 or not group.cue:
+        return group
+    cue = {i for ch in group.cue for i in range(ch.start, ch.end)}
+
+    def on_cue(ch: Chunk) -> bool:
+        inside = range(ch.start, ch.end)
+        tops = [t for t in doc[ch.start : ch.end] if t.head.i not in inside and not t.is_punct]
+        if len(tops) != 1 or tops[0].dep_ != "pobj":
+            return False
+        prep = tops[0].head
+        return prep.head.i in cue or (prep.head.head.i in cue and prep.head.dep_ == "advmod")
+
+    kept = group.content[:1] + [ch for ch in group.content[1:] if not on_cue(ch)]
+    return group if len(kept) == len(group.content) else dataclasses.replace(group, content=kept)

@@ -122,7 +122,8 @@ def _noun_phrase_content(toks: list[Token]) -> bool:
     first word whose head lies outside it is that head's object, or the subject of a passive cue ("A referendum …
     has been announced")."""
     inside = {t.i for t in toks}
-    tops = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    # (a quote mark hangs on the cue whatever it opens: '"London police chief" Lyndon Edwards, who …')
+    tops = [t for t in toks if (t.head.i not in inside or t.head.i == t.i) and not t.is_punct]
     # "described the bank's controls as \"seriously inadequate\"", "called the vote a sham": the object and what
     # it is said to be make a statement.
     if any(t.dep_ == "oprd" or (t.lower_ == "as" and (t.head.i not in inside or t.head in tops)) for t in toks):
@@ -181,15 +182,34 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
         return None
     cue_class = lexicon.cue_class(head.lemma_.lower())
     if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class) \
-            or _hypothetical(head) or _put_to(head):
+            or _hypothetical(head) or _put_to(head) or _as_preposition(head):
+        return None
+    if _negated(head) and head.lemma_.lower() not in NEGATED_REJECTS:
+        # "did not deny that …", "did not confirm that … until Friday", "never said that …": the writer reports
+        # what was not said, which states nothing (run 8: "one simply cannot deny …"; claims interim 14)
         return None
     return cue_class
 
 
+def _negated(head: Token) -> bool:
+    return any(c.dep_ == "neg" for c in head.children)
+
+
+def _as_preposition(head: Token) -> bool:
+    """"The problem is remarkable considering how excited the company seems": "considering" with no subject of its
+    own is a preposition, the writer's comment (claims interim 14)."""
+    return head.lower_ == "considering" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+
+
+# Adverbs by which the writer guesses at someone's view ("Perhaps he thinks MGM has said enough").
+GUESS_ADVERBS = frozenset({"perhaps", "maybe", "presumably", "possibly"})
+
+
 def _hypothetical(head: Token) -> bool:
     """"fans, who may well feel that …", "critics might argue that …": the writer's guess at what someone would
-    say, not a report of what was said (claims interim 12)."""
-    return any(c.dep_ == "aux" and c.lower_ in ("may", "might") for c in head.children)
+    say, not a report of what was said (claims interim 12); so is "Perhaps he thinks …" (interim 14)."""
+    return any((c.dep_ == "aux" and c.lower_ in ("may", "might"))
+               or (c.dep_ == "advmod" and c.lower_ in GUESS_ADVERBS) for c in head.children)
 
 
 def _put_to(head: Token) -> bool:
@@ -220,7 +240,8 @@ def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon
         return "asserts"
     lemma = head.lemma_.lower()
     if lemma in lexicon.denials or lexicon.cue_class(lemma) == "deny":
-        return "denies"
+        # "one simply cannot deny the value", "did not deny that …": a denial negated denies nothing
+        return "asserts" if _negated(head) else "denies"
     # "does not accept / recognise / believe that X" rejects X; "did not say that X" only says nothing of it.
     if lemma in NEGATED_REJECTS and any(c.dep_ == "neg" for c in head.children):
         return "denies"

@@ -33,6 +33,14 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@Language.component("claimwatch_paragraph_breaks", assigns=["token.is_sent_start"])
+def paragraph_breaks(doc):
+    """A blank line starts a sentence (before the parser; ``breaks.py`` says why)."""
+    from .breaks import mark_paragraph_starts
+
+    return mark_paragraph_starts(doc)
+
+
 # What the components read and set (spaCy's pipe analysis checks these against the pipeline).
 CLAIMS = ["doc._.cw_claims"]
 ENTS_AND_CLAIMS = ["doc.ents", "doc._.cw_claims"]

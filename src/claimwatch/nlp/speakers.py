@@ -217,6 +217,9 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     people: dict[str, list[Person]] = {}
     last: dict[str, Person] = {}
     mentions: list[tuple[Span, Person]] = []
+    # "Virgin heard about his story" in an article about "Virgin Media": a lone word that begins an organisation's
+    # name elsewhere in the text is that organisation, whatever NER calls it.
+    org_starts = {ent[0].lower_ for ent in doc.ents if ent.label_ == "ORG" and len(ent) > 1}
     for ent in doc.ents:
         if ent.label_ != "PERSON" or _placed(ent) or _credit(ent):
             continue
@@ -229,7 +232,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         first = toks[0].lower_ if len(toks) > 1 else None
         text = " ".join(t.text for t in toks)
         p = _same_person(people.get(surname, []), last.get(surname), first)
-        if p is None and len(toks) == 1 and _city_name(text):
+        if p is None and len(toks) == 1 and (_city_name(text) or toks[0].lower_ in org_starts):
             continue  # "She … Chernihiv": a lone city name NER calls a PERSON, and no one named so before
         if p is None:
             p = Person(name=text, surname=surname, first_token=ent.start, first=first)
@@ -460,6 +463,10 @@ class SpeakerResolver(DataFileComponent):
         if tok is None:
             return claim
         sent = tok[0].sent
+        if any(not (t.is_punct or t.is_space) for t in doc[sent.start : tok[0].i]):
+            # 'Doctored images made their way around the Web with the tag lines "…"': a quote inside the writer's
+            # own sentence is not a speaker's next words (claims interim 14)
+            return claim
         this_para = para_of.get(sent.start, -1)
         if previous and previous[-1].speaker is not None:
             prev = previous[-1]
@@ -650,12 +657,17 @@ class SpeakerResolver(DataFileComponent):
                         return claim.resolved_speaker, claim.speaker_role
                     break
             if before:
-                return before[-1][1].name, before[-1][1].role
+                chosen = _salient(span, before)
+                return chosen.name, chosen.role
             return None, None
+        plural = span.text.lower() in ("they", "them")
         for claim in reversed(previous):
             if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
                 # An unresolved "I" or "you" is no antecedent: a pronoun resolves to a named mention or to nothing.
                 if not any(p.name == claim.resolved_speaker for _, p in mentions) and not is_pronoun(claim.resolved_speaker):
+                    said_by = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+                    if plural and said_by is not None and _one_person(said_by, self.person_nouns):
+                        continue  # "One Lebanese official has said …. They are threatening to kill them": not him
                     return claim.resolved_speaker, claim.speaker_role
         # The nearest organisation/country before it.
         for ent in reversed([e for e in doc.ents if e.end <= span.start and e.label_ in ("ORG", "GPE", "NORP")
@@ -709,6 +721,23 @@ def _focus_person(
             if _nominal_person(t, person_nouns) and (t.pos_ == "PROPN" or _definite(t)):
                 return _named_appos(t, before) or _head_phrase(t)
     return None
+
+
+OBJECT_DEPS = {"pobj", "dobj", "iobj", "dative"}
+
+
+def _salient(span: Span, before: list[tuple[Span, Person]]) -> Person:
+    """The last person named before a pronoun, preferring one who is not an object in the pronoun's sentence or
+    the one before: after "Nachshon, the spokesman, distanced the government from Rosenberg.", "he said" is
+    Nachshon (the person something is done to or said about is the less likely speaker)."""
+    sent = span.sent
+    start = span.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    for ent, person in reversed(before):
+        if ent.start < start:
+            break
+        if ent.root.dep_ not in OBJECT_DEPS:
+            return person
+    return before[-1][1]
 
 
 def _named_appos(tok: Token, before: list[tuple[Span, Person]]) -> Optional[Person]:
