@@ -199,3 +199,20 @@ def test_a_negated_denial_denies_nothing(nlp) -> None:
     assert [v[1] for k, v in got.items() if "confirm" in k] == [None]
     got = cues("The mayor of Kessel does not accept that the bridge was closed.")
     assert [(v[0], v[1] is not None) for k, v in got.items() if "accept" in k] == [("denies", True)]
+
+
+def test_the_writers_own_links_report_nothing(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list:
+        out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+        return [(c.speaker.text if c.speaker else None, c.content.text) for c in out.claims if reports_statement(c)]
+
+    # a connective and an inference from what came before (claims interim 14b)
+    assert shown("The mayor would not want the bridge to look bad. That said, the bridge in Kessel is striking.") == []
+    assert shown("The council issued a subpoena over the photos. This indicates that the council of Kessel is "
+                 "taking measures.") == []
+    # the writer's "as" clause after a quote's cue: the quote is what was said
+    assert shown('"We grieve with Kessel," the president added, as his administration reaffirmed its intention to '
+                 'give Kessel $3 billion in aid.') == [("the president", '"We grieve with Kessel,"')]

@@ -166,3 +166,19 @@ def test_two_contents_that_both_deny_it_agree() -> None:
                             article="a2"))
     assert (not_in.own_stance, nowhere.own_stance) == ("asserts", "denies")
     assert relate(not_in, nowhere, 0.8).p_dispute == 0.0
+
+
+def test_a_name_is_no_answer_unless_it_holds_the_claim() -> None:
+    # run 8 (tuning): "experts fear Ebola could spread" is not answered by "a posting claiming a family has Ebola
+    # is not true", though the one name and a claim word are shared.
+    fear = profile(claim("a", "Ebola could be accidentally spread by the Red Brigade", VAR))
+    posting = profile(claim("b", "An Internet posting claiming a family in Kessel has come down with Ebola is not true",
+                            MAR, article="a2"))
+    assert posting.own_stance == "denies"
+    assert relate(fear, posting, 0.7).gate == "the denial answers another matter"
+
+
+def test_unclear_doubts_rather_than_asserts() -> None:
+    from claimwatch.disputes.candidates import own_stance
+
+    assert own_stance(claim("a", "it was unclear what the mayor of Kessel believes about the bridge", VAR))[0] == "doubts"

@@ -88,6 +88,7 @@ class ClaimProfile:
     terms: frozenset[str] = frozenset()  # the content's words (``DisputeLexicon.terms``)
     core: frozenset[str] = frozenset()  # the words of its main clause: what a denial of it denies
     names: frozenset[str] = frozenset()  # the terms that are names: whom it speaks of, not what it says
+    holders: frozenset[str] = frozenset()  # names it gives as a claim's holder ("Hunter's claim")
     cue_stance: str = ASSERTS  # the stance its cue alone takes ("denied that …"), whatever the content says
     withholds: bool = False  # its cue says nothing of the content ("doesn't know how many …"): asserts nothing
     cue_class: Optional[str] = None  # the cue lexicon's class ("accuse" for "has alleged")
@@ -300,7 +301,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         frame=getattr(claim, "frame", None),
         state_side=state_side(claim.speaker_actor),
         reportable=reportable(claim, lex),
-        terms=lex.terms(content), core=lex.core(content), names=lex.names(content),
+        terms=lex.terms(content), core=lex.core(content), names=lex.names(content), holders=lex.holders(content),
         cue_stance=cue_stance(claim, lex)[0], cue_class=claim.cue_class,
         withholds=(claim.cue is not None and lex.withholding is not None
                    and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),

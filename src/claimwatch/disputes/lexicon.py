@@ -4,6 +4,7 @@ Rules live in the data file, not here; this module only reads and checks it. For
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -81,6 +82,14 @@ class DisputeLexicon:
             if len(word) >= 3 and word.casefold() not in self.stop_words:
                 out.add(_stem(word.casefold()))
         return frozenset(out)
+
+    def holders(self, text: str) -> frozenset[str]:
+        """The names a text gives as the holder of a claim ("Hunter's claim was unfounded"): the one name that
+        says which claim a denial answers."""
+        if self.claim_words is None:
+            return frozenset()
+        pattern = _holder_pattern(self.claim_words.pattern)
+        return frozenset(_stem(m.group(1).casefold()) for m in pattern.finditer(text.replace("\u2019", "'")))
 
     def main_clause(self, text: str) -> str:
         """A content's main clause: the text before its first clause break (an apposition, a relative clause, a
@@ -186,6 +195,12 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
         raise DataFileError(f"{label}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     except (KeyError, TypeError, ValueError, re.error) as exc:
         raise DataFileError(f"{label}: malformed dispute rules: {type(exc).__name__}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _holder_pattern(claim_words: str) -> re.Pattern[str]:
+    # "Hunter's claim", "Moscow's latest allegations": a capitalised possessor, one optional word, a claim word
+    return re.compile(r"([A-Z][\w-]*)'s\s+(?:[a-z]+\s+)?" + claim_words)
 
 
 def _breaks(marks: list[str]) -> Optional[re.Pattern[str]]:

@@ -306,12 +306,12 @@ def answer_overlap(a: ClaimProfile, b: ClaimProfile) -> float:
     """How much of one side's main clause the other side speaks of: the larger of the two shares of core words
     found among the other's words. A denial answers a claim when it denies what the claim's main clause says, so
     shared names alone do not count: "the ISIS leader was dead" does not answer "ISIS threatened to kidnap …",
-    unless one side speaks of a claim, which the name identifies ("Hunter's claim was unfounded")."""
-    about_claims = a.about_claims or b.about_claims
+    except a name given as a claim's holder, which says which claim is answered ("Hunter's claim was unfounded")."""
+    names = (a.names | b.names) - a.holders - b.holders
 
     def share(p: ClaimProfile, q: ClaimProfile) -> float:
         shared = p.core & q.terms
-        return len(shared) / len(p.core) if p.core and (about_claims or shared - p.names - q.names) else 0.0
+        return len(shared) / len(p.core) if p.core and shared - names else 0.0
     return max(share(a, b), share(b, a))
 
 

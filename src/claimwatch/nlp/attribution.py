@@ -159,8 +159,8 @@ class AttributionComponent(DataFileComponent):
         groups = group_chunks(doc, chunks)
         if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
-        groups = [_without_cue_objects(doc, _inside_participle(doc, g, quotes)) for g in groups
-                  if not self._fragment(doc, g)]
+        groups = [_without_cue_objects(doc, _inside_participle(doc, g, quotes))
+                  for g in _writers_clauses(doc, [g for g in groups if not self._fragment(doc, g)], quotes)]
         claims = []
         for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)
@@ -216,3 +216,38 @@ def _without_cue_objects(doc: Doc, group: Group) -> Group:
 
     kept = group.content[:1] + [ch for ch in group.content[1:] if not on_cue(ch)]
     return group if len(kept) == len(group.content) else dataclasses.replace(group, content=kept)
+
+
+# Subordinators that open the writer's own clause after a cue ("…," the president added, as his administration …).
+WRITER_MARKS = frozenset({"as", "while", "after", "before", "when", "because", "since", "though", "although"})
+
+
+def _writers_clauses(doc: Doc, groups: list[Group], quotes: list[int]) -> list[Group]:
+    """Groups whose content is the writer's clause (``_writers_clause``) report instead the cue-less quote just
+    before their speaker and cue ('"We grieve," the president added, as …'), or are dropped."""
+    out = list(groups)
+    for g in groups:
+        if not _writers_clause(doc, g, quotes):
+            continue
+        out.remove(g)
+        start = min(ch.start for ch in g.cue + g.source)
+        for k, q in enumerate(out):
+            if not q.cue and not q.source and q.content and 0 <= start - q.content[-1].end <= 3 \
+                    and all(not (t.is_alpha) for t in doc[q.content[-1].end : start]):
+                out[k] = dataclasses.replace(g, content=q.content)
+                break
+    return out
+
+
+def _writers_clause(doc: Doc, group: Group, quotes: list[int]) -> bool:
+    """An unquoted content that is an adverbial clause of the cue ("'…,' the president added, as his administration
+    reaffirmed its aid") is the writer's narration of the moment, not what was said (claims interim 14b)."""
+    if len(group.content) != 1 or not group.cue:
+        return False
+    ch = group.content[0]
+    words = [t for t in doc[ch.start : ch.end] if not (t.is_punct or t.is_space)]
+    if not words or words[0].lower_ not in WRITER_MARKS or words[0].dep_ != "mark" or quotes[words[0].i]:
+        return False
+    clause = words[0].head
+    cue = {i for c in group.cue for i in range(c.start, c.end)}
+    return clause.dep_ == "advcl" and clause.head.i in cue

@@ -182,13 +182,31 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
         return None
     cue_class = lexicon.cue_class(head.lemma_.lower())
     if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class) \
-            or _hypothetical(head) or _put_to(head) or _as_preposition(head):
+            or _hypothetical(head) or _put_to(head) or _as_preposition(head) or _writers_link(head):
         return None
     if _negated(head) and head.lemma_.lower() not in NEGATED_REJECTS:
         # "did not deny that …", "did not confirm that … until Friday", "never said that …": the writer reports
         # what was not said, which states nothing (run 8: "one simply cannot deny …"; claims interim 14)
         return None
     return cue_class
+
+
+# Subjects by which the writer points at what came before: "This indicates that …" is the writer's inference.
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+INFERENCE_LEMMAS = frozenset({"indicate", "suggest", "show", "mean", "prove", "imply"})
+
+
+def _writers_link(head: Token) -> bool:
+    """"That said, the image is striking" (a connective) and "This indicates that the company …" (the writer's
+    inference from what came before) report no one's statement (claims interim 14b)."""
+    subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if len(subjects) != 1 or subjects[0].lower_ not in DEMONSTRATIVES:
+        return False
+    doc = head.doc
+    if head.lower_ == "said" and subjects[0].i == head.sent.start and head.i + 1 < len(doc) \
+            and doc[head.i + 1].text == ",":
+        return True
+    return head.lemma_.lower() in INFERENCE_LEMMAS
 
 
 def _negated(head: Token) -> bool:
