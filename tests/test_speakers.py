@@ -338,3 +338,10 @@ def test_a_quote_inside_the_writers_sentence_takes_no_speaker(nlp) -> None:
     text = '"The bridge is safe," the mayor of Kessel said. "We checked every cable last week."'
     out = next(extract_articles(nlp, [Article(id="t", text=text)]))
     assert [c.resolved_speaker for c in out.claims if "every cable" in c.content.text] == ["the mayor of Kessel"]
+
+
+def test_a_description_by_age_is_the_person_just_named(nlp) -> None:
+    # claims interim 15: "Alex McFee, who works at …, has sent in this picture. The 20-year-old said: …"
+    text = ("Alex Marsh, who works at an estate agent on the high street of Kessel, has sent in a picture of the road. "
+            "The 20-year-old said: \"We have been told a grenade was found in a safe.\"")
+    assert _resolved(nlp, text, "grenade was found") == "Alex Marsh"

@@ -44,6 +44,8 @@ ORG_NOUNS_FILE = "org_nouns.en.v1.txt"
 # How many sentences back "the company" looks for the company it stands for.
 ORG_LOOKBACK_SENTENCES = 3
 HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
+# A definite description by age alone ("the 26-year-old", "the 48-year-old actor") stands for a person named before.
+AGE_DESCRIPTION = re.compile(r"^(?:the|this) \d{1,3}-year-old(?: [a-z]+)?$")
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an organisation: "a spokesman" -> "Pentagon spokesman"
 ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
@@ -559,7 +561,9 @@ class SpeakerResolver(DataFileComponent):
         if len(words) == 1 and words[0].lower_ in by_surname:
             p = by_surname[words[0].lower_]
             return p.name, p.role
-        if low in PERSON_PRONOUNS:
+        if low in PERSON_PRONOUNS or AGE_DESCRIPTION.match(low):
+            # "The 26-year-old told the paper …", "the 48-year-old actor said": a person the writer has just named,
+            # found as a pronoun's antecedent is (claims interims 13 and 15)
             return self._antecedent(doc, span, mentions, previous, person=True, quoted=quoted)
         if low in GROUP_PRONOUNS:
             return self._antecedent(doc, span, mentions, previous, person=False)
