@@ -33,6 +33,21 @@ def test_draws_repeat_and_leave_out_earlier_articles():
     assert len(second) == 3 and not set(second) & set(first)
 
 
+def test_a_chain_of_draws_is_left_out_exactly_by_its_keys(tmp_path: Path, nlp):
+    from claimwatch.eval.claim_judging import key_articles
+
+    arts = [Article(id=f"b{k}", text=TEXTS[k % len(TEXTS)]) for k in range(12)]
+    first = drawn_articles(arts, 7, 4)
+    second = drawn_articles(arts, 8, 4, exclude_seeds=[7])
+    # by seeds alone, a third draw may reuse the second's articles (the second went past its own first four)
+    by_ids = drawn_articles(arts, 9, 4, exclude_ids=[a.id for a in first + second])
+    assert not {a.id for a in by_ids} & {a.id for a in first + second}
+    # a key records every article its draw extracted
+    key = tmp_path / "key.json"
+    draw_packet(second, lambda a: extract_articles(nlp, a), tmp_path / "p", key, seed=1, count=4, n=2)
+    assert sorted(key_articles(json.loads(key.read_text()))) == sorted(a.id for a in second)
+
+
 def test_packet_is_blind_and_keyed(tmp_path: Path, nlp):
     out, key = tmp_path / "packet", tmp_path / "key.json"
     summary = draw_packet(_articles(), lambda arts: extract_articles(nlp, arts), out, key, seed=3, count=6, n=4)

@@ -32,10 +32,17 @@ def article_order(articles: Sequence[Article], seed: int) -> list[Article]:
 
 
 def drawn_articles(articles: Sequence[Article], seed: int, count: int,
-                   exclude_seeds: Iterable[int] = ()) -> list[Article]:
-    """The ``count`` articles a draw with ``seed`` extracts, leaving out those earlier draws (their seeds) used."""
-    used = {a.id for s in exclude_seeds for a in article_order(articles, s)[:count]}
+                   exclude_seeds: Iterable[int] = (), exclude_ids: Iterable[str] = ()) -> list[Article]:
+    """The ``count`` articles a draw with ``seed`` extracts, leaving out those earlier draws used: by their seeds
+    (the first ``count`` of each seed's order, which is exact only for a draw that itself excluded nothing) or by
+    the article ids their keys record (``exclude_ids``; exact for any draw)."""
+    used = {a.id for s in exclude_seeds for a in article_order(articles, s)[:count]} | set(exclude_ids)
     return [a for a in article_order(articles, seed) if a.id not in used][:count]
+
+
+def key_articles(key: dict[str, Any]) -> list[str]:
+    """The article ids an earlier draw's key says it extracted (``article_ids``), else those of its drawn claims."""
+    return list(key.get("article_ids") or {row["article_id"] for row in key.get("items", [])})
 
 
 def _span(claim: ClaimOut) -> tuple[int, int]:
@@ -57,10 +64,10 @@ def packet_item(item: str, claim: ClaimOut, text: str) -> dict[str, Any]:
 
 def draw_packet(articles: Sequence[Article], extract: Callable[[list[Article]], Iterable[Any]], out: Path,
                 key: Path, *, seed: int, count: int = 300, n: int = 100, exclude_seeds: Iterable[int] = (),
-                statements: bool = False) -> dict[str, Any]:
+                statements: bool = False, exclude_ids: Iterable[str] = ()) -> dict[str, Any]:
     """Extract the drawn articles with ``extract`` and write a blind packet of ``n`` claims to ``out``;
     ``statements``: draw among the claims that report a statement only (what lists show by default)."""
-    chosen = drawn_articles(articles, seed, count, exclude_seeds)
+    chosen = drawn_articles(articles, seed, count, exclude_seeds, exclude_ids)
     if not chosen:
         raise ClaimwatchError("no article left to draw from")
     texts = {a.id: a.text for a in chosen}
@@ -82,7 +89,8 @@ def draw_packet(articles: Sequence[Article], extract: Callable[[list[Article]], 
         (out / "GUIDE.md").write_text(GUIDE.read_text(encoding="utf-8"), encoding="utf-8")
     summary = {"seed": seed, "articles": len(chosen), "exclude_seeds": list(exclude_seeds),
                "claims_total": len(claims), "drawn": len(items), **({"statements_only": True} if statements else {})}
-    key.write_text(json.dumps({**summary, "items": keys}, indent=1, ensure_ascii=False), encoding="utf-8")
+    key.write_text(json.dumps({**summary, "article_ids": [a.id for a in chosen], "items": keys}, indent=1,
+                              ensure_ascii=False), encoding="utf-8")
     return summary
 
 
@@ -151,6 +159,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     d.add_argument("-n", type=int, default=100)
     d.add_argument("--exclude-seed", type=int, action="append", default=[],
                    help="leave out the articles an earlier draw with this seed used (repeatable)")
+    d.add_argument("--exclude-key", type=Path, action="append", default=[],
+                   help="leave out the articles an earlier draw's key records (repeatable; exact where "
+                        "--exclude-seed is not: a draw that itself excluded others)")
     d.add_argument("--model", default=None, help="spaCy pipeline (default: the English one)")
     d.add_argument("--statements", action="store_true",
                    help="draw among claims that report a statement only (what lists show by default)")
@@ -166,10 +177,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         articles = list(read_articles([str(args.news)], problems=problems))
         for problem in problems:
             print(problem, file=sys.stderr)
+        excluded = []
+        for path in args.exclude_key:
+            try:
+                excluded += key_articles(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise SystemExit(f"error: {path}: not a draw's key ({exc})")
         nlp = load_nlp(args.model)
         summary = draw_packet(articles, lambda arts: extract_articles(nlp, arts), args.out, args.key,
                               seed=args.seed, count=args.articles, n=args.n, exclude_seeds=args.exclude_seed,
-                              statements=args.statements)
+                              statements=args.statements, exclude_ids=excluded)
         print(json.dumps(summary))
     else:
         key = json.loads(args.key.read_text(encoding="utf-8"))
