@@ -233,7 +233,7 @@ def _writers_clauses(doc: Doc, groups: list[Group], quotes: list[int]) -> list[G
         start = min(ch.start for ch in g.cue + g.source)
         for k, q in enumerate(out):
             if not q.cue and not q.source and q.content and 0 <= start - q.content[-1].end <= 3 \
-                    and all(not (t.is_alpha) for t in doc[q.content[-1].end : start]):
+                    and not any(t.is_alpha for t in doc[q.content[-1].end : start]):
                 out[k] = dataclasses.replace(g, content=q.content)
                 break
     return out

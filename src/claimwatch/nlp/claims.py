@@ -145,7 +145,7 @@ def cue_head(doc: Doc, group: Group) -> Optional[Token]:
 def _unrealised(head: Token) -> bool:
     """A cue not yet spoken ("will announce", "is expected to brief"): it reports no statement, so it gets no cue
     class (schema.reports_statement then leaves it out of default lists and disputes)."""
-    if any(c.dep_ == "neg" for c in head.children):
+    if _negated(head):
         return False  # "will never accept that …" states a position now
     if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in head.children):
         return True
@@ -245,7 +245,7 @@ def _withheld(doc: Doc, head: Token, parts: list[CharSpan]) -> bool:
     if not words or words[0].lower_ not in WH_WORDS:
         return False
     refused = head.dep_ == "xcomp" and head.head.lemma_.lower() in ("decline", "refuse")
-    return refused or any(c.dep_ == "neg" for c in head.children)
+    return refused or _negated(head)
 
 
 # Cue verbs whose negation rejects the content ("does not accept that X"). Not factive or emotive ones: "did not
@@ -261,7 +261,7 @@ def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon
         # "one simply cannot deny the value", "did not deny that …": a denial negated denies nothing
         return "asserts" if _negated(head) else "denies"
     # "does not accept / recognise / believe that X" rejects X; "did not say that X" only says nothing of it.
-    if lemma in NEGATED_REJECTS and any(c.dep_ == "neg" for c in head.children):
+    if lemma in NEGATED_REJECTS and _negated(head):
         return "denies"
     # "rejected claims that …", "dismissed reports that …": the cue's object is a reporting noun.
     for child in head.children:

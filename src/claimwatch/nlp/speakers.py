@@ -563,7 +563,7 @@ class SpeakerResolver(DataFileComponent):
             return p.name, p.role
         if low in PERSON_PRONOUNS or AGE_DESCRIPTION.match(low):
             # "The 26-year-old told the paper …", "the 48-year-old actor said": a person the writer has just named,
-            # found as a pronoun's antecedent is (claims interims 13 and 15)
+            # resolved as a pronoun is (claims interims 13 and 15)
             return self._antecedent(doc, span, mentions, previous, person=True, quoted=quoted)
         if low in GROUP_PRONOUNS:
             return self._antecedent(doc, span, mentions, previous, person=False)
