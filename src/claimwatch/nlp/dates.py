@@ -334,7 +334,7 @@ class DatesComponent(DataFileComponent):
             if getattr(doc._, ARTICLE_DATE_ORIGIN_ATTR) is None:
                 setattr(doc._, ARTICLE_DATE_ORIGIN_ATTR, "metadata")
             return _parse_iso_date(value)
-        found = find_article_date(doc.text, self.words)
+        found = find_article_date(doc_text(doc), self.words)
         if found:
             setattr(doc._, ARTICLE_DATE_ATTR, found)
             setattr(doc._, ARTICLE_DATE_ORIGIN_ATTR, "text")

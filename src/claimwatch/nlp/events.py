@@ -363,7 +363,7 @@ class EventCoder:
             ref = self.resolve(phrase, np_head.ent_type_ or None)
             if ref is not None and ref.type != "unknown" and (actor_code(ref) or ref.type == "person"):
                 return ref
-        ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS and e.start_char >= start and e.end_char <= end]
+        ents = [e for e in _ents_within(doc, toks[0].i, toks[-1].i) if e.label_ in ACTOR_LABELS]
         if not ents:
             return None
         # The entity heading the phrase first ("Russian troops" -> Russian), else the first one.
@@ -722,3 +722,21 @@ class EventsComponent(DataFileComponent):
                 best = self.coder.code(span, cue_class=claim.cue_class, polarity=claim.polarity,
                                        speaker_actor=claim.speaker_actor, mentions=claim.actors)
         return dataclasses.replace(claim, event=best)
+
+
+def _ents_within(doc: Doc, first: int, last: int) -> list[Span]:
+    """The entities wholly inside tokens ``first``..``last``, read off the tokens' IOB tags: ``doc.ents`` builds
+    every entity Span of the Doc anew on each access, and this runs for every noun phrase that may be an actor."""
+    out: list[Span] = []
+    i = first
+    while i <= last:
+        if doc[i].ent_iob_ != "B":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        if j - 1 <= last:
+            out.append(Span(doc, i, j, label=doc[i].ent_type_))
+        i = j
+    return out

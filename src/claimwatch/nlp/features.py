@@ -7,6 +7,7 @@ PolNeAR's annotations follow (Pareti 2015; Newell et al. 2018).
 """
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +47,20 @@ def doc_cache(doc: Doc) -> Iterator[None]:
         doc.user_data.pop(_CACHE, None)
 
 
+# Views that depend on the tokens and sentences only, kept for the Doc's lifetime (the attribution and speaker
+# stages both read them; each reading was a few per cent of claimwatch's time on short articles). Weakly keyed:
+# nothing is added to the Doc itself.
+_LASTING_KEYS = frozenset({"quotes", "line_paragraphs"})
+_LASTING: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
+
+
 def _memo(doc: Doc, key: object, compute: Callable[[], T]) -> T:
+    if key in _LASTING_KEYS:
+        lasting = _LASTING.setdefault(doc, {})
+        slot = (key, doc.has_annotation("SENT_START"))  # a reading before the parser is not one after it
+        if slot not in lasting:
+            lasting[slot] = compute()
+        return lasting[slot]
     cache = doc.user_data.get(_CACHE)
     if cache is None:
         return compute()

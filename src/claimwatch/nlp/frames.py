@@ -32,7 +32,7 @@ from ..errors import DataFileError
 from ..resources import DataPath, cached, data_path, read_json
 from ..schema import ActorMention, ActorRef, Claim, FrameArgOut, FrameOut, FrameTimeOut, Quantity
 from .datafiles import DataFileComponent, Files
-from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
+from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR, doc_text
 
 FRAMES_FILE = "frames.en.v1.json"
 STANCE_FILE = "disputes.en.v2.json"
@@ -171,7 +171,7 @@ class FrameBuilder:
                 inside.sort(key=lambda m: not (m.span.start <= head.idx < m.span.end))
                 actor = inside[0].actor
             elif head.pos_ == "PROPN" or any(t.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for t in core):
-                actor = self.coder.resolve(head.doc.text[start:end], head.ent_type_ or None)
+                actor = self.coder.resolve(doc_text(head.doc)[start:end], head.ent_type_ or None)
             elif head.tag_ in ("NNS", "NNPS") and any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in head.children):
                 # "units of the southern military district", "troops from Belarus": a group named by whose it is.
                 actor = self.coder._np_actor(head, mentions)

@@ -15,6 +15,8 @@ from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .extensions import remember_text
+
 # No word, URL or number in news is this long; a run without whitespace beyond it is broken up with spaces.
 # Up to about 1,000 characters the tokenizer's cost per character stays flat (docs/BENCHMARKS.md).
 MAX_RUN_CHARS = 1000
@@ -75,8 +77,9 @@ def guarded_doc(nlp: Language, text: str) -> Guarded:
     if len(doc) > MAX_TOKENS:
         cut = doc[MAX_TOKENS].idx
         notes.append(f"text has {len(doc):,} tokens; only the first {MAX_TOKENS:,} ({cut:,} characters) were analysed")
-        doc = nlp.make_doc(text[:cut])
-    return Guarded(doc, notes)
+        text = text[:cut]
+        doc = nlp.make_doc(text)
+    return Guarded(remember_text(doc, text), notes)
 
 
 def _break_runs(text: str, pattern: re.Pattern, every: int) -> tuple[str, int]:

@@ -221,8 +221,9 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     mentions: list[tuple[Span, Person]] = []
     # "Virgin heard about his story" in an article about "Virgin Media": a lone word that begins an organisation's
     # name elsewhere in the text is that organisation, whatever NER calls it.
-    org_starts = {ent[0].lower_ for ent in doc.ents if ent.label_ == "ORG" and len(ent) > 1}
-    for ent in doc.ents:
+    ents = doc.ents  # (built anew on every access)
+    org_starts = {ent[0].lower_ for ent in ents if ent.label_ == "ORG" and len(ent) > 1}
+    for ent in ents:
         if ent.label_ != "PERSON" or _placed(ent) or _credit(ent):
             continue
         name = _strip_titles(ent)
