@@ -2,7 +2,7 @@
 and a quoted person is not a statement."""
 from __future__ import annotations
 
-from claimwatch.nlp.breaks import blank_line_starts
+from claimwatch.nlp.breaks import paragraph_starts
 from claimwatch.pipeline import extract_articles
 from claimwatch.schema import Article, reports_statement
 
@@ -11,13 +11,13 @@ def _claims(nlp, text: str):
     return next(extract_articles(nlp, [Article(id="t", text=text)])).claims
 
 
-def test_a_blank_line_starts_a_sentence(nlp) -> None:
+def test_a_paragraph_starts_a_sentence(nlp) -> None:
     doc = nlp("update\n\nAn official in Kessel denied that the dam had been hit\n\nThe river rose.")
     starts = {t.text for t in doc if t.is_sent_start}
     assert {"An", "The"} <= starts
-    assert [doc[i].text for i in blank_line_starts(doc)] == ["An", "The"]
+    assert [doc[i].text for i in paragraph_starts(doc)] == ["An", "The"]
     # a single line break (hard-wrapped text) starts nothing
-    assert blank_line_starts(nlp.make_doc("The mayor said the dam\nhad been hit.")) == []
+    assert paragraph_starts(nlp.make_doc("The mayor said the dam\nhad been hit.")) == []
 
 
 def test_no_speaker_or_content_runs_across_a_blank_line(nlp) -> None:
@@ -54,3 +54,19 @@ def test_a_quoted_title_the_cue_speaks_of_is_not_content(nlp) -> None:
     # a split quote keeps both parts
     (split,) = _claims(nlp, '"We will win," the mayor of Kessel said, "and we will rebuild."')
     assert "rebuild" in split.content.text and "We will win" in split.content.text
+
+
+def test_a_single_line_break_starts_a_sentence_unless_the_text_is_hard_wrapped(nlp) -> None:
+    # a caption on its own line does not run into the next paragraph's speaker (claims interim 16)
+    text = ("The mayor of Kessel opened the new bridge on Monday after two years of work on it.\n"
+            "Photo by the Kessel Courier\n"
+            "Fellow engineer Jenny Town said she believed the bridge would last a century.")
+    doc = nlp.make_doc(text)
+    assert [doc[i].text for i in paragraph_starts(doc)] == ["Photo", "Fellow"]
+    (claim,) = [c for c in _claims(nlp, text) if c.cue and c.cue.text == "said"]
+    assert claim.resolved_speaker == "Jenny Town"
+    # hard-wrapped text: short lines, broken inside sentences
+    wrapped = "\n".join(["The mayor of Kessel said on Monday", "That the bridge would open soon, and",
+                         "The council agreed with him after", "A long debate in the town hall of",
+                         "Kessel that lasted well into the night."])
+    assert paragraph_starts(nlp.make_doc(wrapped)) == []

@@ -216,3 +216,29 @@ def test_the_writers_own_links_report_nothing(nlp) -> None:
     # the writer's "as" clause after a quote's cue: the quote is what was said
     assert shown('"We grieve with Kessel," the president added, as his administration reaffirmed its intention to '
                  'give Kessel $3 billion in aid.') == [("the president", '"We grieve with Kessel,"')]
+
+
+def test_an_ability_a_nobody_and_the_writers_inference_report_nothing(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list:
+        out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+        return [(c.speaker.text if c.speaker else None, c.cue.text if c.cue else None)
+                for c in out.claims if reports_statement(c)]
+
+    # what someone is able to do (claims interim 16)
+    assert shown("The new cameras in Kessel can predict where thieves will strike next.") == []
+    assert shown("The new cameras in Kessel predict where thieves will strike next.") != []
+    # a speech verb under "can" still reports a statement
+    assert shown("The police in Kessel can confirm that two people died in the fire.") != []
+    # a statement no one made; a quoted "no power" before the cue is not the subject
+    assert shown("No one in Kessel can say they saw the mayor at the bridge.") == []
+    assert shown('"No water, no gas, no power," said the mayor of Kessel.') == [("the mayor of Kessel", "said")]
+    # an answer someone might give
+    assert shown("Have any tips that could confirm whether the mayor of Kessel will resign? Write to us.") == []
+    # the writer's conclusion from a deed; the speaker's own when the main verb is a speech act
+    assert shown("The post about the Kessel bridge was shared 10,000 times, proving that people believe anything.") \
+        == []
+    assert shown("Some farmers in Kessel have expressed concern over the new tax, suggesting that it risks "
+                 "ruining them.") != []

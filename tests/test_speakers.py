@@ -345,3 +345,36 @@ def test_a_description_by_age_is_the_person_just_named(nlp) -> None:
     text = ("Alex Marsh, who works at an estate agent on the high street of Kessel, has sent in a picture of the road. "
             "The 20-year-old said: \"We have been told a grenade was found in a safe.\"")
     assert _resolved(nlp, text, "grenade was found") == "Alex Marsh"
+
+
+def test_a_person_ner_takes_for_an_organisation_is_still_the_person(nlp) -> None:
+    from spacy.tokens import Span
+
+    from claimwatch.nlp.speakers import collect_people
+
+    doc = nlp("Kessel State Prosecutor Inaky Blanco spoke on Monday. Later Blanco said the mayor had fled. "
+              "Oracle said it would cut jobs.")
+    first = {}
+    for t in doc:
+        first.setdefault(t.text, t.i)
+    # as NER read a real article (claims interim 16): the title and the name one ORG, the surname alone an ORG
+    doc.ents = [Span(doc, first["Kessel"], first["Blanco"] + 1, label="ORG"),
+                Span(doc, first["Later"] + 1, first["Later"] + 2, label="ORG"),
+                Span(doc, first["Oracle"], first["Oracle"] + 1, label="ORG")]
+    people = [(ent.text, person.name) for ent, person in collect_people(doc)]
+    assert people == [("Inaky Blanco", "Inaky Blanco"), ("Blanco", "Inaky Blanco")]
+
+
+def test_a_role_written_later_and_a_plural_description(nlp) -> None:
+    text = ('"The story is false," the council\'s deputy spokesman, Father Ciro Bandini, said on Saturday.\n\n'
+            "The spokesman said the mayor of Kessel was preparing a letter on the bridge.\n\n"
+            "Viktor Shevchenko, one of the two brothers who villagers say were held by soldiers, was 50. "
+            "The villagers said they were ordered into the school basement.")
+    assert _resolved(nlp, text, "preparing a letter") == "Ciro Bandini"
+    assert _resolved(nlp, text, "ordered into the school") != "Viktor Shevchenko"
+
+
+def test_the_company_is_not_a_person_ner_also_calls_an_organisation(nlp) -> None:
+    text = ("Conal complained to Comcast about his bill. Comcast called Conal's company. Conal says he only ever "
+            "received good reviews, but the company claims he tried to use its name in his dispute.")
+    assert _resolved(nlp, text, "use its name") != "Conal"

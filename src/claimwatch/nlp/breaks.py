@@ -3,8 +3,13 @@
 Scraped text often ends a headline, a dateline, a photo caption or a paragraph without a full stop. spaCy's parser
 then reads two paragraphs as one sentence, and a speaker or a content runs across the blank line ("update\\n\\nAn
 Iraqi official denied …", "They say the burger is hard\\n\\nThe pair horrified …"). A blank line is the writer's own
-boundary, so the first token after one starts a sentence; the parser respects sentence starts set before it. A
-single line break is not used: hard-wrapped text breaks lines inside sentences.
+boundary, so the first token after one starts a sentence; the parser respects sentence starts set before it.
+
+Many scraped articles end every paragraph with a single line break, and a caption on a line of its own runs into
+the next paragraph's speaker ("ReutersKim Jong Un looking at fast food\nFellow expert Jenny Town … said": claims
+interim 16). So a single line break starts a sentence too when the next line opens with a capital, a digit or a
+quotation mark, unless the text is hard-wrapped (lines broken inside sentences): there the lines are short, so
+a text of five lines or more whose median line is under 100 characters keeps only its blank lines.
 """
 from __future__ import annotations
 
@@ -12,9 +17,16 @@ import numpy as np
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc
 
+from .extensions import doc_text
 
-def blank_line_starts(doc: Doc) -> list[int]:
-    """Indices of the first non-space token after each whitespace token holding a blank line."""
+HARD_WRAP_MEDIAN = 100  # characters: a news paragraph is longer, a hard-wrapped line shorter
+HARD_WRAP_MIN_LINES = 5
+OPENERS = set("\"'“‘«(")
+
+
+def paragraph_starts(doc: Doc) -> list[int]:
+    """Indices of the first non-space token after each whitespace token holding a blank line, or a single line break
+    where it counts (the module's docstring)."""
     if len(doc) < 2:
         return []
     # Only whitespace tokens are looked at (a handful per article): a loop over every token cost more than the
@@ -22,19 +34,35 @@ def blank_line_starts(doc: Doc) -> list[int]:
     spaces = np.flatnonzero(doc.to_array([IS_SPACE]).reshape(-1)).tolist()
     is_space = set(spaces)
     starts: list[int] = []
+    single = None  # whether a single line break counts, decided on the first one met
     for i in spaces:
-        if doc[i].text.count("\n") < 2:
+        breaks = doc[i].text.count("\n")
+        if breaks == 0:
             continue
         j = i + 1
         while j in is_space:
             j += 1
-        if j < len(doc) and (not starts or starts[-1] != j):
+        if j >= len(doc):
+            continue
+        if breaks == 1 and not any("\n" in doc[k].text for k in range(i + 1, j)):
+            if single is None:
+                single = not hard_wrapped(doc_text(doc))
+            first = doc[j].text[0]
+            if not single or not (first.isupper() or first.isdigit() or first in OPENERS):
+                continue
+        if not starts or starts[-1] != j:
             starts.append(j)
     return starts
 
 
+def hard_wrapped(text: str) -> bool:
+    """Whether the text breaks its lines inside sentences: five lines or more, the median under 100 characters."""
+    lengths = sorted(len(line) for line in text.splitlines() if line.strip())
+    return len(lengths) >= HARD_WRAP_MIN_LINES and lengths[len(lengths) // 2] < HARD_WRAP_MEDIAN
+
+
 def mark_paragraph_starts(doc: Doc) -> Doc:
-    """Set ``is_sent_start`` on the first token of every paragraph after a blank line."""
-    for i in blank_line_starts(doc):
+    """Set ``is_sent_start`` on the first token of every paragraph."""
+    for i in paragraph_starts(doc):
         doc[i].is_sent_start = True
     return doc

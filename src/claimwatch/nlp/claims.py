@@ -182,7 +182,8 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
         return None
     cue_class = lexicon.cue_class(head.lemma_.lower())
     if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class) \
-            or _hypothetical(head) or _put_to(head) or _as_preposition(head) or _writers_link(head):
+            or _hypothetical(head) or _put_to(head) or _as_preposition(head) or _writers_link(head) \
+            or _ability(head) or _nobody(head) or _writers_inference(head, lexicon):
         return None
     if _negated(head) and head.lemma_.lower() not in NEGATED_REJECTS:
         # "did not deny that …", "did not confirm that … until Friday", "never said that …": the writer reports
@@ -193,7 +194,7 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
 
 # Subjects by which the writer points at what came before: "This indicates that …" is the writer's inference.
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
-INFERENCE_LEMMAS = frozenset({"indicate", "suggest", "show", "mean", "prove", "imply"})
+INFERENCE_LEMMAS = frozenset({"indicate", "suggest", "show", "mean", "prove", "imply", "signal", "demonstrate"})
 
 
 def _writers_link(head: Token) -> bool:
@@ -207,6 +208,51 @@ def _writers_link(head: Token) -> bool:
             and doc[head.i + 1].text == ",":
         return True
     return head.lemma_.lower() in INFERENCE_LEMMAS
+
+
+# Speech verbs that still report a statement under "can"/"could": "We can confirm that two died", "The Sun can
+# reveal that …". Any other cue under them names an ability ("the robots can predict where …").
+SPEECH_UNDER_ABILITY = frozenset({"say", "tell", "confirm", "reveal", "report", "announce", "assure", "promise",
+                                  "guarantee", "state", "disclose", "add"})
+
+
+def _ability(head: Token) -> bool:
+    """"The robots can predict where criminals will strike", "we can accurately determine what caused it": what
+    someone is able to do, not what they said (claims interim 16, read as tuning data on 2026-12-04)."""
+    if _negated(head) or head.lemma_.lower() in SPEECH_UNDER_ABILITY:
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in ("can", "could") for c in head.children)
+
+
+def _nobody(head: Token) -> bool:
+    """"No one can say they knew me as a man", "Nobody claims that …": a statement no one made (claims interim 16)."""
+    doc = head.doc
+    for s in head.children:
+        # a subject inside the quote before '…," said Yuliia' is the parser's slip, not the speaker
+        if s.dep_ not in ("nsubj", "nsubjpass") or s.i > head.i \
+                or any(t.is_quote for t in doc[s.i:head.i]):
+            continue
+        if s.lower_ in ("nobody", "noone", "none") or any(c.dep_ in ("det", "neg") and c.lower_ == "no"
+                                                          for c in s.children):
+            return True
+    return False
+
+
+# Main verbs of a speech act the lexicon has no cue for: "Some commentators have expressed concern …, suggesting
+# that …" is the commentators' suggestion.
+SPEECH_ACTS = frozenset({"express", "voice", "issue", "post", "tweet", "publish", "release", "raise", "make", "send"})
+
+
+def _writers_inference(head: Token, lexicon: CueLexicon) -> bool:
+    """"The post was shared 10,000 times, proving there are still people who …", "Google bought two more buildings,
+    suggesting it is thinking far ahead": a participle that draws the writer's conclusion from a deed, not a report
+    of speech (claims interim 16). After a cue ("he said …, suggesting that …") the speaker may still own it."""
+    if head.tag_ != "VBG" or head.dep_ != "advcl" or head.lemma_.lower() not in INFERENCE_LEMMAS:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+        return False
+    main = head.head.lemma_.lower()
+    return lexicon.cue_class(main) is None and main not in SPEECH_ACTS
 
 
 def _negated(head: Token) -> bool:
@@ -245,7 +291,9 @@ def _withheld(doc: Doc, head: Token, parts: list[CharSpan]) -> bool:
     if not words or words[0].lower_ not in WH_WORDS:
         return False
     refused = head.dep_ == "xcomp" and head.head.lemma_.lower() in ("decline", "refuse")
-    return refused or _negated(head)
+    # "tips that could confirm whether …": an answer someone might give, not one given (claims interim 16)
+    hypothetical = any(c.dep_ == "aux" and c.lower_ in ("can", "could", "would", "might", "may") for c in head.children)
+    return refused or hypothetical or _negated(head)
 
 
 # Cue verbs whose negation rejects the content ("does not accept that X"). Not factive or emotive ones: "did not

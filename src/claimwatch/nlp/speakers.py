@@ -37,6 +37,9 @@ PRONOUN_WORDS = PERSON_PRONOUNS | GROUP_PRONOUNS | {
     "themselves", "ourselves", "yourself", "myself", "who", "whom", "which", "that", "this", "these", "those",
     "one", "someone", "somebody", "s"}
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
+# Titles written before a name, beside TITLES: a role ahead of the comma still belongs to the name after them.
+NAME_TITLES = {t.rstrip(".") for t in TITLES} | {"father", "sister", "brother", "rev", "reverend", "sheikh", "rabbi",
+                                                 "imam", "bishop", "cardinal", "archbishop", "sir", "dame", "lord"}
 OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
 PERSON_NOUNS_FILE = "person_nouns.en.v1.txt"
 FIRST_NAMES_FILE = "first_names.en.v1.tsv"
@@ -178,17 +181,21 @@ def _role_ahead(ent: Span) -> Optional[Span]:
     adviser to the French president, Emmanuel Macron"), the name is that person's: "the French president"."""
     doc = ent.doc
     head = ent.root.head
-    if ent.root.dep_ != "appos" or head.i >= ent.start or ent.start < 2 or doc[ent.start - 1].text != ",":
+    start = ent.start
+    while start > 0 and doc[start - 1].lower_.rstrip(".") in NAME_TITLES:
+        start -= 1  # "the Vatican's deputy spokesman, Father Ciro Benedettini" (claims interim 16)
+    if ent.root.dep_ != "appos" or head.i >= start or start < 2 or doc[start - 1].text != ",":
         return None
     while head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.pos_ in ("NOUN", "PROPN"):
         head = head.head.head  # "… minister of the state of Saxony, NAME": the parser hung NAME on "Saxony"
     if head.pos_ != "NOUN":
         return None
-    last = doc[ent.start - 2]
+    last = doc[start - 2]
+    name_start = start
     start = head.left_edge.i
     if last.i != head.i and last.pos_ == "NOUN" and last.head.dep_ == "prep":
         start = last.left_edge.i  # the name belongs to the last noun, a person's title
-    role = doc[start : ent.start - 1]
+    role = doc[start : name_start - 1]
     return role if 0 < len(role) <= APPOSITION_MAX_TOKENS else None
 
 
@@ -222,9 +229,16 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     # "Virgin heard about his story" in an article about "Virgin Media": a lone word that begins an organisation's
     # name elsewhere in the text is that organisation, whatever NER calls it.
     ents = doc.ents  # (built anew on every access)
-    org_starts = {ent[0].lower_ for ent in ents if ent.label_ == "ORG" and len(ent) > 1}
+    # (not a possessive: "Conal’s" tagged ORG is still one word)
+    org_starts = {ent[0].lower_ for ent in ents if ent.label_ == "ORG"
+                  and sum(t.text not in ("'s", "’s") for t in ent) > 1}
+    nouns = person_nouns()
     for ent in ents:
-        if ent.label_ != "PERSON" or _placed(ent) or _credit(ent):
+        if ent.label_ != "PERSON":
+            ent = _person_in_org(ent, nouns, people)
+            if ent is None:
+                continue
+        elif _placed(ent) or _credit(ent):
             continue
         name = _strip_titles(ent)
         # "Peskov's" -> "Peskov"
@@ -251,6 +265,25 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
                     if found is not None]
         mentions.append((ent, p))
     return mentions
+
+
+def _person_in_org(ent: Span, nouns: frozenset[str], people: dict[str, list[Person]]) -> Optional[Span]:
+    """A person NER took for an organisation (claims interim 16): "Blanco" or "Benedettini" alone, when a person of
+    that surname was named before by a full name, and the name after a title inside an ORG ("Guerrero State Prosecutor Inaky
+    Blanco"; two proper nouns at least, so "Prosecutor General's Office" stays an office)."""
+    if ent.label_ != "ORG":
+        return None
+    words = [t for t in ent if t.text not in ("'s", "’s")]
+    if len(words) == 1:
+        # (known by a full name: "Oracle", once tagged PERSON, is not a person's surname)
+        return ent if any(p.first for p in people.get(words[0].lower_, ())) else None
+    titles = [t.i for t in words if t.lower_.rstrip(".") in nouns or t.lower_ in TITLES]
+    if not titles:
+        return None
+    name = ent.doc[titles[-1] + 1 : words[-1].i + 1]
+    if len(name) >= 2 and all(t.pos_ == "PROPN" for t in name):
+        return name
+    return None
 
 
 # NER now and then calls a town a PERSON ("a courthouse in Khimki", "a siege of Grozny, the Chechen capital"): such
@@ -298,6 +331,7 @@ def _same_person(known: list[Person], latest: Optional[Person], first: Optional[
     return None
 
 
+_RELATIVE_CLAUSE = re.compile(r"\s+(?:who|which|whose|whom|that)\b|,")
 _TRIM_AT = re.compile(r",\s+|\s+(?=(?:who|which|whose|whom)\b)")
 _NAME_LIST = re.compile(r"^[A-Z][^,]*(?:,\s*[A-Z][^,]*)*,?\s+and\s+[A-Z]")
 
@@ -582,7 +616,7 @@ class SpeakerResolver(DataFileComponent):
             if holder is not None:
                 return holder.name, holder.role
         if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE and head.lemma_.lower() in self.org_nouns:
-            company = _company_before(doc, span, previous)
+            company = _company_before(doc, span, previous, mentions)
             if company is not None:  # "Microsoft said … The company added": Microsoft
                 return company, None
         if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
@@ -615,7 +649,11 @@ class SpeakerResolver(DataFileComponent):
     def _with_role(self, phrase: Span, mentions: list[tuple[Span, Person]]) -> Optional[Person]:
         """The person last introduced before ``phrase`` with the role it names ("the spokesman")."""
         for ent, person in reversed([m for m in mentions if m[0].start < phrase.start]):
-            if person.role and same_role(phrase, person.role, self.countries):
+            # any role written beside them ("Father" first, "the Vatican's deputy spokesman" later), up to a
+            # relative clause ("one of the brothers who villagers say …" names no villager); one person is singular
+            if phrase.root.tag_ in ("NNS", "NNPS"):
+                return None
+            if any(same_role(phrase, _RELATIVE_CLAUSE.split(role, 1)[0], self.countries) for role in person.roles):
                 return person
         return None
 
@@ -832,9 +870,12 @@ def _countries(words: Iterable[str], index: Optional[CountryIndex] = None) -> se
     return {code for w in words if (code := index.country_of(w))}
 
 
-def _company_before(doc: Doc, span: Span, previous: list[Claim]) -> Optional[str]:
+def _company_before(doc: Doc, span: Span, previous: list[Claim],
+                    mentions: Iterable[tuple[Span, Person]] = ()) -> Optional[str]:
     """The organisation "the company" stands for: the last ORG named as a subject, or as a speaker, in the span's
-    sentence before it or in the sentences just before."""
+    sentence before it or in the sentences just before. A name NER also reads as a person elsewhere in the article
+    is not a company ("Conal says …, but the company claims …": claims interim 16)."""
+    people = {p.name.lower() for _, p in mentions if p.first} | {p.surname for _, p in mentions if p.first}
     first = doc[span.start].sent
     start = first.start
     for _ in range(ORG_LOOKBACK_SENTENCES):
@@ -845,6 +886,8 @@ def _company_before(doc: Doc, span: Span, previous: list[Claim]) -> Optional[str
     found = None
     for ent in doc.ents:
         if ent.label_ != "ORG" or ent.start < start or ent.end > span.start:
+            continue
+        if ent.text.lower().removesuffix("’s").removesuffix("'s") in people:
             continue
         said = any(s <= ent.start_char and ent.end_char <= e for s, e in spoke)
         if ent.root.dep_ in ("nsubj", "nsubjpass") or said:
