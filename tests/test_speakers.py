@@ -378,3 +378,14 @@ def test_the_company_is_not_a_person_ner_also_calls_an_organisation(nlp) -> None
     text = ("Conal complained to Comcast about his bill. Comcast called Conal's company. Conal says he only ever "
             "received good reviews, but the company claims he tried to use its name in his dispute.")
     assert _resolved(nlp, text, "use its name") != "Conal"
+
+
+def test_the_one_driven_to_speak_and_the_name_an_apposition_describes(nlp) -> None:
+    text = ("The long delays also drove Karl Brenner, the mayor of Kessel, to announce in July that the bridge "
+            "would close.")
+    assert _resolved(nlp, text, "the bridge would close") == "Karl Brenner"
+    # "urged … to say": nothing may have been said, so the subject stays
+    assert _resolved(nlp, "The council urged Karl Brenner to say that the bridge would close.",
+                     "the bridge would close") != "Karl Brenner"
+    text = "Ilse Brandt, a Kessel engineer, posted on Facebook on Monday that the bridge was safe."
+    assert _resolved(nlp, text, "the bridge was safe") == "Ilse Brandt"

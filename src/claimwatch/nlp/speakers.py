@@ -430,6 +430,11 @@ class SpeakerResolver(DataFileComponent):
             if (trimmed.start, trimmed.end) != (span.start, span.end):
                 claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
                 span = trimmed
+        driven = _driven_object(head)
+        if driven is not None and (span is None or not within(span, driven)) and not overlaps_content(claim, driven):
+            # "The disparities drove Ken Thompson, the district attorney, to announce that …": the object of the
+            # verb that moved them speaks (claims interim 16)
+            return dataclasses.replace(claim, speaker=CharSpan(driven.start_char, driven.end_char))
         own = subject_of(head) if head.pos_ == "VERB" else None
         if own is not None and span is not None and own.i < span.start and within(span, subject_phrase(own)) \
                 and self._titled(span.root, own) is not None:
@@ -564,6 +569,12 @@ class SpeakerResolver(DataFileComponent):
                     # "the prime minister of the German state of Saxony, Michael Kretschmer": the name closing
                     # the span is the role's, wherever the parser hung it
                     return person.name, person.role or doc[span.start : ent.start - 1].text
+        if root.dep_ == "appos" and root.head.i < span.start:
+            # "Gill Rosenberg, a Canadian-Israeli woman, … posted": the tagger took the apposition; the name it
+            # describes speaks (claims interim 16)
+            for ent, person in mentions:
+                if ent.start <= root.head.i < ent.end:
+                    return person.name, person.role or span.text
         # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
         for child in root.children:
             # …or right after it ("Russia's space chief, Dmitry Rogozin, called …", the name left out of the span)
@@ -616,7 +627,7 @@ class SpeakerResolver(DataFileComponent):
             if holder is not None:
                 return holder.name, holder.role
         if head.pos_ == "NOUN" and words and words[0].lower_ in DEFINITE and head.lemma_.lower() in self.org_nouns:
-            company = _company_before(doc, span, previous, mentions)
+            company = _company_before(doc, span, previous)
             if company is not None:  # "Microsoft said … The company added": Microsoft
                 return company, None
         if head.pos_ == "NOUN" and words and words[0].lower_ in {"the", "a", "an", "this", "that"}:
@@ -870,12 +881,15 @@ def _countries(words: Iterable[str], index: Optional[CountryIndex] = None) -> se
     return {code for w in words if (code := index.country_of(w))}
 
 
-def _company_before(doc: Doc, span: Span, previous: list[Claim],
-                    mentions: Iterable[tuple[Span, Person]] = ()) -> Optional[str]:
+def _company_before(doc: Doc, span: Span, previous: list[Claim]) -> Optional[str]:
     """The organisation "the company" stands for: the last ORG named as a subject, or as a speaker, in the span's
-    sentence before it or in the sentences just before. A name NER also reads as a person elsewhere in the article
-    is not a company ("Conal says …, but the company claims …": claims interim 16)."""
-    people = {p.name.lower() for _, p in mentions if p.first} | {p.surname for _, p in mentions if p.first}
+    sentence before it or in the sentences just before. A name NER reads as a person more often than as an
+    organisation is not a company ("Conal says …, but the company claims …": claims interim 16)."""
+    votes: dict[str, int] = {}
+    for ent in doc.ents:
+        if ent.label_ in ("PERSON", "ORG"):
+            key = _bare_name(ent.text)
+            votes[key] = votes.get(key, 0) + (1 if ent.label_ == "PERSON" else -1)
     first = doc[span.start].sent
     start = first.start
     for _ in range(ORG_LOOKBACK_SENTENCES):
@@ -887,7 +901,7 @@ def _company_before(doc: Doc, span: Span, previous: list[Claim],
     for ent in doc.ents:
         if ent.label_ != "ORG" or ent.start < start or ent.end > span.start:
             continue
-        if ent.text.lower().removesuffix("’s").removesuffix("'s") in people:
+        if votes.get(_bare_name(ent.text), 0) > 0:
             continue
         said = any(s <= ent.start_char and ent.end_char <= e for s, e in spoke)
         if ent.root.dep_ in ("nsubj", "nsubjpass") or said:
@@ -895,6 +909,31 @@ def _company_before(doc: Doc, span: Span, previous: list[Claim],
     if found is None:
         return None
     return (found[1:] if found[0].lower_ == "the" and len(found) > 1 else found).text
+
+
+# Verbs that made someone speak ("drove X to announce"): the object is the speaker. Not "urged X to say" or "asked
+# X to confirm", where nothing may have been said.
+DRIVING_VERBS = frozenset({"drive", "prompt", "force", "lead", "push", "compel", "spur", "inspire", "move"})
+
+
+def _driven_object(head: Token) -> Optional[Span]:
+    """The object noun phrase of a driving verb whose "to"-infinitive is the cue."""
+    if head.tag_ != "VB" or head.dep_ != "xcomp" or head.head.lemma_.lower() not in DRIVING_VERBS \
+            or not any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
+        return None
+    objects = [c for c in head.head.children if c.dep_ == "dobj" and c.i < head.i]
+    if not objects or objects[0].pos_ not in ("PROPN", "NOUN"):
+        return None
+    obj = objects[0]
+    doc = head.doc
+    end = obj.right_edge.i + 1
+    while end > obj.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[obj.left_edge.i : end]
+
+
+def _bare_name(text: str) -> str:
+    return text.lower().removesuffix("’s").removesuffix("'s")
 
 
 def _relative_antecedent(span: Span) -> Span:
