@@ -242,3 +242,20 @@ def test_an_ability_a_nobody_and_the_writers_inference_report_nothing(nlp) -> No
         == []
     assert shown("Some farmers in Kessel have expressed concern over the new tax, suggesting that it risks "
                  "ruining them.") != []
+
+
+def test_an_as_clause_reports_the_clause_it_hangs_on(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    def said(text: str) -> list:
+        out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+        return [(c.speaker.text if c.speaker else None, c.content.text) for c in out.claims if c.cue]
+
+    # the tagger gave the cue the next sentence (claims interim 16)
+    got = said("As the Kessel Courier reported last week, the mayor plans to close the bridge. The council will "
+               "vote on the new bridge on Monday.")
+    assert [(s, c.rstrip(".")) for s, c in got] == [("the Kessel Courier", "the mayor plans to close the bridge")]
+    # "as" of time: the cue's own clause is what was said
+    got = said("The crowd cheered as the mayor of Kessel said he would resign.")
+    assert [c for _, c in got] == ["he would resign"]

@@ -182,3 +182,18 @@ def test_unclear_doubts_rather_than_asserts() -> None:
     from claimwatch.disputes.candidates import own_stance
 
     assert own_stance(claim("a", "it was unclear what the mayor of Kessel believes about the bridge", VAR))[0] == "doubts"
+
+
+def test_a_company_and_its_own_spokesperson_are_one_side() -> None:
+    # run 8 (FNC-1 half T): "Durex" and "A Durex spokesperson", typed differently by NER and the actor layer
+    firm = ActorOut(id="org:kessel-rubber", name="Kessel Rubber", type="organisation")
+    voice = ActorOut(id="unknown:a-kessel-rubber-spokesperson", name="A Kessel Rubber spokesperson",
+                     type="unknown")
+    alleged = profile(claim("a", "Kessel Rubber will launch a pumpkin-spice product next month", firm))
+    denied = profile(claim("d", "Kessel Rubber will launch a pumpkin-spice product next month", voice,
+                           cue="denied", cue_class="deny", polarity="denies", article="a2"))
+    assert relate(alleged, denied, 0.9).gate is not None
+    other = ActorOut(id="org:marovia-post", name="Marovia Post", type="media")
+    rival = profile(claim("r", "Kessel Rubber will launch a pumpkin-spice product next month", other,
+                          cue="denied", cue_class="deny", polarity="denies", article="a2"))
+    assert relate(alleged, rival, 0.9).gate is None

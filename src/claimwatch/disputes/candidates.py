@@ -92,6 +92,7 @@ class ClaimProfile:
     cue_stance: str = ASSERTS  # the stance its cue alone takes ("denied that …"), whatever the content says
     withholds: bool = False  # its cue says nothing of the content ("doesn't know how many …"): asserts nothing
     cue_class: Optional[str] = None  # the cue lexicon's class ("accuse" for "has alleged")
+    voice: Optional[str] = None  # whom the speaker speaks for, by name (``voice``): "durex" for "A Durex spokesperson"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -302,10 +303,28 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         state_side=state_side(claim.speaker_actor),
         reportable=reportable(claim, lex),
         terms=lex.terms(content), core=lex.core(content), names=lex.names(content), holders=lex.holders(content),
-        cue_stance=cue_stance(claim, lex)[0], cue_class=claim.cue_class,
+        cue_stance=cue_stance(claim, lex)[0], cue_class=claim.cue_class, voice=voice(claim),
         withholds=(claim.cue is not None and lex.withholding is not None
                    and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),
     )
+
+
+_SPOKES = re.compile(r"^(?:an?|the)\s+|(?:'s|’s)?\s+(?:spokesman|spokeswoman|spokesperson|spokespeople|"
+                     r"representative|representatives|press office|press officer|statement)$", re.I)
+
+
+def voice(claim) -> Optional[str]:
+    """Whom the speaker speaks for, by name: "A Durex spokesperson" and "Durex" both speak for "durex" (NER and
+    the actor layer may type the two differently, but one side cannot dispute itself)."""
+    name = getattr(claim, "resolved_speaker", None)
+    if not name:
+        return None
+    bare = _SPOKES.sub("", name.strip()).strip()
+    # a name only: two articles' "the company" or "a US official" may be anyone
+    words = [w for w in bare.split() if w[:1].isalpha()]
+    if not words or not all(w[0].isupper() for w in words):
+        return None
+    return bare.casefold()
 
 
 @dataclass(frozen=True)

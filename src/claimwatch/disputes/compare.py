@@ -49,7 +49,7 @@ class Conflict:
 
 def same_side(a: ClaimProfile, b: ClaimProfile) -> bool:
     """Both spoken by the same actor or the same country's actors (no speaker: never the same side)."""
-    if _same_person(a.speaker_actor_id, b.speaker_actor_id):
+    if _same_person(a.speaker_actor_id, b.speaker_actor_id) or (a.voice is not None and a.voice == b.voice):
         return True
     if a.side is None or b.side is None:
         return False

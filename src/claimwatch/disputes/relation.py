@@ -297,8 +297,8 @@ def same_side(a: ClaimProfile, b: ClaimProfile) -> bool:
     known officials). A country's professor and its Kremlin, or two people the data does not know, may disagree."""
     if a.speaker_actor_id and a.speaker_actor_id == b.speaker_actor_id:
         return True
-    if _same_person(a.speaker_actor_id, b.speaker_actor_id):
-        return True
+    if _same_person(a.speaker_actor_id, b.speaker_actor_id) or (a.voice is not None and a.voice == b.voice):
+        return True  # (one name: "Durex" and "A Durex spokesperson")
     return a.state_side is not None and a.state_side == b.state_side
 
 

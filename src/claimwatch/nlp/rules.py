@@ -453,6 +453,28 @@ def clause_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     return out
 
 
+def as_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
+    """'As the Courier reported last week, the mayor plans to close the bridge' and 'The mayor, as he said on Monday,
+    wants …': the clause the "as"-clause hangs on is the content. Only a speech verb with a subject and no
+    complement of its own ("as the mayor said he would resign" is a time: its content is its own clause). The
+    tagger gave such a cue the next sentence (claims interim 16)."""
+    cues = cue_tokens(doc, lexicon)
+    out = []
+    for verb in (doc[i] for i in _cue_indices(cues)):
+        if cues[verb.i] not in SPEECH_CLASSES or verb.dep_ != "advcl" or verb.head is verb \
+                or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) \
+                or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
+            continue
+        clause = {t.i for t in verb.subtree}
+        content = [t for t in verb.head.subtree if t.i not in clause]
+        src = _subject(verb, {t.i for t in content})
+        if src is None or not any(t.pos_ in ("VERB", "AUX") for t in content):
+            continue
+        out.append(Group(cue=[_cue_chunk(verb)], source=[src], content=_span_chunks(content, "CON"),
+                         rule="as_clause"))
+    return out
+
+
 def _fronted_clause(verb: Token) -> list[Token]:
     """'Taxes will rise next year, the minister said (on Monday).': the reported clause first, then a comma, the
     speaker and the verb ending the sentence. Only a clause with its own subject and a speaker after the comma."""
@@ -498,6 +520,7 @@ def rule_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]
         relay_groups(doc, lexicon, quotes),
         quote_groups(doc, lexicon, quotes),
         according_groups(doc),
+        as_groups(doc, lexicon),
         nominal_groups(doc, lexicon),
         participle_groups(doc, lexicon),
         announce_groups(doc, lexicon),
@@ -546,7 +569,8 @@ def _structurally_worse(model: Group, rule: Group) -> bool:
         return rule.rule not in ("announce", "clause")
     m_content, m_cue = _role_tokens(model.content), _role_tokens(model.cue)
     r_content, r_cue = _role_tokens(rule.content), _role_tokens(rule.cue)
-    if m_cue & r_cue and (m_content <= r_content or rule.rule in ("according_to", "nominal", "denial", "relay")):
+    if m_cue & r_cue and (m_content <= r_content
+                          or rule.rule in ("according_to", "nominal", "denial", "relay", "as_clause")):
         return True  # the same attribution, more complete or more precisely delimited by the rule
     if rule.rule == "relay" and m_content & _role_tokens(rule.source):
         return True
