@@ -126,10 +126,15 @@ def _noun_phrase_content(toks: list[Token]) -> bool:
     tops = [t for t in toks if (t.head.i not in inside or t.head.i == t.i) and not t.is_punct]
     # "described the bank's controls as \"seriously inadequate\"", "called the vote a sham": the object and what
     # it is said to be make a statement.
-    if any(t.dep_ == "oprd" or (t.lower_ == "as" and (t.head.i not in inside or t.head in tops)) for t in toks):
+    # (not "as" opening a clause of its own: "declared martial law … as officials began evacuating")
+    if any(t.dep_ == "oprd" or (t.lower_ == "as" and t.dep_ != "mark" and (t.head.i not in inside or t.head in tops))
+           for t in toks):
         return False
-    return bool(tops) and tops[0].dep_ in ("dobj", "obj", "prep", "pobj", "nsubjpass") \
-        and tops[0].pos_ in ("NOUN", "PROPN", "ADP")
+    if not tops:
+        return False
+    # "has known her since her childhood": a pronoun object names someone, it states nothing
+    return tops[0].dep_ in ("dobj", "obj", "prep", "pobj", "nsubjpass") \
+        and (tops[0].pos_ in ("NOUN", "PROPN", "ADP") or (tops[0].pos_ == "PRON" and tops[0].dep_ == "dobj"))
 
 
 def cue_head(doc: Doc, group: Group) -> Optional[Token]:
