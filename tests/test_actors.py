@@ -568,3 +568,25 @@ def test_a_name_headed_by_a_company_word_is_an_organisation(resolver: ActorResol
     # A role written after the name ("CEO of the company") says what the person does, not what they are.
     assert resolver.resolve("Anna Example", "PERSON", "CEO of the company").type == "person"
     assert resolver.organisation_named("Anna Example", "chief executive") is None
+
+
+def test_a_place_before_based_or_a_city_in_the_phrase_names_the_country(resolver: ActorResolver) -> None:
+    # (actor gold dev: "one Singapore-based grains trader")
+    assert resolver.resolve("the Singapore-based grains trader", None, None, None).country == "SGP"
+    assert resolver.resolve("a London-based lawyer", None, None, None).country == "GBR"
+    assert resolver.resolve("the Russian-born businessman", None, None, None).country == "RUS"
+    assert resolver.resolve("the farm contractor", None, None, None).country is None
+    # a person's name is not a city ("Paris Hilton")
+    assert resolver.resolve("Paris Hilton", "PERSON", None, None).country is None
+
+
+def test_where_a_person_is_from_and_a_hyphenated_surname(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    text = ("Sarah Jones-Barker from Bath is set to host a family from Kharkiv. Ms Jones-Barker said the wait for "
+            "their visas was far too long.")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    (claim,) = [c for c in out.claims if "wait" in c.content.text]
+    assert claim.resolved_speaker == "Sarah Jones-Barker"
+    assert claim.speaker_actor is not None and claim.speaker_actor.country == "GBR"

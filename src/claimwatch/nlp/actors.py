@@ -35,6 +35,7 @@ from .extensions import CLAIMS_ATTR
 CITY_EVIDENCE_POPULATION = 100_000
 # A capitalised name in a role, with the place written after a comma that qualifies it ("Paris, Texas").
 _CITY_IN_ROLE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:,\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?))?")
+_LOCATED = re.compile(r"-(based|born|registered|headquartered)\b", re.I)
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "prof"}
 # Words that stand for a speaker without naming one: never an actor of their own (an unresolved "I" stays unknown).
 PRONOUNS = {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "who", "whom", "which",
@@ -429,6 +430,8 @@ class ActorResolver:
         """Mentions with no entry of their own: "Russia's Defence Ministry", "Russian news agencies"."""
         hits, words = self._scan(text)
         country = _first_country(hits)
+        if country is None and label not in ("PERSON", "GPE"):
+            country = self._city_country(text)  # "a London-based lawyer", "Kharkiv officials"
         strong, weak = self._role_sectors(words)
         last = len(words)
         # A known actor heading the mention ("Russian news agency TASS") is that actor.
@@ -470,7 +473,8 @@ class ActorResolver:
 
     def _scan(self, text: str) -> tuple[list[_Hit], list[str]]:
         """Longest known names in ``text``, left to right: actors, institutions, countries."""
-        words = [w for w in _WORDS.findall(text) if w not in ("'s", "’s")]
+        # "the Singapore-based grains trader": the place before "-based" names the country (actor gold dev)
+        words = [w for w in _WORDS.findall(_LOCATED.sub(r" \1", text)) if w not in ("'s", "’s")]
         hits: list[_Hit] = []
         i = 0
         while i < len(words):

@@ -199,6 +199,23 @@ def _role_ahead(ent: Span) -> Optional[Span]:
     return role if 0 < len(role) <= APPOSITION_MAX_TOKENS else None
 
 
+def _home(ent: Span) -> Optional[Span]:
+    """'Tamara Sturtz-Filby from Bath' -> "from Bath": where a person is from is evidence of their country (the
+    actor layer reads it; actor gold dev)."""
+    doc = ent.doc
+    if ent.end + 1 >= len(doc) or doc[ent.end].lower_ != "from":
+        return None
+    place = doc[ent.end + 1]
+    if place.ent_type_ == "GPE" and place.ent_iob_ == "B":
+        end = place.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return doc[ent.end : end]
+    if place.pos_ == "PROPN" and _city_name(place.text):  # NER missed "Bath"
+        return doc[ent.end : place.i + 1]
+    return None
+
+
 def _comma_phrase(ent: Span) -> Optional[Span]:
     """The parser often misses an apposition that is followed by the verb ('Mikhail Podolyak, an aide to
     Ukrainian President Vladimir Zelensky, claimed …'): a noun phrase opening with a determiner between two
@@ -242,14 +259,14 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
             continue
         name = _strip_titles(ent)
         # "Peskov's" -> "Peskov"
-        toks = [t for t in name if t.text not in ("'s", "’s") and not t.is_punct]
-        if not toks or is_pronoun(" ".join(t.text for t in toks)):
+        toks = _name_words(name)
+        if not toks or is_pronoun(" ".join(toks)):
             continue  # NER now and then calls a pronoun a PERSON: it names nobody to resolve to
-        surname = toks[-1].lower_
-        first = toks[0].lower_ if len(toks) > 1 else None
-        text = " ".join(t.text for t in toks)
+        surname = toks[-1].lower()
+        first = toks[0].lower() if len(toks) > 1 else None
+        text = " ".join(toks)
         p = _same_person(people.get(surname, []), last.get(surname), first)
-        if p is None and len(toks) == 1 and (_city_name(text) or toks[0].lower_ in org_starts):
+        if p is None and len(toks) == 1 and (_city_name(text) or toks[0].lower() in org_starts):
             continue  # "She … Chernihiv": a lone city name NER calls a PERSON, and no one named so before
         if p is None:
             p = Person(name=text, surname=surname, first_token=ent.start, first=first)
@@ -261,10 +278,33 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         last[surname] = p
         p.honorifics |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 1, 0) : ent.end]
                          if t.lower_.rstrip(".") in HONORIFIC_GENDER}
-        p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent))
+        p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent), _home(ent))
                     if found is not None]
         mentions.append((ent, p))
     return mentions
+
+
+def _name_words(name: Span) -> list[str]:
+    """The words of a name, a hyphenated one kept whole ("Sturtz-Filby" is one surname, not a first name and a
+    surname: actor gold dev), without a possessive."""
+    words: list[str] = []
+    glued = False
+    for t in name:
+        if t.text in ("'s", "’s"):
+            continue
+        if t.text == "-" and words and not name.doc[t.i - 1].whitespace_ and not t.whitespace_:
+            words[-1] += "-"
+            glued = True
+            continue
+        if t.is_punct:
+            glued = False
+            continue
+        if glued:
+            words[-1] += t.text
+        else:
+            words.append(t.text)
+        glued = False
+    return words
 
 
 def _person_in_org(ent: Span, nouns: frozenset[str], people: dict[str, list[Person]]) -> Optional[Span]:
