@@ -389,3 +389,13 @@ def test_the_one_driven_to_speak_and_the_name_an_apposition_describes(nlp) -> No
                      "the bridge would close") != "Karl Brenner"
     text = "Ilse Brandt, a Kessel engineer, posted on Facebook on Monday that the bridge was safe."
     assert _resolved(nlp, text, "the bridge was safe") == "Ilse Brandt"
+
+
+def test_the_countrys_leader_is_its_named_head_of_government(nlp) -> None:
+    text = ("Austrian Chancellor Karl Brenner met the mayor of Kessel on Monday. The Austrian leader said the "
+            "bridge would be rebuilt.")
+    assert _resolved(nlp, text, "would be rebuilt") == "Karl Brenner"
+    # a role that names no country leads none
+    text = ("Karl Brenner, President of the Kessel Commission, met the mayor on Monday. The Austrian leader said the "
+            "bridge would be rebuilt.")
+    assert _resolved(nlp, text, "would be rebuilt") != "Karl Brenner"

@@ -884,6 +884,9 @@ DEFINITE = {"the", "this", "that"}
 AGE_WORDS = {"year", "years", "old", "month", "months"}
 
 
+HEAD_OF_STATE = {"president", "premier", "chancellor", "taoiseach"}
+
+
 def same_role(span: Span, role: str, countries: Optional[CountryIndex] = None) -> bool:
     """Whether a role noun phrase ("the defence minister") can stand for a person introduced with ``role``.
 
@@ -902,6 +905,11 @@ def same_role(span: Span, role: str, countries: Optional[CountryIndex] = None) -
         return False
     forms = {head.lower_, head.lemma_.lower()}
     at = [k for k, w in enumerate(role_words) if w in forms]
+    if not at and "leader" in forms and mine and theirs:
+        # "the Hungarian leader" is the one introduced as "Hungarian Prime Minister Viktor Orban" (actor gold dev),
+        # when the role names that country ("President of the European Commission" leads no Hungary)
+        at = [k for k, w in enumerate(role_words)
+              if w in HEAD_OF_STATE or (w == "minister" and k and role_words[k - 1] == "prime")]
     if not at:
         return False
     # Only lower-case modifiers are compared: they name a portfolio ("defence", "armed forces"); capitalised ones
