@@ -399,3 +399,14 @@ def test_the_countrys_leader_is_its_named_head_of_government(nlp) -> None:
     text = ("Karl Brenner, President of the Kessel Commission, met the mayor on Monday. The Austrian leader said the "
             "bridge would be rebuilt.")
     assert _resolved(nlp, text, "would be rebuilt") != "Karl Brenner"
+
+
+def test_a_name_ended_at_its_particle_takes_the_surname_after_it(nlp) -> None:
+    from claimwatch.nlp.speakers import _with_particle_surname
+
+    doc = nlp("Commission President Ursula von der Leyen said the port would reopen.")
+    first = {t.text: t.i for t in doc}
+    cut = doc[first["Ursula"] : first["der"] + 1]  # as NER cut it in a real article
+    assert _with_particle_surname(cut).text == "Ursula von der Leyen"
+    whole = doc[first["Ursula"] : first["Leyen"] + 1]
+    assert _with_particle_surname(whole) == whole

@@ -257,6 +257,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
                 continue
         elif _placed(ent) or _credit(ent):
             continue
+        ent = _with_particle_surname(ent)
         name = _strip_titles(ent)
         # "Peskov's" -> "Peskov"
         toks = _name_words(name)
@@ -282,6 +283,19 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
                     if found is not None]
         mentions.append((ent, p))
     return mentions
+
+
+NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "le", "la", "bin", "al", "ibn"}
+
+
+def _with_particle_surname(ent: Span) -> Span:
+    """"Ursula von der" + "Leyen": NER ended the name at its particle; the capitalised word after it is the surname
+    (issue 14: "Ursula von der" as a speaker)."""
+    doc = ent.doc
+    if ent[-1].lower_ in NAME_PARTICLES and ent.end < len(doc) and doc[ent.end].pos_ == "PROPN" \
+            and doc[ent.end].text[:1].isupper() and ent[-1].whitespace_:
+        return doc[ent.start : ent.end + 1]
+    return ent
 
 
 def _name_words(name: Span) -> list[str]:
