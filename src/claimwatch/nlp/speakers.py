@@ -263,6 +263,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         toks = _name_words(name)
         if not toks or is_pronoun(" ".join(toks)):
             continue  # NER now and then calls a pronoun a PERSON: it names nobody to resolve to
+        if toks[0][:1].islower() and toks[0].lower() not in NAME_PARTICLES:
+            continue  # "pro-Putin", "anti-Kremlin": an adjective, not a name
         surname = toks[-1].lower()
         first = toks[0].lower() if len(toks) > 1 else None
         text = " ".join(toks)
