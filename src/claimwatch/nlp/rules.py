@@ -453,6 +453,9 @@ def clause_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     return out
 
 
+COMPLEMENT_PREPS = frozenset({"of", "about", "against", "for", "to", "with"})
+
+
 def as_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     """'As the Courier reported last week, the mayor plans to close the bridge' and 'The mayor, as he said on Monday,
     wants …': the clause the "as"-clause hangs on is the content. Only a speech verb with a subject and no
@@ -463,7 +466,11 @@ def as_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     for verb in (doc[i] for i in _cue_indices(cues)):
         if cues[verb.i] not in SPEECH_CLASSES or verb.dep_ != "advcl" or verb.head is verb \
                 or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) \
-                or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
+                or any(c.dep_ in ("ccomp", "dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ in COMPLEMENT_PREPS)
+                       for c in verb.children) \
+                or cues[verb.head.i] is not None:
+            # "… denied the allegations, as his counterpart warned of an escalation": a second statement made
+            # at the same time, not the source of the first (a cue of its own, or a complement "of …")
             continue
         clause = {t.i for t in verb.subtree}
         content = [t for t in verb.head.subtree if t.i not in clause]
