@@ -325,8 +325,8 @@ def _name_words(name: Span) -> list[str]:
 
 def _person_in_org(ent: Span, nouns: frozenset[str], people: dict[str, list[Person]]) -> Optional[Span]:
     """A person NER took for an organisation (claims interim 16): "Blanco" or "Benedettini" alone, when a person of
-    that surname was named before by a full name, and the name after a title inside an ORG ("Guerrero State Prosecutor Inaky
-    Blanco"; two proper nouns at least, so "Prosecutor General's Office" stays an office)."""
+    that surname was named before by a full name, and the name after a title inside an ORG ("Guerrero State
+    Prosecutor Inaky Blanco"; two proper nouns at least, so "Prosecutor General's Office" stays an office)."""
     if ent.label_ != "ORG":
         return None
     words = [t for t in ent if t.text not in ("'s", "’s")]
