@@ -70,3 +70,11 @@ def test_a_single_line_break_starts_a_sentence_unless_the_text_is_hard_wrapped(n
                          "The council agreed with him after", "A long debate in the town hall of",
                          "Kessel that lasted well into the night."])
     assert paragraph_starts(nlp.make_doc(wrapped)) == []
+
+
+def test_a_short_hard_wrapped_text_keeps_its_sentences(nlp) -> None:
+    # three wrapped lines: a line ending in a function word does not end a sentence (a reviewer's case)
+    text = "The minister told reporters on Monday that\nRussia would not attend the summit in\nGeneva unless asked."
+    assert paragraph_starts(nlp.make_doc(text)) == []
+    (claim,) = [c for c in _claims(nlp, text) if c.cue]
+    assert "Geneva" in claim.content.text

@@ -279,3 +279,19 @@ def test_an_act_or_an_acquaintance_with_an_object_states_nothing(nlp) -> None:
                  "old town.") == []
     assert shown("The mayor of Kessel has known her since her childhood and he attended her wedding.") == []
     assert shown("The mayor of Kessel has declared that the old town is safe.") != []
+
+
+def test_what_a_reviewer_found_the_new_rules_must_not_drop(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list:
+        out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+        return [(c.speaker.text if c.speaker else None, c.cue_class) for c in out.claims if reports_statement(c)]
+
+    # Downing Street is someone; a speech verb under "can" still speaks; speaking is a speech act
+    assert shown("No 10 said the prime minister had full confidence in the chancellor.") == [("No 10", "assert")]
+    assert ("We", "deny") in shown("We can categorically deny that any money changed hands, the company said.")
+    assert shown("The minister spoke at a rally in Kessel, signalling that the offensive would continue.") != []
+    # "as" of time with a verb that rarely reports
+    assert shown("As the prosecutor testified, the defendant's family left the courtroom in tears.") == []

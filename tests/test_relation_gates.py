@@ -197,3 +197,12 @@ def test_a_company_and_its_own_spokesperson_are_one_side() -> None:
     rival = profile(claim("r", "Kessel Rubber will launch a pumpkin-spice product next month", other,
                           cue="denied", cue_class="deny", polarity="denies", article="a2"))
     assert relate(alleged, rival, 0.9).gate is None
+
+
+def test_generic_speakers_are_no_one_side() -> None:
+    # "Residents" in two articles (Kessel's and Marovia's) are two sides, whatever the capital letter
+    a = ActorOut(id="unknown:residents", name="Residents", type="unknown")
+    alleged = profile(claim("a", "Kessel Rubber will launch a pumpkin-spice product next month", a))
+    denied = profile(claim("d", "Kessel Rubber will launch a pumpkin-spice product next month", a,
+                           cue="denied", cue_class="deny", polarity="denies", article="a2"))
+    assert alleged.voice is None and denied.voice is None

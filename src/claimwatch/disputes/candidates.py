@@ -313,18 +313,34 @@ _SPOKES = re.compile(r"^(?:an?|the)\s+|(?:'s|’s)?\s+(?:spokesman|spokeswoman|s
                      r"representative|representatives|press office|press officer|statement)$", re.I)
 
 
+NAMED_VOICES = {"person", "organisation", "media", "igo"}
+GENERIC_VOICES = {"police", "government", "ministry", "army", "military", "officials", "authorities", "residents",
+                  "witnesses", "sources", "experts", "analysts", "critics", "observers", "reports", "media"}
+
+
 def voice(claim) -> Optional[str]:
     """Whom the speaker speaks for, by name: "A Durex spokesperson" and "Durex" both speak for "durex" (NER and
-    the actor layer may type the two differently, but one side cannot dispute itself)."""
+    the actor layer may type the two differently, but one side cannot dispute itself). Names only: "Police" or
+    "Officials" at the head of a sentence, two articles' "the company" or "a US official", may be anyone."""
     name = getattr(claim, "resolved_speaker", None)
     if not name:
         return None
     bare = _SPOKES.sub("", name.strip()).strip()
-    # a name only: two articles' "the company" or "a US official" may be anyone
+    if bare == name.strip():  # no spokesperson: the speaker itself must be a named actor
+        actor = getattr(claim, "speaker_actor", None)
+        if actor is None or actor.id.startswith("unknown:") or actor.type not in NAMED_VOICES:
+            return None
     words = [w for w in bare.split() if w[:1].isalpha()]
-    if not words or not all(w[0].isupper() for w in words):
+    if not words or not all(w[0].isupper() for w in words) or _generic(bare.casefold()):
         return None
     return bare.casefold()
+
+
+def _generic(name: str) -> bool:
+    from ..nlp.speakers import is_pronoun, org_nouns, person_nouns
+
+    word = name.removesuffix("s") if name.endswith("s") and not name.endswith("ss") else name
+    return name in GENERIC_VOICES or word in person_nouns() or word in org_nouns() or is_pronoun(name)
 
 
 @dataclass(frozen=True)

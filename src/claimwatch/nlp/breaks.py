@@ -8,8 +8,9 @@ boundary, so the first token after one starts a sentence; the parser respects se
 Many scraped articles end every paragraph with a single line break, and a caption on a line of its own runs into
 the next paragraph's speaker ("ReutersKim Jong Un looking at fast food\nFellow expert Jenny Town … said": claims
 interim 16). So a single line break starts a sentence too when the next line opens with a capital, a digit or a
-quotation mark, unless the text is hard-wrapped (lines broken inside sentences): there the lines are short, so
-a text of five lines or more whose median line is under 100 characters keeps only its blank lines.
+quotation mark and the line before it ends a sentence (closing punctuation) or is a caption (under 70 characters,
+not ending in a function word), unless the text is hard-wrapped (lines broken inside sentences): there the lines
+are short, so a text of five lines or more whose median line is under 100 characters keeps only its blank lines.
 """
 from __future__ import annotations
 
@@ -48,11 +49,35 @@ def paragraph_starts(doc: Doc) -> list[int]:
             if single is None:
                 single = not hard_wrapped(doc_text(doc))
             first = doc[j].text[0]
-            if not single or not (first.isupper() or first.isdigit() or first in OPENERS):
+            if not single or not (first.isupper() or first.isdigit() or first in OPENERS) or _mid_sentence(doc, i):
                 continue
         if not starts or starts[-1] != j:
             starts.append(j)
     return starts
+
+
+LINE_END = set(".!?:;\"'”’)»")
+CAPTION_MAX = 70  # characters: a caption or headline line with no full stop is shorter than a wrapped line
+
+
+def _mid_sentence(doc: Doc, space: int) -> bool:
+    """Whether the line before the break at ``space`` stops inside a sentence: it ends in a function word ("… on
+    Monday that\nRussia would …") or, with no closing punctuation, is as long as a wrapped line. A short line
+    with no full stop is a caption or a headline."""
+    k = space - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k < 0:
+        return False
+    last = doc[k]
+    if last.text[-1] in LINE_END:
+        return False
+    if last.is_stop or last.text in (",", "-", "–", "—"):
+        return True
+    start = k
+    while start > 0 and "\n" not in doc[start - 1].text:
+        start -= 1
+    return last.idx + len(last.text) - doc[start].idx > CAPTION_MAX
 
 
 def hard_wrapped(text: str) -> bool:

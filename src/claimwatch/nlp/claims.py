@@ -188,7 +188,7 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
     cue_class = lexicon.cue_class(head.lemma_.lower())
     if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class) \
             or _hypothetical(head) or _put_to(head) or _as_preposition(head) or _writers_link(head) \
-            or _ability(head) or _nobody(head) or _writers_inference(head, lexicon):
+            or _ability(head, cue_class) or _nobody(head) or _writers_inference(head, lexicon):
         return None
     if _negated(head) and head.lemma_.lower() not in NEGATED_REJECTS:
         # "did not deny that …", "did not confirm that … until Friday", "never said that …": the writer reports
@@ -221,10 +221,15 @@ SPEECH_UNDER_ABILITY = frozenset({"say", "tell", "confirm", "reveal", "report", 
                                   "guarantee", "state", "disclose", "add"})
 
 
-def _ability(head: Token) -> bool:
+# Cue classes that name a thought, a finding or a wish: under "can"/"could" they are an ability. Speech classes
+# (assert, deny, warn, admit, …) stay statements: "We can categorically deny that …".
+ABILITY_CLASSES = frozenset({"predict", "believe", "report", "demand", "doubt", "question", "agree"})
+
+
+def _ability(head: Token, cue_class: Optional[str]) -> bool:
     """"The robots can predict where criminals will strike", "we can accurately determine what caused it": what
     someone is able to do, not what they said (claims interim 16, read as tuning data on 2026-12-04)."""
-    if _negated(head) or head.lemma_.lower() in SPEECH_UNDER_ABILITY:
+    if _negated(head) or cue_class not in ABILITY_CLASSES or head.lemma_.lower() in SPEECH_UNDER_ABILITY:
         return False
     return any(c.dep_ == "aux" and c.lower_ in ("can", "could") for c in head.children)
 
@@ -237,15 +242,21 @@ def _nobody(head: Token) -> bool:
         if s.dep_ not in ("nsubj", "nsubjpass") or s.i > head.i \
                 or any(t.is_quote for t in doc[s.i:head.i]):
             continue
-        if s.lower_ in ("nobody", "noone", "none") or any(c.dep_ in ("det", "neg") and c.lower_ == "no"
-                                                          for c in s.children):
+        if s.lower_ in ("nobody", "noone", "none"):
+            return True
+        # (not "No 10", Downing Street: a number or a name is someone)
+        named = s.pos_ == "PROPN" or (s.like_num or s.pos_ == "NUM") and s.lower_ != "one"
+        if not named and any(c.dep_ in ("det", "neg") and c.lower_ == "no"
+                                                                 and c.i < s.i for c in s.children):
             return True
     return False
 
 
 # Main verbs of a speech act the lexicon has no cue for: "Some commentators have expressed concern …, suggesting
 # that …" is the commentators' suggestion.
-SPEECH_ACTS = frozenset({"express", "voice", "issue", "post", "tweet", "publish", "release", "raise", "make", "send"})
+SPEECH_ACTS = frozenset({"express", "voice", "issue", "post", "tweet", "publish", "release", "raise", "make", "send",
+                         "speak", "give", "appear", "address", "share", "hold", "deliver", "sign", "answer", "respond",
+                         "testify", "write", "talk"})
 
 
 def _writers_inference(head: Token, lexicon: CueLexicon) -> bool:
@@ -257,7 +268,9 @@ def _writers_inference(head: Token, lexicon: CueLexicon) -> bool:
     if any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
         return False
     main = head.head.lemma_.lower()
-    return lexicon.cue_class(main) is None and main not in SPEECH_ACTS
+    # ("The post was shared 10,000 times, proving …": a passive main verb is no one's speech act)
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in head.head.children)
+    return lexicon.cue_class(main) is None and (main not in SPEECH_ACTS or passive)
 
 
 def _negated(head: Token) -> bool:

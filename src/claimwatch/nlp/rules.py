@@ -454,6 +454,10 @@ def clause_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
 
 
 COMPLEMENT_PREPS = frozenset({"of", "about", "against", "for", "to", "with"})
+# Verbs of "As X reported, …": what a source put on record. Not "testify", "speak" or "argue", whose "as"-clause is
+# usually a time ("As the prosecutor testified, the family left the courtroom").
+AS_REPORTS = frozenset({"report", "say", "note", "write", "mention", "reveal", "state", "explain", "predict", "announce",
+                        "disclose", "confirm", "tell", "point", "warn", "claim", "allege", "suggest", "observe"})
 
 
 def as_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
@@ -464,7 +468,8 @@ def as_groups(doc: Doc, lexicon: CueLexicon) -> list[Group]:
     cues = cue_tokens(doc, lexicon)
     out = []
     for verb in (doc[i] for i in _cue_indices(cues)):
-        if cues[verb.i] not in SPEECH_CLASSES or verb.dep_ != "advcl" or verb.head is verb \
+        if verb.lemma_.lower() not in AS_REPORTS or verb.dep_ != "advcl" or verb.head is verb \
+                or verb.tag_ == "VBG" \
                 or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) \
                 or any(c.dep_ in ("ccomp", "dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ in COMPLEMENT_PREPS)
                        for c in verb.children) \

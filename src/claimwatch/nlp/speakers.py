@@ -117,8 +117,9 @@ class Person:
 
     @property
     def role(self) -> Optional[str]:
-        """The first role written beside the person ('Kremlin spokesperson'), the one shown with their claims."""
-        return self.roles[0] if self.roles else None
+        """The first role written beside the person ('Kremlin spokesperson'), the one shown with their claims; where
+        they are from ("from Bath") is evidence of their country, not a role."""
+        return next((r for r in self.roles if not r.startswith("from ")), None)
 
 
 def _strip_titles(ent: Span) -> Span:
@@ -263,7 +264,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         toks = _name_words(name)
         if not toks or is_pronoun(" ".join(toks)):
             continue  # NER now and then calls a pronoun a PERSON: it names nobody to resolve to
-        if toks[0][:1].islower() and toks[0].lower() not in NAME_PARTICLES:
+        if toks[0][:1].islower() and toks[0].lower().split("-")[0] not in NAME_PARTICLES | {"el"}:
             continue  # "pro-Putin", "anti-Kremlin": an adjective, not a name
         surname = toks[-1].lower()
         first = toks[0].lower() if len(toks) > 1 else None
