@@ -293,5 +293,7 @@ def test_what_a_reviewer_found_the_new_rules_must_not_drop(nlp) -> None:
     assert shown("No 10 said the prime minister had full confidence in the chancellor.") == [("No 10", "assert")]
     assert ("We", "deny") in shown("We can categorically deny that any money changed hands, the company said.")
     assert shown("The minister spoke at a rally in Kessel, signalling that the offensive would continue.") != []
+    # what did not happen states nothing
+    assert shown("The church of Kessel could have officially recognised the relics at its May council.") == []
     # "as" of time with a verb that rarely reports
     assert shown("As the prosecutor testified, the defendant's family left the courtroom in tears.") == []

@@ -290,8 +290,11 @@ GUESS_ADVERBS = frozenset({"perhaps", "maybe", "presumably", "possibly"})
 def _hypothetical(head: Token) -> bool:
     """"fans, who may well feel that …", "critics might argue that …": the writer's guess at what someone would
     say, not a report of what was said (claims interim 12); so is "Perhaps he thinks …" (interim 14)."""
-    return any((c.dep_ == "aux" and c.lower_ in ("may", "might"))
-               or (c.dep_ == "advmod" and c.lower_ in GUESS_ADVERBS) for c in head.children)
+    aux = [c.lower_ for c in head.children if c.dep_ == "aux"]
+    # "The church could have recognised …", "would have said": what did not happen
+    counterfactual = "have" in aux and any(m in aux for m in ("could", "would", "should", "might", "may"))
+    return counterfactual or any((c.dep_ == "aux" and c.lower_ in ("may", "might"))
+                                 or (c.dep_ == "advmod" and c.lower_ in GUESS_ADVERBS) for c in head.children)
 
 
 def _put_to(head: Token) -> bool:
