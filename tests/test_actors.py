@@ -590,3 +590,10 @@ def test_where_a_person_is_from_and_a_hyphenated_surname(nlp) -> None:
     (claim,) = [c for c in out.claims if "wait" in c.content.text]
     assert claim.resolved_speaker == "Sarah Jones-Barker"
     assert claim.speaker_actor is not None and claim.speaker_actor.country == "GBR"
+
+
+def test_a_state_agency_is_its_governments_body(resolver: ActorResolver) -> None:
+    # NER calls Roscosmos a person now and then (issue 14); the actor data types state agencies as government
+    ref = resolver.resolve("Roscosmos", "PERSON", None, None)
+    assert (ref.type, ref.country) == ("government", "RUS")
+    assert resolver.resolve("the EPA", "ORG", None, None).country == "USA"
