@@ -215,10 +215,9 @@ def _writers_link(head: Token) -> bool:
     return head.lemma_.lower() in INFERENCE_LEMMAS
 
 
-# Speech verbs that still report a statement under "can"/"could": "We can confirm that two died", "The Sun can
-# reveal that …". Any other cue under them names an ability ("the robots can predict where …").
-SPEECH_UNDER_ABILITY = frozenset({"say", "tell", "confirm", "reveal", "report", "announce", "assure", "promise",
-                                  "guarantee", "state", "disclose", "add"})
+# Cues of an ABILITY_CLASSES class that still report a statement under "can"/"could": "We can confirm that two
+# died", "police can report that …" (speech classes never count as an ability, see ``_ability``).
+SPEECH_UNDER_ABILITY = frozenset({"confirm", "report"})
 
 
 # Cue classes that name a thought, a finding or a wish: under "can"/"could" they are an ability. Speech classes
