@@ -360,6 +360,16 @@ def test_speaker_actors_in_founding_style_text(nlp, speaker: str, expected: tupl
     assert claim.speaker_actor is not None and kind(claim.speaker_actor) == expected
 
 
+def test_a_bare_institution_is_the_one_the_article_named_before_it(nlp) -> None:
+    # run 17: "the military's general staff" after "The Ukrainian military said …" is Ukraine's, though the
+    # article names Russia most
+    text = ("Russian troops shelled Kramatorsk and Russian jets struck Sloviansk. The Ukrainian military said on "
+            "Monday that it had repelled a dozen Russian attacks. In its update, the military's general staff said "
+            "Russian troops had tried to push towards Kramatorsk but failed.")
+    claim = by_speaker(claims_of(nlp, text), text, "the military's general staff")
+    assert claim.speaker_actor is not None and claim.speaker_actor.country == "UKR"
+
+
 def test_actors_in_content(nlp) -> None:
     text = FOUNDING_STYLE
     claim = by_speaker(claims_of(nlp, text), text, "The West")

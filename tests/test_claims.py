@@ -146,6 +146,55 @@ def test_a_passive_belief_with_no_one_holding_it_is_not_shown(nlp) -> None:
     assert shown("Valdoria said it had supplied the drones to the army of Ostmark.") == [True]
 
 
+def test_a_prescription_a_judgment_or_an_accused_states_nothing(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list[bool]:
+        return [reports_statement(c) for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims]
+
+    # what someone ought to know, what they do instead of saying, the writer's judgment of knowing
+    assert not any(shown("Travellers to Ostmark should know that the border guards of Valdoria will check every passport."))
+    assert not any(shown("The mayors of Kessel would rather blame the council than tell voters that the bridge was never safe."))
+    assert not any(shown("It is hard for aid workers in Kessel to know how many tents are needed in the mountains."))
+    # a situation, and a feeling caused in no one named
+    assert not any(shown("The mayor of Kessel finds himself defending a bridge that the council wanted to close."))
+    assert not any(shown("The shelling near the dam has raised fears that the reservoir of Kessel could flood the valley."))
+    # people who raise a concern voice it; a subject of its own keeps "quick to deny"; a finding is a statement
+    assert shown("Analysts in Kessel have raised concerns that the bridge is unsafe.") == [True]
+    assert shown("Peskov was quick to deny that the troops of Ostmark had crossed the border.") == [True]
+    assert shown("The mayor of Kessel found that the bridge was unsafe.") == [True]
+    # a past tense read as a participle still reports: "Ostmark's president, Ana Varga, acknowledged … that"
+    assert shown("Ostmark's president, Ana Varga, acknowledged late on Sunday that the bridge had been destroyed, "
+                 "as she asked for more help.")[0]
+
+
+def test_an_accusation_names_a_charge_only_on_its_object(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    def shown(text: str) -> list[bool]:
+        return [reports_statement(c) for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims]
+
+    # dispute run 10: the "of" of "invasion of" is the invasion's, not a charge
+    assert shown("The council of Kessel was blaming Valdoria's invasion of Ostmark on Friday.") == [False]
+    assert shown("The mayor blamed the builders for the leak.") == [True]
+    assert shown("Ostmark accused Valdoria of shelling the dam.") == [True]
+    assert shown("The White House has been blaming Valdoria's invasion of Ostmark for the rise in fuel prices.") == [True]
+
+
+def test_a_cue_that_ends_its_sentence_reports_what_came_before(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    text = ("Gas started flowing through the Kessel pipeline on Thursday after a long shutdown, the operator said. "
+            "But the flow was expected to fall well short of full capacity.")
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    said = [c for c in claims if c.cue is not None and c.cue.text == "said"]
+    assert said and said[0].content.text.startswith("Gas started flowing")
+    assert not any("fall well short" in c.content.text for c in said)
+
+
 def test_an_act_or_an_aim_is_no_statement(nlp) -> None:
     from claimwatch.pipeline import extract_articles
     from claimwatch.schema import Article, reports_statement
@@ -291,7 +340,7 @@ def test_what_a_reviewer_found_the_new_rules_must_not_drop(nlp) -> None:
 
     # Downing Street is someone; a speech verb under "can" still speaks; speaking is a speech act
     assert shown("No 10 said the prime minister had full confidence in the chancellor.") == [("No 10", "assert")]
-    assert ("We", "deny") in shown("We can categorically deny that any money changed hands, the company said.")
+    assert ("Ostmark Gas", "deny") in shown("Ostmark Gas can categorically deny that any money changed hands.")
     assert shown("The minister spoke at a rally in Kessel, signalling that the offensive would continue.") != []
     # what did not happen states nothing
     assert shown("The church of Kessel could have officially recognised the relics at its May council.") == []

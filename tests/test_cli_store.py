@@ -304,7 +304,7 @@ def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_pa
     path = tmp_path / "noise.db"
     text = ("The ministry said the bridge was safe. The engineers ran models of the river. "
             "Amid allegations that the dam leaked, work stopped. The mayor condemned the report. "
-            "The mayor blamed the builders for the leak.")
+            "The mayor blamed the builders for the leak. I think the dam is safe. Some suggest it leaked.")
     with SqliteStore(path) as s:
         s.add_article(Article(id="n", text=text, date="2024-04-01", outlet="AP"), ArticleOut(
             id="n", date="2024-04-01", outlet="AP", claims=[
@@ -331,13 +331,24 @@ def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_pa
                          cue=_span(text, "blamed"), cue_class="accuse",
                          content=ContentOut(**_span(text, "the builders for the leak").model_dump()),
                          kind="object", polarity="asserts", hedged=False),
+                # a speaker that names no one: the writer's "I", an unresolved "Some"; a resolved "Some" speaks
+                ClaimOut(id="s6", speaker=_span(text, "I"), resolved_speaker="I", cue=_span(text, "think"),
+                         cue_class="believe", content=ContentOut(**_span(text, "the dam is safe").model_dump()),
+                         kind="indirect", polarity="asserts", hedged=False),
+                ClaimOut(id="s7", speaker=_span(text, "Some"), resolved_speaker="Some", cue=_span(text, "suggest"),
+                         cue_class="assert", content=ContentOut(**_span(text, "it leaked").model_dump()),
+                         kind="indirect", polarity="asserts", hedged=False),
+                ClaimOut(id="s8", speaker=_span(text, "Some"), resolved_speaker="engineers",
+                         cue=_span(text, "suggest"), cue_class="assert",
+                         content=ContentOut(**_span(text, "it leaked").model_dump()),
+                         kind="indirect", polarity="asserts", hedged=False),
             ]))
-    assert [c["id"] for c in claims_json(runner, path)] == ["s1", "s5"]
-    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3", "s4", "s5"]
+    assert [c["id"] for c in claims_json(runner, path)] == ["s1", "s5", "s8"]
+    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
     with SqliteStore(path) as s:
         from claimwatch.schema import reports_statement
         from claimwatch.store import ClaimQuery
 
         stored = s.query_claims(ClaimQuery(limit=None))
         assert [c.id for c in stored if reports_statement(c)] == [c.id for c in s.query_claims(ClaimQuery(statements=True))]
-        assert s.count_claims(ClaimQuery(statements=True)) == 2
+        assert s.count_claims(ClaimQuery(statements=True)) == 3

@@ -36,6 +36,14 @@ def test_reported_it_is_the_speakers_own_act(nlp: Any) -> None:
     assert f.tense == "past"
 
 
+def test_an_accusation_frames_the_accused_and_the_act_charged(nlp: Any) -> None:
+    # dispute run 10: "accused Russia of using Iranian-made drones" had no agent and the predicate "russia"
+    f = one(nlp, "Western allies have accused Russia of using drones to attack power plants in Ukraine.")
+    assert f.agent is not None and f.agent.country == "RUS" and f.lemma == "use"
+    g = one(nlp, "Ostmark blamed Kyiv for the attack on the dam.")
+    assert g.agent is not None and g.agent.country == "UKR" and g.lemma == "attack"
+
+
 @pytest.mark.parametrize("text, polarity", [
     ("The ministry denied that its forces shelled the hospital.", "denies"),
     ("The army said its troops did not enter the village.", "denies"),

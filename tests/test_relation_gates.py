@@ -151,6 +151,19 @@ def test_a_rejection_opposes_only_a_claim_or_a_proposal() -> None:
     assert not reportable(rejection("the raw material value in a gold watch case"))
 
 
+def test_a_denial_that_only_points_at_a_claim_is_no_side() -> None:
+    # run 10: "Peskov dismissed it as 'purposeful pumping'", "Allies reject this blatantly false accusation"
+    from claimwatch.disputes.candidates import reportable
+
+    assert not reportable(denial("it as “purposeful pumping” of rhetoric about the Kessel dam"))
+    assert not reportable(denial("this blatantly false accusation about the Kessel dam"))
+    assert not reportable(denial("these claims").model_copy(update={"kind": "object"}))
+    # what the denial's own words say stays: a clause whose subject is "it", a named claim, "that" as a conjunction
+    assert reportable(denial("it was responsible for the flooding of the Kessel dam"))
+    assert reportable(denial("the claim that Marovia flooded the Kessel dam").model_copy(update={"kind": "object"}))
+    assert reportable(denial("that Marovia had flooded the Kessel dam"))
+
+
 def test_a_name_is_enough_when_one_side_speaks_of_a_claim() -> None:
     # run 8: "Hunter's claim was unfounded" answers "Hunter's office remains convinced the lawmaker was correct".
     rejected = profile(claim("a", "that Kessler’s claim was unfounded", MAR, article="a2"))
@@ -206,3 +219,18 @@ def test_generic_speakers_are_no_one_side() -> None:
     denied = profile(claim("d", "Kessel Rubber will launch a pumpkin-spice product next month", a,
                            cue="denied", cue_class="deny", polarity="denies", article="a2"))
     assert alleged.voice is None and denied.voice is None
+
+
+def test_a_denial_of_a_named_holders_claim_answers_that_holder() -> None:
+    # run 10: "U.S. deny Russia's espionage claims against imprisoned American" against an American's argument
+    rejection = denial("Marovia's espionage claims against the jailed engineer").model_copy(
+        update={"kind": "object", "speaker_actor": VAR, "resolved_speaker": VAR.name,
+                "speaker": SpanOut(text=VAR.name, start=0, end=len(VAR.name))})
+    rejected = profile(rejection)
+    norland = ActorOut(id="XNO", name="Norland", type="country", country="XNO")
+    argument = profile(claim("b", "the jailed engineer was a spy working for Varland", norland, article="a3"))
+    holder = profile(claim("c", "the jailed engineer was a spy working for Varland", MAR, article="a3"))
+    assert rejected.rejects
+    assert relate(rejected, argument, 0.8).gate == "it rejects another's claim"
+    assert relate(rejected, holder, 0.8).gate != "it rejects another's claim"
+

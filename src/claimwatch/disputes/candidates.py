@@ -30,10 +30,11 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
+from ..nlp.countries import country_index
 from ..nlp.frames import SENTENCE_END as _SENTENCE_END, first_sentence
 from ..schema import ClaimOut, FrameOut, reports_statement
 from .embeddings import embedding_text
-from .lexicon import DisputeLexicon, default_lexicon
+from .lexicon import DisputeLexicon, _stem, default_lexicon
 
 ASSERTS, DENIES, DOUBTS = "asserts", "denies", "doubts"
 DENY_CUES = {"deny", "disagree"}
@@ -93,6 +94,11 @@ class ClaimProfile:
     withholds: bool = False  # its cue says nothing of the content ("doesn't know how many …"): asserts nothing
     cue_class: Optional[str] = None  # the cue lexicon's class ("accuse" for "has alleged")
     voice: Optional[str] = None  # whom the speaker speaks for, by name (``voice``): "durex" for "A Durex spokesperson"
+    # a denial of someone's claim ("rejected Russia's claims that …", "deny Russia's espionage claims"): whose claim
+    # it rejects, by name (stemmed) and country; and the speaker's own names, which such a holder must match
+    rejects: frozenset[str] = frozenset()
+    rejects_codes: frozenset[str] = frozenset()
+    speaker_names: frozenset[str] = frozenset()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -234,7 +240,12 @@ def reportable(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> bool:
     """Whether the claim reports what a source said, so that it can be one side of a dispute: what lists show by
     default (``schema.reports_statement``), and also an explicit rejection of a named claim or proposal ("the union
     rejected the wage offer", the rules file's ``rejectable_objects``), which states no proposition of its own to
-    list but opposes one."""
+    list but opposes one. A denial of an object that only points at a claim ("dismissed it as propaganda") is
+    neither: what it denies is not in its words."""
+    if (claim.cue_class or "") in DENY_CUES and claim.speaker is not None:
+        lex = lex or default_lexicon()
+        if lex.unnamed is not None and lex.unnamed.match(claim.content.text.lstrip(" \"'“‘")) is not None:
+            return False
     if claim.kind == "object" and claim.cue is not None and claim.speaker is not None \
             and (claim.cue_class or "") in DENY_CUES:
         lex = lex or default_lexicon()
@@ -287,6 +298,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
     denies_part = stance == DENIES and (
         (lex.involvement is not None and lex.involvement.search(scope) is not None)
         or (lex.own_act is not None and lex.own_act.match(content.lstrip(" \"'“‘")) is not None))
+    rejects, rejects_codes = _rejected_holders(claim, stance, lex)
     return ClaimProfile(
         id=claim.id, article_id=article_id, seq=seq, day=_day(day), text=embedding_text(content), content=content,
         side=side, speaker_actor_id=claim.speaker_actor.id if claim.speaker_actor else None,
@@ -306,7 +318,50 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         cue_stance=cue_stance(claim, lex)[0], cue_class=claim.cue_class, voice=voice(claim),
         withholds=(claim.cue is not None and lex.withholding is not None
                    and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),
+        rejects=rejects, rejects_codes=rejects_codes, speaker_names=_speaker_names(claim, lex),
     )
+
+
+def _rejected_holders(claim, stance: str, lex: DisputeLexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """Whose claim a denial rejects when its cue or object names the holder: "rejected Ukraine's claim that …",
+    "deny Russia's espionage claims against …" (dispute run 10: the U.S. denial was set against an American's
+    argument, not against Russia's claim)."""
+    if stance != DENIES:
+        return frozenset(), frozenset()
+    # (in the cue or a noun-phrase object only: "that Kessler's claim was unfounded" speaks of the claim, and
+    # whoever upholds it, "Kessler's office", may answer)
+    text = ((claim.cue.text + " ") if claim.cue is not None else "") + (
+        claim.content.text[:80] if claim.kind == "object" else "")
+    names = lex.holder_names(text)
+    index = country_index()
+    codes = set()
+    for n in names:
+        code = index.country_by_name(n) or index.country_by_demonym(n)
+        if code is None:  # "the Kremlin's allegations": a known actor's country
+            ref = _resolver().resolve(n)
+            code = ref.country if ref.type != "unknown" else None
+        if code:
+            codes.add(code)
+    return lex.holders(text), frozenset(codes)
+
+
+@functools.lru_cache(maxsize=1)
+def _resolver():
+    from ..nlp.actors import ActorResolver
+
+    return ActorResolver()
+
+
+def _speaker_names(claim, lex: DisputeLexicon) -> frozenset[str]:
+    """The words of the speaker's names (as written, resolved, the actor's), stemmed as ``holders`` are."""
+    actor = claim.speaker_actor
+    parts = [claim.speaker.text if claim.speaker is not None else None, getattr(claim, "resolved_speaker", None),
+             actor.name if actor is not None else None]
+    return frozenset(_stem_words(" ".join(p for p in parts if p)))
+
+
+def _stem_words(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[\w-]+", text.replace("\u2019", "'").casefold())}
 
 
 _SPOKES = re.compile(r"^(?:an?|the)\s+|(?:'s|’s)?\s+(?:spokesman|spokeswoman|spokesperson|spokespeople|"

@@ -63,6 +63,9 @@ class DisputeLexicon:
     # what a rejection's noun-phrase object must name to oppose anything ("rejected the offer", not "dismissed 849
     # cases"); None (a rules file without the list): any object
     rejectable: Optional[re.Pattern[str]] = None
+    # a denial's object that only points at a claim ("dismissed it as …", "reject this accusation"), matched at the
+    # content's start; None (a rules file without the list): none
+    unnamed: Optional[re.Pattern[str]] = None
 
     def terms(self, text: str) -> frozenset[str]:
         """The content words of a text, lower-case, a plural or -ing/-ed ending stripped ("drones" meets "drone")."""
@@ -90,6 +93,13 @@ class DisputeLexicon:
             return frozenset()
         pattern = _holder_pattern(self.claim_words.pattern)
         return frozenset(_stem(m.group(1).casefold()) for m in pattern.finditer(text.replace("\u2019", "'")))
+
+    def holder_names(self, text: str) -> tuple[str, ...]:
+        """The holders' names as written ("Russia" in "Russia's espionage claims"), for a country look-up."""
+        if self.claim_words is None:
+            return ()
+        pattern = _holder_pattern(self.claim_words.pattern)
+        return tuple(m.group(1) for m in pattern.finditer(text.replace("\u2019", "'")))
 
     def main_clause(self, text: str) -> str:
         """A content's main clause: the text before its first clause break (an apposition, a relative clause, a
@@ -188,6 +198,7 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
             stop_words=frozenset(w.casefold() for w in data.get("core", {}).get("stop_words", [])),
             clause_break=_breaks(data.get("core", {}).get("clause_breaks", [])),
             rejectable=_phrases(data.get("rejectable_objects", [])),
+            unnamed=_phrases(data.get("unnamed_objects", [])),
         )
     except DataFileError:
         raise

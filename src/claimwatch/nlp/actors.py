@@ -730,7 +730,8 @@ class ActorComponent(DataFileComponent):
                 if m.start <= span.root.i < m.end and _same_phrase(m, span):
                     return ref
             label = span.root.ent_type_ or None
-            return self.resolver.resolve(text, label if label in ACTOR_LABELS else None, claim.speaker_role, context)
+            ref = self.resolver.resolve(text, label if label in ACTOR_LABELS else None, claim.speaker_role, context)
+            return self._earlier_institution(ref, span, mentions) or ref
         # Resolved to a name the article mentions ("the company" -> "Microsoft", "it" -> "the Kremlin"): that
         # mention's actor, so both ways of naming it are one actor.
         for m, label, ref in reversed(mentions):
@@ -738,6 +739,19 @@ class ActorComponent(DataFileComponent):
                 return ref
         return self.resolver.resolve(text, None, claim.speaker_role, context)
 
+
+    def _earlier_institution(self, ref: Optional[ActorRef], span, mentions: list) -> Optional[ActorRef]:
+        """A bare institution ("the military's general staff", "the ministry") is the one of its kind the article
+        named last before it ("The Ukrainian military said …"), not the article's most named country (claims
+        run 17: a Ukrainian general staff was coded as Russia's)."""
+        if ref is None or not ref.sector or not ref.country or ref.type not in ("military", "government") \
+                or self.resolver._country_in(span.text, None) is not None:
+            return None
+        for m, _, other in reversed(mentions):
+            if m.end <= span.start and other is not None and other.sector == ref.sector and other.country \
+                    and other.type == ref.type and self.resolver._country_in(m.text, None) is not None:
+                return other
+        return None
 
     def _with_role_country(self, ref: Optional[ActorRef], role: Optional[str]) -> Optional[ActorRef]:
         """An organisation with no country of its own takes the one its apposition names ("Icstis, the UK's

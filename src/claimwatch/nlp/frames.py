@@ -6,6 +6,8 @@ Russia is increasing its military presence" has agent Russia, predicate *increas
 
 - agent / target: the content's main predicate's subject and object (a passive's "by" phrase is the agent), with
   the actor they resolve to; a first-person subject, or "it"/"they" in reported speech, is the speaker's actor;
+  an accusation's object ("accused Russia of using drones", "blamed Kyiv for the attack") has the accused as its
+  agent and the act charged as its predicate;
 - category / lemma: the content's PLOVER event (``claimwatch_events``) and the lemma of its main predicate
   (reporting and framing verbs looked through; a copula gives its complement: "was a mistake" -> *mistake*);
 - places, time (named dates, else the article's day), tense, quantities;
@@ -30,7 +32,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
 from ..resources import DataPath, cached, data_path, read_json
-from ..schema import ActorMention, ActorRef, Claim, FrameArgOut, FrameOut, FrameTimeOut, Quantity
+from ..schema import (CHARGE_WORDS, OBJECT_STATEMENT_CUES, ActorMention, ActorRef, Claim, FrameArgOut, FrameOut,
+                      FrameTimeOut, Quantity)
 from .datafiles import DataFileComponent, Files
 from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR, doc_text
 
@@ -227,6 +230,25 @@ class FrameBuilder:
             target = FrameArgOut(text=ev.target.name, actor_id=ev.target.id, country=ev.target.country)
         return agent, target
 
+    @staticmethod
+    def charge(span: Span, claim: Claim) -> Optional[tuple[Token, Token]]:
+        """An accusation's object, "Russia of using Iranian-made drones", "Kyiv for the attack": the accused (the
+        agent) and the act charged (the predicate), not "Russia" as the content's main word (dispute run 10)."""
+        if claim.kind != "object" or claim.cue_class not in OBJECT_STATEMENT_CUES:
+            return None
+        words = {w.strip() for w in CHARGE_WORDS}
+        for t in span:
+            if t.lower_ not in words or t.i == span.start:
+                continue
+            act = next((c for c in t.children if c.dep_ in ("pcomp", "pobj")), None)
+            before = [x for x in span[: t.i - span.start] if x.pos_ in ("NOUN", "PROPN", "PRON")]
+            if act is not None and before:
+                # the accused: the noun the phrase before the charge hangs on ("Russia", "the army of Marovia")
+                accused = next((x for x in before if x.head.i < span.start or x.head.i >= span.end
+                                or x.head.i == t.i), before[-1])
+                return accused, act
+        return None
+
     def tense(self, pred: Token, span: Span) -> Optional[str]:
         chain = _governors(self._clause(pred), span)
         aux = set().union(*(_aux(v) for v in chain))
@@ -309,8 +331,14 @@ class FrameBuilder:
                 break
         if span is None or not len(span):
             return None
-        pred = self.predicate(span)
-        agent, target = self.agent_target(pred, span, claim)
+        charged = self.charge(span, claim)
+        if charged is not None:
+            accused, pred = charged
+            _, target = self.agent_target(pred, span, claim)
+            agent: Optional[FrameArgOut] = self._arg(accused, claim, claim.actors)
+        else:
+            pred = self.predicate(span)
+            agent, target = self.agent_target(pred, span, claim)
         cue_text = None
         cue_lemma = None
         if claim.cue:

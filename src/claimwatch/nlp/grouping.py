@@ -247,11 +247,21 @@ class _Grouper:
             (
                 c for c in self._in_order(self.cues_starting.get(s - 1, []) + self.cues_starting.get(s + 1, []))
                 if para_of.get(c.start) == para_of.get(ch.start)
-                and (sent_of[c.start] == s - 1 or (sent_of[c.start] == s + 1 and _only_glue_between(doc, ch.end, c.start)))
+                and ((sent_of[c.start] == s - 1 and self._opens_next(c, ch))
+                     or (sent_of[c.start] == s + 1 and _only_glue_between(doc, ch.end, c.start)))
             ),
             key=lambda c: self.dist(c, ch),
         )
         return linked + rest + near
+
+    def _opens_next(self, cue: Chunk, ch: Chunk) -> bool:
+        """Whether a cue may own a content in the next sentence: a quotation, or a cue that announces it ("He said:").
+        A cue that closes its own sentence ("…, the operator said. But the gas flow was expected to …") reported
+        what came before it, and the next sentence is the writer's (claims interims 3 and 7)."""
+        if self.quoted(ch):
+            return True
+        after = self.doc[cue.end] if cue.end < len(self.doc) else None
+        return after is None or after.text not in (".", "!", "?")
 
     def compatible(self, g: Group, cue: Chunk, ch: Chunk) -> bool:
         """One cue owns several content chunks only as a split quote ('A,' he said, 'B') or a run of

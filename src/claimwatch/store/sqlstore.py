@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 from .. import PIPELINE_VERSION
 from ..errors import ClaimwatchError, StoreError
 from ..ingest.hashing import normalised_text_hash
-from ..schema import CHARGE_WORDS, OBJECT_STATEMENT_CUES, SELF_EVIDENT_KINDS, Article, ArticleOut
+from ..schema import (CHARGE_WORDS, FIRST_SECOND_PERSON, OBJECT_STATEMENT_CUES, SELF_EVIDENT_KINDS, UNRESOLVED_NO_ONE,
+                      Article, ArticleOut)
 from . import tables as T
 from .base import (FACETS, ActorCount, ArticleSummary, ClaimQuery, DayCount, DisputeQuery, FacetCount,
                    OutletDayCount, StoredClaim, StoredDispute, name_variants, outlet_key, search_key)
@@ -366,6 +367,12 @@ class SqlStore(WatchStateMixin):
                 where.append(_c.c.polarity == p("polarity"))
             elif part == "statements":  # schema.reports_statement, in SQL
                 where.append(_c.c.speaker_text.is_not(None))
+                speaker = sa.func.lower(_c.c.speaker_text)
+                where.append(sa.not_(sa.or_(  # schema.names_no_one
+                    speaker.in_(sorted(FIRST_SECOND_PERSON)),
+                    sa.and_(speaker.in_(sorted(UNRESOLVED_NO_ONE)),
+                            sa.or_(_c.c.resolved_speaker.is_(None),
+                                   sa.func.lower(_c.c.resolved_speaker) == speaker)))))
                 where.append(sa.or_(
                     _c.c.cue_text.is_(None),
                     sa.and_(_c.c.cue_text.is_not(None), _c.c.kind == "object",
