@@ -260,9 +260,11 @@ def names_charge(content: str) -> bool:
 
 # Speakers that name no one a reader could find (claims interims 3 to 17: all 30 such claims were judged partly or
 # wrong): the writer or the reader ("I think", "We asked", "you feel"), whatever they were resolved to, and a
-# possessive, relative pronoun or quantifier left unresolved ("his claim", "some suggest").
+# third-person, possessive or relative pronoun or a quantifier left unresolved ("he said", "his claim", "some
+# suggest").
 FIRST_SECOND_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
-UNRESOLVED_NO_ONE = frozenset({"his", "her", "its", "their", "which", "some", "most", "many"})
+UNRESOLVED_NO_ONE = frozenset({"he", "she", "it", "they", "him", "them", "his", "her", "its", "their", "who", "which",
+                               "that", "some", "most", "many"})
 
 
 def names_no_one(speaker: Optional[str], resolved: Optional[str]) -> bool:

@@ -757,6 +757,10 @@ class SpeakerResolver(DataFileComponent):
             for claim in reversed(previous):
                 if claim.resolved_speaker in other:
                     continue  # "'You sound frustrated,' Tur said. … 'I just think …,' he said": the one before her
+                if claim.kind == "nominal":
+                    # "While he echoed President Joe Biden's message that …, he said": a claim's holder named
+                    # in passing is talked about, not talking (claims interim 17)
+                    continue
                 if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
                     for ent, p in before:
                         if p.name == claim.resolved_speaker:
