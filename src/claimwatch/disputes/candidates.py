@@ -318,7 +318,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         cue_stance=cue_stance(claim, lex)[0], cue_class=claim.cue_class, voice=voice(claim),
         withholds=(claim.cue is not None and lex.withholding is not None
                    and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),
-        rejects=rejects, rejects_codes=rejects_codes, speaker_names=_speaker_names(claim, lex),
+        rejects=rejects, rejects_codes=rejects_codes, speaker_names=_speaker_names(claim),
     )
 
 
@@ -352,7 +352,7 @@ def _resolver():
     return ActorResolver()
 
 
-def _speaker_names(claim, lex: DisputeLexicon) -> frozenset[str]:
+def _speaker_names(claim) -> frozenset[str]:
     """The words of the speaker's names (as written, resolved, the actor's), stemmed as ``holders`` are."""
     actor = claim.speaker_actor
     parts = [claim.speaker.text if claim.speaker is not None else None, getattr(claim, "resolved_speaker", None),

@@ -739,7 +739,6 @@ class ActorComponent(DataFileComponent):
                 return ref
         return self.resolver.resolve(text, None, claim.speaker_role, context)
 
-
     def _earlier_institution(self, ref: Optional[ActorRef], span, mentions: list) -> Optional[ActorRef]:
         """A bare institution ("the military's general staff", "the ministry") is the one of its kind the article
         named last before it ("The Ukrainian military said …"), not the article's most named country (claims

@@ -252,8 +252,6 @@ def _nobody(head: Token) -> bool:
     return False
 
 
-# Main verbs of a speech act the lexicon has no cue for: "Some commentators have expressed concern …, suggesting
-# that …" is the commentators' suggestion.
 # What someone ought to do is the writer's prescription: "American citizens should know that …", "I must tell you".
 DEONTIC_MODALS = frozenset({"should", "must", "ought"})
 # "It is hard for aid workers to know how many …", "it is fair to say": the writer's judgment about knowing or
@@ -315,6 +313,8 @@ def _not_said(head: Token) -> bool:
     return False
 
 
+# Main verbs of a speech act the lexicon has no cue for: "Some commentators have expressed concern …, suggesting
+# that …" is the commentators' suggestion.
 SPEECH_ACTS = frozenset({"express", "voice", "issue", "post", "tweet", "publish", "release", "raise", "make", "send",
                          "speak", "give", "appear", "address", "share", "hold", "deliver", "sign", "answer", "respond",
                          "testify", "write", "talk"})
