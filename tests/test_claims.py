@@ -162,6 +162,7 @@ def test_a_prescription_a_judgment_or_an_accused_states_nothing(nlp) -> None:
     assert not any(shown("The shelling near the dam has raised fears that the reservoir of Kessel could flood the valley."))
     # people who raise a concern voice it; a subject of its own keeps "quick to deny"; a finding is a statement
     assert shown("Analysts in Kessel have raised concerns that the bridge is unsafe.") == [True]
+    assert shown("The ministry of Ostmark raised fears that the dam would burst.") == [True]
     assert shown("Peskov was quick to deny that the troops of Ostmark had crossed the border.") == [True]
     assert shown("The mayor of Kessel found that the bridge was unsafe.") == [True]
     # a past tense read as a participle still reports: "Ostmark's president, Ana Varga, acknowledged … that"
@@ -181,6 +182,9 @@ def test_an_accusation_names_a_charge_only_on_its_object(nlp) -> None:
     assert shown("The mayor blamed the builders for the leak.") == [True]
     assert shown("Ostmark accused Valdoria of shelling the dam.") == [True]
     assert shown("The White House has been blaming Valdoria's invasion of Ostmark for the rise in fuel prices.") == [True]
+    # a review found the parser hangs a charge on a possessed accused too
+    assert shown("Brel accused the mayor's office of hiding the report.") == [True]
+    assert shown("Protesters accused the city's police of brutality.") == [True]
 
 
 def test_a_cue_that_ends_its_sentence_reports_what_came_before(nlp) -> None:

@@ -304,7 +304,8 @@ def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_pa
     path = tmp_path / "noise.db"
     text = ("The ministry said the bridge was safe. The engineers ran models of the river. "
             "Amid allegations that the dam leaked, work stopped. The mayor condemned the report. "
-            "The mayor blamed the builders for the leak. I think the dam is safe. Some suggest it leaked.")
+            "The mayor blamed the builders for the leak. I think the dam is safe. Some suggest it leaked. "
+            "US said the dam was safe.")
     with SqliteStore(path) as s:
         s.add_article(Article(id="n", text=text, date="2024-04-01", outlet="AP"), ArticleOut(
             id="n", date="2024-04-01", outlet="AP", claims=[
@@ -342,13 +343,18 @@ def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_pa
                          cue=_span(text, "suggest"), cue_class="assert",
                          content=ContentOut(**_span(text, "it leaked").model_dump()),
                          kind="indirect", polarity="asserts", hedged=False),
+                # "US" is the United States, not "us"
+                ClaimOut(id="s9", speaker=_span(text, "US"), resolved_speaker="US", cue=_span(text, "said the"),
+                         cue_class="assert", content=ContentOut(**_span(text, "dam was safe").model_dump()),
+                         kind="indirect", polarity="asserts", hedged=False),
             ]))
-    assert [c["id"] for c in claims_json(runner, path)] == ["s1", "s5", "s8"]
-    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
+    assert [c["id"] for c in claims_json(runner, path)] == ["s1", "s5", "s8", "s9"]
+    assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+                                                                     "s9"]
     with SqliteStore(path) as s:
         from claimwatch.schema import reports_statement
         from claimwatch.store import ClaimQuery
 
         stored = s.query_claims(ClaimQuery(limit=None))
         assert [c.id for c in stored if reports_statement(c)] == [c.id for c in s.query_claims(ClaimQuery(statements=True))]
-        assert s.count_claims(ClaimQuery(statements=True)) == 3
+        assert s.count_claims(ClaimQuery(statements=True)) == 4

@@ -156,12 +156,14 @@ def test_a_denial_that_only_points_at_a_claim_is_no_side() -> None:
     from claimwatch.disputes.candidates import reportable
 
     assert not reportable(denial("it as “purposeful pumping” of rhetoric about the Kessel dam"))
-    assert not reportable(denial("this blatantly false accusation about the Kessel dam"))
+    assert not reportable(denial("this blatantly false accusation about the Kessel dam").model_copy(
+        update={"kind": "object"}))
     assert not reportable(denial("these claims").model_copy(update={"kind": "object"}))
     # what the denial's own words say stays: a clause whose subject is "it", a named claim, "that" as a conjunction
     assert reportable(denial("it was responsible for the flooding of the Kessel dam"))
     assert reportable(denial("the claim that Marovia flooded the Kessel dam").model_copy(update={"kind": "object"}))
     assert reportable(denial("that Marovia had flooded the Kessel dam"))
+    assert reportable(denial("that claims of abuse in the Kessel jail had been ignored"))
 
 
 def test_a_name_is_enough_when_one_side_speaks_of_a_claim() -> None:
@@ -223,14 +225,19 @@ def test_generic_speakers_are_no_one_side() -> None:
 
 def test_a_denial_of_a_named_holders_claim_answers_that_holder() -> None:
     # run 10: "U.S. deny Russia's espionage claims against imprisoned American" against an American's argument
-    rejection = denial("Marovia's espionage claims against the jailed engineer").model_copy(
+    rejection = denial("Russia's espionage claims against the jailed engineer").model_copy(
         update={"kind": "object", "speaker_actor": VAR, "resolved_speaker": VAR.name,
                 "speaker": SpanOut(text=VAR.name, start=0, end=len(VAR.name))})
     rejected = profile(rejection)
     norland = ActorOut(id="XNO", name="Norland", type="country", country="XNO")
     argument = profile(claim("b", "the jailed engineer was a spy working for Varland", norland, article="a3"))
-    holder = profile(claim("c", "the jailed engineer was a spy working for Varland", MAR, article="a3"))
+    russia = ActorOut(id="RUS-GOV", name="Russian government", type="government", country="RUS", sector="GOV")
+    holder = profile(claim("c", "the jailed engineer was a spy working for Varland", russia, article="a3"))
     assert rejected.rejects
     assert relate(rejected, argument, 0.8).gate == "it rejects another's claim"
     assert relate(rejected, holder, 0.8).gate != "it rejects another's claim"
+    # a holder the actor data does not know ("the President's claims") may be whoever the other side is
+    unknown = profile(rejection.model_copy(update={
+        "content": ContentOut(text="the President's claims against the jailed engineer", start=0, end=50)}))
+    assert relate(unknown, argument, 0.8).gate != "it rejects another's claim"
 

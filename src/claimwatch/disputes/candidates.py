@@ -244,7 +244,10 @@ def reportable(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> bool:
     neither: what it denies is not in its words."""
     if (claim.cue_class or "") in DENY_CUES and claim.speaker is not None:
         lex = lex or default_lexicon()
-        if lex.unnamed is not None and lex.unnamed.match(claim.content.text.lstrip(" \"'“‘")) is not None:
+        text = claim.content.text.lstrip(" \"'“‘")
+        # (a clause may open with the conjunction: "denied that claims of abuse had been ignored")
+        clause = claim.kind != "object" and text[:5].lower() in ("that ", "this ", "these", "those", "such ")
+        if lex.unnamed is not None and not clause and lex.unnamed.match(text) is not None:
             return False
     if claim.kind == "object" and claim.cue is not None and claim.speaker is not None \
             and (claim.cue_class or "") in DENY_CUES:

@@ -343,8 +343,11 @@ def negation_only(p: ClaimProfile) -> bool:
 def _rejects_another(denial: ClaimProfile, other: ClaimProfile) -> bool:
     """A denial that names whose claim it rejects ("rejected Russia's claims that …") answers that holder: the
     other side must be the holder by name or by country."""
-    if not denial.rejects or denial.own_stance != DENIES or not (other.speaker_names or other.side):
-        return False  # (a claim with no speaker named may be anyone's)
+    # (a claim with no speaker named may be anyone's; a holder the actor data does not know, "the President's
+    # claims", may be whoever the other side is)
+    if not denial.rejects or not denial.rejects_codes or denial.own_stance != DENIES \
+            or not (other.speaker_names or other.side):
+        return False
     if denial.rejects & other.speaker_names:
         return False
     return not (denial.rejects_codes & {other.side, other.state_side})

@@ -10,7 +10,7 @@ from .extensions import doc_text
 from .features import CLOSE_QUOTES, OPEN_QUOTES, SENTENCE_ENDS, STRAIGHT_QUOTES, opening_position
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
 from .lexicon import CueLexicon
-from .speakers import org_nouns, person_nouns
+from .speaker_check import nonspeakers
 
 ADDRESSEE_VERBS = {"tell", "inform", "assure", "warn", "brief", "remind", "notify", "reassure", "write"}
 
@@ -271,18 +271,25 @@ def _charge_on_cue(doc: Doc, head: Optional[Token], parts: list[CharSpan]) -> bo
         return False
     span = doc.char_span(parts[0].start, parts[-1].end, alignment_mode="expand")
     words = {w.strip() for w in CHARGE_WORDS}
-    # (the parser often hangs the charge on the object, "the builders for the leak": only an "of" on a possessed
-    # noun, "Russia's invasion of Ukraine", is the noun's own)
+    # (the parser often hangs the charge on the object, "the builders for the leak", "the mayor's office of hiding
+    # the report": only an "of" naming a place or party after a possessed noun, "Russia's invasion of Ukraine",
+    # is the noun's own)
     return span is not None and any(
-        t.lower_ in words and (t.head.i == head.i or not (t.lower_ == "of" and any(
-            c.dep_ == "poss" for c in t.head.children))) for t in span)
+        t.lower_ in words and (t.head.i == head.i or not _nouns_own_of(t)) for t in span)
 
 
-def _can_hold(subject: Token) -> bool:
-    """Whether a subject can hold a view: a name, a pronoun, a person or an organisation noun ("analysts")."""
+def _nouns_own_of(prep: Token) -> bool:
+    """"Russia's invasion of Ukraine": an "of" on a possessed noun whose object is a name."""
+    if prep.lower_ != "of" or not any(c.dep_ == "poss" for c in prep.head.children):
+        return False
+    return any(c.dep_ == "pobj" and c.pos_ == "PROPN" for c in prep.children)
+
+
+def _cannot_hold(subject: Token) -> bool:
+    """Whether a subject is an event, a time or a picture (``resources/nonspeakers.en.v1.txt``): it holds no view."""
+    words = nonspeakers()
     lemma = subject.lemma_.lower()
-    return subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subject.pos_ in ("PRON", "PROPN") \
-        or lemma in person_nouns() or lemma in org_nouns()
+    return not subject.ent_type_ and lemma in (words.events | words.times | words.visuals)
 
 
 def _not_said(head: Token) -> bool:
@@ -301,8 +308,9 @@ def _not_said(head: Token) -> bool:
     if head.lemma_.lower() == "find" and head.i + 1 < len(head.doc) and head.doc[head.i + 1].lower_ in REFLEXIVES:
         return True
     if head.pos_ == "NOUN" and head.dep_ == "dobj" and head.head.lemma_.lower() in CAUSING_VERBS:
-        # (not "analysts have raised concerns that …": people who raise a concern voice it)
-        return not any(c.dep_ == "nsubj" and _can_hold(c) for c in head.head.children)
+        # only an event, a time or a picture as the subject ("The mention of the threat has raised fears …"): people,
+        # groups, ministries and reports that raise a concern voice it
+        return any(c.dep_ == "nsubj" and _cannot_hold(c) for c in head.head.children)
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) and head.dep_ in ("advcl", "xcomp", "ccomp"):
         gov = head.head
         judged = gov.lower_ in JUDGING_ADJECTIVES or any(

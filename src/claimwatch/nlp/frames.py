@@ -237,17 +237,23 @@ class FrameBuilder:
         if claim.kind != "object" or claim.cue_class not in OBJECT_STATEMENT_CUES:
             return None
         words = {w.strip() for w in CHARGE_WORDS}
+        found = []
         for t in span:
             if t.lower_ not in words or t.i == span.start:
                 continue
             act = next((c for c in t.children if c.dep_ in ("pcomp", "pobj")), None)
             before = [x for x in span[: t.i - span.start] if x.pos_ in ("NOUN", "PROPN", "PRON")]
-            if act is not None and before:
-                # the accused: the noun the phrase before the charge hangs on ("Russia", "the army of Marovia")
-                accused = next((x for x in before if x.head.i < span.start or x.head.i >= span.end
-                                or x.head.i == t.i), before[-1])
-                return accused, act
-        return None
+            if act is None or not before:
+                continue
+            # "the army of Marovia of shelling", "Marovia's invasion of Lorvia for the rise": an "of" naming a
+            # place or party belongs to the noun before it; the charge is the act after it
+            if act.pos_ == "PROPN" and any(w is not t for w in span if w.lower_ in words and w.i > t.i):
+                continue
+            # the accused: the noun the phrase before the charge hangs on ("Russia", "the army of Marovia")
+            accused = next((x for x in before if x.head.i < span.start or x.head.i >= span.end
+                            or x.head.i == t.i), before[-1])
+            found.append((accused, act))
+        return found[0] if found else None
 
     def tense(self, pred: Token, span: Span) -> Optional[str]:
         chain = _governors(self._clause(pred), span)
