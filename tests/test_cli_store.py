@@ -6,6 +6,7 @@ import io
 import json
 import sqlite3
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from click.testing import CliRunner
@@ -302,6 +303,14 @@ def test_claims_bad_filters_are_one_line_errors(runner, db, args) -> None:
 
 def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_path) -> None:
     path = tmp_path / "noise.db"
+
+    def claim(cid: str, speaker: Optional[str], resolved: Optional[str], cue: str, cue_class: Optional[str],
+              content: str, kind: str = "indirect") -> ClaimOut:
+        return ClaimOut(id=cid, speaker=_span(text, speaker) if speaker else None, resolved_speaker=resolved,
+                        cue=_span(text, cue), cue_class=cue_class,
+                        content=ContentOut(**_span(text, content).model_dump()), kind=kind, polarity="asserts",
+                        hedged=False)
+
     text = ("The ministry said the bridge was safe. The engineers ran models of the river. "
             "Amid allegations that the dam leaked, work stopped. The mayor condemned the report. "
             "The mayor blamed the builders for the leak. I think the dam is safe. Some suggest it leaked. "
@@ -309,44 +318,20 @@ def test_claims_that_report_no_statement_are_listed_only_with_all(runner, tmp_pa
     with SqliteStore(path) as s:
         s.add_article(Article(id="n", text=text, date="2024-04-01", outlet="AP"), ArticleOut(
             id="n", date="2024-04-01", outlet="AP", claims=[
-                ClaimOut(id="s1", speaker=_span(text, "The ministry"), resolved_speaker="The ministry",
-                         cue=_span(text, "said"), cue_class="assert",
-                         content=ContentOut(**_span(text, "the bridge was safe").model_dump()),
-                         kind="indirect", polarity="asserts", hedged=False),
+                claim("s1", "The ministry", "The ministry", "said", "assert", "the bridge was safe"),
                 # "ran models" is no cue the lexicon knows (cue_class None): no statement is reported
-                ClaimOut(id="s2", speaker=_span(text, "The engineers"), resolved_speaker="The engineers",
-                         cue=_span(text, "ran models"), cue_class=None,
-                         content=ContentOut(**_span(text, "of the river").model_dump()),
-                         kind="indirect", polarity="asserts", hedged=False),
+                claim("s2", "The engineers", "The engineers", "ran models", None, "of the river"),
                 # a claim noun with nobody named as its holder reports nobody's statement
-                ClaimOut(id="s3", speaker=None, resolved_speaker=None, cue=_span(text, "allegations"),
-                         cue_class="accuse",
-                         content=ContentOut(**_span(text, "the dam leaked").model_dump()),
-                         kind="nominal", polarity="asserts", hedged=False),
+                claim("s3", None, None, "allegations", "accuse", "the dam leaked", kind="nominal"),
                 # an accusation's bare object states nothing; one naming the charge does
-                ClaimOut(id="s4", speaker=_span(text, "The mayor"), resolved_speaker="The mayor",
-                         cue=_span(text, "condemned"), cue_class="accuse",
-                         content=ContentOut(**_span(text, "the report").model_dump()),
-                         kind="object", polarity="asserts", hedged=False),
-                ClaimOut(id="s5", speaker=_span(text, "The mayor"), resolved_speaker="The mayor",
-                         cue=_span(text, "blamed"), cue_class="accuse",
-                         content=ContentOut(**_span(text, "the builders for the leak").model_dump()),
-                         kind="object", polarity="asserts", hedged=False),
+                claim("s4", "The mayor", "The mayor", "condemned", "accuse", "the report", kind="object"),
+                claim("s5", "The mayor", "The mayor", "blamed", "accuse", "the builders for the leak", kind="object"),
                 # a speaker that names no one: the writer's "I", an unresolved "Some"; a resolved "Some" speaks
-                ClaimOut(id="s6", speaker=_span(text, "I"), resolved_speaker="I", cue=_span(text, "think"),
-                         cue_class="believe", content=ContentOut(**_span(text, "the dam is safe").model_dump()),
-                         kind="indirect", polarity="asserts", hedged=False),
-                ClaimOut(id="s7", speaker=_span(text, "Some"), resolved_speaker="Some", cue=_span(text, "suggest"),
-                         cue_class="assert", content=ContentOut(**_span(text, "it leaked").model_dump()),
-                         kind="indirect", polarity="asserts", hedged=False),
-                ClaimOut(id="s8", speaker=_span(text, "Some"), resolved_speaker="engineers",
-                         cue=_span(text, "suggest"), cue_class="assert",
-                         content=ContentOut(**_span(text, "it leaked").model_dump()),
-                         kind="indirect", polarity="asserts", hedged=False),
+                claim("s6", "I", "I", "think", "believe", "the dam is safe"),
+                claim("s7", "Some", "Some", "suggest", "assert", "it leaked"),
+                claim("s8", "Some", "engineers", "suggest", "assert", "it leaked"),
                 # "US" is the United States, not "us"
-                ClaimOut(id="s9", speaker=_span(text, "US"), resolved_speaker="US", cue=_span(text, "said the"),
-                         cue_class="assert", content=ContentOut(**_span(text, "dam was safe").model_dump()),
-                         kind="indirect", polarity="asserts", hedged=False),
+                claim("s9", "US", "US", "said", "assert", "the dam was safe"),
             ]))
     assert [c["id"] for c in claims_json(runner, path)] == ["s1", "s5", "s8", "s9"]
     assert [c["id"] for c in claims_json(runner, path, "--all")] == ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
