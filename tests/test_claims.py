@@ -197,6 +197,11 @@ def test_a_cue_that_ends_its_sentence_reports_what_came_before(nlp) -> None:
     said = [c for c in claims if c.cue is not None and c.cue.text == "said"]
     assert said and said[0].content.text.startswith("Gas started flowing")
     assert not any("fall well short" in c.content.text for c in said)
+    # a time after the cue still closes it: "…, the operator said on Monday."
+    text = "Gas flows will be cut, the operator said on Monday. But the gas flow was expected to resume on Friday."
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    said = [c for c in claims if c.cue is not None and c.cue.text == "said"]
+    assert said and not any("resume on Friday" in c.content.text for c in said)
 
 
 def test_an_act_or_an_aim_is_no_statement(nlp) -> None:

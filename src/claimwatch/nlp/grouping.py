@@ -260,8 +260,13 @@ class _Grouper:
         what came before it, and the next sentence is the writer's (claims interims 3 and 7)."""
         if self.quoted(ch):
             return True
-        after = self.doc[cue.end] if cue.end < len(self.doc) else None
-        return after is None or after.text not in (".", "!", "?")
+        # (what stands between the cue and its sentence's end may be a time or a place, "said on Monday.", but no
+        # verb or colon of its own)
+        end = self.doc[cue.end - 1].sent.end if cue.end > 0 else 0
+        rest = [t for t in self.doc[cue.end:end] if not t.is_space]
+        if not rest or rest[-1].text not in (".", "!", "?"):
+            return True
+        return any(t.pos_ in ("VERB", "AUX") or t.text in (":",) or t.text in QUOTE_CHARS for t in rest[:-1])
 
     def compatible(self, g: Group, cue: Chunk, ch: Chunk) -> bool:
         """One cue owns several content chunks only as a split quote ('A,' he said, 'B') or a run of
