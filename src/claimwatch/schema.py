@@ -250,6 +250,7 @@ OBJECT_STATEMENT_CUES = frozenset({"accuse"})
 # The words that introduce the charge in such an object, spaces included, so that the store's SQL (LIKE) and Python
 # agree exactly.
 CHARGE_WORDS = (" of ", " for ")
+CHARGE_PREPOSITIONS = frozenset(w.strip() for w in CHARGE_WORDS)  # the same, as tokens ("of", "for")
 
 
 def names_charge(content: str) -> bool:

@@ -114,9 +114,7 @@ STATE_SECTORS = {"GOV", "MIL"}
 def known_people() -> frozenset[str]:
     """Person ids in the built-in actor data: only their country is evidence (an unknown person's country is the
     article's dominant country, which says nothing about whose side they speak for)."""
-    from ..nlp.actors import ActorResolver
-
-    return frozenset(a for a in ActorResolver().by_id if a.startswith("person:"))
+    return frozenset(a for a in _resolver().by_id if a.startswith("person:"))
 
 
 def state_side(actor) -> Optional[str]:
@@ -345,11 +343,12 @@ def _rejected_holders(claim, stance: str, lex: DisputeLexicon) -> tuple[frozense
             code = ref.country if ref.type != "unknown" else None
         if code:
             codes.add(code)
-    return lex.holders(text), frozenset(codes)
+    return frozenset(_stem(n.casefold()) for n in names), frozenset(codes)
 
 
 @functools.lru_cache(maxsize=1)
 def _resolver():
+    """The built-in actor data, loaded once."""
     from ..nlp.actors import ActorResolver
 
     return ActorResolver()

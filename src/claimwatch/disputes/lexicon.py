@@ -89,10 +89,7 @@ class DisputeLexicon:
     def holders(self, text: str) -> frozenset[str]:
         """The names a text gives as the holder of a claim ("Hunter's claim was unfounded"): the one name that
         says which claim a denial answers."""
-        if self.claim_words is None:
-            return frozenset()
-        pattern = _holder_pattern(self.claim_words.pattern)
-        return frozenset(_stem(m.group(1).casefold()) for m in pattern.finditer(text.replace("\u2019", "'")))
+        return frozenset(_stem(name.casefold()) for name in self.holder_names(text))
 
     def holder_names(self, text: str) -> tuple[str, ...]:
         """The holders' names as written ("Russia" in "Russia's espionage claims"), for a country look-up."""

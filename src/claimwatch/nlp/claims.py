@@ -5,7 +5,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
-from ..schema import CHARGE_WORDS, OBJECT_STATEMENT_CUES, CharSpan, Claim
+from ..schema import CHARGE_PREPOSITIONS, OBJECT_STATEMENT_CUES, CharSpan, Claim
 from .extensions import doc_text
 from .features import CLOSE_QUOTES, OPEN_QUOTES, SENTENCE_ENDS, STRAIGHT_QUOTES, opening_position
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
@@ -270,12 +270,11 @@ def _charge_on_cue(doc: Doc, head: Optional[Token], parts: list[CharSpan]) -> bo
     if head is None or not parts:
         return False
     span = doc.char_span(parts[0].start, parts[-1].end, alignment_mode="expand")
-    words = {w.strip() for w in CHARGE_WORDS}
     # (the parser often hangs the charge on the object, "the builders for the leak", "the mayor's office of hiding
     # the report": only an "of" naming a place or party after a possessed noun, "Russia's invasion of Ukraine",
     # is the noun's own)
     return span is not None and any(
-        t.lower_ in words and (t.head.i == head.i or not _nouns_own_of(t)) for t in span)
+        t.lower_ in CHARGE_PREPOSITIONS and (t.head.i == head.i or not _nouns_own_of(t)) for t in span)
 
 
 def _nouns_own_of(prep: Token) -> bool:

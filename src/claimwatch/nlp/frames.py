@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
 from ..resources import DataPath, cached, data_path, read_json
-from ..schema import (CHARGE_WORDS, OBJECT_STATEMENT_CUES, ActorMention, ActorRef, Claim, FrameArgOut, FrameOut,
+from ..schema import (CHARGE_PREPOSITIONS, OBJECT_STATEMENT_CUES, ActorMention, ActorRef, Claim, FrameArgOut, FrameOut,
                       FrameTimeOut, Quantity)
 from .datafiles import DataFileComponent, Files
 from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR, doc_text
@@ -236,10 +236,9 @@ class FrameBuilder:
         agent) and the act charged (the predicate), not "Russia" as the content's main word (dispute run 10)."""
         if claim.kind != "object" or claim.cue_class not in OBJECT_STATEMENT_CUES:
             return None
-        words = {w.strip() for w in CHARGE_WORDS}
         found = []
         for t in span:
-            if t.lower_ not in words or t.i == span.start:
+            if t.lower_ not in CHARGE_PREPOSITIONS or t.i == span.start:
                 continue
             act = next((c for c in t.children if c.dep_ in ("pcomp", "pobj")), None)
             before = [x for x in span[: t.i - span.start] if x.pos_ in ("NOUN", "PROPN", "PRON")]
@@ -247,7 +246,7 @@ class FrameBuilder:
                 continue
             # "the army of Marovia of shelling", "Marovia's invasion of Lorvia for the rise": an "of" naming a
             # place or party belongs to the noun before it; the charge is the act after it
-            if act.pos_ == "PROPN" and any(w is not t for w in span if w.lower_ in words and w.i > t.i):
+            if act.pos_ == "PROPN" and any(w is not t for w in span if w.lower_ in CHARGE_PREPOSITIONS and w.i > t.i):
                 continue
             # the accused: the noun the phrase before the charge hangs on ("Russia", "the army of Marovia")
             accused = next((x for x in before if x.head.i < span.start or x.head.i >= span.end
