@@ -29,6 +29,9 @@ SENTENCES = [
     "Russia is pulling its troops back from Crimea", "The port blockade has been lifted", "Talks on a ceasefire failed",
     "Sanctions on grain exports were eased", "More than 100,000 troops are massed at the border",
     "The minister denied that taxes will rise", "Drone attacks hit the pipeline", "Refugees crossed the border",
+    # reported statements: check reads them through attribution first (docs/DISPUTES.md#check)
+    "The Kremlin said in June that grain ships would first be inspected by the Russian military",
+    "Swedish prosecutors said that detonations had badly damaged both pipelines",
 ]
 
 
@@ -76,7 +79,7 @@ def main() -> None:
     with SqliteStore(db) as store:
         report["claims"] = store.counts()["claims"]
         t0 = time.perf_counter()
-        checker = Checker(store, use_stance=False)
+        checker = Checker(store)
         first = checker.check(SENTENCES[0])
         report["cold_s"] = round(time.perf_counter() - t0, 3)
         report["cold_check_s"] = first.seconds  # the check call itself (includes reading the matrix once)

@@ -627,6 +627,43 @@ def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> No
 
 
 @minilm
+def test_check_reads_a_reported_sentence_as_the_statement(tmp_path: Path, nlp) -> None:
+    # "Borgen said in March that it would pay …" is checked as Borgen's statement: its content against stored
+    # contents, its speaker kept. A writer's verdict on a forecast keeps the whole sentence as what is checked.
+    text = ("Kessland's energy company Borgen said on Tuesday that it would pay for Vardanian gas in euros to be "
+            "converted into crowns, meeting Vardania's demand.\n\n"
+            "The harbour master said that grain ships had left Kessel on schedule this week.")
+    with _checker_over(tmp_path / "r.db", nlp, text) as checker:
+        result = checker.check("Borgen said in March 2031 that it would pay for Vardanian gas in euros to be converted "
+                               "into crowns.")
+        reported = checker.last_query
+        checker.check("Vardania's forecast of 9 billion crowns in gas revenue is too optimistic.")
+        verdict = checker.last_query
+    assert reported.speaker is not None and reported.speaker.text == "Borgen"
+    assert reported.content.text.startswith("that it would pay")
+    assert any("would pay for Vardanian gas" in m.claim.content.text for m in result.supporting), result
+    assert verdict.speaker is None and verdict.content.text.startswith("Vardania's forecast")
+
+
+def test_check_supports_a_dated_act_in_other_words_only_from_that_day() -> None:
+    # The same event in other words (no close wording) supports a sentence naming its day only when the claim is
+    # of that day: a leader's undated talk of talks is no support for "flew to Kessel on 8 March for talks".
+    from claimwatch.disputes.check import Checker
+    from claimwatch.disputes.relation import Relation, prior_model
+
+    checker = Checker.__new__(Checker)
+    checker.model, checker.head = prior_model(), None
+    slots = {"agent": "unknown", "target": "unknown", "predicate": "agree", "place": "unknown", "time": "unknown"}
+    undated = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True)
+    assert checker.supports(0.3, undated, own_side=True)
+    dated = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True, dated=True)
+    assert not checker.supports(0.3, dated, own_side=True)
+    same_day = Relation("other", 0.0, 0.1, "fact", "same direction", {**slots, "time": "agree"}, None, {},
+                        own_side=True, dated=True)
+    assert checker.supports(0.3, same_day, own_side=True)
+
+
+@minilm
 def test_the_built_in_example_lists_its_dispute(tmp_path: Path) -> None:
     # The README's first command shows this dispute: the Defence Ministry's "returning to their home ports" against
     # Ostmark's allegation that Valdoria is reinforcing its naval presence (neither names a place).

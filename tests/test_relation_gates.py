@@ -241,3 +241,19 @@ def test_a_denial_of_a_named_holders_claim_answers_that_holder() -> None:
         "content": ContentOut(text="the President's claims against the jailed engineer", start=0, end=50)}))
     assert relate(unknown, argument, 0.8).gate != "it rejects another's claim"
 
+
+
+def test_a_pronoun_agent_agrees_but_never_conflicts() -> None:
+    # "Borgen said it would pay" and the company's own "it would pay": one telling resolves "it" to the firm, the
+    # other to its country; a pronoun is too weak to set two agents against each other. Two named agents still are.
+    from claimwatch.disputes.relation import slots
+
+    firm = ActorOut(id="org:borgen", name="Borgen", type="organisation", country=None)
+    told = claim("a", "it would pay for the gas in euros", VAR)
+    told.frame.agent = FrameArgOut(text="it", actor_id=firm.id)
+    own = claim("b", "it would pay for the gas in euros", KES)
+    own.frame.agent = FrameArgOut(text="it", actor_id="XKE", country="XKE")
+    named = claim("c", "Marovia would pay for the gas in euros", KES, agent=MAR)
+    assert slots(profile(told), profile(own))["agent"] == "unknown"
+    assert slots(profile(own), profile(own.model_copy(update={"id": "d"})))["agent"] == "agree"
+    assert slots(profile(claim("e", "Vardania would pay", VAR, agent=VAR)), profile(named))["agent"] == "conflict"

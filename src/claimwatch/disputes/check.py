@@ -1,11 +1,13 @@
 """``claimwatch check "sentence"``: which stored claims support it, which contradict it, and when none does.
 
 The sentence is read as one claim by the same pipeline stages as articles (actors, places, dates, numbers, event,
-frame), embedded, and matched against every stored claim's cached embedding with one matrix product. The best
-candidates (similar wording, or an event of the same or the opposite family) are related to it one by one with
-``relation.relate``: a claim that states the same proposition is listed as **supporting** (score ``p_same``), one
-that would be a dispute with it as **contradicting** (``p_dispute``), each with the slot-level reason; everything
-else is left out. When nothing passes, the result says so (``addressed`` false: "No stored claim addresses this").
+frame); a sentence that reports a statement ("The Kremlin said that …") is read as that statement. Its content is
+embedded and matched against every stored claim's cached embedding with one matrix product. The best candidates
+(similar wording, or an event of the same or the opposite family) are related to it one by one with
+``relation.relate``: a claim that states the same proposition is listed as **supporting** (scored by check's support
+head), one that would be a dispute with it as **contradicting** (``p_dispute``), each with the slot-level reason;
+everything else is left out. When nothing passes, the result says so (``addressed`` false: "No stored claim
+addresses this"). docs/DISPUTES.md#check has the rules.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ OPPOSING = ("opposed", "doubted", "opposite_family", "numbers_conflict", "blame"
 # pair model (fitted on claim pairs, where a denial usually answers another claim's wording) scores it low. Chosen on
 # the dev check cases (contradicts@5 0.09 -> 0.27, abstention unchanged; docs/EVALUATION.md), so fitted there.
 DENIAL_COS = 0.60
+SAME_SIDE = "same side"  # relation._gate's reason for two voices of one side
 
 
 class CheckMatch(BaseModel):
@@ -72,6 +75,9 @@ def sentence_claim(nlp: Any, text: str, date: Optional[str] = None) -> ClaimOut:
 
     register()
     body = text.strip()
+    reported = _reported_claim(nlp, body, date)
+    if reported is not None:
+        return reported
     doc = nlp.make_doc(body)
     setattr(doc._, ARTICLE_DATE_ATTR, date)
     for name, proc in nlp.pipeline:
@@ -84,6 +90,51 @@ def sentence_claim(nlp: Any, text: str, date: Optional[str] = None) -> ClaimOut:
         doc = proc(doc)
     claims = getattr(doc._, CLAIMS_ATTR) or []
     return claim_to_out(Article(id="check", text=body, date=date), claims[0])
+
+
+# A sentence that reports a statement ("The Kremlin said in June that ships would be inspected") is checked as that
+# statement: its content is what stored claims must state, and its speaker is kept. The cue must be the sentence's
+# main verb (or "according to"), so a participle ("…, saying it kept sending soldiers") or a writer's verdict on a
+# forecast ("Moscow's forecast of … is too optimistic") does not replace what the sentence asserts, and the content
+# must be most of the sentence, so an aside or a quoted word does not either.
+REPORTED_SHARE = 0.5
+REPORTED_KINDS = ("direct", "indirect", "mixed", "according_to")
+
+
+def _reported_claim(nlp: Any, body: str, date: Optional[str]) -> Optional[ClaimOut]:
+    """The statement the sentence reports, read by the whole pipeline as an article's claims are; None when the
+    sentence reports none (it is then one claim asserted by nobody in particular)."""
+    from ..nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
+    from ..pipeline import claim_to_out
+
+    doc = nlp.make_doc(body)
+    setattr(doc._, ARTICLE_DATE_ATTR, date)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    article = Article(id="check", text=body, date=date)
+    best: Optional[ClaimOut] = None
+    for claim in getattr(doc._, CLAIMS_ATTR) or []:
+        if claim.cue_class is None or claim.speaker is None or claim.kind not in REPORTED_KINDS:
+            continue
+        if claim.kind != "according_to" and not _main_verb(doc, claim):
+            continue
+        out = claim_to_out(article, claim)
+        if len(out.content.text) >= REPORTED_SHARE * len(body) and (best is None or len(out.content.text) > len(best.content.text)):
+            best = out
+    return best
+
+
+def _one_day(start: Optional[str], end: Optional[str]) -> bool:
+    return bool(start) and start == end and len(start or "") == 10
+
+
+def _main_verb(doc: Any, claim: Claim) -> bool:
+    """Whether one of the claim's cue words is the root of its sentence."""
+    for part in claim.cue or ():
+        span = doc.char_span(part.start, part.end, alignment_mode="expand")
+        if span is not None and any(t.dep_ == "ROOT" for t in span):
+            return True
+    return False
 
 
 class Checker:
@@ -153,6 +204,7 @@ class Checker:
         out = []
         agent = q.frame.agent if q.frame is not None else None
         q_agent = (agent.country or agent.actor_id) if agent is not None else None
+        dated = q.frame is not None and q.frame.time.basis == "named" and _one_day(q.frame.time.start, q.frame.time.end)
         for k in top:
             hit = found.get(ids[k])
             if hit is not None and hit[1].reportable:
@@ -160,6 +212,7 @@ class Checker:
                 sim = float(cos[k])
                 rel = relate(q, p, sim, self.model, lex)
                 rel.own_side = q_agent is not None and p.state_side == q_agent
+                rel.dated = dated
                 if self.head is not None:
                     rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
                 out.append((claim, sim, rel))
@@ -198,11 +251,14 @@ class Checker:
         """Nothing opposes it and it says much the same (cosine >= ``check_support_cos``), or it tells the same event
         (same PLOVER category) in other words: of the same agent in the same place, or told by the agent's own state
         (``own_side``: the claim's speaker is the state the sentence's agent is) with no other agent or place."""
-        if rel.gate is not None or any(rel.features.get(k) for k in OPPOSING):
+        # One side cannot dispute itself, but it can state what the sentence reports it said.
+        if rel.gate not in (None, SAME_SIDE) or any(rel.features.get(k) for k in OPPOSING):
             return False
         if sim >= self.model.check_support_cos and self.same_proposition(rel):
             return True
         agent, place = rel.slots.get("agent"), rel.slots.get("place")
+        if rel.dated and rel.slots.get("time") != "agree":
+            return False  # a dated act told in other words: only a claim of that day tells the same one
         return (sim >= SAME_EVENT_COS and rel.slots.get("predicate") == "agree"
                 and ((agent == "agree" and place == "agree") or (agent == "unknown" and own_side and place != "conflict")))
 
