@@ -410,3 +410,28 @@ def test_a_name_ended_at_its_particle_takes_the_surname_after_it(nlp) -> None:
     assert _with_particle_surname(cut).text == "Ursula von der Leyen"
     whole = doc[first["Ursula"] : first["Leyen"] + 1]
     assert _with_particle_surname(whole) == whole
+
+
+def test_a_description_names_the_person_just_named_or_named_next(nlp) -> None:
+    # "The member of the upper house" after Karel Novak spoke is Novak; a report that opens with "A senior aide has
+    # told …" names its speaker bare in the next sentence (claims interim 18).
+    anaphor = ("Karel Novak, a senator from the Ostmark region, told the Valdor News agency on Monday that the border "
+               "must stay open. The member of the upper house said people with exemptions should still be able to "
+               "leave the country.")
+    assert _resolved(nlp, anaphor, "people with exemptions") == "Karel Novak"
+    cataphor = ("A senior presidential aide has told the Daily Courier that between 100 and 200 soldiers are killed "
+                "every day. Miro Dalan said the army needed hundreds of artillery systems to hold the line.")
+    assert _resolved(nlp, cataphor, "between 100 and 200 soldiers") == "Miro Dalan"
+
+
+def test_a_description_keeps_its_words_when_no_one_fits(nlp) -> None:
+    # another gender, another country, or a next sentence whose speaker comes with a role of their own
+    gender = ("John Parker said the shelling had stopped by noon. The mother said that her son was still missing "
+              "after the attack.")
+    assert _resolved(nlp, gender, "her son was still missing") == "The mother"
+    country = ("Ivan Sokolov, Russia's deputy foreign minister, said the talks would resume in May. The Ukrainian "
+               "official said that no date had been agreed for the talks.")
+    assert _resolved(nlp, country, "no date had been agreed") == "The Ukrainian official"
+    roled = ("A senior official has told the Daily Courier that the port would reopen on Friday. Foreign Minister "
+             "Anna Berg said the ships would need an escort.")
+    assert _resolved(nlp, roled, "the port would reopen") == "A senior official"

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
@@ -50,6 +50,9 @@ HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
 # A definite description by age alone ("the 26-year-old", "the 48-year-old actor") stands for a person named before.
 AGE_DESCRIPTION = re.compile(r"^(?:the|this) \d{1,3}-year-old(?: [a-z]+)?$")
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+DESCRIPTION_GENDER = {"mother": "f", "mom": "f", "mum": "f", "wife": "f", "daughter": "f", "sister": "f",
+                      "woman": "f", "grandmother": "f", "father": "m", "dad": "m", "husband": "m", "son": "m",
+                      "brother": "m", "man": "m", "grandfather": "m"}
 SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}  # speak for an organisation: "a spokesman" -> "Pentagon spokesman"
 ROLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "nummod", "punct"}
 
@@ -453,7 +456,7 @@ class SpeakerResolver(DataFileComponent):
                                                  for p in claim.content):
                 # A word of the quotation itself ("Passion has helped us", Lincoln wrote) speaks nothing.
                 claim = dataclasses.replace(claim, speaker=None)
-            name, role = self._resolve(doc, claim, mentions, by_surname, resolved, quoted)
+            name, role = self._resolve(doc, claim, mentions, by_surname, resolved, quoted, later=claims)
             speaker, role = trim_speaker(doc, claim.speaker, name, role)
             if speaker != claim.speaker and claim.speaker is not None and speaker is not None and \
                     name == doc_text(doc)[claim.speaker.start : claim.speaker.end]:
@@ -598,6 +601,7 @@ class SpeakerResolver(DataFileComponent):
         by_surname: dict[str, Person],
         previous: list[Claim],
         quoted: Optional[list[int]] = None,
+        later: Sequence[Claim] = (),
     ) -> tuple[Optional[str], Optional[str]]:
         if claim.speaker is None:
             return None, None
@@ -693,7 +697,95 @@ class SpeakerResolver(DataFileComponent):
                 if org is not None:
                     name = org[1:] if org[0].lower_ == "the" and len(org) > 1 else org
                     return f"{name.text} {head.text}", head.text
+        described = self._described(doc, span, mentions, previous, later, quoted)
+        if described is not None:
+            return described.name, described.role or _without_article(span)
         return span.text, None
+
+    def _titled_name(self, name: Span) -> bool:
+        """"Foreign Minister Anna Berg": a name written with a role word of its own."""
+        before = name.doc[max(name.start - 3, name.sent.start) : name.end]
+        return any(t.lower_.rstrip(".") in NAME_TITLES or t.lemma_.lower() in self.person_nouns for t in before)
+
+    def _described(
+        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim],
+        later: Sequence[Claim], quoted: Optional[list[int]] = None,
+    ) -> Optional[Person]:
+        """A speaker named only by a description of one person, who is a person named beside it (claims interim 18:
+        6 of its 19 partly right claims). A definite description points back ("The member of the Federation Council
+        said", just after Sergey Tsekov spoke); an indefinite or possessive one that opens a report is named in the
+        next sentence ("A senior Ukrainian presidential aide has told the BBC … . Mykhaylo Podolyak said")."""
+        phrase = next((span[: t.i - span.start] for t in span if t.text == "," and t.i > span.root.i), span)
+        if not _one_person(span, self.person_nouns) or any(t.ent_type_ == "PERSON" for t in phrase):
+            return None  # (a name in the description itself, "the mother of …", is another's; an apposition may err)
+        first = next((t for t in span if not t.is_punct), None)
+        if first is None:
+            return None
+        if first.lower_ in ("the", "this"):
+            person = self._described_before(doc, span, mentions, previous, quoted)
+        elif (first.lower_ in ("a", "an") or first.dep_ == "poss") and span.sent.end < len(doc):
+            person = self._described_next(doc, span, mentions, later)
+        else:
+            return None
+        want = DESCRIPTION_GENDER.get(span.root.lemma_.lower())
+        if person is None or (want is not None and gender_of(person, self.first_names) not in (None, want)):
+            return None
+        return person
+
+    def _described_before(
+        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim],
+        quoted: Optional[list[int]] = None,
+    ) -> Optional[Person]:
+        """The person a definite description points back at, as "he" would, named in its sentence or the two before
+        (or the last speaker): not one whose own role has the same noun ("The defence minister" is not Foreign
+        Minister Lavrov), nor one with another description of that noun in between, nor one whose roles do not show
+        the country the description names ("The Austrian leader" is not the Kessel Commission's president)."""
+        name, _ = self._antecedent(doc, span, mentions, previous, person=True, quoted=quoted)
+        start = span.sent.start
+        for _ in range(2):  # (sentences as the parser splits them: an apposition may end one early)
+            start = doc[start - 1].sent.start if start > 0 else start
+        # (or the speaker of a claim in that stretch, resolved to them: "Gossett says … '…,' she said. The mother said")
+        last = next((c for c in reversed(previous) if c.speaker and c.speaker.end <= span.start_char), None)
+        spoke = last is not None and last.resolved_speaker == name and last.speaker.start >= doc[start].idx
+        # A person named there as a subject, outside quotes: "an 'heir to Mussolini'" names no one who speaks.
+        subjects = [(e, p) for e, p in mentions if start <= e.start and e.end <= span.start
+                    and e.root.dep_ in ("nsubj", "nsubjpass") and not (quoted and quoted[e.start])]
+        near = [(e, p) for e, p in subjects if p.name == name]
+        if not near and spoke:
+            near = [(e, p) for e, p in mentions if p.name == name and e.end <= span.start]
+        if not near:  # (the antecedent a role phrase: "the presidential adviser …, in which Ustenko urged")
+            near = subjects
+        if not near:
+            return None
+        ent, person = near[-1]
+        head = span.root.lemma_.lower()
+        if any(head in role.lower().split() for role in person.roles):
+            return None
+        if any(t.lemma_.lower() == head and t.pos_ == "NOUN" for t in doc[ent.end : span.start]):
+            return None
+        phrase = next((span[: t.i - span.start] for t in span if t.text == "," and t.i > span.root.i), span)
+        described = _countries((t.text for t in phrase), self.countries)  # (not an apposition's: "…, Russia's upper house,")
+        if described - _countries((w for role in person.roles for w in role.split()), self.countries):
+            return None
+        return person
+
+    def _described_next(
+        self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], later: Sequence[Claim],
+    ) -> Optional[Person]:
+        """The person an opening description is: the subject of a statement in the next sentence, named there for
+        the first time and bare, with no role of their own (a writer gives a new person's role at first mention;
+        the description is that role)."""
+        following = span.doc[span.sent.end].sent
+        speaking = [c.speaker for c in later if c.speaker is not None]
+        for e, p in mentions:
+            if (following.start <= e.start < following.end and p.first_token == e.start and e.root.dep_ == "nsubj"
+                    and _role_before(e) is None and _role_appos(e) is None and not self._titled_name(e)
+                    and any((sp.start, sp.end) == (e.start_char, e.end_char) for sp in speaking)):
+                return p
+        bare = _bare_name_speaking(doc, following, speaking)
+        if bare is None or self._titled_name(bare):
+            return None
+        return Person(name=bare.text, surname=bare[-1].lower_, first_token=bare.start, first=bare[0].lower_)
 
     def _possessed_role(
         self, doc: Doc, span: Span, mentions: list[tuple[Span, Person]], previous: list[Claim],
@@ -861,6 +953,26 @@ def _named_appos(tok: Token, before: list[tuple[Span, Person]]) -> Optional[Pers
         if ent.root.dep_ == "appos" and ent.root.head.i == tok.i:
             return person
     return None
+
+
+def _bare_name_speaking(doc: Doc, sent: Span, speaking: list[CharSpan]) -> Optional[Span]:
+    """A name NER missed that speaks as the subject of ``sent`` ("Mykhaylo Podolyak said …"): two or more proper
+    nouns, written nowhere before, with no role beside them."""
+    for sp in speaking:
+        if not sent.start_char <= sp.start < sent.end_char:
+            continue
+        name = doc.char_span(sp.start, sp.end, alignment_mode="expand")
+        if name is None or len(name) < 2 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name):
+            continue
+        if name.root.dep_ == "nsubj" and doc.text.find(name.text) == name.start_char and _role_before(name) is None:
+            return name
+    return None
+
+
+def _without_article(span: Span) -> str:
+    """"the former Ukrainian politician" -> "former Ukrainian politician": the role the description gives."""
+    words = span.text.split()
+    return " ".join(words[1:]) if len(words) > 1 and words[0].lower() in ("the", "this", "a", "an") else span.text
 
 
 def _definite(tok: Token) -> bool:
