@@ -355,3 +355,36 @@ def test_what_a_reviewer_found_the_new_rules_must_not_drop(nlp) -> None:
     assert shown("The church of Kessel could have officially recognised the relics at its May council.") == []
     # "as" of time with a verb that rarely reports
     assert shown("As the prosecutor testified, the defendant's family left the courtroom in tears.") == []
+
+
+def _claims(nlp, text: str) -> list[tuple[str, str, "str | None"]]:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    return [(c.cue.text if c.cue else "", c.content.text, c.resolved_speaker) for c in out.claims if reports_statement(c)]
+
+
+def test_a_second_act_joined_to_a_content_is_its_own_claim(nlp) -> None:
+    # The writer joins the speaker's second act to the first content: it ends there, and the rest is the same
+    # speaker's claim under its own cue (claims interims 3-18).
+    found = _claims(nlp, "Marovia has argued that the closure of the rail link is illegal under international law and "
+                         "threatened to retaliate.")
+    assert ("has argued", "that the closure of the rail link is illegal under international law", "Marovia") in found
+    assert ("threatened", "to retaliate", "Marovia") in found
+    found = _claims(nlp, "Ostmark's president said fighting had reached the streets of Kessel while admitting that "
+                         "Vardanian forces had the numerical advantage.")
+    assert [(cue, content) for cue, content, _ in found] == [
+        ("said", "fighting had reached the streets of Kessel"),
+        ("admitting", "that Vardanian forces had the numerical advantage")]
+
+
+def test_a_verb_of_the_contents_own_subject_stays_in_it(nlp) -> None:
+    # the content's subject told, the candidates advocated, and "nor did he say" reports nothing
+    found = _claims(nlp, "Police said officers located the man and told him to leave the station.")
+    assert [content for _, content, _ in found] == ["officers located the man and told him to leave the station"]
+    found = _claims(nlp, "Dalan said the biggest worry would be candidates who have been critical of the aid or "
+                         "advocated a quick settlement.")
+    assert any(content.endswith("or advocated a quick settlement") for _, content, _ in found), found
+    found = _claims(nlp, "Kennet did not say how long he was in Ostmark, nor did he say when exactly he was there.")
+    assert not any("when exactly" in content for _, content, _ in found), found
