@@ -388,3 +388,23 @@ def test_a_verb_of_the_contents_own_subject_stays_in_it(nlp) -> None:
     assert any(content.endswith("or advocated a quick settlement") for _, content, _ in found), found
     found = _claims(nlp, "Kennet did not say how long he was in Ostmark, nor did he say when exactly he was there.")
     assert not any("when exactly" in content for _, content, _ in found), found
+
+
+def test_a_quotation_is_one_content_whatever_nouns_it_holds(nlp) -> None:
+    # A noun cue inside the quote ("assurances that …") or a clause of the quote that the rule's subtree leaves out
+    # ("and I am calling on …") does not cut the quotation apart (claims interim 8).
+    found = _claims(nlp, "The foreign minister, Anna Berg, said on Wednesday that after the agreement to provide "
+                         "Ostmark with rocket systems, Ostmark had “given us assurances that they will not use these "
+                         "systems against targets in Vardania”.\nThe ministry plans to send the first systems in May.")
+    assert any(cue == "said" and content.endswith("targets in Vardania”") for cue, content, _ in found), found
+    found = _claims(nlp, 'Ilse Brandt issued a statement in March that she was "opposed to this senseless closure and '
+                         'I am calling on the council to reopen the harbour now." She did not mention the mayor.')
+    assert any(content.endswith('reopen the harbour now."') for _, content, _ in found), found
+
+
+def test_a_content_cut_before_its_conjoined_verb_takes_it(nlp) -> None:
+    # the tagger ends the content before "and determined": the verb joined to the content's own is still in it
+    found = _claims(nlp, "Carel Vost countered on Monday to say harbour safety experts did an assessment and "
+                         "determined that the pier was no longer a danger.")
+    assert ("countered on Monday to say", "harbour safety experts did an assessment and determined that the pier was "
+            "no longer a danger", "Carel Vost") in found, found

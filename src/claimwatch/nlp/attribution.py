@@ -206,7 +206,9 @@ class AttributionComponent(DataFileComponent):
             if cut is not None:
                 break
         last = max(ch.end for ch in group.content)
-        if cut is None or verb is None or any(quotes[i] for i in range(cut, last)):
+        if cut is None or verb is None:
+            return [self._with_conjoined(doc, group, quotes, cue_verb)]
+        if any(quotes[i] for i in range(cut, last)):
             return [group]
         end = cut
         while end > first and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("CCONJ", "SCONJ")):
@@ -222,6 +224,30 @@ class AttributionComponent(DataFileComponent):
             out.append(Group(cue=[Chunk("CUE", verb.i, verb.i + 1)], source=list(group.source),
                              content=[Chunk("CON", start, last)], rule=group.rule))
         return out
+
+    def _with_conjoined(self, doc: Doc, group: Group, quotes: list[int], cue_verb: Token) -> Group:
+        """"vowed to retrieve classified documents from the National Archives and publish them on his website": an
+        unquoted content the tagger ended just before "and" + a verb joined to its own takes that verb's phrase, when
+        the verb is no second act of the speaker (``_second_statement``) and has no subject of its own (claims
+        interims 3-18: contents cut short so, judged partly right)."""
+        end = max(ch.end for ch in group.content)
+        if end + 1 >= len(doc) or doc[end].lower_ not in ("and", "or") or quotes[end] or quotes[end - 1]:
+            return group  # ("… more action but defended President Bush": "but" opens the speaker's next act)
+        verb = doc[end + 1]
+        inside = range(group.content[0].start, end)
+        if verb.dep_ != "conj" or verb.head.i not in inside or verb.pos_ not in ("VERB", "AUX") or verb.sent != doc[end - 1].sent:
+            return group
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) or _negated_or_relative(verb, inside.start):
+            return group
+        if self.lexicon.cue_class(verb.lemma_.lower()) in SECOND_ACTS and _joined_act(verb, cue_verb):
+            return group
+        stop = verb.right_edge.i + 1
+        if any(quotes[i] for i in range(end, stop)):
+            return group
+        while stop > end and (doc[stop - 1].is_punct or doc[stop - 1].is_space):
+            stop -= 1
+        content = group.content[:-1] + [Chunk("CON", group.content[-1].start, stop)]
+        return dataclasses.replace(group, content=content)
 
     def _fragment(self, doc: Doc, group: Group) -> bool:
         """A verbless scrap of two words under a cue the lexicon does not know ('closed the show with

@@ -540,6 +540,11 @@ def rule_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]
         standalone_quote_groups(doc, quotes),
     ):
         for g in batch:
+            if g.rule == "nominal" and not g.source and all(quotes[i] for i in _role_tokens(g.cue)):
+                # A noun inside a quotation with no holder ('Ukraine had "given us assurances that …"') is the
+                # speaker's own words, not a new attribution that would cut the quote apart (claims interim 8).
+                continue
+            g.content = _to_quote_end(doc, g.content, quotes, taken | _role_tokens(g.cue))
             if g.rule == "clause" and not _role_tokens(g.cue) & taken:
                 # A reported clause may contain another attribution ('announced that the navy had
                 # lifted the blockade, amid claims by X that …'): end the content before it.
@@ -552,6 +557,21 @@ def rule_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]
             groups.append(g)
             taken |= toks
     return groups
+
+
+def _to_quote_end(doc: Doc, chunks: list[Chunk], quotes: list[int], taken: set[int]) -> list[Chunk]:
+    """A rule's content that enters a closed quotation runs to its end: the quotation is one unit, whatever the
+    subtree says ('a statement that she was "opposed to this senseless war of aggression and I am calling on …"').
+    Only when nothing else was taken there."""
+    if not chunks:
+        return chunks
+    last = chunks[-1]
+    if not quotes[last.end - 1]:
+        return chunks
+    for qs, qe in quote_regions(quotes):
+        if qs < last.end < qe and doc[qe - 1].text in QUOTE_CHARS and not any(i in taken for i in range(last.end, qe)):
+            return chunks[:-1] + [Chunk(last.role, last.start, qe)]
+    return chunks
 
 
 def _cut_before(doc: Doc, chunks: list[Chunk], taken: set[int]) -> list[Chunk]:
