@@ -408,3 +408,20 @@ def test_a_content_cut_before_its_conjoined_verb_takes_it(nlp) -> None:
                          "determined that the pier was no longer a danger.")
     assert ("countered on Monday to say", "harbour safety experts did an assessment and determined that the pier was "
             "no longer a danger", "Carel Vost") in found, found
+
+
+def test_advice_and_a_raised_passive_report_no_statement(nlp) -> None:
+    # the means of a prescription is the writer's advice; "X was predicted to …" names no one who predicted
+    found = _claims(nlp, "Ostmark should exploit the council's discomfort by signaling that Vardania has a western "
+                         "option.")
+    assert not any("western option" in content for _, content, _ in found), found
+    found = _claims(nlp, "Ostmark answered the council by signaling that Vardania has a western option.")
+    assert ("signaling", "that Vardania has a western option", "Ostmark") in found, found
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    text = ("They explained: “Our model bay remained changed for decades after the flood.” Fish stocks in the bay, "
+            "however, were predicted to return to — and even exceed — their old levels within ten years of the flood.")
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    assert not any(c.speaker is not None and c.speaker.text.startswith("Fish stocks") for c in claims), \
+        [(c.speaker, c.content.text) for c in claims]

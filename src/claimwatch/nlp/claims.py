@@ -299,6 +299,9 @@ def _not_said(head: Token) -> bool:
     kids = list(head.children)
     if any(c.dep_ == "aux" and c.lower_ in DEONTIC_MODALS for c in kids):
         return True
+    if head.dep_ == "pcomp" and head.head.lower_ == "by" and any(
+            c.dep_ == "aux" and c.lower_ in DEONTIC_MODALS for c in head.head.head.children):
+        return True  # the means of a prescription: "The United States should exploit … by signaling that …" (interim 18)
     if any(c.dep_ == "mark" and c.lower_ == "than" for c in kids):
         return True
     # (not a past tense the parser took for a participle: "Ukraine's president, Zelenskiy, acknowledged … that")

@@ -215,8 +215,12 @@ TARGET_PASSIVES = frozenset({"accuse", "criticise", "criticize", "blame", "conde
 
 
 def passive_target(head: Token, span: Span) -> bool:
-    """Whether ``span`` is the passive subject of a cue verb that speaks of its subject ("X was accused of …")."""
-    if head.pos_ != "VERB" or head.lemma_.lower() not in TARGET_PASSIVES:
+    """Whether ``span`` is the passive subject of a cue verb that speaks of its subject ("X was accused of …"). Any
+    cue verb raising its subject into a passive with an infinitive counts ("Global marine productivity was predicted
+    to return to …": what is predicted of it; claims interim 18)."""
+    raised = any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                 for c in head.children)
+    if head.pos_ != "VERB" or (head.lemma_.lower() not in TARGET_PASSIVES and not raised):
         return False
     if not any(c.dep_ == "auxpass" for c in head.children):
         return False
