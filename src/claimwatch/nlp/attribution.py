@@ -160,8 +160,7 @@ class AttributionComponent(DataFileComponent):
         if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
         groups = [part for g in _writers_clauses(doc, [g for g in groups if not self._fragment(doc, g)], quotes)
-                  for part in self._second_statement(doc, _without_cue_objects(doc, _inside_participle(doc, g, quotes)),
-                                                     quotes)]
+                  for part in self._bounded(doc, _without_cue_objects(doc, _inside_participle(doc, g, quotes)), quotes)]
         claims = []
         for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)
@@ -171,19 +170,22 @@ class AttributionComponent(DataFileComponent):
         set_span_groups(doc, claims)
         return doc
 
-    def _second_statement(self, doc: Doc, group: Group, quotes: list[int]) -> list[Group]:
+    def _bounded(self, doc: Doc, group: Group, quotes: list[int]) -> list[Group]:
+        """The group's unquoted content ended before a second act of the speaker (which becomes a group of its own),
+        or else stretched over a verb conjoined to its own that the tagger left out."""
+        cue_toks = [t for ch in group.cue for t in doc[ch.start : ch.end]]
+        cue_verb = next((t for t in cue_toks if t.pos_ == "VERB"), None) or next((t for t in cue_toks if t.pos_ == "AUX"), None)
+        if cue_verb is None or not group.content:
+            return [group]
+        return self._second_statement(doc, group, quotes, cue_verb) or [self._with_conjoined(doc, group, quotes, cue_verb)]
+
+    def _second_statement(self, doc: Doc, group: Group, quotes: list[int], cue_verb: Token) -> Optional[list[Group]]:
         """"Russia has argued that the transit ban is illegal and threatened to retaliate"; "said fighting has reached
         the streets while admitting that …": a second act of speech the writer joins to the content (a conjoined or
         subordinate verb of the lexicon with no subject of its own, or the speaker's pronoun) is not what the first
         cue reports. Unquoted content ends before it, and the rest is the same speaker's second claim, under its own
         cue. The small parser hangs such verbs inside the complement, so the lexicon, not the tree, tells them
-        (claims interims 3-18: 33 judged claims still shown ran on so)."""
-        if not group.cue or not group.content:
-            return [group]
-        cue_toks = [t for ch in group.cue for t in doc[ch.start : ch.end]]
-        cue_verb = next((t for t in cue_toks if t.pos_ == "VERB"), None) or next((t for t in cue_toks if t.pos_ == "AUX"), None)
-        if cue_verb is None:
-            return [group]
+        (claims interims 3-18: 33 judged claims still shown ran on so). None when there is no such act."""
         first = group.content[0].start
         if doc[first].text in OPENING_QUOTES or (first > 0 and doc[first - 1].text in OPENING_QUOTES):
             return [group]  # (a quotation in straight single quotes is no quote to quote_depth, but still a quote)
@@ -207,7 +209,7 @@ class AttributionComponent(DataFileComponent):
                 break
         last = max(ch.end for ch in group.content)
         if cut is None or verb is None:
-            return [self._with_conjoined(doc, group, quotes, cue_verb)]
+            return None
         if any(quotes[i] for i in range(cut, last)):
             return [group]
         end = cut
@@ -303,8 +305,6 @@ JOINING_MARKS = frozenset({"while", "as"})
 # Cue classes of a second act the writer joins to a content; not belief, prediction or a finding ("assuming no
 # reduction", "decided", "counter"), whose verbs are as often the content's own.
 SECOND_ACTS = frozenset({"assert", "deny", "accuse", "warn", "admit", "promise", "question", "demand"})
-
-
 OPENING_QUOTES = frozenset({"'", '"', "“", "‘", "`", "``"})
 
 
