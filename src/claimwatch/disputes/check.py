@@ -26,7 +26,7 @@ from .candidates import CHECKED, ClaimProfile, profile
 from .detect import ensure_embeddings, head_for
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
-from .relation import Relation, RelationModel, default_model, prior_model, relate
+from .relation import SAME_SIDE, Relation, RelationModel, default_model, prior_model, relate
 from .sameprop import judged
 
 log = logging.getLogger("claimwatch")
@@ -43,7 +43,6 @@ OPPOSING = ("opposed", "doubted", "opposite_family", "numbers_conflict", "blame"
 # pair model (fitted on claim pairs, where a denial usually answers another claim's wording) scores it low. Chosen on
 # the dev check cases (contradicts@5 0.09 -> 0.27, abstention unchanged; docs/EVALUATION.md), so fitted there.
 DENIAL_COS = 0.60
-SAME_SIDE = "same side"  # relation._gate's reason for two voices of one side
 
 
 class CheckMatch(BaseModel):

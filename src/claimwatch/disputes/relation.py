@@ -308,6 +308,9 @@ def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[Dispute
     return x, sl, conflict
 
 
+SAME_SIDE = "same side"  # the gate's reason for two voices of one side (check lets such a claim support)
+
+
 def same_side(a: ClaimProfile, b: ClaimProfile) -> bool:
     """One speaker (or one person under two spellings), or two voices of one state (its government, military,
     known officials). A country's professor and its Kremlin, or two people the data does not know, may disagree."""
@@ -367,7 +370,7 @@ def _gate(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, flo
           lex: Optional[DisputeLexicon] = None) -> Optional[str]:
     lex = lex or default_lexicon()
     if same_side(a, b):
-        return "same side"
+        return SAME_SIDE
     if (x["opposed"] or x["doubted"]) and (_rejects_another(a, b) or _rejects_another(b, a)):
         return "it rejects another's claim"
     ma, mb = _modality(a), _modality(b)

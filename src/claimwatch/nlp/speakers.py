@@ -715,7 +715,7 @@ class SpeakerResolver(DataFileComponent):
         6 of its 19 partly right claims). A definite description points back ("The member of the Federation Council
         said", just after Sergey Tsekov spoke); an indefinite or possessive one that opens a report is named in the
         next sentence ("A senior Ukrainian presidential aide has told the BBC … . Mykhaylo Podolyak said")."""
-        phrase = next((span[: t.i - span.start] for t in span if t.text == "," and t.i > span.root.i), span)
+        phrase = _before_apposition(span)
         if not _one_person(span, self.person_nouns) or any(t.ent_type_ == "PERSON" for t in phrase):
             return None  # (a name in the description itself, "the mother of …", is another's; an apposition may err)
         first = next((t for t in span if not t.is_punct), None)
@@ -763,8 +763,8 @@ class SpeakerResolver(DataFileComponent):
             return None
         if any(t.lemma_.lower() == head and t.pos_ == "NOUN" for t in doc[ent.end : span.start]):
             return None
-        phrase = next((span[: t.i - span.start] for t in span if t.text == "," and t.i > span.root.i), span)
-        described = _countries((t.text for t in phrase), self.countries)  # (not an apposition's: "…, Russia's upper house,")
+        # (the description's own words, not an apposition's: "…, Russia's upper chamber of parliament,")
+        described = _countries((t.text for t in _before_apposition(span)), self.countries)
         if described - _countries((w for role in person.roles for w in role.split()), self.countries):
             return None
         return person
@@ -953,6 +953,11 @@ def _named_appos(tok: Token, before: list[tuple[Span, Person]]) -> Optional[Pers
         if ent.root.dep_ == "appos" and ent.root.head.i == tok.i:
             return person
     return None
+
+
+def _before_apposition(span: Span) -> Span:
+    """"The member of the Federation Council, Russia's upper chamber," -> the words before the apposition."""
+    return next((span[: t.i - span.start] for t in span if t.text == "," and t.i > span.root.i), span)
 
 
 def _bare_name_speaking(doc: Doc, sent: Span, speaking: list[CharSpan]) -> Optional[Span]:
