@@ -68,25 +68,27 @@ class CheckResult(BaseModel):
 
 
 def sentence_claim(nlp: Any, text: str, date: Optional[str] = None) -> ClaimOut:
-    """The sentence as one claim, coded by the pipeline's actor, place, date, number and event stages."""
+    """The sentence as one claim, coded by the pipeline's actor, place, date, number and event stages: the statement
+    it reports, if any (``_reported_claim``), else the whole sentence asserted by nobody in particular."""
     from ..nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR, register
     from ..pipeline import claim_to_out
 
     register()
     body = text.strip()
-    reported = _reported_claim(nlp, body, date)
-    if reported is not None:
-        return reported
     doc = nlp.make_doc(body)
     setattr(doc._, ARTICLE_DATE_ATTR, date)
-    for name, proc in nlp.pipeline:
-        if name == "claimwatch_attribution":
-            # No attribution: the whole sentence is the content, asserted by nobody in particular.
-            setattr(doc._, CLAIMS_ATTR, [Claim(content=(CharSpan(0, len(body)),), kind="indirect", cue_class="assert")])
-            continue
-        if name == "claimwatch_speakers":
-            continue
+    pipeline = list(nlp.pipeline)
+    start = next((k for k, (name, _) in enumerate(pipeline) if name == "claimwatch_attribution"), len(pipeline))
+    for _, proc in pipeline[:start]:  # the parse, shared by both readings
         doc = proc(doc)
+    reported = _reported_claim(doc.copy(), pipeline[start:], body, date)
+    if reported is not None:
+        return reported
+    # No attribution: the whole sentence is the content, asserted by nobody in particular.
+    setattr(doc._, CLAIMS_ATTR, [Claim(content=(CharSpan(0, len(body)),), kind="indirect", cue_class="assert")])
+    for name, proc in pipeline[start + 1 :]:
+        if name != "claimwatch_speakers":
+            doc = proc(doc)
     claims = getattr(doc._, CLAIMS_ATTR) or []
     return claim_to_out(Article(id="check", text=body, date=date), claims[0])
 
@@ -100,15 +102,13 @@ REPORTED_SHARE = 0.5
 REPORTED_KINDS = ("direct", "indirect", "mixed", "according_to")
 
 
-def _reported_claim(nlp: Any, body: str, date: Optional[str]) -> Optional[ClaimOut]:
-    """The statement the sentence reports, read by the whole pipeline as an article's claims are; None when the
-    sentence reports none (it is then one claim asserted by nobody in particular)."""
-    from ..nlp.extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR
+def _reported_claim(doc: Any, stages: list[tuple[str, Any]], body: str, date: Optional[str]) -> Optional[ClaimOut]:
+    """The statement the parsed sentence reports, read by the attribution stage and those after it as an article's
+    claims are; None when the sentence reports none."""
+    from ..nlp.extensions import CLAIMS_ATTR
     from ..pipeline import claim_to_out
 
-    doc = nlp.make_doc(body)
-    setattr(doc._, ARTICLE_DATE_ATTR, date)
-    for _, proc in nlp.pipeline:
+    for _, proc in stages:
         doc = proc(doc)
     article = Article(id="check", text=body, date=date)
     best: Optional[ClaimOut] = None

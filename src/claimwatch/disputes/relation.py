@@ -84,10 +84,12 @@ def _arg_key(arg: Any, p: Optional[ClaimProfile] = None) -> Optional[str]:
     return None
 
 
-def _weak_pronoun(arg: Any, key: Optional[str]) -> Optional[str]:
-    """A pronoun's key, however resolved, is weak like a bare name's: enough to agree, never to conflict. "We"
-    or "it" may be the speaker, the speaker's company or its government, and one telling resolves it to the
-    person, another to the country (check cases: "Uniper said it would pay" against the company's "it would pay")."""
+def _slot_key(arg: Any, p: Optional[ClaimProfile] = None) -> Optional[str]:
+    """``_arg_key`` for comparing slots, where a pronoun's key, however resolved, is weak like a bare name's: enough
+    to agree, never to conflict. "We" or "it" may be the speaker, the speaker's company or its government, and one
+    telling resolves it to the person, another to the country (check cases: "Uniper said it would pay" against the
+    company's "it would pay"). (Reasons show the key unmarked.)"""
+    key = _arg_key(arg, p)
     if key and arg is not None and " ".join(arg.text.split()).casefold() in PRONOUNS and not key.startswith("~"):
         return "~" + key
     return key
@@ -124,8 +126,8 @@ def slots(a: ClaimProfile, b: ClaimProfile) -> dict[str, str]:
     out = {"agent": UNKNOWN, "target": UNKNOWN, "predicate": UNKNOWN, "place": UNKNOWN, "time": time_slot(a, b)}
     if fa is None or fb is None:
         return out
-    out["agent"] = _slot(_weak_pronoun(fa.agent, _arg_key(fa.agent, a)), _weak_pronoun(fb.agent, _arg_key(fb.agent, b)))
-    out["target"] = _slot(_weak_pronoun(fa.target, _arg_key(fa.target)), _weak_pronoun(fb.target, _arg_key(fb.target)))
+    out["agent"] = _slot(_slot_key(fa.agent, a), _slot_key(fb.agent, b))
+    out["target"] = _slot(_slot_key(fa.target), _slot_key(fb.target))
     pa, pb = _places(a), _places(b)
     out["place"] = UNKNOWN if not (pa and pb) else (AGREE if pa & pb else CONFLICT)
     if fa.category and fb.category:

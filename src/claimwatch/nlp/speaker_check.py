@@ -218,9 +218,11 @@ def passive_target(head: Token, span: Span) -> bool:
     """Whether ``span`` is the passive subject of a cue verb that speaks of its subject ("X was accused of …"). Any
     cue verb raising its subject into a passive with an infinitive counts ("Global marine productivity was predicted
     to return to …": what is predicted of it; claims interim 18)."""
+    if head.pos_ != "VERB":
+        return False
     raised = any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                  for c in head.children)
-    if head.pos_ != "VERB" or (head.lemma_.lower() not in TARGET_PASSIVES and not raised):
+    if head.lemma_.lower() not in TARGET_PASSIVES and not raised:
         return False
     if not any(c.dep_ == "auxpass" for c in head.children):
         return False
