@@ -1,6 +1,7 @@
 """Claim spans built from tagged chunks (nlp/claims.py): content ends at a closing quote a new sentence follows."""
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.tokens import Doc
 
@@ -425,3 +426,55 @@ def test_advice_and_a_raised_passive_report_no_statement(nlp) -> None:
     claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
     assert not any(c.speaker is not None and c.speaker.text.startswith("Fish stocks") for c in claims), \
         [(c.speaker, c.content.text) for c in claims]
+
+
+def test_an_unquoted_content_ends_with_its_sentence(nlp) -> None:
+    from claimwatch.nlp.attribution import _within_sentence
+
+    text = ("Ardent Bank said last week that oil prices could reach $140 this summer, triggering more pain at the "
+            "pumps. Britons are facing record petrol prices. He said: \"Prices will rise. We warned you.\"")
+    doc = nlp(text)
+    at = {t.text: t.i for t in reversed(doc)}
+    quotes = quote_depth(doc)
+    # the tagger ran the content one word into the next sentence
+    spilled = Group(cue=[Chunk("CUE", at["said"], at["said"] + 1)], source=[Chunk("SRC", 0, 2)],
+                    content=[Chunk("CON", at["that"], at["Britons"] + 1)])
+    kept = _within_sentence(doc, spilled, quotes)
+    assert doc[kept.content[0].start : kept.content[0].end].text.endswith("at the pumps.")
+    # a quotation runs on as written
+    second = [t.i for t in doc if t.text == "said"][-1]
+    quoted = Group(cue=[Chunk("CUE", second, second + 1)], source=[Chunk("SRC", second - 1, second)],
+                   content=[Chunk("CON", second + 2, len(doc))])
+    assert _within_sentence(doc, quoted, quotes).content == quoted.content
+
+
+def test_dismissing_a_thing_as_something_asserts_a_verdict(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    def polarity(text: str) -> str:
+        claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+        assert claims
+        return claims[0].polarity
+
+    assert polarity("Vera Orlova dismissed the case as the government's attempt to put pressure on her.") == "asserts"
+    assert polarity("The Kessel ministry dismissed the reports as lies.") == "denies"
+    assert polarity("The Kessel ministry dismissed the video as fake.") == "denies"
+
+
+@pytest.mark.parametrize("content,refers", [
+    ("what President Brenner told the assembly in September", True),
+    ("what he will and will not do", True),
+    ("who had by then recused himself", True),
+    ("what little spending there is stems from savings", False),
+    ("where thieves will strike next", False),
+    ("the bridge would be rebuilt", False),
+    ('"Which is why we left"', False),
+    ("a book titled “How to Talk to a Shark” and has shared such maxims as", True),
+    ("a children's book titled \"The Plot\"", True),
+    ("the book says the war was lost", False),
+])
+def test_a_content_that_only_points_at_a_statement(content: str, refers: bool) -> None:
+    from claimwatch.schema import refers_to_statement
+
+    assert refers_to_statement(content) is refers

@@ -257,3 +257,15 @@ def test_a_pronoun_agent_agrees_but_never_conflicts() -> None:
     assert slots(profile(told), profile(own))["agent"] == "unknown"
     assert slots(profile(own), profile(own.model_copy(update={"id": "d"})))["agent"] == "agree"
     assert slots(profile(claim("e", "Vardania would pay", VAR, agent=VAR)), profile(named))["agent"] == "conflict"
+
+
+def test_a_guess_of_what_will_happen_does_not_dispute_a_denied_fact() -> None:
+    # "Vardania may reconsider supplying drones" presupposes supplies but asserts only a guess (run 12).
+    guess = profile(claim("a", "Marovia may reconsider supplying drones to Kessland", VAR, modality="prediction",
+                          agent=MAR))
+    denied = profile(denial("supplying drones to Kessland", agent=MAR))
+    assert relate(guess, denied, 0.8).gate == "a guess vs a denied fact"
+    # a hedged statement of how things are is answered by the denial
+    hedged = profile(claim("a", "Marovia's leader may be ill", VAR, modality="prediction", agent=MAR))
+    ill = profile(denial("Marovia's leader is ill", agent=MAR))
+    assert relate(hedged, ill, 0.8).gate is None

@@ -212,6 +212,7 @@ class Checker:
                 rel = relate(q, p, sim, self.model, lex)
                 rel.own_side = q_agent is not None and p.state_side == q_agent
                 rel.dated = dated
+                rel.timed = q.frame is not None and q.frame.time.basis == "named"
                 if self.head is not None:
                     rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
                 out.append((claim, sim, rel))
@@ -238,6 +239,13 @@ class Checker:
         probability when the fitted model's is lower (a sentence has no speaker, and the pair model never saw one),
         so its calibration is unmeasured, as for the kinds of ``relation.unseen_kind``."""
         if rel.label == "contradicts":
+            # Opposite events tell of two acts: "Russian troops had retreated from the Kharkiv region" (September)
+            # does not contradict killings in Bucha in March. When the sentence names its time, only a claim of that
+            # time can (check dev case C1-23, read as tuning data).
+            x = rel.features
+            alone = x.get("opposite_family") and not any(x.get(k) for k in OPPOSING if k != "opposite_family")
+            if alone and rel.timed and rel.slots.get("time") != "agree":
+                return False
             return self.same_proposition(rel)
         x = rel.features
         if (rel.gate is not None or not (x.get("opposed") or x.get("doubted")) or sim < DENIAL_COS

@@ -175,6 +175,7 @@ class Relation:
     features: dict[str, float] = field(default_factory=dict)
     own_side: bool = False  # check: the claim's speaker is the state the sentence's agent is
     dated: bool = False  # check: the sentence names the day of what it tells
+    timed: bool = False  # check: the sentence names when it happened (a day, a month, a year)
 
 
 @dataclass
@@ -355,6 +356,20 @@ def negation_only(p: ClaimProfile) -> bool:
     return p.own_stance == ASSERTS and _stance(p) != ASSERTS
 
 
+GUESSES = {"prediction", "conditional"}
+# "Russia's leader may be ill": a hedged statement of how things are, which a denial does answer.
+_HEDGED_STATE = re.compile(r"\b(?:may|might|could|must)(?:\s+(?:well|also|still|already))?\s+(?:be|have)\b", re.I)
+
+
+def _guess_vs_fact(a: ClaimProfile, b: ClaimProfile) -> bool:
+    """One side asserts a guess of what will or would happen, the other denies a fact."""
+    for x, y in ((a, b), (b, a)):
+        if _stance(x) == ASSERTS and _modality(x) in GUESSES and not _HEDGED_STATE.search(x.content) \
+                and _stance(y) != ASSERTS and _modality(y) == "fact":
+            return True
+    return False
+
+
 def _rejects_another(denial: ClaimProfile, other: ClaimProfile) -> bool:
     """A denial that names whose claim it rejects ("rejected Russia's claims that …") answers that holder: the
     other side must be the holder by name or by country."""
@@ -390,6 +405,11 @@ def _gate(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, flo
     # (a denial of attacking the plant against a claim of collusion at the plant) is no dispute.
     if opposed and answer_overlap(a, b) < lex.thresholds.get("answer_overlap", 0.0):
         return "the denial answers another matter"
+    # A guess is no assertion of what the other side denies: "Iran may reconsider providing such weapons" against
+    # Iran's denial of providing them, "they could use nuclear weapons … if" against a denial of any intent (run 12,
+    # read as tuning data in the fourteenth session).
+    if opposed and _guess_vs_fact(a, b):
+        return "a guess vs a denied fact"
     # A denial of a plan or an accusation answers it whatever its grammar ("denies it plans to attack the dam").
     if ma is not None and mb is not None and (ma in NON_FACT) != (mb in NON_FACT) and not opposed:
         return f"{ma} vs {mb}"

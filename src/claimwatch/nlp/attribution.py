@@ -160,7 +160,8 @@ class AttributionComponent(DataFileComponent):
         if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
         groups = [part for g in _writers_clauses(doc, [g for g in groups if not self._fragment(doc, g)], quotes)
-                  for part in self._bounded(doc, _without_cue_objects(doc, _inside_participle(doc, g, quotes)), quotes)]
+                  for part in self._bounded(doc, _within_sentence(doc, _without_cue_objects(
+                      doc, _inside_participle(doc, g, quotes)), quotes), quotes)]
         claims = []
         for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)
@@ -278,6 +279,30 @@ def _inside_participle(doc: Doc, group: Group, quotes: list[int]) -> Group:
     if not kept:
         return group
     return dataclasses.replace(group, content=kept)
+
+
+SENTENCE_ENDS = frozenset({".", "!", "?"})
+
+
+def _within_sentence(doc: Doc, group: Group, quotes: list[int]) -> Group:
+    """An unquoted content that follows its cue ends with its sentence: "Goldman Sachs said … more pain at the
+    pumps. Britons" loses "Britons", the next sentence's narration (claims interims 18 and 19: contents running
+    into the next sentence). A quote runs on as written; a content told before its cue is left alone."""
+    if not group.content or not group.cue:
+        return group
+    cue_end = max(ch.end for ch in group.cue)
+    last = group.content[-1]
+    if last.start < cue_end:
+        return group
+    for i in range(last.start + 1, last.end):
+        tok = doc[i]
+        if not tok.is_sent_start or doc[i - 1].text not in SENTENCE_ENDS or not tok.text[:1].isupper():
+            continue
+        if any(quotes[j] for j in range(i, last.end)):
+            return group
+        kept = group.content[:-1] + [Chunk(last.role, last.start, i)]
+        return dataclasses.replace(group, content=kept)
+    return group
 
 
 def _without_cue_objects(doc: Doc, group: Group) -> Group:

@@ -10,6 +10,7 @@ from .extensions import doc_text
 from .features import CLOSE_QUOTES, OPEN_QUOTES, SENTENCE_ENDS, STRAIGHT_QUOTES, opening_position
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
 from .lexicon import CueLexicon
+from .nonclaims import rejecting_words
 from .speaker_check import nonspeakers
 
 ADDRESSEE_VERBS = {"tell", "inform", "assure", "warn", "brief", "remind", "notify", "reassure", "write"}
@@ -399,7 +400,7 @@ def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon
     lemma = head.lemma_.lower()
     if lemma in lexicon.denials or lexicon.cue_class(lemma) == "deny":
         # "one simply cannot deny the value", "did not deny that …": a denial negated denies nothing
-        return "asserts" if _negated(head) else "denies"
+        return "asserts" if _negated(head) or _verdict_only(head, lexicon) else "denies"
     # "does not accept / recognise / believe that X" rejects X; "did not say that X" only says nothing of it.
     if lemma in NEGATED_REJECTS and _negated(head):
         return "denies"
@@ -408,6 +409,18 @@ def _polarity(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon
         if child.dep_ in ("dobj", "obj") and lexicon.noun_class(child.lemma_.lower()) and lemma in lexicon.denials:
             return "denies"
     return "asserts"
+
+
+def _verdict_only(head: Token, lexicon: CueLexicon) -> bool:
+    """"dismissed the case as the government's attempt to put pressure on her": a verdict on a thing, which the
+    speaker asserts; not "dismissed the reports as lies" (a reporting noun) nor "dismissed the video as fake" (a
+    rejecting word: run 12, read as tuning data in the fourteenth session)."""
+    objects = [c for c in head.children if c.dep_ in ("dobj", "obj")]
+    verdicts = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "as"]
+    if len(objects) != 1 or not verdicts or lexicon.noun_class(objects[0].lemma_.lower()):
+        return False
+    rejecting = rejecting_words()
+    return not any(t.lemma_.lower() in rejecting or t.lower_ in rejecting for t in verdicts[0].subtree)
 
 
 def _hedges(doc: Doc, group: Group, head: Optional[Token], lexicon: CueLexicon) -> tuple[str, ...]:

@@ -340,7 +340,7 @@ class EventCoder:
         verb = self._clause_verb(tok)
         for t in ([tok, verb] if verb.i != tok.i else [tok]):
             for c in t.children:
-                if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in self.negation):
+                if (c.dep_ == "neg" and not _litotes(c)) or (c.dep_ == "det" and c.lower_ in self.negation):
                     return True
         return False
 
@@ -740,3 +740,13 @@ def _ents_within(doc: Doc, first: int, last: int) -> list[Span]:
             out.append(Span(doc, i, j, label=doc[i].ent_type_))
         i = j
     return out
+
+
+def _litotes(neg: Token) -> bool:
+    """"do not look far short of genocide", "not unlike", "not only": a negation that asserts (Boris Johnson on
+    Bucha, listed by check as a denial; check dev case C1-23, read as tuning data)."""
+    after = [t.lower_ for t in neg.doc[neg.i + 1 : neg.i + 5]]
+    if after[:1] == ["only"] or "unlike" in after[:3]:
+        return True
+    return any(w == "far" and nxt in ("short", "from") for w, nxt in zip(after, after[1:]))
+

@@ -117,6 +117,7 @@ class Person:
     # Every role written beside any of the person's mentions, in text order: where their country comes from.
     roles: list[str] = field(default_factory=list)
     honorifics: set[str] = field(default_factory=set)  # "mr", "ms", "mrs", "miss" written before a mention
+    named: int = 0  # how often the article names them in full: a bare surname shared by two is the more named one's
 
     @property
     def role(self) -> Optional[str]:
@@ -243,7 +244,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
 
     Mentions merge by surname ("Dmitry Peskov" … "Peskov"), but two first names under one surname are two people:
     "Marsha Mueller" told of "her daughter Kayla Mueller", and the mother's "She told of …" is not the daughter's.
-    A surname alone belongs to the person of that surname mentioned last."""
+    A surname alone belongs to the person of that surname named most often in full (see ``_same_person``)."""
     people: dict[str, list[Person]] = {}
     last: dict[str, Person] = {}
     mentions: list[tuple[Span, Person]] = []
@@ -254,14 +255,18 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     org_starts = {ent[0].lower_ for ent in ents if ent.label_ == "ORG"
                   and sum(t.text not in ("'s", "’s") for t in ent) > 1}
     nouns = person_nouns()
-    for ent in ents:
-        if ent.label_ != "PERSON":
+    given = first_names()
+    apposed = _apposed_names(doc, nouns)
+    apposed_surnames = {span[-1].lower_ for span in apposed}
+    for ent in _with_apposed(doc, ents, apposed, apposed_surnames):
+        if ent.label_ != "PERSON" and not (ent[-1].lower_ in apposed_surnames and (
+                ent.label_ in APPOSED_LABELS or any((a.start, a.end) == (ent.start, ent.end) for a in apposed))):
             ent = _person_in_org(ent, nouns, people)
             if ent is None:
                 continue
-        elif _placed(ent) or _credit(ent):
+        elif ent.label_ == "PERSON" and (_placed(ent) or _credit(ent)):
             continue
-        ent = _with_particle_surname(ent)
+        ent = _with_first_name(_with_particle_surname(ent), given)
         name = _strip_titles(ent)
         # "Peskov's" -> "Peskov"
         toks = _name_words(name)
@@ -283,12 +288,63 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
                 p.name = text
             p.first = p.first or first
         last[surname] = p
+        p.named += first is not None
         p.honorifics |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 1, 0) : ent.end]
                          if t.lower_.rstrip(".") in HONORIFIC_GENDER}
         p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent), _home(ent))
                     if found is not None]
         mentions.append((ent, p))
     return mentions
+
+
+def company_like(person: Person, companies: frozenset[str]) -> bool:
+    """"SpaceX, Elon Musk's space company": a one-word name its apposition calls a company is no person, whatever NER
+    says (one word, no first name: "Oleg Tinkov, whose … company" stays a person)."""
+    return not person.first and any(_role_head(r) in companies for r in person.roles)
+
+
+def _role_head(role: str) -> str:
+    """"the state-owned operator of Langeled" -> "operator"."""
+    words = re.findall(r"[a-z]+", re.split(r"\s(?:of|for|in|at|with|who|which|that)\s|,", role.lower())[0])
+    return words[-1] if words else ""
+
+
+# Entity types NER gives a name it did not know for a person's ("Ihnat" ORG, "Hubanov Pavlo" WORK_OF_ART; "" none).
+APPOSED_LABELS = {"", "ORG", "WORK_OF_ART", "PRODUCT", "FAC"}
+
+
+def _apposed_names(doc: Doc, nouns: frozenset[str]) -> list[Span]:
+    """Names NER missed or mistyped that an apposition calls a person: "Stock, the secretary general of …", "said
+    Ihnat, the Air Force spokesman", "Hubanov Pavlo, a children's doctor" (claims interim 19: each then lost its
+    "he said" to another person named before)."""
+    found = []
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.ent_type_ == "PERSON" or not tok.text[:1].isupper():
+            continue
+        start = tok.i
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" \
+                and doc[start - 1].text[:1].isupper() and doc[start - 1].ent_type_ == tok.ent_type_:
+            start -= 1
+        # (a place NER saw, only as a full name: "The chief of Energoatom, Petro Kotin," is no "the capital, Kyiv")
+        if tok.ent_type_ not in APPOSED_LABELS and not (tok.ent_type_ in ("GPE", "NORP") and tok.i > start):
+            continue
+        if any(c.dep_ == "appos" and c.tag_ == "NN" and c.lemma_.lower() in nouns for c in tok.children) \
+                or (tok.dep_ == "appos" and tok.head.tag_ == "NN" and tok.head.lemma_.lower() in nouns):
+            found.append(Span(doc, start, tok.i + 1, label="PERSON"))
+    return found
+
+
+def _with_apposed(doc: Doc, ents: Sequence[Span], apposed: list[Span], surnames: set[str]) -> list[Span]:
+    """The entities, with the apposed names and the later bare mentions of their surnames ("Stock said") that NER
+    left out, in text order."""
+    if not apposed:
+        return list(ents)
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    extra = [s for s in apposed if not any(i in taken for i in range(s.start, s.end))]
+    taken |= {i for s in extra for i in range(s.start, s.end)}
+    extra += [Span(doc, t.i, t.i + 1, label="PERSON") for t in doc
+              if t.i not in taken and t.pos_ == "PROPN" and t.lower_ in surnames and t.text[:1].isupper()]
+    return sorted([*ents, *extra], key=lambda e: e.start)
 
 
 NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "le", "la", "bin", "al", "ibn"}
@@ -301,6 +357,15 @@ def _with_particle_surname(ent: Span) -> Span:
     if ent[-1].lower_ in NAME_PARTICLES and ent.end < len(doc) and doc[ent.end].pos_ == "PROPN" \
             and doc[ent.end].text[:1].isupper() and ent[-1].whitespace_:
         return doc[ent.start : ent.end + 1]
+    return ent
+
+
+def _with_first_name(ent: Span, given: dict[str, str]) -> Span:
+    """"Ilya" + "Ponomarev": NER left a known first name out of the name (claims interim 19: "Ilya" read as a role)."""
+    doc = ent.doc
+    if ent.start > 0 and doc[ent.start - 1].pos_ == "PROPN" and doc[ent.start - 1].dep_ == "compound" \
+            and doc[ent.start - 1].lower_ in given and doc[ent.start - 1].text[:1].isupper():
+        return Span(doc, ent.start - 1, ent.end, label=ent.label_)
     return ent
 
 
@@ -381,7 +446,9 @@ def _placed(ent: Span) -> bool:
 def _same_person(known: list[Person], latest: Optional[Person], first: Optional[str]) -> Optional[Person]:
     """The person a mention with this first name (None: a surname alone) belongs to, among those of its surname."""
     if first is None:
-        return latest
+        # "Biden said" in an article naming Joe Biden often and Beau Biden once is Joe Biden, not the one named
+        # last; at a tie, the one named first, whom the article is about ("Conor Kennedy", not his grandfather)
+        return max(known, key=lambda p: p.named) if len(known) > 1 else latest
     for p in known:
         if p.first == first:
             return p
@@ -490,6 +557,10 @@ class SpeakerResolver(DataFileComponent):
             if (trimmed.start, trimmed.end) != (span.start, span.end):
                 claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
                 span = trimmed
+        later = _later_subject(head, span) if span is not None else None
+        if later is not None:
+            # "A pianist and singer who …, Sofia Mariia said": the description fronted before the subject is hers
+            return dataclasses.replace(claim, speaker=CharSpan(later.start_char, later.end_char))
         driven = _driven_object(head)
         if driven is not None and (span is None or not within(span, driven)) and not overlaps_content(claim, driven):
             # "The disparities drove Ken Thompson, the district attorney, to announce that …": the object of the
@@ -648,8 +719,11 @@ class SpeakerResolver(DataFileComponent):
                         if ent.start <= child.i < ent.end:
                             return f"{person.name}'s {root.text}", doc[span.start : titled.i + 1].text
                     continue
+                # (through a role in between: "Russia's most famous prisoner, the opposition leader Aleksei A.
+                # Navalny,")
+                named = [child] + [c for c in child.children if c.dep_ == "appos"]
                 for ent, person in mentions:
-                    if ent.start <= child.i < ent.end:
+                    if any(ent.start <= c.i < ent.end for c in named):
                         role = doc[span.start : min(child.left_edge.i, span.end)]
                         role_text = role.text.strip(" ,")
                         return person.name, person.role or (role_text or None)
@@ -658,6 +732,7 @@ class SpeakerResolver(DataFileComponent):
             start = root.i
             while start - 1 >= span.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
                 start -= 1
+            # (or an organisation's one-word name after its description: "Russian energy giant Gazprom")
             if start > span.start and root.i - start >= 1:
                 role = doc[span.start : start]
                 role_words = [t for t in role if t.pos_ not in ("DET", "PUNCT")]
@@ -670,8 +745,10 @@ class SpeakerResolver(DataFileComponent):
             return p.name, p.role
         if low in PERSON_PRONOUNS or AGE_DESCRIPTION.match(low):
             # "The 26-year-old told the paper …", "the 48-year-old actor said": a person the writer has just named,
-            # resolved as a pronoun is (claims interims 13 and 15)
-            return self._antecedent(doc, span, mentions, previous, person=True, quoted=quoted)
+            # resolved as a pronoun is (claims interims 13 and 15). Not anyone named in what they said: "Among the
+            # airlines … are … Wizz Air Abu Dhabi, he said" (claims interim 19).
+            spoken = [m for m in mentions if not any(p.start <= m[0].start_char < p.end for p in claim.content)]
+            return self._antecedent(doc, span, spoken, previous, person=True, quoted=quoted)
         if low in GROUP_PRONOUNS:
             return self._antecedent(doc, span, mentions, previous, person=False)
         owned = self._possessed_role(doc, span, mentions, previous, quoted)
@@ -697,6 +774,13 @@ class SpeakerResolver(DataFileComponent):
                 if org is not None:
                     name = org[1:] if org[0].lower_ == "the" and len(org) > 1 else org
                     return f"{name.text} {head.text}", head.text
+        given = _named_in_clause(span)
+        if given is not None:  # "Another shopper, who only gave his name as Leonid, said"
+            described = [t.text for t in doc[span.start : span.root.i + 1] if t.pos_ not in ("DET", "PRON", "NUM")]
+            return given.text, " ".join(described) or None
+        echoed = _echoed_speaker(doc, span, previous) if words and words[0].lower_ in DEFINITE else None
+        if echoed is not None:
+            return echoed
         described = self._described(doc, span, mentions, previous, later, quoted)
         if described is not None:
             return described.name, described.role or _without_article(span)
@@ -754,7 +838,9 @@ class SpeakerResolver(DataFileComponent):
         if not near and spoke:
             near = [(e, p) for e, p in mentions if p.name == name and e.end <= span.start]
         if not near:  # (the antecedent a role phrase: "the presidential adviser …, in which Ustenko urged")
-            near = subjects
+            # only someone known as a person beyond NER's word, by a first name, a role or a title: "Langeled", a
+            # pipeline NER calls a person, is no "the spokesman" (claims interim 19)
+            near = [(e, p) for e, p in subjects if p.first or p.roles or p.honorifics]
         if not near:
             return None
         ent, person = near[-1]
@@ -765,7 +851,10 @@ class SpeakerResolver(DataFileComponent):
             return None
         # (the description's own words, not an apposition's: "…, Russia's upper chamber of parliament,")
         described = _countries((t.text for t in _before_apposition(span)), self.countries)
-        if described - _countries((w for role in person.roles for w in role.split()), self.countries):
+        known = _countries((w for role in person.roles for w in role.split()), self.countries)
+        # (a country's leader must be shown to lead it; a nationality, "The former Ukrainian politician", may be
+        # told only here)
+        if described - known and (known or head in LEADING_ROLES):
             return None
         return person
 
@@ -840,7 +929,7 @@ class SpeakerResolver(DataFileComponent):
             # point at a name inside it.)
             if quoted is not None and not quoted[span.start]:
                 before = [m for m in before if not quoted[m[0].start]]
-            focus = _focus_person(span, before, self.person_nouns, quoted)
+            focus = _focus_person(span, before, self.person_nouns, quoted, want)
             if isinstance(focus, Person):
                 return focus.name, focus.role
             if focus is not None:  # "the former adviser": a named person introduced with that role, or the phrase
@@ -871,7 +960,9 @@ class SpeakerResolver(DataFileComponent):
         for claim in reversed(previous):
             if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
                 # An unresolved "I" or "you" is no antecedent: a pronoun resolves to a named mention or to nothing.
-                if not any(p.name == claim.resolved_speaker for _, p in mentions) and not is_pronoun(claim.resolved_speaker):
+                # (a "person" NER made of a company, "SpaceX, Elon Musk's space company", is one: claims interim 19)
+                if not any(p.name == claim.resolved_speaker and not company_like(p, self.org_nouns)
+                           for _, p in mentions) and not is_pronoun(claim.resolved_speaker):
                     said_by = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
                     if plural and said_by is not None and _one_person(said_by, self.person_nouns):
                         continue  # "One Lebanese official has said …. They are threatening to kill them": not him
@@ -885,7 +976,7 @@ class SpeakerResolver(DataFileComponent):
 
 def _focus_person(
     span: Span, before: list[tuple[Span, Person]], person_nouns: frozenset[str] = frozenset(),
-    quoted: Optional[list[int]] = None,
+    quoted: Optional[list[int]] = None, want: Optional[str] = None,
 ) -> Optional[Person | Span]:
     """The person a pronoun's own sentence, or the one just before it, is about, when a name is its subject: "As
     Halyna Borysenko finished milking, she said"; "Last week Mr Wallace visited the yard. He told …". Such a new
@@ -903,6 +994,16 @@ def _focus_person(
     def surname(t: Token) -> Optional[Person]:
         return surnames.get(t.lower_) if t.pos_ == "PROPN" and t.i not in inside else None
 
+    def described(t: Token) -> bool:
+        """A noun naming one person whom the pronoun can stand for: not "Her great-grandfather" for "She", nor a
+        description fronted before the pronoun that is its own subject ("The only member of …, he left")."""
+        if not _nominal_person(t, person_nouns):
+            return False
+        if want is not None and DESCRIPTION_GENDER.get(t.lemma_.lower(), want) != want:
+            return False
+        return not any(c.dep_ in ("nsubj", "nsubjpass") and c.i != t.i and c.lower_ in PERSON_PRONOUNS
+                       for c in t.head.children)
+
     here = [(e, p) for e, p in before if e.start >= sent.start]
     subjects: list[tuple[int, Person | Span]] = [(e.root.i, p) for e, p in here
                                                  if e.root.dep_ in ("nsubj", "nsubjpass")]
@@ -910,7 +1011,7 @@ def _focus_person(
         if t.i < span.start and t.dep_ in ("nsubj", "nsubjpass") and unquoted(t):
             if (named := surname(t)) is not None:
                 subjects.append((t.i, named))
-            elif _main_subject(t) and _nominal_person(t, person_nouns):
+            elif _main_subject(t) and described(t):
                 subjects.append((t.i, _named_appos(t, before) or _head_phrase(t)))
     if subjects:
         return max(subjects, key=lambda s: s[0])[1]
@@ -925,7 +1026,7 @@ def _focus_person(
             if (named := surname(t)) is not None:
                 return named
             # Only a definite one ("the former adviser"): "A doctor walks through a corridor" is mostly a caption.
-            if _nominal_person(t, person_nouns) and (t.pos_ == "PROPN" or _definite(t)):
+            if described(t) and (t.pos_ == "PROPN" or _definite(t)):
                 return _named_appos(t, before) or _head_phrase(t)
     return None
 
@@ -938,6 +1039,10 @@ def _salient(span: Span, before: list[tuple[Span, Person]]) -> Person:
     the one before: after "Nachshon, the spokesman, distanced the government from Rosenberg.", "he said" is
     Nachshon (the person something is done to or said about is the less likely speaker)."""
     sent = span.sent
+    for ent, person in reversed(before):
+        # "When I spoke with Cherelle Griner, she told me": the one spoken with in the pronoun's own sentence
+        if ent.start >= sent.start and _spoken_with(ent.root):
+            return person
     start = span.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     for ent, person in reversed(before):
         if ent.start < start:
@@ -947,10 +1052,22 @@ def _salient(span: Span, before: list[tuple[Span, Person]]) -> Person:
     return before[-1][1]
 
 
+INTERVIEW_VERBS = {"speak", "talk", "interview", "chat"}
+
+
+def _spoken_with(tok: Token) -> bool:
+    """"spoke with X", "talking to X", "interviewed X"."""
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("with", "to"):
+        return tok.head.head.lemma_.lower() in INTERVIEW_VERBS
+    return tok.dep_ == "dobj" and tok.head.lemma_.lower() == "interview"
+
+
 def _named_appos(tok: Token, before: list[tuple[Span, Person]]) -> Optional[Person]:
     """The person a role subject names in apposition: "Whelan's brother, David Whelan," is David Whelan."""
     for ent, person in before:
-        if ent.root.dep_ == "appos" and ent.root.head.i == tok.i:
+        # (or through a role in between: "Russia's most famous prisoner, the opposition leader Aleksei A. Navalny,")
+        head = ent.root.head
+        if ent.root.dep_ == "appos" and (head.i == tok.i or (head.dep_ == "appos" and head.head.i == tok.i)):
             return person
     return None
 
@@ -971,6 +1088,69 @@ def _bare_name_speaking(doc: Doc, sent: Span, speaking: list[CharSpan]) -> Optio
             continue
         if name.root.dep_ == "nsubj" and doc.text.find(name.text) == name.start_char and _role_before(name) is None:
             return name
+    return None
+
+
+NAMING_WORDS = {"named", "called", "name", "as"}
+
+
+def _named_in_clause(span: Span) -> Optional[Span]:
+    """The name a relative clause gives a described speaker: "Another man, who was also named Serhiy, 37,", "one
+    H&M shopper, who gave only her first name Anya," (claims interim 19)."""
+    root = span.root
+    if root.pos_ != "NOUN":
+        return None
+    for clause in (c for c in root.children if c.dep_ == "relcl"):
+        words = list(clause.subtree)
+        if not any(t.lower_ in ("named", "called", "name") for t in words):
+            continue
+        for t in words:
+            if t.pos_ == "PROPN" and t.text[:1].isupper() and t.i > 0 and t.doc[t.i - 1].lower_ in NAMING_WORDS:
+                end = t.i + 1
+                while end < clause.right_edge.i + 1 and t.doc[end].pos_ == "PROPN" and t.doc[end].text[:1].isupper():
+                    end += 1
+                return t.doc[t.i : end]
+    return None
+
+
+def _later_subject(head: Token, span: Span) -> Optional[Span]:
+    """The cue verb's second subject, a name or pronoun after the speaker span the tagger took: the span is a
+    description fronted before it ("A pianist and singer who …, Sofia Mariia said")."""
+    subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # (a description, not a name: "Colin Asplin, Blackpool Hotel Association said" is Asplin's)
+    if len(subjects) < 2 or not span.start <= subjects[0].i < span.end or span.root.ent_type_ \
+            or span.root.pos_ not in ("NOUN", "PROPN"):
+        return None
+    last = subjects[-1]
+    if last.i < span.end or last.i > head.i or last.pos_ not in ("PROPN", "PRON"):
+        return None
+    return subject_phrase(last)
+
+
+def _echoed_speaker(doc: Doc, span: Span, previous: list[Claim]) -> Optional[tuple[str, Optional[str]]]:
+    """"the spokesman" just after a claim by "a Ministry of Defence spokesman": that speaker, in the sentence or
+    the two before (claims interim 19: the definite description went to a pipeline named in between)."""
+    head = span.root
+    if head.pos_ != "NOUN":
+        return None
+    start = span.sent.start
+    for _ in range(2):
+        start = doc[start - 1].sent.start if start > 0 else start
+    for claim in reversed(previous):
+        if claim.speaker is None or claim.speaker.end > span.start_char:
+            continue
+        if claim.speaker.start < doc[start].idx:
+            break
+        said_by = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+        if said_by is None or said_by.root.lemma_.lower() != head.lemma_.lower() or said_by.root.pos_ != "NOUN":
+            continue
+        name = claim.resolved_speaker or said_by.text
+        if name != said_by.text:  # resolved to a name ("a spokesman, Jan Kowal,")
+            return name, claim.speaker_role or _without_article(said_by)
+        # the description that introduced them, when it says more than "the spokesman" ("a Ministry of Defence
+        # spokesman"; not a clause-long one)
+        if said_by[0].lower_ in ("a", "an", "the") and len(span) < len(said_by) <= 6:
+            return _without_article(said_by), _without_article(said_by)
     return None
 
 
@@ -1007,6 +1187,8 @@ def _main_subject(tok: Token) -> bool:
 def _nominal_person(tok: Token, person_nouns: frozenset[str]) -> bool:
     """A singular common noun that names one person ("the former adviser"), or a name NER missed that an
     apposition calls one ("Tor, a volunteer who …"). Names NER found are mentions, handled apart."""
+    if tok.pos_ == "PROPN" and tok.text.isupper() and tok.lower_ in person_nouns:
+        return True  # "The MP said", "the CEO added": an abbreviated role noun the tagger calls a proper noun
     if tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG"):
         return any(c.dep_ == "appos" and c.tag_ == "NN" and c.lemma_.lower() in person_nouns for c in tok.children)
     return tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_ and tok.lemma_.lower() in person_nouns
@@ -1023,6 +1205,10 @@ AGE_WORDS = {"year", "years", "old", "month", "months"}
 
 
 HEAD_OF_STATE = {"president", "premier", "chancellor", "taoiseach"}
+# Role nouns that name the country a person serves, not where they are from.
+LEADING_ROLES = HEAD_OF_STATE | {"leader", "minister", "head", "chief", "ambassador", "envoy", "king", "queen",
+                                 "monarch", "governor", "mayor", "secretary", "spokesman", "spokeswoman",
+                                 "spokesperson", "commander", "general", "official"}
 
 
 def same_role(span: Span, role: str, countries: Optional[CountryIndex] = None) -> bool:
