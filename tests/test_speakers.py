@@ -500,3 +500,10 @@ def test_a_company_named_by_its_apposition_is_no_person(nlp) -> None:
     text = ("SpaceX, Elon Musk's space company, said the network would open this year. They added that the "
             "project will feature secure links, unlike Starlink.")
     assert _resolved(nlp, text, "the project will feature") == "SpaceX"
+
+
+def test_he_is_the_bare_name_that_spoke_just_before_whatever_ner_calls_it(nlp) -> None:
+    # NER takes "Mutu" for an organisation; the person named before him is not "he"
+    text = ("Arsenal boss Arsene Wenger said the club had acted fairly. But Mutu has hit out at the club's decision, "
+            "saying: \"Chelsea have destroyed me.\" He told the Sunday Mirror: \"I don't know what I'm going to do.\"")
+    assert _resolved(nlp, text, "I don't know what") == "Mutu"

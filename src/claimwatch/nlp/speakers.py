@@ -786,6 +786,21 @@ class SpeakerResolver(DataFileComponent):
             return described.name, described.role or _without_article(span)
         return span.text, None
 
+    def _bare_person_name(self, span: Span) -> bool:
+        """A speaker headed by one to three capitalised proper nouns ("Mutu", "Liberal Democrat peer Lord Carlile")
+        that no organisation word, country or city name makes a thing."""
+        root = span.root
+        start = root.i
+        while start > span.start and span.doc[start - 1].pos_ == "PROPN" and span.doc[start - 1].dep_ == "compound":
+            start -= 1
+        span = span.doc[start : root.i + 1]
+        words = [t for t in span if not t.is_punct]
+        if not 1 <= len(words) <= 3 or any(t.pos_ != "PROPN" or not t.text[:1].isupper() for t in words):
+            return False
+        if any(t.ent_type_ == "NORP" or t.lower_ in self.org_nouns for t in words):
+            return False
+        return not (_countries([span.text], self.countries) or _city_name(span.text))
+
     def _titled_name(self, name: Span) -> bool:
         """"Foreign Minister Anna Berg": a name written with a role word of its own."""
         before = name.doc[max(name.start - 3, name.sent.start) : name.end]
@@ -948,8 +963,13 @@ class SpeakerResolver(DataFileComponent):
                             return p.name, p.role
                     # "…, said the former adviser. He also said": a speaker named by a role is a person too.
                     said_by = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
-                    if said_by is not None and _one_person(said_by, self.person_nouns) \
-                            and said_by.sent.start >= doc[max(span.sent.start - 1, 0)].sent.start:
+                    near = said_by is not None and said_by.sent.start >= doc[max(span.sent.start - 1, 0)].sent.start
+                    if near and _one_person(said_by, self.person_nouns):
+                        return claim.resolved_speaker, claim.speaker_role
+                    # "'…,' Mutu said. … He told the Sunday Mirror": a bare name NER took for an organisation or a
+                    # place, speaking just before, is the person "he" is (claims interims 3-13: "Mykhaylo said",
+                    # "a Ukrainian soldier named only as Magyar told RFE")
+                    if near and self._bare_person_name(said_by):
                         return claim.resolved_speaker, claim.speaker_role
                     break
             if before:
