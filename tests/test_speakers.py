@@ -507,3 +507,12 @@ def test_he_is_the_bare_name_that_spoke_just_before_whatever_ner_calls_it(nlp) -
     text = ("Arsenal boss Arsene Wenger said the club had acted fairly. But Mutu has hit out at the club's decision, "
             "saying: \"Chelsea have destroyed me.\" He told the Sunday Mirror: \"I don't know what I'm going to do.\"")
     assert _resolved(nlp, text, "I don't know what") == "Mutu"
+
+
+def test_a_speaker_holding_its_own_cue_verb_yields_to_the_verbs_subject(nlp) -> None:
+    text = ("Vardania has been warning Moscow for weeks over public comments from top Russian officials that they "
+            "could use nuclear weapons in Kessland in certain cases.")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    found = [c for c in out.claims if "nuclear weapons" in c.content.text]
+    assert found and found[0].speaker is not None
+    assert "warning" not in found[0].speaker.text

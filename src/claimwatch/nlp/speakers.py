@@ -543,6 +543,12 @@ class SpeakerResolver(DataFileComponent):
         if head is None:
             return claim
         span = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
+        if span is not None and span.start <= head.i < span.end:
+            # A speaker span holding its own cue verb ("The US has been warning Moscow for weeks over public comments
+            # from top Russian officials", run 12) is a clause: the verb's subject speaks, if it has one.
+            own = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+            phrase = subject_phrase(own) if own is not None and own.i < head.i else None
+            return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char) if phrase else None)
         if span is not None and passive_target(head, span):
             # "The agreements have been criticised for …", "X was accused of …": the subject is what is spoken
             # of; the speaker is the "by" agent, when there is one.
