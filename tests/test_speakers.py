@@ -516,3 +516,10 @@ def test_a_speaker_holding_its_own_cue_verb_yields_to_the_verbs_subject(nlp) -> 
     found = [c for c in out.claims if "nuclear weapons" in c.content.text]
     assert found and found[0].speaker is not None
     assert "warning" not in found[0].speaker.text
+
+
+def test_a_bare_surname_that_speaks_is_the_namesake_who_spoke_last(nlp) -> None:
+    text = ("Karl Brenner has been held in Marovia since 2018. His brother, Jonas Brenner, said the family had not "
+            "heard from him for weeks. Karl Brenner was sentenced to 16 years in 2020. Brenner said his family is "
+            "hopeful that the talks will bring him home.")
+    assert _resolved(nlp, text, "his family is hopeful") == "Jonas Brenner"

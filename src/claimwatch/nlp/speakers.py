@@ -691,6 +691,7 @@ class SpeakerResolver(DataFileComponent):
         root = span.root
         for ent, person in mentions:
             if ent.start >= span.start and ent.end <= span.end and ent.start <= root.i < ent.end:
+                person = _the_one_speaking(ent, person, mentions, previous)
                 return person.name, person.role
         for ent, person in mentions:
             # "A spokesman for Ukraine's president, Volodymyr Zelensky,": the spokesman speaks for him (the name
@@ -998,6 +999,21 @@ class SpeakerResolver(DataFileComponent):
                              and not is_pronoun(e.text)]):
             return ent.text, None
         return None, None
+
+
+def _the_one_speaking(ent: Span, person: Person, mentions: list[tuple[Span, Person]],
+                      previous: list[Claim]) -> Person:
+    """A bare surname that speaks, shared by two people, is the one who spoke last before it: "Whelan said his
+    family is hopeful" after David Whelan's statements about his brother Paul (claims interim 9)."""
+    if len(_name_words(ent)) != 1:
+        return person
+    namesakes = {p.name: p for _, p in mentions if p.surname == person.surname}
+    if len(namesakes) < 2:
+        return person
+    for claim in reversed(previous):
+        if claim.resolved_speaker in namesakes and claim.speaker is not None and claim.speaker.end <= ent.start_char:
+            return namesakes[claim.resolved_speaker]
+    return person
 
 
 def _focus_person(
