@@ -739,7 +739,6 @@ class SpeakerResolver(DataFileComponent):
             start = root.i
             while start - 1 >= span.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
                 start -= 1
-            # (or an organisation's one-word name after its description: "Russian energy giant Gazprom")
             if start > span.start and root.i - start >= 1:
                 role = doc[span.start : start]
                 role_words = [t for t in role if t.pos_ not in ("DET", "PUNCT")]
@@ -975,7 +974,7 @@ class SpeakerResolver(DataFileComponent):
                         return claim.resolved_speaker, claim.speaker_role
                     # "'…,' Mutu said. … He told the Sunday Mirror": a bare name NER took for an organisation or a
                     # place, speaking just before, is the person "he" is (claims interims 3-13: "Mykhaylo said",
-                    # "a Ukrainian soldier named only as Magyar told RFE")
+                    # "Liberal Democrat peer Lord Carlile … said")
                     if near and self._bare_person_name(said_by):
                         return claim.resolved_speaker, claim.speaker_role
                     break
