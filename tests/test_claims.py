@@ -460,6 +460,17 @@ def test_dismissing_a_thing_as_something_asserts_a_verdict(nlp) -> None:
     assert polarity("Vera Orlova dismissed the case as the government's attempt to put pressure on her.") == "asserts"
     assert polarity("The Kessel ministry dismissed the reports as lies.") == "denies"
     assert polarity("The Kessel ministry dismissed the video as fake.") == "denies"
+    # a pronoun object is a claim named before
+    assert polarity("The Kessel ministry dismissed it as an attempt to distract attention.") == "denies"
+    # the frame and the dispute profile read the verdict as the claim does
+    from claimwatch.disputes.candidates import profile
+    from claimwatch.store import StoredClaim
+
+    claim = next(extract_articles(nlp, [Article(id="t", text="Vera Orlova dismissed the case as the government's "
+                                                "attempt to put pressure on her.")])).claims[0]
+    assert claim.frame is not None and claim.frame.polarity == "asserts"
+    stored = StoredClaim(**{**claim.model_dump(), "article_id": "t", "id": "c1"})
+    assert profile(stored).own_stance == "asserts"
 
 
 @pytest.mark.parametrize("content,refers", [

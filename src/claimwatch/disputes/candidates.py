@@ -202,7 +202,9 @@ def cue_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
         return DOUBTS, cue  # "downplays the threat": doubts how serious it is, does not deny it
     # "countered that X" asserts X against someone else's claim; "denied that X" denies X.
     rebuttal = cue is not None and lex.rebuttal is not None and lex.rebuttal.search(cue) is not None
-    if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CUES and not rebuttal):
+    # (a denial cue whose claim asserts a verdict, "dismissed the case as an attempt to pressure her", asserts it)
+    if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CUES and not rebuttal
+                                      and not (claim.cue_class == "deny" and claim.polarity == "asserts")):
         return DENIES, (cue or "denies")
     return ASSERTS, None
 

@@ -417,7 +417,8 @@ def _verdict_only(head: Token, lexicon: CueLexicon) -> bool:
     rejecting word: run 12, read as tuning data in the fourteenth session)."""
     objects = [c for c in head.children if c.dep_ in ("dobj", "obj")]
     verdicts = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "as"]
-    if len(objects) != 1 or not verdicts or lexicon.noun_class(objects[0].lemma_.lower()):
+    # (a pronoun object is a claim named before: "dismissed it as an attempt to distract attention" denies it)
+    if len(objects) != 1 or not verdicts or lexicon.noun_class(objects[0].lemma_.lower()) or objects[0].pos_ == "PRON":
         return False
     rejecting = rejecting_words()
     return not any(t.lemma_.lower() in rejecting or t.lower_ in rejecting for t in verdicts[0].subtree)

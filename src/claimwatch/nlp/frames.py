@@ -313,7 +313,9 @@ class FrameBuilder:
         if cue_text and lex.softening is not None and lex.softening.search(cue_text):
             return "doubts"
         rebuttal = cue_text is not None and lex.rebuttal is not None and lex.rebuttal.search(cue_text) is not None
-        if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CLASSES and not rebuttal):
+        # (a denial cue whose claim asserts, "dismissed the case as an attempt to pressure her", asserts a verdict)
+        if claim.polarity == "denies" or ((claim.cue_class or "") in DENY_CLASSES and not rebuttal
+                                          and not (claim.cue_class == "deny" and claim.polarity == "asserts")):
             return "denies"
         lead = first_sentence(content)
         # "no sign of a withdrawal" doubts it; the negation it carries is not a denial.
