@@ -30,7 +30,7 @@ from .claims import build_claim
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, set_span_groups
 from .crf_scorer import CrfScorer
-from .features import TEMPLATES, doc_cache, feature_columns, paragraphs, quote_depth
+from .features import SENTENCE_ENDS, TEMPLATES, doc_cache, feature_columns, paragraphs, quote_depth
 from .grouping import Chunk, Group, chunks_from_tags, group_chunks, snap_to_quotes
 from .lexicon import CUES_FILE, DENIALS_FILE, HEDGES_FILE, CueLexicon, load_lexicon
 from .rules import apply_rule_groups, rule_groups, rule_tags
@@ -279,9 +279,6 @@ def _inside_participle(doc: Doc, group: Group, quotes: list[int]) -> Group:
     if not kept:
         return group
     return dataclasses.replace(group, content=kept)
-
-
-SENTENCE_ENDS = frozenset({".", "!", "?"})
 
 
 def _within_sentence(doc: Doc, group: Group, quotes: list[int]) -> Group:

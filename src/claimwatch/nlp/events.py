@@ -749,4 +749,3 @@ def _litotes(neg: Token) -> bool:
     if after[:1] == ["only"] or "unlike" in after[:3]:
         return True
     return any(w == "far" and nxt in ("short", "from") for w, nxt in zip(after, after[1:]))
-
