@@ -489,3 +489,15 @@ def test_a_content_that_only_points_at_a_statement(content: str, refers: bool) -
     from claimwatch.schema import refers_to_statement
 
     assert refers_to_statement(content) is refers
+
+
+def test_neither_confirming_nor_denying_states_nothing(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    for text in ("The Kessel ministry would neither confirm nor deny that the drones had been sent.",
+                 "The Kessel ministry neither confirmed nor denied reports that drones were sent."):
+        claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+        assert claims and all(c.polarity == "asserts" and not reports_statement(c) for c in claims)
+    claims = next(extract_articles(nlp, [Article(id="t", text="The Kessel ministry denied that drones were sent.")])).claims
+    assert claims and claims[0].polarity == "denies" and reports_statement(claims[0])

@@ -346,7 +346,11 @@ def _writers_inference(head: Token, lexicon: CueLexicon) -> bool:
 
 
 def _negated(head: Token) -> bool:
-    return any(c.dep_ == "neg" for c in head.children)
+    if any(c.dep_ == "neg" for c in head.children):
+        return True
+    # "would neither confirm nor deny that …" (judged no attribution in claims interim 20), either verb
+    verb = head.head if head.dep_ == "conj" else head
+    return any(c.dep_ == "preconj" and c.lower_ == "neither" for c in verb.children)
 
 
 def _as_preposition(head: Token) -> bool:
