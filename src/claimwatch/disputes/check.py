@@ -203,7 +203,8 @@ class Checker:
         out = []
         agent = q.frame.agent if q.frame is not None else None
         q_agent = (agent.country or agent.actor_id) if agent is not None else None
-        dated = q.frame is not None and q.frame.time.basis == "named" and _one_day(q.frame.time.start, q.frame.time.end)
+        timed = q.frame is not None and q.frame.time.basis == "named"
+        dated = timed and _one_day(q.frame.time.start, q.frame.time.end)
         for k in top:
             hit = found.get(ids[k])
             if hit is not None and hit[1].reportable:
@@ -212,7 +213,7 @@ class Checker:
                 rel = relate(q, p, sim, self.model, lex)
                 rel.own_side = q_agent is not None and p.state_side == q_agent
                 rel.dated = dated
-                rel.timed = q.frame is not None and q.frame.time.basis == "named"
+                rel.timed = timed
                 if self.head is not None:
                     rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
                 out.append((claim, sim, rel))

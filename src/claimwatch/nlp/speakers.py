@@ -736,9 +736,7 @@ class SpeakerResolver(DataFileComponent):
                         return person.name, person.role or (role_text or None)
         # NER missed the name ('Palace spokesperson Dmitri Orlov'): the proper nouns ending at the head.
         if root.pos_ == "PROPN" and root.dep_ != "poss":
-            start = root.i
-            while start - 1 >= span.start and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
-                start -= 1
+            start = _name_start(root, span.start)
             if start > span.start and root.i - start >= 1:
                 role = doc[span.start : start]
                 role_words = [t for t in role if t.pos_ not in ("DET", "PUNCT")]
@@ -796,10 +794,7 @@ class SpeakerResolver(DataFileComponent):
         """A speaker headed by one to three capitalised proper nouns ("Mutu", "Liberal Democrat peer Lord Carlile")
         that no organisation word, country or city name makes a thing."""
         root = span.root
-        start = root.i
-        while start > span.start and span.doc[start - 1].pos_ == "PROPN" and span.doc[start - 1].dep_ == "compound":
-            start -= 1
-        span = span.doc[start : root.i + 1]
+        span = span.doc[_name_start(root, span.start) : root.i + 1]
         words = [t for t in span if not t.is_punct]
         if not 1 <= len(words) <= 3 or any(t.pos_ != "PROPN" or not t.text[:1].isupper() for t in words):
             return False
@@ -846,9 +841,8 @@ class SpeakerResolver(DataFileComponent):
         Minister Lavrov), nor one with another description of that noun in between, nor one whose roles do not show
         the country the description names ("The Austrian leader" is not the Kessel Commission's president)."""
         name, _ = self._antecedent(doc, span, mentions, previous, person=True, quoted=quoted)
-        start = span.sent.start
-        for _ in range(2):  # (sentences as the parser splits them: an apposition may end one early)
-            start = doc[start - 1].sent.start if start > 0 else start
+        # (sentences as the parser splits them: an apposition may end one early)
+        start = _sentences_before(doc, span.sent.start, 2)
         # (or the speaker of a claim in that stretch, resolved to them: "Gossett says … '…,' she said. The mother said")
         last = next((c for c in reversed(previous) if c.speaker and c.speaker.end <= span.start_char), None)
         spoke = last is not None and last.resolved_speaker == name and last.speaker.start >= doc[start].idx
@@ -1084,7 +1078,7 @@ def _salient(span: Span, before: list[tuple[Span, Person]]) -> Person:
         # "When I spoke with Cherelle Griner, she told me": the one spoken with in the pronoun's own sentence
         if ent.start >= sent.start and _spoken_with(ent.root):
             return person
-    start = span.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    start = _sentences_before(span.doc, sent.start, 1)
     for ent, person in reversed(before):
         if ent.start < start:
             break
@@ -1174,9 +1168,7 @@ def _echoed_speaker(doc: Doc, span: Span, previous: list[Claim]) -> Optional[tup
     head = span.root
     if head.pos_ != "NOUN":
         return None
-    start = span.sent.start
-    for _ in range(2):
-        start = doc[start - 1].sent.start if start > 0 else start
+    start = _sentences_before(doc, span.sent.start, 2)
     for claim in reversed(previous):
         if claim.speaker is None or claim.speaker.end > span.start_char:
             continue
@@ -1205,15 +1197,29 @@ def _definite(tok: Token) -> bool:
     return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in tok.children)
 
 
+def _sentences_before(doc: Doc, start: int, n: int) -> int:
+    """The first token of the sentence ``n`` sentences before the one starting at ``start`` (the text's first
+    sentence at most)."""
+    for _ in range(n):
+        start = doc[start - 1].sent.start if start > 0 else start
+    return start
+
+
+def _name_start(tok: Token, floor: int) -> int:
+    """Where the proper nouns compounded onto ``tok`` begin ("Palace spokesperson [Dmitri] Orlov"), not before
+    ``floor``."""
+    start = tok.i
+    while start > floor and tok.doc[start - 1].pos_ == "PROPN" and tok.doc[start - 1].dep_ == "compound":
+        start -= 1
+    return start
+
+
 def _head_phrase(tok: Token) -> Span:
     """The noun phrase up to its head: "the former adviser" of "the former adviser, who has worked with Putin";
     the name alone of "Tor, a volunteer who …"."""
     phrase = subject_phrase(tok)
     if tok.pos_ == "PROPN":
-        start = tok.i
-        while start > phrase.start and tok.doc[start - 1].pos_ == "PROPN" and tok.doc[start - 1].dep_ == "compound":
-            start -= 1
-        return tok.doc[start : tok.i + 1]
+        return tok.doc[_name_start(tok, phrase.start) : tok.i + 1]
     return phrase[: tok.i - phrase.start + 1]
 
 
@@ -1303,12 +1309,7 @@ def _company_before(doc: Doc, span: Span, previous: list[Claim]) -> Optional[str
         if ent.label_ in ("PERSON", "ORG"):
             key = _bare_name(ent.text)
             votes[key] = votes.get(key, 0) + (1 if ent.label_ == "PERSON" else -1)
-    first = doc[span.start].sent
-    start = first.start
-    for _ in range(ORG_LOOKBACK_SENTENCES):
-        if start == 0:
-            break
-        start = doc[start - 1].sent.start
+    start = _sentences_before(doc, doc[span.start].sent.start, ORG_LOOKBACK_SENTENCES)
     spoke = {(c.speaker.start, c.speaker.end) for c in previous if c.speaker is not None}
     found = None
     for ent in doc.ents:
@@ -1386,8 +1387,7 @@ def _organisation_before(doc: Doc, span: Span) -> Optional[Span]:
     """The organisation a bare "a spokesman" speaks for: the last ORG named earlier in its sentence or in the
     sentence before ("The Pentagon has not commented. But a spokesman said …"). Places are left alone: after
     "Russia shelled Kyiv." a spokesman may speak for either."""
-    sent = span[0].sent
-    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    start = _sentences_before(doc, span[0].sent.start, 1)
     found = [e for e in doc.ents if e.label_ == "ORG" and start <= e.start and e.end <= span.start]
     return found[-1] if found else None
 
