@@ -501,3 +501,32 @@ def test_neither_confirming_nor_denying_states_nothing(nlp) -> None:
         assert claims and all(c.polarity == "asserts" and not reports_statement(c) for c in claims)
     claims = next(extract_articles(nlp, [Article(id="t", text="The Kessel ministry denied that drones were sent.")])).claims
     assert claims and claims[0].polarity == "denies" and reports_statement(claims[0])
+
+
+@pytest.mark.parametrize("text, shown", [
+    # the subject of a passive cue is the one told, urged or accused, not the source
+    ("The Kessel envoys had been told that the border would close on Friday.", False),
+    ("Mayor Anna Brill was accused of hiding the flood reports from the council.", False),
+    ("The Kessel ministry was urged to reopen the border crossing at Ostrava.", False),
+    # unless the cue's passive keeps its source
+    ('"The border stays shut," Mayor Anna Brill was quoted as saying by the Kessel Herald.', True),
+    ("Mayor Anna Brill said that the border would close on Friday.", True),
+])
+def test_a_passive_cue_names_no_source_in_its_subject(nlp, text: str, shown: bool) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    assert any(reports_statement(c) for c in claims) is shown, [(c.speaker, c.cue, c.content.text) for c in claims]
+
+
+def test_a_passive_cue_keeps_its_by_agent_as_source(nlp) -> None:
+    from claimwatch.nlp.claims import _passive_subject
+    from claimwatch.nlp.lexicon import load_lexicon
+    from claimwatch.schema import CharSpan
+
+    doc = nlp("Mayor Anna Brill was described by her colleagues as tireless.")
+    head = next(t for t in doc if t.lower_ == "described")
+    agent = doc.text.index("her colleagues")
+    assert not _passive_subject(head, CharSpan(agent, agent + len("her colleagues")), load_lexicon())
+    assert _passive_subject(head, CharSpan(0, len("Mayor Anna Brill")), load_lexicon())

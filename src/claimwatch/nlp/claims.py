@@ -345,6 +345,28 @@ def _writers_inference(head: Token, lexicon: CueLexicon) -> bool:
     return lexicon.cue_class(main) is None and (main not in SPEECH_ACTS or passive)
 
 
+def _is_passive(head: Token) -> bool:
+    """"was told", "is being urged", and the second verb of "was banned and ordered to …"."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in head.children):
+        return True
+    own = any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in head.children)
+    return head.dep_ == "conj" and head.tag_ == "VBN" and not own and _is_passive(head.head)
+
+
+def _passive_subject(head: Token, speaker: Optional[CharSpan], lexicon: CueLexicon) -> bool:
+    """A passive cue whose speaker is not its "by" agent: the one told, asked, urged, shown or accused ("the agencies
+    had been told that …", "He was ordered to return his medal", "Merkel has been criticised for …"), not the
+    source (56 of the Apr–Dec store's shown claims, most judged by reading them wrong, fifteenth session). Cues
+    whose passive keeps the source ("was quoted as saying", "is convinced that") are marked in the cue lexicon."""
+    if speaker is None or head.lemma_.lower() in lexicon.passive_speakers or not _is_passive(head):
+        return False
+    for agent in (c for c in head.children if c.dep_ == "agent"):
+        words = [t for t in agent.subtree if t.i != agent.i]
+        if words and words[0].idx < speaker.end and speaker.start < words[-1].idx + len(words[-1]):
+            return False
+    return True
+
+
 def _negated(head: Token) -> bool:
     if any(c.dep_ == "neg" for c in head.children):
         return True
@@ -540,6 +562,8 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
             cue = cue + tuple(sp for sp in [_char(doc, rel[0].i, rel[0].i + 1)] if sp)
     kind = claim_kind(doc, group, quotes)
     cue_class = _reported_class(doc, head, parts, lexicon)
+    if head is not None and _passive_subject(head, speaker, lexicon):
+        cue_class = None
     if kind == "object" and cue_class in OBJECT_STATEMENT_CUES and not _charge_on_cue(doc, head, parts):
         cue_class = None
     return Claim(

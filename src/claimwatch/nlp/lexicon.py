@@ -22,6 +22,9 @@ class CueLexicon:
     phrases: dict[str, str] = field(default_factory=dict)
     hedges: dict[str, str] = field(default_factory=dict)
     denials: set[str] = field(default_factory=set)
+    # Lemmas whose passive keeps its subject as the source ("was quoted as saying", "is convinced that"); a cue
+    # entry's "passive_speaker": true. Any other passive cue's subject is the one told, asked or talked about.
+    passive_speakers: set[str] = field(default_factory=set)
 
     def verb_class(self, lemma: str) -> Optional[str]:
         return self.verbs.get(lemma)
@@ -41,6 +44,8 @@ class CueLexicon:
             lemma = entry["lemma"].lower()
             target = {"VERB": lex.verbs, "NOUN": lex.nouns}.get(entry.get("pos", "VERB"), lex.phrases)
             target.setdefault(lemma, entry.get("class", "assert"))
+            if entry.get("passive_speaker"):
+                lex.passive_speakers.add(lemma)
         for _, line in read_lines(hedges):
             # "word<TAB or spaces>class"; the class is optional.
             parts = line.rsplit(None, 1) if "\t" not in line else line.split("\t", 1)
