@@ -1,6 +1,8 @@
 """Speaker resolution (nlp/speakers.py): a pronoun resolves to a named mention, never to another pronoun."""
 from __future__ import annotations
 
+from typing import Optional
+
 import pytest
 
 from claimwatch.nlp.speakers import is_pronoun
@@ -523,3 +525,25 @@ def test_a_bare_surname_that_speaks_is_the_namesake_who_spoke_last(nlp) -> None:
             "heard from him for weeks. Karl Brenner was sentenced to 16 years in 2020. Brenner said his family is "
             "hopeful that the talks will bring him home.")
     assert _resolved(nlp, text, "his family is hopeful") == "Jonas Brenner"
+
+
+@pytest.mark.parametrize("text, pronoun, resolved", [
+    # "it" is never one person; "they" is a group that spoke in the sentences just before
+    ("A senior Kessel diplomat said the talks were slow. The sixth sanctions package is not just about oil. "
+     "It also proposes expanding export controls.", "It", None),
+    ("The Kessel government said the border would reopen on Monday. They added that refugees would get help.",
+     "They", "The Kessel government"),
+    # a speaker many sentences back is no antecedent: the pronoun stays unresolved (and the claim is not shown)
+    ("A man in a hoodie said the city was calm. The women left in March. Hospitals were full. Water ran out. "
+     "Shops were closed. Buses stopped. Trains were cancelled. Later they said the city was cut off.", "they", None),
+])
+def test_it_and_they_stand_for_a_group_that_spoke_just_before(nlp, text: str, pronoun: str,
+                                                              resolved: Optional[str]) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    claims = [c for c in next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+              if c.speaker is not None and c.speaker.text == pronoun]
+    assert len(claims) == 1
+    assert claims[0].resolved_speaker == resolved
+    assert reports_statement(claims[0]) is (resolved is not None)

@@ -44,8 +44,13 @@ OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
 PERSON_NOUNS_FILE = "person_nouns.en.v1.txt"
 FIRST_NAMES_FILE = "first_names.en.v1.tsv"
 ORG_NOUNS_FILE = "org_nouns.en.v1.txt"
+COLLECTIVE_NOUNS_FILE = "collective_nouns.en.v1.txt"
 # How many sentences back "the company" looks for the company it stands for.
 ORG_LOOKBACK_SENTENCES = 3
+# Sentences before its own in which "it"/"they" finds the speaker it stands for, or else an organisation named as
+# a subject.
+GROUP_SPEAKER_LOOKBACK = 6
+GROUP_LOOKBACK_SENTENCES = 2
 HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
 # A definite description by age alone ("the 26-year-old", "the 48-year-old actor") stands for a person named before.
 AGE_DESCRIPTION = re.compile(r"^(?:the|this) \d{1,3}-year-old(?: [a-z]+)?$")
@@ -95,6 +100,11 @@ def gender_of(person: Person, names: dict[str, str]) -> Optional[str]:
 def person_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
     """Head nouns naming one person ("protester", "adviser"): resources/person_nouns.en.v1.txt."""
     return cached(_read_lemmas, data_path(path, PERSON_NOUNS_FILE))
+
+
+def collective_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
+    """Singular nouns naming a group ("government", "pair"): resources/collective_nouns.en.v1.txt."""
+    return cached(_read_lemmas, data_path(path, COLLECTIVE_NOUNS_FILE))
 
 
 def org_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
@@ -977,21 +987,47 @@ class SpeakerResolver(DataFileComponent):
                 return chosen.name, chosen.role
             return None, None
         plural = span.text.lower() in ("they", "them")
+        # "it" or "they" stands for a speaker or a subject of the last few sentences, never one further back: left
+        # unresolved, the claim shows the pronoun; resolved far back, it names the wrong source (the Apr–Dec store,
+        # fifteenth session: "It also proposes …", a sanctions package, had been given to a diplomat quoted paragraphs
+        # before, "they" to "a hoodie").
+        start = _sentences_before(doc, span.sent.start, GROUP_LOOKBACK_SENTENCES)
+        floor = doc[_sentences_before(doc, span.sent.start, GROUP_SPEAKER_LOOKBACK)].idx
         for claim in reversed(previous):
+            if claim.speaker is not None and claim.speaker.end <= floor:
+                break
             if claim.resolved_speaker and claim.speaker and claim.speaker.end <= span.start_char:
                 # An unresolved "I" or "you" is no antecedent: a pronoun resolves to a named mention or to nothing.
                 # (a "person" NER made of a company, "SpaceX, Elon Musk's space company", is one: claims interim 19)
                 if not any(p.name == claim.resolved_speaker and not company_like(p, self.org_nouns)
                            for _, p in mentions) and not is_pronoun(claim.resolved_speaker):
                     said_by = doc.char_span(claim.speaker.start, claim.speaker.end, alignment_mode="expand")
-                    if plural and said_by is not None and _one_person(said_by, self.person_nouns):
+                    if span.text.lower() != "we" and said_by is not None and not self._group_antecedent(said_by, plural):
                         continue  # "One Lebanese official has said …. They are threatening to kill them": not him
                     return claim.resolved_speaker, claim.speaker_role
-        # The nearest organisation/country before it.
-        for ent in reversed([e for e in doc.ents if e.end <= span.start and e.label_ in ("ORG", "GPE", "NORP")
-                             and not is_pronoun(e.text)]):
+        # The nearest organisation (or, for "it", country) named as a subject in these sentences.
+        labels = ("ORG",) if plural else ("ORG", "GPE")
+        for ent in reversed([e for e in doc.ents if start <= e.start and e.end <= span.start and e.label_ in labels
+                             and e.root.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(e.text)]):
             return ent.text, None
         return None, None
+
+    def _group_antecedent(self, said_by: Span, plural: bool) -> bool:
+        """Whether a speaker phrase can be what "it" or "they" stands for: never one person ("One Lebanese official
+        has said …. They are …"); for "it" nothing plural; for "they" a plural, a named organisation, country or
+        nationality, or a collective noun ("The government", "The pair"), not "a hoodie" or "plan" (the Apr–Dec store,
+        fifteenth session: "It also proposes …", a sanctions package, had been given to a diplomat)."""
+        if _one_person(said_by, self.person_nouns):
+            return False
+        root = said_by.root
+        named = any(e.label_ in ("ORG", "GPE", "NORP") for e in said_by.ents)
+        if not plural:
+            return named or root.tag_ not in ("NNS", "NNPS")
+        # (a group noun may head the phrase or stand in apposition: "SpaceX, Elon Musk's space company")
+        groups = collective_nouns() | self.org_nouns
+        return named or root.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in root.children) \
+            or any(t.pos_ == "NOUN" and t.lemma_.lower() in groups
+                   for t in [*said_by, *(c for c in root.children if c.dep_ == "appos")])
 
 
 def _the_one_speaking(ent: Span, person: Person, mentions: list[tuple[Span, Person]],
