@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -297,6 +298,21 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     return mentions
 
 
+# Each Doc's people, kept for its lifetime with the entities they were read from: the speaker and actor stages both
+# need them, and collecting them twice was a twentieth of claimwatch's time. Weakly keyed: nothing is added to the Doc.
+_PEOPLE: "weakref.WeakKeyDictionary[Doc, tuple[tuple, list[tuple[Span, Person]]]]" = weakref.WeakKeyDictionary()
+
+
+def doc_people(doc: Doc) -> list[tuple[Span, Person]]:
+    """``collect_people(doc)``, collected once per Doc while its entities stay the same. Callers share the list and its
+    Persons: they read them, never change them."""
+    ents = tuple((ent.start, ent.end, ent.label) for ent in doc.ents)
+    held = _PEOPLE.get(doc)
+    if held is None or held[0] != ents:
+        held = _PEOPLE[doc] = (ents, collect_people(doc))
+    return held[1]
+
+
 def company_like(person: Person, companies: frozenset[str]) -> bool:
     """"SpaceX, Elon Musk's space company": a one-word name its apposition calls a company is no person, whatever NER
     says (one word, no first name: "Oleg Tinkov, whose … company" stays a person)."""
@@ -510,7 +526,7 @@ class SpeakerResolver(DataFileComponent):
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc
-        mentions = collect_people(doc)
+        mentions = doc_people(doc)
         with doc_cache(doc):  # quotes and paragraphs share one reading of the Doc's columns
             quoted = quote_depth(doc)
             para_of = _paragraph_index(doc)
