@@ -181,7 +181,7 @@ def _columns(doc: Doc) -> Columns:
     n = len(doc)
     if n == 0:
         return Columns([], [], [], [], [], [], [], [], [])
-    table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_SPACE])
+    table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_SPACE, HEAD])
     strings = doc.vocab.strings
     cols: dict[str, Coded] = {}
     for k, name in enumerate(_CODED):
@@ -190,7 +190,7 @@ def _columns(doc: Doc) -> Columns:
         cols[name] = Coded(inverse.astype(np.int64).ravel(), [v.lower() for v in values] if name == "lemma" else values)
     text, lower, lemma, pos, tag, dep, ent = (cols[name].tolist() for name in _CODED)
     # HEAD comes back relative, as uint64: as int64 it is the signed offset.
-    heads = (doc.to_array([HEAD]).astype("int64").ravel() + range(n)).tolist()
+    heads = (table[:, 8].astype("int64") + np.arange(n)).tolist()
     return Columns(text, lower, lemma, pos, tag, dep, ent, heads, [bool(x) for x in table[:, 7].tolist()], cols)
 
 
