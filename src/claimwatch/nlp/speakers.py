@@ -303,17 +303,22 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
 
 # Each Doc's people, kept for its lifetime with the entities they were read from: the speaker and actor stages both
 # need them, and collecting them twice was a twentieth of claimwatch's time. Weakly keyed: nothing is added to the Doc.
-_PEOPLE: "weakref.WeakKeyDictionary[Doc, tuple[tuple, list[tuple[Span, Person]]]]" = weakref.WeakKeyDictionary()
+# A mention is kept as its span's offsets, label, kb and span ids: a Span holds its Doc, which would then never leave.
+MentionKey = tuple[int, int, int, int, int]
+_PEOPLE: "weakref.WeakKeyDictionary[Doc, tuple[tuple, list[tuple[MentionKey, Person]]]]" = weakref.WeakKeyDictionary()
 
 
 def doc_people(doc: Doc) -> list[tuple[Span, Person]]:
-    """``collect_people(doc)``, collected once per Doc while its entities stay the same. Callers share the list and its
-    Persons: they read them, never change them."""
+    """``collect_people(doc)``, collected once per Doc while its entities stay the same. Callers share the Persons:
+    they read them, never change them."""
     ents = tuple((ent.start, ent.end, ent.label) for ent in doc.ents)
     held = _PEOPLE.get(doc)
     if held is None or held[0] != ents:
-        held = _PEOPLE[doc] = (ents, collect_people(doc))
-    return held[1]
+        mentions = collect_people(doc)
+        _PEOPLE[doc] = (ents, [((s.start, s.end, s.label, s.kb_id, s.id), p) for s, p in mentions])
+        return mentions
+    return [(Span(doc, start, end, label=label, kb_id=kb_id, span_id=span_id), p)
+            for (start, end, label, kb_id, span_id), p in held[1]]
 
 
 def company_like(person: Person, companies: frozenset[str]) -> bool:
