@@ -630,10 +630,10 @@ class ActorComponent(DataFileComponent):
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
         if not claims:
             return doc
-        from .speakers import collect_people
+        from .speakers import doc_people
 
         context = dominant_country(doc, self.resolver.countries)
-        people = {(ent.start, ent.end): person for ent, person in collect_people(doc)}
+        people = {(ent.start, ent.end): person for ent, person in doc_people(doc)}
         by_name = {p.name: p for p in people.values()}
         by_surname = {p.surname: p for p in people.values()}
         mentions = [(span, label, self._resolve(span, label, people, context)) for span, label in self.candidates(doc)]

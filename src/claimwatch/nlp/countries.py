@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -247,10 +248,25 @@ def dominant_country(doc, index: Optional[CountryIndex] = None, labels: Iterable
         and "one sense per discourse" heuristics).
     """
     index = index or country_index()
+    ents = doc.ents
+    key = (index, tuple(labels), tuple((ent.start, ent.end, ent.label) for ent in ents))
+    known = _DOMINANT.setdefault(doc, {})
+    if key not in known:
+        known[key] = _dominant(ents, index, key[1])
+    return known[key]
+
+
+# Each Doc's dominant country, kept for its lifetime with the index, labels and entities it was read from: the actor,
+# place and event stages all ask for it. Weakly keyed: nothing is added to the Doc.
+_DOMINANT: "weakref.WeakKeyDictionary[object, dict[tuple, Optional[str]]]" = weakref.WeakKeyDictionary()
+
+
+def _dominant(ents: Iterable, index: CountryIndex, labels: Iterable[str]) -> Optional[str]:
+    """``dominant_country`` of these entities."""
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
     wanted = set(labels)
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ not in wanted:
             continue
         code = index.country_of(ent.text) or (index.capital_of(ent.text) if ent.label_ == "GPE" else None)

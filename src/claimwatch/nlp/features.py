@@ -181,7 +181,7 @@ def _columns(doc: Doc) -> Columns:
     n = len(doc)
     if n == 0:
         return Columns([], [], [], [], [], [], [], [], [])
-    table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_SPACE])
+    table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_SPACE, HEAD])
     strings = doc.vocab.strings
     cols: dict[str, Coded] = {}
     for k, name in enumerate(_CODED):
@@ -190,7 +190,7 @@ def _columns(doc: Doc) -> Columns:
         cols[name] = Coded(inverse.astype(np.int64).ravel(), [v.lower() for v in values] if name == "lemma" else values)
     text, lower, lemma, pos, tag, dep, ent = (cols[name].tolist() for name in _CODED)
     # HEAD comes back relative, as uint64: as int64 it is the signed offset.
-    heads = (doc.to_array([HEAD]).astype("int64").ravel() + range(n)).tolist()
+    heads = (table[:, 8].astype("int64") + np.arange(n)).tolist()
     return Columns(text, lower, lemma, pos, tag, dep, ent, heads, [bool(x) for x in table[:, 7].tolist()], cols)
 
 
@@ -322,7 +322,8 @@ def _cue_tokens(doc: Doc, lexicon: CueLexicon) -> list[Optional[str]]:
 
 def governing_path(i: int, heads: list[int], deps: list[str], cues: list[Optional[str]], max_up: int = 6):
     """Nearest cue among token i's ancestors (a cue token governs itself when it is the root) and the
-    dependency labels on the way up (token first)."""
+    dependency labels on the way up (token first). The definition, for one token: `feature_columns` reads it for all
+    tokens at once (`_tree_columns`)."""
     child, node = i, heads[i]
     path: list[str] = []
     for _ in range(max_up):
@@ -410,6 +411,73 @@ def _second(_: str, b: str) -> str:
     return b
 
 
+def _masked(col: Coded, index: np.ndarray, present: np.ndarray) -> Coded:
+    """col[index[i]] at position i where ``present``, else None."""
+    return Coded(np.where(present, col.codes[index], len(col.values)), col.values + [None])
+
+
+def _first_up(chain: np.ndarray, hit: np.ndarray, steps: int) -> np.ndarray:
+    """Per token, the first step 1..``steps`` up its ``chain`` (chain[:, j]: the ancestor j steps up) whose ancestor
+    is a ``hit``; 0 where none is."""
+    found = np.zeros(len(chain), dtype=np.int64)
+    for j in range(steps, 0, -1):  # (from the top down: the nearest hit is written last)
+        found[hit[chain[:, j]]] = j
+    return found
+
+
+_BUCKETS = ["1", "3", "10", "25", "far"]  # `_bucket`'s values, in order
+
+
+def _tree_columns(cols: Columns, cues: list[Optional[str]], head_of: np.ndarray, q_col: Coded) -> list[Column]:
+    """The features of each token's nearest governing cue (``governing_path``) and nearest verb (``nearest_verb``),
+    for all tokens at once: one numpy step per level of the tree instead of a walk up it per token."""
+    n = len(head_of)
+    c = cols.coded
+    up = 6  # governing_path's max_up; nearest_verb looks 4 up
+    chain = np.empty((n, up + 1), dtype=np.int64)
+    chain[:, 0] = np.arange(n)
+    for j in range(1, up + 1):
+        chain[:, j] = head_of[chain[:, j - 1]]
+    rows = np.arange(n)
+    is_cue = np.array([bool(x) for x in cues])
+    steps = _first_up(chain, is_cue, up)  # the path's length; 0: no governing cue
+    gov = steps > 0
+    g = chain[rows, steps]
+    below = chain[rows, np.maximum(steps - 1, 0)]  # the path's last token, the one the cue governs
+    g_dep = _masked(c["dep"], below, gov)
+    dep_values = c["dep"].values
+    in_set = lambda names: np.array([v in names for v in dep_values])[c["dep"].codes]  # noqa: E731
+    relative = in_set({"relcl", "acl"})
+    in_rel = np.zeros(n, dtype=bool)
+    for j in range(up - 1):  # a relative clause on the way up, the path's last label not counted
+        in_rel |= (j < steps - 1) & relative[chain[:, j]]
+    distance = np.abs(rows - g)
+    buckets = np.select([distance <= 1, distance <= 3, distance <= 10, distance <= 25], [0, 1, 2, 3], 4)
+    cue_classes = coded([x or "" for x in cues])
+    v_steps = _first_up(chain, np.array([p == "VERB" for p in cols.pos]), 4)
+    has_verb = v_steps > 0
+    v = chain[rows, v_steps]
+    v_lemma = _masked(c["lemma"], v, has_verb)
+    side = Coded((rows >= g).astype(np.int64), ["|L", "|R"])  # (a root cue governs itself: R)
+    return [
+        ("gov", _flag(gov)),
+        ("gdep=", g_dep),
+        ("gdep|side=", _pair(g_dep, side, str.__add__)),
+        ("gdep|q=", _pair(g_dep, q_col, _bar)),
+        ("gl=", _masked(c["lemma"], g, gov)),
+        ("gcls=", _masked(cue_classes, g, gov)),
+        ("gdep2=", _pair(_masked(c["dep"], chain[rows, np.maximum(steps - 2, 0)], steps >= 2), g_dep, _bar)),
+        ("gdist=", Coded(np.where(gov, buckets, len(_BUCKETS)), _BUCKETS + [None])),
+        ("g_in_rel", _flag(gov & in_rel)),
+        ("gcontent", _flag(gov & in_set(CONTENT_DEPS)[below])),
+        ("gsource", _flag(gov & in_set(SOURCE_DEPS)[below])),
+        ("nogov", _flag(~gov)),
+        ("vl=", v_lemma),
+        ("vl|d=", _pair(v_lemma, _masked(c["dep"], chain[rows, np.maximum(v_steps - 1, 0)], has_verb), _bar)),
+        ("vside=", Coded(np.where(has_verb, (rows >= v).astype(np.int64), 2), ["L", "R", None])),
+    ]
+
+
 def feature_columns(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]] = None) -> list[Column]:
     """The attribution tagger's features as columns: (template, the value at every token, None where it does not
     fire), most of them `Coded`.
@@ -428,11 +496,9 @@ def feature_columns(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]
     quotes = quote_depth(doc)
     cues = cue_tokens(doc, lexicon)
     cols = columns(doc)
-    lemma, pos, dep, heads = cols.lemma, cols.pos, cols.dep, cols.head
     c = cols.coded
-    head_of = np.array(heads, dtype=np.int64)
+    head_of = np.array(cols.head, dtype=np.int64)
     q_col = Coded(np.array(quotes, dtype=np.int64), ["0", "1"])
-    q = q_col.values
     is_cue = np.array([bool(x) for x in cues])
     cue_flag = _flag(is_cue)
     h_cue = _flag(is_cue[head_of])
@@ -459,38 +525,7 @@ def feature_columns(doc: Doc, lexicon: CueLexicon, rule_tags: Optional[list[str]
         ("hcue", h_cue),
         ("hcue|d=", _pair(h_cue, c["dep"], _second)),
     ]
-    # The nearest governing cue and the nearest verb: one walk up the tree per token.
-    gkeys = ("gov", "gdep=", "gdep|side=", "gdep|q=", "gl=", "gcls=", "gdep2=", "gdist=", "g_in_rel", "gcontent",
-             "gsource", "nogov", "vl=", "vl|d=", "vside=")
-    (g_on, g_dep, g_side, g_q, g_lemma, g_cls, g_dep2, g_dist, g_rel, g_content, g_source, no_gov, v_lemma, v_dep,
-     v_side) = gcols = tuple([None] * n for _ in gkeys)
-    for i in range(n):
-        g, path = governing_path(i, heads, dep, cues)
-        if g is not None:
-            gdep = path[-1]
-            g_on[i] = ""
-            g_dep[i] = gdep
-            g_side[i] = gdep + ("|L" if i < g else "|R")
-            g_q[i] = gdep + "|" + q[quotes[i]]
-            g_lemma[i] = lemma[g]
-            g_cls[i] = cues[g] or ""
-            if len(path) >= 2:
-                g_dep2[i] = path[-2] + "|" + gdep
-            g_dist[i] = _bucket(abs(i - g))
-            if "relcl" in path[:-1] or "acl" in path[:-1]:
-                g_rel[i] = ""
-            if gdep in CONTENT_DEPS:
-                g_content[i] = ""
-            if gdep in SOURCE_DEPS:
-                g_source[i] = ""
-        else:
-            no_gov[i] = ""
-        v, vdep = nearest_verb(i, heads, dep, pos)
-        if v is not None:
-            v_lemma[i] = lemma[v]
-            v_dep[i] = lemma[v] + "|" + vdep
-            v_side[i] = "L" if i < v else "R"
-    out += zip(gkeys, gcols)
+    out += _tree_columns(cols, cues, head_of, q_col)
     rules: Optional[Coded] = None
     if rule_tags is not None:
         rules = coded(rule_tags)

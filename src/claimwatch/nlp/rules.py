@@ -568,9 +568,13 @@ def _to_quote_end(doc: Doc, chunks: list[Chunk], quotes: list[int], taken: set[i
     last = chunks[-1]
     if not quotes[last.end - 1]:
         return chunks
-    for qs, qe in quote_regions(quotes):
-        if qs < last.end < qe and doc[qe - 1].text in QUOTE_CHARS and not any(i in taken for i in range(last.end, qe)):
-            return chunks[:-1] + [Chunk(last.role, last.start, qe)]
+    # The one quotation that can hold the content's end is the run of quoted tokens through its last token: find
+    # where that run ends, not every quotation of the Doc (this runs once per rule attribution).
+    qe = last.end
+    while qe < len(quotes) and quotes[qe]:
+        qe += 1
+    if last.end < qe and doc[qe - 1].text in QUOTE_CHARS and not any(i in taken for i in range(last.end, qe)):
+        return chunks[:-1] + [Chunk(last.role, last.start, qe)]
     return chunks
 
 
