@@ -356,8 +356,9 @@ def _is_passive(head: Token) -> bool:
 def _passive_subject(head: Token, speaker: Optional[CharSpan], lexicon: CueLexicon) -> bool:
     """A passive cue whose speaker is not its "by" agent: the one told, asked, urged, shown or accused ("the agencies
     had been told that …", "He was ordered to return his medal", "Merkel has been criticised for …"), not the
-    source (56 of the Apr–Dec store's shown claims, most judged by reading them wrong, fifteenth session). Cues
-    whose passive keeps the source ("was quoted as saying", "is convinced that") are marked in the cue lexicon."""
+    source (fifteenth session: of the 11 such claims among the first 300 Apr–Dec and 300 BBC articles, we read all 11
+    as wrong). Cues whose passive keeps the source ("was quoted as saying", "is convinced that") are marked in the
+    cue lexicon."""
     if speaker is None or head.lemma_.lower() in lexicon.passive_speakers or not _is_passive(head):
         return False
     for agent in (c for c in head.children if c.dep_ == "agent"):

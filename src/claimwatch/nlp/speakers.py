@@ -1014,9 +1014,9 @@ class SpeakerResolver(DataFileComponent):
             return None, None
         plural = span.text.lower() in ("they", "them")
         # "it" or "they" stands for a speaker or a subject of the last few sentences, never one further back: left
-        # unresolved, the claim shows the pronoun; resolved far back, it names the wrong source (the Apr–Dec store,
-        # fifteenth session: "It also proposes …", a sanctions package, had been given to a diplomat quoted paragraphs
-        # before, "they" to "a hoodie").
+        # unresolved, the claim is not shown (schema.names_no_one); resolved far back, it named the wrong source (the
+        # Apr–Dec store, fifteenth session: "It also proposes …", a sanctions package, had been given to a diplomat
+        # quoted paragraphs before, "they" to "a hoodie").
         start = _sentences_before(doc, span.sent.start, GROUP_LOOKBACK_SENTENCES)
         floor = doc[_sentences_before(doc, span.sent.start, GROUP_SPEAKER_LOOKBACK)].idx
         for claim in reversed(previous):
