@@ -530,3 +530,32 @@ def test_a_passive_cue_keeps_its_by_agent_as_source(nlp) -> None:
     agent = doc.text.index("her colleagues")
     assert not _passive_subject(head, CharSpan(agent, agent + len("her colleagues")), load_lexicon())
     assert _passive_subject(head, CharSpan(0, len("Mayor Anna Brill")), load_lexicon())
+
+
+@pytest.mark.parametrize("text, content", [
+    # the writer turning to another source ends the content
+    ("Mayor Anna Brill said the flood caused no damage to the town but later the Kessel ministry conceded that "
+     "two bridges were lost.", "the flood caused no damage to the town"),
+    ("Officials claimed hours later that the dam had been repaired and it is believed pumps were used to drain it.",
+     "that the dam had been repaired"),
+    # a clause joined by "and" with its own believer may be more of what was said; an embedded report stays
+    ("Mayor Anna Brill said the bridge was closed and officials believe it will reopen in May.",
+     "the bridge was closed and officials believe it will reopen in May"),
+    ("Mayor Anna Brill said the ministry had conceded that the bridge was closed.",
+     "the ministry had conceded that the bridge was closed"),
+])
+def test_a_content_ends_where_the_writer_turns_to_another_source(nlp, text: str, content: str) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    assert claims[0].content.text == content
+
+
+def test_it_is_expected_to_of_the_thing_talked_about_stays_in_the_content(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    text = "According to Pat Brill, work on the pipeline will begin in 2025 and it is expected to be ready in three years."
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    assert claims[0].content.text.endswith("ready in three years.")

@@ -178,7 +178,41 @@ class AttributionComponent(DataFileComponent):
         cue_verb = next((t for t in cue_toks if t.pos_ == "VERB"), None) or next((t for t in cue_toks if t.pos_ == "AUX"), None)
         if cue_verb is None or not group.content:
             return [group]
+        group = self._before_another_source(doc, group, quotes, cue_verb)
         return self._second_statement(doc, group, quotes, cue_verb) or [self._with_conjoined(doc, group, quotes, cue_verb)]
+
+    def _before_another_source(self, doc: Doc, group: Group, quotes: list[int], cue_verb: Token) -> Group:
+        """"said the attack caused no damage but later the Ministry of Defence conceded that …", "claimed that the plant
+        had been reconnected and it is believed generators were used": a clause joined by "but" (or "while", "yet")
+        whose cue verb has a subject of its own, or an impersonal "it is believed", is the writer reporting another
+        source. Unquoted content that follows its cue ends before it (claims interim 21, read as tuning data: both
+        judged as running on). "and officials believe …" is left alone: it may be more of what the speaker said."""
+        first = group.content[0].start
+        if first < cue_verb.i or doc[first].text in OPENING_QUOTES or (first > 0 and doc[first - 1].text in OPENING_QUOTES):
+            return group
+        last = max(ch.end for ch in group.content)
+        for t in doc[first + 2 : last]:
+            # (the small parser hangs such a clause on the content's verb or on the cue itself, as "conj" or "ccomp")
+            if quotes[t.i] or t.dep_ not in ("conj", "ccomp") or t.pos_ != "VERB" \
+                    or not self.lexicon.cue_class(t.lemma_.lower()):
+                continue
+            subjects = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subjects:
+                continue
+            start = t.left_edge.i
+            link = doc[start - 1].lower_ if start > first else ""
+            # ("it is believed generators were used": "it" opens a clause; "it is expected to be ready" is the thing)
+            impersonal = subjects[0].lower_ == "it" and any(c.dep_ == "auxpass" for c in t.children) \
+                and any(c.dep_ == "ccomp" for c in t.children) and not any(c.dep_ == "xcomp" for c in t.children)
+            other = subjects[0].lower_ not in SPEAKER_PRONOUNS and link in OTHER_SOURCE_LINKS
+            if not (impersonal or other) or any(quotes[i] for i in range(start, last)):
+                continue
+            end = start
+            while end > first and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("CCONJ", "SCONJ")):
+                end -= 1
+            kept = [Chunk(ch.role, ch.start, min(ch.end, end)) for ch in group.content if ch.start < end]
+            return dataclasses.replace(group, content=kept) if kept else group
+        return group
 
     def _second_statement(self, doc: Doc, group: Group, quotes: list[int], cue_verb: Token) -> Optional[list[Group]]:
         """"Russia has argued that the transit ban is illegal and threatened to retaliate"; "said fighting has reached
@@ -323,6 +357,8 @@ def _without_cue_objects(doc: Doc, group: Group) -> Group:
 
 # A second act of speech joined to a content by the speaker's own pronoun ("…, as he asked G7 members to …").
 SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "it", "we"})
+# Words joining a clause in which the writer turns to another source ("… but later the ministry conceded that …").
+OTHER_SOURCE_LINKS = frozenset({"but", "while", "whereas", "yet"})
 JOINING_MARKS = frozenset({"while", "as"})
 # Cue classes of a second act the writer joins to a content; not belief, prediction or a finding ("assuming no
 # reduction", "decided", "counter"), whose verbs are as often the content's own.
