@@ -207,10 +207,7 @@ class AttributionComponent(DataFileComponent):
             other = subjects[0].lower_ not in SPEAKER_PRONOUNS and link in OTHER_SOURCE_LINKS
             if not (impersonal or other) or any(quotes[i] for i in range(start, last)):
                 continue
-            end = start
-            while end > first and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("CCONJ", "SCONJ")):
-                end -= 1
-            kept = [Chunk(ch.role, ch.start, min(ch.end, end)) for ch in group.content if ch.start < end]
+            kept = _content_before(doc, group, first, start)
             return dataclasses.replace(group, content=kept) if kept else group
         return group
 
@@ -247,10 +244,7 @@ class AttributionComponent(DataFileComponent):
             return None
         if any(quotes[i] for i in range(cut, last)):
             return [group]
-        end = cut
-        while end > first and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("CCONJ", "SCONJ")):
-            end -= 1
-        kept = [Chunk(ch.role, ch.start, min(ch.end, end)) for ch in group.content if ch.start < end]
+        kept = _content_before(doc, group, first, cut)
         if not kept:
             return [group]
         out = [dataclasses.replace(group, content=kept)]
@@ -313,6 +307,14 @@ def _inside_participle(doc: Doc, group: Group, quotes: list[int]) -> Group:
     if not kept:
         return group
     return dataclasses.replace(group, content=kept)
+
+
+def _content_before(doc: Doc, group: Group, first: int, cut: int) -> list[Chunk]:
+    """The group's content chunks up to ``cut``, less the punctuation and conjunctions that led into what is cut."""
+    end = cut
+    while end > first and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].pos_ in ("CCONJ", "SCONJ")):
+        end -= 1
+    return [Chunk(ch.role, ch.start, min(ch.end, end)) for ch in group.content if ch.start < end]
 
 
 def _within_sentence(doc: Doc, group: Group, quotes: list[int]) -> Group:

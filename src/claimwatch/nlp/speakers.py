@@ -539,6 +539,8 @@ class SpeakerResolver(DataFileComponent):
         self.person_nouns = person_nouns(files["person_nouns_path"])
         self.first_names = first_names(files["first_names_path"])
         self.org_nouns = org_nouns(files["org_nouns_path"])
+        # nouns of a group that "they" may stand for: a group noun or a company word
+        self.group_nouns = collective_nouns() | self.org_nouns
         self.countries = country_index()
         self.nonspeaking = nonspeakers(files["nonspeakers_path"])
 
@@ -1050,9 +1052,8 @@ class SpeakerResolver(DataFileComponent):
         if not plural:
             return named or root.tag_ not in ("NNS", "NNPS")
         # (a group noun may head the phrase or stand in apposition: "SpaceX, Elon Musk's space company")
-        groups = collective_nouns() | self.org_nouns
         return named or root.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in root.children) \
-            or any(t.pos_ == "NOUN" and t.lemma_.lower() in groups
+            or any(t.pos_ == "NOUN" and t.lemma_.lower() in self.group_nouns
                    for t in [*said_by, *(c for c in root.children if c.dep_ == "appos")])
 
 
