@@ -439,13 +439,19 @@ def test_an_unquoted_content_ends_with_its_sentence(nlp) -> None:
     # the tagger ran the content one word into the next sentence
     spilled = Group(cue=[Chunk("CUE", at["said"], at["said"] + 1)], source=[Chunk("SRC", 0, 2)],
                     content=[Chunk("CON", at["that"], at["Britons"] + 1)])
-    kept = _within_sentence(doc, spilled, quotes)
+    lexicon = load_lexicon()
+    (kept,) = _within_sentence(doc, spilled, quotes, lexicon)
     assert doc[kept.content[0].start : kept.content[0].end].text.endswith("at the pumps.")
+    # …or added the next sentence as a second part
+    two_parts = Group(cue=[Chunk("CUE", at["said"], at["said"] + 1)], source=[Chunk("SRC", 0, 2)],
+                      content=[Chunk("CON", at["that"], at["pumps"] + 1), Chunk("CON", at["Britons"], at["petrol"] + 2)])
+    (kept,) = _within_sentence(doc, two_parts, quotes, lexicon)
+    assert [doc[c.start : c.end].text for c in kept.content] == [doc[at["that"] : at["pumps"] + 1].text]
     # a quotation runs on as written
     second = [t.i for t in doc if t.text == "said"][-1]
     quoted = Group(cue=[Chunk("CUE", second, second + 1)], source=[Chunk("SRC", second - 1, second)],
                    content=[Chunk("CON", second + 2, len(doc))])
-    assert _within_sentence(doc, quoted, quotes).content == quoted.content
+    assert [g.content for g in _within_sentence(doc, quoted, quotes, lexicon)] == [quoted.content]
 
 
 def test_dismissing_a_thing_as_something_asserts_a_verdict(nlp) -> None:
@@ -559,3 +565,13 @@ def test_it_is_expected_to_of_the_thing_talked_about_stays_in_the_content(nlp) -
     text = "According to Pat Brill, work on the pipeline will begin in 2025 and it is expected to be ready in three years."
     claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
     assert claims[0].content.text.endswith("ready in three years.")
+
+
+def test_a_quote_after_a_reported_clause_is_a_claim_of_its_own(nlp) -> None:
+    # "He said he still found time … "I always listened …"": the reported clause does not run on into the quotes
+    # that follow it (claims interim 21); a run of quotes still merges.
+    text = ('Steve Harrow spent six months in Kessel. He said he still found time to listen to his local radio '
+            'station while he was there. "I always listened to Radio Wessex in the mornings."')
+    found = _claims(nlp, text)
+    reported = [content for _, content, _ in found if "still found time" in content]
+    assert reported and "I always listened" not in reported[0]

@@ -547,3 +547,34 @@ def test_it_and_they_stand_for_a_group_that_spoke_just_before(nlp, text: str, pr
     assert len(claims) == 1
     assert claims[0].resolved_speaker == resolved
     assert reports_statement(claims[0]) is (resolved is not None)
+
+
+def test_a_name_the_parser_hung_on_the_roles_town_is_the_speaker(nlp) -> None:
+    # "The mayor of <town>, <name>," with the apposition under the town and the name typed as an organisation
+    # (claims interim 21: the role was shown as the speaker and the name as its role)
+    text = ("Fighting continued around the city on Wednesday. The mayor of Sievierodonetsk, Oleksandr Stryuk, told "
+            "Ukrainian television on Wednesday afternoon that Russian forces were trying to reach the city centre.")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    (claim,) = [c for c in out.claims if "reach the city centre" in c.content.text]
+    assert claim.resolved_speaker == "Oleksandr Stryuk"
+    assert claim.speaker_role == "The mayor of Sievierodonetsk"
+
+
+def test_a_description_after_a_name_that_opens_the_sentence_is_that_persons(nlp) -> None:
+    # "Yoon, a conservative who …, has pledged": the parser makes the description the subject (claims interim 21)
+    text = ("Yoon's office said the Dabaa project was the country's biggest export in a decade. Yoon, a conservative "
+            "who took office in May, has pledged to boost exports of nuclear power technology.")
+    assert _resolved(nlp, text, "to boost exports") == "Yoon"
+
+
+def test_a_person_pictured_in_a_photo_caption_takes_no_pronoun(nlp) -> None:
+    # An inline caption names who is pictured; the "he" after it is the man the writer was quoting (claims interim
+    # 21). Its pull quote is no claim of its own.
+    text = ("The former MP Boris Ivanov said activists had burned down several recruitment offices.    "
+            "Petra Olsen (right), editor, and Andrei Dovbush (left), director, at the studio in central Kyiv. "
+            "Photograph: Anna Berg/The Guardian   The channel gives tips on how to avoid the police. These small "
+            "tricks were taught at summer camps in the early years, he said.    "
+            "'I thought I might have to start over' … Ivanov. Photograph: Ivan Roe   ")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    assert _resolved(nlp, text, "small tricks were taught") == "Boris Ivanov"
+    assert not [c for c in out.claims if "start over" in c.content.text]

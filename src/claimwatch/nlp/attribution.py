@@ -160,8 +160,9 @@ class AttributionComponent(DataFileComponent):
         if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
         groups = [part for g in _writers_clauses(doc, [g for g in groups if not self._fragment(doc, g)], quotes)
-                  for part in self._bounded(doc, _within_sentence(doc, _without_cue_objects(
-                      doc, _inside_participle(doc, g, quotes)), quotes), quotes)]
+                  for sentence in _within_sentence(doc, _without_cue_objects(doc, _inside_participle(doc, g, quotes)),
+                                                   quotes, self.lexicon)
+                  for part in self._bounded(doc, sentence, quotes)]
         claims = []
         for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)
@@ -317,25 +318,67 @@ def _content_before(doc: Doc, group: Group, first: int, cut: int) -> list[Chunk]
     return [Chunk(ch.role, ch.start, min(ch.end, end)) for ch in group.content if ch.start < end]
 
 
-def _within_sentence(doc: Doc, group: Group, quotes: list[int]) -> Group:
+def _within_sentence(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) -> list[Group]:
     """An unquoted content that follows its cue ends with its sentence: "Goldman Sachs said … more pain at the
     pumps. Britons" loses "Britons", the next sentence's narration (claims interims 18 and 19: contents running
-    into the next sentence). A quote runs on as written; a content told before its cue is left alone."""
+    into the next sentence), and a part the tagger added from a later sentence goes with it ("He said the package
+    would help Ukraine defend itself. The proposal includes …"). Quotes opening the next sentence are the speaker's
+    words, but a claim of their own, with no cue, that takes the speaker as any following quote does ('He said he
+    still found time to listen to the radio there. "I always listened …"': claims interim 21), or of their own cue
+    when one follows them ('… "I believe we've shown we can," Yellen said'). A quote runs on as written; a content
+    told before its cue is left alone."""
     if not group.content or not group.cue:
-        return group
+        return [group]
     cue_end = max(ch.end for ch in group.cue)
-    last = group.content[-1]
-    if last.start < cue_end:
-        return group
-    for i in range(last.start + 1, last.end):
-        tok = doc[i]
-        if not tok.is_sent_start or doc[i - 1].text not in SENTENCE_ENDS or not tok.text[:1].isupper():
-            continue
-        if any(quotes[j] for j in range(i, last.end)):
-            return group
-        kept = group.content[:-1] + [Chunk(last.role, last.start, i)]
-        return dataclasses.replace(group, content=kept)
-    return group
+    after = [ch for ch in group.content if ch.start >= cue_end]
+    if not after or group.content[-1].start < cue_end or quotes[after[0].start]:
+        return [group]
+    first = after[0].start
+    for ch in after:
+        for i in range(max(ch.start, first + 1), ch.end):
+            if not _sentence_break(doc, i):
+                continue
+            kept = [Chunk(c.role, c.start, min(c.end, i)) for c in group.content if c.start < i]
+            rest = [Chunk(c.role, max(c.start, i), c.end) for c in group.content if c.end > i]
+            rest = [c for c in rest if any(not doc[j].is_space for j in range(c.start, c.end))]
+            quoted = [j for c in rest for j in range(c.start, c.end) if not (doc[j].is_space or doc[j].is_punct)]
+            if any(quotes[j] for j in quoted):
+                if doc[i].text not in OPENING_QUOTES or not all(quotes[j] for j in quoted):
+                    return [group]  # a quote runs on as written
+                return [dataclasses.replace(group, content=kept), _quote_group(doc, rest, quotes, lexicon)]
+            return [dataclasses.replace(group, content=kept)]
+    return [group]
+
+
+def _quote_group(doc: Doc, content: list[Chunk], quotes: list[int], lexicon: CueLexicon) -> Group:
+    """Quotes cut from a content before them: with the cue and subject that follow them in their sentence ('"…,"
+    Yellen said'), else with none (they continue the speaker before them)."""
+    end = content[-1].end
+    sent = doc[end - 1].sent
+    for tok in doc[end : sent.end]:
+        if quotes[tok.i] and not tok.is_punct:
+            break  # the next quote: no cue of these
+        if tok.pos_ == "VERB" and lexicon.cue_class(tok.lemma_.lower()):
+            subjects = [c for c in tok.children if c.dep_ == "nsubj" and c.i > end - 1]
+            if subjects:
+                subject = subjects[0]
+                return Group(cue=[Chunk("CUE", tok.i, tok.i + 1)], source=[
+                    Chunk("SRC", subject.left_edge.i, subject.right_edge.i + 1)], content=content)
+            break
+    return Group(content=content)
+
+
+def _sentence_break(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` opens a sentence: a capital after a full stop, even where the small parser ran on past it
+    ("… ($1.09bn; £833m) Europe spent … since the start of the invasion. Some European member states": claims
+    interim 21). The tokenizer keeps the stops of "Mr." and "U.S." on their words."""
+    tok = doc[i]
+    prev = doc[i - 1]
+    if prev.is_space and i >= 2:
+        prev = doc[i - 2]
+    opens = tok.text[:1].isupper() or (tok.text in OPENING_QUOTES and i + 1 < len(doc) and doc[i + 1].text[:1].isupper())
+    return prev.text in SENTENCE_ENDS and opens \
+        and (tok.is_sent_start or bool(prev.whitespace_) or doc[i - 1].is_space)
 
 
 def _without_cue_objects(doc: Doc, group: Group) -> Group:

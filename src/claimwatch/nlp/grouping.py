@@ -425,7 +425,10 @@ class _Grouper:
                     near = self.sent_of[ch.start] - self.sent_of[last - 1] <= 1
                     # Nothing but the end of the host's sentence may stand between them.
                     gap = [t for t in self.doc[last : ch.start] if not (t.is_punct or t.is_space)]
-                    if not (same_para and near and len(gap) <= MAX_CONTINUATION_GAP):
+                    # A quote after a reported clause ('He said he still found time … "I always listened …"') is
+                    # a second claim, not the reported clause running on (claims interim 21).
+                    quoted_host = any(self.quoted(c) or self.doc[c.start].text in QUOTE_CHARS for c in host.content)
+                    if not (same_para and near and len(gap) <= MAX_CONTINUATION_GAP and quoted_host):
                         host = None
             if host is not None:
                 host.content.extend(o.content)

@@ -11,6 +11,10 @@ so is a negated rejection ("the reports are not baseless"). The rejecting words 
 A speakerless nominal claim whose "content" is a relative clause about the noun ("allegations [he rejected as
 politically motivated]", "the assertion [London said was false]") is dropped too: that clause tells what someone
 did with the allegation, not what it says, and read as its content it states the rejection as the allegation.
+
+A claim inside an inline photo caption ("'I thought I might have to start over …' … Fernandez. Photograph: …",
+``breaks.caption_ranges``) is dropped: a caption's quotation is a pull quote the body repeats, and its "says" is the
+writer's summary of a claim made in the body.
 """
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ from spacy.tokens import Doc, Token
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import Claim
 from .datafiles import DataFileComponent, Files
-from .extensions import CLAIMS_ATTR, set_span_groups
+from .breaks import caption_ranges, in_ranges
+from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 
 REJECTIONS_FILE = "rejections.en.v1.txt"
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -121,7 +126,9 @@ class NonClaimFilter(DataFileComponent):
 
     def process(self, doc: Doc) -> Doc:
         claims: list[Claim] = getattr(doc._, CLAIMS_ATTR) or []
-        kept = [c for c in claims if not is_rejected(doc, c, self.words)]
+        captions = caption_ranges(doc_text(doc))
+        kept = [c for c in claims if not is_rejected(doc, c, self.words)
+                and not (c.content and in_ranges(c.content[0].start, captions))]
         if len(kept) != len(claims):
             setattr(doc._, CLAIMS_ATTR, kept)
             set_span_groups(doc, kept)

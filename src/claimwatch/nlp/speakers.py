@@ -25,6 +25,7 @@ from ..errors import DataFileError
 from ..resources import DataPath, cached, data_path, read_lines
 from ..schema import CharSpan, Claim
 from .countries import CountryIndex, country_index
+from .breaks import caption_ranges, in_ranges
 from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import doc_cache, paragraphs, quote_depth
@@ -365,9 +366,40 @@ def _apposed_names(doc: Doc, nouns: frozenset[str]) -> list[Span]:
         if tok.ent_type_ not in APPOSED_LABELS and not (tok.ent_type_ in ("GPE", "NORP") and tok.i > start):
             continue
         if any(c.dep_ == "appos" and c.tag_ == "NN" and c.lemma_.lower() in nouns for c in tok.children) \
-                or (tok.dep_ == "appos" and tok.head.tag_ == "NN" and tok.head.lemma_.lower() in nouns):
+                or (tok.dep_ == "appos" and _role_noun(_apposed_to(tok.head), nouns)):
             found.append(Span(doc, start, tok.i + 1, label="PERSON"))
     return found
+
+
+def _name_before_description(span: Span, mentions: Sequence[tuple[Span, Person]],
+                             by_surname: dict[str, Person]) -> Optional[Person]:
+    """"Yoon, a conservative who took office in May, has pledged …": the parser made the description the subject and
+    left the name that opens the sentence hanging (NER, too, may miss it there); the description is the named
+    person's (claims interim 21)."""
+    doc = span.doc
+    if span.root.pos_ != "NOUN" or span[0].lower_ not in ("a", "an", "the") or span.start < 2 \
+            or doc[span.start - 1].text != ",":
+        return None
+    for ent, person in mentions:
+        if ent.end == span.start - 1 and ent.start == ent.sent.start and ent.root.dep_ not in ("nsubj", "nsubjpass"):
+            return person
+    name = doc[span.start - 2]
+    if name.i == name.sent.start and name.text[:1].isupper() and name.dep_ not in ("nsubj", "nsubjpass"):
+        return by_surname.get(name.lower_)
+    return None
+
+
+def _role_noun(tok: Token, nouns: frozenset[str]) -> bool:
+    return tok.tag_ == "NN" and tok.lemma_.lower() in nouns
+
+
+def _apposed_to(head: Token) -> Token:
+    """The role a name is apposed to when the parser hung the apposition on the role's place or organisation: "The
+    mayor of Sievierodonetsk, Oleksandr Stryuk," (the name under "Sievierodonetsk"; claims interim 21)."""
+    if head.pos_ == "PROPN" and head.dep_ == "pobj" and head.head.lower_ in ("of", "for", "at", "in") \
+            and head.head.head.tag_ == "NN":
+        return head.head.head
+    return head
 
 
 def _with_apposed(doc: Doc, ents: Sequence[Span], apposed: list[Span], surnames: set[str]) -> list[Span]:
@@ -752,6 +784,9 @@ class SpeakerResolver(DataFileComponent):
             for ent, person in mentions:
                 if ent.start <= root.head.i < ent.end:
                     return person.name, person.role or span.text
+        named_before = _name_before_description(span, mentions, by_surname)
+        if named_before is not None:
+            return named_before.name, named_before.role or span.text
         # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
         for child in root.children:
             # …or right after it ("Russia's space chief, Dmitry Rogozin, called …", the name left out of the span)
@@ -970,7 +1005,9 @@ class SpeakerResolver(DataFileComponent):
         quoted: Optional[list[int]] = None,
     ) -> tuple[Optional[str], Optional[str]]:
         if person:
-            before = [m for m in mentions if m[0].end <= span.start]
+            # (a person pictured in a photo caption is not the one the writer goes on quoting: claims interim 21)
+            captions = caption_ranges(doc_text(doc))
+            before = [m for m in mentions if m[0].end <= span.start and not in_ranges(m[0].start_char, captions)]
             # "she" is never a man known by "Mr" or by his first name ("Eric Adams"), nor "he" a woman.
             want = PRONOUN_GENDER.get(span.text.lower())
             other = set()
