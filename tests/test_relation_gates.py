@@ -269,3 +269,17 @@ def test_a_guess_of_what_will_happen_does_not_dispute_a_denied_fact() -> None:
     hedged = profile(claim("a", "Marovia's leader may be ill", VAR, modality="prediction", agent=MAR))
     ill = profile(denial("Marovia's leader is ill", agent=MAR))
     assert relate(hedged, ill, 0.8).gate is None
+
+
+def test_opposed_claims_sharing_nothing_but_who_acts_are_two_matters() -> None:
+    # Run 14: a denial of attacks on a plant set against a report of building work there shared only the agent.
+    no_time = FrameTimeOut(start=None, end=None, basis="none")
+
+    def undated(c: StoredClaim) -> StoredClaim:
+        return c.model_copy(update={"frame": c.frame.model_copy(update={"time": no_time})})
+
+    alleged = claim("a", "Marovian troops shelled the power plant on the river", VAR, agent=MAR)
+    denied = denial("Marovian troops shelled the power plant", agent=MAR)
+    assert relate(profile(undated(alleged)), profile(undated(denied)), 0.8).gate == "nothing in common"
+    # a time in common (or a target, a place, a predicate) lets the pair be weighed
+    assert relate(profile(alleged), profile(denied), 0.8).gate is None
