@@ -578,3 +578,15 @@ def test_a_person_pictured_in_a_photo_caption_takes_no_pronoun(nlp) -> None:
     out = next(extract_articles(nlp, [Article(id="t", text=text)]))
     assert _resolved(nlp, text, "small tricks were taught") == "Boris Ivanov"
     assert not [c for c in out.claims if "start over" in c.content.text]
+
+
+def test_a_lone_town_name_is_no_person_unless_it_is_a_first_name() -> None:
+    # "she" after "Bucha" was resolved to the town (the Apr-Dec comparison articles); "Anna", also a town of
+    # 19,000, is a woman's name first; a town of 50,000 or more is a town whatever it spells
+    from claimwatch.nlp.speakers import _town_name, first_names
+
+    given = first_names()
+    assert _town_name("Bucha", given) and _town_name("Hostomel", given)
+    assert not _town_name("Anna", given)
+    assert _town_name("Mariupol", given)
+    assert not _town_name("Kateryna", given)

@@ -293,7 +293,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         first = toks[0].lower() if len(toks) > 1 else None
         text = " ".join(toks)
         p = _same_person(people.get(surname, []), last.get(surname), first)
-        if p is None and len(toks) == 1 and (_city_name(text) or toks[0].lower() in org_starts):
+        titled = ent.start > 0 and doc[ent.start - 1].lower_.rstrip(".") in HONORIFIC_GENDER
+        if p is None and len(toks) == 1 and ((_town_name(text, given) and not titled) or toks[0].lower() in org_starts):
             continue  # "She … Chernihiv": a lone city name NER calls a PERSON, and no one named so before
         if p is None:
             p = Person(name=text, surname=surname, first_token=ent.start, first=first)
@@ -501,6 +502,18 @@ CITY_POPULATION = 50_000
 def _city_name(text: str) -> bool:
     primary, _ = country_index().cities(text)
     return any(c.population >= CITY_POPULATION for c in primary)
+
+
+# A smaller town is taken for the town only when its name is no known first name ("Bucha", "Hostomel" are towns
+# to "she said" after them; "Anna", a Russian town of 19,000, stays a woman: the Apr-Dec comparison articles).
+TOWN_POPULATION = 10_000
+
+
+def _town_name(text: str, given: dict[str, str]) -> bool:
+    if text.lower() in given:
+        return _city_name(text)
+    primary, _ = country_index().cities(text)
+    return any(c.population >= TOWN_POPULATION for c in primary)
 
 
 def _placed(ent: Span) -> bool:
