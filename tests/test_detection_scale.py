@@ -146,6 +146,13 @@ def test_forked_workers_find_the_same_contradictions() -> None:
     profiles, vectors = _claims(300, seed=2)
     # every third claim denies what the others on its topic assert
     profiles = [replace(p, own_stance=DENIES) if k % 3 == 0 else p for k, p in enumerate(profiles)]
+    # each claim's frame holds its article's day, as a stored claim's does: two opposed claims with nothing in
+    # common (not even a time) are never a dispute (relation._gate)
+    from claimwatch.schema import FrameOut, FrameTimeOut
+
+    profiles = [replace(p, frame=FrameOut(time=FrameTimeOut(start=p.day.isoformat(), end=p.day.isoformat(),
+                                                            basis="article")))
+                if p.day else p for p in profiles]
     lex = default_lexicon()
     pairs = candidate_pairs(profiles, vectors, range(300), lex)
     model = replace(default_model(), threshold_dispute=0.02)  # low, so that made-up claims give some
