@@ -575,3 +575,23 @@ def test_a_quote_after_a_reported_clause_is_a_claim_of_its_own(nlp) -> None:
     found = _claims(nlp, text)
     reported = [content for _, content, _ in found if "still found time" in content]
     assert reported and "I always listened" not in reported[0]
+
+
+def test_a_that_clause_after_a_statement_nouns_holder_is_the_holders(nlp) -> None:
+    # "warning Moscow over public comments from top Russian officials that they could use …": the clause is the
+    # officials' comments, not the US warning (runs 12-15, claims interim 22); the medium of a statement ("said in a
+    # statement by the ministry that …") and an answered claim ("dismissed claims by Kyiv that …") stay the cue's.
+    found = _claims(nlp, "Ostmark has been warning Marovia for weeks over public comments from top Marovian officials "
+                         "that they could use chemical weapons in Kessel in certain cases.")
+    assert [(cue, speaker) for cue, content, speaker in found if "chemical weapons" in content] == [
+        ("comments", "top Marovian officials")]
+    found = _claims(nlp, "The minister said in a statement by the ministry that the troops would stay. Gazprom "
+                         "dismissed claims by Kessel that the pipeline was unsafe.")
+    assert ("said in a statement by the ministry", "that the troops would stay", "The minister") in found
+    assert [speaker for _, content, speaker in found if "pipeline was unsafe" in content] == ["Gazprom"]
+
+
+def test_a_cue_inside_a_whether_clause_states_nothing(nlp) -> None:
+    found = _claims(nlp, "It is unclear whether experts believe the new rifles meet the army's needs in Kessel.")
+    assert not [content for _, content, _ in found if "rifles" in content]
+    assert _claims(nlp, "Experts believe the new rifles meet the army's needs in Kessel.")

@@ -590,3 +590,18 @@ def test_a_lone_town_name_is_no_person_unless_it_is_a_first_name() -> None:
     assert not _town_name("Anna", given)
     assert _town_name("Mariupol", given)
     assert not _town_name("Kateryna", given)
+
+
+def test_an_unresolved_what_names_no_one() -> None:
+    from claimwatch.schema import names_no_one
+
+    assert names_no_one("what", None) and names_no_one("What", "what")
+    assert not names_no_one("what", "Vladimir Putin")
+
+
+def test_the_one_asked_answers_in_the_next_sentence(nlp) -> None:
+    # "Blinken was asked … '…,' he responded": the one asked, not the last person who spoke (claims interim 22)
+    text = ("Jon Kirkby, the navy spokesman, said the talks had stalled. Anton Blinkov met the ministers in Kessel "
+            "on Monday. Blinkov was asked at the time if there was a cost to pay for the sailors detained in Marovia. "
+            '"The problem is this: we see no sign that Marovia is prepared to talk," he responded.')
+    assert _resolved(nlp, text, "The problem is this") == "Anton Blinkov"

@@ -271,7 +271,7 @@ FIRST_SECOND_PERSON = frozenset({"i", "my", "we", "our", "you", "your"})
 # claimed it (fifteenth session: most of those resolved far back named the wrong source, so they are now left
 # unresolved, and so hidden, rather than guessed). An unresolved "he" or "she" stays: NER missing a name
 # ("Volodymyr Zelenskiy said … He added …") leaves it unresolved, and the statement is still wanted.
-UNRESOLVED_NO_ONE = frozenset({"his", "her", "its", "their", "who", "which", "that", "some", "most", "many",
+UNRESOLVED_NO_ONE = frozenset({"his", "her", "its", "their", "who", "which", "that", "what", "some", "most", "many",
                                "it", "they", "them"})
 
 

@@ -162,7 +162,7 @@ class AttributionComponent(DataFileComponent):
         groups = [part for g in _writers_clauses(doc, [g for g in groups if not self._fragment(doc, g)], quotes)
                   for sentence in _within_sentence(doc, _without_cue_objects(doc, _inside_participle(doc, g, quotes)),
                                                    quotes, self.lexicon)
-                  for part in self._bounded(doc, sentence, quotes)]
+                  for part in self._bounded(doc, _noun_content(doc, sentence, self.lexicon), quotes)]
         claims = []
         for group in groups:
             claim = build_claim(doc, group, quotes, self.lexicon)
@@ -348,6 +348,37 @@ def _within_sentence(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexi
                 return [dataclasses.replace(group, content=kept), _quote_group(doc, rest, quotes, lexicon)]
             return [dataclasses.replace(group, content=kept)]
     return [group]
+
+
+# Prepositions that give the medium or the time of a statement ("said in a statement that …", "told reporters at a
+# briefing that …"): a that-clause after them is still the cue's.
+MEDIUM_PREPOSITIONS = frozenset({"in", "at", "on", "during", "via", "through", "with", "after", "before", "for"})
+
+
+def _noun_content(doc: Doc, group: Group, lexicon: CueLexicon) -> Group:
+    """"The US has been warning Moscow for weeks over public comments from top Russian officials that they could use
+    nuclear weapons": a that-clause right after a statement noun and its holder ("comments from …", "remarks by
+    …") is that holder's statement, whatever verb the parser hung it on; the cue's subject only spoke of it (runs
+    12–15 and claims interim 22: the US given the Russian officials' words). The claim becomes the noun's, held by
+    the "from"/"by" phrase. A noun after "in", "at" or "on" is the statement's medium ("said in a statement that")
+    and a noun the cue takes as its object ("dismissed claims by Kyiv that …") is what the speaker answers: both
+    are left alone."""
+    if not group.content or not group.cue or not group.source:
+        return group
+    first = group.content[0].start
+    cue_end = max(ch.end for ch in group.cue)
+    if first <= cue_end or doc[first].lower_ != "that":
+        return group
+    holder = doc[first - 1]
+    if holder.dep_ != "pobj" or holder.head.lower_ not in ("from", "by"):
+        return group
+    noun = holder.head.head
+    if noun.pos_ != "NOUN" or noun.dep_ != "pobj" or noun.head.lower_ in MEDIUM_PREPOSITIONS \
+            or noun.i < cue_end or lexicon.nouns.get(noun.lemma_.lower()) is None:
+        return group
+    start = holder.left_edge.i
+    return dataclasses.replace(group, cue=[Chunk("CUE", noun.i, noun.i + 1)],
+                               source=[Chunk("SRC", start, holder.i + 1)])
 
 
 def _quote_group(doc: Doc, content: list[Chunk], quotes: list[int], lexicon: CueLexicon) -> Group:

@@ -190,13 +190,20 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
     cue_class = lexicon.cue_class(head.lemma_.lower())
     if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class) \
             or _hypothetical(head) or _put_to(head) or _as_preposition(head) or _writers_link(head) \
-            or _ability(head, cue_class) or _nobody(head) or _writers_inference(head, lexicon) or _not_said(head):
+            or _ability(head, cue_class) or _nobody(head) or _writers_inference(head, lexicon) or _not_said(head) \
+            or _embedded_question(head):
         return None
     if _negated(head) and head.lemma_.lower() not in NEGATED_REJECTS:
         # "did not deny that …", "did not confirm that … until Friday", "never said that …": the writer reports
         # what was not said, which states nothing (run 8: "one simply cannot deny …"; claims interim 14)
         return None
     return cue_class
+
+
+def _embedded_question(head: Token) -> bool:
+    """"It is unclear whether experts believe they meet Kyiv's needs": a cue inside a "whether" clause is a question
+    the writer asks, not a belief anyone stated (claims interim 22)."""
+    return any(c.dep_ == "mark" and c.lower_ == "whether" for c in head.children)
 
 
 # Subjects by which the writer points at what came before: "This indicates that …" is the writer's inference.

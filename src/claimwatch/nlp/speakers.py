@@ -1166,11 +1166,17 @@ def _focus_person(
     if sent.start == 0 or here:
         return None
     prev = span.doc[sent.start - 1].sent
+
+    def subject(t: Token) -> bool:
+        # (or the one asked: "Blinken was asked … '…,' he responded" — claims interim 22)
+        return t.head.dep_ == "ROOT" and (t.dep_ == "nsubj" or (
+            t.dep_ == "nsubjpass" and t.head.lemma_.lower() in ASKED_LEMMAS))
+
     for e, p in reversed(before):
-        if e.start >= prev.start and e.root.dep_ == "nsubj" and e.root.head.dep_ == "ROOT":
+        if e.start >= prev.start and subject(e.root):
             return p
     for t in prev:
-        if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and unquoted(t):
+        if subject(t) and unquoted(t):
             if (named := surname(t)) is not None:
                 return named
             # Only a definite one ("the former adviser"): "A doctor walks through a corridor" is mostly a caption.
@@ -1180,6 +1186,8 @@ def _focus_person(
 
 
 OBJECT_DEPS = {"pobj", "dobj", "iobj", "dative"}
+# Verbs whose passive subject is the one asked, who answers in the next sentence.
+ASKED_LEMMAS = frozenset({"ask", "press", "question", "quiz", "challenge"})
 
 
 def _salient(span: Span, before: list[tuple[Span, Person]]) -> Person:
