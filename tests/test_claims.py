@@ -527,15 +527,23 @@ def test_a_passive_cue_names_no_source_in_its_subject(nlp, text: str, shown: boo
 
 
 def test_a_passive_cue_keeps_its_by_agent_as_source(nlp) -> None:
-    from claimwatch.nlp.claims import _passive_subject
+    from claimwatch.nlp.claims import passive_source
     from claimwatch.nlp.lexicon import load_lexicon
     from claimwatch.schema import CharSpan
 
     doc = nlp("Mayor Anna Brill was described by her colleagues as tireless.")
     head = next(t for t in doc if t.lower_ == "described")
     agent = doc.text.index("her colleagues")
-    assert not _passive_subject(head, CharSpan(agent, agent + len("her colleagues")), load_lexicon())
-    assert _passive_subject(head, CharSpan(0, len("Mayor Anna Brill")), load_lexicon())
+    colleagues = CharSpan(agent, agent + len("her colleagues"))
+    assert passive_source(head, colleagues, load_lexicon()) == colleagues
+    # the tagger's speaker is the one described: the agent speaks
+    assert passive_source(head, CharSpan(0, len("Mayor Anna Brill")), load_lexicon()) == colleagues
+    told = nlp("Mayor Anna Brill was told that the bridge would close.")
+    assert passive_source(next(t for t in told if t.lower_ == "told"), CharSpan(0, 16), load_lexicon()) is None
+    # a passive that keeps its source (the cue lexicon's passive_speaker)
+    quoted = nlp("Mayor Anna Brill was quoted as saying that the bridge would close.")
+    assert passive_source(next(t for t in quoted if t.lower_ == "quoted"), CharSpan(0, 16), load_lexicon()) \
+        == CharSpan(0, 16)
 
 
 @pytest.mark.parametrize("text, content", [

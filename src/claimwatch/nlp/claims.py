@@ -11,7 +11,7 @@ from .features import CLOSE_QUOTES, OPEN_QUOTES, SENTENCE_ENDS, STRAIGHT_QUOTES,
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
 from .lexicon import CueLexicon
 from .nonclaims import rejecting_words
-from .speaker_check import nonspeakers
+from .speaker_check import nonspeakers, passive_agent
 
 ADDRESSEE_VERBS = {"tell", "inform", "assure", "warn", "brief", "remind", "notify", "reassure", "write"}
 
@@ -360,19 +360,18 @@ def _is_passive(head: Token) -> bool:
     return head.dep_ == "conj" and head.tag_ == "VBN" and not own and _is_passive(head.head)
 
 
-def _passive_subject(head: Token, speaker: Optional[CharSpan], lexicon: CueLexicon) -> bool:
-    """A passive cue whose speaker is not its "by" agent: the one told, asked, urged, shown or accused ("the agencies
-    had been told that …", "He was ordered to return his medal", "Merkel has been criticised for …"), not the
-    source (fifteenth session: of the 11 such claims among the first 300 Apr–Dec and 300 BBC articles, we read all 11
-    as wrong). Cues whose passive keeps the source ("was quoted as saying", "is convinced that") are marked in the
-    cue lexicon."""
+def passive_source(head: Token, speaker: Optional[CharSpan], lexicon: CueLexicon) -> Optional[CharSpan]:
+    """The source of a cue: ``speaker``, unless the cue is a passive whose subject is the one told, asked, urged,
+    shown or accused ("the agencies had been told that …", "He was ordered to return his medal", "Merkel has been
+    criticised for …", "he is said to have …"); then the "by" agent ("was described by her colleagues as …"), else
+    none, and the claim is not shown (fifteenth
+    session: of the 11 such claims among the first 300 Apr–Dec and 300 BBC articles, we read all 11 as wrong). Cues
+    whose passive keeps the source ("was quoted as saying", "is convinced that") are marked in the cue lexicon. This
+    is the one place a passive cue's source is decided."""
     if speaker is None or head.lemma_.lower() in lexicon.passive_speakers or not _is_passive(head):
-        return False
-    for agent in (c for c in head.children if c.dep_ == "agent"):
-        words = [t for t in agent.subtree if t.i != agent.i]
-        if words and words[0].idx < speaker.end and speaker.start < words[-1].idx + len(words[-1]):
-            return False
-    return True
+        return speaker
+    agent = passive_agent(head)
+    return CharSpan(agent.start_char, agent.end_char) if agent is not None else None
 
 
 def _negated(head: Token) -> bool:
@@ -570,8 +569,8 @@ def build_claim(doc: Doc, group: Group, quotes: list[int], lexicon: CueLexicon) 
             cue = cue + tuple(sp for sp in [_char(doc, rel[0].i, rel[0].i + 1)] if sp)
     kind = claim_kind(doc, group, quotes)
     cue_class = _reported_class(doc, head, parts, lexicon)
-    if head is not None and _passive_subject(head, speaker, lexicon):
-        cue_class = None
+    if head is not None:
+        speaker = passive_source(head, speaker, lexicon)
     if kind == "object" and cue_class in OBJECT_STATEMENT_CUES and not _charge_on_cue(doc, head, parts):
         cue_class = None
     return Claim(

@@ -204,35 +204,6 @@ def overlaps_content(claim: Claim, phrase: Span) -> bool:
     return any(p.start < phrase.end_char and phrase.start_char < p.end for p in claim.content)
 
 
-# Passive cues whose subject is the one spoken of ("was accused of", "has been criticised for"), not the source;
-# "was quoted as saying" and "is said to" keep theirs.
-TARGET_PASSIVES = frozenset({"accuse", "criticise", "criticize", "blame", "condemn", "charge", "denounce", "slam",
-                             "praise", "warn", "urge", "ask", "tell", "call", "label", "brand", "dub",
-                             # "Turkey is thought to …", "Iohannis is expected to …", "he is said to have …": the
-                             # subject is what is spoken of, and nobody is named as saying it (claims interim 10)
-                             "expect", "think", "believe", "say", "report", "consider", "rumour", "rumor",
-                             "understand", "estimate", "allege", "claim", "know"})
-
-
-def passive_target(head: Token, span: Span) -> bool:
-    """Whether ``span`` is the passive subject of a cue verb that speaks of its subject ("X was accused of …"). Any
-    cue verb raising its subject into a passive with an infinitive counts ("Global marine productivity was predicted
-    to return to …": what is predicted of it; claims interim 18)."""
-    if head.pos_ != "VERB":
-        return False
-    raised = any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-                 for c in head.children)
-    if head.lemma_.lower() not in TARGET_PASSIVES and not raised:
-        return False
-    if not any(c.dep_ == "auxpass" for c in head.children):
-        return False
-    # "were signed …, but have since been criticised for …", "have pleaded guilty and are expected to …": the
-    # conjunct shares the first verb's subject, passive or not.
-    if head.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
-        return any(c.dep_ in ("nsubjpass", "nsubj") and span.start <= c.i < span.end for c in head.head.children)
-    return any(c.dep_ == "nsubjpass" and span.start <= c.i < span.end for c in head.children)
-
-
 def passive_agent(head: Token) -> Optional[Span]:
     """The "by" agent of a passive verb ("criticised by rights groups"), as its noun phrase."""
     for c in head.children:

@@ -30,7 +30,7 @@ from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, doc_text, set_span_groups
 from .features import doc_cache, paragraphs, quote_depth
 from .speaker_check import (NONSPEAKERS_FILE, cannot_speak, cue_head, nonspeakers, participle_subjects,
-                            overlaps_content, passive_agent, passive_target, subject_of, subject_phrase, within,
+                            overlaps_content, subject_of, subject_phrase, within,
                             without_time_prefix, without_time_suffix)
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -632,11 +632,6 @@ class SpeakerResolver(DataFileComponent):
             own = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
             phrase = subject_phrase(own) if own is not None and own.i < head.i else None
             return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char) if phrase else None)
-        if span is not None and passive_target(head, span):
-            # "The agreements have been criticised for …", "X was accused of …": the subject is what is spoken
-            # of; the speaker is the "by" agent, when there is one.
-            agent = passive_agent(head)
-            return dataclasses.replace(claim, speaker=CharSpan(agent.start_char, agent.end_char) if agent else None)
         if span is not None:
             trimmed = without_time_prefix(span, self.nonspeaking)
             if cannot_speak(trimmed, self.nonspeaking):
