@@ -552,18 +552,19 @@ def test_it_and_they_stand_for_a_group_that_spoke_just_before(nlp, text: str, pr
 def test_a_name_the_parser_hung_on_the_roles_town_is_the_speaker(nlp) -> None:
     # "The mayor of <town>, <name>," with the apposition under the town and the name typed as an organisation
     # (claims interim 21: the role was shown as the speaker and the name as its role)
-    text = ("Fighting continued around the city on Wednesday. The mayor of Sievierodonetsk, Oleksandr Stryuk, told "
-            "Ukrainian television on Wednesday afternoon that Russian forces were trying to reach the city centre.")
+    # (here NER reads the surname as a place and leaves the first name out)
+    text = ("Shelling continued around the town on Tuesday. The mayor of Kreminsk, Oleksii Stravko, told local "
+            "television on Tuesday evening that enemy units were trying to reach the town hall.")
     out = next(extract_articles(nlp, [Article(id="t", text=text)]))
-    (claim,) = [c for c in out.claims if "reach the city centre" in c.content.text]
-    assert claim.resolved_speaker == "Oleksandr Stryuk"
-    assert claim.speaker_role == "The mayor of Sievierodonetsk"
+    (claim,) = [c for c in out.claims if "reach the town hall" in c.content.text]
+    assert claim.resolved_speaker == "Oleksii Stravko"
+    assert claim.speaker_role == "The mayor of Kreminsk"
 
 
 def test_a_description_after_a_name_that_opens_the_sentence_is_that_persons(nlp) -> None:
     # "Yoon, a conservative who …, has pledged": the parser makes the description the subject (claims interim 21)
-    text = ("Yoon's office said the Dabaa project was the country's biggest export in a decade. Yoon, a conservative "
-            "who took office in May, has pledged to boost exports of nuclear power technology.")
+    text = ("Yoon's office said the Okkar project was the country's biggest export of rail technology since 2011. "
+            "Yoon, a conservative who took office in May, has pledged to boost exports of rail technology.")
     assert _resolved(nlp, text, "to boost exports") == "Yoon"
 
 
@@ -601,7 +602,7 @@ def test_an_unresolved_what_names_no_one() -> None:
 
 def test_the_one_asked_answers_in_the_next_sentence(nlp) -> None:
     # "Blinken was asked … '…,' he responded": the one asked, not the last person who spoke (claims interim 22)
-    text = ("Jon Kirkby, the navy spokesman, said the talks had stalled. Anton Blinkov met the ministers in Kessel "
-            "on Monday. Blinkov was asked at the time if there was a cost to pay for the sailors detained in Marovia. "
-            '"The problem is this: we see no sign that Marovia is prepared to talk," he responded.')
-    assert _resolved(nlp, text, "The problem is this") == "Anton Blinkov"
+    text = ("Ivo Marek, the navy spokesman, said the talks had stalled. Pavel Dorsky met the ministers in Kessel on "
+            "Monday. Dorsky was asked during the visit whether the detained sailors would be freed soon. \"Nothing is "
+            "settled until the papers are signed,\" he replied.")
+    assert _resolved(nlp, text, "Nothing is settled") == "Pavel Dorsky"

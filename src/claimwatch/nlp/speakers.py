@@ -271,11 +271,11 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
                   and sum(t.text not in ("'s", "’s") for t in ent) > 1}
     nouns = person_nouns()
     given = first_names()
-    apposed = _apposed_names(doc, nouns)
+    apposed = _apposed_names(doc, nouns, given)
     apposed_surnames = {span[-1].lower_ for span in apposed}
     for ent in _with_apposed(doc, ents, apposed, apposed_surnames):
         if ent.label_ != "PERSON" and not (ent[-1].lower_ in apposed_surnames and (
-                ent.label_ in APPOSED_LABELS or any((a.start, a.end) == (ent.start, ent.end) for a in apposed))):
+                ent.label_ in APPOSED_LABELS or any(a.start <= ent.start and a.end == ent.end for a in apposed))):
             ent = _person_in_org(ent, nouns, people)
             if ent is None:
                 continue
@@ -349,7 +349,7 @@ def _role_head(role: str) -> str:
 APPOSED_LABELS = {"", "ORG", "WORK_OF_ART", "PRODUCT", "FAC"}
 
 
-def _apposed_names(doc: Doc, nouns: frozenset[str]) -> list[Span]:
+def _apposed_names(doc: Doc, nouns: frozenset[str], given: Optional[dict[str, str]] = None) -> list[Span]:
     """Names NER missed or mistyped that an apposition calls a person: "Stock, the secretary general of …", "said
     Ihnat, the Air Force spokesman", "Hubanov Pavlo, a children's doctor" (claims interim 19: each then lost its
     "he said" to another person named before)."""
@@ -361,7 +361,9 @@ def _apposed_names(doc: Doc, nouns: frozenset[str]) -> list[Span]:
             continue
         start = tok.i
         while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" \
-                and doc[start - 1].text[:1].isupper() and doc[start - 1].ent_type_ == tok.ent_type_:
+                and doc[start - 1].text[:1].isupper() and (doc[start - 1].ent_type_ == tok.ent_type_ or (
+                    given is not None and doc[start - 1].lower_ in given)):
+            # (a known first name NER left out: "Oleksii" + "Stravko" read as a place)
             start -= 1
         # (a place NER saw, only as a full name: "The chief of Energoatom, Petro Kotin," is no "the capital, Kyiv")
         if tok.ent_type_ not in APPOSED_LABELS and not (tok.ent_type_ in ("GPE", "NORP") and tok.i > start):
@@ -794,7 +796,7 @@ class SpeakerResolver(DataFileComponent):
                     return person.name, person.role or span.text
         named_before = _name_before_description(span, mentions, by_surname)
         if named_before is not None:
-            return named_before.name, named_before.role or span.text
+            return named_before.name, (named_before.role or span.text).rstrip(" ,")
         # 'The head of the Farmers Union, Bill Carraway,': the person is an apposition of the role.
         for child in root.children:
             # …or right after it ("Russia's space chief, Dmitry Rogozin, called …", the name left out of the span)
