@@ -14,7 +14,9 @@ are short, so a text of five lines or more whose median line is under 100 charac
 """
 from __future__ import annotations
 
+import functools
 import re
+from typing import Sequence
 
 import numpy as np
 from spacy.attrs import IS_SPACE
@@ -105,12 +107,14 @@ CAPTION = re.compile(
     r"\s*:\s*[^\n]{1,100}?)(?=[ \t\u00a0]{2,}|\n|$)")
 
 
-def caption_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of the inline photo captions in ``text`` (see ``CAPTION``)."""
+@functools.lru_cache(maxsize=4)
+def caption_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """Character ranges of the inline photo captions in ``text`` (see ``CAPTION``). Kept for the last few texts: the
+    speaker stage asks once per pronoun, with the Doc's one text object (``extensions.doc_text``)."""
     if "Photo" not in text and "Illustration" not in text and "Composite" not in text:
-        return []
-    return [m.span("caption") for m in CAPTION.finditer(text)]
+        return ()
+    return tuple(m.span("caption") for m in CAPTION.finditer(text))
 
 
-def in_ranges(offset: int, ranges: list[tuple[int, int]]) -> bool:
+def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in ranges)
