@@ -550,9 +550,9 @@ def test_it_and_they_stand_for_a_group_that_spoke_just_before(nlp, text: str, pr
 
 
 def test_a_name_the_parser_hung_on_the_roles_town_is_the_speaker(nlp) -> None:
-    # "The mayor of <town>, <name>," with the apposition under the town and the name typed as an organisation
-    # (claims interim 21: the role was shown as the speaker and the name as its role)
-    # (here NER reads the surname as a place and leaves the first name out)
+    # "The mayor of <town>, <name>," with the apposition under the town and the name mistyped by NER (here the
+    # surname read as a place, the first name left out): claims interim 21 showed the role as the speaker and the
+    # name as its role
     text = ("Shelling continued around the town on Tuesday. The mayor of Kreminsk, Oleksii Stravko, told local "
             "television on Tuesday evening that enemy units were trying to reach the town hall.")
     out = next(extract_articles(nlp, [Article(id="t", text=text)]))
@@ -576,9 +576,9 @@ def test_a_person_pictured_in_a_photo_caption_takes_no_pronoun(nlp) -> None:
             "Photograph: Anna Berg/The Guardian   The channel gives tips on how to avoid the police. These small "
             "tricks were taught at summer camps in the early years, he said.    "
             "'I thought I might have to start over' … Ivanov. Photograph: Ivan Roe   ")
-    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
-    assert _resolved(nlp, text, "small tricks were taught") == "Boris Ivanov"
-    assert not [c for c in out.claims if "start over" in c.content.text]
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    assert [c.resolved_speaker for c in claims if "small tricks were taught" in c.content.text] == ["Boris Ivanov"]
+    assert not [c for c in claims if "start over" in c.content.text]
 
 
 def test_a_lone_town_name_is_no_person_unless_it_is_a_first_name() -> None:
