@@ -501,9 +501,9 @@ def _credit(ent: Span) -> bool:
 CITY_POPULATION = 50_000
 
 
-def _city_name(text: str) -> bool:
+def _city_name(text: str, population: int = CITY_POPULATION) -> bool:
     primary, _ = country_index().cities(text)
-    return any(c.population >= CITY_POPULATION for c in primary)
+    return any(c.population >= population for c in primary)
 
 
 # A smaller town is taken for the town only when its name is no known first name ("Bucha", "Hostomel" are towns
@@ -512,10 +512,7 @@ TOWN_POPULATION = 10_000
 
 
 def _town_name(text: str, given: dict[str, str]) -> bool:
-    if text.lower() in given:
-        return _city_name(text)
-    primary, _ = country_index().cities(text)
-    return any(c.population >= TOWN_POPULATION for c in primary)
+    return _city_name(text, CITY_POPULATION if text.lower() in given else TOWN_POPULATION)
 
 
 def _placed(ent: Span) -> bool:
