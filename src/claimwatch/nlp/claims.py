@@ -364,10 +364,9 @@ def passive_source(head: Token, speaker: Optional[CharSpan], lexicon: CueLexicon
     """The source of a cue: ``speaker``, unless the cue is a passive whose subject is the one told, asked, urged,
     shown or accused ("the agencies had been told that …", "He was ordered to return his medal", "Merkel has been
     criticised for …", "he is said to have …"); then the "by" agent ("was described by her colleagues as …"), else
-    none, and the claim is not shown (fifteenth
-    session: of the 11 such claims among the first 300 Apr–Dec and 300 BBC articles, we read all 11 as wrong). Cues
-    whose passive keeps the source ("was quoted as saying", "is convinced that") are marked in the cue lexicon. This
-    is the one place a passive cue's source is decided."""
+    none, and the claim is not shown (fifteenth session: of the 11 such claims among the first 300 Apr–Dec and 300
+    BBC articles, we read all 11 as wrong). Cues whose passive keeps the source ("was quoted as saying", "is
+    convinced that") are marked in the cue lexicon. This is the one place a passive cue's source is decided."""
     if speaker is None or head.lemma_.lower() in lexicon.passive_speakers or not _is_passive(head):
         return speaker
     agent = passive_agent(head)
