@@ -500,6 +500,30 @@ def test_pairs_sharing_a_claim_are_one_group() -> None:
     assert parted["p2"] == parted["p3"] == "gx" != parted["p1"]
 
 
+def test_one_statement_in_two_articles_is_one_group() -> None:
+    from claimwatch.disputes.detect import dispute_groups, same_statements
+
+    claims = [
+        # the same two statements, run by two outlets (one with a longer content)
+        ("a1", "person:jauniskis", "asserts", "that she had Israeli citizenship and could enter for 90 days"),
+        ("a2", "person:sobchak", "denies", "claims she had secret Israeli citizenship"),
+        ("b1", "person:jauniskis", "asserts", "that she had Israeli citizenship and could enter for 90 days without a visa."),
+        ("b2", "person:sobchak", "denies", "claims she had “secret” Israeli citizenship"),
+        # the same words negated, another speaker, another polarity, no speaker actor: not the same statement
+        ("c1", "person:jauniskis", "asserts", "that she had no Israeli citizenship and could enter for 90 days"),
+        ("c2", "person:other", "denies", "claims she had secret Israeli citizenship"),
+        ("c3", "person:sobchak", "asserts", "claims she had secret Israeli citizenship"),
+        ("c4", None, "denies", "claims she had secret Israeli citizenship"),
+    ]
+    same = same_statements(claims)
+    assert same == {"b1": "a1", "b2": "a2"}
+    groups = dispute_groups([("p1", "a1", "a2", None), ("p2", "b1", "b2", None), ("p3", "c1", "c2", None)], same)
+    assert groups["p1"] == groups["p2"] != groups["p3"]
+    # without the statements, the two articles' pairs are two disputes
+    apart = dispute_groups([("p1", "a1", "a2", None), ("p2", "b1", "b2", None)])
+    assert apart["p1"] != apart["p2"]
+
+
 @minilm
 def test_one_allegation_and_its_denials_are_one_dispute(tmp_path: Path, nlp) -> None:
     from claimwatch.disputes.detect import detect_disputes

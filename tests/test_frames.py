@@ -85,6 +85,16 @@ def test_pronoun_without_speaker_resolution_is_no_actor(nlp: Any) -> None:
     assert f.agent is None or f.agent.actor_id is None
 
 
+
+def test_reported_he_or_she_is_the_speaker_only_when_the_gender_agrees(nlp: Any) -> None:
+    # dispute run 15: "He told the radio that she had Israeli citizenship" made him the agent of her citizenship
+    text = ("Minister Tomas Varga spoke to reporters on Monday. He said that he had signed the order. "
+            "He told the radio that she had signed the treaty.")
+    frames = frames_of(nlp, text)
+    own, other = frames["that he had signed the order"], frames["that she had signed the treaty"]
+    assert own.agent is not None and own.agent.actor_id == "person:tomas-varga"
+    assert other.agent is not None and other.agent.actor_id is None
+
 def test_malformed_word_list_is_one_line_error(tmp_path) -> None:
     bad = tmp_path / "frames.json"
     bad.write_text("{not json", encoding="utf-8")

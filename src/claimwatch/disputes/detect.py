@@ -15,7 +15,8 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Optional, Sequence
+from difflib import SequenceMatcher
+from typing import Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from ..store import ClaimQuery, DisputeStore, Store
 from .candidates import ClaimProfile, Proposition, assign_propositions, candidate_pairs, profile
 from .embeddings import Embedder, embedding_text, get_embedder, usable_cpus
 from .lexicon import DisputeLexicon, default_lexicon
-from .relation import Relation, RelationModel, contradiction, default_model
+from .relation import Relation, RelationModel, contradiction, default_model, word_list
 from .sameprop import SamePropHead, judged, load_head
 
 log = logging.getLogger("claimwatch")
@@ -199,18 +200,57 @@ def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = 
                           head=head_for(embedder, vectors.shape[1] if len(vectors) else embedder.dim))[1]
 
 
-def dispute_groups(links: Sequence[tuple[str, str, str, Optional[str]]]) -> dict[str, str]:
-    """The group of each pair: pairs that share a claim are one dispute, listed once.
+# Two claims are one statement when one speaker says them in nearly the same words: one wire story in two outlets, or
+# an article republished under a new headline (run 15 listed Sobchak's one denial as two disputes, sixteenth session).
+SAME_STATEMENT = 0.8  # word-sequence similarity (difflib ratio) of the two contents
+_NEGATIONS = frozenset({"not", "no", "never", "nothing", "none", "nobody", "neither", "nor"})
 
-    ``links``: ``(pair id, left claim id, right claim id, stored group id or None)``. One allegation answered by
+
+def _negations(words: list[str]) -> frozenset[str]:
+    return frozenset(w for w in words if w in _NEGATIONS or w.endswith("n't"))
+
+
+def same_statements(claims: Iterable[tuple[str, Optional[str], str, str]]) -> dict[str, str]:
+    """Claim id -> the id of the claim that stands for its statement, for claims that repeat an earlier one.
+
+    ``claims``: ``(claim id, speaker actor id or None, polarity, content text)``. Two claims are one statement when
+    the speaker actor and the polarity are the same, the contents' words are at least ``SAME_STATEMENT`` alike and
+    they negate the same way ("were not sold" is not "were sold"). A claim with no speaker actor is its own.
+    """
+    by_speaker: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+    out: dict[str, str] = {}
+    for cid, speaker, polarity, content in sorted(claims, key=lambda c: c[0]):
+        if not speaker:
+            continue
+        words = word_list(content)
+        reps = by_speaker.setdefault((speaker, polarity), [])
+        for rep, rep_words in reps:
+            if _negations(words) == _negations(rep_words) and \
+                    SequenceMatcher(None, words, rep_words, autojunk=False).ratio() >= SAME_STATEMENT:
+                out[cid] = rep
+                break
+        else:
+            reps.append((cid, words))
+    return out
+
+
+def dispute_groups(links: Sequence[tuple[str, str, str, Optional[str]]],
+                   same: Optional[dict[str, str]] = None) -> dict[str, str]:
+    """The group of each pair: pairs that share a claim (or a statement) are one dispute, listed once.
+
+    ``links``: ``(pair id, left claim id, right claim id, stored group id or None)``; ``same``: claim id -> the claim
+    standing for its statement (``same_statements``), so a statement repeated in two articles links its pairs too.
+    One allegation answered by
     three denials is one dispute, not three (docs/EVALUATION.md, run 5: 8 of 16 real groups were one allegation).
     A group keeps the stored id most of its pairs hold (the smallest on a tie), so an id already shown stays valid
     as new pairs join; an id names one group only (stores grouped the older way can hold one id across unlinked
     pairs: the group holding most of them keeps it); any other group is named after its smallest pair id.
     """
     parent: dict[str, str] = {}
+    same = same or {}
 
     def find(x: str) -> str:
+        x = same.get(x, x)
         parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
@@ -238,10 +278,14 @@ def dispute_groups(links: Sequence[tuple[str, str, str, Optional[str]]]) -> dict
     return out
 
 
-def _group(stored: Sequence[tuple[str, str, str, str]], rows: list[dict]) -> dict[str, str]:
+def _group(store: Store, stored: Sequence[tuple[str, str, str, str]], rows: list[dict]) -> dict[str, str]:
     """Group new pairs (``rows``, not saved yet) with the ``stored`` ones (``dispute_links``): set each row's
     ``group_id``, and return the stored pairs whose group changes (pair id -> new group id)."""
-    groups = dispute_groups([*stored, *((r["id"], r["left_claim_id"], r["right_claim_id"], None) for r in rows)])
+    links = [*stored, *((r["id"], r["left_claim_id"], r["right_claim_id"], None) for r in rows)]
+    claims = store.claims_by_id(sorted({c for _, left, right, _ in links for c in (left, right)}))
+    same = same_statements((c.id, c.speaker_actor.id if c.speaker_actor else None, c.polarity, c.content.text)
+                           for c in claims.values())
+    groups = dispute_groups(links, same)
     for r in rows:
         r["group_id"] = groups[r["id"]]
     return {pid: groups[pid] for pid, _, _, group in stored if groups[pid] != group}
@@ -293,7 +337,7 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
     todo_ids = None if rebuild else set(store.unscanned_claim_ids())
     if todo_ids is not None and not todo_ids:
         # Nothing new to compare; a store grouped the older way is still regrouped (cheap: pairs, not claims).
-        store.set_dispute_groups(_group(store.dispute_links(), []))
+        store.set_dispute_groups(_group(store, store.dispute_links(), []))
         return stats
     clock = _Clock(stats.seconds)
     stats.embedded = ensure_embeddings(store, embedder, progress, tick)
@@ -333,7 +377,7 @@ def detect_disputes(store: Store, *, embedder: Optional[Embedder] = None, rebuil
             "details": json.dumps({"kind": rel.kind, "slots": rel.slots, "p_same": rel.p_same,
                                    **({"same_prop": rel.features["same_prop"]} if "same_prop" in rel.features else {})}),
         })
-    moved = _group([] if rebuild else store.dispute_links(), rows)
+    moved = _group(store, [] if rebuild else store.dispute_links(), rows)
     store.save_detection(prop_rows, rows, replace_all=rebuild)
     store.set_dispute_groups(moved)
     clock("save")

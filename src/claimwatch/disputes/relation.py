@@ -345,10 +345,15 @@ def one_statement(a: ClaimProfile, b: ClaimProfile) -> bool:
     return bool(a.terms) and a.terms == b.terms and a.cue_stance == b.cue_stance and same_words(a.content, b.content)
 
 
+def word_list(text: str) -> list[str]:
+    """A content's words in order, casefolded, whatever its quote marks or spacing; stop words and negations kept."""
+    return _WORDS.findall(text.casefold().replace("\u2019", "'"))
+
+
 def same_words(a: str, b: str) -> bool:
     """Whether two contents are the same words, stop words and negations included ("were not sold" is not "were
     sold"), whatever their quote marks, case or spacing."""
-    return _WORDS.findall(a.casefold().replace("\u2019", "'")) == _WORDS.findall(b.casefold().replace("\u2019", "'"))
+    return word_list(a) == word_list(b)
 
 
 def negation_only(p: ClaimProfile) -> bool:

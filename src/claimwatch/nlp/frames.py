@@ -36,6 +36,7 @@ from ..schema import (CHARGE_PREPOSITIONS, OBJECT_STATEMENT_CUES, ActorMention, 
                       FrameTimeOut, Quantity)
 from .datafiles import DataFileComponent, Files
 from .extensions import ARTICLE_DATE_ATTR, CLAIMS_ATTR, doc_text
+from .speakers import PRONOUN_GENDER
 
 FRAMES_FILE = "frames.en.v1.json"
 STANCE_FILE = "disputes.en.v2.json"
@@ -167,7 +168,7 @@ class FrameBuilder:
         low = head.lower_
         actor: Optional[ActorRef] = None
         if head.pos_ == "PRON" or low in self.lex.words.get("first_person", ()) or low in self.lex.words.get("third_person", ()):
-            actor = self._pronoun_actor(low, claim)
+            actor = self._pronoun_actor(low, claim, doc_text(head.doc))
         else:
             inside = [m for m in mentions if m.span.start < end and m.span.end > start]
             if inside:
@@ -182,7 +183,7 @@ class FrameBuilder:
             actor = None
         return FrameArgOut(text=text, actor_id=actor.id if actor else None, country=actor.country if actor else None)
 
-    def _pronoun_actor(self, word: str, claim: Claim) -> Optional[ActorRef]:
+    def _pronoun_actor(self, word: str, claim: Claim, text: str) -> Optional[ActorRef]:
         speaker = claim.speaker_actor
         if speaker is None:
             return None
@@ -192,7 +193,9 @@ class FrameBuilder:
         if claim.kind in ("indirect", "mixed") and word in ("it", "they", "its", "their") and speaker.type != "person":
             return speaker
         if claim.kind in ("indirect", "mixed") and word in ("he", "she") and speaker.type == "person":
-            return speaker
+            # "He told the radio that she had Israeli citizenship": she is someone else (run 15).
+            said = text[claim.speaker.start:claim.speaker.end].lower() if claim.speaker else ""
+            return None if PRONOUN_GENDER.get(said, PRONOUN_GENDER[word]) != PRONOUN_GENDER[word] else speaker
         return None
 
     def agent_target(self, pred: Token, span: Span, claim: Claim) -> tuple[Optional[FrameArgOut], Optional[FrameArgOut]]:
