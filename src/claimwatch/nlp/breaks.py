@@ -107,13 +107,22 @@ CAPTION = re.compile(
     r"\s*:\s*[^\n]{1,100}?)(?=[ \t\u00a0]{2,}|\n|$)")
 
 
+# A related-article link set inline the same way: "   Related: Evacuation of Azovstal plant in Mariupol – in pictures
+#   Akhmetov has said …" (the link title became part of a speaker, and a headline in it a claim).
+RELATED = re.compile(r"(?:^|\n|[ \t\u00a0]{2,})(?P<caption>Related:[^\n]{1,200}?)(?=[ \t\u00a0]{2,}|\n|$)")
+
+
 @functools.lru_cache(maxsize=4)
 def caption_ranges(text: str) -> tuple[tuple[int, int], ...]:
-    """Character ranges of the inline photo captions in ``text`` (see ``CAPTION``). Kept for the last few texts: the
-    speaker stage asks once per pronoun, with the Doc's one text object (``extensions.doc_text``)."""
-    if "Photo" not in text and "Illustration" not in text and "Composite" not in text:
-        return ()
-    return tuple(m.span("caption") for m in CAPTION.finditer(text))
+    """Character ranges of the inline photo captions and related-article links in ``text`` (see ``CAPTION``,
+    ``RELATED``), in text order. Kept for the last few texts: the speaker stage asks once per pronoun, with the Doc's
+    one text object (``extensions.doc_text``)."""
+    found = []
+    if "Photo" in text or "Illustration" in text or "Composite" in text:
+        found += [m.span("caption") for m in CAPTION.finditer(text)]
+    if "Related:" in text:
+        found += [m.span("caption") for m in RELATED.finditer(text)]
+    return tuple(sorted(found))
 
 
 def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -269,6 +270,12 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     # (not a possessive: "Conal’s" tagged ORG is still one word)
     org_starts = {ent[0].lower_ for ent in ents if ent.label_ == "ORG"
                   and sum(t.text not in ("'s", "’s") for t in ent) > 1}
+    # "he" → Metinvest (interim 22): a lone word NER calls an organisation more often than a person is one.
+    lone = Counter((ent[0].lower_, ent.label_) for ent in ents if ent.label_ in ("ORG", "PERSON")
+                   and sum(t.text not in ("'s", "’s") for t in ent) == 1)
+    # (not a word of a full name NER gives elsewhere: "Alena" tagged ORG three times is "Alena Rapoport")
+    named = {t.lower_ for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
+    org_words = {w for (w, label), n in lone.items() if label == "ORG" and n > lone[(w, "PERSON")] and w not in named}
     nouns = person_nouns()
     given = first_names()
     apposed = _apposed_names(doc, nouns, given)
@@ -294,7 +301,13 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         text = " ".join(toks)
         p = _same_person(people.get(surname, []), last.get(surname), first)
         titled = ent.start > 0 and doc[ent.start - 1].lower_.rstrip(".") in HONORIFIC_GENDER
-        if p is None and len(toks) == 1 and ((_town_name(text, given) and not titled) or toks[0].lower() in org_starts):
+        lone_word = toks[0].lower()
+        # (a title NER left out or a first name still makes it a person: "Dr. Oz", "Volodymyr")
+        before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        org_word = lone_word in org_words and lone_word not in given and not (
+            titled or len(name) < len(ent) or before in TITLES or before.rstrip(".") in TITLES)
+        if p is None and len(toks) == 1 and (lone_word in org_starts or org_word or (
+                not titled and _town_name(text, given))):
             continue  # "She … Chernihiv": a lone city name NER calls a PERSON, and no one named so before
         if p is None:
             p = Person(name=text, surname=surname, first_token=ent.start, first=first)
@@ -571,6 +584,19 @@ def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
     return CharSpan(speaker.start, speaker.start + len(head.rstrip())), role or extra
 
 
+def _after_caption(doc: Doc, claim: Claim, captions: Sequence[tuple[int, int]]) -> Claim:
+    """A speaker span that begins inside an inline caption or link and runs past it begins after it ("Related: … –
+    in pictures   Akhmetov" -> "Akhmetov"); one wholly inside it is no speaker."""
+    sp = claim.speaker
+    if sp is None or not in_ranges(sp.start, captions):
+        return claim
+    end = max(e for s, e in captions if s <= sp.start < e)
+    text = doc_text(doc)
+    while end < sp.end and text[end].isspace():
+        end += 1
+    return dataclasses.replace(claim, speaker=CharSpan(end, sp.end) if end < sp.end else None)
+
+
 class SpeakerResolver(DataFileComponent):
     """spaCy component `claimwatch_speakers`: fills resolved_speaker and speaker_role on claims."""
 
@@ -598,8 +624,9 @@ class SpeakerResolver(DataFileComponent):
             para_of = _paragraph_index(doc)
         by_surname = {p.surname: p for _, p in mentions}
         resolved: list[Claim] = []
+        captions = caption_ranges(doc_text(doc))
         for claim in claims:
-            claim = self._checked_speaker(doc, claim, quoted)
+            claim = _after_caption(doc, self._checked_speaker(doc, claim, quoted), captions)
             claim = self._inherit_floating(doc, claim, resolved, para_of)
             if claim.speaker is not None and any(p.start <= claim.speaker.start and claim.speaker.end <= p.end
                                                  for p in claim.content):
