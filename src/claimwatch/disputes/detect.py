@@ -22,6 +22,7 @@ import numpy as np
 
 from ..schema import ClaimOut
 from ..store import ClaimQuery, DisputeStore, Store
+from .answers import answered_pairs
 from .candidates import ClaimProfile, Proposition, assign_propositions, candidate_pairs, profile
 from .embeddings import Embedder, embedding_text, get_embedder, usable_cpus
 from .lexicon import DisputeLexicon, default_lexicon
@@ -103,7 +104,11 @@ def find_conflicts(profiles: Sequence[ClaimProfile], vectors: np.ndarray, todo: 
     model = model or default_model()
     pairs = candidate_pairs(profiles, vectors, todo, lex)
     found = []
-    for i, j, rel in same_proposition(_contradicting(profiles, pairs, model, lex, workers, tick=tick), vectors, head):
+    contradicting = same_proposition(_contradicting(profiles, pairs, model, lex, workers, tick=tick), vectors, head)
+    seen = {frozenset((i, j)) for i, j, _ in contradicting}
+    # a denial that only points at the claim before it ("Kiev has denied the allegations"): paired by position
+    contradicting += [x for x in answered_pairs(profiles, todo, lex) if frozenset(x[:2]) not in seen]
+    for i, j, rel in contradicting:
         a, b = (i, j) if _order(profiles[i]) <= _order(profiles[j]) else (j, i)
         found.append((a, b, rel))
     return len(pairs), found
@@ -203,6 +208,9 @@ def detect_in_claims(claims: Sequence[ClaimOut], embedder: Optional[Embedder] = 
 # Two claims are one statement when one speaker says them in nearly the same words: one wire story in two outlets, or
 # an article republished under a new headline (run 15 listed Sobchak's one denial as two disputes, sixteenth session).
 SAME_STATEMENT = 0.8  # word-sequence similarity (difflib ratio) of the two contents
+# Shorter contents say too little to be one statement: "Russia has denied the accusations" in two articles answers
+# two accusations (disputes/answers.py).
+MIN_STATEMENT_WORDS = 5
 _NEGATIONS = frozenset({"not", "no", "never", "nothing", "none", "nobody", "neither", "nor"})
 
 
@@ -215,14 +223,15 @@ def same_statements(claims: Iterable[tuple[str, Optional[str], str, str]]) -> di
 
     ``claims``: ``(claim id, speaker actor id or None, polarity, content text)``. Two claims are one statement when
     the speaker actor and the polarity are the same, the contents' words are at least ``SAME_STATEMENT`` alike and
-    they negate the same way ("were not sold" is not "were sold"). A claim with no speaker actor is its own.
+    they negate the same way ("were not sold" is not "were sold"). A claim with no speaker actor, or of fewer than
+    ``MIN_STATEMENT_WORDS`` words, is its own.
     """
     by_speaker: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
     out: dict[str, str] = {}
     for cid, speaker, polarity, content in sorted(claims, key=lambda c: c[0]):
-        if not speaker:
-            continue
         words = word_list(content)
+        if not speaker or len(words) < MIN_STATEMENT_WORDS:
+            continue
         reps = by_speaker.setdefault((speaker, polarity), [])
         for rep, rep_words in reps:
             if _negations(words) == _negations(rep_words) and \

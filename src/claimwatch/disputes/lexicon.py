@@ -66,6 +66,9 @@ class DisputeLexicon:
     # a denial's object that only points at a claim ("dismissed it as …", "reject this accusation"), matched at the
     # content's start; None (a rules file without the list): none
     unnamed: Optional[re.Pattern[str]] = None
+    # a denial's whole content when it only points at a claim ("the allegations"): it answers the claim before it
+    # (``answers.py``); None (a rules file without the list): no such pairs
+    pointing: Optional[re.Pattern[str]] = None
 
     def terms(self, text: str) -> frozenset[str]:
         """The content words of a text, lower-case, a plural or -ing/-ed ending stripped ("drones" meets "drone")."""
@@ -196,6 +199,7 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
             clause_break=_breaks(data.get("core", {}).get("clause_breaks", [])),
             rejectable=_phrases(data.get("rejectable_objects", [])),
             unnamed=_phrases(data.get("unnamed_objects", [])),
+            pointing=_phrases(data.get("pointing_objects", [])),
         )
     except DataFileError:
         raise

@@ -1,0 +1,91 @@
+"""Denials that answer the accusation told just before them: "Maria Zakharova accused Kiev of holding Europe hostage.
+… Kiev has denied the allegations."
+
+A denial whose content only points at a claim ("the allegations", "these claims") states nothing a similarity search
+can match, and the relation gates close on it (no proposition of its own). Newsrooms write disputes this way all the
+time, so detection pairs such a denial with the claim it answers, found by position, not by wording: the nearest
+earlier claim of the same article (at most ``MAX_BACK`` claims back) that asserts something, from another side, and
+names the denier (its country, its actor, or its name). The pair's score is the rules file's
+``thresholds.answered`` (docs/DISPUTES.md, "Answered accusations", says how it was set and measured).
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from .candidates import ASSERTS, DENIES, ClaimProfile
+from .lexicon import DisputeLexicon
+from .relation import Relation, same_side
+
+MAX_BACK = 4  # claims back from the denial, in the article's extraction order
+# What the answered claim must do: state something (not ask, wish or deny it).
+ANSWERABLE_CUES = frozenset({"accuse", "assert", "report", "announce", "warn", "believe", "predict", None})
+
+
+def points_at_claim(p: ClaimProfile, lex: DisputeLexicon) -> bool:
+    """A denial whose whole content is a claim pointed at ("has denied the allegations", "rejected these claims")."""
+    if lex.pointing is None or DENIES not in (p.own_stance, p.cue_stance):
+        return False
+    return lex.pointing.fullmatch(p.content.strip(" \"'“”‘’.,;:!")) is not None
+
+
+def names_denier(claim: ClaimProfile, denial: ClaimProfile) -> bool:
+    """The claim names the denier: a state or one of its voices by its country or actor code ("accused Kiev of …"
+    for Kiev or Zelensky), anyone else by a word of their name ("Reed grabbed the wheel" for Paula Reed; a private
+    person's country named in the claim is not them: "the U.S. Embassy" is not Paul Whelan)."""
+    # (the claim's words, not only its names: a name opening the content, "Reed grabbed the wheel", is no ``names``)
+    if denial.speaker_actor_id and denial.speaker_actor_id.startswith("person:") and denial.state_side is None:
+        return bool(denial.speaker_names & claim.terms)
+    codes = {c for c in (denial.state_side or denial.side, denial.speaker_actor_id) if c}
+    return bool(codes & claim.about) or bool(denial.speaker_names & claim.names)
+
+
+def states_something(c: ClaimProfile) -> bool:
+    """A claim a denial can answer: reported as said, asserting, and telling how things are or what someone else
+    plans ("Ukraine is planning to detonate a dirty bomb"), not a demand, a question, an opinion or the speaker's
+    own intention ("Blinken said he intended to take up a swap")."""
+    if not (c.reportable and c.own_stance == ASSERTS and c.cue_class in ANSWERABLE_CUES):
+        return False
+    frame = c.frame
+    if frame is None or frame.modality in (None, "fact", "prediction", "conditional"):
+        return True
+    own = frame.agent is not None and frame.agent.actor_id is not None and frame.agent.actor_id == c.speaker_actor_id
+    return frame.modality == "intention" and not own
+
+
+def answered(profiles: Sequence[ClaimProfile], denial: int, lex: DisputeLexicon) -> Optional[int]:
+    """The index of the claim the denial at ``denial`` answers, or None: an accusation among the ``MAX_BACK`` claims
+    before it, else the nearest claim that states something. ``profiles`` hold each article's claims in extraction
+    order (``seq``), as detection loads them."""
+    d = profiles[denial]
+    found = []
+    k = denial - 1
+    while k >= 0 and denial - k <= MAX_BACK and profiles[k].article_id == d.article_id:
+        c = profiles[k]
+        if states_something(c) and not same_side(c, d) and names_denier(c, d):
+            found.append(k)
+        k -= 1
+    accusations = [k for k in found if profiles[k].cue_class == "accuse"]
+    return (accusations or found or [None])[0]
+
+
+def answered_pairs(profiles: Sequence[ClaimProfile], todo: Sequence[int], lex: DisputeLexicon
+                   ) -> list[tuple[int, int, Relation]]:
+    """``(claim, denial, relation)`` for every pointing denial that answers a claim, where either is in ``todo``."""
+    score = lex.thresholds.get("answered")
+    if score is None or lex.pointing is None:
+        return []
+    todo_set = set(todo)
+    out = []
+    for j, d in enumerate(profiles):
+        if not points_at_claim(d, lex):
+            continue
+        i = answered(profiles, j, lex)
+        if i is None or not ({i, j} & todo_set):
+            continue
+        c = profiles[i]
+        kind = "position" if c.frame is not None and c.frame.modality not in (None, "fact") else "fact"
+        who = c.side or c.speaker_actor_id or "?"
+        reason = f"denies the accusation just before it: {who} vs {d.side or d.speaker_actor_id or '?'}"
+        out.append((i, j, Relation("contradicts", float(score), 0.0, kind, reason,
+                                   features={"opposed": 1.0, "answered": 1.0, "same_article": 1.0})))
+    return out
