@@ -652,3 +652,19 @@ def test_a_lone_word_ner_calls_an_organisation_more_often_is_no_person(nlp) -> N
     assert {p.name for _, p in mentions} >= {"Yuriy Bondarenko", "Oz", "Alena Rapoport"}
     assert "Metallinvest" not in {p.name for _, p in mentions}
     assert [span.text for span, _ in mentions].count("Alena") == 1
+
+
+def test_an_abbreviated_title_is_a_role_a_description_can_name(nlp) -> None:
+    # "Sen. Bill Hagerty, R-Tenn., …" and, many sentences later, "The senator also ripped …, saying that …" was left
+    # unresolved (the Apr-Dec comparison articles): the title was the only role written
+    from claimwatch.nlp.speakers import collect_people
+
+    doc = nlp("Sen. Bill Hagerty, R-Kessel, discussed his vote. Gen. Mark Milley spoke to reporters.")
+    roles = {p.name: p.roles for _, p in collect_people(doc)}
+    assert "senator" in roles["Bill Hagerty"] and "general" in roles["Mark Milley"]
+    assert _resolved(nlp, "Gen. Mark Milley spoke to reporters. The general said that the offensive had stalled.",
+                     "offensive had stalled") == "Mark Milley"
+    # a full title is no abbreviation: "Foreign Minister Sergei Lavrov" is not "the armed forces minister"
+    text = ("Foreign Minister Sergei Lavrov spoke on Monday. The armed forces minister added that the strikes were "
+            "legitimate.")
+    assert _resolved(nlp, text, "strikes were legitimate") != "Sergei Lavrov"

@@ -43,6 +43,11 @@ PRONOUN_WORDS = PERSON_PRONOUNS | GROUP_PRONOUNS | {
     "themselves", "ourselves", "yourself", "myself", "who", "whom", "which", "that", "this", "these", "those",
     "one", "someone", "somebody", "s"}
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
+# The office an abbreviated title names, so that "the senator" finds "Sen. Bill Hagerty" (claims look, seventeenth
+# session: a description left unresolved where the title was the only role written).
+TITLE_ROLES = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "col": "colonel",
+               "lt": "lieutenant", "prof": "professor"}  # (not "Minister": "Foreign Minister Sergei Lavrov" is no
+# "armed forces minister", and the words before the title, which say which minister, are the role when written)
 # Titles written before a name, beside TITLES: a role ahead of the comma still belongs to the name after them.
 NAME_TITLES = {t.rstrip(".") for t in TITLES} | {"father", "sister", "brother", "rev", "reverend", "sheikh", "rabbi",
                                                  "imam", "bishop", "cardinal", "archbishop", "sir", "dame", "lord"}
@@ -322,6 +327,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
                          if t.lower_.rstrip(".") in HONORIFIC_GENDER}
         p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent), _home(ent))
                     if found is not None]
+        p.roles += [TITLE_ROLES[w] for t in doc[max(ent.start - 1, 0) : name.start]
+                    if (w := t.lower_.rstrip(".")) in TITLE_ROLES and TITLE_ROLES[w] not in p.roles]
         mentions.append((ent, p))
     return mentions
 
