@@ -779,3 +779,23 @@ def test_a_denial_that_only_points_at_a_claim_answers_the_accusation_before_it(n
     worded = ("Ostrelian officials accused Vardania of shelling the children's hospital in Ostrel on Monday. "
               "Vardania denied that its artillery had fired on Ostrel.")
     assert _answered(nlp, worded) == []
+
+
+def test_gold_pair_scoring_sees_an_answered_accusation(nlp) -> None:
+    # eval disputes-real scores gold pairs one by one; a pointing denial must score there as detection lists it
+    from claimwatch.disputes.answers import answer_between
+    from claimwatch.disputes.candidates import profile
+    from claimwatch.disputes.lexicon import default_lexicon
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    text = ("Ostrelian officials accused Vardania of shelling the children's hospital in Ostrel on Monday. "
+            "The weather was cold. Vardania has denied the accusations.")
+    claims = next(extract_articles(nlp, [Article(id="x", text=text, date="2031-04-08")])).claims
+    lex = default_lexicon()
+    profs = [profile(c, seq=k, lex=lex) for k, c in enumerate(claims)]
+    (acc,) = [k for k, c in enumerate(claims) if "shelling" in c.content.text]
+    (den,) = [k for k, c in enumerate(claims) if c.content.text.startswith("the accusations")]
+    rel = answer_between(profs, den, acc, lex)
+    assert rel is not None and rel.label == "contradicts" and rel.p_dispute == lex.thresholds["answered"]
+    assert answer_between(profs, acc, acc, lex) is None

@@ -68,6 +68,26 @@ def answered(profiles: Sequence[ClaimProfile], denial: int, lex: DisputeLexicon)
     return (accusations or found or [None])[0]
 
 
+def _relation(claim: ClaimProfile, denial: ClaimProfile, score: float) -> Relation:
+    frame = claim.frame
+    kind = "position" if frame is not None and frame.modality not in (None, "fact") else "fact"
+    who = f"{claim.side or claim.speaker_actor_id or '?'} vs {denial.side or denial.speaker_actor_id or '?'}"
+    return Relation("contradicts", float(score), 0.0, kind, f"denies the accusation just before it: {who}",
+                    features={"opposed": 1.0, "answered": 1.0, "same_article": 1.0})
+
+
+def answer_between(profiles: Sequence[ClaimProfile], i: int, j: int, lex: DisputeLexicon) -> Optional[Relation]:
+    """The relation of claims ``i`` and ``j`` of one article's ``profiles`` (in extraction order) when one is a
+    pointing denial that answers the other, else None (``eval disputes-real`` scores gold pairs with it)."""
+    score = lex.thresholds.get("answered")
+    if score is None:
+        return None
+    for claim, denial in ((i, j), (j, i)):
+        if points_at_claim(profiles[denial], lex) and answered(profiles, denial, lex) == claim:
+            return _relation(profiles[claim], profiles[denial], score)
+    return None
+
+
 def answered_pairs(profiles: Sequence[ClaimProfile], todo: Sequence[int], lex: DisputeLexicon
                    ) -> list[tuple[int, int, Relation]]:
     """``(claim, denial, relation)`` for every pointing denial that answers a claim, where either is in ``todo``."""
@@ -82,10 +102,5 @@ def answered_pairs(profiles: Sequence[ClaimProfile], todo: Sequence[int], lex: D
         i = answered(profiles, j, lex)
         if i is None or not ({i, j} & todo_set):
             continue
-        c = profiles[i]
-        kind = "position" if c.frame is not None and c.frame.modality not in (None, "fact") else "fact"
-        who = c.side or c.speaker_actor_id or "?"
-        reason = f"denies the accusation just before it: {who} vs {d.side or d.speaker_actor_id or '?'}"
-        out.append((i, j, Relation("contradicts", float(score), 0.0, kind, reason,
-                                   features={"opposed": 1.0, "answered": 1.0, "same_article": 1.0})))
+        out.append((i, j, _relation(profiles[i], d, score)))
     return out

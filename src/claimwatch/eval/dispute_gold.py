@@ -583,6 +583,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = None, embedder: Any = None
                 ) -> list[dict[str, Any]]:
     """The production relation on every gold pair (claims matched by span); unmatched pairs get probability 0."""
+    from ..disputes.answers import answer_between
     from ..disputes.candidates import profile, within_window
     from ..disputes.embeddings import embedding_text, get_embedder
     from ..disputes.lexicon import default_lexicon
@@ -602,6 +603,7 @@ def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = Non
         matched.append((a, b))
     texts = sorted({embedding_text(c.content.text) for ab in matched for c in ab if c is not None})
     vec = dict(zip(texts, embedder.encode(texts))) if texts else {}
+    article_profiles: dict[str, list[Any]] = {}
     for p, (a, b) in zip(pairs, matched):
         row = {"pair": p["pair"], "label": p["label"], "stratum": p.get("stratum"), "matched": a is not None and b is not None,
                "p_dispute": 0.0, "p_same": 0.0, "predicted": "other", "reason": None, "gate": None}
@@ -612,6 +614,17 @@ def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = Non
                 r = relate(pa, pb, cos, model, lex)
                 row.update(p_dispute=r.p_dispute, p_same=r.p_same, predicted=r.label, reason=r.reason, gate=r.gate,
                            features=r.features)
+            if a.article_id == b.article_id:
+                # detection also pairs a denial that only points at the claim before it (disputes/answers.py)
+                claims = by_article[a.article_id]
+                profs = article_profiles.setdefault(a.article_id, [profile(c, seq=k, lex=lex)
+                                                                   for k, c in enumerate(claims)])
+                ids = [c.id for c in claims]
+                ans = answer_between(profs, ids.index(a.id), ids.index(b.id), lex)
+                if ans is not None and ans.p_dispute > row["p_dispute"]:
+                    # (the relation's own features and gate stay: `train relation` fits the pair heads on them)
+                    row.update(p_dispute=ans.p_dispute, p_same=0.0, predicted=ans.label, reason=ans.reason,
+                               answered=True)
         out.append(row)
     return out
 
