@@ -668,3 +668,10 @@ def test_an_abbreviated_title_is_a_role_a_description_can_name(nlp) -> None:
     text = ("Foreign Minister Sergei Lavrov spoke on Monday. The armed forces minister added that the strikes were "
             "legitimate.")
     assert _resolved(nlp, text, "strikes were legitimate") != "Sergei Lavrov"
+
+
+def test_an_object_in_an_aside_the_cue_swept_in_does_not_speak(nlp) -> None:
+    # "He claimed, still without citing any proof, that …" gave the claim to "any proof" (claims interim 23)
+    text = ("Putin spoke at a forum on Thursday. He claimed, still without citing any proof, that Kyiv's plan was to "
+            "rig a missile with radioactive waste.")
+    assert _resolved(nlp, text, "rig a missile") == "Putin"

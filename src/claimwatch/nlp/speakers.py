@@ -674,6 +674,17 @@ class SpeakerResolver(DataFileComponent):
             if (trimmed.start, trimmed.end) != (span.start, span.end):
                 claim = dataclasses.replace(claim, speaker=CharSpan(trimmed.start_char, trimmed.end_char))
                 span = trimmed
+        gov = span.root.head if span is not None else None
+        if span is not None and gov is not None and span.root.dep_ in ("dobj", "pobj") and head.i < gov.i \
+                and claim.cue[0].start <= gov.idx < claim.cue[-1].end \
+                and any(t.text == "," for t in doc[head.i : gov.i]) \
+                and (cannot_speak(span, self.nonspeaking) or any(t.lower_ == "without" for t in doc[head.i : gov.i + 1])):
+            # An object in an aside the cue swept in ("He claimed, still without citing any proof, that …": claims
+            # interim 23; "said a cut was unlikely, citing rising prices") names no one who speaks: the cue verb's
+            # subject does. A party cited that can speak stays the source ("reported, citing the ministry").
+            own = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+            phrase = subject_phrase(own) if own is not None and own.i < head.i else None
+            return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char) if phrase else None)
         later = _later_subject(head, span) if span is not None else None
         if later is not None:
             # "A pianist and singer who …, Sofia Mariia said": the description fronted before the subject is hers
