@@ -603,3 +603,20 @@ def test_a_cue_inside_a_whether_clause_states_nothing(nlp) -> None:
     found = _claims(nlp, "It is unclear whether experts believe the new rifles meet the army's needs in Kessel.")
     assert not [content for _, content, _ in found if "rifles" in content]
     assert _claims(nlp, "Experts believe the new rifles meet the army's needs in Kessel.")
+
+
+def test_a_quotation_set_beside_another_with_its_own_cue_is_its_own_claim(nlp) -> None:
+    # 'Shoigu said "…" "…," the defense minister revealed' gave both quotations to "said" and lost "revealed"
+    # (claims interim 23): a space between a closing and an opening mark is no token, so they read as one stretch
+    text = ("At a ministry meeting, Minister Petr Varga said “the collective West continues arms supplies to the "
+            "regime.” “More than 28,000 tons of cargo have already been delivered,” the defense minister revealed.")
+    found = _claims(nlp, text)
+    said = [content for cue, content, _ in found if cue == "said"]
+    revealed = [content for cue, content, _ in found if cue == "revealed"]
+    assert len(said) == 1 and "28,000" not in said[0] and "collective West" in said[0]
+    assert len(revealed) == 1 and "28,000" in revealed[0] and "collective West" not in revealed[0]
+    # a quoted phrase inside a reported clause, then "adding", stays in its claim
+    text = ("Truss told MPs that the government had concerns “about a security council with Russia on it”, adding "
+            "that Russia had used its veto “as a green light for barbarism”.")
+    (told,) = [content for cue, content, _ in _claims(nlp, text) if cue == "told"]
+    assert "security council" in told

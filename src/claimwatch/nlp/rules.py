@@ -163,6 +163,21 @@ def quote_chains(doc: Doc, quotes: list[int]) -> list[list[tuple[int, int]]]:
     return chains
 
 
+def _own_quotation(doc: Doc, content: list[Chunk], cues: list[Optional[str]]) -> list[Chunk]:
+    """The last of two quotations set side by side ('“…” “…,” the minister revealed') when the first has a speech
+    verb of its own before it in its sentence ('Shoigu said “…”': claims interim 23): a space between a closing and
+    an opening mark is no token, so the two read as one quoted stretch."""
+    first = content[0]
+    toks = doc[first.start : first.end]
+    cuts = [t.i + 1 for t in toks[:-1] if t.text in ("”", '"') and doc[t.i + 1].text in ("“", '"')]
+    if len(content) != 1 or not cuts:
+        return content
+    sent = doc[first.start].sent
+    if not any(_speech_verb(t, cues) for t in doc[sent.start : first.start]):
+        return content
+    return [Chunk("CON", cuts[-1], first.end)]
+
+
 def quote_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]:
     """Direct quotes next to a speech verb: '"…," she said', '"…," said X, "…"', 'X told reporters: "…"'."""
     cues = cue_tokens(doc, lexicon)
@@ -190,6 +205,7 @@ def quote_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group
                 verb = t
                 break
         if verb is not None and not any(doc[i].text in (".", "!", "?") for i in range(qe, verb.i)):
+            content = _own_quotation(doc, content, cues)
             group = Group(cue=[_cue_chunk(verb)], content=list(content), rule="quote")
             src = _subject(verb, exclude)
             if src is not None:
@@ -619,6 +635,24 @@ def _structurally_worse(model: Group, rule: Group) -> bool:
     return bool(m_cue & _role_tokens(rule.content))
 
 
+def _shed_cued_quote(doc: Doc, model: Group, rule: Group) -> None:
+    """A tagger content that ran on into the next quotation, which has a cue of its own after it ('Shoigu said "…"
+    "…," the defense minister revealed': claims interim 23), ends before that quotation; the rule's claim takes it."""
+    if rule.rule != "quote" or not rule.cue or not rule.source or not model.content or not model.cue:
+        return
+    m_content, r_content = _role_tokens(model.content), _role_tokens(rule.content)
+    if _role_tokens(model.cue) & _role_tokens(rule.cue) or not r_content <= m_content:
+        return
+    start = min(r_content)
+    if start <= min(m_content) or max(m_content) > max(r_content) + 1 or min(_role_tokens(rule.cue)) < start:
+        return
+    if doc[start - 1].text not in ("”", '"'):
+        return  # (only a quotation set right after another: '… had concerns "about …", adding' is one claim)
+    kept = _cut_before(doc, model.content, set(range(start, max(m_content) + 1)))
+    if kept:
+        model.content = kept
+
+
 def apply_rule_groups(doc: Doc, groups: list[Group], rules: list[Group]) -> list[Group]:
     """Merge rule attributions with the tagger's.
 
@@ -641,6 +675,9 @@ def apply_rule_groups(doc: Doc, groups: list[Group], rules: list[Group]) -> list
     added = []
     for rule in rules:
         clashing = {id(g): g for i in core(rule) for g in holders.get(i, ()) if id(g) in alive}
+        for g in clashing.values():
+            _shed_cued_quote(doc, g, rule)
+        clashing = {k: g for k, g in clashing.items() if core(g) & core(rule)}
         if all(_structurally_worse(g, rule) for g in clashing.values()):
             alive -= clashing.keys()
             added.append(rule)
