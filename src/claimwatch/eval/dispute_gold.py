@@ -603,7 +603,7 @@ def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = Non
         matched.append((a, b))
     texts = sorted({embedding_text(c.content.text) for ab in matched for c in ab if c is not None})
     vec = dict(zip(texts, embedder.encode(texts))) if texts else {}
-    article_profiles: dict[str, list[Any]] = {}
+    article_profiles: dict[str, tuple[list[Any], dict[str, int]]] = {}  # profiles, claim id -> position
     for p, (a, b) in zip(pairs, matched):
         row = {"pair": p["pair"], "label": p["label"], "stratum": p.get("stratum"), "matched": a is not None and b is not None,
                "p_dispute": 0.0, "p_same": 0.0, "predicted": "other", "reason": None, "gate": None}
@@ -616,11 +616,12 @@ def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = Non
                            features=r.features)
             if a.article_id == b.article_id:
                 # detection also pairs a denial that only points at the claim before it (disputes/answers.py)
-                claims = by_article[a.article_id]
-                profs = article_profiles.setdefault(a.article_id, [profile(c, seq=k, lex=lex)
-                                                                   for k, c in enumerate(claims)])
-                ids = [c.id for c in claims]
-                ans = answer_between(profs, ids.index(a.id), ids.index(b.id), lex)
+                if a.article_id not in article_profiles:
+                    claims = by_article[a.article_id]
+                    article_profiles[a.article_id] = ([profile(c, seq=k, lex=lex) for k, c in enumerate(claims)],
+                                                      {c.id: k for k, c in enumerate(claims)})
+                profs, at = article_profiles[a.article_id]
+                ans = answer_between(profs, at[a.id], at[b.id], lex)
                 if ans is not None and ans.p_dispute > row["p_dispute"]:
                     # (the relation's own features and gate stay: `train relation` fits the pair heads on them)
                     row.update(p_dispute=ans.p_dispute, p_same=0.0, predicted=ans.label, reason=ans.reason,

@@ -591,6 +591,13 @@ def trim_speaker(doc: Doc, speaker: Optional[CharSpan], name: Optional[str],
     return CharSpan(speaker.start, speaker.start + len(head.rstrip())), role or extra
 
 
+def _verb_subject_speaks(claim: Claim, head: Token) -> Claim:
+    """The claim with the cue verb's subject before it as its speaker, or none when it has no such subject."""
+    own = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+    phrase = subject_phrase(own) if own is not None and own.i < head.i else None
+    return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char) if phrase else None)
+
+
 def _after_caption(doc: Doc, claim: Claim, captions: Sequence[tuple[int, int]]) -> Claim:
     """A speaker span that begins inside an inline caption or link and runs past it begins after it ("Related: … –
     in pictures   Akhmetov" -> "Akhmetov"); one wholly inside it is no speaker."""
@@ -662,9 +669,7 @@ class SpeakerResolver(DataFileComponent):
         if span is not None and span.start <= head.i < span.end:
             # A speaker span holding its own cue verb ("The US has been warning Moscow for weeks over public comments
             # from top Russian officials", run 12) is a clause: the verb's subject speaks, if it has one.
-            own = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
-            phrase = subject_phrase(own) if own is not None and own.i < head.i else None
-            return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char) if phrase else None)
+            return _verb_subject_speaks(claim, head)
         if span is not None:
             trimmed = without_time_prefix(span, self.nonspeaking)
             if cannot_speak(trimmed, self.nonspeaking):
@@ -682,9 +687,7 @@ class SpeakerResolver(DataFileComponent):
             # An object in an aside the cue swept in ("He claimed, still without citing any proof, that …": claims
             # interim 23; "said a cut was unlikely, citing rising prices") names no one who speaks: the cue verb's
             # subject does. A party cited that can speak stays the source ("reported, citing the ministry").
-            own = subject_of(head) if head.pos_ in ("VERB", "AUX") else None
-            phrase = subject_phrase(own) if own is not None and own.i < head.i else None
-            return dataclasses.replace(claim, speaker=CharSpan(phrase.start_char, phrase.end_char) if phrase else None)
+            return _verb_subject_speaks(claim, head)
         later = _later_subject(head, span) if span is not None else None
         if later is not None:
             # "A pianist and singer who …, Sofia Mariia said": the description fronted before the subject is hers
