@@ -620,3 +620,17 @@ def test_a_quotation_set_beside_another_with_its_own_cue_is_its_own_claim(nlp) -
             "that Russia had used its veto “as a green light for barbarism”.")
     (told,) = [content for cue, content, _ in _claims(nlp, text) if cue == "told"]
     assert "security council" in told
+
+
+def test_a_quotation_after_a_said_sentence_goes_on_with_that_speaker(nlp) -> None:
+    # claims interim 23: '"The Charter is clear," he said. "Any annexation …" "I must be clear," stressed Guterres'
+    # gave the annexation quote to "stressed"; it continues the sentence before, whose cue has its own speaker
+    text = ("Secretary-General Mira Holt issued a statement on the plan. \"The Charter is clear,\" she said. "
+            "\"Any annexation of a state's territory by another state is a violation of international law.\" "
+            "\"I must be clear,\" stressed Holt. \"Marovia shares a particular responsibility to respect the "
+            "Charter.\"")
+    found = _claims(nlp, text)
+    (stressed,) = [content for cue, content, _ in found if cue == "stressed"]
+    assert "annexation" not in stressed and "I must be clear" in stressed
+    (said,) = [content for cue, content, _ in found if cue == "said"]
+    assert "annexation" in said and "I must be clear" not in said

@@ -799,3 +799,32 @@ def test_gold_pair_scoring_sees_an_answered_accusation(nlp) -> None:
     rel = answer_between(profs, den, acc, lex)
     assert rel is not None and rel.label == "contradicts" and rel.p_dispute == lex.thresholds["answered"]
     assert answer_between(profs, acc, acc, lex) is None
+
+
+def test_a_pronoun_denial_answers_only_what_was_just_said(nlp) -> None:
+    # run 16 (tuning): "…, which Russia has rejected" after a proposal, and "The government denies this" after an
+    # unattributed complaint, were paired with claims sentences back that they did not answer
+    near = ("Ostrelian officials have accused Vardania of shelling the children's hospital in Ostrel, "
+            "which Vardania denies.")
+    (found,) = _answered(nlp, near)
+    assert found[:2] == ("Ostrelian officials", "Vardania")
+    far = ("Ostrelian officials accused Vardania of shelling the children's hospital in Ostrel on Monday. "
+           "The hospital had two hundred beds and a new wing that opened last spring with great ceremony. "
+           "Many families had to travel for hours to reach it, and the roads were often closed in the winter. "
+           "Doctors there called for a neutral zone around the town, which Vardania has rejected.")
+    assert _answered(nlp, far) == []
+
+
+def test_a_denial_naming_the_accusers_claims_or_a_charge_answers_the_accusation(nlp) -> None:
+    held = ("Ostrelian officials accused Vardania of shelling the children's hospital in Ostrel on Monday. "
+            "Vardania rejected Ostrel's claims as lies.")
+    (found,) = _answered(nlp, held)
+    assert found[:2] == ("Ostrelian officials", "Vardania")
+    charge = ("Ostrelian officials accused Vardania of shelling the children's hospital in Ostrel on Monday. "
+              "Vardania has denied accusations of attacks on hospitals.")
+    (found,) = _answered(nlp, charge)
+    assert found[:2] == ("Ostrelian officials", "Vardania")
+    # a charge named answers only an accusation: a report of what happened is no charge against Vardania
+    report = ("Ostrelian officials said Vardania's troops had crossed the river near Ostrel on Monday. "
+              "Vardania has denied accusations of attacks on hospitals.")
+    assert _answered(nlp, report) == []

@@ -283,3 +283,35 @@ def test_opposed_claims_sharing_nothing_but_who_acts_are_two_matters() -> None:
     assert relate(profile(undated(alleged)), profile(undated(denied)), 0.8).gate == "nothing in common"
     # a time in common (or a target, a place, a predicate) lets the pair be weighed
     assert relate(profile(alleged), profile(denied), 0.8).gate is None
+
+
+def test_a_denied_plan_of_another_country_is_not_the_deniers_own_part() -> None:
+    # dev gold r728 / s79: Wallace "denied the Kremlin's allegations Ukraine is planning to detonate a dirty bomb"
+    # denies Ukraine's plan, so it answers the claim that Ukraine plans it (before: read as his own plan)
+    plan = claim("a", "Vardania is planning to detonate a dirty bomb", MAR, agent=VAR)
+    denied = claim("d", "Vardania is planning to detonate a dirty bomb", KES, cue="denied", cue_class="deny",
+                   polarity="denies", article="a2", agent=VAR)
+    assert not profile(denied).denies_part
+    own = claim("d", "it plans to detonate a dirty bomb", VAR, cue="denied", cue_class="deny", polarity="denies",
+                article="a2")
+    assert profile(own).denies_part
+
+
+def test_one_transfer_told_from_both_ends_has_one_agent() -> None:
+    # dev gold r649: "Russia has acquired explosive drones from Iran" and Iran's denial "that Iran transferred
+    # drones to Russia" tell one transfer; their agents differ only because the verbs face opposite ways
+    from claimwatch.disputes.relation import slots
+
+    def framed(c: StoredClaim, agent: ActorOut, lemma: str, about: ActorOut) -> StoredClaim:
+        frame = c.frame.model_copy(update={"lemma": lemma})
+        c = c.model_copy(update={"frame": frame})
+        p = profile(c)
+        return replace(p, about=p.about | {about.country, agent.country})
+
+    got = framed(claim("a", "Marovia has acquired drones from Vardania", KES, agent=MAR), MAR, "acquire", VAR)
+    gave = framed(denial("that Vardania transferred drones to Marovia", agent=VAR), VAR, "transfer", MAR)
+    assert slots(got, gave)["agent"] == "agree"
+    sold = framed(denial("that Vardania sold drones to Marovia", agent=VAR), VAR, "sell", MAR)
+    assert slots(gave, sold)["agent"] == "agree"  # (same direction: compared as usual, Vardania both times)
+    other = framed(claim("a", "Kessland has bought drones from Vardania", MAR, agent=KES), KES, "buy", VAR)
+    assert slots(other, gave)["agent"] == "unknown"  # Kessland is not named in the denial: no agreement

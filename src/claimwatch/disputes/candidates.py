@@ -99,6 +99,8 @@ class ClaimProfile:
     rejects: frozenset[str] = frozenset()
     rejects_codes: frozenset[str] = frozenset()
     speaker_names: frozenset[str] = frozenset()
+    start: int = -1  # the content's offsets in its article (-1: unknown)
+    end: int = -1
     extra: dict = field(default_factory=dict)
 
     @property
@@ -298,7 +300,7 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
     if dispute is not None and stance == ASSERTS and family is not None and family in named:
         # "Moscow was lying about the pullback": the content's own event is what the claim calls a lie.
         stance, cue = DENIES, dispute.group(0)
-    denies_part = stance == DENIES and (
+    denies_part = stance == DENIES and not _others_act(claim, side) and (
         (lex.involvement is not None and lex.involvement.search(scope) is not None)
         or (lex.own_act is not None and lex.own_act.match(content.lstrip(" \"'“‘")) is not None))
     rejects, rejects_codes = _rejected_holders(claim, stance, lex)
@@ -322,7 +324,23 @@ def profile(claim: ClaimOut, *, article_id: str = "", seq: int = 0, day: Optiona
         withholds=(claim.cue is not None and lex.withholding is not None
                    and lex.withholding.search(claim.cue.text.replace("\u2019", "'")) is not None),
         rejects=rejects, rejects_codes=rejects_codes, speaker_names=_speaker_names(claim),
+        start=claim.content.start, end=claim.content.end,
     )
+
+
+_PRONOUN_AGENTS = {"it", "they", "we", "i", "he", "she", "you"}
+
+
+def _others_act(claim: ClaimOut, side: Optional[str]) -> bool:
+    """The content's own agent is another country or actor than the speaker's: "denied the Kremlin's allegations
+    Ukraine is planning to detonate a dirty bomb" (Wallace) denies Ukraine's plan, not a plan of Wallace's own."""
+    frame = getattr(claim, "frame", None)
+    agent = frame.agent if frame is not None else None
+    if agent is None or side is None or " ".join(agent.text.split()).casefold() in _PRONOUN_AGENTS:
+        return False
+    key = agent.country or agent.actor_id
+    return bool(key) and not key.startswith("unknown:") and key != side and key != (
+        claim.speaker_actor.id if claim.speaker_actor else None)
 
 
 def _rejected_holders(claim, stance: str, lex: DisputeLexicon) -> tuple[frozenset[str], frozenset[str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -69,6 +69,16 @@ class DisputeLexicon:
     # a denial's whole content when it only points at a claim ("the allegations"): it answers the claim before it
     # (``answers.py``); None (a rules file without the list): no such pairs
     pointing: Optional[re.Pattern[str]] = None
+    # a denial's whole content when it names a charge but states nothing ("accusations of Ukrainian involvement"):
+    # it answers an accusation before it; None (no list): none
+    charges: Optional[re.Pattern[str]] = None
+    # predicate lemmas that tell one transfer from either end ("Russia acquired drones from Iran" / "Iran transferred
+    # drones to Russia"): the giver's lemma -> "give", the receiver's -> "get"; empty (no list): none
+    converse: dict[str, str] = field(default_factory=dict)
+
+    def converse_pair(self, x: Optional[str], y: Optional[str]) -> bool:
+        """One lemma gives and the other receives."""
+        return bool(x and y) and {self.converse.get(x or ""), self.converse.get(y or "")} == {"give", "get"}
 
     def terms(self, text: str) -> frozenset[str]:
         """The content words of a text, lower-case, a plural or -ing/-ed ending stripped ("drones" meets "drone")."""
@@ -200,6 +210,9 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
             rejectable=_phrases(data.get("rejectable_objects", [])),
             unnamed=_phrases(data.get("unnamed_objects", [])),
             pointing=_phrases(data.get("pointing_objects", [])),
+            charges=_phrases(data.get("pointing_charges", [])),
+            converse={str(w).casefold(): end for end in ("give", "get")
+                      for w in data.get("converse_predicates", {}).get(end, [])},
         )
     except DataFileError:
         raise

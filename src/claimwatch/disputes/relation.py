@@ -122,13 +122,19 @@ def time_slot(a: ClaimProfile, b: ClaimProfile) -> str:
     return AGREE if gap <= TIME_SLACK_DAYS else UNKNOWN
 
 
-def slots(a: ClaimProfile, b: ClaimProfile) -> dict[str, str]:
+def slots(a: ClaimProfile, b: ClaimProfile, lex: Optional[DisputeLexicon] = None) -> dict[str, str]:
     fa, fb = a.frame, b.frame
     out = {"agent": UNKNOWN, "target": UNKNOWN, "predicate": UNKNOWN, "place": UNKNOWN, "time": time_slot(a, b)}
     if fa is None or fb is None:
         return out
-    out["agent"] = _slot(_slot_key(fa.agent, a), _slot_key(fb.agent, b))
-    out["target"] = _slot(_slot_key(fa.target), _slot_key(fb.target))
+    if (lex or default_lexicon()).converse_pair(fa.lemma, fb.lemma):
+        # one transfer told from both ends: the giver of one is named in the other, and the receiver too
+        ka, kb = _slot_key(fa.agent, a), _slot_key(fb.agent, b)
+        crossed = bool(ka and kb) and ka.lstrip("~") in b.about and kb.lstrip("~") in a.about
+        out["agent"] = AGREE if crossed and ka != kb else UNKNOWN
+    else:
+        out["agent"] = _slot(_slot_key(fa.agent, a), _slot_key(fb.agent, b))
+        out["target"] = _slot(_slot_key(fa.target), _slot_key(fb.target))
     pa, pb = _places(a), _places(b)
     out["place"] = UNKNOWN if not (pa and pb) else (AGREE if pa & pb else CONFLICT)
     if fa.category and fb.category:
@@ -277,7 +283,7 @@ def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[Dispute
              ) -> tuple[dict[str, float], dict[str, str], Any]:
     """The pair's feature vector, its slots and the rules' conflict (``compare``), if any."""
     lex = lex or default_lexicon()
-    sl = slots(a, b)
+    sl = slots(a, b, lex)
     rel = relatedness(a, b, cos, lex)
     sa, sb = _stance(a), _stance(b)
     # Opposite events flip one side: "Moscow was lying about the pullback" and "Russia is building up" agree.

@@ -163,19 +163,32 @@ def quote_chains(doc: Doc, quotes: list[int]) -> list[list[tuple[int, int]]]:
     return chains
 
 
+def _quote_cuts(doc: Doc, start: int, end: int) -> list[int]:
+    """Where a quotation set right beside another begins, inside one quoted stretch ('“…” “…”')."""
+    return [t.i + 1 for t in doc[start : end - 1] if t.text in ("”", '"') and doc[t.i + 1].text in ("“", '"')]
+
+
 def _own_quotation(doc: Doc, content: list[Chunk], cues: list[Optional[str]]) -> list[Chunk]:
     """The last of two quotations set side by side ('“…” “…,” the minister revealed') when the first has a speech
     verb of its own before it in its sentence ('Shoigu said “…”': claims interim 23): a space between a closing and
     an opening mark is no token, so the two read as one quoted stretch."""
     first = content[0]
-    toks = doc[first.start : first.end]
-    cuts = [t.i + 1 for t in toks[:-1] if t.text in ("”", '"') and doc[t.i + 1].text in ("“", '"')]
+    cuts = _quote_cuts(doc, first.start, first.end)
     if len(content) != 1 or not cuts:
         return content
     sent = doc[first.start].sent
-    if not any(_speech_verb(t, cues) for t in doc[sent.start : first.start]):
+    if not any(_speech_verb(t, cues) for t in doc[sent.start : first.start]) and not _after_said(doc, first.start, cues):
         return content
     return [Chunk("CON", cuts[-1], first.end)]
+
+
+def _after_said(doc: Doc, start: int, cues: list[Optional[str]]) -> bool:
+    """The quotation opens right after a sentence that ends in its own cue ('"The UN Charter is clear," he said.
+    "Any annexation …" "I must be clear," stressed Guterres': claims interim 23): it goes on with that speaker."""
+    before = [t for t in doc[max(0, start - 5) : start] if not t.is_space]
+    if not before or before[-1].text not in (".", "!", "?"):
+        return False
+    return any(_speech_verb(t, cues) for t in before[:-1]) and not any(t.text in QUOTE_CHARS for t in before[-3:-1])
 
 
 def quote_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group]:
@@ -234,9 +247,13 @@ def quote_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group
                     break
                 if any("\n" in t.text or "\n" in t.whitespace_ for t in doc[clause_end:ns]):
                     break
-                # A quote with its own cue ('"…," she added') is its own claim.
+                # A quote with its own cue ('"…," she added') is its own claim; a quotation set right before it
+                # ('"…," he said. "B." "C," stressed Guterres') still goes on with this one (``_own_quotation``).
                 chain_end = chains[nxt][-1][1]
                 if any(_speech_verb(t, cues) for t in doc[chain_end : doc[chain_end - 1].sent.end]):
+                    cuts = _quote_cuts(doc, chains[nxt][0][0], chains[nxt][0][1])
+                    if len(chains[nxt]) == 1 and cuts:
+                        group.content.append(Chunk("CON", ns, cuts[-1]))
                     break
                 group.content += [Chunk("CON", s, e) for s, e in chains[nxt]]
                 used.add(nxt)
@@ -582,8 +599,8 @@ def _to_quote_end(doc: Doc, chunks: list[Chunk], quotes: list[int], taken: set[i
     if not chunks:
         return chunks
     last = chunks[-1]
-    if not quotes[last.end - 1]:
-        return chunks
+    if not quotes[last.end - 1] or last.end in _quote_cuts(doc, last.end - 1, min(len(doc), last.end + 1)):
+        return chunks  # (it ends where a quotation set right beside it begins: '“…” “…”' is two)
     # The one quotation that can hold the content's end is the run of quoted tokens through its last token: find
     # where that run ends, not every quotation of the Doc (this runs once per rule attribution).
     qe = last.end
@@ -653,6 +670,25 @@ def _shed_cued_quote(doc: Doc, model: Group, rule: Group) -> None:
         model.content = kept
 
 
+def _shed_earlier_quote(doc: Doc, model: Group, rule: Group) -> None:
+    """A tagger content that starts with a quotation the quote rule left to its own speaker (``_own_quotation``: '"…,"
+    he said. "…" "I must be clear," stressed Guterres', claims interim 23), with the same cue as the rule, starts
+    where the rule's content does."""
+    if rule.rule != "quote" or not rule.cue or not model.content or not model.cue:
+        return
+    if not _role_tokens(model.cue) & _role_tokens(rule.cue):
+        return
+    m_content, r_content = _role_tokens(model.content), _role_tokens(rule.content)
+    start, first = min(r_content), min(m_content)
+    if start <= first or start not in m_content or doc[first].text not in QUOTE_CHARS:
+        return
+    if doc[start].text not in ("“", '"') or doc[start - 1].text not in ("”", '"'):
+        return
+    kept = [Chunk(ch.role, max(ch.start, start), ch.end) for ch in model.content if ch.end > start]
+    if kept:
+        model.content = kept
+
+
 def apply_rule_groups(doc: Doc, groups: list[Group], rules: list[Group]) -> list[Group]:
     """Merge rule attributions with the tagger's.
 
@@ -677,6 +713,7 @@ def apply_rule_groups(doc: Doc, groups: list[Group], rules: list[Group]) -> list
         clashing = {id(g): g for i in core(rule) for g in holders.get(i, ()) if id(g) in alive}
         for g in clashing.values():
             _shed_cued_quote(doc, g, rule)
+            _shed_earlier_quote(doc, g, rule)
         clashing = {k: g for k, g in clashing.items() if core(g) & core(rule)}
         if all(_structurally_worse(g, rule) for g in clashing.values()):
             alive -= clashing.keys()
