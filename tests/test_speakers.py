@@ -628,6 +628,19 @@ def test_a_related_link_set_inline_is_cut_from_a_speaker_and_holds_no_claim(nlp)
     assert not [c for c in claims if "returning to their bases" in c.content.text]
 
 
+def test_a_capitalised_section_heading_is_cut_from_a_speaker(nlp) -> None:
+    # "RUSSIA AND UKRAINE TRADE ACCUSATIONS Ukraine" was a speaker (run 16); a transcript's label is no heading
+    from claimwatch.nlp.breaks import caption_ranges
+
+    text = ("Vardanian forces left the plant at the end of March. VARDANIA AND OSTREL TRADE ACCUSATIONS Ostrel has "
+            "accused Vardania of storing weapons at the plant.")
+    (heading,) = caption_ranges(text)
+    assert text[heading[0]:heading[1]] == "VARDANIA AND OSTREL TRADE ACCUSATIONS"
+    assert _resolved(nlp, text, "storing weapons") == "Ostrel"
+    assert caption_ranges("The strike came at dawn. ABC NEWS LIVE: Which towns were hit?") == ()
+    assert caption_ranges("NATO and the EU said so. The UN agreed.") == ()
+
+
 def test_a_lone_word_ner_calls_an_organisation_more_often_is_no_person(nlp) -> None:
     # "he" -> Metinvest (claims interim 22): NER tagged the company ORG 9 times and PERSON once
     from spacy.tokens import Span
@@ -675,3 +688,16 @@ def test_an_object_in_an_aside_the_cue_swept_in_does_not_speak(nlp) -> None:
     text = ("Putin spoke at a forum on Thursday. He claimed, still without citing any proof, that Kyiv's plan was to "
             "rig a missile with radioactive waste.")
     assert _resolved(nlp, text, "rig a missile") == "Putin"
+
+
+def test_a_ground_cited_is_no_source_relayed(nlp) -> None:
+    # "Moscow denies these allegations, citing a law that allows …" gave the denial to "a law" (run 16), and
+    # "… said a cut was unlikely, citing rising prices" to the prices (claims interim 23): grounds, not sources
+    text = ("Western countries have been accusing Vardania of confiscating foreign jets. Vardania denies these "
+            "allegations, citing a law that allows its airlines to re-register foreign-owned airplanes.")
+    assert _resolved(nlp, text, "these allegations") == "Vardania"
+    text = "Several oil producers said a cut in production was unlikely, citing rising prices and strong demand."
+    assert _resolved(nlp, text, "a cut in production") == "Several oil producers"
+    # whom a report cites is still its source, the reporter its relay
+    text = "State media reported, citing the Vardanian defence ministry, that the drill had ended."
+    assert _resolved(nlp, text, "the drill had ended") != "State media"

@@ -112,16 +112,26 @@ CAPTION = re.compile(
 RELATED = re.compile(r"(?:^|\n|[ \t\u00a0]{2,})(?P<caption>Related:[^\n]{1,200}?)(?=[ \t\u00a0]{2,}|\n|$)")
 
 
+# A section heading run into the text, in capitals: "… at the end of March. RUSSIA AND UKRAINE TRADE ACCUSATIONS
+# Ukraine has accused Russia of …" (run 16: the heading became part of the speaker). Three or more capitalised words
+# between a sentence end (or a line's start) and a capitalised word; a transcript's label ("ABC NEWS LIVE:", "TOM
+# SOUFI BURRIDGE:") ends in a colon and is no heading.
+HEADING = re.compile(r"(?:(?<=[.!?\"”’] )|^|(?<=\n))(?P<caption>[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]*){2,})(?= [A-Z][a-z])")
+_CAPS_RUN = re.compile(r"[A-Z]{2,} [A-Z]{2,} [A-Z]{2,}")
+
+
 @functools.lru_cache(maxsize=4)
 def caption_ranges(text: str) -> tuple[tuple[int, int], ...]:
-    """Character ranges of the inline photo captions and related-article links in ``text`` (see ``CAPTION``,
-    ``RELATED``), in text order. Kept for the last few texts: the speaker stage asks once per pronoun, with the Doc's
+    """Character ranges of the inline photo captions, related-article links and capitalised section headings in
+    ``text`` (see ``CAPTION``, ``RELATED``, ``HEADING``), in text order. Kept for the last few texts: the speaker stage asks once per pronoun, with the Doc's
     one text object (``extensions.doc_text``)."""
     found = []
     if "Photo" in text or "Illustration" in text or "Composite" in text:
         found += [m.span("caption") for m in CAPTION.finditer(text)]
     if "Related:" in text:
         found += [m.span("caption") for m in RELATED.finditer(text)]
+    if _CAPS_RUN.search(text):
+        found += [m.span("caption") for m in HEADING.finditer(text)]
     return tuple(sorted(found))
 
 

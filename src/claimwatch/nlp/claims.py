@@ -11,7 +11,7 @@ from .features import CLOSE_QUOTES, OPEN_QUOTES, SENTENCE_ENDS, STRAIGHT_QUOTES,
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group
 from .lexicon import CueLexicon
 from .nonclaims import rejecting_words
-from .speaker_check import nonspeakers, passive_agent
+from .speaker_check import cited_reason, nonspeakers, passive_agent
 
 ADDRESSEE_VERBS = {"tell", "inform", "assure", "warn", "brief", "remind", "notify", "reassure", "write"}
 
@@ -500,7 +500,8 @@ def _relay(doc: Doc, head: Optional[Token]) -> Optional[tuple[Token, Span]]:
     for child in head.children:
         if child.lemma_.lower() in RELAY_LEMMAS and child.dep_ in ("advcl", "xcomp", "conj", "prep", "pcomp", "acl"):
             objs = [c for c in child.children if c.dep_ in ("dobj", "obj", "pobj")]
-            if objs:
+            # (a ground given, "citing a law that allows …", "citing rising prices", is nobody relayed)
+            if objs and not cited_reason(objs[0]):
                 toks = sorted(objs[0].subtree, key=lambda t: t.i)
                 return child, doc[toks[0].i : toks[-1].i + 1]
     return None

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 from .features import according_positions, columns, cue_tokens, paragraphs
 from .grouping import QUOTE_CHARS, RELAY_LEMMAS, Chunk, Group, _is_ancestor, quote_regions
 from .lexicon import CueLexicon
+from .speaker_check import cited_reason
 
 
 def rule_tags(doc: Doc, lexicon: CueLexicon) -> list[str]:
@@ -357,7 +358,7 @@ def relay_groups(doc: Doc, lexicon: CueLexicon, quotes: list[int]) -> list[Group
             continue
         part = doc[i]
         objs = [c for c in part.children if c.dep_ in ("dobj", "obj")]
-        if not objs:
+        if not objs or cited_reason(objs[0]):
             continue
         verb = part.head
         if part.dep_ == "acl" and verb.dep_ in ("nsubj", "nsubjpass"):

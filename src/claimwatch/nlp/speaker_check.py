@@ -34,6 +34,9 @@ class NonSpeakers:
     events: frozenset[str]
     # Pictures ("Video showed …", "CCTV footage showing …"): evidence a reader sees, not a source's claim.
     visuals: frozenset[str] = frozenset()
+    # Grounds given for an act ("citing a law that allows …", "citing rising prices"): not whom a report cites.
+    # Only the relay reading of "X …, citing Y" consults them ("the law says" is still a document speaking).
+    reasons: frozenset[str] = frozenset()
 
     def __contains__(self, lemma: str) -> bool:
         return lemma in self.times or lemma in self.events or lemma in self.visuals
@@ -45,14 +48,15 @@ def nonspeakers(path: Optional[DataPath] = None) -> NonSpeakers:
 
 
 def _read_nonspeakers(path: Path) -> NonSpeakers:
-    kinds: dict[str, set[str]] = {"time": set(), "event": set(), "visual": set()}
+    kinds: dict[str, set[str]] = {"time": set(), "event": set(), "visual": set(), "reason": set()}
     for n, line in read_lines(path):
         parts = line.lower().split()
         if len(parts) != 2 or parts[0] not in kinds:
-            raise DataFileError(f"{path}:{n}: expected 'time LEMMA', 'event LEMMA' or 'visual LEMMA', got {line!r}")
+            raise DataFileError(f"{path}:{n}: expected 'time LEMMA', 'event LEMMA', 'visual LEMMA' or 'reason LEMMA', "
+                                f"got {line!r}")
         kinds[parts[0]].add(parts[1])
     return NonSpeakers(times=frozenset(kinds["time"]), events=frozenset(kinds["event"]),
-                       visuals=frozenset(kinds["visual"]))
+                       visuals=frozenset(kinds["visual"]), reasons=frozenset(kinds["reason"]))
 
 
 NAMED_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -72,6 +76,13 @@ def cannot_speak(span: Span, nonspeaking: NonSpeakers) -> bool:
     if root.lemma_.lower() in nonspeaking or root.lower_ in nonspeaking:
         return True
     return root.ent_type_ in TIME_ENTS and not _AGE.search(span.text)
+
+
+def cited_reason(tok: Token, nonspeaking: Optional[NonSpeakers] = None) -> bool:
+    """The object of "citing" is a ground given, not a source relayed: "citing a law that allows …", "citing rising
+    prices" (a name is always a source: "citing Interfax")."""
+    words = nonspeaking or nonspeakers()
+    return tok.lemma_.lower() in words.reasons and tok.ent_type_ not in NAMED_ENTS
 
 
 def _capitalised(tok: Token) -> bool:
