@@ -828,3 +828,13 @@ def test_a_denial_naming_the_accusers_claims_or_a_charge_answers_the_accusation(
     report = ("Ostrelian officials said Vardania's troops had crossed the river near Ostrel on Monday. "
               "Vardania has denied accusations of attacks on hospitals.")
     assert _answered(nlp, report) == []
+
+
+def test_a_threat_on_a_condition_is_no_claim_a_denial_answers(nlp) -> None:
+    # run 16 (partly): Lukashenko's "the bridge will seem like flowers … if they touch our land" set against Kyiv's
+    # "dismissing it as a ploy", which answered the charge of threatening Belarus, not the threat
+    text = ("Vardanian officials said Ostrel's bridge would be destroyed if Ostrel touched one meter of their land. "
+            "Ostrel dismissed it as a ploy.")
+    assert _answered(nlp, text) == []
+    text = ("Vardanian officials said Ostrel had massed troops near the border. Ostrel dismissed it as a ploy.")
+    assert [found[:2] for found in _answered(nlp, text)] == [("Vardanian officials", "Ostrel")]

@@ -63,13 +63,15 @@ def names_denier(claim: ClaimProfile, denial: ClaimProfile) -> bool:
 
 
 def states_something(c: ClaimProfile) -> bool:
-    """A claim a denial can answer: reported as said, asserting, and telling how things are or what someone else
-    plans ("Ukraine is planning to detonate a dirty bomb"), not a demand, a question, an opinion or the speaker's
-    own intention ("Blinken said he intended to take up a swap")."""
+    """A claim a denial can answer: reported as said, asserting, and telling how things are, will be, or what
+    someone else plans ("Ukraine is planning to detonate a dirty bomb"), not a demand, a question, an opinion, a
+    condition or the speaker's own intention ("Blinken said he intended to take up a swap")."""
     if not (c.reportable and c.own_stance == ASSERTS and c.cue_class in ANSWERABLE_CUES):
         return False
     frame = c.frame
-    if frame is None or frame.modality in (None, "fact", "prediction", "conditional"):
+    # (a conditional is no statement of how things are: "the bridge will seem like flowers if they touch our land"
+    # is a threat, and a denial after it answers the act threatened over, not the threat: run 16, partly)
+    if frame is None or frame.modality in (None, "fact", "prediction"):
         return True
     own = frame.agent is not None and frame.agent.actor_id is not None and frame.agent.actor_id == c.speaker_actor_id
     return frame.modality == "intention" and not own
