@@ -628,6 +628,16 @@ def test_a_related_link_set_inline_is_cut_from_a_speaker_and_holds_no_claim(nlp)
     assert not [c for c in claims if "returning to their bases" in c.content.text]
 
 
+def test_an_all_capital_role_word_is_a_role_description(nlp) -> None:
+    # "The MP said" many sentences after "Ukrainian MP Kira Rudik" stayed "The MP" (claims interim 23): the tagger
+    # calls "MP" a proper noun; an organisation's initials are no role ("The UN")
+    text = ("Ostrelian MP Dana Rudko has urged Marovia to send rockets. Rudko is in Marovia for a few days. On the "
+            "second day of the war Rudko was pictured holding a rifle. The MP said she did not have to use the weapon.")
+    assert _resolved(nlp, text, "did not have to use") == "Dana Rudko"
+    text = "UN Secretary-General Antonio Guterres visited Kyiv. The UN said aid was arriving."
+    assert _resolved(nlp, text, "aid was arriving") != "Antonio Guterres"
+
+
 def test_a_capitalised_section_heading_is_cut_from_a_speaker(nlp) -> None:
     # "RUSSIA AND UKRAINE TRADE ACCUSATIONS Ukraine" was a speaker (run 16); a transcript's label is no heading
     from claimwatch.nlp.breaks import caption_ranges

@@ -891,8 +891,10 @@ class SpeakerResolver(DataFileComponent):
         named = _person_after(span, mentions)
         if named is not None:  # "the head of Ukraine's nuclear agency, Petro Kotin, said": the name
             return named.name, named.role or span.text
-        # (the tagger now and then calls "minister" a proper noun: a lower-case word is a common noun here)
-        if (head.pos_ == "NOUN" or head.text.islower()) and words and words[0].lower_ in DEFINITE:
+        # (the tagger now and then calls "minister" a proper noun: a lower-case word is a common noun here, and so is
+        # an all-capital person noun, "The MP" for "Ukrainian MP Kira Rudik": claims interim 23; not "The UN")
+        if (head.pos_ == "NOUN" or head.text.islower() or head.lower_ in self.person_nouns) \
+                and words and words[0].lower_ in DEFINITE:
             holder = self._with_role(span, mentions)
             if holder is not None:
                 return holder.name, holder.role
