@@ -140,3 +140,21 @@ def test_gold_offsets_point_at_the_shared_articles() -> None:
             assert hashlib.sha1(span.encode("utf-8")).hexdigest()[:12] == ref["sha"], (p["pair"], side)
             checked += 1
     assert checked > 300
+
+
+def test_a_judged_listing_counts_a_group_real_only_when_every_judge_says_so(tmp_path) -> None:
+    import json
+
+    from claimwatch.eval.dispute_gold import main, score_listing
+
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps({"items": [{"item": "s01", "score": 0.95}, {"item": "s02", "score": 0.8},
+                                         {"item": "s03", "score": 0.5}]}))
+    (tmp_path / "labels_J1.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"pair": "s01", "label": "dispute"}, {"pair": "s02", "label": "position"}, {"pair": "s03", "label": "partly"}]))
+    (tmp_path / "labels_J2.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"pair": "s01", "label": "dispute"}, {"pair": "s02", "label": "related"}, {"pair": "s03", "label": "partly"}]))
+    report = score_listing(key, tmp_path)
+    assert (report["groups"], report["real_all_judges"], report["real_any_judge"], report["judges_agree"]) == (3, 1, 2, 2)
+    assert report["bands"]["0.9"] == {"real": 1, "groups": 1} and report["bands"]["0.7"] == {"real": 1, "groups": 2}
+    assert main(["score-listing", "--key", str(key), "--labels", str(tmp_path)]) == 0

@@ -445,6 +445,39 @@ def listing_sample(db: str, out: Path, key: Path, *, n: int = 40, seed: int = SE
     return summary
 
 
+REAL_LABELS = ("dispute", "position")  # a judged group is real when both judges say one of these ("partly" is not)
+SCORE_BANDS = (0.9, 0.85, 0.7)
+
+
+def score_listing(key: Path, folder: Path, judges: Sequence[str] = ("J1", "J2")) -> dict[str, Any]:
+    """The judged listing (``listing``'s key, the judges' ``labels_<J>.jsonl`` in ``folder``): how many groups are
+    real for every judge, for any, how often the judges agree, and the real share at or above each score band."""
+    items = json.loads(key.read_text(encoding="utf-8"))["items"]
+    labels: dict[str, dict[str, str]] = {}
+    for judge in judges:
+        for line in (folder / f"labels_{judge}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                labels.setdefault(row["pair"], {})[judge] = row["label"]
+    rows, both, either, agree = [], 0, 0, 0
+    bands = {t: [0, 0] for t in SCORE_BANDS}
+    for it in items:
+        got = labels.get(it["item"], {})
+        real = [got[j] in REAL_LABELS for j in judges if j in got]
+        all_real = len(real) == len(judges) and all(real)
+        both += all_real
+        either += any(real)
+        agree += len(real) == len(judges) and len(set(real)) == 1
+        for t in bands:
+            if it["score"] >= t:
+                bands[t][0] += all_real
+                bands[t][1] += 1
+        rows.append({"item": it["item"], "score": it["score"], "labels": [got.get(j) for j in judges],
+                     "real": all_real})
+    return {"groups": len(items), "real_all_judges": both, "real_any_judge": either, "judges_agree": agree,
+            "bands": {str(t): {"real": r, "groups": n} for t, (r, n) in bands.items()}, "rows": rows}
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m claimwatch.eval.dispute_gold")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -483,8 +516,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ls.add_argument("--all-pairs", action="store_true", help="draw listed pairs, not groups")
     ls.add_argument("--share", action="store_true", help="deal the items out among the judges")
     ls.add_argument("--exclude", type=Path, default=None, help="an earlier key: leave its groups out")
+    sc = sub.add_parser("score-listing", help="score a judged listing: groups real for both judges")
+    sc.add_argument("--key", required=True, type=Path)
+    sc.add_argument("--labels", required=True, type=Path, help="the folder holding labels_J1.jsonl, labels_J2.jsonl")
+    sc.add_argument("--judges", default="J1,J2")
     args = ap.parse_args(argv)
-    if args.cmd == "listing":
+    if args.cmd == "score-listing":
+        report = score_listing(args.key, args.labels, args.judges.split(","))
+        for row in report["rows"]:
+            print(f"{row['item']}  {row['score']:.2f}  {' / '.join(str(x) for x in row['labels'])}"
+                  f"{'  real' if row['real'] else ''}")
+        print(f"groups {report['groups']}; real for every judge {report['real_all_judges']}; for any "
+              f"{report['real_any_judge']}; judges agree real / not {report['judges_agree']}")
+        for t, band in report["bands"].items():
+            print(f"  score >= {t}: {band['real']} of {band['groups']}")
+    elif args.cmd == "listing":
         print(json.dumps(listing_sample(args.db, args.out, args.key, n=args.n, seed=args.seed,
                                         min_score=args.min_score, exclude=args.exclude,
                                         judges=args.judges.split(","), prefix=args.prefix,
