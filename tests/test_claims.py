@@ -605,6 +605,19 @@ def test_a_cue_inside_a_whether_clause_states_nothing(nlp) -> None:
     assert _claims(nlp, "Experts believe the new rifles meet the army's needs in Kessel.")
 
 
+def test_a_cue_inside_a_purpose_clause_states_nothing(nlp) -> None:
+    # claims interim 24: "so she would know that it was him" was shown as her belief
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article, reports_statement
+
+    text = "He sent his wife a photo from the front so she would know that he was alive and well."
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    assert not [c for c in claims if "alive" in c.content.text and reports_statement(c)]
+    text = "His wife said she knew that he was alive and well."
+    claims = next(extract_articles(nlp, [Article(id="t", text=text)])).claims
+    assert [c for c in claims if "alive" in c.content.text and reports_statement(c)]
+
+
 def test_a_quotation_set_beside_another_with_its_own_cue_is_its_own_claim(nlp) -> None:
     # 'Shoigu said "…" "…," the defense minister revealed' gave both quotations to "said" and lost "revealed"
     # (claims interim 23): a space between a closing and an opening mark is no token, so they read as one stretch

@@ -191,7 +191,7 @@ def _reported_class(doc: Doc, head: Optional[Token], parts: list[CharSpan], lexi
     if _unrealised(head) or _withheld(doc, head, parts) or _act_not_statement(doc, head, parts, cue_class) \
             or _hypothetical(head) or _put_to(head) or _as_preposition(head) or _writers_link(head) \
             or _ability(head, cue_class) or _nobody(head) or _writers_inference(head, lexicon) or _not_said(head) \
-            or _embedded_question(head):
+            or _embedded_question(head) or _purpose_clause(head):
         return None
     if _negated(head) and head.lemma_.lower() not in NEGATED_REJECTS:
         # "did not deny that …", "did not confirm that … until Friday", "never said that …": the writer reports
@@ -204,6 +204,15 @@ def _embedded_question(head: Token) -> bool:
     """"It is unclear whether experts believe they meet Kyiv's needs": a cue inside a "whether" clause is a question
     the writer asks, not a belief anyone stated (claims interim 22)."""
     return any(c.dep_ == "mark" and c.lower_ == "whether" for c in head.children)
+
+
+def _purpose_clause(head: Token) -> bool:
+    """"… gave her his watch so she would know that it was him": a cue inside a purpose clause ("so", "so that") is
+    an aim, not a belief anyone stated (claims interim 24)."""
+    if head.dep_ != "advcl":
+        return False
+    marks = [c for c in head.children if c.dep_ == "mark"]
+    return any(m.lower_ == "so" or (m.lower_ == "that" and m.i > 0 and head.doc[m.i - 1].lower_ == "so") for m in marks)
 
 
 # Subjects by which the writer points at what came before: "This indicates that …" is the writer's inference.
