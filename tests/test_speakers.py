@@ -628,6 +628,21 @@ def test_a_related_link_set_inline_is_cut_from_a_speaker_and_holds_no_claim(nlp)
     assert not [c for c in claims if "returning to their bases" in c.content.text]
 
 
+def test_a_known_first_name_before_a_capitalised_word_is_a_person_ner_called_an_organisation(nlp) -> None:
+    # claims interim 24: "Lina Udodenko" tagged ORG left the "She" that spoke next unresolved
+    from spacy.tokens import Span
+
+    from claimwatch.nlp.speakers import _person_in_org, first_names, person_nouns
+
+    doc = nlp.make_doc("Alina Tsybulnik spoke. Morgan Stanley agreed. Alina Group grew. Grace Church met.")
+    given = first_names()
+    assert "alina" in given and "grace" in given
+    ents = [Span(doc, 0, 2, label="ORG"), Span(doc, 4, 6, label="ORG"), Span(doc, 8, 10, label="ORG"),
+            Span(doc, 12, 14, label="ORG")]
+    found = [_person_in_org(e, person_nouns(), {}, given) for e in ents]
+    assert [f.text if f is not None else None for f in found] == ["Alina Tsybulnik", None, None, None]
+
+
 def test_an_all_capital_role_word_is_a_role_description(nlp) -> None:
     # "The MP said" many sentences after "Ukrainian MP Kira Rudik" stayed "The MP" (claims interim 23): the tagger
     # calls "MP" a proper noun; an organisation's initials are no role ("The UN")

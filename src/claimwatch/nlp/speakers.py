@@ -288,7 +288,7 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
     for ent in _with_apposed(doc, ents, apposed, apposed_surnames):
         if ent.label_ != "PERSON" and not (ent[-1].lower_ in apposed_surnames and (
                 ent.label_ in APPOSED_LABELS or any(a.start <= ent.start and a.end == ent.end for a in apposed))):
-            ent = _person_in_org(ent, nouns, people)
+            ent = _person_in_org(ent, nouns, people, given)
             if ent is None:
                 continue
         elif ent.label_ == "PERSON" and (_placed(ent) or _credit(ent)):
@@ -483,16 +483,21 @@ def _name_words(name: Span) -> list[str]:
     return words
 
 
-def _person_in_org(ent: Span, nouns: frozenset[str], people: dict[str, list[Person]]) -> Optional[Span]:
+def _person_in_org(ent: Span, nouns: frozenset[str], people: dict[str, list[Person]],
+                   given: Optional[dict[str, str]] = None) -> Optional[Span]:
     """A person NER took for an organisation (claims interim 16): "Blanco" or "Benedettini" alone, when a person of
     that surname was named before by a full name, and the name after a title inside an ORG ("Guerrero State
-    Prosecutor Inaky Blanco"; two proper nouns at least, so "Prosecutor General's Office" stays an office)."""
+    Prosecutor Inaky Blanco"; two proper nouns at least, so "Prosecutor General's Office" stays an office); and a
+    known first name with one or two capitalised words after it and no organisation word ("Lina Udodenko", tagged ORG,
+    was no antecedent for the "She" that spoke next: claims interim 24)."""
     if ent.label_ != "ORG":
         return None
     words = [t for t in ent if t.text not in ("'s", "’s")]
     if len(words) == 1:
         # (known by a full name: "Oracle", once tagged PERSON, is not a person's surname)
         return ent if any(p.first for p in people.get(words[0].lower_, ())) else None
+    if given and len(words) in (2, 3) and words[0].lower_ in given and _name_like(words, nouns):
+        return ent
     titles = [t.i for t in words if t.lower_.rstrip(".") in nouns or t.lower_ in TITLES]
     if not titles:
         return None
@@ -500,6 +505,25 @@ def _person_in_org(ent: Span, nouns: frozenset[str], people: dict[str, list[Pers
     if len(name) >= 2 and all(t.pos_ == "PROPN" for t in name):
         return name
     return None
+
+
+def _name_like(words: Sequence[Token], nouns: frozenset[str]) -> bool:
+    """Capitalised words (not all capitals: "Alina NATO" is no name), none of them an organisation's or a role's
+    word."""
+    orgs = org_nouns()
+    for t in words:
+        if not (t.text[:1].isupper() and t.text[1:].islower() and t.text.replace("-", "").isalpha()):
+            return False
+        if t.lower_ in orgs or t.lower_ in nouns or t.lower_ in ORG_NAME_WORDS:
+            return False
+    return True
+
+
+# Words that end organisations' names rather than people's ("Grace Church", "Victoria Group").
+ORG_NAME_WORDS = frozenset({"group", "bank", "fund", "foundation", "institute", "university", "college", "school",
+                            "party", "council", "ministry", "agency", "airlines", "airways", "media", "news", "times",
+                            "post", "press", "capital", "partners", "holdings", "energy", "motors", "church", "club",
+                            "united", "city", "hospital", "trust", "fc", "inc", "ltd", "plc", "llc"})
 
 
 # NER now and then calls a town a PERSON ("a courthouse in Khimki", "a siege of Grozny, the Chechen capital"): such
