@@ -42,8 +42,10 @@ def points_at_claim(p: ClaimProfile, lex: DisputeLexicon) -> bool:
 
 def names_charge(p: ClaimProfile, lex: DisputeLexicon) -> bool:
     """A denial's content that names a charge and states nothing of its own: only an accusation answers it."""
-    return lex.charges is not None and DENIES in (p.own_stance, p.cue_stance) and \
-        lex.charges.fullmatch(_bare(p)) is not None and (lex.pointing is None or lex.pointing.fullmatch(_bare(p)) is None)
+    if lex.charges is None or DENIES not in (p.own_stance, p.cue_stance):
+        return False
+    bare = _bare(p)
+    return lex.charges.fullmatch(bare) is not None and (lex.pointing is None or lex.pointing.fullmatch(bare) is None)
 
 
 def names_denier(claim: ClaimProfile, denial: ClaimProfile) -> bool:
@@ -79,7 +81,7 @@ def states_something(c: ClaimProfile) -> bool:
 
 def _near_enough(claim: ClaimProfile, denial: ClaimProfile) -> bool:
     """A pronoun denial ("which", "this") answers only a claim ending just before it; other pointers may reach back."""
-    words = denial.content.strip(" \"'“”‘’.,;:!").casefold().split()
+    words = _bare(denial).casefold().split()
     gap = PRONOUN_GAP.get(words[0]) if words and (len(words) == 1 or words[1] == "as") else None
     if gap is None or claim.end < 0 or denial.start < 0:
         return True

@@ -123,8 +123,8 @@ _CAPS_RUN = re.compile(r"[A-Z]{2,} [A-Z]{2,} [A-Z]{2,}")
 @functools.lru_cache(maxsize=4)
 def caption_ranges(text: str) -> tuple[tuple[int, int], ...]:
     """Character ranges of the inline photo captions, related-article links and capitalised section headings in
-    ``text`` (see ``CAPTION``, ``RELATED``, ``HEADING``), in text order. Kept for the last few texts: the speaker stage asks once per pronoun, with the Doc's
-    one text object (``extensions.doc_text``)."""
+    ``text`` (see ``CAPTION``, ``RELATED``, ``HEADING``), in text order. Kept for the last few texts: the speaker stage
+    asks once per pronoun, with the Doc's one text object (``extensions.doc_text``)."""
     found = []
     if "Photo" in text or "Illustration" in text or "Composite" in text:
         found += [m.span("caption") for m in CAPTION.finditer(text)]

@@ -178,7 +178,7 @@ def _own_quotation(doc: Doc, content: list[Chunk], cues: list[Optional[str]]) ->
     if len(content) != 1 or not cuts:
         return content
     sent = doc[first.start].sent
-    if not any(_speech_verb(t, cues) for t in doc[sent.start : first.start]) and not _after_said(doc, first.start, cues):
+    if not (any(_speech_verb(t, cues) for t in doc[sent.start : first.start]) or _after_said(doc, first.start, cues)):
         return content
     return [Chunk("CON", cuts[-1], first.end)]
 
