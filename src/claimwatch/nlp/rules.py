@@ -164,9 +164,15 @@ def quote_chains(doc: Doc, quotes: list[int]) -> list[list[tuple[int, int]]]:
     return chains
 
 
+def _opens_beside(doc: Doc, i: int) -> bool:
+    """Token ``i`` opens a quotation set right beside the one before it ('“…” “…”'): the space between the marks is
+    no token, so the two read as one quoted stretch."""
+    return 0 < i < len(doc) and doc[i - 1].text in ("”", '"') and doc[i].text in ("“", '"')
+
+
 def _quote_cuts(doc: Doc, start: int, end: int) -> list[int]:
-    """Where a quotation set right beside another begins, inside one quoted stretch ('“…” “…”')."""
-    return [t.i + 1 for t in doc[start : end - 1] if t.text in ("”", '"') and doc[t.i + 1].text in ("“", '"')]
+    """Where a quotation set right beside another begins, inside ``doc[start:end]``."""
+    return [i for i in range(start + 1, end) if _opens_beside(doc, i)]
 
 
 def _own_quotation(doc: Doc, content: list[Chunk], cues: list[Optional[str]]) -> list[Chunk]:
@@ -600,7 +606,7 @@ def _to_quote_end(doc: Doc, chunks: list[Chunk], quotes: list[int], taken: set[i
     if not chunks:
         return chunks
     last = chunks[-1]
-    if not quotes[last.end - 1] or last.end in _quote_cuts(doc, last.end - 1, min(len(doc), last.end + 1)):
+    if not quotes[last.end - 1] or _opens_beside(doc, last.end):
         return chunks  # (it ends where a quotation set right beside it begins: '“…” “…”' is two)
     # The one quotation that can hold the content's end is the run of quoted tokens through its last token: find
     # where that run ends, not every quotation of the Doc (this runs once per rule attribution).
@@ -683,7 +689,7 @@ def _shed_earlier_quote(doc: Doc, model: Group, rule: Group) -> None:
     start, first = min(r_content), min(m_content)
     if start <= first or start not in m_content or doc[first].text not in QUOTE_CHARS:
         return
-    if doc[start].text not in ("“", '"') or doc[start - 1].text not in ("”", '"'):
+    if not _opens_beside(doc, start):
         return
     kept = [Chunk(ch.role, max(ch.start, start), ch.end) for ch in model.content if ch.end > start]
     if kept:

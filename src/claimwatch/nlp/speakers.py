@@ -709,8 +709,9 @@ class SpeakerResolver(DataFileComponent):
                 and any(t.text == "," for t in doc[head.i : gov.i]) \
                 and (cannot_speak(span, self.nonspeaking) or any(t.lower_ == "without" for t in doc[head.i : gov.i + 1])):
             # An object in an aside the cue swept in ("He claimed, still without citing any proof, that …": claims
-            # interim 23; "said a cut was unlikely, citing rising prices") names no one who speaks: the cue verb's
-            # subject does. A party cited that can speak stays the source ("reported, citing the ministry").
+            # interim 23) names no one who speaks: the cue verb's subject does. A party cited that can speak stays
+            # the source ("reported, citing the ministry"); a ground cited ("citing rising prices") is never made
+            # the speaker in the first place (``claims._relay``, ``speaker_check.cited_reason``).
             return _verb_subject_speaks(claim, head)
         later = _later_subject(head, span) if span is not None else None
         if later is not None:
