@@ -18,8 +18,9 @@ from claimwatch.cli import main
 from claimwatch.disputes.candidates import ASSERTS, DENIES, DOUBTS, profile, relatedness
 from claimwatch.disputes.compare import compare, supports
 from claimwatch.disputes.embeddings import LexicalEmbedder, MiniLMEmbedder, get_embedder
-from claimwatch.disputes.lexicon import default_lexicon, load_lexicon
+from claimwatch.disputes.lexicon import RESOURCE, default_lexicon, load_lexicon
 from claimwatch.errors import ClaimwatchError, DataFileError
+from claimwatch.resources import data_path
 from claimwatch.schema import ActorMentionOut, ActorOut, ContentOut, EventOut, QuantityOut, SpanOut
 from claimwatch.store import DisputeQuery, StoredClaim
 
@@ -71,6 +72,11 @@ def test_malformed_rules_file_is_one_line_error(tmp_path: Path) -> None:
         load_lexicon(bad)
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"rules.json:1: not valid JSON"):
+        load_lexicon(bad)
+    rules = json.loads(data_path(None, RESOURCE).read_text(encoding="utf-8"))
+    rules["charged_families"] = ["attack", "looting"]
+    bad.write_text(json.dumps(rules), encoding="utf-8")
+    with pytest.raises(DataFileError, match="charged_families names no family of the file: looting"):
         load_lexicon(bad)
 
 
@@ -198,6 +204,9 @@ def test_a_content_about_claims_is_never_the_asserting_side() -> None:
 def test_denial_words_in_content() -> None:
     p = profile(claim("x", "there is no evidence that the navy seized the ship", speaker=UKR))
     assert p.own_stance == DENIES and p.stance_cue == "no evidence"
+    # (a quoted "It's a lie" calls something false as "it is a lie" does)
+    assert profile(claim("z", "It\u2019s a lie", speaker=RUS)).own_stance == DENIES
+    assert profile(claim("w", "it's a lie to say the navy left", speaker=RUS)).stance_cue == "it's a lie"
     assert profile(claim("y", "the reports were unconfirmed", speaker=UKR)).own_stance == DOUBTS
 
 
@@ -667,6 +676,45 @@ def test_check_reads_a_reported_sentence_as_the_statement(tmp_path: Path, nlp) -
     assert reported.content.text.startswith("that it would pay")
     assert any("would pay for Vardanian gas" in m.claim.content.text for m in result.supporting), result
     assert verdict.speaker is None and verdict.content.text.startswith("Vardania's forecast")
+
+
+@minilm
+def test_check_lists_the_accused_states_answer_found_by_name(tmp_path: Path, nlp) -> None:
+    # "It's a lie" shares almost no words with the sentence it answers: the accused side's answer is found by the
+    # place the sentence names, and only the accused state's voice counts, only against a charged act.
+    text = ("Ukraine's prosecutor general said that Russian troops had shelled the hospital in Dravnik on 3 March.\n\n"
+            "The Kremlin said the reports about the hospital in Dravnik were a lie.\n\n"
+            "A Russian novelist living in Berlin said the reports about the hospital in Dravnik were a lie.\n\n"
+            "The Kremlin said it would open talks with Turkey on grain shipments next month.")
+    with _checker_over(tmp_path / "a.db", nlp, text) as checker:
+        result = checker.check("Russian troops shelled the hospital in Dravnik in March.")
+        visit = checker.check("Russian officials visited the hospital in Dravnik in March.")
+    answers = [m for m in result.contradicting if "were a lie" in m.claim.content.text]
+    assert [m.claim.resolved_speaker for m in answers] == ["The Kremlin"], result.contradicting
+    assert "accused side (RUS)" in answers[0].reason and "dravnik" in answers[0].reason
+    assert not any("grain" in m.claim.content.text for m in result.contradicting)
+    assert not any("were a lie" in m.claim.content.text for m in visit.contradicting)  # a visit is no charge
+
+
+@minilm
+def test_check_reads_coordinated_and_participle_reports_as_the_statement(tmp_path: Path, nlp) -> None:
+    # "X blamed A for … and accused it of …" is one report of X's; so is "X called …, saying …" when the main
+    # verb reports too. "X struck the port, saying …" asserts the strike.
+    text = "The harbour master said that grain ships had left Kessel on schedule this week."
+    with _checker_over(tmp_path / "c.db", nlp, text) as checker:
+        checker.check("Valdoria's ambassador, Anna Berg, blamed Marovia for starting the crisis and accused it of "
+                      "arming the rebels.")
+        blamed = checker.last_query
+        checker.check("Berg called the Marovian tactics reckless, saying they kept sending ships into the strait in "
+                      "repeated night raids near Kessel and Ostrel.")
+        called = checker.last_query
+        checker.check("Marovian troops struck the port of Kessel on Monday, saying the harbour hid weapons.")
+        struck = checker.last_query
+    assert blamed.speaker is not None and blamed.speaker.text == "Anna Berg"
+    assert blamed.content.text.startswith("Marovia for starting") and blamed.content.text.endswith("rebels")
+    assert called.speaker is not None and called.speaker.text == "Berg"
+    assert called.content.text.startswith("they kept sending")
+    assert struck.speaker is None and struck.content.text.startswith("Marovian troops struck")
 
 
 def test_check_supports_a_dated_act_in_other_words_only_from_that_day() -> None:

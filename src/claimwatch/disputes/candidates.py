@@ -37,6 +37,7 @@ from .embeddings import embedding_text
 from .lexicon import DisputeLexicon, _stem, default_lexicon
 
 ASSERTS, DENIES, DOUBTS = "asserts", "denies", "doubts"
+NEGATED_EVENT = "negated event"  # own_stance's cue when a negated main verb denies
 DENY_CUES = {"deny", "disagree"}
 DOUBT_CUES = {"doubt", "question"}
 CHECKED = "\x00check"  # the article id of the profile of a sentence given to `check`
@@ -224,7 +225,7 @@ def own_stance(claim: ClaimOut, lex: Optional[DisputeLexicon] = None) -> tuple[s
         # The event coder's negation may sit outside the content ("did not refer to 'invasion'") or on another
         # word of it ("not far short of genocide"): only a negated verb in the content itself denies, and only
         # when it is the content's main predicate ("Russia miscalculated and can't win" asserts a miscalculation).
-        return DENIES, "negated event"
+        return DENIES, NEGATED_EVENT
     # Denial and doubt words count in the content's main clause only: a run-on content (a quote the extractor did
     # not close) may carry someone else's "no evidence" paragraphs later, and "X happened, though there is no
     # evidence that Y" asserts X.

@@ -14,14 +14,17 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from dataclasses import replace
 from typing import Any, Optional
 
 import numpy as np
 from pydantic import BaseModel
 
 from ..errors import ClaimwatchError
+from ..nlp.lexicon import load_lexicon
 from ..schema import Article, CharSpan, Claim, ClaimOut
 from ..store import Store, StoredClaim
+from . import rebuttal
 from .candidates import CHECKED, ClaimProfile, profile
 from .detect import ensure_embeddings, head_for
 from .embeddings import Embedder, embedding_text, get_embedder
@@ -112,11 +115,17 @@ def _reported_claim(doc: Any, stages: list[tuple[str, Any]], body: str, date: Op
         doc = proc(doc)
     article = Article(id="check", text=body, date=date)
     best: Optional[ClaimOut] = None
+    said: dict[tuple[int, int], Claim] = {}
     for claim in getattr(doc._, CLAIMS_ATTR) or []:
-        if claim.cue_class is None or claim.speaker is None or claim.kind not in REPORTED_KINDS:
-            continue
+        if claim.cue_class is None or claim.speaker is None or not (
+                claim.kind in REPORTED_KINDS or (claim.kind == "object" and claim.cue_class == "accuse")):
+            continue  # (an accusation's object states what the accused did: "blamed Washington for instigating …")
         if claim.kind != "according_to" and not _main_verb(doc, claim):
             continue
+        # One speaker's coordinated statements ("blamed Washington for … and accused it of …") are one report.
+        key = (claim.speaker.start, claim.speaker.end)
+        said[key] = replace(said[key], content=said[key].content + claim.content) if key in said else claim
+    for claim in said.values():
         out = claim_to_out(article, claim)
         if len(out.content.text) >= REPORTED_SHARE * len(body) and (best is None or len(out.content.text) > len(best.content.text)):
             best = out
@@ -128,12 +137,28 @@ def _one_day(start: Optional[str], end: Optional[str]) -> bool:
 
 
 def _main_verb(doc: Any, claim: Claim) -> bool:
-    """Whether one of the claim's cue words is the root of its sentence."""
+    """Whether one of the claim's cue words is the root of its sentence, a verb coordinated with the root, or a
+    participle under a root that is itself a reporting verb of the same speaker ("Zelensky called the tactics
+    crazy, saying …"; not "Russia struck the port, saying …", which asserts the strike)."""
     for part in claim.cue or ():
         span = doc.char_span(part.start, part.end, alignment_mode="expand")
-        if span is not None and any(t.dep_ == "ROOT" for t in span):
+        if span is not None and any(_main_report(t, claim) for t in span):
             return True
     return False
+
+
+def _main_report(tok: Any, claim: Claim) -> bool:
+    if tok.dep_ == "ROOT":
+        return True
+    head = tok.head
+    if tok.dep_ == "conj" and head.dep_ == "ROOT" and tok.pos_ == "VERB":
+        return True
+    if tok.dep_ != "advcl" or head.dep_ != "ROOT" or tok.tag_ != "VBG" or claim.speaker is None:
+        return False
+    subject = [c for c in head.children if c.dep_ == "nsubj"]
+    speaker = claim.speaker
+    return (load_lexicon().verb_class(head.lemma_.lower()) is not None
+            and any(speaker.start <= c.idx < speaker.end for c in subject))
 
 
 class Checker:
@@ -148,6 +173,7 @@ class Checker:
         self.model = model or default_model()
         self.head = head_for(self.embedder, self.embedder.dim)
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
+        self._index: Optional[dict[str, int]] = None
         self.last_query: Optional[ClaimOut] = None  # the last checked sentence read as a claim
 
     @property
@@ -198,19 +224,29 @@ class Checker:
             ranked = cos + boost[fams]
             order = np.argpartition(-ranked, min(CANDIDATES, len(ids)) - 1)[: min(CANDIDATES, len(ids))]
             top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= CANDIDATE_COS]
-        result.candidates = len(top)
-        found = self.candidates([ids[k] for k in top]) if top else {}
+        # The accused side's answers, found by name: they seldom share the sentence's wording (rebuttal.py).
+        words = rebuttal.anchors(q, lex)
+        top_named: list[int] = []
+        if named := rebuttal.search(self.store, q, words, lex):
+            index, seen = self.index(), {ids[k] for k in top}
+            top_named = list(dict.fromkeys(index[c.id] for c in named if c.id in index and c.id not in seen))
+        result.candidates = len(top) + len(top_named)
+        found = self.candidates([ids[k] for k in top + top_named]) if top or top_named else {}
         out = []
         agent = q.frame.agent if q.frame is not None else None
         q_agent = (agent.country or agent.actor_id) if agent is not None else None
         timed = q.frame is not None and q.frame.time.basis == "named"
         dated = timed and _one_day(q.frame.time.start, q.frame.time.end)
-        for k in top:
+        for k in top + top_named:
             hit = found.get(ids[k])
             if hit is not None and hit[1].reportable:
                 claim, p = hit
                 sim = float(cos[k])
+                answer = rebuttal.rebuts(q, p, claim, words, lex)
+                if answer is None and k in top_named:
+                    continue  # found by name only: it can only be an answer
                 rel = relate(q, p, sim, self.model, lex)
+                rel.rebuttal = answer
                 rel.own_side = q_agent is not None and p.state_side == q_agent
                 rel.dated = dated
                 rel.timed = timed
@@ -218,6 +254,12 @@ class Checker:
                     rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
                 out.append((claim, sim, rel))
         return result, out
+
+    def index(self) -> dict[str, int]:
+        """Each embedded claim's row in the matrix."""
+        if self._index is None:
+            self._index = {cid: k for k, cid in enumerate(self.matrix()[0])}
+        return self._index
 
     def candidates(self, ids: list[str]) -> dict[str, tuple[StoredClaim, ClaimProfile]]:
         """The stored claims with these ids, each with its profile (the web's checker caches them)."""
@@ -274,7 +316,11 @@ class Checker:
         t0 = time.perf_counter()
         result, related = self.related(text, date=date)
         for claim, sim, rel in related:
-            if self.contradicts(sim, rel):
+            if rel.rebuttal is not None:
+                score = round(max(rel.p_dispute, prior_model().p_dispute({**rel.features, "opposed": 1.0})), 4)
+                result.contradicting.append(CheckMatch(claim=claim, score=score, relation="contradicts",
+                                                       reason=rel.rebuttal, similarity=round(sim, 4), kind=rel.kind))
+            elif self.contradicts(sim, rel):
                 result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
                                                        reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
             elif self.supports(sim, rel, rel.own_side):

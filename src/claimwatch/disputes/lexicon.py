@@ -75,6 +75,9 @@ class DisputeLexicon:
     # predicate lemmas that tell one transfer from either end ("Russia acquired drones from Iran" / "Iran transferred
     # drones to Russia"): the giver's lemma -> "give", the receiver's -> "get"; empty (no list): none
     converse: dict[str, str] = field(default_factory=dict)
+    # event families of acts one is accused of (an attack, coercion, a threat): ``check`` looks for the accused
+    # side's answer to a sentence telling of one (``rebuttal.py``); empty (no list): none
+    charged: frozenset[str] = frozenset()
 
     def converse_pair(self, x: Optional[str], y: Optional[str]) -> bool:
         """One lemma gives and the other receives."""
@@ -88,16 +91,20 @@ class DisputeLexicon:
     def names(self, text: str) -> frozenset[str]:
         """The terms of the words a text writes with a capital inside a sentence and never in lower case: the
         names in it ("ISIS", "Kobani"), which say whom a claim is about but not what it says of them."""
+        return frozenset(_stem(word) for word in self.name_words(text))
+
+    def name_words(self, text: str) -> tuple[str, ...]:
+        """The same names as written (case-folded, unstemmed), in text order: what a full-text search looks for."""
         text = text.replace("\u2019", "'")
         lower = {w for w in _CASED_WORD.findall(text) if w.islower()}
-        out = set()
+        out: dict[str, None] = {}
         for m in _CASED_WORD.finditer(text):
             word = m.group(0)
             if not word[0].isupper() or word.casefold() in lower or _SENTENCE_START.search(text, 0, m.start()):
                 continue
             if len(word) >= 3 and word.casefold() not in self.stop_words:
-                out.add(_stem(word.casefold()))
-        return frozenset(out)
+                out[word.casefold()] = None
+        return tuple(out)
 
     def holders(self, text: str) -> frozenset[str]:
         """The names a text gives as the holder of a claim ("Hunter's claim was unfounded"): the one name that
@@ -213,6 +220,7 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
             charges=_phrases(data.get("pointing_charges", [])),
             converse={str(w).casefold(): end for end in ("give", "get")
                       for w in data.get("converse_predicates", {}).get(end, [])},
+            charged=frozenset(_known_families(data.get("charged_families", []), families)),
         )
     except DataFileError:
         raise
@@ -235,3 +243,10 @@ def _breaks(marks: list[str]) -> Optional[re.Pattern[str]]:
 
 def default_lexicon() -> DisputeLexicon:
     return load_lexicon()
+
+
+def _known_families(names: list[str], families: dict[str, Any]) -> list[str]:
+    unknown = [n for n in names if n not in families]
+    if unknown:
+        raise ValueError(f"charged_families names no family of the file: {', '.join(map(str, unknown))}")
+    return [str(n) for n in names]

@@ -183,6 +183,7 @@ class Relation:
     own_side: bool = False  # check: the claim's speaker is the state the sentence's agent is
     dated: bool = False  # check: the sentence names the day of what it tells
     timed: bool = False  # check: the sentence names when it happened (a day, a month, a year)
+    rebuttal: Optional[str] = None  # check: why the claim is the accused side calling the sentence false (rebuttal.py)
 
 
 @dataclass

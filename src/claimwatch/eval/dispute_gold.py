@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -347,6 +347,130 @@ def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4, supplement:
             "old_rule_pairs": len(old), "drawn": len(drawn), "strata": strata}
 
 
+# -- the second test set (docs/EVALUATION.md, "a second test set, the plan"): every pair is test ---------------
+
+V2_SEED = 20261260
+V2_PLAIN_PER_BAND = 40  # S1, 4 bands
+V2_CONTRAST_PER_BAND = 40  # S2, 4 bands
+V2_HIGH_BANDS = (2, 3)
+V2_HIGH_PER_BAND = 60  # S4, contrast-bearing at cosine >= 0.65
+V2_STORED = 80  # S5, pairs the default detection stores
+V2_LABELLERS = 8  # each pair goes to two of them
+
+
+def v1_pairs(claims: Sequence[Any], gold_dir: Path) -> set[tuple[int, int]]:
+    """The index pairs (i < j) of ``claims`` that match a v1 gold pair (the v1 matching rule)."""
+    by_article: dict[str, list[Any]] = {}
+    for c in claims:
+        by_article.setdefault(c.article_id, []).append(c)
+    index = {c.id: k for k, c in enumerate(claims)}
+    out = set()
+    for pair in load_gold_pairs(gold_dir):
+        a, b = match_claim(pair["a"], by_article), match_claim(pair["b"], by_article)
+        if a is not None and b is not None:
+            out.add(tuple(sorted((index[a.id], index[b.id]))))
+    return out  # type: ignore[return-value]
+
+
+def draw_v2(universe: Universe, stored: Sequence[tuple[int, int]], excluded: set[tuple[int, int]],
+            seed: int = V2_SEED) -> list[dict[str, Any]]:
+    """S1 (plain, 4 bands), S2 (contrast-bearing, 4 bands), S4 (contrast-bearing, cosine >= 0.65) and S5 (stored
+    disputes), drawn without replacement; a pair drawn before or matching a v1 gold pair is replaced by its
+    stratum's next draw."""
+    rng = np.random.default_rng(seed)
+    band = np.digitize(universe.cos, BANDS[1:-1])
+    taken = set(excluded)
+    out: list[dict[str, Any]] = []
+
+    def take(stratum: str, keys: Iterable[tuple[tuple[int, int], Optional[float]]], k: int,
+             band_no: Optional[int]) -> None:
+        got = 0
+        for key, cos in keys:
+            if got == k:
+                break
+            if key in taken or key[0] == key[1]:
+                continue
+            taken.add(key)
+            out.append({"stratum": stratum, "band": band_no, "i": key[0], "j": key[1],
+                        "cos": None if cos is None else round(float(cos), 4)})
+            got += 1
+
+    def pairs(mask: np.ndarray) -> Iterator[tuple[tuple[int, int], Optional[float]]]:
+        for idx in rng.permutation(np.nonzero(mask)[0]):
+            yield (int(universe.i[idx]), int(universe.j[idx])), float(universe.cos[idx])
+
+    for b in range(4):
+        take("S1", pairs(~universe.contrast & (band == b)), V2_PLAIN_PER_BAND, b)
+    for b in range(4):
+        take("S2", pairs(universe.contrast & (band == b)), V2_CONTRAST_PER_BAND, b)
+    for b in V2_HIGH_BANDS:
+        take("S4", pairs(universe.contrast & (band == b)), V2_HIGH_PER_BAND, b)
+    ordered = [tuple(sorted(stored[int(k)])) for k in rng.permutation(len(stored))]
+    take("S5", ((key, None) for key in ordered), V2_STORED, None)  # type: ignore[misc]
+    return out
+
+
+def _pair_labellers(n: int, names: Sequence[str]) -> list[tuple[str, str]]:
+    """Two different labellers for each of ``n`` pairs, every pairing of labellers used about equally."""
+    m = len(names)
+    return [(names[k % m], names[(k + 1 + (k // m) % (m - 1)) % m]) for k in range(n)]
+
+
+def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers: int = V2_LABELLERS
+              ) -> dict[str, Any]:
+    """Draw the second test set's pairs from a store (with embeddings and stored disputes) and write one packet per
+    labeller (each pair in two packets) and the key, kept beside ``out`` in ``out``-key."""
+    from ..disputes.embeddings import MINILM
+    from ..disputes.lexicon import default_lexicon
+    from ..store import ClaimQuery, open_store
+
+    lex = default_lexicon()
+    store = open_store(db)
+    claims = store.query_claims(ClaimQuery(limit=None))
+    ids, matrix = store.embedding_matrix(MINILM)
+    row = {cid: k for k, cid in enumerate(ids)}
+    claims = [c for c in claims if c.id in row]
+    vectors = matrix[[row[c.id] for c in claims]]
+    index = {c.id: k for k, c in enumerate(claims)}
+    stored = [(index[a], index[b]) for _, a, b, _ in store.dispute_links() if a in index and b in index]
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    uni = candidate_universe(claims, vectors, lex, progress=log)
+    drawn = draw_v2(uni, stored, v1_pairs(claims, gold_dir), seed)
+    rnd = random.Random(seed)
+    rnd.shuffle(drawn)
+    key_dir = out.parent / (out.name + "-key")
+    key_dir.mkdir(parents=True, exist_ok=True)
+    (out / "articles").mkdir(parents=True, exist_ok=True)
+    names = [f"T{k + 1}" for k in range(labellers)]
+    texts: dict[str, str] = {}
+    key, batches = [], {name: [] for name in names}
+    for n, (d, pair) in enumerate(zip(drawn, _pair_labellers(len(drawn), names)), start=1):
+        a, b = claims[d["i"]], claims[d["j"]]
+        if (a.date or "", a.article_id) > (b.date or "", b.article_id):
+            a, b = b, a
+        for c in (a, b):
+            if c.article_id not in texts:
+                texts[c.article_id] = store.article_text(c.article_id) or ""
+                (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
+        pid = f"t{n:03d}"
+        key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"], "a": claim_ref(a),
+                    "b": claim_ref(b), "a_date": a.date, "b_date": b.date, "split": "test2",
+                    "labellers": list(pair)})
+        for name in pair:
+            batches[name] += [f"## {pid}", "", "### Claim A", describe(a, texts[a.article_id]), "",
+                              "### Claim B", describe(b, texts[b.article_id]), "", "---", ""]
+    for name, lines in batches.items():
+        head = [f"# Labelling batch {name}", "",
+                "Label each pair by docs/DISPUTE-LABELLING.md. Full article texts: articles/<article id>.txt.", ""]
+        (out / f"batch_{name}.md").write_text("\n".join(head + lines), encoding="utf-8")
+    (key_dir / "KEY-v2.jsonl").write_text("".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
+    strata: dict[str, int] = {}
+    for d in drawn:
+        strata[d["stratum"]] = strata.get(d["stratum"], 0) + 1
+    return {"claims": len(claims), "universe": int(len(uni.i)), "contrast": int(uni.contrast.sum()),
+            "stored_pairs": len(stored), "drawn": len(drawn), "strata": strata}
+
+
 def neighbours(db: str, sentence: str, k: int = 40, seed: int = SEED) -> list[Any]:
     """The ``k`` stored claims nearest to ``sentence`` by MiniLM cosine, shuffled (labellers see no order or score)."""
     from ..disputes.embeddings import MINILM, embedding_text, get_embedder
@@ -487,6 +611,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s.add_argument("--seed", type=int, default=SEED)
     s.add_argument("--labellers", type=int, default=4)
     s.add_argument("--supplement", action="store_true", help="draw stratum S4 (see docs/EVALUATION.md)")
+    s2 = sub.add_parser("sample-v2", help="draw the second test set's pairs (docs/EVALUATION.md)")
+    s2.add_argument("--db", required=True)
+    s2.add_argument("--out", required=True, type=Path)
+    s2.add_argument("--gold", type=Path, default=None, help="the v1 gold (default: tests/gold_real)")
+    s2.add_argument("--seed", type=int, default=V2_SEED)
     nb = sub.add_parser("neighbours")
     nb.add_argument("--db", required=True)
     nb.add_argument("-k", type=int, default=40)
@@ -535,6 +664,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                         min_score=args.min_score, exclude=args.exclude,
                                         judges=args.judges.split(","), prefix=args.prefix,
                                         all_pairs=args.all_pairs, share=args.share), indent=1))
+    elif args.cmd == "sample-v2":
+        print(json.dumps(sample_v2(args.db, args.out, args.gold or default_gold_dir(), args.seed), indent=1))
     elif args.cmd == "sample":
         print(json.dumps(sample(args.db, args.out, args.seed, args.labellers, args.supplement), indent=1))
     elif args.cmd == "neighbours":

@@ -1426,6 +1426,9 @@ def _nominal_person(tok: Token, person_nouns: frozenset[str]) -> bool:
     apposition calls one ("Tor, a volunteer who …"). Names NER found are mentions, handled apart."""
     if tok.pos_ == "PROPN" and tok.text.isupper() and tok.lower_ in person_nouns:
         return True  # "The MP said", "the CEO added": an abbreviated role noun the tagger calls a proper noun
+    if (tok.pos_ == "PROPN" and tok.text.istitle() and tok.lower_ in person_nouns and tok.i > 0
+            and tok.doc[tok.i - 1].lower_ in ("the", "this") and not tok.ent_type_):
+        return True  # "The Ambassador also denied …": a role noun capitalised as a title, not a name
     if tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG"):
         return any(c.dep_ == "appos" and c.tag_ == "NN" and c.lemma_.lower() in person_nouns for c in tok.children)
     return tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_ and tok.lemma_.lower() in person_nouns

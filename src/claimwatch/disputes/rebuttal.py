@@ -1,0 +1,117 @@
+"""``check``'s answered accusations: a sentence that tells of an act is contradicted by the accused's own side calling
+the story false.
+
+A pasted sentence has no speaker, and the denial that answers it is rarely worded like it: "Russian troops killed
+civilians in Bucha" is answered by Peskov's "It's the same scenario as in Bucha … It's a lie" (cosine 0.26), "Paul
+Whelan was a spy" by "American officials flatly state that Mr. Whelan was not an intelligence informant". So the
+sentence's **agent** (the one it says did it) and its **anchors** (the names that say which act: "Bucha", or the
+accused person's surname) find the answers by full-text search, and a stored claim contradicts the sentence when:
+
+- the sentence tells of an act one is accused of (an attack, coercion, a threat: the rules file's
+  ``charged_families``);
+- its speaker is the accused person or the accused's state (its government, military, officials);
+- it calls something false: a denial or doubt stance, a dispute word ("staged", "sham"), a denial phrase anywhere in
+  a short content ("It's a lie"), or a negated clause whose subject is the anchor ("Mr. Whelan was not …");
+- it names an anchor, or its speaker is the accused person;
+- it was said after the time the sentence names.
+
+Chosen on the dev `check` cases (docs/EVALUATION.md, "Nineteenth session"): fitted there, measured on dev only.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Optional
+
+from ..nlp.countries import country_index
+from ..nlp.dates import date_words
+from ..store import ClaimQuery, Store, StoredClaim
+from .candidates import ASSERTS, DENIES, NEGATED_EVENT, ClaimProfile
+from .lexicon import DisputeLexicon
+
+SEARCHED = 200  # claims the name search returns (the accused side's only)
+SHORT = 400  # a denial phrase anywhere in a content this short counts (a quote: "… It's a lie")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def accused(q: ClaimProfile, lex: DisputeLexicon) -> Optional[tuple[str, Optional[str]]]:
+    """(the accused side: the agent's country, else its actor id; the accused person's actor id, or None) when the
+    sentence asserts as a fact that its agent did an act one is accused of (``charged_families``); else None."""
+    frame = q.frame
+    if (frame is None or frame.agent is None or frame.polarity != ASSERTS or frame.modality != "fact"
+            or q.family not in lex.charged):
+        return None
+    agent = frame.agent
+    side = agent.country or agent.actor_id
+    if side is None or side.startswith("unknown:"):
+        return None
+    person = agent.actor_id if (agent.actor_id or "").startswith("person:") else None
+    return side, person
+
+
+def anchors(q: ClaimProfile, lex: DisputeLexicon) -> tuple[str, ...]:
+    """The names that say which act the sentence tells of: the accused person's surname, else the content's names
+    that are not a country, a demonym, a capital, a month or a word of the agent (too common to point at one act)."""
+    side = accused(q, lex)
+    if side is None:
+        return ()
+    person = side[1]
+    if person is not None:
+        surname = person.split(":", 1)[1].rsplit("-", 1)[-1]
+        return (surname,) if len(surname) >= 3 else ()
+    countries = country_index()
+    months = date_words().months
+    agent = frozenset(_WORD.findall((q.frame.agent.text if q.frame and q.frame.agent else "").casefold()))
+    return tuple(w for w in lex.name_words(q.content) if w not in months and w not in agent
+                 and countries.country_of(w) is None and countries.capital_of(w) is None)
+
+
+def search(store: Store, q: ClaimProfile, words: tuple[str, ...], lex: DisputeLexicon) -> list[StoredClaim]:
+    """The accused side's stored claims that name one of the anchors (full text)."""
+    side = accused(q, lex)
+    if side is None or not words:
+        return []
+    query = " OR ".join(f'"{w}"' for w in words)
+    return store.query_claims(ClaimQuery(text=query, actor=side[1] or side[0], limit=SEARCHED)) + (
+        store.query_claims(ClaimQuery(text=query, actor=side[0], limit=SEARCHED)) if side[1] else [])
+
+
+def _calls_false(p: ClaimProfile, claim: StoredClaim, words: tuple[str, ...], lex: DisputeLexicon) -> Optional[str]:
+    """The words by which the claim calls a story false, or None."""
+    if p.cue_stance == DENIES or (p.own_stance == DENIES and p.stance_cue != NEGATED_EVENT):
+        return p.stance_cue or p.own_stance  # a denial by its cue or its words; a merely negated verb is not one
+    if p.dispute_cue:
+        return p.dispute_cue
+    text = claim.content.text
+    if len(text) <= SHORT and lex.denial is not None and (m := lex.denial.search(text.replace("\u2019", "'"))):
+        return m.group(0)
+    frame = p.frame
+    if frame is not None and frame.polarity != ASSERTS and frame.agent is not None:
+        subject = set(_WORD.findall(frame.agent.text.casefold()))
+        if subject & set(words):
+            return f"{frame.agent.text} … not"
+    return None
+
+
+def rebuts(q: ClaimProfile, p: ClaimProfile, claim: StoredClaim, words: tuple[str, ...],
+           lex: DisputeLexicon) -> Optional[str]:
+    """The reason the stored claim answers the sentence's accusation, or None (module docstring)."""
+    side = accused(q, lex)
+    if side is None or not words or not p.reportable:
+        return None
+    country, person = side
+    # the accused person, or the accused's state (its government, military, officials): not any compatriot
+    own = person is not None and p.speaker_actor_id == person
+    if not own and p.state_side != country:
+        return None
+    named = set(_WORD.findall(claim.content.text.casefold())) & set(words)
+    if not (named or own):
+        return None
+    start = q.frame.time.start if q.frame is not None and q.frame.time.basis == "named" else None
+    if start and p.day is not None and p.day < date.fromisoformat((start + "-01-01")[:10]):
+        return None
+    why = _calls_false(p, claim, words, lex)
+    if why is None:
+        return None
+    about = ", ".join(sorted(named)) or "the accused speaking"
+    return f"denies vs asserts: the accused side ({country}) calls it false ('{why}'), about {about}"
