@@ -684,9 +684,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 # -- the frozen gold set and its scoring --------------------------------------------------------------------------
 
@@ -974,3 +971,7 @@ def fit_check_support(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any =
         return {}
     w = fit_logistic(rows, y, c)
     return {k: w[k] for k in ("bias", "cos")}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
