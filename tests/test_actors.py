@@ -487,6 +487,18 @@ def test_a_country_in_any_mention_of_the_person_is_evidence(nlp) -> None:
     assert claim.speaker_actor is not None and claim.speaker_actor.country == "UKR"
 
 
+def test_a_persons_country_from_one_claim_holds_for_their_other_claims(nlp) -> None:
+    # "Russia's ambassador to the UK has told the radio …" gives the person a country; "Piotr Halsen said …" and "The
+    # Ambassador also denied …" carry no evidence of their own (check dev, read as tuning data: the ambassador's
+    # "fabrication" was no state's answer)
+    text = ("Russia's ambassador to the UK has told the radio he does not expect a ceasefire. Speaking on the morning "
+            "programme, Piotr Halsen said talks would resume in May. The Ambassador also denied that Russian forces "
+            "were shelling the port.")
+    claims = claims_of(nlp, text)
+    actors = {c.speaker_actor.id: c.speaker_actor.country for c in claims if c.speaker_actor is not None}
+    assert len(claims) == 3 and actors == {"person:piotr-halsen": "RUS"}, [c.speaker_actor for c in claims]
+
+
 def test_a_coordinated_title_before_the_name_is_read_whole(nlp) -> None:
     text = "Czech Industry and Trade Minister Jozef Novak said gas prices would fall in spring."
     claim = by_speaker(claims_of(nlp, text), text, "Jozef Novak")

@@ -83,6 +83,59 @@ def test_draw_is_seeded_takes_each_pair_once_and_fills_strata() -> None:
             assert lo <= d["cos"] < hi
 
 
+def test_the_second_test_set_draw_leaves_out_v1_pairs_and_fills_its_strata() -> None:
+    from claimwatch.eval.dispute_gold import V2_HIGH_PER_BAND, V2_STORED, _pair_labellers, draw_v2
+
+    n = 3000
+    rng = np.random.default_rng(2)
+    uni = Universe(i=np.arange(n), j=np.arange(n) + 10000, cos=rng.uniform(0.3, 1.0, n).astype(np.float32),
+                   contrast=rng.random(n) < 0.5)
+    v1 = {(int(uni.i[k]), int(uni.j[k])) for k in range(0, 3000, 3)}
+    stored = [(int(uni.j[k]), int(uni.i[k])) for k in range(1, 301, 3)]  # (stored either way round)
+    drawn = draw_v2(uni, stored, v1, seed=5)
+    assert drawn == draw_v2(uni, stored, v1, seed=5)
+    keys = [(d["i"], d["j"]) for d in drawn]
+    assert len(keys) == len(set(keys)) and not set(keys) & v1
+    counts = {s: sum(d["stratum"] == s for d in drawn) for s in ("S1", "S2", "S4", "S5")}
+    assert counts["S4"] == 2 * V2_HIGH_PER_BAND and counts["S5"] == min(V2_STORED, len(stored))
+    assert all(d["cos"] >= 0.65 for d in drawn if d["stratum"] == "S4")
+    pairs = _pair_labellers(520, [f"T{k}" for k in range(1, 9)])
+    assert all(a != b for a, b in pairs)
+    load = {name: sum(name in p for p in pairs) for name in {x for p in pairs for x in p}}
+    assert set(load.values()) == {130}
+
+
+def test_second_test_set_rows_need_both_labels_and_a_third_where_they_differ(tmp_path) -> None:
+    import json
+
+    import pytest
+
+    from claimwatch.errors import ClaimwatchError
+    from claimwatch.eval.dispute_gold import cohen_kappa, merge_v2
+
+    ref = {"article_id": "x", "start": 0, "end": 5, "sha": "0" * 12}
+    key = tmp_path / "KEY-v2.jsonl"
+    key.write_text("".join(json.dumps({"pair": p, "stratum": "S1", "band": 0, "cos": 0.4, "a": ref, "b": ref,
+                                       "a_date": "2031-01-01", "b_date": "2031-01-02", "labellers": ["T1", "T2"]})
+                           + "\n" for p in ("t001", "t002")), encoding="utf-8")
+    (tmp_path / "labels_T1.jsonl").write_text(
+        '{"pair": "t001", "label": "dispute", "note": "n1"}\n{"pair": "t002", "label": "same"}\n', encoding="utf-8")
+    with pytest.raises(ClaimwatchError, match="t001: not labelled by T1, T2"):
+        merge_v2(key, tmp_path)
+    (tmp_path / "labels_T2.jsonl").write_text(
+        '{"pair": "t001", "label": "partly", "note": "n2"}\n{"pair": "t002", "label": "same", "bad_extraction": true}\n',
+        encoding="utf-8")
+    rows, open_pairs = merge_v2(key, tmp_path)
+    assert [r["pair"] for r in rows] == ["t002"] and rows[0]["bad_extraction"] and rows[0]["split"] == "test2"
+    assert open_pairs == [{"pair": "t001", "labels": ["dispute", "partly"], "notes": ["n1", "n2"]}]
+    third = tmp_path / "third.jsonl"
+    third.write_text('{"pair": "t001", "label": "dispute", "note": "settled"}\n', encoding="utf-8")
+    rows, open_pairs = merge_v2(key, tmp_path, third)
+    assert not open_pairs and rows[0]["label"] == "dispute" and rows[0]["adjudicated"] and rows[0]["note"] == "settled"
+    assert cohen_kappa(["a", "b", "a", "b"], ["a", "b", "a", "b"]) == 1.0
+    assert abs(cohen_kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"])) < 1e-9
+
+
 def test_context_marks_the_claim_inside_its_paragraphs() -> None:
     text = "First para.\n\nSecond para says troops left.\n\nThird para.\n\nFourth."
     start = text.index("troops left")

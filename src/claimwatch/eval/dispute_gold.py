@@ -471,6 +471,52 @@ def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers
             "stored_pairs": len(stored), "drawn": len(drawn), "strata": strata}
 
 
+def merge_v2(key_path: Path, labels_dir: Path, adjudicated: Optional[Path] = None
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The second test set's gold rows (v1's format, split ``test2``) from the key and the two labels of each pair;
+    and the pairs whose two labels differ and no third label settles (``adjudicated``: one JSON line per pair,
+    ``{"pair", "label", "note"}``), which are left out of the rows."""
+    from ..errors import ClaimwatchError
+
+    labels: dict[str, dict[str, dict[str, Any]]] = {}
+    for path in sorted(Path(labels_dir).glob("labels_T*.jsonl")):
+        name = path.stem.split("_", 1)[1]
+        for row in load_jsonl(path):
+            if row.get("label") not in LABELS:
+                raise ClaimwatchError(f"{path}: pair {row.get('pair')}: unknown label {row.get('label')!r}")
+            labels.setdefault(row["pair"], {})[name] = row
+    third = {row["pair"]: row for row in load_jsonl(adjudicated)} if adjudicated else {}
+    rows, open_pairs = [], []
+    for k in load_jsonl(key_path):
+        got = [labels.get(k["pair"], {}).get(name) for name in k["labellers"]]
+        if any(g is None for g in got):
+            raise ClaimwatchError(f"pair {k['pair']}: not labelled by {', '.join(k['labellers'])}")
+        pair_labels = [g["label"] for g in got]  # type: ignore[index]
+        agreed = pair_labels[0] == pair_labels[1]
+        if not agreed and k["pair"] not in third:
+            open_pairs.append({"pair": k["pair"], "labels": pair_labels, "notes": [g.get("note") for g in got]})  # type: ignore[union-attr]
+            continue
+        final = third[k["pair"]] if not agreed else got[0]
+        rows.append({"pair": k["pair"], "stratum": k["stratum"], "band": k["band"], "split": "test2",
+                     "a": k["a"], "b": k["b"], "a_date": k["a_date"], "b_date": k["b_date"],
+                     "label": final["label"],  # type: ignore[index]
+                     "bad_extraction": any(bool(g.get("bad_extraction")) for g in got),  # type: ignore[union-attr]
+                     "note": final.get("note") or next((g.get("note") for g in got if g.get("note")), None),  # type: ignore[union-attr]
+                     "labels": pair_labels, "adjudicated": not agreed})
+    return rows, open_pairs
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa of two labellers' labels on the same items."""
+    n = len(a)
+    if n == 0:
+        return float("nan")
+    seen = sorted(set(a) | set(b))
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pe = sum((list(a).count(c) / n) * (list(b).count(c) / n) for c in seen)
+    return 1.0 if pe == 1 else (po - pe) / (1 - pe)
+
+
 def neighbours(db: str, sentence: str, k: int = 40, seed: int = SEED) -> list[Any]:
     """The ``k`` stored claims nearest to ``sentence`` by MiniLM cosine, shuffled (labellers see no order or score)."""
     from ..disputes.embeddings import MINILM, embedding_text, get_embedder
@@ -616,6 +662,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s2.add_argument("--out", required=True, type=Path)
     s2.add_argument("--gold", type=Path, default=None, help="the v1 gold (default: tests/gold_real)")
     s2.add_argument("--seed", type=int, default=V2_SEED)
+    mg = sub.add_parser("merge-v2", help="the second test set's gold rows from its two labels per pair")
+    mg.add_argument("--key", required=True, type=Path)
+    mg.add_argument("--labels", required=True, type=Path, help="the folder holding labels_T*.jsonl")
+    mg.add_argument("--adjudicated", type=Path, default=None, help="third labels for the pairs the two differ on")
+    mg.add_argument("--out", required=True, type=Path, help="the gold file to write (pairs.v2.jsonl)")
     nb = sub.add_parser("neighbours")
     nb.add_argument("--db", required=True)
     nb.add_argument("-k", type=int, default=40)
@@ -664,6 +715,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                         min_score=args.min_score, exclude=args.exclude,
                                         judges=args.judges.split(","), prefix=args.prefix,
                                         all_pairs=args.all_pairs, share=args.share), indent=1))
+    elif args.cmd == "merge-v2":
+        rows, open_pairs = merge_v2(args.key, args.labels, args.adjudicated)
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        both = [r["labels"] for r in rows] + [o["labels"] for o in open_pairs]
+        real = [[str(label in REAL) for label in pair] for pair in both]
+        print(json.dumps({"rows": len(rows), "unsettled": [o["pair"] for o in open_pairs],
+                          "agree_six": sum(x == y for x, y in both), "pairs": len(both),
+                          "kappa_six": round(cohen_kappa([x for x, _ in both], [y for _, y in both]), 3),
+                          "kappa_real": round(cohen_kappa([x for x, _ in real], [y for _, y in real]), 3)}, indent=1))
     elif args.cmd == "sample-v2":
         print(json.dumps(sample_v2(args.db, args.out, args.gold or default_gold_dir(), args.seed), indent=1))
     elif args.cmd == "sample":

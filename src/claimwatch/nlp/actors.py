@@ -647,7 +647,7 @@ class ActorComponent(DataFileComponent):
             speaker = self._with_role_country(self._speaker(doc, claim, mentions, by_name, by_surname, context),
                                               claim.speaker_role)
             out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
-        setattr(doc._, CLAIMS_ATTR, out)
+        setattr(doc._, CLAIMS_ATTR, _one_country_per_person(out))
         return doc
 
     def candidates(self, doc) -> list:
@@ -759,6 +759,30 @@ class ActorComponent(DataFileComponent):
             return ref
         country = self.resolver.role_country(role)
         return ref.model_copy(update={"country": country}) if country else ref
+
+
+def _one_country_per_person(claims: list[Claim]) -> list[Claim]:
+    """One person is one actor through an article: the country and sector that one claim's evidence gives a person
+    who serves a state or a company ("Russia's ambassador to the UK has told the BBC …") hold for their claims that
+    carry none ("Andrei Kelin said …", "The Ambassador also denied …"). Evidence of a country without an office
+    ("now in the UK") is not spread: where someone lives is not whom they speak for. Two different countries for one
+    person are left as they are."""
+    found: dict[str, set[tuple[str, Optional[str]]]] = {}
+    for claim in claims:
+        ref = claim.speaker_actor
+        if ref is not None and ref.type == "person" and ref.country and ref.sector:
+            found.setdefault(ref.id, set()).add((ref.country, ref.sector))
+    out = []
+    for claim in claims:
+        ref = claim.speaker_actor
+        known = found.get(ref.id, set()) if ref is not None and not ref.country else set()
+        if ref is not None and len({country for country, _ in known}) == 1:
+            country = next(iter(known))[0]
+            sector = ref.sector or next((s for _, s in sorted(known, key=lambda k: k[1] or "") if s), None)
+            claim = dataclasses.replace(claim, speaker_actor=ref.model_copy(update={"country": country,
+                                                                                   "sector": sector}))
+        out.append(claim)
+    return out
 
 
 def _same_phrase(mention, speaker) -> bool:
