@@ -678,6 +678,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sd = sub.add_parser("seeds")
     sd.add_argument("--db", required=True)
     sd.add_argument("-n", type=int, default=35)
+    sd.add_argument("--seed", type=int, default=SEED)
     ra = sub.add_parser("articles")
     ra.add_argument("--db", required=True)
     ra.add_argument("-n", type=int, default=60)
@@ -733,7 +734,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     elif args.cmd == "search":
         _print_claims(keyword_search(args.db, args.query, args.limit))
     elif args.cmd == "seeds":
-        _print_claims(seed_claims(args.db, args.n))
+        _print_claims(seed_claims(args.db, args.n, args.seed))
     elif args.cmd == "articles":
         for aid, title in random_articles(args.db, args.n):
             print(f"{aid}\t{title}")
