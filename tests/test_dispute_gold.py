@@ -136,6 +136,27 @@ def test_second_test_set_rows_need_both_labels_and_a_third_where_they_differ(tmp
     assert abs(cohen_kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"])) < 1e-9
 
 
+def test_second_test_set_check_cases_keep_what_both_sessions_mark_and_settle_the_rest() -> None:
+    from claimwatch.eval.dispute_gold import merge_check_v2
+
+    r = [{"article_id": "x", "start": k, "end": k + 5, "sha": "0" * 12} for k in range(0, 40, 10)]
+    written = [{"case": "W1-01", "kind": "seed", "sentence": "s", "supports": [r[0], r[1]], "contradicts": [r[2]]},
+               {"case": "W1-02", "kind": "never", "sentence": "n", "supports": [], "contradicts": []},
+               {"case": "W1-03", "kind": "never", "sentence": "m", "supports": [], "contradicts": []},
+               {"case": "W1-04", "kind": "seed", "sentence": "unsearched", "supports": [r[0]], "contradicts": []}]
+    second = [{"case": "W1-01", "supports": [r[0]], "contradicts": [r[2], r[3]]},
+              {"case": "W1-02", "supports": [], "contradicts": []},
+              {"case": "W1-03", "supports": [r[1]], "contradicts": []}]
+    cases, open_items = merge_check_v2(written, second)
+    assert [c["case"] for c in cases] == ["W1-01", "W1-02"]  # the addressed never-case dropped, the unsearched one left
+    assert cases[0]["supports"] == [r[0]] and cases[0]["contradicts"] == [r[2]] and cases[0]["split"] == "test2"
+    assert sorted((o["ref"]["start"], tuple(o["marks"])) for o in open_items) == [
+        (10, ("supports", "neither")), (30, ("neither", "contradicts"))]
+    settled = [{"case": "W1-01", "ref": r[1], "verdict": "neither"}, {"case": "W1-01", "ref": r[3], "verdict": "contradicts"}]
+    cases, open_items = merge_check_v2(written, second, settled)
+    assert not open_items and cases[0]["supports"] == [r[0]] and cases[0]["contradicts"] == [r[2], r[3]]
+
+
 def test_context_marks_the_claim_inside_its_paragraphs() -> None:
     text = "First para.\n\nSecond para says troops left.\n\nThird para.\n\nFourth."
     start = text.index("troops left")

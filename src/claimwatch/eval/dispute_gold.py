@@ -506,6 +506,51 @@ def merge_v2(key_path: Path, labels_dir: Path, adjudicated: Optional[Path] = Non
     return rows, open_pairs
 
 
+def _ref_key(ref: dict[str, Any]) -> tuple[str, int, int]:
+    return ref["article_id"], int(ref["start"]), int(ref["end"])
+
+
+def _marks(case: dict[str, Any]) -> dict[tuple[str, int, int], tuple[str, dict[str, Any]]]:
+    """A session's marks on one sentence: ref key -> ("supports" | "contradicts", ref)."""
+    out = {}
+    for what in ("supports", "contradicts"):
+        for ref in case.get(what) or []:
+            out[_ref_key(ref)] = (what, ref)
+    return out
+
+
+def merge_check_v2(written: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]],
+                   adjudicated: Sequence[dict[str, Any]] = ()) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The second test set's ``check`` cases: a claim both sessions mark the same way is gold; one marked by one
+    session, or differently by the two, is settled by a third (``adjudicated``: ``{"case", "ref", "verdict":
+    "supports" | "contradicts" | "neither"}``) and left open until then. A never-mentioned sentence the second session
+    finds addressed is dropped. Returns the cases (v1's format, split ``test2``) and the open items."""
+    by_case = {c["case"]: c for c in second}
+    third = {(a["case"], _ref_key(a["ref"])): a["verdict"] for a in adjudicated}
+    cases, open_items = [], []
+    for case in written:
+        other = by_case.get(case["case"])
+        if other is None:
+            continue  # not searched a second time: not gold
+        if case["kind"] == "never":
+            if not (other.get("supports") or other.get("contradicts") or case.get("supports") or case.get("contradicts")):
+                cases.append({**case, "supports": [], "contradicts": [], "split": "test2"})
+            continue
+        a, b = _marks(case), _marks(other)
+        gold: dict[str, list[dict[str, Any]]] = {"supports": [], "contradicts": []}
+        for key in sorted(set(a) | set(b)):
+            ma, mb = a.get(key, ("neither", None))[0], b.get(key, ("neither", None))[0]
+            ref = (a.get(key) or b.get(key))[1]  # type: ignore[index]
+            verdict = ma if ma == mb else third.get((case["case"], key))
+            if verdict is None:
+                open_items.append({"case": case["case"], "sentence": case["sentence"], "ref": ref,
+                                   "marks": [ma, mb], "notes": [case.get("note"), other.get("note")]})
+            elif verdict != "neither":
+                gold[verdict].append(ref)
+        cases.append({**case, **gold, "split": "test2"})
+    return cases, open_items
+
+
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
     """Cohen's kappa of two labellers' labels on the same items."""
     n = len(a)
@@ -662,6 +707,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s2.add_argument("--out", required=True, type=Path)
     s2.add_argument("--gold", type=Path, default=None, help="the v1 gold (default: tests/gold_real)")
     s2.add_argument("--seed", type=int, default=V2_SEED)
+    mc = sub.add_parser("merge-check-v2", help="the second test set's check cases from two sessions' marks")
+    mc.add_argument("--written", required=True, type=Path, help="the folder holding the writers' cases_W*.jsonl")
+    mc.add_argument("--second", required=True, type=Path, help="the folder holding the second marks_X*.jsonl")
+    mc.add_argument("--adjudicated", type=Path, default=None, help="third verdicts on the claims the two differ on")
+    mc.add_argument("--out", required=True, type=Path, help="the gold file to write (check.v2.jsonl)")
+    mc.add_argument("--open", type=Path, default=None, help="write the items still to settle here (JSON lines)")
     mg = sub.add_parser("merge-v2", help="the second test set's gold rows from its two labels per pair")
     mg.add_argument("--key", required=True, type=Path)
     mg.add_argument("--labels", required=True, type=Path, help="the folder holding labels_T*.jsonl")
@@ -716,6 +767,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                         min_score=args.min_score, exclude=args.exclude,
                                         judges=args.judges.split(","), prefix=args.prefix,
                                         all_pairs=args.all_pairs, share=args.share), indent=1))
+    elif args.cmd == "merge-check-v2":
+        written = [c for path in sorted(args.written.glob("cases_W*.jsonl")) for c in load_jsonl(path)]
+        second = [c for path in sorted(args.second.glob("marks_X*.jsonl")) for c in load_jsonl(path)]
+        cases, open_items = merge_check_v2(written, second, load_jsonl(args.adjudicated) if args.adjudicated else ())
+        args.out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+        if args.open:
+            args.open.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in open_items), encoding="utf-8")
+        kinds = {k: sum(c["kind"] == k for c in cases) for k in ("seed", "never")}
+        print(json.dumps({"cases": kinds, "with_support": sum(bool(c["supports"]) for c in cases),
+                          "with_contradiction": sum(bool(c["contradicts"]) for c in cases),
+                          "open": len(open_items)}, indent=1))
     elif args.cmd == "merge-v2":
         rows, open_pairs = merge_v2(args.key, args.labels, args.adjudicated)
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -886,13 +948,19 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
 PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 
 
+V2_PAIR_FILE, V2_CHECK_FILE = "pairs.v2.jsonl", "check.v2.jsonl"  # the second test set: every item is split test2
+
+
 def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
-    pairs = [p for name in PAIR_FILES if (Path(gold_dir) / name).is_file() for p in load_jsonl(Path(gold_dir) / name)]
+    """The v1 gold pairs (dev and test), or the second test set's (``split="test2"``)."""
+    files = (V2_PAIR_FILE,) if split == "test2" else PAIR_FILES
+    pairs = [p for name in files if (Path(gold_dir) / name).is_file() for p in load_jsonl(Path(gold_dir) / name)]
     return [p for p in pairs if split is None or p["split"] == split]
 
 
 def load_check_cases(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
-    cases = load_jsonl(Path(gold_dir) / "check.v1.jsonl")
+    """The v1 ``check`` cases (dev and test), or the second test set's (``split="test2"``)."""
+    cases = load_jsonl(Path(gold_dir) / (V2_CHECK_FILE if split == "test2" else "check.v1.jsonl"))
     return [c for c in cases if split is None or c["split"] == split]
 
 
