@@ -185,6 +185,25 @@ def test_frozen_gold_files_are_well_formed() -> None:
     assert {c["split"] for c in cases} == {"dev", "test"}
 
 
+def test_the_second_test_set_is_well_formed_and_shares_no_pair_with_v1() -> None:
+    from pathlib import Path
+
+    from claimwatch.eval.dispute_gold import LABELS, load_check_cases, load_gold_pairs
+
+    gold = Path(__file__).resolve().parent / "gold_real"
+    pairs = load_gold_pairs(gold, "test2")
+    assert len(pairs) == len({p["pair"] for p in pairs}) == 520
+    assert {p["split"] for p in pairs} == {"test2"} and all(p["label"] in LABELS for p in pairs)
+    assert all(len(p["labels"]) == 2 and (p["adjudicated"] or p["labels"][0] == p["labels"][1] == p["label"])
+               for p in pairs)
+    key = lambda p: frozenset(((p["a"]["article_id"], p["a"]["start"]), (p["b"]["article_id"], p["b"]["start"])))  # noqa: E731
+    assert not {key(p) for p in pairs} & {key(p) for p in load_gold_pairs(gold)}
+    cases = load_check_cases(gold, "test2")
+    kinds = {k: [c for c in cases if c["kind"] == k] for k in ("seed", "never")}
+    assert len(kinds["seed"]) == 40 and len(kinds["never"]) == 20 and {c["split"] for c in cases} == {"test2"}
+    assert all(not c["supports"] and not c["contradicts"] for c in kinds["never"])
+
+
 def test_gold_offsets_point_at_the_shared_articles() -> None:
     """The hashes match the shared news sample's texts at the stored offsets (skipped without ../shared)."""
     import hashlib
