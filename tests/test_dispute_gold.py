@@ -27,6 +27,16 @@ def unit(v: list[float]) -> np.ndarray:
     return x / np.linalg.norm(x)
 
 
+def test_a_ref_with_a_cue_picks_that_claim_of_two_on_one_span() -> None:
+    named = claim("c1", "the troops left the town", "Ostrel")
+    denial = claim("c2", "the troops left the town", "Marovia", polarity="denies")
+    denial = denial.model_copy(update={"cue": SpanOut(text="denied", start=40, end=46)})
+    by_article = {"a1": [named, denial]}
+    ref = claim_ref(denial)
+    assert match_claim(ref, by_article) is named  # (without a cue: the first, as the v1 gold was written)
+    assert match_claim(claim_ref(denial, with_cue=True), by_article) is denial
+
+
 def test_overlap_and_match_claim_take_the_best_span_at_half_union() -> None:
     assert overlap((0, 10), (5, 15)) == 5 / 15
     assert overlap((0, 10), (10, 20)) == 0.0
@@ -192,10 +202,12 @@ def test_the_second_test_set_is_well_formed_and_shares_no_pair_with_v1() -> None
 
     gold = Path(__file__).resolve().parent / "gold_real"
     pairs = load_gold_pairs(gold, "test2")
-    assert len(pairs) == len({p["pair"] for p in pairs}) == 520
+    assert len(pairs) == len({p["pair"] for p in pairs}) == 516
     assert {p["split"] for p in pairs} == {"test2"} and all(p["label"] in LABELS for p in pairs)
     assert all(len(p["labels"]) == 2 and (p["adjudicated"] or p["labels"][0] == p["labels"][1] == p["label"])
                for p in pairs)
+    # two claims on one content span (a denial and the claim it names) are told apart by the cue where v2 needs it
+    assert sum("cue" in p[side] for p in pairs for side in "ab") > 900
     key = lambda p: frozenset(((p["a"]["article_id"], p["a"]["start"]), (p["b"]["article_id"], p["b"]["start"])))  # noqa: E731
     assert not {key(p) for p in pairs} & {key(p) for p in load_gold_pairs(gold)}
     cases = load_check_cases(gold, "test2")

@@ -45,10 +45,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def claim_ref(claim: Any) -> dict[str, Any]:
-    """A gold pointer to a stored claim: article id, content offsets, a hash of the content text."""
-    return {"article_id": claim.article_id, "start": claim.content.start, "end": claim.content.end,
-            "sha": content_hash(claim.content.text)}
+def claim_ref(claim: Any, with_cue: bool = False) -> dict[str, Any]:
+    """A gold pointer to a stored claim: article id, content offsets, a hash of the content text (and, with
+    ``with_cue``, the cue's offsets, which tell apart two claims on one content span)."""
+    ref = {"article_id": claim.article_id, "start": claim.content.start, "end": claim.content.end,
+           "sha": content_hash(claim.content.text)}
+    if with_cue and claim.cue is not None:
+        ref["cue"] = [claim.cue.start, claim.cue.end]
+    return ref
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -63,8 +67,11 @@ def match_claim(ref: dict[str, Any], by_article: dict[str, list[Any]]) -> Option
     two with the same content (a denial and the claim it names, nlp/holders.py), the first, which the gold was
     written on."""
     best, best_j = None, 0.5
+    cue = tuple(ref["cue"]) if ref.get("cue") else None
     for claim in by_article.get(ref["article_id"], []):
         j = overlap((ref["start"], ref["end"]), (claim.content.start, claim.content.end))
+        if j >= 0.5 and cue is not None and claim.cue is not None and (claim.cue.start, claim.cue.end) == cue:
+            j += 1.0  # the claim the gold was written on, where two share the content (a ref with a "cue")
         if j > best_j or (best is None and j == best_j):
             best, best_j = claim, j
     return best
@@ -363,12 +370,18 @@ def v1_pairs(claims: Sequence[Any], gold_dir: Path) -> set[tuple[int, int]]:
     by_article: dict[str, list[Any]] = {}
     for c in claims:
         by_article.setdefault(c.article_id, []).append(c)
-    index = {c.id: k for k, c in enumerate(claims)}
+    # (every claim on a matched claim's content span: a denial and the claim it names share one, and the matching
+    # rule cannot tell them apart, so a v2 pair of either matches the v1 pair)
+    on_span: dict[tuple[str, int, int], list[int]] = {}
+    for k, c in enumerate(claims):
+        on_span.setdefault((c.article_id, c.content.start, c.content.end), []).append(k)
     out = set()
     for pair in load_gold_pairs(gold_dir):
         a, b = match_claim(pair["a"], by_article), match_claim(pair["b"], by_article)
         if a is not None and b is not None:
-            out.add(tuple(sorted((index[a.id], index[b.id]))))
+            for i in on_span[(a.article_id, a.content.start, a.content.end)]:
+                for j in on_span[(b.article_id, b.content.start, b.content.end)]:
+                    out.add(tuple(sorted((i, j))))
     return out  # type: ignore[return-value]
 
 
@@ -453,8 +466,9 @@ def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers
                 texts[c.article_id] = store.article_text(c.article_id) or ""
                 (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
         pid = f"t{n:03d}"
-        key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"], "a": claim_ref(a),
-                    "b": claim_ref(b), "a_date": a.date, "b_date": b.date, "split": "test2",
+        key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"],
+                    "a": claim_ref(a, with_cue=True), "b": claim_ref(b, with_cue=True), "a_date": a.date,
+                    "b_date": b.date, "split": "test2",
                     "labellers": list(pair)})
         for name in pair:
             batches[name] += [f"## {pid}", "", "### Claim A", describe(a, texts[a.article_id]), "",
