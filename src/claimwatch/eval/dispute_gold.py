@@ -274,6 +274,32 @@ def draw_supplement(universe: Universe, taken: set[tuple[int, int]], seed: int =
     return out
 
 
+def _embedded_claims(db: str) -> tuple[Any, list[Any], np.ndarray]:
+    """The store, its claims that have a MiniLM vector, and those vectors in the same order."""
+    from ..disputes.embeddings import MINILM
+    from ..store import ClaimQuery, open_store
+
+    store = open_store(db)
+    claims = store.query_claims(ClaimQuery(limit=None))
+    ids, matrix = store.embedding_matrix(MINILM)
+    row = {cid: k for k, cid in enumerate(ids)}
+    claims = [c for c in claims if c.id in row]
+    return store, claims, matrix[[row[c.id] for c in claims]]
+
+
+def _pair_with_articles(store: Any, claims: Sequence[Any], d: dict[str, Any], out: Path,
+                        texts: dict[str, str]) -> tuple[Any, Any]:
+    """A drawn pair's two claims, the earlier first, their articles' texts written once to ``out``/articles."""
+    a, b = claims[d["i"]], claims[d["j"]]
+    if (a.date or "", a.article_id) > (b.date or "", b.article_id):
+        a, b = b, a
+    for c in (a, b):
+        if c.article_id not in texts:
+            texts[c.article_id] = store.article_text(c.article_id) or ""
+            (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
+    return a, b
+
+
 def _write_packets(store: Any, claims: Sequence[Any], drawn: list[dict[str, Any]], out: Path, *, first: int,
                    names: Sequence[str], overlap_n: int, rnd: random.Random) -> list[dict[str, Any]]:
     """Labelling packets (one batch per labeller, ``overlap_n`` pairs twice) and the key rows, pair ids from ``first``."""
@@ -281,13 +307,7 @@ def _write_packets(store: Any, claims: Sequence[Any], drawn: list[dict[str, Any]
     (out / "articles").mkdir(parents=True, exist_ok=True)
     key, packets = [], []
     for n, d in enumerate(drawn, start=first):
-        a, b = claims[d["i"]], claims[d["j"]]
-        if (a.date or "", a.article_id) > (b.date or "", b.article_id):
-            a, b = b, a
-        for c in (a, b):
-            if c.article_id not in texts:
-                texts[c.article_id] = store.article_text(c.article_id) or ""
-                (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
+        a, b = _pair_with_articles(store, claims, d, out, texts)
         pid = f"r{n:03d}"
         key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"],
                     "a": claim_ref(a), "b": claim_ref(b), "a_date": a.date, "b_date": b.date})
@@ -316,17 +336,10 @@ def sample(db: str, out: Path, seed: int = SEED, labellers: int = 4, supplement:
 
     ``supplement``: draw stratum S4 instead (every round-1 pair is drawn again, deterministically, and left out).
     """
-    from ..disputes.embeddings import MINILM
     from ..disputes.lexicon import default_lexicon
-    from ..store import ClaimQuery, open_store
 
     lex = default_lexicon()
-    store = open_store(db)
-    claims = store.query_claims(ClaimQuery(limit=None))
-    ids, matrix = store.embedding_matrix(MINILM)
-    row = {cid: k for k, cid in enumerate(ids)}
-    claims = [c for c in claims if c.id in row]
-    vectors = matrix[[row[c.id] for c in claims]]
+    store, claims, vectors = _embedded_claims(db)
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     uni = candidate_universe(claims, vectors, lex, progress=log)
     old = old_rule_pairs(claims, vectors, lex, progress=log)
@@ -433,17 +446,10 @@ def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers
               ) -> dict[str, Any]:
     """Draw the second test set's pairs from a store (with embeddings and stored disputes) and write one packet per
     labeller (each pair in two packets) and the key, kept beside ``out`` in ``out``-key."""
-    from ..disputes.embeddings import MINILM
     from ..disputes.lexicon import default_lexicon
-    from ..store import ClaimQuery, open_store
 
     lex = default_lexicon()
-    store = open_store(db)
-    claims = store.query_claims(ClaimQuery(limit=None))
-    ids, matrix = store.embedding_matrix(MINILM)
-    row = {cid: k for k, cid in enumerate(ids)}
-    claims = [c for c in claims if c.id in row]
-    vectors = matrix[[row[c.id] for c in claims]]
+    store, claims, vectors = _embedded_claims(db)
     index = {c.id: k for k, c in enumerate(claims)}
     stored = [(index[a], index[b]) for _, a, b, _ in store.dispute_links() if a in index and b in index]
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
@@ -458,13 +464,7 @@ def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers
     texts: dict[str, str] = {}
     key, batches = [], {name: [] for name in names}
     for n, (d, pair) in enumerate(zip(drawn, _pair_labellers(len(drawn), names)), start=1):
-        a, b = claims[d["i"]], claims[d["j"]]
-        if (a.date or "", a.article_id) > (b.date or "", b.article_id):
-            a, b = b, a
-        for c in (a, b):
-            if c.article_id not in texts:
-                texts[c.article_id] = store.article_text(c.article_id) or ""
-                (out / "articles" / f"{c.article_id}.txt").write_text(texts[c.article_id], encoding="utf-8")
+        a, b = _pair_with_articles(store, claims, d, out, texts)
         pid = f"t{n:03d}"
         key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"],
                     "a": claim_ref(a, with_cue=True), "b": claim_ref(b, with_cue=True), "a_date": a.date,
