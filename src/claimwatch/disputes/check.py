@@ -230,6 +230,7 @@ class Checker:
         if named := rebuttal.search(self.store, q, words, lex):
             index, seen = self.index(), {ids[k] for k in top}
             top_named = list(dict.fromkeys(index[c.id] for c in named if c.id in index and c.id not in seen))
+        by_name = set(top_named)
         result.candidates = len(top) + len(top_named)
         found = self.candidates([ids[k] for k in top + top_named]) if top or top_named else {}
         out = []
@@ -243,7 +244,7 @@ class Checker:
                 claim, p = hit
                 sim = float(cos[k])
                 answer = rebuttal.rebuts(q, p, claim, words, lex)
-                if answer is None and k in top_named:
+                if answer is None and k in by_name:
                     continue  # found by name only: it can only be an answer
                 rel = relate(q, p, sim, self.model, lex)
                 rel.rebuttal = answer

@@ -93,6 +93,17 @@ def _calls_false(p: ClaimProfile, claim: StoredClaim, words: tuple[str, ...], le
     return None
 
 
+def _named_start(q: ClaimProfile) -> Optional[date]:
+    """The first day of the time the sentence names ("in March 2022" -> 2022-03-01), or None."""
+    frame = q.frame
+    if frame is None or frame.time.basis != "named" or not frame.time.start:
+        return None
+    try:
+        return date.fromisoformat((frame.time.start + "-01-01")[:10])
+    except ValueError:
+        return None
+
+
 def rebuts(q: ClaimProfile, p: ClaimProfile, claim: StoredClaim, words: tuple[str, ...],
            lex: DisputeLexicon) -> Optional[str]:
     """The reason the stored claim answers the sentence's accusation, or None (module docstring)."""
@@ -107,9 +118,8 @@ def rebuts(q: ClaimProfile, p: ClaimProfile, claim: StoredClaim, words: tuple[st
     named = set(_WORD.findall(claim.content.text.casefold())) & set(words)
     if not (named or own):
         return None
-    start = q.frame.time.start if q.frame is not None and q.frame.time.basis == "named" else None
-    if start and p.day is not None and p.day < date.fromisoformat((start + "-01-01")[:10]):
-        return None
+    if p.day is not None and (since := _named_start(q)) is not None and p.day < since:
+        return None  # said before the act: no answer to it
     why = _calls_false(p, claim, words, lex)
     if why is None:
         return None
