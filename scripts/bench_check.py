@@ -32,6 +32,8 @@ SENTENCES = [
     # reported statements: check reads them through attribution first (docs/DISPUTES.md#check)
     "The Kremlin said in June that grain ships would first be inspected by the Russian military",
     "Swedish prosecutors said that detonations had badly damaged both pipelines",
+    # a charged act by a named agent: check also searches the accused side's answers by name (disputes/rebuttal.py)
+    "Russian troops shelled the hospital in Kherson in March",
 ]
 
 
