@@ -81,10 +81,12 @@ def search(store: Store, q: ClaimProfile, words: tuple[str, ...], lex: DisputeLe
 
 
 def _may_call_false(claim: StoredClaim, lex: DisputeLexicon) -> bool:
-    """A cheap superset of ``_calls_false``: a denying polarity or cue, a denial or dispute phrase, a negation."""
-    if claim.polarity != ASSERTS or (claim.cue_class or "") in DENY_CUES:
+    """A cheap superset of ``_calls_false``: a denying polarity or cue, a denial or dispute phrase (in the cue or the
+    content, as the profile reads them), a negation."""
+    if claim.polarity != ASSERTS or (claim.cue_class or "") in DENY_CUES or (
+            claim.frame is not None and claim.frame.polarity != ASSERTS):
         return True
-    text = claim.content.text.replace("\u2019", "'")
+    text = ((claim.cue.text + " ") if claim.cue is not None else "") + claim.content.text.replace("\u2019", "'")
     return bool(_NEGATION.search(text) or (lex.denial is not None and lex.denial.search(text))
                 or (lex.dispute is not None and lex.dispute.search(text)))
 
