@@ -225,9 +225,9 @@ class Checker:
             order = np.argpartition(-ranked, min(CANDIDATES, len(ids)) - 1)[: min(CANDIDATES, len(ids))]
             top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= CANDIDATE_COS]
         # The accused side's answers, found by name: they seldom share the sentence's wording (rebuttal.py).
-        words = rebuttal.anchors(q, lex)
+        accusation = rebuttal.accusation(q, lex)
         top_named: list[int] = []
-        if named := rebuttal.search(self.store, q, words, lex):
+        if accusation is not None and (named := rebuttal.search(self.store, accusation, lex)):
             index, seen = self.index(), {ids[k] for k in top}
             top_named = list(dict.fromkeys(index[c.id] for c in named if c.id in index and c.id not in seen))
         by_name = set(top_named)
@@ -243,7 +243,7 @@ class Checker:
             if hit is not None and hit[1].reportable:
                 claim, p = hit
                 sim = float(cos[k])
-                answer = rebuttal.rebuts(q, p, claim, words, lex)
+                answer = rebuttal.rebuts(accusation, p, claim, lex) if accusation is not None else None
                 if answer is None and k in by_name:
                     continue  # found by name only: it can only be an answer
                 rel = relate(q, p, sim, self.model, lex)

@@ -20,6 +20,7 @@ Chosen on the dev `check` cases (docs/EVALUATION.md, "Nineteenth session"): fitt
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
@@ -35,9 +36,20 @@ _WORD = re.compile(r"[a-z0-9]+")
 _NEGATION = re.compile(r"\b(?:not|no|never|nothing|none|nor)\b|n't\b", re.IGNORECASE)
 
 
-def accused(q: ClaimProfile, lex: DisputeLexicon) -> Optional[tuple[str, Optional[str]]]:
-    """(the accused side: the agent's country, else its actor id; the accused person's actor id, or None) when the
-    sentence asserts as a fact that its agent did an act one is accused of (``charged_families``); else None."""
+@dataclass(frozen=True)
+class Accusation:
+    """What a sentence accuses, read once per check: whose side is accused, the accused person (if one), the anchors
+    that say which act, and the first day of the time the sentence names."""
+
+    side: str  # the agent's country, else its actor id
+    person: Optional[str]  # the agent's actor id when a person
+    anchors: tuple[str, ...]
+    since: Optional[date]
+
+
+def accusation(q: ClaimProfile, lex: DisputeLexicon) -> Optional[Accusation]:
+    """The sentence's accusation when it asserts as a fact that its agent did an act one is accused of
+    (``charged_families``) and names something to search by; else None."""
     frame = q.frame
     if (frame is None or frame.agent is None or frame.polarity != ASSERTS or frame.modality != "fact"
             or q.family not in lex.charged):
@@ -47,16 +59,13 @@ def accused(q: ClaimProfile, lex: DisputeLexicon) -> Optional[tuple[str, Optiona
     if side is None or side.startswith("unknown:"):
         return None
     person = agent.actor_id if (agent.actor_id or "").startswith("person:") else None
-    return side, person
+    words = _anchors(q, person, lex)
+    return Accusation(side, person, words, _named_start(q)) if words else None
 
 
-def anchors(q: ClaimProfile, lex: DisputeLexicon) -> tuple[str, ...]:
+def _anchors(q: ClaimProfile, person: Optional[str], lex: DisputeLexicon) -> tuple[str, ...]:
     """The names that say which act the sentence tells of: the accused person's surname, else the content's names
     that are not a country, a demonym, a capital, a month or a word of the agent (too common to point at one act)."""
-    side = accused(q, lex)
-    if side is None:
-        return ()
-    person = side[1]
     if person is not None:
         surname = person.split(":", 1)[1].rsplit("-", 1)[-1]
         return (surname,) if len(surname) >= 3 else ()
@@ -67,14 +76,11 @@ def anchors(q: ClaimProfile, lex: DisputeLexicon) -> tuple[str, ...]:
                  and countries.country_of(w) is None and countries.capital_of(w) is None)
 
 
-def search(store: Store, q: ClaimProfile, words: tuple[str, ...], lex: DisputeLexicon) -> list[StoredClaim]:
+def search(store: Store, acc: Accusation, lex: DisputeLexicon) -> list[StoredClaim]:
     """The accused side's stored claims that name one of the anchors (full text)."""
-    side = accused(q, lex)
-    if side is None or not words:
-        return []
-    query = " OR ".join(f'"{w}"' for w in words)
-    found = store.query_claims(ClaimQuery(text=query, actor=side[1] or side[0], limit=SEARCHED)) + (
-        store.query_claims(ClaimQuery(text=query, actor=side[0], limit=SEARCHED)) if side[1] else [])
+    query = " OR ".join(f'"{w}"' for w in acc.anchors)
+    found = store.query_claims(ClaimQuery(text=query, actor=acc.person or acc.side, limit=SEARCHED)) + (
+        store.query_claims(ClaimQuery(text=query, actor=acc.side, limit=SEARCHED)) if acc.person else [])
     # Only a claim with some mark of calling a thing false can be an answer (``_calls_false``): the rest is left
     # before the costlier profile (a common anchor among one side's claims cost a check 0.2 s on 100K claims).
     return [c for c in found if _may_call_false(c, lex)]
@@ -119,24 +125,21 @@ def _named_start(q: ClaimProfile) -> Optional[date]:
         return None
 
 
-def rebuts(q: ClaimProfile, p: ClaimProfile, claim: StoredClaim, words: tuple[str, ...],
-           lex: DisputeLexicon) -> Optional[str]:
+def rebuts(acc: Accusation, p: ClaimProfile, claim: StoredClaim, lex: DisputeLexicon) -> Optional[str]:
     """The reason the stored claim answers the sentence's accusation, or None (module docstring)."""
-    side = accused(q, lex)
-    if side is None or not words or not p.reportable:
+    if not p.reportable:
         return None
-    country, person = side
     # the accused person, or the accused's state (its government, military, officials): not any compatriot
-    own = person is not None and p.speaker_actor_id == person
-    if not own and p.state_side != country:
+    own = acc.person is not None and p.speaker_actor_id == acc.person
+    if not own and p.state_side != acc.side:
         return None
-    named = set(_WORD.findall(claim.content.text.casefold())) & set(words)
+    named = set(_WORD.findall(claim.content.text.casefold())) & set(acc.anchors)
     if not (named or own):
         return None
-    if p.day is not None and (since := _named_start(q)) is not None and p.day < since:
+    if p.day is not None and acc.since is not None and p.day < acc.since:
         return None  # said before the act: no answer to it
-    why = _calls_false(p, claim, words, lex)
+    why = _calls_false(p, claim, acc.anchors, lex)
     if why is None:
         return None
     about = ", ".join(sorted(named)) or "the accused speaking"
-    return f"denies vs asserts: the accused side ({country}) calls it false ('{why}'), about {about}"
+    return f"denies vs asserts: the accused side ({acc.side}) calls it false ('{why}'), about {about}"
