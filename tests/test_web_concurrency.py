@@ -98,3 +98,16 @@ def test_checks_beyond_the_slots_wait_their_turn(db: Path):
     assert most[0] == 2
     with pytest.raises(Exception, match="check_slots"):
         WebSettings(db=db, check_slots=0)
+
+
+def test_the_candidate_cache_builds_the_row_index_of_its_matrix_once():
+    # check's name search needs each claim's matrix row; a web check reuses the index its store's matrix has
+    import numpy as np
+
+    from claimwatch.web.checker import CandidateCache
+
+    cache = CandidateCache()
+    matrix = (["c1", "c2", "c3"], np.zeros((3, 2), dtype=np.float32), np.zeros(3, dtype=np.int64))
+    rows = cache.row_index(matrix)
+    assert rows == {"c1": 0, "c2": 1, "c3": 2}
+    assert cache.row_index(matrix) is rows
