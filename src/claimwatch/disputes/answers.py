@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from .candidates import ASSERTS, DENIES, ClaimProfile
-from .lexicon import DisputeLexicon, _stem
-from .relation import Relation, _rejects_another, same_side, word_list
+from .lexicon import DisputeLexicon, stem
+from .relation import Relation, rejects_another, same_side, word_list
 
 MAX_BACK = 4  # claims back from the denial, in the article's extraction order
 # A pronoun points at what was just said, not at a claim paragraphs back: the claim a bare "which" answers ends at
@@ -60,7 +60,7 @@ def names_denier(claim: ClaimProfile, denial: ClaimProfile) -> bool:
     words = set(claim.names)
     if (denial.speaker_actor_id or "").startswith("unknown:"):
         first = word_list(claim.content)[:1]
-        words |= {w for w in claim.terms if first and w == _stem(first[0].casefold())}
+        words |= {w for w in claim.terms if first and w == stem(first[0].casefold())}
     return bool(codes & claim.about) or bool(denial.speaker_names & words)
 
 
@@ -99,7 +99,7 @@ def answered(profiles: Sequence[ClaimProfile], denial: int, lex: DisputeLexicon)
         c = profiles[k]
         # (a denial that names whose claims it rejects, "rejected Minsk's claims", answers only that holder)
         if states_something(c) and not same_side(c, d) and names_denier(c, d) and _near_enough(c, d) \
-                and not _rejects_another(d, c):
+                and not rejects_another(d, c):
             found.append(k)
         k -= 1
     accusations = [k for k in found if profiles[k].cue_class == "accuse"]

@@ -34,7 +34,7 @@ from ..nlp.countries import country_index
 from ..nlp.frames import SENTENCE_END as _SENTENCE_END, first_sentence
 from ..schema import ClaimOut, FrameOut, reports_statement
 from .embeddings import embedding_text
-from .lexicon import DisputeLexicon, _stem, default_lexicon
+from .lexicon import DisputeLexicon, stem, default_lexicon
 
 ASSERTS, DENIES, DOUBTS = "asserts", "denies", "doubts"
 NEGATED_EVENT = "negated event"  # own_stance's cue when a negated main verb denies
@@ -364,7 +364,7 @@ def _rejected_holders(claim, stance: str, lex: DisputeLexicon) -> tuple[frozense
             code = ref.country if ref.type != "unknown" else None
         if code:
             codes.add(code)
-    return frozenset(_stem(n.casefold()) for n in names), frozenset(codes)
+    return frozenset(stem(n.casefold()) for n in names), frozenset(codes)
 
 
 @functools.lru_cache(maxsize=1)
@@ -384,7 +384,7 @@ def _speaker_names(claim) -> frozenset[str]:
 
 
 def _stem_words(text: str) -> set[str]:
-    return {_stem(w) for w in re.findall(r"[\w-]+", text.replace("\u2019", "'").casefold())}
+    return {stem(w) for w in re.findall(r"[\w-]+", text.replace("\u2019", "'").casefold())}
 
 
 _SPOKES = re.compile(r"^(?:an?|the)\s+|(?:'s|’s)?\s+(?:spokesman|spokeswoman|spokesperson|spokespeople|"

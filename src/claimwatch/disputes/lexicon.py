@@ -23,7 +23,9 @@ _CASED_WORD = re.compile(r"[A-Za-z0-9]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'”’)]*|[\"“‘(])\s*$")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The dispute rules' light stemmer (plural, -ing, -ed) for terms, names and holders. The stance model keeps its
+    own (``stance_features.stem``): its fitted features were computed with that one."""
     if word.endswith("ies") and len(word) > 5:
         return word[:-3] + "y"
     if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
@@ -86,12 +88,12 @@ class DisputeLexicon:
     def terms(self, text: str) -> frozenset[str]:
         """The content words of a text, lower-case, a plural or -ing/-ed ending stripped ("drones" meets "drone")."""
         words = _WORD.findall(text.casefold().replace("’", "'"))
-        return frozenset(_stem(w) for w in words if len(w) >= 3 and w not in self.stop_words)
+        return frozenset(stem(w) for w in words if len(w) >= 3 and w not in self.stop_words)
 
     def names(self, text: str) -> frozenset[str]:
         """The terms of the words a text writes with a capital inside a sentence and never in lower case: the
         names in it ("ISIS", "Kobani"), which say whom a claim is about but not what it says of them."""
-        return frozenset(_stem(word) for word in self.name_words(text))
+        return frozenset(stem(word) for word in self.name_words(text))
 
     def name_words(self, text: str) -> tuple[str, ...]:
         """The same names as written (case-folded, unstemmed), in text order: what a full-text search looks for."""
@@ -109,7 +111,7 @@ class DisputeLexicon:
     def holders(self, text: str) -> frozenset[str]:
         """The names a text gives as the holder of a claim ("Hunter's claim was unfounded"): the one name that
         says which claim a denial answers."""
-        return frozenset(_stem(name.casefold()) for name in self.holder_names(text))
+        return frozenset(stem(name.casefold()) for name in self.holder_names(text))
 
     def holder_names(self, text: str) -> tuple[str, ...]:
         """The holders' names as written ("Russia" in "Russia's espionage claims"), for a country look-up."""

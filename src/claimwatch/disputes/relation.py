@@ -383,7 +383,7 @@ def _guess_vs_fact(a: ClaimProfile, b: ClaimProfile) -> bool:
     return False
 
 
-def _rejects_another(denial: ClaimProfile, other: ClaimProfile) -> bool:
+def rejects_another(denial: ClaimProfile, other: ClaimProfile) -> bool:
     """A denial that names whose claim it rejects ("rejected Russia's claims that …") answers that holder: the
     other side must be the holder by name or by country."""
     # (a claim with no speaker named may be anyone's; a holder the actor data does not know, "the President's
@@ -401,7 +401,7 @@ def _gate(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, flo
     lex = lex or default_lexicon()
     if same_side(a, b):
         return SAME_SIDE
-    if (x["opposed"] or x["doubted"]) and (_rejects_another(a, b) or _rejects_another(b, a)):
+    if (x["opposed"] or x["doubted"]) and (rejects_another(a, b) or rejects_another(b, a)):
         return "it rejects another's claim"
     ma, mb = _modality(a), _modality(b)
     if "question" in (ma, mb):
