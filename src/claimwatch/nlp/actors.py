@@ -767,7 +767,7 @@ def _one_country_per_person(claims: list[Claim]) -> list[Claim]:
     carry none ("Andrei Kelin said …", "The Ambassador also denied …"). Evidence of a country without an office
     ("now in the UK") is not spread: where someone lives is not whom they speak for. Two different countries for one
     person are left as they are."""
-    found: dict[str, set[tuple[str, Optional[str]]]] = {}
+    found: dict[str, set[tuple[str, str]]] = {}
     for claim in claims:
         ref = claim.speaker_actor
         if ref is not None and ref.type == "person" and ref.country and ref.sector:
@@ -778,7 +778,7 @@ def _one_country_per_person(claims: list[Claim]) -> list[Claim]:
         known = found.get(ref.id, set()) if ref is not None and not ref.country else set()
         if ref is not None and len({country for country, _ in known}) == 1:
             country = next(iter(known))[0]
-            sector = ref.sector or next((s for _, s in sorted(known, key=lambda k: k[1] or "") if s), None)
+            sector = ref.sector or min(s for _, s in known)
             claim = dataclasses.replace(claim, speaker_actor=ref.model_copy(update={"country": country,
                                                                                    "sector": sector}))
         out.append(claim)
