@@ -55,6 +55,7 @@ OWNED_ROLES_FILE = "owned_roles.en.v1.txt"
 PERSON_NOUNS_FILE = "person_nouns.en.v1.txt"
 FIRST_NAMES_FILE = "first_names.en.v1.tsv"
 ORG_NOUNS_FILE = "org_nouns.en.v1.txt"
+ORG_NAME_WORDS_FILE = "org_name_words.en.v1.txt"
 COLLECTIVE_NOUNS_FILE = "collective_nouns.en.v1.txt"
 # How many sentences back "the company" looks for the company it stands for.
 ORG_LOOKBACK_SENTENCES = 3
@@ -116,6 +117,11 @@ def person_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
 def collective_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
     """Singular nouns naming a group ("government", "pair"): resources/collective_nouns.en.v1.txt."""
     return cached(_read_lemmas, data_path(path, COLLECTIVE_NOUNS_FILE))
+
+
+def org_name_words(path: Optional[DataPath] = None) -> frozenset[str]:
+    """Words that end an organisation's name ("Church", "Group"): resources/org_name_words.en.v1.txt."""
+    return cached(_read_lemmas, data_path(path, ORG_NAME_WORDS_FILE))
 
 
 def org_nouns(path: Optional[DataPath] = None) -> frozenset[str]:
@@ -514,16 +520,9 @@ def _name_like(words: Sequence[Token], nouns: frozenset[str]) -> bool:
     for t in words:
         if not (t.text[:1].isupper() and t.text[1:].islower() and t.text.replace("-", "").isalpha()):
             return False
-        if t.lower_ in orgs or t.lower_ in nouns or t.lower_ in ORG_NAME_WORDS:
+        if t.lower_ in orgs or t.lower_ in nouns or t.lower_ in org_name_words():
             return False
     return True
-
-
-# Words that end organisations' names rather than people's ("Grace Church", "Victoria Group").
-ORG_NAME_WORDS = frozenset({"group", "bank", "fund", "foundation", "institute", "university", "college", "school",
-                            "party", "council", "ministry", "agency", "airlines", "airways", "media", "news", "times",
-                            "post", "press", "capital", "partners", "holdings", "energy", "motors", "church", "club",
-                            "united", "city", "hospital", "trust", "fc", "inc", "ltd", "plc", "llc"})
 
 
 # NER now and then calls a town a PERSON ("a courthouse in Khimki", "a siege of Grozny, the Chechen capital"): such
