@@ -378,8 +378,9 @@ V2_STORED = 80  # S5, pairs the default detection stores
 V2_LABELLERS = 8  # each pair goes to two of them
 
 
-def v1_pairs(claims: Sequence[Any], gold_dir: Path) -> set[tuple[int, int]]:
-    """The index pairs (i < j) of ``claims`` that match a v1 gold pair (the v1 matching rule)."""
+def v1_pairs(claims: Sequence[Any], gold_dir: Path, splits: Sequence[Optional[str]] = (None,)) -> set[tuple[int, int]]:
+    """The index pairs (i < j) of ``claims`` that match a gold pair of ``splits`` (``None``: v1's dev and test;
+    ``"test2"``: the second test set) by the v1 matching rule."""
     by_article: dict[str, list[Any]] = {}
     for c in claims:
         by_article.setdefault(c.article_id, []).append(c)
@@ -389,7 +390,7 @@ def v1_pairs(claims: Sequence[Any], gold_dir: Path) -> set[tuple[int, int]]:
     for k, c in enumerate(claims):
         on_span.setdefault((c.article_id, c.content.start, c.content.end), []).append(k)
     out = set()
-    for pair in load_gold_pairs(gold_dir):
+    for pair in (p for split in splits for p in load_gold_pairs(gold_dir, split)):
         a, b = match_claim(pair["a"], by_article), match_claim(pair["b"], by_article)
         if a is not None and b is not None:
             for i in on_span[(a.article_id, a.content.start, a.content.end)]:
@@ -442,10 +443,14 @@ def _pair_labellers(n: int, names: Sequence[str]) -> list[tuple[str, str]]:
     return [(names[k % m], names[(k + 1 + (k // m) % (m - 1)) % m]) for k in range(n)]
 
 
-def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers: int = V2_LABELLERS
-              ) -> dict[str, Any]:
-    """Draw the second test set's pairs from a store (with embeddings and stored disputes) and write one packet per
-    labeller (each pair in two packets) and the key, kept beside ``out`` in ``out``-key."""
+TEST_SETS = {"test2": ("t", "v2", (None,)), "test3": ("u", "v3", (None, "test2"))}  # pair-id prefix, key, excluded
+
+
+def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers: int = V2_LABELLERS,
+              split: str = "test2") -> dict[str, Any]:
+    """Draw the second (or third: ``split="test3"``) test set's pairs from a store (with embeddings and stored
+    disputes), leaving out the earlier gold pairs, and write one packet per labeller (each pair in two packets) and
+    the key, kept beside ``out`` in ``out``-key."""
     from ..disputes.lexicon import default_lexicon
 
     lex = default_lexicon()
@@ -454,7 +459,8 @@ def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers
     stored = [(index[a], index[b]) for _, a, b, _ in store.dispute_links() if a in index and b in index]
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     uni = candidate_universe(claims, vectors, lex, progress=log)
-    drawn = draw_v2(uni, stored, v1_pairs(claims, gold_dir), seed)
+    prefix, version, earlier = TEST_SETS[split]
+    drawn = draw_v2(uni, stored, v1_pairs(claims, gold_dir, earlier), seed)
     rnd = random.Random(seed)
     rnd.shuffle(drawn)
     key_dir = out.parent / (out.name + "-key")
@@ -465,10 +471,10 @@ def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers
     key, batches = [], {name: [] for name in names}
     for n, (d, pair) in enumerate(zip(drawn, _pair_labellers(len(drawn), names)), start=1):
         a, b = _pair_with_articles(store, claims, d, out, texts)
-        pid = f"t{n:03d}"
+        pid = f"{prefix}{n:03d}"
         key.append({"pair": pid, "stratum": d["stratum"], "band": d["band"], "cos": d["cos"],
                     "a": claim_ref(a, with_cue=True), "b": claim_ref(b, with_cue=True), "a_date": a.date,
-                    "b_date": b.date, "split": "test2",
+                    "b_date": b.date, "split": split,
                     "labellers": list(pair)})
         for name in pair:
             batches[name] += [f"## {pid}", "", "### Claim A", describe(a, texts[a.article_id]), "",
@@ -477,7 +483,7 @@ def sample_v2(db: str, out: Path, gold_dir: Path, seed: int = V2_SEED, labellers
         head = [f"# Labelling batch {name}", "",
                 "Label each pair by docs/DISPUTE-LABELLING.md. Full article texts: articles/<article id>.txt.", ""]
         (out / f"batch_{name}.md").write_text("\n".join(head + lines), encoding="utf-8")
-    (key_dir / "KEY-v2.jsonl").write_text("".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
+    (key_dir / f"KEY-{version}.jsonl").write_text("".join(json.dumps(k) + "\n" for k in key), encoding="utf-8")
     strata: dict[str, int] = {}
     for d in drawn:
         strata[d["stratum"]] = strata.get(d["stratum"], 0) + 1
@@ -511,7 +517,7 @@ def merge_v2(key_path: Path, labels_dir: Path, adjudicated: Optional[Path] = Non
             open_pairs.append({"pair": k["pair"], "labels": pair_labels, "notes": [g.get("note") for g in got]})  # type: ignore[union-attr]
             continue
         final = third[k["pair"]] if not agreed else got[0]
-        rows.append({"pair": k["pair"], "stratum": k["stratum"], "band": k["band"], "split": "test2",
+        rows.append({"pair": k["pair"], "stratum": k["stratum"], "band": k["band"], "split": k.get("split", "test2"),
                      "a": k["a"], "b": k["b"], "a_date": k["a_date"], "b_date": k["b_date"],
                      "label": final["label"],  # type: ignore[index]
                      "bad_extraction": any(bool(g.get("bad_extraction")) for g in got),  # type: ignore[union-attr]
@@ -534,11 +540,12 @@ def _marks(case: dict[str, Any]) -> dict[tuple[str, int, int], tuple[str, dict[s
 
 
 def merge_check_v2(written: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]],
-                   adjudicated: Sequence[dict[str, Any]] = ()) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   adjudicated: Sequence[dict[str, Any]] = (), split: str = "test2"
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The second test set's ``check`` cases: a claim both sessions mark the same way is gold; one marked by one
     session, or differently by the two, is settled by a third (``adjudicated``: ``{"case", "ref", "verdict":
     "supports" | "contradicts" | "neither"}``) and left open until then. A never-mentioned sentence the second session
-    finds addressed is dropped. Returns the cases (v1's format, split ``test2``) and the open items."""
+    finds addressed is dropped. Returns the cases (v1's format, split ``split``) and the open items."""
     by_case = {c["case"]: c for c in second}
     third = {(a["case"], _ref_key(a["ref"])): a["verdict"] for a in adjudicated}
     cases, open_items = [], []
@@ -548,7 +555,7 @@ def merge_check_v2(written: Sequence[dict[str, Any]], second: Sequence[dict[str,
             continue  # not searched a second time: not gold
         if case["kind"] == "never":
             if not (other.get("supports") or other.get("contradicts") or case.get("supports") or case.get("contradicts")):
-                cases.append({**case, "supports": [], "contradicts": [], "split": "test2"})
+                cases.append({**case, "supports": [], "contradicts": [], "split": split})
             continue
         a, b = _marks(case), _marks(other)
         gold: dict[str, list[dict[str, Any]]] = {"supports": [], "contradicts": []}
@@ -561,7 +568,7 @@ def merge_check_v2(written: Sequence[dict[str, Any]], second: Sequence[dict[str,
                                    "marks": [ma, mb], "notes": [case.get("note"), other.get("note")]})
             elif verdict != "neither":
                 gold[verdict].append(ref)
-        cases.append({**case, **gold, "split": "test2"})
+        cases.append({**case, **gold, "split": split})
     return cases, open_items
 
 
@@ -598,14 +605,32 @@ def keyword_search(db: str, query: str, limit: int = 60) -> list[Any]:
     return open_store(db).query_claims(ClaimQuery(text=query, limit=limit))
 
 
-def seed_claims(db: str, n: int, seed: int = SEED, min_words: int = 8) -> list[Any]:
-    """``n`` claims drawn at random among those with a speaker and a content of at least ``min_words`` words."""
+def seed_claims(db: str, n: int, seed: int = SEED, min_words: int = 8,
+                exclude: Iterable[tuple[str, int, int]] = ()) -> list[Any]:
+    """``n`` claims drawn at random among those with a speaker and a content of at least ``min_words`` words; a
+    claim whose (article, content start, end) is in ``exclude`` (earlier sets' seeds) is replaced by the next draw."""
     from ..store import ClaimQuery, open_store
 
     claims = [c for c in open_store(db).query_claims(ClaimQuery(limit=None))
               if c.speaker is not None and len(c.content.text.split()) >= min_words]
     claims.sort(key=lambda c: c.id)
-    return random.Random(seed).sample(claims, n)
+    rnd = random.Random(seed)
+    drawn = rnd.sample(claims, n)  # the draw of earlier sets, unchanged when nothing is excluded
+    banned = set(exclude)
+    span = lambda c: (c.article_id, c.content.start, c.content.end)  # noqa: E731
+    kept = [c for c in drawn if span(c) not in banned]
+    if len(kept) < n:
+        rest = [c for c in claims if c not in drawn and span(c) not in banned]
+        kept += rnd.sample(rest, min(n - len(kept), len(rest)))
+    return kept
+
+
+def earlier_seeds(gold_dir: Path) -> set[tuple[str, int, int]]:
+    """The seed spans of every committed ``check`` set (v1, v2, …)."""
+    out = set()
+    for path in sorted(Path(gold_dir).glob("check.v*.jsonl")):
+        out |= {_ref_key(c["seed"]) for c in load_jsonl(path) if c.get("seed")}
+    return out
 
 
 def random_articles(db: str, n: int, seed: int = SEED) -> list[tuple[str, str]]:
@@ -721,11 +746,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s2.add_argument("--out", required=True, type=Path)
     s2.add_argument("--gold", type=Path, default=None, help="the v1 gold (default: tests/gold_real)")
     s2.add_argument("--seed", type=int, default=V2_SEED)
+    s2.add_argument("--split", choices=sorted(TEST_SETS), default="test2",
+                    help="test3 also leaves out the test2 pairs (docs/EVALUATION.md, \"a third test set\")")
     mc = sub.add_parser("merge-check-v2", help="the second test set's check cases from two sessions' marks")
     mc.add_argument("--written", required=True, type=Path, help="the folder holding the writers' cases_W*.jsonl")
     mc.add_argument("--second", required=True, type=Path, help="the folder holding the second marks_X*.jsonl")
     mc.add_argument("--adjudicated", type=Path, default=None, help="third verdicts on the claims the two differ on")
     mc.add_argument("--out", required=True, type=Path, help="the gold file to write (check.v2.jsonl)")
+    mc.add_argument("--split", choices=sorted(TEST_SETS), default="test2")
     mc.add_argument("--open", type=Path, default=None, help="write the items still to settle here (JSON lines)")
     mg = sub.add_parser("merge-v2", help="the second test set's gold rows from its two labels per pair")
     mg.add_argument("--key", required=True, type=Path)
@@ -744,6 +772,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sd.add_argument("--db", required=True)
     sd.add_argument("-n", type=int, default=35)
     sd.add_argument("--seed", type=int, default=SEED)
+    sd.add_argument("--exclude-gold", action="store_true", help="replace a seed of a committed check set by the next draw")
     ra = sub.add_parser("articles")
     ra.add_argument("--db", required=True)
     ra.add_argument("-n", type=int, default=60)
@@ -784,7 +813,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     elif args.cmd == "merge-check-v2":
         written = [c for path in sorted(args.written.glob("cases_W*.jsonl")) for c in load_jsonl(path)]
         second = [c for path in sorted(args.second.glob("marks_X*.jsonl")) for c in load_jsonl(path)]
-        cases, open_items = merge_check_v2(written, second, load_jsonl(args.adjudicated) if args.adjudicated else ())
+        cases, open_items = merge_check_v2(written, second, load_jsonl(args.adjudicated) if args.adjudicated else (),
+                                           args.split)
         args.out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
         if args.open:
             args.open.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in open_items), encoding="utf-8")
@@ -802,7 +832,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                           "kappa_six": round(cohen_kappa([x for x, _ in both], [y for _, y in both]), 3),
                           "kappa_real": round(cohen_kappa([x for x, _ in real], [y for _, y in real]), 3)}, indent=1))
     elif args.cmd == "sample-v2":
-        print(json.dumps(sample_v2(args.db, args.out, args.gold or default_gold_dir(), args.seed), indent=1))
+        print(json.dumps(sample_v2(args.db, args.out, args.gold or default_gold_dir(), args.seed,
+                                          split=args.split), indent=1))
     elif args.cmd == "sample":
         print(json.dumps(sample(args.db, args.out, args.seed, args.labellers, args.supplement), indent=1))
     elif args.cmd == "neighbours":
@@ -810,7 +841,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     elif args.cmd == "search":
         _print_claims(keyword_search(args.db, args.query, args.limit))
     elif args.cmd == "seeds":
-        _print_claims(seed_claims(args.db, args.n, args.seed))
+        _print_claims(seed_claims(args.db, args.n, args.seed,
+                                  exclude=earlier_seeds(default_gold_dir()) if args.exclude_gold else ()))
     elif args.cmd == "articles":
         for aid, title in random_articles(args.db, args.n):
             print(f"{aid}\t{title}")
@@ -962,19 +994,20 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
 PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 
 
-V2_PAIR_FILE, V2_CHECK_FILE = "pairs.v2.jsonl", "check.v2.jsonl"  # the second test set: every item is split test2
+# the second and third test sets: every item of each is split test2 / test3
+LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl")}
 
 
 def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
-    """The v1 gold pairs (dev and test), or the second test set's (``split="test2"``)."""
-    files = (V2_PAIR_FILE,) if split == "test2" else PAIR_FILES
+    """The v1 gold pairs (dev and test), or a later test set's (``split="test2"``, ``"test3"``)."""
+    files = (LATER_FILES[split][0],) if split in LATER_FILES else PAIR_FILES
     pairs = [p for name in files if (Path(gold_dir) / name).is_file() for p in load_jsonl(Path(gold_dir) / name)]
     return [p for p in pairs if split is None or p["split"] == split]
 
 
 def load_check_cases(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
-    """The v1 ``check`` cases (dev and test), or the second test set's (``split="test2"``)."""
-    cases = load_jsonl(Path(gold_dir) / (V2_CHECK_FILE if split == "test2" else "check.v1.jsonl"))
+    """The v1 ``check`` cases (dev and test), or a later test set's (``split="test2"``, ``"test3"``)."""
+    cases = load_jsonl(Path(gold_dir) / (LATER_FILES[split][1] if split in LATER_FILES else "check.v1.jsonl"))
     return [c for c in cases if split is None or c["split"] == split]
 
 
