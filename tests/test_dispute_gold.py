@@ -216,6 +216,30 @@ def test_the_second_test_set_is_well_formed_and_shares_no_pair_with_v1() -> None
     assert all(not c["supports"] and not c["contradicts"] for c in kinds["never"])
 
 
+def test_the_third_test_set_is_well_formed_and_shares_no_pair_with_v1_or_v2() -> None:
+    from pathlib import Path
+
+    from claimwatch.eval.dispute_gold import LABELS, load_check_cases, load_gold_pairs
+
+    gold = Path(__file__).resolve().parent / "gold_real"
+    pairs = load_gold_pairs(gold, "test3")
+    assert len(pairs) == len({p["pair"] for p in pairs}) == 485 and all(p["pair"].startswith("u") for p in pairs)
+    assert {p["split"] for p in pairs} == {"test3"} and all(p["label"] in LABELS for p in pairs)
+    assert all(len(p["labels"]) == 2 and (p["adjudicated"] or p["labels"][0] == p["labels"][1] == p["label"])
+               for p in pairs)
+    key = lambda p: frozenset(((p["a"]["article_id"], p["a"]["start"]), (p["b"]["article_id"], p["b"]["start"])))  # noqa: E731
+    earlier = load_gold_pairs(gold) + load_gold_pairs(gold, "test2")
+    assert not {key(p) for p in pairs} & {key(p) for p in earlier}
+    cases = load_check_cases(gold, "test3")
+    kinds = {k: [c for c in cases if c["kind"] == k] for k in ("seed", "never")}
+    assert len(kinds["seed"]) == 40 and len(kinds["never"]) == 20 and {c["split"] for c in cases} == {"test3"}
+    assert all(not c["supports"] and not c["contradicts"] for c in kinds["never"])
+    seeds = {(c["seed"]["article_id"], c["seed"]["start"]) for c in kinds["seed"]}
+    older = {(c["seed"]["article_id"], c["seed"]["start"]) for split in (None, "test2")
+             for c in load_check_cases(gold, split) if c.get("seed")}
+    assert len(seeds) == 40 and not seeds & older
+
+
 def test_gold_offsets_point_at_the_shared_articles() -> None:
     """The hashes match the shared news sample's texts at the stored offsets (skipped without ../shared)."""
     import hashlib
