@@ -727,12 +727,12 @@ def test_check_supports_a_dated_act_in_other_words_only_from_that_day() -> None:
     checker.model, checker.head = prior_model(), None
     slots = {"agent": "unknown", "target": "unknown", "predicate": "agree", "place": "unknown", "time": "unknown"}
     undated = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True)
-    assert checker.supports(0.3, undated, own_side=True)
+    assert checker.support_rules(0.3, undated, own_side=True)
     dated = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True, dated=True)
-    assert not checker.supports(0.3, dated, own_side=True)
+    assert not checker.support_rules(0.3, dated, own_side=True)
     same_day = Relation("other", 0.0, 0.1, "fact", "same direction", {**slots, "time": "agree"}, None, {},
                         own_side=True, dated=True)
-    assert checker.supports(0.3, same_day, own_side=True)
+    assert checker.support_rules(0.3, same_day, own_side=True)
 
 
 @minilm
@@ -886,3 +886,20 @@ def test_a_threat_on_a_condition_is_no_claim_a_denial_answers(nlp) -> None:
     assert _answered(nlp, text) == []
     text = ("Vardanian officials said Ostrel had massed troops near the border. Ostrel dismissed it as a ploy.")
     assert [found[:2] for found in _answered(nlp, text)] == [("Vardanian officials", "Ostrel")]
+
+
+@minilm
+def test_check_finds_a_support_in_other_words_by_its_rare_names(tmp_path: Path, nlp) -> None:
+    # A support in a user's own words shares the sentence's rare names ("Orlenka Vask", "Pelmar") more than its
+    # wording; a claim that shares only common words is no support, nor one about the same person doing another
+    # thing (disputes/terms.py, support.py).
+    text = ("Orlenka Vask's lawyer said she had been reading a translation of Pelmar's novel Ashes in her cell.\n\n"
+            "Valdoria's interior ministry said that Vardanian troops had moved near the border on Monday.\n\n"
+            "The harbour master said that grain ships had left Kessel on schedule this week.")
+    with _checker_over(tmp_path / "v.db", nlp, text) as checker:
+        result = checker.check("In detention, Orlenka Vask passed her time reading Pelmar's Ashes.")
+        other = checker.check("Orlenka Vask won the national chess championship in Kessel in 2031.")
+    assert any("Pelmar" in m.claim.content.text for m in result.supporting), result
+    assert not any("troops" in m.claim.content.text for m in result.supporting)
+    assert all(0 < m.score <= 1 for m in result.supporting)
+    assert not any("Pelmar" in m.claim.content.text for m in other.supporting), other

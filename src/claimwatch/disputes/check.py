@@ -3,9 +3,9 @@
 The sentence is read as one claim by the same pipeline stages as articles (actors, places, dates, numbers, event,
 frame); a sentence that reports a statement ("The Kremlin said that …") is read as that statement. Its content is
 embedded and matched against every stored claim's cached embedding with one matrix product. The best candidates
-(similar wording, or an event of the same or the opposite family) are related to it one by one with
-``relation.relate``: a claim that states the same proposition is listed as **supporting** (scored by check's support
-head), one that would be a dispute with it as **contradicting** (``p_dispute``), each with the slot-level reason;
+(similar wording, an event of the same or the opposite family, or the sentence's rarest names) are related to it
+one by one with ``relation.relate``: a claim that nothing opposes is listed as **supporting** when check's support
+head (``support.py``) scores it high enough, one that would be a dispute with it as **contradicting** (``p_dispute``), each with the slot-level reason;
 everything else is left out. When nothing passes, the result says so (``addressed`` false: "No stored claim
 addresses this"). docs/DISPUTES.md#check has the rules.
 """
@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from ..errors import ClaimwatchError
 from ..nlp.lexicon import load_lexicon
 from ..schema import Article, CharSpan, Claim, ClaimOut
-from ..store import Store, StoredClaim
+from ..store import ClaimQuery, Store, StoredClaim
 from . import rebuttal
 from .candidates import CHECKED, ClaimProfile, profile
 from .detect import ensure_embeddings, head_for
@@ -31,6 +31,9 @@ from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
 from .relation import SAME_SIDE, Relation, RelationModel, default_model, prior_model, relate
 from .sameprop import judged
+from .support import SupportHead, default_head
+from .support import features as support_features
+from .terms import SentenceTerms, TermIndex
 
 log = logging.getLogger("claimwatch")
 MAX_CHARS = 5000
@@ -38,6 +41,7 @@ CANDIDATES = 300
 NOT_ADDRESSED = "No stored claim addresses this"
 SAME_EVENT_COS = 0.25  # a support told in other words must at least share its event (same PLOVER category)
 CANDIDATE_COS = 0.15
+NAME_CANDIDATES = 60  # claims found by the sentence's rarest names (terms.py), beside the nearest by embedding
 # Relation features that rule out support; competing blame (the same act told with another agent) contradicts.
 # (Adding blame raised the dev never-mentioned abstention from 0.77 to 0.85, supports@5 unchanged; fitted there.)
 OPPOSING = ("opposed", "doubted", "opposite_family", "numbers_conflict", "blame")
@@ -50,7 +54,7 @@ DENIAL_COS = 0.60
 
 class CheckMatch(BaseModel):
     claim: StoredClaim
-    score: float  # the probability that the relation holds (p_same for supports, p_dispute for contradicts)
+    score: float  # the probability that the relation holds (the support head's for supports, p_dispute for contradicts)
     relation: str  # supports / contradicts
     reason: str  # the slots that agree and the one that conflicts
     similarity: float
@@ -165,13 +169,16 @@ class Checker:
     """Holds the pipeline, the embedder and the store's embedding matrix between checks (the web keeps one)."""
 
     def __init__(self, store: Store, *, nlp: Any = None, embedder: Optional[Embedder] = None,
-                 lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None) -> None:
+                 lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None,
+                 support: Optional[SupportHead] = None) -> None:
         self.store = store
         self._nlp = nlp
         self.embedder = embedder or get_embedder()
         self.lex = lex or default_lexicon()
         self.model = model or default_model()
         self.head = head_for(self.embedder, self.embedder.dim)
+        self.support_head = support or default_head()
+        self._terms: Optional[TermIndex] = None
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
         self._index: Optional[dict[str, int]] = None
         self.last_query: Optional[ClaimOut] = None  # the last checked sentence read as a claim
@@ -196,6 +203,12 @@ class Checker:
             # ~0.45 s on 100K claims; docs/BENCHMARKS.md).
             gc.freeze()
         return self._matrix
+
+    def terms(self) -> TermIndex:
+        """How many stored claims hold each term (built once per checker: ~1 s on 30K claims)."""
+        if self._terms is None:
+            self._terms = TermIndex.build(self.store.claim_texts(), self.lex)
+        return self._terms
 
     def related(self, text: str, *, date: Optional[str] = None) -> tuple[CheckResult, list[tuple[StoredClaim, float, Relation]]]:
         """The sentence's candidates, each related to it (``check`` keeps those that support or contradict)."""
@@ -224,11 +237,23 @@ class Checker:
             ranked = cos + boost[fams]
             order = np.argpartition(-ranked, min(CANDIDATES, len(ids)) - 1)[: min(CANDIDATES, len(ids))]
             top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= CANDIDATE_COS]
+        # Claims naming the sentence's rarest names: a support in other words, or one whose content names no one
+        # (the name is its speaker's), can sit far down the embedding's order (terms.py).
+        index_terms = self.terms()
+        sentence_terms = SentenceTerms.of(qclaim.content.text, index_terms, lex)
+        seen = {ids[k] for k in top}
+        if ids and (names := sentence_terms.search_names(index_terms, lex, qclaim.content.text)):
+            index = self.index()
+            query = " OR ".join(f'"{w}"' for w in names)
+            for c in self.store.query_claims(ClaimQuery(text=query, limit=NAME_CANDIDATES)):
+                if c.id in index and c.id not in seen:
+                    top.append(index[c.id])
+                    seen.add(c.id)
         # The accused side's answers, found by name: they seldom share the sentence's wording (rebuttal.py).
         accusation = rebuttal.accusation(q, lex)
         top_named: list[int] = []
         if accusation is not None and (named := rebuttal.search(self.store, accusation, lex)):
-            index, seen = self.index(), {ids[k] for k in top}
+            index = self.index()
             top_named = list(dict.fromkeys(index[c.id] for c in named if c.id in index and c.id not in seen))
         by_name = set(top_named)
         result.candidates = len(top) + len(top_named)
@@ -253,6 +278,7 @@ class Checker:
                 rel.timed = timed
                 if self.head is not None:
                     rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
+                rel.overlap = sentence_terms.overlap(claim.content.text, _speaker_text(claim), lex)
                 out.append((claim, sim, rel))
         return result, out
 
@@ -298,15 +324,43 @@ class Checker:
         rel.p_dispute = round(max(rel.p_dispute, prior_model().p_dispute(x)), 4)
         return True
 
+    def p_support(self, sim: float, rel: Relation) -> Optional[float]:
+        """The support head's probability (``support.py``), or None without a head."""
+        if self.support_head is None:
+            return None
+        x = support_features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
+                             self.support_rules(sim, rel, rel.own_side), SAME_SIDE)
+        return self.support_head.p(x)
+
     def supports(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
-        """Nothing opposes it and it says much the same (cosine >= ``check_support_cos``), or it tells the same event
-        (same PLOVER category) in other words: of the same agent in the same place, or told by the agent's own state
-        (``own_side``: the claim's speaker is the state the sentence's agent is) with no other agent or place."""
-        # One side cannot dispute itself, but it can state what the sentence reports it said.
+        """Nothing opposes it, and it tells the same event in other words (``same_event``) or the support head's
+        probability reaches its threshold; without a head, the rules alone."""
+        if any(rel.features.get(k) for k in OPPOSING):
+            return False  # a denial, a doubt, the opposite act or the act blamed on another never supports
+        p = self.p_support(sim, rel)
+        if p is None:
+            return self.support_rules(sim, rel, own_side)
+        # The same act of the same agent in the same place needs no shared word: the founding example's Ministry of
+        # Defence ("units … returning by rail to their permanent bases") supports "Russia is pulling its troops back
+        # from Crimea" with none.
+        return p >= self.support_head.threshold or self.same_event(sim, rel, own_side)  # type: ignore[union-attr]
+
+    def support_rules(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
+        """The rules before the support head (a feature of it now): nothing opposes it and it says much the same
+        (cosine >= ``check_support_cos`` and the same-proposition head passes), or ``same_event``."""
         if rel.gate not in (None, SAME_SIDE) or any(rel.features.get(k) for k in OPPOSING):
             return False
         if sim >= self.model.check_support_cos and self.same_proposition(rel):
             return True
+        return self.same_event(sim, rel, own_side)
+
+    def same_event(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
+        """It tells the same event (same PLOVER category) in other words, no gate closing but "same side" (one side
+        cannot dispute itself, but it can state what the sentence reports it said): of the same agent in the same
+        place, or told by the agent's own state (``own_side``: the claim's speaker is the state the sentence's agent
+        is) with no other agent or place. When the sentence names the day of what it tells, only a claim of that day."""
+        if rel.gate not in (None, SAME_SIDE) or any(rel.features.get(k) for k in OPPOSING):
+            return False
         agent, place = rel.slots.get("agent"), rel.slots.get("place")
         if rel.dated and rel.slots.get("time") != "agree":
             return False  # a dated act told in other words: only a claim of that day tells the same one
@@ -325,7 +379,9 @@ class Checker:
                 result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
                                                        reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
             elif self.supports(sim, rel, rel.own_side):
-                result.supporting.append(CheckMatch(claim=claim, score=round(self.model.p_check_support(rel.features), 4),
+                p = self.p_support(sim, rel)
+                score = p if p is not None else self.model.p_check_support(rel.features)
+                result.supporting.append(CheckMatch(claim=claim, score=round(score, 4),
                                                     relation="supports", reason=rel.reason, similarity=round(sim, 4),
                                                     kind=rel.kind))
         result.supporting.sort(key=lambda m: (-m.score, -m.similarity))
@@ -342,3 +398,7 @@ def check_claim(store: Store, text: str, *, date: Optional[str] = None, limit: i
                 embedder: Optional[Embedder] = None) -> CheckResult:
     """One-off check (the CLI); keep a ``Checker`` to check many sentences against the same store."""
     return Checker(store, nlp=nlp, embedder=embedder).check(text, date=date, limit=limit)
+
+
+def _speaker_text(claim: StoredClaim) -> str:
+    return " ".join(x for x in (claim.speaker.text if claim.speaker else None, claim.resolved_speaker) if x)

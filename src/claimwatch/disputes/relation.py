@@ -184,6 +184,7 @@ class Relation:
     dated: bool = False  # check: the sentence names the day of what it tells
     timed: bool = False  # check: the sentence names when it happened (a day, a month, a year)
     rebuttal: Optional[str] = None  # check: why the claim is the accused side calling the sentence false (rebuttal.py)
+    overlap: dict[str, float] = field(default_factory=dict)  # check: the sentence's rare words it repeats (terms.py)
 
 
 @dataclass
@@ -520,12 +521,12 @@ def contradiction(a: ClaimProfile, b: ClaimProfile, cos: float, model: Optional[
 
 
 def fit_logistic(rows: Sequence[dict[str, float]], y: Sequence[int], c: float = 1.0, iters: int = 500,
-                 prior: Optional[dict[str, float]] = None) -> dict[str, float]:
+                 prior: Optional[dict[str, float]] = None, features: Sequence[str] = FEATURES) -> dict[str, float]:
     """Logistic regression by Newton steps with an L2 pull (strength 1/c) toward ``prior`` (zero by default; the
     bias is not pulled): a feature the data hardly shows keeps its prior weight. Small and dependency-free."""
     import numpy as np
 
-    names = list(FEATURES)
+    names = list(features)
     X = np.array([[r.get(k, 0.0) for k in names] for r in rows], dtype=np.float64)
     t = np.asarray(y, dtype=np.float64)
     w0 = np.array([(prior or {}).get(k, 0.0) for k in names])

@@ -791,11 +791,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ls.add_argument("--all-pairs", action="store_true", help="draw listed pairs, not groups")
     ls.add_argument("--share", action="store_true", help="deal the items out among the judges")
     ls.add_argument("--exclude", type=Path, default=None, help="an earlier key: leave its groups out")
+    fs = sub.add_parser("fit-support", help="fit check's support head on gold check cases (disputes/support.py)")
+    fs.add_argument("--db", required=True, help="a store of the Apr-Dec sample (with embeddings)")
+    fs.add_argument("--splits", default="dev,test,test2", help="the check-case splits to fit on (spent ones only)")
+    fs.add_argument("--rows", type=Path, default=None, help="cache of the candidates' features (read if present)")
+    fs.add_argument("--c", type=float, default=SUPPORT_C)
+    fs.add_argument("--out", type=Path, default=None, help="write the head here (resources/check_support.v1.json)")
     sc = sub.add_parser("score-listing", help="score a judged listing: groups real for both judges")
     sc.add_argument("--key", required=True, type=Path)
     sc.add_argument("--labels", required=True, type=Path, help="the folder holding labels_J1.jsonl, labels_J2.jsonl")
     sc.add_argument("--judges", default="J1,J2")
     args = ap.parse_args(argv)
+    if args.cmd == "fit-support":
+        return _fit_support_cmd(args)
     if args.cmd == "score-listing":
         report = score_listing(args.key, args.labels, args.judges.split(","))
         for row in report["rows"]:
@@ -852,6 +860,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(open_store(args.db).article_text(args.article_id) or f"no article {args.article_id}")
     return 0
 
+
+
+def _fit_support_cmd(args: Any) -> int:
+    from ..store import open_store
+
+    splits = args.splits.split(",")
+    if args.rows is not None and args.rows.is_file():
+        rows = json.loads(args.rows.read_text(encoding="utf-8"))
+    else:
+        cases = [c for split in splits for c in load_check_cases(default_gold_dir(), split)]
+        with open_store(args.db, create=False) as store:
+            rows = support_rows(store, cases, progress=lambda m: print(m, file=sys.stderr))
+        if args.rows is not None:
+            args.rows.write_text(json.dumps(rows), encoding="utf-8")
+    fit = fit_support_head(rows, c=args.c)
+    fit["fitted"] = {"splits": splits, "cases": len(rows), "c": args.c, "folds": 8, "seed": SEED,
+                     "min_abstention": SUPPORT_MIN_ABSTENTION, "cv": fit.pop("cv")}
+    print(json.dumps(fit, indent=1))
+    if args.out is not None:
+        args.out.write_text(json.dumps(fit, indent=1) + "\n", encoding="utf-8")
+    return 0
 
 
 # -- the frozen gold set and its scoring --------------------------------------------------------------------------
@@ -1147,6 +1176,90 @@ def fit_check_support(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any =
         return {}
     w = fit_logistic(rows, y, c)
     return {k: w[k] for k in ("bias", "cos")}
+
+
+# -- check's support head (disputes/support.py): fitted on gold check cases, its threshold by cross-validation ----
+
+SUPPORT_C = 1.0
+SUPPORT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+SUPPORT_MIN_ABSTENTION = 0.90  # the threshold must keep this share of never-mentioned sentences unaddressed (issue 13)
+
+
+def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None, progress: Any = None
+                 ) -> list[dict[str, Any]]:
+    """Per case: the support head's features of each candidate that neither contradicts nor opposes, with its gold mark,
+    and whether ``check`` lists a contradiction (a never-mentioned sentence with one is addressed anyway)."""
+    from ..disputes.check import OPPOSING, Checker
+    from ..disputes.relation import SAME_SIDE
+    from ..disputes.support import features
+
+    checker = Checker(store, nlp=nlp)
+    out = []
+    for n, case in enumerate(cases, start=1):
+        _, related = checker.related(case["sentence"], date=case.get("date"))
+        cands, contradiction = [], False
+        for claim, sim, rel in related:
+            if rel.rebuttal is not None or checker.contradicts(sim, rel):
+                contradiction = True
+                continue
+            if any(rel.features.get(k) for k in OPPOSING):
+                continue  # never a support (Checker.supports)
+            x = features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
+                         checker.support_rules(sim, rel, rel.own_side), SAME_SIDE)
+            x["same_event"] = float(checker.same_event(sim, rel, rel.own_side))  # listed whatever the head says
+            x["own_side"] = float(rel.own_side)
+            x["agent_place"] = float(rel.slots.get("agent") == "agree" and rel.slots.get("place") == "agree")
+            cands.append((x, int(_hit(claim, case.get("supports") or []))))
+        out.append({"case": case["case"], "kind": case["kind"], "has_support": bool(case.get("supports")),
+                    "contradiction": contradiction, "candidates": cands})
+        if progress:
+            progress(f"support rows: {n}/{len(cases)} cases")
+    return out
+
+
+def _support_scores(rows: Sequence[dict[str, Any]], weights: dict[str, float], thresholds: Sequence[float]
+                    ) -> dict[float, list[int]]:
+    """For each threshold: [support cases hit in the first five, support cases, never cases unaddressed, never]."""
+    from ..disputes.support import SupportHead
+
+    head = SupportHead(weights, 0.0)
+    got = {t: [0, 0, 0, 0] for t in thresholds}
+    for r in rows:
+        ps = sorted(((head.p(x), y, x.get("same_event")) for x, y in r["candidates"]), key=lambda py: -py[0])
+        for t in thresholds:
+            top = [y for p, y, event in ps if p >= t or event][:5]
+            if r["kind"] == "never":
+                got[t][3] += 1
+                got[t][2] += not top and not r["contradiction"]
+            elif r["has_support"]:
+                got[t][1] += 1
+                got[t][0] += any(top)
+    return got
+
+
+def fit_support_head(rows: Sequence[dict[str, Any]], *, folds: int = 8, c: float = SUPPORT_C,
+                     thresholds: Sequence[float] = SUPPORT_THRESHOLDS, seed: int = SEED) -> dict[str, Any]:
+    """The support head's weights (all ``rows``) and the threshold with the best cross-validated supports@5 among
+    those that keep abstention >= ``SUPPORT_MIN_ABSTENTION`` (cases split into folds, never candidates)."""
+    from ..disputes.relation import fit_logistic
+    from ..disputes.support import FEATURES
+
+    def fit(part: Sequence[dict[str, Any]]) -> dict[str, float]:
+        xs = [x for r in part for x, _ in r["candidates"]]
+        ys = [y for r in part for _, y in r["candidates"]]
+        return fit_logistic(xs, ys, c, features=FEATURES)
+
+    total = {t: [0, 0, 0, 0] for t in thresholds}
+    for fold in _folds(len(rows), folds, seed):
+        held = set(fold)
+        w = fit([r for k, r in enumerate(rows) if k not in held])
+        for t, got in _support_scores([rows[k] for k in fold], w, thresholds).items():
+            total[t] = [a + b for a, b in zip(total[t], got)]
+    table = {t: {"supports_at_5": round(h / n, 3) if n else None, "abstention": round(a / v, 3) if v else None}
+             for t, (h, n, a, v) in total.items()}
+    ok = [t for t in thresholds if (table[t]["abstention"] or 0.0) >= SUPPORT_MIN_ABSTENTION]
+    best = max(ok or [max(thresholds)], key=lambda t: (table[t]["supports_at_5"] or 0.0, t))
+    return {"weights": fit(rows), "threshold": best, "cv": {str(t): v for t, v in table.items()}}
 
 
 if __name__ == "__main__":

@@ -446,6 +446,10 @@ class DisputeStore(Protocol):
         """``(claim id, content text)`` of every claim with no vector from ``model`` yet."""
         ...
 
+    def claim_texts(self) -> Iterator[tuple[str, str, str]]:
+        """``(claim id, content text, speaker text)`` of every claim."""
+        ...
+
     def put_embeddings(self, model: str, ids: Sequence[str], vectors: np.ndarray) -> None:
         ...
 

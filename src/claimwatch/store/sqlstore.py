@@ -689,6 +689,13 @@ class SqlStore(WatchStateMixin):
                 .order_by(*self._storing_order(_c)))
         return [(r["id"], r["content_text"]) for r in self.rows(stmt)]
 
+    def claim_texts(self) -> Iterator[tuple[str, str, str]]:
+        """``(claim id, content text, speaker and resolved speaker)`` of every claim: what ``check`` weighs the
+        rarity of a sentence's words on (``disputes/terms.py``)."""
+        stmt = sa.select(_c.c.id, _c.c.content_text, _c.c.speaker_text, _c.c.resolved_speaker)
+        for r in self.rows(stmt):
+            yield r["id"], r["content_text"], f"{r['speaker_text'] or ''} {r['resolved_speaker'] or ''}"
+
     def put_embeddings(self, model: str, ids: Sequence[str], vectors: np.ndarray) -> None:
         vectors = np.ascontiguousarray(vectors, dtype="<f4")
         rows = [{"claim_id": cid, "model": model, "dim": int(vectors.shape[1]), "vector": vectors[k].tobytes()}

@@ -24,6 +24,7 @@ from ..disputes.candidates import ClaimProfile
 from ..disputes.check import MAX_CHARS, Checker, CheckMatch, sentence_claim
 from ..disputes.embeddings import INSTALL_HINT, MINILM, Embedder, embedding_text, get_embedder
 from ..disputes.lexicon import DisputeLexicon, default_lexicon
+from ..disputes.terms import TermIndex
 from ..errors import ClaimwatchError, StoreError
 from ..store import MEMORY, Store, StoredClaim
 from .models import CheckedClaim, CheckOut
@@ -113,6 +114,9 @@ class _StoreChecker(Checker):
     def index(self) -> dict[str, int]:
         return self._known.row_index(self._shared_matrix)
 
+    def terms(self) -> TermIndex:
+        return self._known.term_index(self.store, self.lex)
+
     def candidates(self, ids: list[str]) -> dict[str, tuple[StoredClaim, ClaimProfile]]:
         found = self._known.get_many(ids)
         missing = [cid for cid in ids if cid not in found]
@@ -136,6 +140,7 @@ class CandidateCache:
         self._items: OrderedDict[str, tuple[StoredClaim, ClaimProfile]] = OrderedDict()
         self._lock = threading.Lock()
         self._rows: Optional[dict[str, int]] = None
+        self._terms: Optional[TermIndex] = None
 
     def row_index(self, matrix: Matrix) -> dict[str, int]:
         """Each claim's row in the matrix this cache lives with, built once (a check's name search needs it; on
@@ -144,6 +149,13 @@ class CandidateCache:
             if self._rows is None:
                 self._rows = {cid: k for k, cid in enumerate(matrix[0])}
             return self._rows
+
+    def term_index(self, store: Store, lex: DisputeLexicon) -> TermIndex:
+        """How many stored claims hold each term (``disputes/terms.py``), built once per matrix like the rows."""
+        with self._lock:
+            if self._terms is None:
+                self._terms = TermIndex.build(store.claim_texts(), lex)
+            return self._terms
 
     def get_many(self, ids: list[str]) -> dict[str, tuple[StoredClaim, ClaimProfile]]:
         with self._lock:
@@ -221,8 +233,9 @@ class CheckService:
         return self._models
 
     def warm(self, store: Store) -> None:
-        """Load the models and build ``store``'s matrix now, so that no request waits for them."""
-        self.matrix(store, self.models())
+        """Load the models and build ``store``'s matrix and term counts now, so that no request waits for them."""
+        models = self.models()
+        self._prepared(store, models)[1].term_index(store, models.lex)
 
     def matrix(self, store: Store, models: CheckModels) -> Matrix:
         """The store's claim matrix, rebuilt only when its claims changed since the last check."""

@@ -1,0 +1,65 @@
+"""check's support head and the shared rare words it reads (disputes/terms.py, disputes/support.py)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimwatch.disputes.lexicon import default_lexicon
+from claimwatch.disputes.support import FEATURES, SupportHead, default_head, features
+from claimwatch.disputes.terms import SentenceTerms, TermIndex
+from claimwatch.errors import ClaimwatchError
+
+# Self-written claims: "Vardania" and "troops" are everywhere, "Orlenka Vask" and "Pelmar" once.
+ROWS = [(f"c{k}", f"Vardanian troops moved near the border on day {k}", "the ministry") for k in range(40)] + [
+    ("v1", "she had been reading a translation of Pelmar's novel Ashes in her cell", "Orlenka Vask's lawyer"),
+    ("v2", "Vardanian troops shelled the village of Ostrel", "Marovia's army"),
+]
+
+
+def test_rare_words_weigh_more_than_common_ones() -> None:
+    lex = default_lexicon()
+    index = TermIndex.build(ROWS, lex)
+    assert index.n == len(ROWS)
+    assert index.idf("pelmar") > index.idf("vardanian") > 0
+    sentence = "In detention Orlenka Vask passed her time reading Pelmar's novel Ashes, Vardanian media said"
+    st = SentenceTerms.of(sentence, index, lex)
+    about = st.overlap(ROWS[40][1], ROWS[40][2], lex)
+    topical = st.overlap(ROWS[0][1], ROWS[0][2], lex)
+    assert about["cover"] > 0.5 > topical["cover"]
+    assert about["rare_shared"] > topical["rare_shared"] == 0.0
+    assert about["cover_names"] > topical["cover_names"]
+    # The speaker's name counts for what the claim is about, not for what it says.
+    by_speaker = st.overlap("she had been reading", "Orlenka Vask", lex)
+    assert by_speaker["cover_names"] > 0 and by_speaker["cover_other"] < about["cover_other"]
+
+
+def test_search_names_are_the_rarest_names_some_claim_holds() -> None:
+    lex = default_lexicon()
+    index = TermIndex.build(ROWS, lex)
+    sentence = "Orlenka Vask met Quillon Dart in Vardania"
+    st = SentenceTerms.of(sentence, index, lex)
+    names = st.search_names(index, lex, sentence)
+    assert "quillon" not in names and "dart" not in names  # no stored claim holds them: nothing to find
+    assert set(names) <= {"orlenka", "vask"} and names
+
+
+def test_support_head_file_and_probability() -> None:
+    head = default_head()
+    assert head is not None and 0 < head.threshold < 1 and set(head.weights) <= set(FEATURES)
+    base = features(0.55, 0.35, {"cover": 0.1, "cover_names": 0.0, "cover_other": 0.1, "top_terms": 0.0,
+                                 "rare_shared": 0.0}, None, False, "same side")
+    rare = {**base, "cover": 0.7, "cover_other": 0.6, "top_terms": 1.0, "rare_shared": 2 / 3}
+    assert head.p(rare) > head.threshold > head.p(base)
+    gated = features(0.55, 0.35, {}, "different agents", False, "same side")
+    assert gated["gate_other"] == 1.0 and gated["gate_modality"] == 0.0
+    assert features(0.5, None, {}, "fact vs prediction", False, "same side")["gate_modality"] == 1.0
+    assert features(0.5, None, {}, "same side", False, "same side")["gate_other"] == 0.0
+
+
+def test_a_malformed_support_head_is_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(ClaimwatchError, match="not a support head"):
+        SupportHead.from_json({"weights": {"bias": 1.0, "wordcount": 2.0}, "threshold": 0.2})
+    with pytest.raises(ClaimwatchError, match="not a support head"):
+        SupportHead.from_json(json.loads('{"weights": {"bias": 1.0}}'))
