@@ -42,7 +42,10 @@ def test_search_names_are_the_rarest_names_some_claim_holds() -> None:
     st = SentenceTerms.of(sentence, index, lex)
     names = st.search_names(index, lex, sentence)
     assert "quillon" not in names and "dart" not in names  # no stored claim holds them: nothing to find
-    assert set(names) <= {"orlenka", "vask"} and names
+    assert names == ["pelmar"] or not names  # "Orlenka Vask" is only a speaker: the full-text search reads contents
+    about = SentenceTerms.of("Quillon Dart read Pelmar's novel", index, lex)
+    assert about.search_names(index, lex, "Quillon Dart read Pelmar's novel") == ["pelmar"]
+    assert "pelmar" in about.top and not {"quillon", "dart"} & set(about.top)  # the rarest some claim holds
 
 
 def test_support_head_file_and_probability() -> None:
@@ -63,3 +66,10 @@ def test_a_malformed_support_head_is_one_line_error(tmp_path: Path) -> None:
         SupportHead.from_json({"weights": {"bias": 1.0, "wordcount": 2.0}, "threshold": 0.2})
     with pytest.raises(ClaimwatchError, match="not a support head"):
         SupportHead.from_json(json.loads('{"weights": {"bias": 1.0}}'))
+    with pytest.raises(ClaimwatchError, match="not a support head"):
+        SupportHead.from_json({"threshold": 0.2})
+
+
+def test_the_support_head_holds_only_for_its_embedder() -> None:
+    head = default_head()
+    assert head is not None and head.applies_to("all-MiniLM-L6-v2") and not head.applies_to("lexical-hash-v1")

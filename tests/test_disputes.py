@@ -733,6 +733,38 @@ def test_check_supports_a_dated_act_in_other_words_only_from_that_day() -> None:
     same_day = Relation("other", 0.0, 0.1, "fact", "same direction", {**slots, "time": "agree"}, None, {},
                         own_side=True, dated=True)
     assert checker.support_rules(0.3, same_day, own_side=True)
+    # The support head decides the rest, never over these: a head that would pass anything still lists no dated act
+    # of another day in other words, and no question.
+    from claimwatch.disputes.support import SupportHead
+
+    checker.support_head = SupportHead({"bias": 10.0}, 0.5)
+    other = {**slots, "predicate": "unknown"}
+    assert checker.supports(0.3, Relation("other", 0.0, 0.1, "fact", "", dict(other), None, {}), own_side=False)
+    assert not checker.supports(0.3, Relation("other", 0.0, 0.1, "fact", "", dict(other), None, {}, dated=True))
+    assert checker.supports(0.3, Relation("other", 0.0, 0.1, "fact", "", {**other, "time": "agree"}, None, {},
+                                          dated=True))
+    assert not checker.supports(0.9, Relation("other", 0.0, 0.1, "fact", "", dict(other), "a question", {}))
+    assert not checker.supports(0.9, Relation("other", 0.0, 0.1, "fact", "", dict(other), None, {"opposed": 1.0}))
+
+
+@minilm
+def test_check_searches_the_sentences_rarest_names_beyond_the_nearest_claims(tmp_path: Path, nlp,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no room for a claim by embedding, the claim that names the sentence's rare names is still a candidate:
+    # found by full text (check.NAME_CANDIDATES), and only that one.
+    from claimwatch.disputes import check as check_module
+
+    text = ("A prison official said that inmates in Kessel passed the time in detention reading novels.\n\n"
+            "Orlenka Vask's lawyer said she had been reading a translation of Pelmar's novel Ashes in her cell.")
+    sentence = "In detention, Orlenka Vask passed her time reading Pelmar's Ashes."
+    monkeypatch.setattr(check_module, "CANDIDATES", 0)
+    with _checker_over(tmp_path / "n.db", nlp, text) as checker:
+        _, with_names = checker.related(sentence)
+        monkeypatch.setattr(check_module, "NAME_CANDIDATES", 0)
+        _, without = checker.related(sentence)
+    assert [c.content.text for c, _, _ in with_names] == [
+        "she had been reading a translation of Pelmar's novel Ashes in her cell"], with_names
+    assert without == []
 
 
 @minilm

@@ -41,6 +41,7 @@ CANDIDATES = 300
 NOT_ADDRESSED = "No stored claim addresses this"
 SAME_EVENT_COS = 0.25  # a support told in other words must at least share its event (same PLOVER category)
 CANDIDATE_COS = 0.15
+NO_PROPOSITION_GATES = ("a question", "no proposition")  # relation._gate's reasons for a claim that asserts nothing
 NAME_CANDIDATES = 60  # claims found by the sentence's rarest names (terms.py), beside the nearest by embedding
 # Relation features that rule out support; competing blame (the same act told with another agent) contradicts.
 # (Adding blame raised the dev never-mentioned abstention from 0.77 to 0.85, supports@5 unchanged; fitted there.)
@@ -177,7 +178,10 @@ class Checker:
         self.lex = lex or default_lexicon()
         self.model = model or default_model()
         self.head = head_for(self.embedder, self.embedder.dim)
-        self.support_head = support or default_head()
+        # The head was fitted on one embedder's cosines and same-proposition scores: with another (the lexical
+        # fallback) the older rules decide alone.
+        head = support or default_head()
+        self.support_head = head if head is not None and head.applies_to(self.embedder.name) else None
         self._terms: Optional[TermIndex] = None
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
         self._index: Optional[dict[str, int]] = None
@@ -237,8 +241,8 @@ class Checker:
             ranked = cos + boost[fams]
             order = np.argpartition(-ranked, min(CANDIDATES, len(ids)) - 1)[: min(CANDIDATES, len(ids))]
             top = [int(k) for k in order[np.argsort(-ranked[order])] if cos[k] >= CANDIDATE_COS]
-        # Claims naming the sentence's rarest names: a support in other words, or one whose content names no one
-        # (the name is its speaker's), can sit far down the embedding's order (terms.py).
+        # Claims naming the sentence's rarest names: a support in other words can sit far down the embedding's
+        # order (terms.py).
         index_terms = self.terms()
         sentence_terms = SentenceTerms.of(qclaim.content.text, index_terms, lex)
         seen = {ids[k] for k in top}
@@ -337,6 +341,10 @@ class Checker:
         probability reaches its threshold; without a head, the rules alone."""
         if any(rel.features.get(k) for k in OPPOSING):
             return False  # a denial, a doubt, the opposite act or the act blamed on another never supports
+        if rel.gate in NO_PROPOSITION_GATES:
+            return False  # a question, or a content of a word or two, asserts nothing to support with
+        if rel.dated and rel.slots.get("time") != "agree" and sim < self.model.check_support_cos:
+            return False  # a dated act in other words: only a claim of that day tells the same one
         p = self.p_support(sim, rel)
         if p is None:
             return self.support_rules(sim, rel, own_side)

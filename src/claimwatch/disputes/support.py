@@ -7,7 +7,9 @@ act, other numbers, the act blamed on another) is never a support, whatever it s
 before asking the head. Fitted on the gold ``check`` cases
 (``python -m claimwatch.eval.dispute_gold fit-support``; docs/DISPUTES.md#check), weights and threshold in
 ``resources/check_support.v1.json``. ``check`` lists a claim as supporting when nothing makes it a contradiction and
-this probability reaches the threshold, best first.
+this probability reaches the threshold (or it tells the same event, ``Checker.same_event``), best first; never a
+claim that asserts nothing (a question, a word or two) or, in other words, a dated act of another day. The head
+holds only for the embedder it was fitted with (``fitted.embedder``); with another, the older rules decide.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import ClaimwatchError
+from .embeddings import MINILM
 
 FEATURES = ("bias", "cos", "same_prop", "cover", "cover_names", "cover_other", "top_terms", "rare_shared",
             "gate_modality", "gate_other", "rule")
@@ -35,13 +38,16 @@ class SupportHead:
         z = sum(w * x.get(k, 0.0) for k, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def applies_to(self, embedder: str) -> bool:
+        return self.fitted.get("embedder", MINILM) == embedder
+
     def to_json(self) -> dict[str, Any]:
         return {"weights": self.weights, "threshold": self.threshold, "fitted": self.fitted}
 
     @classmethod
     def from_json(cls, data: dict[str, Any], source: str = "support head") -> "SupportHead":
-        unknown = set(data.get("weights", {})) - set(FEATURES)
-        if unknown or "threshold" not in data:
+        unknown = set(data.get("weights") or {}) - set(FEATURES)
+        if unknown or "threshold" not in data or not data.get("weights"):
             raise ClaimwatchError(f"{source}: not a support head (unknown features {sorted(unknown)} or no threshold)")
         return cls({k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]), data.get("fitted", {}))
 

@@ -22,20 +22,25 @@ PROGRESS_EVERY = 50_000
 
 @dataclass(frozen=True)
 class TermIndex:
-    """How many stored claims (content and speaker) hold each term."""
+    """How many stored claims hold each term: in their content or speaker (``df``), in their content (``content_df``:
+    what the store's full-text search finds)."""
 
     df: dict[str, int]
     n: int
+    content_df: dict[str, int]
 
     @classmethod
     def build(cls, texts: Iterable[tuple[str, str, str]], lex: DisputeLexicon) -> "TermIndex":
         """From ``(claim id, content, speaker)`` rows (``store.claim_texts()``)."""
         df: Counter[str] = Counter()
+        content_df: Counter[str] = Counter()
         n = 0
         for _, content, speaker in texts:
-            df.update(lex.terms(content) | lex.terms(speaker))
+            said = lex.terms(content)
+            df.update(said | lex.terms(speaker))
+            content_df.update(said)
             n += 1
-        return cls(dict(df), n)
+        return cls(dict(df), n, dict(content_df))
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 1))
@@ -50,19 +55,21 @@ class SentenceTerms:
 
     weight: dict[str, float]
     names: frozenset[str]
-    top: tuple[str, ...]  # its two rarest terms
+    top: tuple[str, ...]  # its two rarest terms that some stored claim holds
     rare: frozenset[str]  # its terms that few stored claims hold (``TermIndex.rare``)
 
     @classmethod
     def of(cls, text: str, index: TermIndex, lex: DisputeLexicon) -> "SentenceTerms":
         terms = lex.terms(text)
         weight = {t: index.idf(t) for t in terms}
-        return cls(weight, lex.names(text) & terms, tuple(sorted(terms, key=lambda t: (-weight[t], t))[:2]),
+        held = [t for t in terms if index.df.get(t, 0) > 0]  # a word no claim holds can match no candidate
+        return cls(weight, lex.names(text) & terms, tuple(sorted(held, key=lambda t: (-weight[t], t))[:2]),
                    frozenset(t for t in terms if index.rare(t)))
 
     def search_names(self, index: TermIndex, lex: DisputeLexicon, text: str) -> list[str]:
-        """The sentence's rarest names that some stored claim holds, as written (for a full-text query)."""
-        found = [w for w in lex.name_words(text) if index.df.get(_stem_of(w, lex), 0) > 0]
+        """The sentence's rarest names that some stored claim's content holds, as written (for a full-text query,
+        which searches contents)."""
+        found = [w for w in lex.name_words(text) if index.content_df.get(_stem_of(w, lex) or "", 0) > 0]
         found.sort(key=lambda w: -self.weight.get(_stem_of(w, lex), 0.0))
         return found[:SEARCH_NAMES]
 

@@ -865,7 +865,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def _fit_support_cmd(args: Any) -> int:
     from ..store import open_store
 
+    from ..disputes.embeddings import MINILM
+    from ..errors import ClaimwatchError
+
     splits = args.splits.split(",")
+    if "test3" in splits:
+        raise ClaimwatchError("test3 is scored once and never fitted on (docs/EVALUATION.md)")
     if args.rows is not None and args.rows.is_file():
         rows = json.loads(args.rows.read_text(encoding="utf-8"))
     else:
@@ -875,7 +880,7 @@ def _fit_support_cmd(args: Any) -> int:
         if args.rows is not None:
             args.rows.write_text(json.dumps(rows), encoding="utf-8")
     fit = fit_support_head(rows, c=args.c)
-    fit["fitted"] = {"splits": splits, "cases": len(rows), "c": args.c, "folds": 8, "seed": SEED,
+    fit["fitted"] = {"embedder": MINILM, "splits": splits, "cases": len(rows), "c": args.c, "folds": 8, "seed": SEED,
                      "min_abstention": SUPPORT_MIN_ABSTENTION, "cv": fit.pop("cv")}
     print(json.dumps(fit, indent=1))
     if args.out is not None:
@@ -1189,7 +1194,7 @@ def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
                  ) -> list[dict[str, Any]]:
     """Per case: the support head's features of each candidate that neither contradicts nor opposes, with its gold mark,
     and whether ``check`` lists a contradiction (a never-mentioned sentence with one is addressed anyway)."""
-    from ..disputes.check import OPPOSING, Checker
+    from ..disputes.check import NO_PROPOSITION_GATES, OPPOSING, Checker
     from ..disputes.relation import SAME_SIDE
     from ..disputes.support import features
 
@@ -1202,7 +1207,8 @@ def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
             if rel.rebuttal is not None or checker.contradicts(sim, rel):
                 contradiction = True
                 continue
-            if any(rel.features.get(k) for k in OPPOSING):
+            if (any(rel.features.get(k) for k in OPPOSING) or rel.gate in NO_PROPOSITION_GATES
+                    or (rel.dated and rel.slots.get("time") != "agree" and sim < checker.model.check_support_cos)):
                 continue  # never a support (Checker.supports)
             x = features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
                          checker.support_rules(sim, rel, rel.own_side), SAME_SIDE)
