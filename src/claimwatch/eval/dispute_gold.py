@@ -1029,7 +1029,8 @@ PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 
 
 # the second and third test sets: every item of each is split test2 / test3
-LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl")}
+LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl"),
+               "test4": ("pairs.v4.jsonl", "check.v4.jsonl")}  # test4: check cases only (no pair file)
 
 
 def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
