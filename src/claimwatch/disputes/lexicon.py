@@ -80,6 +80,13 @@ class DisputeLexicon:
     # event families of acts one is accused of (an attack, coercion, a threat): ``check`` looks for the accused
     # side's answer to a sentence telling of one (``rebuttal.py``); empty (no list): none
     charged: frozenset[str] = frozenset()
+    # event families of material acts (a withdrawal, an attack): ``check`` lists a claim telling the same act in
+    # other words as supporting; for talk-like acts (consult, agree, protest) sharing the event says too little.
+    # None (no list in the file): every family
+    material: Optional[frozenset[str]] = None
+
+    def material_act(self, family: Optional[str]) -> bool:
+        return family is not None and (self.material is None or family in self.material)
 
     def converse_pair(self, x: Optional[str], y: Optional[str]) -> bool:
         """One lemma gives and the other receives."""
@@ -223,6 +230,8 @@ def _read_lexicon(path: Path) -> DisputeLexicon:
             converse={str(w).casefold(): end for end in ("give", "get")
                       for w in data.get("converse_predicates", {}).get(end, [])},
             charged=frozenset(_known_families(data.get("charged_families", []), families)),
+            material=(frozenset(_known_families(data["material_families"], families, "material_families"))
+                      if "material_families" in data else None),
         )
     except DataFileError:
         raise
@@ -247,8 +256,8 @@ def default_lexicon() -> DisputeLexicon:
     return load_lexicon()
 
 
-def _known_families(names: list[str], families: dict[str, Any]) -> list[str]:
+def _known_families(names: list[str], families: dict[str, Any], key: str = "charged_families") -> list[str]:
     unknown = [n for n in names if n not in families]
     if unknown:
-        raise ValueError(f"charged_families names no family of the file: {', '.join(map(str, unknown))}")
+        raise ValueError(f"{key} names no family of the file: {', '.join(map(str, unknown))}")
     return [str(n) for n in names]

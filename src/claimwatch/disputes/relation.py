@@ -185,6 +185,7 @@ class Relation:
     timed: bool = False  # check: the sentence names when it happened (a day, a month, a year)
     rebuttal: Optional[str] = None  # check: why the claim is the accused side calling the sentence false (rebuttal.py)
     overlap: dict[str, float] = field(default_factory=dict)  # check: the sentence's rare words it repeats (terms.py)
+    material: bool = False  # check: the sentence tells a material act (rules-file material_families)
 
 
 @dataclass

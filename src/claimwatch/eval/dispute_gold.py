@@ -1213,7 +1213,7 @@ def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
                 continue  # never a support (Checker.supports)
             x = features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
                          checker.support_rules(sim, rel, rel.own_side), SAME_SIDE)
-            x["same_event"] = float(checker.same_event(sim, rel, rel.own_side))  # listed whatever the head says
+            x["same_event"] = float(rel.material and checker.same_event(sim, rel, rel.own_side))  # listed anyway
             x["own_side"] = float(rel.own_side)
             x["agent_place"] = float(rel.slots.get("agent") == "agree" and rel.slots.get("place") == "agree")
             cands.append((x, int(_hit(claim, case.get("supports") or []))))
