@@ -73,3 +73,30 @@ def test_a_malformed_support_head_is_one_line_error(tmp_path: Path) -> None:
 def test_the_support_head_holds_only_for_its_embedder() -> None:
     head = default_head()
     assert head is not None and head.applies_to("all-MiniLM-L6-v2") and not head.applies_to("lexical-hash-v1")
+
+
+def test_a_quoted_verdict_still_calls_a_story_false() -> None:
+    # 'were a "fabrication"': the quotation marks hid the denial phrase from the accused side's answer (rebuttal.py).
+    from claimwatch.disputes.rebuttal import _plain
+
+    lex = default_lexicon()
+    text = "allegations of war crimes in the town of Ostrel were a \u201cfabrication\u201d"
+    assert not lex.denial.search(text) and lex.denial.search(_plain(text))
+    assert _plain("the Kremlin\u2019s \"lie\"") == "the Kremlin's lie"
+
+
+def test_material_families_are_families_of_the_rules_file(tmp_path: Path) -> None:
+    from claimwatch.disputes.lexicon import load_lexicon
+
+    lex = default_lexicon()
+    assert lex.material_act("withdraw") and lex.material_act("attack") and not lex.material_act("consult")
+    assert not lex.material_act(None)
+    src = Path(__file__).resolve().parents[1] / "src" / "claimwatch" / "resources" / "disputes.en.v2.json"
+    data = json.loads(src.read_text(encoding="utf-8"))
+    del data["material_families"]
+    (tmp_path / "r.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load_lexicon(tmp_path / "r.json").material_act("consult")  # no list: every family, as before
+    data["material_families"] = ["withdraw", "teleport"]
+    (tmp_path / "r.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises((ValueError, ClaimwatchError), match="material_families names no family"):
+        load_lexicon(tmp_path / "r.json")

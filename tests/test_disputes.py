@@ -657,6 +657,7 @@ def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> No
     blamed = [rel for claim, _, rel in related if "Marovian troops" in claim.content.text]
     assert blamed and blamed[0].features.get("blame"), blamed  # the case this test is about
     assert not any("Marovian troops" in m.claim.content.text for m in result.supporting)
+    assert any("Marovian troops" in m.claim.content.text for m in result.contradicting), result.contradicting
 
 
 @minilm
@@ -745,6 +746,13 @@ def test_check_supports_a_dated_act_in_other_words_only_from_that_day() -> None:
                                           dated=True))
     assert not checker.supports(0.9, Relation("other", 0.0, 0.1, "fact", "", dict(other), "a question", {}))
     assert not checker.supports(0.9, Relation("other", 0.0, 0.1, "fact", "", dict(other), None, {"opposed": 1.0}))
+    # The same act in other words lists whatever the head says only for a material act (rules-file
+    # material_families): "Russian officials discussed …" is no support for "Putin held talks with the Pope".
+    checker.support_head = SupportHead({"bias": -10.0}, 0.5)
+    talk = Relation("other", 0.0, 0.1, "fact", "", dict(slots), None, {}, own_side=True)
+    assert not checker.supports(0.3, talk, own_side=True)
+    act = Relation("other", 0.0, 0.1, "fact", "", dict(slots), None, {}, own_side=True, material=True)
+    assert checker.supports(0.3, act, own_side=True)
 
 
 @minilm

@@ -33,6 +33,8 @@ from .lexicon import DisputeLexicon
 SEARCHED = 200  # claims the name search returns (the accused side's only)
 SHORT = 400  # a denial phrase anywhere in a content this short counts (a quote: "… It's a lie")
 _WORD = re.compile(r"[a-z0-9]+")
+# Quotation marks around the verdict ('were a "fabrication"') hide it from the denial phrases: read without them.
+_QUOTE_MARKS = str.maketrans({q: None for q in "\"“”„«»‘"})
 _NEGATION = re.compile(r"\b(?:not|no|never|nothing|none|nor)\b|n't\b", re.IGNORECASE)
 
 
@@ -92,7 +94,7 @@ def _may_call_false(claim: StoredClaim, lex: DisputeLexicon) -> bool:
     if claim.polarity != ASSERTS or (claim.cue_class or "") in DENY_CUES or (
             claim.frame is not None and claim.frame.polarity != ASSERTS):
         return True
-    text = ((claim.cue.text + " ") if claim.cue is not None else "") + claim.content.text.replace("\u2019", "'")
+    text = ((claim.cue.text + " ") if claim.cue is not None else "") + _plain(claim.content.text)
     return bool(_NEGATION.search(text) or (lex.denial is not None and lex.denial.search(text))
                 or (lex.dispute is not None and lex.dispute.search(text)))
 
@@ -104,7 +106,7 @@ def _calls_false(p: ClaimProfile, claim: StoredClaim, words: tuple[str, ...], le
     if p.dispute_cue:
         return p.dispute_cue
     text = claim.content.text
-    if len(text) <= SHORT and lex.denial is not None and (m := lex.denial.search(text.replace("\u2019", "'"))):
+    if len(text) <= SHORT and lex.denial is not None and (m := lex.denial.search(_plain(text))):
         return m.group(0)
     frame = p.frame
     if frame is not None and frame.polarity != ASSERTS and frame.agent is not None:
@@ -143,3 +145,8 @@ def rebuts(acc: Accusation, p: ClaimProfile, claim: StoredClaim, lex: DisputeLex
         return None
     about = ", ".join(sorted(named)) or "the accused speaking"
     return f"denies vs asserts: the accused side ({acc.side}) calls it false ('{why}'), about {about}"
+
+
+def _plain(text: str) -> str:
+    """The text with a typographic apostrophe made plain and quotation marks dropped (an apostrophe stays)."""
+    return text.replace("\u2019", "'").translate(_QUOTE_MARKS)

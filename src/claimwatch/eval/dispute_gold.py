@@ -793,7 +793,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ls.add_argument("--exclude", type=Path, default=None, help="an earlier key: leave its groups out")
     fs = sub.add_parser("fit-support", help="fit check's support head on gold check cases (disputes/support.py)")
     fs.add_argument("--db", required=True, help="a store of the Apr-Dec sample (with embeddings)")
-    fs.add_argument("--splits", default="dev,test,test2", help="the check-case splits to fit on (spent ones only)")
+    fs.add_argument("--splits", default="dev,test,test2,test3", help="the check-case splits to fit on (spent ones only)")
     fs.add_argument("--rows", type=Path, default=None, help="cache of the candidates' features (read if present)")
     fs.add_argument("--c", type=float, default=SUPPORT_C)
     fs.add_argument("--out", type=Path, default=None, help="write the head here (resources/check_support.v1.json)")
@@ -869,8 +869,8 @@ def _fit_support_cmd(args: Any) -> int:
     from ..errors import ClaimwatchError
 
     splits = args.splits.split(",")
-    if "test3" in splits:
-        raise ClaimwatchError("test3 is scored once and never fitted on (docs/EVALUATION.md)")
+    if "test4" in splits:
+        raise ClaimwatchError("test4 is scored once and never fitted on (docs/EVALUATION.md)")
     if args.rows is not None and args.rows.is_file():
         rows = json.loads(args.rows.read_text(encoding="utf-8"))
     else:
@@ -1188,7 +1188,7 @@ def fit_check_support(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any =
 
 SUPPORT_C = 1.0
 SUPPORT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-SUPPORT_MIN_ABSTENTION = 0.90  # the threshold must keep this share of never-mentioned sentences unaddressed (issue 13)
+SUPPORT_MIN_ABSTENTION = 0.95  # the share of never-mentioned sentences unaddressed the threshold must keep: the issue's 0.90 with a margin (test3 fell 0.11 below the cross-validated figure)
 
 
 def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None, progress: Any = None
