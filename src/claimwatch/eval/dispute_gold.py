@@ -753,7 +753,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     mc.add_argument("--second", required=True, type=Path, help="the folder holding the second marks_X*.jsonl")
     mc.add_argument("--adjudicated", type=Path, default=None, help="third verdicts on the claims the two differ on")
     mc.add_argument("--out", required=True, type=Path, help="the gold file to write (check.v2.jsonl)")
-    mc.add_argument("--split", choices=sorted(TEST_SETS), default="test2")
+    mc.add_argument("--split", choices=sorted(LATER_FILES), default="test2")
     mc.add_argument("--open", type=Path, default=None, help="write the items still to settle here (JSON lines)")
     mg = sub.add_parser("merge-v2", help="the second test set's gold rows from its two labels per pair")
     mg.add_argument("--key", required=True, type=Path)
