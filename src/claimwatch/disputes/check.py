@@ -5,8 +5,8 @@ frame); a sentence that reports a statement ("The Kremlin said that …") is rea
 embedded and matched against every stored claim's cached embedding with one matrix product. The best candidates
 (similar wording, an event of the same or the opposite family, or the sentence's rarest names) are related to it
 one by one with ``relation.relate``: a claim that nothing opposes is listed as **supporting** when check's support
-head (``support.py``) scores it high enough, one that would be a dispute with it as **contradicting** (``p_dispute``), each with the slot-level reason;
-everything else is left out. When nothing passes, the result says so (``addressed`` false: "No stored claim
+head (``support.py``) scores it high enough, one that would be a dispute with it as **contradicting**
+(``p_dispute``), each with the slot-level reason; everything else is left out. When nothing passes, the result says so (``addressed`` false: "No stored claim
 addresses this"). docs/DISPUTES.md#check has the rules.
 """
 from __future__ import annotations
@@ -55,7 +55,7 @@ DENIAL_COS = 0.60
 
 class CheckMatch(BaseModel):
     claim: StoredClaim
-    score: float  # the probability that the relation holds (the support head's for supports, p_dispute for contradicts)
+    score: float  # the probability the relation holds (the support head's for supports, p_dispute for contradicts)
     relation: str  # supports / contradicts
     reason: str  # the slots that agree and the one that conflicts
     similarity: float
@@ -310,9 +310,10 @@ class Checker:
 
     def contradicts(self, sim: float, rel: Relation) -> bool:
         """A dispute by the pair model that states the sentence's proposition, or a stored denial or doubt of it, or
-        the same act blamed on another: no gate, close wording (``DENIAL_COS``) and the same proposition. The second kind takes the hand-set prior's
-        probability when the fitted model's is lower (a sentence has no speaker, and the pair model never saw one),
-        so its calibration is unmeasured, as for the kinds of ``relation.unseen_kind``."""
+        the same act blamed on another: no gate, close wording (``DENIAL_COS``) and the same proposition. The second
+        kind takes the hand-set prior's probability when the fitted model's is lower (a sentence has no speaker, and
+        the pair model never saw one), so its calibration is unmeasured, as for the kinds of
+        ``relation.unseen_kind``."""
         if rel.label == "contradicts":
             # Opposite events tell of two acts: "Russian troops had retreated from the Kharkiv region" (September)
             # does not contradict killings in Bucha in March. When the sentence names its time, only a claim of that

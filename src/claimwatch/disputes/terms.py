@@ -17,7 +17,6 @@ from .lexicon import DisputeLexicon
 
 RARE_SHARE = 403.0  # a rare term: in at most 1 of ~400 claims (idf > 6), or in a single one of a small store
 SEARCH_NAMES = 2  # the sentence's rarest names searched by full text
-PROGRESS_EVERY = 50_000
 
 
 @dataclass(frozen=True)
