@@ -6,8 +6,8 @@ embedded and matched against every stored claim's cached embedding with one matr
 (similar wording, an event of the same or the opposite family, or the sentence's rarest names) are related to it
 one by one with ``relation.relate``: a claim that nothing opposes is listed as **supporting** when check's support
 head (``support.py``) scores it high enough, one that would be a dispute with it as **contradicting**
-(``p_dispute``), each with the slot-level reason; everything else is left out. When nothing passes, the result says so (``addressed`` false: "No stored claim
-addresses this"). docs/DISPUTES.md#check has the rules.
+(``p_dispute``), each with the slot-level reason; everything else is left out. When nothing passes, the result
+says so (``addressed`` false: "No stored claim addresses this"). docs/DISPUTES.md#check has the rules.
 """
 from __future__ import annotations
 
