@@ -197,8 +197,9 @@ class RelationModel:
     threshold_dispute: float = 0.5
     threshold_same: float = 0.5
     about: str = ""
-    # check's support head: a pasted sentence has no speaker and its own wording, so the pair heads do not carry
-    # over; fitted on the dev check cases over candidates at cosine >= check_support_cos that nothing opposes.
+    # check's older support score: a pasted sentence has no speaker and its own wording, so the pair heads do not
+    # carry over; fitted on the dev check cases over candidates at cosine >= check_support_cos that nothing opposes.
+    # check now scores supports with its own head (support.py) and uses this only where that head does not apply.
     w_check_support: dict[str, float] = field(default_factory=dict)
     check_support_cos: float = 0.62
 
