@@ -24,6 +24,7 @@ from ..errors import ClaimwatchError
 from ..nlp.lexicon import load_lexicon
 from ..schema import Article, CharSpan, Claim, ClaimOut
 from ..store import ClaimQuery, Store, StoredClaim
+from ..store.fulltext import any_of
 from . import rebuttal
 from .candidates import CHECKED, ClaimProfile, profile
 from .detect import ensure_embeddings, head_for
@@ -248,8 +249,7 @@ class Checker:
         seen = {ids[k] for k in top}
         if ids and (names := sentence_terms.search_names(index_terms, lex, qclaim.content.text)):
             index = self.index()
-            query = " OR ".join(f'"{w}"' for w in names)
-            for c in self.store.query_claims(ClaimQuery(text=query, limit=NAME_CANDIDATES)):
+            for c in self.store.query_claims(ClaimQuery(text=any_of(names), limit=NAME_CANDIDATES)):
                 if c.id in index and c.id not in seen:
                     top.append(index[c.id])
                     seen.add(c.id)
@@ -266,6 +266,7 @@ class Checker:
         agent = q.frame.agent if q.frame is not None else None
         q_agent = (agent.country or agent.actor_id) if agent is not None else None
         timed = q.frame is not None and q.frame.time.basis == "named"
+        material = lex.material_act(q.family)
         dated = timed and _one_day(q.frame.time.start, q.frame.time.end)
         for k in top + top_named:
             hit = found.get(ids[k])
@@ -283,7 +284,7 @@ class Checker:
                 if self.head is not None:
                     rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
                 rel.overlap = sentence_terms.overlap(claim.content.text, _speaker_text(claim), lex)
-                rel.material = lex.material_act(q.family)
+                rel.material = material
                 out.append((claim, sim, rel))
         return result, out
 
@@ -332,32 +333,45 @@ class Checker:
         rel.p_dispute = round(max(rel.p_dispute, prior_model().p_dispute(x)), 4)
         return True
 
+    def support_features(self, sim: float, rel: Relation) -> dict[str, float]:
+        """What the support head reads of a candidate (``support.features``); its fitting reads the same."""
+        return support_features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
+                                self.support_rules(sim, rel, rel.own_side), SAME_SIDE)
+
     def p_support(self, sim: float, rel: Relation) -> Optional[float]:
         """The support head's probability (``support.py``), or None without a head."""
         if self.support_head is None:
             return None
-        x = support_features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
-                             self.support_rules(sim, rel, rel.own_side), SAME_SIDE)
-        return self.support_head.p(x)
+        return self.support_head.p(self.support_features(sim, rel))
 
-    def supports(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
-        """Nothing opposes it, and it tells the same event in other words (``same_event``) or the support head's
-        probability reaches its threshold; without a head, the rules alone."""
+    def may_support(self, sim: float, rel: Relation) -> bool:
+        """Whether the candidate can support at all, before the head is asked (its fitting skips the rest too)."""
         if any(rel.features.get(k) for k in OPPOSING):
             return False  # a denial, a doubt, the opposite act or the act blamed on another never supports
         if rel.gate in NO_PROPOSITION_GATES:
             return False  # a question, or a content of a word or two, asserts nothing to support with
-        if rel.dated and rel.slots.get("time") != "agree" and sim < self.model.check_support_cos:
-            return False  # a dated act in other words: only a claim of that day tells the same one
+        # a dated act in other words: only a claim of that day tells the same one
+        return not (rel.dated and rel.slots.get("time") != "agree" and sim < self.model.check_support_cos)
+
+    def support_score(self, sim: float, rel: Relation, own_side: bool = False) -> Optional[float]:
+        """The score a supporting claim is listed with, or None when it does not support: nothing opposes it, and it
+        tells the same material act in other words (``same_event``) or the support head's probability reaches its
+        threshold; without a head, the rules alone (scored by the relation model's older check head)."""
+        if not self.may_support(sim, rel):
+            return None
         p = self.p_support(sim, rel)
         if p is None:
-            return self.support_rules(sim, rel, own_side)
+            return self.model.p_check_support(rel.features) if self.support_rules(sim, rel, own_side) else None
         # The same material act of the same agent in the same place needs no shared word: the founding example's
         # Ministry of Defence ("units … returning by rail to their permanent bases") supports "Russia is pulling its
         # troops back from Crimea" with none. Talks, votes and statements told in other words are too loose a match:
         # "Russian officials discussed …" for "Putin held talks with the Pope" (test3, read after its scoring run).
-        return p >= self.support_head.threshold or (  # type: ignore[union-attr]
+        listed = p >= self.support_head.threshold or (  # type: ignore[union-attr]
             rel.material and self.same_event(sim, rel, own_side))
+        return p if listed else None
+
+    def supports(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
+        return self.support_score(sim, rel, own_side) is not None
 
     def support_rules(self, sim: float, rel: Relation, own_side: bool = False) -> bool:
         """The rules before the support head (a feature of it now): nothing opposes it and it says much the same
@@ -392,9 +406,7 @@ class Checker:
             elif self.contradicts(sim, rel):
                 result.contradicting.append(CheckMatch(claim=claim, score=rel.p_dispute, relation="contradicts",
                                                        reason=rel.reason, similarity=round(sim, 4), kind=rel.kind))
-            elif self.supports(sim, rel, rel.own_side):
-                p = self.p_support(sim, rel)
-                score = p if p is not None else self.model.p_check_support(rel.features)
+            elif (score := self.support_score(sim, rel, rel.own_side)) is not None:
                 result.supporting.append(CheckMatch(claim=claim, score=round(score, 4),
                                                     relation="supports", reason=rel.reason, similarity=round(sim, 4),
                                                     kind=rel.kind))

@@ -27,6 +27,7 @@ from typing import Optional
 from ..nlp.countries import country_index
 from ..nlp.dates import date_words
 from ..store import ClaimQuery, Store, StoredClaim
+from ..store.fulltext import any_of
 from .candidates import ASSERTS, DENIES, DENY_CUES, NEGATED_EVENT, ClaimProfile
 from .lexicon import DisputeLexicon
 
@@ -80,7 +81,7 @@ def _anchors(q: ClaimProfile, person: Optional[str], lex: DisputeLexicon) -> tup
 
 def search(store: Store, acc: Accusation, lex: DisputeLexicon) -> list[StoredClaim]:
     """The accused side's stored claims that name one of the anchors (full text)."""
-    query = " OR ".join(f'"{w}"' for w in acc.anchors)
+    query = any_of(acc.anchors)
     found = store.query_claims(ClaimQuery(text=query, actor=acc.person or acc.side, limit=SEARCHED)) + (
         store.query_claims(ClaimQuery(text=query, actor=acc.side, limit=SEARCHED)) if acc.person else [])
     # Only a claim with some mark of calling a thing false can be an answer (``_calls_false``): the rest is left

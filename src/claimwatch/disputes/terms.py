@@ -68,8 +68,9 @@ class SentenceTerms:
     def search_names(self, index: TermIndex, lex: DisputeLexicon, text: str) -> list[str]:
         """The sentence's rarest names that some stored claim's content holds, as written (for a full-text query,
         which searches contents)."""
-        found = [w for w in lex.name_words(text) if index.content_df.get(_stem_of(w, lex) or "", 0) > 0]
-        found.sort(key=lambda w: -self.weight.get(_stem_of(w, lex), 0.0))
+        stems = {w: _stem_of(w, lex) or "" for w in lex.name_words(text)}
+        found = [w for w, t in stems.items() if index.content_df.get(t, 0) > 0]
+        found.sort(key=lambda w: -self.weight.get(stems[w], 0.0))
         return found[:SEARCH_NAMES]
 
     def overlap(self, content: str, speaker: str, lex: DisputeLexicon) -> dict[str, float]:

@@ -1195,9 +1195,7 @@ def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
                  ) -> list[dict[str, Any]]:
     """Per case: the support head's features of each candidate that neither contradicts nor opposes, with its gold mark,
     and whether ``check`` lists a contradiction (a never-mentioned sentence with one is addressed anyway)."""
-    from ..disputes.check import NO_PROPOSITION_GATES, OPPOSING, Checker
-    from ..disputes.relation import SAME_SIDE
-    from ..disputes.support import features
+    from ..disputes.check import Checker
 
     checker = Checker(store, nlp=nlp)
     out = []
@@ -1208,14 +1206,10 @@ def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
             if rel.rebuttal is not None or checker.contradicts(sim, rel):
                 contradiction = True
                 continue
-            if (any(rel.features.get(k) for k in OPPOSING) or rel.gate in NO_PROPOSITION_GATES
-                    or (rel.dated and rel.slots.get("time") != "agree" and sim < checker.model.check_support_cos)):
-                continue  # never a support (Checker.supports)
-            x = features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
-                         checker.support_rules(sim, rel, rel.own_side), SAME_SIDE)
+            if not checker.may_support(sim, rel):
+                continue  # never a support, whatever the head says
+            x = checker.support_features(sim, rel)
             x["same_event"] = float(rel.material and checker.same_event(sim, rel, rel.own_side))  # listed anyway
-            x["own_side"] = float(rel.own_side)
-            x["agent_place"] = float(rel.slots.get("agent") == "agree" and rel.slots.get("place") == "agree")
             cands.append((x, int(_hit(claim, case.get("supports") or []))))
         out.append({"case": case["case"], "kind": case["kind"], "has_support": bool(case.get("supports")),
                     "contradiction": contradiction, "candidates": cands})

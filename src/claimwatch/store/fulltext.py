@@ -17,6 +17,11 @@ class _Invalid(ValueError):
     pass
 
 
+def any_of(words: "list[str] | tuple[str, ...]") -> str:
+    """An FTS5 query (the users' syntax above) matching any of ``words``, each as a phrase."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
 def _quote(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
