@@ -869,8 +869,9 @@ def _fit_support_cmd(args: Any) -> int:
     from ..errors import ClaimwatchError
 
     splits = args.splits.split(",")
-    if "test4" in splits:
-        raise ClaimwatchError("test4 is scored once and never fitted on (docs/EVALUATION.md)")
+    if UNSPENT & set(splits):
+        raise ClaimwatchError(f"{', '.join(sorted(UNSPENT & set(splits)))} is scored once and never fitted on "
+                              "(docs/EVALUATION.md)")
     if args.rows is not None and args.rows.is_file():
         rows = json.loads(args.rows.read_text(encoding="utf-8"))
     else:
@@ -1024,13 +1025,18 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
             "threshold": threshold, **_prf(tp, fp, fn), "ece": ece, "reliability": table, "strata": strata}
 
 
+# Test sets not scored yet: never fitted on (a split leaves this set in the commit after its single run).
+UNSPENT = {"test5"}
+
+
 # The frozen pairs, then supplements drawn later under their own pre-registered protocol (docs/EVALUATION.md).
 PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 
 
 # the second and third test sets: every item of each is split test2 / test3
 LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl"),
-               "test4": ("pairs.v4.jsonl", "check.v4.jsonl")}  # test4: check cases only (no pair file)
+               "test4": ("pairs.v4.jsonl", "check.v4.jsonl"),  # test4, test5: check cases only (no pair file)
+               "test5": ("pairs.v5.jsonl", "check.v5.jsonl")}
 
 
 def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
