@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
+import pytest
 
 from claimwatch.disputes.lexicon import default_lexicon
 from claimwatch.eval.dispute_gold import (Universe, candidate_universe, claim_ref, content_hash, context, draw,
@@ -256,6 +257,27 @@ def test_the_fourth_check_set_is_well_formed_and_reuses_no_seed() -> None:
     older = {(c["seed"]["article_id"], c["seed"]["start"]) for split in (None, "test2", "test3")
              for c in load_check_cases(gold, split) if c.get("seed")}
     assert len(seeds) == 40 and not seeds & older
+
+
+def test_the_fifth_check_set_is_well_formed_reuses_no_seed_and_is_never_fitted_on() -> None:
+    from pathlib import Path
+
+    from claimwatch.errors import ClaimwatchError
+    from claimwatch.eval.dispute_gold import UNSPENT, load_check_cases, load_gold_pairs, main
+
+    gold = Path(__file__).resolve().parent / "gold_real"
+    assert load_gold_pairs(gold, "test5") == []  # check cases only
+    cases = load_check_cases(gold, "test5")
+    kinds = {k: [c for c in cases if c["kind"] == k] for k in ("seed", "never")}
+    assert len(kinds["seed"]) == 40 and len(kinds["never"]) == 20 and {c["split"] for c in cases} == {"test5"}
+    assert all(not c["supports"] and not c["contradicts"] for c in kinds["never"])
+    seeds = {(c["seed"]["article_id"], c["seed"]["start"]) for c in kinds["seed"]}
+    older = {(c["seed"]["article_id"], c["seed"]["start"]) for split in (None, "test2", "test3", "test4")
+             for c in load_check_cases(gold, split) if c.get("seed")}
+    assert len(seeds) == 40 and not seeds & older
+    if "test5" in UNSPENT:  # until its single run, the support head's fit refuses it
+        with pytest.raises(ClaimwatchError, match="never fitted on"):
+            main(["fit-support", "--db", "unused.db", "--splits", "dev,test5", "--out", "unused.json"])
 
 
 def test_gold_offsets_point_at_the_shared_articles() -> None:
