@@ -647,17 +647,34 @@ def test_check_lists_a_stored_denial_of_the_sentence(tmp_path: Path, nlp) -> Non
 
 @minilm
 def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> None:
-    # The same act told with the other side as its agent contradicts the sentence; it never supports it.
-    text = ("Valdoria's defence ministry said that Marovian troops had shelled the dam at Kessel on Monday night.\n\n"
-            "Engineers said the dam at Kessel was badly damaged.")
-    sentence = "Valdorian troops shelled the dam at Kessel on Monday night"
+    # The same act at the same place and time told with the other side as its agent contradicts the sentence; it
+    # never supports it. The same kind of act on another day is neither (competing blame read loosely matched any
+    # two strikes on real news: docs/EVALUATION.md, twenty-first session).
+    text = ("Valdoria's defence ministry said that Marovian troops had shelled the dam in Kessel on 27 February 2031."
+            "\n\nEngineers said the dam in Kessel was badly damaged.")
+    sentence = "Valdorian troops shelled the dam in Kessel on 27 February 2031"
     with _checker_over(tmp_path / "b.db", nlp, text) as checker:
         result = checker.check(sentence)
         _, related = checker.related(sentence)
+        other_day = checker.check("Valdorian troops shelled the dam in Kessel on 3 January 2031")
     blamed = [rel for claim, _, rel in related if "Marovian troops" in claim.content.text]
     assert blamed and blamed[0].features.get("blame"), blamed  # the case this test is about
     assert not any("Marovian troops" in m.claim.content.text for m in result.supporting)
     assert any("Marovian troops" in m.claim.content.text for m in result.contradicting), result.contradicting
+    assert not any("Marovian troops" in m.claim.content.text for m in other_day.contradicting + other_day.supporting)
+
+
+@minilm
+def test_check_lists_as_denial_only_a_claim_that_itself_denies(tmp_path: Path, nlp) -> None:
+    # A negation read inside an asserted content is no denial: "no significant cases of voter fraud" says what "voter
+    # fraud is extremely rare" says. A claim whose cue denies still contradicts.
+    text = ("Election officials said that there were no significant cases of voter fraud in Valdoria.\n\n"
+            "Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.")
+    with _checker_over(tmp_path / "n.db", nlp, text) as checker:
+        rare = checker.check("Voter fraud in Valdoria is extremely rare")
+        blockade = checker.check("The Valdorian navy is blockading the port of Kessel")
+    assert not any("voter fraud" in m.claim.content.text for m in rare.contradicting), rare.contradicting
+    assert any("blockading the port" in m.claim.content.text for m in blockade.contradicting), blockade
 
 
 @minilm

@@ -186,6 +186,7 @@ class Relation:
     rebuttal: Optional[str] = None  # check: why the claim is the accused side calling the sentence false (rebuttal.py)
     overlap: dict[str, float] = field(default_factory=dict)  # check: the sentence's rare words it repeats (terms.py)
     material: bool = False  # check: the sentence tells a material act (rules-file material_families)
+    claim_stance: str = "asserts"  # check: the stored claim's own polarity (asserts / denies / doubts)
 
 
 @dataclass
