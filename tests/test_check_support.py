@@ -100,3 +100,25 @@ def test_material_families_are_families_of_the_rules_file(tmp_path: Path) -> Non
     (tmp_path / "r.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises((ValueError, ClaimwatchError), match="material_families names no family"):
         load_lexicon(tmp_path / "r.json")
+
+
+def test_a_clause_of_the_sentence_is_matched_on_its_own() -> None:
+    from claimwatch.disputes.check import sentence_parts
+
+    sentence = ("Marovian shelling damaged the dam at Kessel on Monday, and the harbour master said that grain ships "
+                "left on schedule")
+    parts = sentence_parts(sentence)
+    assert "Marovian shelling damaged the dam at Kessel on Monday" in parts
+    assert "grain ships left on schedule" in parts
+    assert sentence_parts("Kessel was shelled") == ["Kessel was shelled"]  # no clause of three words: the whole
+    x = features(0.5, 0.3, {}, None, False, "same side", cos_part=0.8)
+    assert x["cos_part"] == 0.8 and abs(x["part_gain"] - 0.3) < 1e-9
+    assert features(0.5, 0.3, {}, None, False, "same side")["part_gain"] == 0.0  # without clauses: the whole
+
+
+@pytest.mark.skipif(default_head() is None, reason="no shipped support head")
+def test_the_shipped_head_reads_the_clause_cosine() -> None:
+    head = default_head()
+    base = features(0.5, 0.35, {"cover": 0.2}, None, False, "same side")
+    clause = features(0.5, 0.35, {"cover": 0.2}, None, False, "same side", cos_part=0.75)
+    assert head.p(clause) > head.p(base)

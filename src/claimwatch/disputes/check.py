@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import time
 from dataclasses import replace
 from typing import Any, Optional
@@ -47,6 +48,19 @@ NAME_CANDIDATES = 60  # claims found by the sentence's rarest names (terms.py), 
 # Relation features that rule out support, competing blame (the same act told with another agent) among them.
 # (Adding blame raised the dev never-mentioned abstention from 0.77 to 0.85, supports@5 unchanged; fitted there.)
 OPPOSING = ("opposed", "doubted", "opposite_family", "numbers_conflict", "blame")
+
+# A sentence in a user's words often joins several facts ("… killed 53 prisoners, and Kyiv blamed Moscow"), while a
+# stored claim that supports it tells one: the support head also reads the claim's best cosine with one clause of the
+# sentence, or two neighbouring clauses. Split at punctuation and at the words that open a clause.
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:()]|\s[-–]\s"
+                          r"|\b(?:and|but|while|after|before|when|which|who|where|because|that)\b)\s*")
+
+
+def sentence_parts(text: str) -> list[str]:
+    """The sentence's clauses of three words or more, and each two neighbours joined (the whole when none)."""
+    parts = [p.strip() for p in CLAUSE_BREAK.split(text) if p and len(p.split()) >= 3]
+    return parts + [f"{a} {b}" for a, b in zip(parts, parts[1:])] or [text]
+
 
 # A stored denial or doubt of what the sentence says, in words at least this close: a contradiction even when the
 # pair model (fitted on claim pairs, where a denial usually answers another claim's wording) scores it low. Chosen on
@@ -227,6 +241,7 @@ class Checker:
         self.last_query = qclaim
         q = profile(qclaim, article_id=CHECKED, lex=lex)
         qv = self.embedder.encode([embedding_text(qclaim.content.text)])[0]
+        parts = self.embedder.encode([embedding_text(t) for t in sentence_parts(qclaim.content.text)])
         ids, vectors, fams = self.matrix()
         result = CheckResult(query=text, method="embeddings+frames", claims_searched=len(ids),
                              event=qclaim.event.category if qclaim.event else None)
@@ -283,6 +298,7 @@ class Checker:
                 rel.timed = timed
                 if self.head is not None:
                     rel.features["same_prop"] = float(self.head.symmetric(qv, vectors[k])[0])
+                rel.features["cos_part"] = float(np.max(parts @ vectors[k]))
                 rel.overlap = sentence_terms.overlap(claim.content.text, _speaker_text(claim), lex)
                 rel.material = material
                 # what the claim itself does, by its cue ("doubted that …") or its stored polarity
@@ -344,7 +360,7 @@ class Checker:
     def support_features(self, sim: float, rel: Relation) -> dict[str, float]:
         """What the support head reads of a candidate (``support.features``); its fitting reads the same."""
         return support_features(sim, rel.features.get("same_prop"), rel.overlap, rel.gate,
-                                self.support_rules(sim, rel, rel.own_side), SAME_SIDE)
+                                self.support_rules(sim, rel, rel.own_side), SAME_SIDE, rel.features.get("cos_part"))
 
     def p_support(self, sim: float, rel: Relation) -> Optional[float]:
         """The support head's probability (``support.py``), or None without a head."""

@@ -1,10 +1,10 @@
 """``check``'s support head: the probability that a stored claim supports a checked sentence.
 
-A logistic over what a candidate shares with the sentence: the cosine, the same-proposition head's score, the
-shared rare words (``terms.py``), whether a gate stands between them (a fact against a prediction, two agents),
-and whether the older support rules pass it. A claim that opposes the sentence (a denial, a doubt, the opposite
-act, other numbers, the act blamed on another) is never a support, whatever it shares: ``check`` leaves it out
-before asking the head. Fitted on the gold ``check`` cases
+A logistic over what a candidate shares with the sentence: the cosine (with the whole and with its best clause), the
+same-proposition head's score, the shared rare words (``terms.py``), whether a gate stands between them (a fact
+against a prediction, two agents), and whether the older support rules pass it. A claim that opposes the sentence
+(a denial, a doubt, the opposite act, other numbers, the act blamed on another) is never a support, whatever it
+shares: ``check`` leaves it out before asking the head. Fitted on the gold ``check`` cases
 (``python -m claimwatch.eval.dispute_gold fit-support``; docs/DISPUTES.md#check), weights and threshold in
 ``resources/check_support.v1.json``. ``check`` lists a claim as supporting when nothing makes it a contradiction and
 this probability reaches the threshold (or it tells the same event, ``Checker.same_event``), best first; never a
@@ -24,7 +24,7 @@ from ..errors import ClaimwatchError
 from .embeddings import MINILM
 
 FEATURES = ("bias", "cos", "same_prop", "cover", "cover_names", "cover_other", "top_terms", "rare_shared",
-            "gate_modality", "gate_other", "rule")
+            "gate_modality", "gate_other", "rule", "cos_part", "part_gain")
 RESOURCE = Path(__file__).resolve().parent.parent / "resources" / "check_support.v1.json"
 
 
@@ -61,11 +61,13 @@ def default_head() -> Optional[SupportHead]:
 
 
 def features(sim: float, same_prop: Optional[float], overlap: dict[str, float], gate: Optional[str],
-             rule: bool, same_side_gate: str) -> dict[str, float]:
+             rule: bool, same_side_gate: str, cos_part: Optional[float] = None) -> dict[str, float]:
     """One candidate's features. A gate of modality ("fact vs prediction") is apart from the others: a plan
-    announced supports the act done more often than two agents or two times do."""
+    announced supports the act done more often than two agents or two times do. ``cos_part``: the claim's best
+    cosine with a clause of the sentence (``check.sentence_parts``), and how much it beats the whole's."""
+    part = sim if cos_part is None else cos_part
     other_gate = gate is not None and gate != same_side_gate
     modality = other_gate and " vs " in (gate or "")
     return {"bias": 1.0, "cos": sim, "same_prop": same_prop or 0.0, **overlap,
             "gate_modality": float(modality), "gate_other": float(other_gate and not modality),
-            "rule": float(rule)}
+            "rule": float(rule), "cos_part": part, "part_gain": max(0.0, part - sim)}
