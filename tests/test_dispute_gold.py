@@ -241,38 +241,23 @@ def test_the_third_test_set_is_well_formed_and_shares_no_pair_with_v1_or_v2() ->
     assert len(seeds) == 40 and not seeds & older
 
 
-def test_the_fourth_check_set_is_well_formed_and_reuses_no_seed() -> None:
+@pytest.mark.parametrize("split, older_splits", [("test4", (None, "test2", "test3")),
+                                                  ("test5", (None, "test2", "test3", "test4"))])
+def test_the_later_check_sets_are_well_formed_and_reuse_no_seed(split: str, older_splits: tuple) -> None:
     from pathlib import Path
 
     from claimwatch.eval.dispute_gold import load_check_cases, load_gold_pairs
 
     gold = Path(__file__).resolve().parent / "gold_real"
-    assert load_gold_pairs(gold, "test4") == []  # check cases only
-    cases = load_check_cases(gold, "test4")
+    assert load_gold_pairs(gold, split) == []  # check cases only
+    cases = load_check_cases(gold, split)
     kinds = {k: [c for c in cases if c["kind"] == k] for k in ("seed", "never")}
-    assert len(kinds["seed"]) == 40 and len(kinds["never"]) == 20 and {c["split"] for c in cases} == {"test4"}
+    assert len(kinds["seed"]) == 40 and len(kinds["never"]) == 20 and {c["split"] for c in cases} == {split}
     assert all(not c["supports"] and not c["contradicts"] for c in kinds["never"])
     assert sum(bool(c["supports"]) for c in kinds["seed"]) >= 35
     seeds = {(c["seed"]["article_id"], c["seed"]["start"]) for c in kinds["seed"]}
-    older = {(c["seed"]["article_id"], c["seed"]["start"]) for split in (None, "test2", "test3")
-             for c in load_check_cases(gold, split) if c.get("seed")}
-    assert len(seeds) == 40 and not seeds & older
-
-
-def test_the_fifth_check_set_is_well_formed_and_reuses_no_seed() -> None:
-    from pathlib import Path
-
-    from claimwatch.eval.dispute_gold import load_check_cases, load_gold_pairs
-
-    gold = Path(__file__).resolve().parent / "gold_real"
-    assert load_gold_pairs(gold, "test5") == []  # check cases only
-    cases = load_check_cases(gold, "test5")
-    kinds = {k: [c for c in cases if c["kind"] == k] for k in ("seed", "never")}
-    assert len(kinds["seed"]) == 40 and len(kinds["never"]) == 20 and {c["split"] for c in cases} == {"test5"}
-    assert all(not c["supports"] and not c["contradicts"] for c in kinds["never"])
-    seeds = {(c["seed"]["article_id"], c["seed"]["start"]) for c in kinds["seed"]}
-    older = {(c["seed"]["article_id"], c["seed"]["start"]) for split in (None, "test2", "test3", "test4")
-             for c in load_check_cases(gold, split) if c.get("seed")}
+    older = {(c["seed"]["article_id"], c["seed"]["start"]) for older_split in older_splits
+             for c in load_check_cases(gold, older_split) if c.get("seed")}
     assert len(seeds) == 40 and not seeds & older
 
 
