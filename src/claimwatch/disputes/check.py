@@ -240,8 +240,10 @@ class Checker:
         qclaim = sentence_claim(self.nlp, text, date)
         self.last_query = qclaim
         q = profile(qclaim, article_id=CHECKED, lex=lex)
-        qv = self.embedder.encode([embedding_text(qclaim.content.text)])[0]
-        parts = self.embedder.encode([embedding_text(t) for t in sentence_parts(qclaim.content.text)])
+        # the sentence and its clauses in one call (a sentence of one clause is encoded once)
+        clauses = [t for t in sentence_parts(qclaim.content.text) if t != qclaim.content.text]
+        encoded = self.embedder.encode([embedding_text(t) for t in [qclaim.content.text, *clauses]])
+        qv, parts = encoded[0], (encoded[1:] if clauses else encoded)
         ids, vectors, fams = self.matrix()
         result = CheckResult(query=text, method="embeddings+frames", claims_searched=len(ids),
                              event=qclaim.event.category if qclaim.event else None)
