@@ -746,11 +746,15 @@ def test_check_supports_a_dated_act_in_other_words_only_from_that_day() -> None:
     slots = {"agent": "unknown", "target": "unknown", "predicate": "agree", "place": "unknown", "time": "unknown"}
     undated = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True)
     assert checker.support_rules(0.3, undated, own_side=True)
-    dated = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True, dated=True)
+    dated = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True, dated=True,
+                     timed=True)
     assert not checker.support_rules(0.3, dated, own_side=True)
     same_day = Relation("other", 0.0, 0.1, "fact", "same direction", {**slots, "time": "agree"}, None, {},
-                        own_side=True, dated=True)
+                        own_side=True, dated=True, timed=True)
     assert checker.support_rules(0.3, same_day, own_side=True)
+    # a month or a year named ("in August 2022") asks the same of the same event in other words
+    month = Relation("other", 0.0, 0.1, "fact", "same direction", dict(slots), None, {}, own_side=True, timed=True)
+    assert not checker.support_rules(0.3, month, own_side=True)
     # The support head decides the rest, never over these: a head that would pass anything still lists no dated act
     # of another day in other words, and no question.
     from claimwatch.disputes.support import SupportHead
