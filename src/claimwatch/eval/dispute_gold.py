@@ -1194,7 +1194,9 @@ def fit_check_support(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any =
 
 SUPPORT_C = 1.0
 SUPPORT_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-SUPPORT_MIN_ABSTENTION = 0.95  # the share of never-mentioned sentences unaddressed the threshold must keep: the 0.90 with a margin (test3 fell 0.11 below the cross-validated figure)
+# The share of never-mentioned sentences unaddressed the threshold must keep: the 0.90 with a margin. At 0.95
+# two fresh sets fell 0.15 below the cross-validated figure (test3 0.800 against 0.954, test5 0.800 against 0.953).
+SUPPORT_MIN_ABSTENTION = 0.97
 
 
 def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None, progress: Any = None
