@@ -263,8 +263,8 @@ def render_real_table(report: dict) -> str:
 @click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default=None,
               help="The gold set (default: tests/gold_real of a source checkout).")
 @click.option("--split", type=click.Choice(["dev", "test", "test2", "test3", "test4", "test5", "test6"]), default="dev", show_default=True,
-              help="test, test2, test3 and the check cases only test4 and test5 are spent; test6 (check cases "
-                   "only) is scored once (docs/EVALUATION.md).")
+              help="test, test2, test3 and the check-case sets test4, test5 and test6 were each scored once "
+                   "and are spent (docs/EVALUATION.md).")
 @click.option("--partly-real", is_flag=True, help="Count 'partly' pairs as real disputes (second row).")
 @click.option("--no-check", is_flag=True, help="Score the pairs only.")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False), default=None,
