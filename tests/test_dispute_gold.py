@@ -318,3 +318,18 @@ def test_a_judged_listing_counts_a_group_real_only_when_every_judge_says_so(tmp_
     assert (report["groups"], report["real_all_judges"], report["real_any_judge"], report["judges_agree"]) == (3, 1, 2, 2)
     assert report["bands"]["0.9"] == {"real": 1, "groups": 1} and report["bands"]["0.7"] == {"real": 1, "groups": 2}
     assert main(["score-listing", "--key", str(key), "--labels", str(tmp_path)]) == 0
+
+
+def test_the_support_head_fit_reuses_a_rows_cache_only_of_the_same_splits_and_features(tmp_path) -> None:
+    import json
+
+    from claimwatch.errors import ClaimwatchError
+    from claimwatch.eval import dispute_gold
+
+    cache = tmp_path / "rows.json"
+    cache.write_text(json.dumps([]), encoding="utf-8")  # an older cache: a bare list of rows
+    with pytest.raises(ClaimwatchError, match="rows cache of other splits or features"):
+        dispute_gold.main(["fit-support", "--db", "unused.db", "--splits", "dev", "--rows", str(cache)])
+    cache.write_text(json.dumps({"splits": ["dev", "test"], "features": [], "rows": []}), encoding="utf-8")
+    with pytest.raises(ClaimwatchError, match="rows cache of other splits or features"):
+        dispute_gold.main(["fit-support", "--db", "unused.db", "--splits", "dev", "--rows", str(cache)])

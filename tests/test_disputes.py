@@ -656,12 +656,14 @@ def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> No
     with _checker_over(tmp_path / "b.db", nlp, text) as checker:
         result = checker.check(sentence)
         _, related = checker.related(sentence)
-        other_day = checker.check("Valdorian troops shelled the dam in Kessel on 3 January 2031")
+        undated = checker.check("Valdorian troops shelled the dam in Kessel")  # no time named: none to agree
+        no_place = checker.check("Valdorian troops shelled a dam on 27 February 2031")
     blamed = [rel for claim, _, rel in related if "Marovian troops" in claim.content.text]
     assert blamed and blamed[0].features.get("blame"), blamed  # the case this test is about
     assert not any("Marovian troops" in m.claim.content.text for m in result.supporting)
     assert any("Marovian troops" in m.claim.content.text for m in result.contradicting), result.contradicting
-    assert not any("Marovian troops" in m.claim.content.text for m in other_day.contradicting + other_day.supporting)
+    assert any("Marovian troops" in m.claim.content.text for m in undated.contradicting), undated.contradicting
+    assert not any("Marovian troops" in m.claim.content.text for m in no_place.contradicting + no_place.supporting)
 
 
 @minilm
@@ -669,12 +671,25 @@ def test_check_lists_as_denial_only_a_claim_that_itself_denies(tmp_path: Path, n
     # A negation read inside an asserted content is no denial: "no significant cases of voter fraud" says what "voter
     # fraud is extremely rare" says. A claim whose cue denies still contradicts.
     text = ("Election officials said that there were no significant cases of voter fraud in Valdoria.\n\n"
-            "Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.")
+            "Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.\n\n"
+            "Analysts doubted that the Marovian army was shelling the bridge at Ostrel.")
     with _checker_over(tmp_path / "n.db", nlp, text) as checker:
         rare = checker.check("Voter fraud in Valdoria is extremely rare")
         blockade = checker.check("The Valdorian navy is blockading the port of Kessel")
+        doubted = checker.check("The Marovian army is shelling the bridge at Ostrel")
     assert not any("voter fraud" in m.claim.content.text for m in rare.contradicting), rare.contradicting
     assert any("blockading the port" in m.claim.content.text for m in blockade.contradicting), blockade
+    assert any("shelling the bridge" in m.claim.content.text for m in doubted.contradicting), doubted  # a doubt cue
+
+
+@minilm
+def test_check_lists_an_asserted_claim_against_a_denying_sentence(tmp_path: Path, nlp) -> None:
+    # The denial may be the sentence's: "… is not blockading the port" against a claim that plainly asserts it.
+    text = ("Harbour officials said that the Valdorian navy was blockading the port of Kessel.\n\n"
+            "The harbour master said that grain ships had left Ostrel on schedule this week.")
+    with _checker_over(tmp_path / "s.db", nlp, text) as checker:
+        result = checker.check("The Valdorian navy is not blockading the port of Kessel")
+    assert any("blockading the port" in m.claim.content.text for m in result.contradicting), result
 
 
 @minilm

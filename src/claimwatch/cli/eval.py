@@ -289,7 +289,7 @@ def disputes_real(db_path: str, gold_dir: Optional[str], split: str, partly_real
     with open_store(db_path, create=False) as store:
         pairs = load_gold_pairs(gold, split)
         rows = score_pairs(store, pairs) if pairs else []
-        if pairs:  # a set of check cases only (test4, test5) has no pairs
+        if pairs:  # a set of check cases only (test4 to test6) has no pairs
             report["pairs"] = pair_report(rows, rel.threshold_dispute, partly_real)
         if not no_check:
             report["check"] = check_report(store, load_check_cases(gold, split), nlp=load_nlp(model),

@@ -144,7 +144,7 @@ def slots(a: ClaimProfile, b: ClaimProfile, lex: Optional[DisputeLexicon] = None
     return out
 
 
-def _stance(p: ClaimProfile) -> str:
+def stance(p: ClaimProfile) -> str:
     """The frame's polarity, unless the rules found a stance the frame does not see (a dispute cue on its event)."""
     if p.own_stance != ASSERTS:
         return p.own_stance
@@ -186,7 +186,8 @@ class Relation:
     rebuttal: Optional[str] = None  # check: why the claim is the accused side calling the sentence false (rebuttal.py)
     overlap: dict[str, float] = field(default_factory=dict)  # check: the sentence's rare words it repeats (terms.py)
     material: bool = False  # check: the sentence tells a material act (rules-file material_families)
-    claim_stance: str = "asserts"  # check: the stored claim's own polarity (asserts / denies / doubts)
+    claim_stance: str = "asserts"  # check: what the stored claim's cue does (asserts / denies / doubts)
+    sentence_denies: bool = False  # check: the checked sentence denies or doubts, and the claim plainly asserts
 
 
 @dataclass
@@ -290,7 +291,7 @@ def features(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[Dispute
     lex = lex or default_lexicon()
     sl = slots(a, b, lex)
     rel = relatedness(a, b, cos, lex)
-    sa, sb = _stance(a), _stance(b)
+    sa, sb = stance(a), stance(b)
     # Opposite events flip one side: "Moscow was lying about the pullback" and "Russia is building up" agree.
     flip = rel.opposition > 0
     opposed = {sa, sb} == {ASSERTS, DENIES} and not flip
@@ -370,7 +371,7 @@ def same_words(a: str, b: str) -> bool:
 def negation_only(p: ClaimProfile) -> bool:
     """The claim denies only by a negated verb in its content ("the rockets would not be sent"), with no denial
     cue: a negated prediction, demand or opinion is a position, not the denial of a fact."""
-    return p.own_stance == ASSERTS and _stance(p) != ASSERTS
+    return p.own_stance == ASSERTS and stance(p) != ASSERTS
 
 
 GUESSES = {"prediction", "conditional"}
@@ -381,8 +382,8 @@ _HEDGED_STATE = re.compile(r"\b(?:may|might|could|must)(?:\s+(?:well|also|still|
 def _guess_vs_fact(a: ClaimProfile, b: ClaimProfile) -> bool:
     """One side asserts a guess of what will or would happen, the other denies a fact."""
     for x, y in ((a, b), (b, a)):
-        if _stance(x) == ASSERTS and _modality(x) in GUESSES and not _HEDGED_STATE.search(x.content) \
-                and _stance(y) != ASSERTS and _modality(y) == "fact":
+        if stance(x) == ASSERTS and _modality(x) in GUESSES and not _HEDGED_STATE.search(x.content) \
+                and stance(y) != ASSERTS and _modality(y) == "fact":
             return True
     return False
 
@@ -448,7 +449,7 @@ def _gate(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, flo
 
 def _describe(a: ClaimProfile, b: ClaimProfile, sl: dict[str, str], x: dict[str, float], conflict: Any) -> str:
     """"denies vs asserts: agent RUS, place Mariupol, 2022-03-09" — the conflict, then the slots that agree."""
-    sa, sb = _stance(a), _stance(b)
+    sa, sb = stance(a), stance(b)
     if x["numbers_conflict"] and conflict is not None and "numbers" in conflict.details:
         head = " vs ".join(conflict.details["numbers"])
     elif x["opposed"] or x["doubted"]:

@@ -793,7 +793,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ls.add_argument("--exclude", type=Path, default=None, help="an earlier key: leave its groups out")
     fs = sub.add_parser("fit-support", help="fit check's support head on gold check cases (disputes/support.py)")
     fs.add_argument("--db", required=True, help="a store of the Apr-Dec sample (with embeddings)")
-    fs.add_argument("--splits", default="dev,test,test2,test3", help="the check-case splits to fit on (spent ones only)")
+    fs.add_argument("--splits", default=",".join(SPENT_CHECK_SPLITS),
+                    help="the check-case splits to fit on (spent ones only; default: all of them)")
     fs.add_argument("--rows", type=Path, default=None, help="cache of the candidates' features (read if present)")
     fs.add_argument("--c", type=float, default=SUPPORT_C)
     fs.add_argument("--out", type=Path, default=None, help="write the head here (resources/check_support.v1.json)")
@@ -870,16 +871,24 @@ def _fit_support_cmd(args: Any) -> int:
 
     splits = args.splits.split(",")
     if UNSPENT & set(splits):
-        raise ClaimwatchError(f"{', '.join(sorted(UNSPENT & set(splits)))} is scored once and never fitted on "
-                              "(docs/EVALUATION.md)")
+        refused = sorted(UNSPENT & set(splits))
+        raise ClaimwatchError(f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} scored once and never "
+                              "fitted on (docs/EVALUATION.md)")
+    from ..disputes.support import FEATURES
+
+    # A rows cache holds the features of one set of splits at one version of them: reused only for the same.
+    stamp = {"splits": splits, "features": list(FEATURES)}
     if args.rows is not None and args.rows.is_file():
-        rows = json.loads(args.rows.read_text(encoding="utf-8"))
+        cached = json.loads(args.rows.read_text(encoding="utf-8"))
+        if not isinstance(cached, dict) or {k: cached.get(k) for k in stamp} != stamp:
+            raise ClaimwatchError(f"{args.rows}: a rows cache of other splits or features; delete it to recompute")
+        rows = cached["rows"]
     else:
         cases = [c for split in splits for c in load_check_cases(default_gold_dir(), split)]
         with open_store(args.db, create=False) as store:
             rows = support_rows(store, cases, progress=lambda m: print(m, file=sys.stderr))
         if args.rows is not None:
-            args.rows.write_text(json.dumps(rows), encoding="utf-8")
+            args.rows.write_text(json.dumps({**stamp, "rows": rows}), encoding="utf-8")
     fit = fit_support_head(rows, c=args.c)
     fit["fitted"] = {"embedder": MINILM, "splits": splits, "cases": len(rows), "c": args.c, "folds": 8, "seed": SEED,
                      "min_abstention": SUPPORT_MIN_ABSTENTION, "cv": fit.pop("cv")}
@@ -1025,6 +1034,8 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
             "threshold": threshold, **_prf(tp, fp, fn), "ece": ece, "reliability": table, "strata": strata}
 
 
+# The check-case splits scored and spent: the support head is fitted on all of them.
+SPENT_CHECK_SPLITS = ("dev", "test", "test2", "test3", "test4", "test5", "test6")
 # Test sets not scored yet: never fitted on (a split leaves this set in the commit after its single run).
 UNSPENT: set[str] = set()  # test5 and test6 scored once on 2026-12-05 (docs/EVALUATION.md)
 
@@ -1035,7 +1046,7 @@ PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 
 # the second and third test sets: every item of each is split test2 / test3
 LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl"),
-               "test4": ("pairs.v4.jsonl", "check.v4.jsonl"),  # test4, test5: check cases only (no pair file)
+               "test4": ("pairs.v4.jsonl", "check.v4.jsonl"),  # test4 to test6: check cases only (no pair file)
                "test5": ("pairs.v5.jsonl", "check.v5.jsonl"), "test6": ("pairs.v6.jsonl", "check.v6.jsonl")}
 
 
