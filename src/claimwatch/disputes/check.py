@@ -341,11 +341,12 @@ class Checker:
         return rel.features["same_prop"] >= self.head.threshold
 
     def contradicts(self, sim: float, rel: Relation) -> bool:
-        """A dispute by the pair model that states the sentence's proposition, or a stored denial or doubt of it (the
-        claim's cue or polarity denies or doubts), or the same act at the same place and time blamed on another: no
-        gate, close wording (``DENIAL_COS``) and the same proposition. The second kind takes the hand-set prior's
-        probability when the fitted model's is lower (a sentence has no speaker, and the pair model never saw one), so
-        its calibration is unmeasured, as for the kinds of ``relation.unseen_kind``."""
+        """A dispute by the pair model that states the sentence's proposition; or a stored denial or doubt of it (the
+        claim's cue or polarity denies or doubts, or the sentence denies what the claim plainly asserts), or the same
+        act at the same place (and time, when the sentence names one) blamed on another, with no gate, close wording
+        (``DENIAL_COS``) and the same proposition. The second kind takes the hand-set prior's probability when the
+        fitted model's is lower (a sentence has no speaker, and the pair model never saw one), so its calibration is
+        unmeasured, as for the kinds of ``relation.unseen_kind``."""
         if rel.label == "contradicts":
             # Opposite events tell of two acts: "Russian troops had retreated from the Kharkiv region" (September)
             # does not contradict killings in Bucha in March. When the sentence names its time, only a claim of that
