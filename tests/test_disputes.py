@@ -979,3 +979,23 @@ def test_check_finds_a_support_in_other_words_by_its_rare_names(tmp_path: Path, 
     assert not any("troops" in m.claim.content.text for m in result.supporting)
     assert all(0 < m.score <= 1 for m in result.supporting)
     assert not any("Pelmar" in m.claim.content.text for m in other.supporting), other
+
+
+@minilm
+def test_check_reads_a_claim_lists_hide_as_a_support_never_as_a_side(tmp_path: Path, nlp) -> None:
+    # "Election forecasters see …" has a cue the lexicon does not know: lists hide it as no statement, but it tells
+    # what its speaker holds, so it may support a sentence. It is never a side against one: the same content under
+    # "said that" contradicts the denying sentence below.
+    from claimwatch.disputes.candidates import profile
+    from claimwatch.store import ClaimQuery
+
+    text = ("Election forecasters see the Kessel Party having a strong chance of winning control of the Valdorian "
+            "senate.\n\nThe harbour master said that grain ships had left Kessel on schedule this week.")
+    with _checker_over(tmp_path / "h.db", nlp, text) as checker:
+        hidden = [c for c in checker.store.query_claims(ClaimQuery(limit=None)) if "Kessel Party" in c.content.text]
+        supported = checker.check("The Kessel Party has a strong chance of winning control of the Valdorian senate")
+        denied = checker.check("The Kessel Party does not have a strong chance of winning control of the Valdorian "
+                               "senate")
+    assert hidden and not profile(hidden[0]).reportable  # the case this test is about
+    assert any("Kessel Party" in m.claim.content.text for m in supported.supporting), supported
+    assert not any("Kessel Party" in m.claim.content.text for m in denied.supporting + denied.contradicting), denied

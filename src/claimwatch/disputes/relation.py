@@ -188,6 +188,7 @@ class Relation:
     material: bool = False  # check: the sentence tells a material act (rules-file material_families)
     claim_stance: str = "asserts"  # check: what the stored claim's cue does (asserts / denies / doubts)
     sentence_denies: bool = False  # check: the checked sentence denies or doubts, and the claim plainly asserts
+    support_only: bool = False  # check: a claim lists hide as no statement (candidates.reportable): never a side
 
 
 @dataclass
