@@ -1035,9 +1035,9 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
 
 
 # The check-case splits scored and spent: the support head is fitted on all of them.
-SPENT_CHECK_SPLITS = ("dev", "test", "test2", "test3", "test4", "test5", "test6")
+SPENT_CHECK_SPLITS = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7")
 # Test sets not scored yet: never fitted on (a split leaves this set in the commit after its single run).
-UNSPENT: set[str] = set()  # test5 and test6 scored once on 2026-12-05 (docs/EVALUATION.md)
+UNSPENT: set[str] = set()  # test5, test6 and test7 scored once on 2026-12-05 (docs/EVALUATION.md)
 
 
 # The frozen pairs, then supplements drawn later under their own pre-registered protocol (docs/EVALUATION.md).
@@ -1046,8 +1046,9 @@ PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 
 # the second and third test sets: every item of each is split test2 / test3
 LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl"),
-               "test4": ("pairs.v4.jsonl", "check.v4.jsonl"),  # test4 to test6: check cases only (no pair file)
-               "test5": ("pairs.v5.jsonl", "check.v5.jsonl"), "test6": ("pairs.v6.jsonl", "check.v6.jsonl")}
+               "test4": ("pairs.v4.jsonl", "check.v4.jsonl"),  # test4 to test7: check cases only (no pair file)
+               "test5": ("pairs.v5.jsonl", "check.v5.jsonl"), "test6": ("pairs.v6.jsonl", "check.v6.jsonl"),
+               "test7": ("pairs.v7.jsonl", "check.v7.jsonl")}
 
 
 def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
