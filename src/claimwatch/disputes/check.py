@@ -292,6 +292,7 @@ class Checker:
         q_agent = (agent.country or agent.actor_id) if agent is not None else None
         timed = q.frame is not None and q.frame.time.basis == "named"
         material = lex.material_act(q.family)
+        q_denies = stance(q) != ASSERTS
         dated = timed and _one_day(q.frame.time.start, q.frame.time.end)
         for k in top + top_named:
             hit = found.get(ids[k])
@@ -319,7 +320,7 @@ class Checker:
                 # the denial is the sentence's against a plainly asserted claim ("… is not blockading the port")
                 rel.claim_stance = DOUBTS if (p.cue_stance == ASSERTS and (claim.cue_class or "") in DOUBT_CUES) \
                     else p.cue_stance
-                rel.sentence_denies = stance(q) != ASSERTS and stance(p) == ASSERTS
+                rel.sentence_denies = q_denies and stance(p) == ASSERTS
                 out.append((claim, sim, rel))
         return result, out
 

@@ -1034,8 +1034,6 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
             "threshold": threshold, **_prf(tp, fp, fn), "ece": ece, "reliability": table, "strata": strata}
 
 
-# The check-case splits scored and spent: the support head is fitted on all of them.
-SPENT_CHECK_SPLITS = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7")
 # Test sets not scored yet: never fitted on (a split leaves this set in the commit after its single run).
 UNSPENT: set[str] = set()  # test5, test6 and test7 scored once on 2026-12-05 (docs/EVALUATION.md)
 
@@ -1044,11 +1042,13 @@ UNSPENT: set[str] = set()  # test5, test6 and test7 scored once on 2026-12-05 (d
 PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 
 
-# the second and third test sets: every item of each is split test2 / test3
+# the later test sets (test2 …): every item of each has that split
 LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl"),
                "test4": ("pairs.v4.jsonl", "check.v4.jsonl"),  # test4 to test7: check cases only (no pair file)
                "test5": ("pairs.v5.jsonl", "check.v5.jsonl"), "test6": ("pairs.v6.jsonl", "check.v6.jsonl"),
                "test7": ("pairs.v7.jsonl", "check.v7.jsonl")}
+# The check-case splits scored and spent: the support head is fitted on all of them.
+SPENT_CHECK_SPLITS = ("dev", "test", *(s for s in LATER_FILES if s not in UNSPENT))
 
 
 def load_gold_pairs(gold_dir: Path, split: Optional[str] = None) -> list[dict[str, Any]]:
