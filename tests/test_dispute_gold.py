@@ -244,7 +244,9 @@ def test_the_third_test_set_is_well_formed_and_shares_no_pair_with_v1_or_v2() ->
 @pytest.mark.parametrize("split, older_splits", [("test4", (None, "test2", "test3")),
                                                   ("test5", (None, "test2", "test3", "test4")),
                                                   ("test6", (None, "test2", "test3", "test4", "test5")),
-                                                  ("test7", (None, "test2", "test3", "test4", "test5", "test6"))])
+                                                  ("test7", (None, "test2", "test3", "test4", "test5", "test6")),
+                                                  ("test8", (None, "test2", "test3", "test4", "test5", "test6",
+                                                             "test7"))])
 def test_the_later_check_sets_are_well_formed_and_reuse_no_seed(split: str, older_splits: tuple) -> None:
     from pathlib import Path
 
