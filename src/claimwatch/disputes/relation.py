@@ -189,6 +189,7 @@ class Relation:
     claim_stance: str = "asserts"  # check: what the stored claim's cue does (asserts / denies / doubts)
     sentence_denies: bool = False  # check: the checked sentence denies or doubts, and the claim plainly asserts
     support_only: bool = False  # check: a claim lists hide as no statement (candidates.reportable): never a side
+    cross: Optional[tuple[float, float]] = None  # check: the cross-encoder's p(supports), p(contradicts) (check_cross.py)
 
 
 @dataclass

@@ -77,7 +77,7 @@ def evidence(sentences: Sequence[str], sims: np.ndarray, k: int = 2) -> str:
 
 
 # -- the encoder -----------------------------------------------------------------------------------------------
-def _build_torch_modules():
+def _build_torch_modules(n_classes: int = len(RELATED)):
     import torch
     from torch import nn
     from torch.nn import functional as F
@@ -119,7 +119,7 @@ def _build_torch_modules():
             self.emb_norm = nn.LayerNorm(HIDDEN, eps=1e-12)
             self.layers = nn.ModuleList(Layer() for _ in range(N_LAYERS))
             self.drop = nn.Dropout(0.1)
-            self.head = nn.Linear(HIDDEN, len(RELATED))
+            self.head = nn.Linear(HIDDEN, n_classes)
 
         @staticmethod
         def mask_add(mask):
@@ -171,7 +171,14 @@ def _base_state(d: Path) -> dict[str, np.ndarray]:
 
 
 class CrossEncoder:
-    """The fine-tuned top layers over the installed base model; `predict_proba` gives agree/disagree/discuss."""
+    """The fine-tuned top layers over the installed base model; `predict_proba` gives agree/disagree/discuss.
+
+    A subclass may read other pairs into other classes (``check_cross.CheckCross``): its own ``FORMAT`` and
+    ``CLASSES``, the same shape."""
+
+    FORMAT = FORMAT
+    CLASSES: tuple[str, ...] = RELATED
+    TRUNCATION = "only_second"  # a headline is short; the evidence gives way
 
     def __init__(self, tuned: Optional[dict[str, np.ndarray]] = None, meta: Optional[dict] = None,
                  seed: int = 13) -> None:
@@ -182,13 +189,13 @@ class CrossEncoder:
         d = base_model_dir()
         self.tokenizer = Tokenizer.from_file(str(d / "tokenizer.json"))
         self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_length=int(self.meta["max_len"]), strategy="only_second")
+        self.tokenizer.enable_truncation(max_length=int(self.meta["max_len"]), strategy=self.TRUNCATION)
         if tuned:  # every weight is loaded: build without touching the caller's random state
             with torch.random.fork_rng():
-                self.net = _build_torch_modules()()
+                self.net = _build_torch_modules(len(self.CLASSES))()
         else:  # a fresh head, seeded (training goes on from this random state)
             torch.manual_seed(seed)
-            self.net = _build_torch_modules()()
+            self.net = _build_torch_modules(len(self.CLASSES))()
         state = {k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in _base_state(d).items()}
         if tuned:
             state.update({k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in tuned.items()})
@@ -220,8 +227,8 @@ class CrossEncoder:
         import json
 
         meta = json.loads(str(arrays.pop("__meta__", np.array("{}"))))
-        if meta.get("format") != FORMAT:
-            raise CrossEncoderError(f"{p} is not a claimwatch stance cross-encoder ({FORMAT})")
+        if meta.get("format") != cls.FORMAT:
+            raise CrossEncoderError(f"{p} is not a claimwatch cross-encoder of this kind ({cls.FORMAT})")
         return cls(arrays, meta)
 
     def save(self, path: str | Path) -> Path:
@@ -231,7 +238,7 @@ class CrossEncoder:
         p.parent.mkdir(parents=True, exist_ok=True)
         params = dict(self.net.named_parameters())
         arrays = {n: params[n].detach().numpy().astype(np.float16) for n in self.tuned_names()}
-        meta = {**self.meta, "format": FORMAT}
+        meta = {**self.meta, "format": self.FORMAT}
         tmp = p.with_name(p.name + ".tmp.npz")
         np.savez_compressed(tmp, __meta__=np.array(json.dumps(meta, sort_keys=True)), **arrays)
         tmp.replace(p)
@@ -262,10 +269,10 @@ class CrossEncoder:
         import torch
 
         if not pairs:
-            return np.zeros((0, len(RELATED)))
+            return np.zeros((0, len(self.CLASSES)))
         enc = self.encode(pairs)
         order = sorted(range(len(enc)), key=lambda i: len(enc[i][0]))  # similar lengths share a batch
-        out = np.zeros((len(enc), len(RELATED)))
+        out = np.zeros((len(enc), len(self.CLASSES)))
         self.net.eval()
         with torch.inference_mode():
             for s in range(0, len(order), batch_size):
@@ -286,40 +293,52 @@ DEFAULT_TRAIN: dict[str, Any] = {"layers": 2, "max_len": 96, "k": 2, "epochs": 2
                                  "discuss_keep": 1.0}
 
 
-def class_weights(y: Sequence[str], power: float, disagree_boost: float) -> np.ndarray:
-    """(n / (3 n_c)) ** power per related class; disagree times `disagree_boost`."""
+def class_weights(y: Sequence[str], power: float, disagree_boost: float,
+                  classes: Sequence[str] = RELATED) -> np.ndarray:
+    """(n / (k n_c)) ** power per class; the second class (disagree, contradicts) times `disagree_boost`."""
     n = len(y)
-    w = np.array([(n / (len(RELATED) * max(sum(1 for v in y if v == c), 1))) ** power for c in RELATED])
-    w[RELATED.index("disagree")] *= disagree_boost
+    w = np.array([(n / (len(classes) * max(sum(1 for v in y if v == c), 1))) ** power for c in classes])
+    w[1] *= disagree_boost
     return w
 
 
 def train_cross(pairs: Sequence[tuple[str, str]], labels: Sequence[str], params: Optional[dict] = None,
-                seed: int = 13, progress: Optional[Callable[[str], None]] = None) -> CrossEncoder:
+                seed: int = 13, progress: Optional[Callable[[str], None]] = None,
+                start_from: Optional[CrossEncoder] = None) -> CrossEncoder:
     """Fine-tune the top layers on (headline, evidence) pairs with related labels. Seeded and deterministic.
 
-    The frozen lower layers run once per pair (no dropout there, so their output is fixed); each epoch shuffles
-    the pairs, batches neighbours of similar length, and trains the top layers and head with class-weighted
-    cross-entropy, AdamW and a linear warm-up/decay schedule.
+    ``start_from`` is the model to go on training (its class names the labels, ``CLASSES``); by default a fresh
+    head over the base model, for the stance classes.
+
+    The frozen lower layers run once per pair (``lower_outputs``: no dropout there, so their output is fixed); then
+    ``train_top`` trains the top layers and head on them.
     """
-    import random
     import time
 
     import torch
 
     p = {**DEFAULT_TRAIN, **(params or {})}
-    say = progress or (lambda m: log.info(m))
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
-    rng = random.Random(seed)
-    model = CrossEncoder(meta={k: p[k] for k in ("layers", "max_len", "k")}, seed=seed)
-    net, start = model.net, model.start
-    for n, par in net.named_parameters():
-        par.requires_grad = n in set(model.tuned_names())
-    y = torch.tensor([RELATED.index(v) for v in labels])
     t0 = time.time()
+    model = start_from or CrossEncoder(meta={k: p[k] for k in ("layers", "max_len", "k")}, seed=seed)
+    cached = lower_outputs(model, pairs, progress)
+    train_top(model, cached, labels, p, seed=seed, progress=progress)
+    model.meta["seconds"] = round(time.time() - t0, 1)
+    return model
+
+
+def lower_outputs(model: CrossEncoder, pairs: Sequence[tuple[str, str]],
+                  progress: Optional[Callable[[str], None]] = None) -> list[Any]:
+    """The frozen lower layers' output of each pair (float16 tensors of its own length, to bound memory). They
+    depend only on the base model, so one run serves every fold of a cross-validation."""
+    import time
+
+    import torch
+
+    say = progress or (lambda m: log.info(m))
+    t0 = time.time()
+    net, start = model.net, model.start
     enc = model.encode(pairs)
-    # the frozen part, once: eval mode, so no dropout; kept as float16 per pair to bound memory
     net.eval()
     cached: list[Any] = [None] * len(enc)
     order = sorted(range(len(enc)), key=lambda i: len(enc[i][0]))
@@ -332,47 +351,88 @@ def train_cross(pairs: Sequence[tuple[str, str]], labels: Sequence[str], params:
                 cached[i] = h[j, : len(enc[i][0])].to(torch.float16).clone()
             if progress and (s // 64) % 40 == 0:
                 say(f"cross-encoder: lower layers {s + len(idx)}/{len(enc)} pairs ({time.time() - t0:.0f} s)")
-    w = torch.tensor(class_weights(labels, p["weight_power"], p["disagree_boost"]), dtype=torch.float32)
+    return cached
+
+
+def _stack(cached: Sequence[Any], idx: Sequence[int]):
+    import torch
+
+    n = max(len(cached[i]) for i in idx)
+    h = torch.zeros((len(idx), n, HIDDEN))
+    mask = torch.zeros((len(idx), n), dtype=torch.long)
+    for j, i in enumerate(idx):
+        h[j, : len(cached[i])] = cached[i].float()
+        mask[j, : len(cached[i])] = 1
+    return h, mask
+
+
+def predict_lower(model: CrossEncoder, cached: Sequence[Any], idx: Sequence[int], batch_size: int = 64) -> np.ndarray:
+    """Class probabilities of the pairs ``idx`` from their lower layers' output (``lower_outputs``)."""
+    import torch
+
+    out = np.zeros((len(idx), len(model.CLASSES)))
+    model.net.eval()
+    with torch.inference_mode():
+        for s in range(0, len(idx), batch_size):
+            h, mask = _stack(cached, idx[s : s + batch_size])
+            out[s : s + batch_size] = model.net.top(h, mask, model.start).softmax(-1).double().numpy()
+    return out
+
+
+def train_top(model: CrossEncoder, cached: Sequence[Any], labels: Sequence[Optional[str]], params: dict,
+              seed: int = 13, progress: Optional[Callable[[str], None]] = None) -> CrossEncoder:
+    """Train the model's top layers and head on the pairs with a label (None: left out, e.g. a held-out fold):
+    each epoch shuffles them, batches neighbours of similar length, and steps class-weighted cross-entropy, AdamW and
+    a linear warm-up/decay schedule."""
+    import random
+    import time
+
+    import torch
+
+    p = {**DEFAULT_TRAIN, **params}
+    say = progress or (lambda m: log.info(m))
+    torch.use_deterministic_algorithms(True)  # dropout draws from torch's random state: the caller seeds it
+    rng = random.Random(seed)
+    t0 = time.time()
+    net, start = model.net, model.start
+    for n, par in net.named_parameters():
+        par.requires_grad = n in set(model.tuned_names())
+    train = [i for i, v in enumerate(labels) if v is not None]
+    y = torch.tensor([model.CLASSES.index(v) if v is not None else 0 for v in labels])
+    w = torch.tensor(class_weights([labels[i] for i in train], p["weight_power"], p["disagree_boost"],
+                                   model.CLASSES), dtype=torch.float32)
     tuned = [par for n, par in net.named_parameters() if par.requires_grad and not n.startswith("head.")]
     opt = torch.optim.AdamW([{"params": tuned, "lr": p["lr"]},
                              {"params": list(net.head.parameters()), "lr": p["head_lr"]}], weight_decay=0.01)
     bs = int(p["batch"])
-    steps = p["epochs"] * math.ceil(len(enc) / bs)
+    steps = p["epochs"] * math.ceil(len(train) / bs)
     warm = max(1, int(p["warmup"] * steps))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(steps - warm, 1))))
-    step = 0
     for epoch in range(int(p["epochs"])):
         net.train()
-        idx_all = list(range(len(enc)))
+        idx_all = list(train)
         rng.shuffle(idx_all)
         # chunks of 50 batches sorted by length: little padding, still shuffled
         batches = []
         for c in range(0, len(idx_all), bs * 50):
-            chunk = sorted(idx_all[c : c + bs * 50], key=lambda i: len(enc[i][0]))
+            chunk = sorted(idx_all[c : c + bs * 50], key=lambda i: len(cached[i]))
             batches += [chunk[b : b + bs] for b in range(0, len(chunk), bs)]
         rng.shuffle(batches)
         total = 0.0
         for b, idx in enumerate(batches):
-            n = max(len(enc[i][0]) for i in idx)
-            h = torch.zeros((len(idx), n, HIDDEN))
-            mask = torch.zeros((len(idx), n), dtype=torch.long)
-            for j, i in enumerate(idx):
-                h[j, : len(cached[i])] = cached[i].float()
-                mask[j, : len(cached[i])] = 1
+            h, mask = _stack(cached, idx)
             loss = torch.nn.functional.cross_entropy(net.top(h, mask, start), y[idx], weight=w)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(tuned + list(net.head.parameters()), 1.0)
             opt.step()
             sched.step()
-            step += 1
             total += loss.item()
             if progress and (b + 1) % 100 == 0:
                 say(f"cross-encoder: epoch {epoch + 1} batch {b + 1}/{len(batches)} loss {total / (b + 1):.3f} "
                     f"({time.time() - t0:.0f} s)")
     net.eval()
     torch.use_deterministic_algorithms(False)
-    model.meta.update({"train_pairs": len(enc), "params": p, "seconds": round(time.time() - t0, 1)})
+    model.meta.update({"train_pairs": len(train), "params": p, "seconds": round(time.time() - t0, 1)})
     return model
-

@@ -748,6 +748,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     s2.add_argument("--seed", type=int, default=V2_SEED)
     s2.add_argument("--split", choices=sorted(TEST_SETS), default="test2",
                     help="test3 also leaves out the test2 pairs (docs/EVALUATION.md, \"a third test set\")")
+    fx = sub.add_parser("fit-cross", help="train check's cross-encoder on the spent check cases (docs/DISPUTES.md#check)")
+    fx.add_argument("--db", required=True, help="the store the cases' claims are in (run20.db)")
+    fx.add_argument("--splits", default=",".join(SPENT_CHECK_SPLITS), help="check-case splits to train on")
+    fx.add_argument("--rows", type=Path, default=None, help="cache of the candidates (JSON; reused when present)")
+    fx.add_argument("--out", type=Path, default=None, help="where to save the model (check_cross.v1.npz)")
+    fx.add_argument("--report", type=Path, default=None, help="write the cross-validation report here (JSON)")
     mc = sub.add_parser("merge-check-v2", help="the second test set's check cases from two sessions' marks")
     mc.add_argument("--written", required=True, type=Path, help="the folder holding the writers' cases_W*.jsonl")
     mc.add_argument("--second", required=True, type=Path, help="the folder holding the second marks_X*.jsonl")
@@ -805,6 +811,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = ap.parse_args(argv)
     if args.cmd == "fit-support":
         return _fit_support_cmd(args)
+    if args.cmd == "fit-cross":
+        return _fit_cross_cmd(args)
     if args.cmd == "score-listing":
         report = score_listing(args.key, args.labels, args.judges.split(","))
         for row in report["rows"]:
@@ -863,17 +871,56 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 
+def _spent_splits(arg: str) -> list[str]:
+    """The splits named, refused when one is still to be scored once."""
+    from ..errors import ClaimwatchError
+
+    splits = arg.split(",")
+    if UNSPENT & set(splits):
+        refused = sorted(UNSPENT & set(splits))
+        raise ClaimwatchError(f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} scored once and never "
+                              "fitted on (docs/EVALUATION.md)")
+    return splits
+
+
+def _fit_cross_cmd(args: Any) -> int:
+    from ..errors import ClaimwatchError
+    from ..store import open_store
+
+    splits = _spent_splits(args.splits)
+    say = (lambda m: print(m, file=sys.stderr, flush=True))
+    stamp = {"splits": splits, "kind": "cross-rows/1"}
+    if args.rows is not None and args.rows.is_file():
+        cached = json.loads(args.rows.read_text(encoding="utf-8"))
+        if not isinstance(cached, dict) or {k: cached.get(k) for k in stamp} != stamp:
+            raise ClaimwatchError(f"{args.rows}: a rows cache of other splits; delete it to recompute")
+        rows = cached["rows"]
+    else:
+        cases = [c for split in splits for c in load_check_cases(default_gold_dir(), split)]
+        with open_store(args.db, create=False) as store:
+            rows = cross_rows(store, cases, progress=say)
+        if args.rows is not None:
+            args.rows.write_text(json.dumps({**stamp, "rows": rows}), encoding="utf-8")
+    model, report = fit_cross(rows, progress=say)
+    model.meta["fitted"]["splits"] = splits
+    report["splits"] = splits
+    text = json.dumps(report, indent=1)
+    print(text)
+    if args.report is not None:
+        args.report.write_text(text + "\n", encoding="utf-8")
+    if args.out is not None:
+        model.save(args.out)
+        say(f"saved {args.out}")
+    return 0
+
+
 def _fit_support_cmd(args: Any) -> int:
     from ..store import open_store
 
     from ..disputes.embeddings import MINILM
     from ..errors import ClaimwatchError
 
-    splits = args.splits.split(",")
-    if UNSPENT & set(splits):
-        refused = sorted(UNSPENT & set(splits))
-        raise ClaimwatchError(f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} scored once and never "
-                              "fitted on (docs/EVALUATION.md)")
+    splits = _spent_splits(args.splits)
     from ..disputes.support import FEATURES
 
     # A rows cache holds the features of one set of splits at one version of them: reused only for the same.
@@ -1218,6 +1265,7 @@ def support_rows(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
     from ..disputes.check import Checker
 
     checker = Checker(store, nlp=nlp)
+    checker.cross = None  # the head is fitted on the rules' candidates; the cross-encoder's additions come after it
     out = []
     for n, case in enumerate(cases, start=1):
         _, related = checker.related(case["sentence"], date=case.get("date"))
@@ -1281,6 +1329,151 @@ def fit_support_head(rows: Sequence[dict[str, Any]], *, folds: int = 8, c: float
     ok = [t for t in thresholds if (table[t]["abstention"] or 0.0) >= SUPPORT_MIN_ABSTENTION]
     best = max(ok or [max(thresholds)], key=lambda t: (table[t]["supports_at_5"] or 0.0, t))
     return {"weights": fit(rows), "threshold": best, "cv": {str(t): v for t, v in table.items()}}
+
+
+# -- check's cross-encoder (disputes/check_cross.py): trained on the spent check cases, its threshold by CV ----------
+# Pre-registered (docs/EVALUATION.md, "Twenty-second session"): 5 folds by case, seed 7; each fold trains on its
+# cases' 40 nearest candidates plus their gold claims further down, and scores the held-out cases' 60 nearest.
+CROSS_FOLDS, CROSS_SEED, CROSS_TRAIN_K, CROSS_TEST_K = 5, 7, 40, 60
+CROSS_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+CROSS_MIN_GAIN = {"contradicts": 5, "supports": 10}  # sentences gained over the rules' listing, to adopt
+
+
+def cross_rows(store: Any, cases: Sequence[dict[str, Any]], *, progress: Any = None) -> list[dict[str, Any]]:
+    """Per case: each candidate's text for the cross-encoder, its cosine, what the rules list it as (with their
+    score), whether it is a claim lists hide, and its gold marks."""
+    from ..disputes.check import OPPOSING, Checker
+    from ..disputes.check_cross import claim_text
+
+    checker = Checker(store)
+    checker.cross = None  # the rules alone
+    out = []
+    for n, case in enumerate(cases, start=1):
+        _, related = checker.related(case["sentence"], date=case.get("date"))
+        cands = []
+        for claim, sim, rel in sorted(related, key=lambda r: -r[1]):
+            m = checker.decide(claim, sim, rel)
+            cands.append({"text": claim_text(claim), "sim": sim, "dec": m.relation if m else None,
+                          "score": m.score if m else None, "support_only": rel.support_only,
+                          "opposed": any(bool(rel.features.get(k)) for k in OPPOSING),
+                          "s": int(_hit(claim, case.get("supports") or [])),
+                          "c": int(_hit(claim, case.get("contradicts") or []))})
+        out.append({"case": case["case"], "kind": case["kind"], "sentence": case["sentence"],
+                    "has_support": bool(case.get("supports")), "has_contra": bool(case.get("contradicts")),
+                    "cands": cands})
+        if progress:
+            progress(f"cross rows: {n}/{len(cases)} cases")
+    return out
+
+
+def _cross_listing(rows: Sequence[dict[str, Any]], probs: dict[tuple[int, int], tuple[float, float]],
+                   t_con: Optional[float], t_sup: Optional[float], k: int = 5) -> dict[str, int]:
+    """check's first fives with the cross-encoder's additions at these thresholds (None: none), counted."""
+    got = {"supports": 0, "support_cases": 0, "contradicts": 0, "contradict_cases": 0, "abstain": 0, "never": 0,
+           "listed_con": 0, "listed_con_gold": 0}
+    for r_i, r in enumerate(rows):
+        sup, con = [], []
+        for c_i, c in enumerate(r["cands"]):
+            p = probs.get((r_i, c_i))
+            if c["dec"] == "supports":
+                sup.append((c["score"], c))
+            elif c["dec"] == "contradicts":
+                con.append((c["score"], c))
+            elif p is not None and not c["support_only"] and t_con is not None and p[1] >= t_con:
+                con.append((p[1], c))
+            elif p is not None and not c["opposed"] and t_sup is not None and p[0] >= t_sup:
+                sup.append((p[0], c))
+        sup = [c for _, c in sorted(sup, key=lambda x: -x[0])[:k]]
+        con = [c for _, c in sorted(con, key=lambda x: -x[0])[:k]]
+        if r["kind"] == "never":
+            got["never"] += 1
+            got["abstain"] += not sup and not con
+        else:
+            got["support_cases"] += r["has_support"]
+            got["supports"] += r["has_support"] and any(c["s"] for c in sup)
+            got["contradict_cases"] += r["has_contra"]
+            got["contradicts"] += r["has_contra"] and any(c["c"] for c in con)
+        got["listed_con"] += len(con)
+        got["listed_con_gold"] += sum(c["c"] for c in con)
+    return got
+
+
+def _as_read(rows: Sequence[dict[str, Any]], probs: dict[tuple[int, int], tuple[float, float]], k: int
+             ) -> dict[tuple[int, int], tuple[float, float]]:
+    """The probabilities check would have: of each case's ``k`` nearest candidates the rules list as nothing."""
+    out = {}
+    for r_i, r in enumerate(rows):
+        read = [c_i for c_i, c in enumerate(r["cands"]) if c["dec"] is None and (r_i, c_i) in probs][:k]
+        out.update({(r_i, c_i): probs[(r_i, c_i)] for c_i in read})
+    return out
+
+
+def _cross_pairs(rows: Sequence[dict[str, Any]], k_train: int, k_test: int
+                 ) -> tuple[list[tuple[str, str]], list[str], list[tuple[int, int, bool, bool]]]:
+    """The pairs to encode: each case's ``k_train`` nearest and its gold claims further down (trained on), and its
+    ``k_test`` nearest (scored when held out); with (case, candidate, trained on, scored)."""
+    pairs, labels, where = [], [], []
+    for r_i, r in enumerate(rows):
+        for c_i, c in enumerate(r["cands"]):
+            train, test = c_i < k_train or bool(c["s"] or c["c"]), c_i < k_test
+            if train or test:
+                pairs.append((r["sentence"], c["text"]))
+                labels.append("contradicts" if c["c"] else "supports" if c["s"] else "other")
+                where.append((r_i, c_i, train, test))
+    return pairs, labels, where
+
+
+def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed: int = CROSS_SEED,
+              progress: Any = None) -> tuple[Any, dict[str, Any]]:
+    """The cross-encoder trained on all ``rows`` and the thresholds chosen by its cross-validated listing (cases split
+    into folds, never candidates), with the tables; a threshold the rule does not adopt is stored as 1.01 (off)."""
+    import torch
+
+    from ..disputes import stance_cross
+    from ..disputes.check_cross import CROSS_K, start_model
+
+    say = progress or (lambda m: None)
+    pairs, labels, where = _cross_pairs(rows, CROSS_TRAIN_K, CROSS_TEST_K)
+    base = start_model()
+    cached = stance_cross.lower_outputs(base, pairs, progress)
+    probs: dict[tuple[int, int], tuple[float, float]] = {}
+    for f, fold in enumerate(_folds(len(rows), folds, seed)):
+        held = set(fold)
+        torch.manual_seed(seed + f)
+        model = start_model()
+        fold_labels = [y if train and r_i not in held else None for y, (r_i, _, train, _) in zip(labels, where)]
+        stance_cross.train_top(model, cached, fold_labels, {}, seed=seed + f)
+        idx = [i for i, (r_i, _, _, test) in enumerate(where) if r_i in held and test]
+        for i, p in zip(idx, stance_cross.predict_lower(model, cached, idx)):
+            probs[where[i][:2]] = (float(p[0]), float(p[1]))
+        say(f"cross-encoder: fold {f + 1}/{folds} done")
+    rules = _cross_listing(rows, probs, None, None)
+    read = _as_read(rows, probs, CROSS_K)  # what check reads: the CROSS_K nearest the rules list as nothing
+    table = {"rules": rules,
+             "contradicts": {str(t): _cross_listing(rows, read, t, None) for t in CROSS_THRESHOLDS},
+             "supports": {str(t): _cross_listing(rows, read, None, t) for t in CROSS_THRESHOLDS},
+             f"contradicts_read_{CROSS_TEST_K}": {str(t): _cross_listing(rows, probs, t, None) for t in CROSS_THRESHOLDS},
+             f"supports_read_{CROSS_TEST_K}": {str(t): _cross_listing(rows, probs, None, t) for t in CROSS_THRESHOLDS}}
+
+    def adopted(kind: str) -> Optional[float]:
+        ok = [t for t in CROSS_THRESHOLDS
+              if (g := table[kind][str(t)])["abstain"] >= SUPPORT_MIN_ABSTENTION * g["never"]
+              and g["supports"] >= rules["supports"] and g["contradicts"] >= rules["contradicts"]
+              and g[kind] >= rules[kind] + CROSS_MIN_GAIN[kind]]
+        # the most sentences gained; of equals, the higher threshold (fewer claims listed)
+        return max(ok, key=lambda t: (table[kind][str(t)][kind], t)) if ok else None
+
+    chosen = {"contradicts": adopted("contradicts"), "supports": adopted("supports")}
+    torch.manual_seed(seed)
+    model = start_model()
+    stance_cross.train_top(model, cached, [y if train else None for y, (_, _, train, _) in zip(labels, where)], {},
+                           seed=seed)
+    model.meta.update({"threshold_contradicts": chosen["contradicts"] or 1.01,
+                       "threshold_supports": chosen["supports"] or 1.01,
+                       "fitted": {"cases": len(rows), "folds": folds, "seed": seed, "train_k": CROSS_TRAIN_K,
+                                  "test_k": CROSS_TEST_K, "read": CROSS_K}})
+    return model, {"chosen": chosen, "cv": table, "pairs": len(pairs),
+                   "probs": [[r_i, c_i, round(p[0], 4), round(p[1], 4)] for (r_i, c_i), p in sorted(probs.items())]}
 
 
 if __name__ == "__main__":

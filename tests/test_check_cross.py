@@ -1,0 +1,183 @@
+"""check's cross-encoder (disputes/check_cross.py): its file, what check lists from it, how fit-cross counts."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claimwatch.disputes import check_cross, stance_cross
+from claimwatch.disputes.embeddings import MiniLMEmbedder
+from claimwatch.disputes.relation import Relation
+from claimwatch.eval import dispute_gold as dg
+
+minilm = pytest.mark.skipif(not MiniLMEmbedder.available(), reason="all-MiniLM-L6-v2 not installed (disputes extra)")
+needs_torch = pytest.mark.skipif(not stance_cross.available(), reason="torch or the MiniLM package not installed")
+
+
+class ReadsWord:
+    """A stand-in model: p(contradicts) 0.9 for a claim holding ``word``, p(other) 0.9 for the rest."""
+
+    threshold = 0.5
+    support_threshold = 1.01
+    active = True
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.read_texts: list[str] = []
+
+    def read(self, sentence: str, claims) -> np.ndarray:
+        self.read_texts.append(sentence)
+        return np.array([[0.05, 0.9, 0.05] if self.word in c.content.text else [0.05, 0.05, 0.9] for c in claims])
+
+
+@contextmanager
+def _checker(path: Path, nlp, text: str, cross):
+    from claimwatch.disputes.check import Checker
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+    from claimwatch.store.sqlite import SqliteStore
+
+    article = Article(id=path.stem, text=text, date="2031-03-01", outlet="Test Wire")
+    with SqliteStore(path) as store:
+        store.add_article(article, next(extract_articles(nlp, [article])))
+        yield Checker(store, nlp=nlp, cross=cross)
+
+
+TEXT = ("The harbour master said that the harbour had been empty since Monday, its cranes idle.\n\n"
+        "Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.")
+SENTENCE = "Grain ships sailed out of the port of Kessel this week"
+
+
+@minilm
+def test_check_lists_what_the_model_reads_as_contradicting_after_the_rules(tmp_path: Path, nlp) -> None:
+    model = ReadsWord("harbour")
+    with _checker(tmp_path / "x.db", nlp, TEXT, model) as checker:
+        result = checker.check(SENTENCE)
+        checker.cross = None
+        rules_only = checker.check(SENTENCE)
+    found = [m for m in result.contradicting if "harbour had" in m.claim.content.text]
+    assert found and found[0].reason.startswith("contradicts in other words (check model p 0.90)"), found
+    assert found[0].score == 0.9
+    assert not any("harbour had" in m.claim.content.text for m in rules_only.contradicting)
+    assert model.read_texts == [SENTENCE]  # the sentence as pasted, once per check
+    assert not any("harbour had" in m.claim.content.text for m in result.supporting)
+
+
+@minilm
+def test_check_model_below_its_threshold_lists_nothing(tmp_path: Path, nlp) -> None:
+    model = ReadsWord("harbour")
+    model.threshold = 0.95
+    with _checker(tmp_path / "y.db", nlp, TEXT, model) as checker:
+        result = checker.check(SENTENCE)
+    assert not any("harbour had" in m.claim.content.text for m in result.contradicting)
+
+
+def _bare_checker(cross):
+    from claimwatch.disputes.check import Checker
+
+    checker = object.__new__(Checker)
+    checker.cross = cross
+    return checker
+
+
+def test_a_claim_lists_hide_is_never_a_side_even_for_the_model() -> None:
+    checker = _bare_checker(ReadsWord("x"))
+    rel = Relation(label="other", p_dispute=0.0, p_same=0.0, kind="fact", reason="", cross=(0.01, 0.99))
+    assert checker.cross_contradicts(rel)
+    rel.support_only = True
+    assert not checker.cross_contradicts(rel)
+    rel.cross = None  # not among the candidates the model read
+    rel.support_only = False
+    assert not checker.cross_contradicts(rel)
+    assert not _bare_checker(None).cross_contradicts(Relation("other", 0.0, 0.0, "fact", "", cross=(0.0, 1.0)))
+
+
+def test_a_model_support_needs_nothing_opposing() -> None:
+    model = ReadsWord("x")
+    model.support_threshold = 0.6
+    checker = _bare_checker(model)
+    rel = Relation(label="other", p_dispute=0.0, p_same=0.0, kind="fact", reason="", cross=(0.8, 0.1))
+    assert checker.cross_supports(rel)
+    rel.features["doubted"] = 1.0
+    assert not checker.cross_supports(rel)
+
+
+def _cand(dec=None, score=None, s=0, c=0, support_only=False, opposed=False):
+    return {"text": "t", "sim": 0.5, "dec": dec, "score": score, "support_only": support_only, "opposed": opposed,
+            "s": s, "c": c}
+
+
+def test_cross_listing_counts_the_first_fives() -> None:
+    rows = [
+        {"case": "a", "kind": "seed", "sentence": "s", "has_support": True, "has_contra": True,
+         "cands": [_cand("supports", 0.7, s=1), _cand(c=1), _cand(c=1, support_only=True)]},
+        {"case": "b", "kind": "never", "sentence": "n", "has_support": False, "has_contra": False,
+         "cands": [_cand(), _cand()]},
+    ]
+    probs = {(0, 1): (0.1, 0.8), (0, 2): (0.1, 0.95), (1, 0): (0.1, 0.6), (1, 1): (0.7, 0.1)}
+    rules = dg._cross_listing(rows, probs, None, None)
+    assert (rules["supports"], rules["contradicts"], rules["abstain"]) == (1, 0, 1)
+    at7 = dg._cross_listing(rows, probs, 0.7, None)
+    # the gold contradiction read at 0.8 is listed; the one lists hide (0.95) is not; the never case stays unaddressed
+    assert (at7["contradicts"], at7["listed_con"], at7["abstain"]) == (1, 1, 1)
+    at5 = dg._cross_listing(rows, probs, 0.5, None)
+    assert at5["abstain"] == 0  # 0.6 on the never case now addresses it
+    sup = dg._cross_listing(rows, probs, None, 0.65)
+    assert sup["abstain"] == 0 and sup["supports"] == 1
+
+
+def test_cross_pairs_train_on_the_nearest_and_the_gold_further_down() -> None:
+    rows = [{"case": "a", "kind": "seed", "sentence": "s", "has_support": True, "has_contra": False,
+             "cands": [_cand(), _cand(), _cand(s=1), _cand()]}]
+    pairs, labels, where = dg._cross_pairs(rows, k_train=1, k_test=2)
+    assert [(w[1], w[2], w[3]) for w in where] == [(0, True, True), (1, False, True), (2, True, False)]
+    assert labels == ["other", "other", "supports"]
+    assert all(p == ("s", "t") for p in pairs)
+
+
+def test_fit_cross_refuses_an_unspent_split(monkeypatch) -> None:
+    from claimwatch.errors import ClaimwatchError
+
+    monkeypatch.setattr(dg, "UNSPENT", {"test9"})
+    with pytest.raises(ClaimwatchError, match="test9 is scored once"):
+        dg._spent_splits("dev,test9")
+
+
+@needs_torch
+def test_check_model_file_round_trip_and_kind(tmp_path: Path) -> None:
+    model = check_cross.start_model()
+    model.meta["threshold_contradicts"] = 0.7
+    path = model.save(tmp_path / "c.npz")
+    again = check_cross.CheckCross.load(path)
+    assert again.threshold == 0.7 and again.support_threshold == 1.01 and again.active
+    again.meta["threshold_contradicts"] = 1.01
+    assert not again.active  # fitted, not adopted: check does not run it
+    long = "Ukraine " * 400  # far past the window: truncated, not an error
+    a = model.read(long, [])
+    assert a.shape == (0, 3)
+    with pytest.raises(stance_cross.CrossEncoderError, match="not a claimwatch cross-encoder of this kind"):
+        check_cross.CheckCross.load(stance_cross.default_cross_path())  # the stance model is another kind
+    assert check_cross.load_default(tmp_path / "missing.npz") is None
+
+
+@needs_torch
+def test_check_model_reads_a_long_sentence(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    model = check_cross.start_model()
+    claim = SimpleNamespace(resolved_speaker="Nova Wire", speaker=None, content=SimpleNamespace(text="ships left"))
+    p = model.read("Grain ships left the port of Kessel " * 60, [claim])
+    assert p.shape == (1, 3) and abs(p.sum() - 1.0) < 1e-6
+    assert check_cross.claim_text(claim) == "Nova Wire: ships left"
+
+
+def test_model_reason_keeps_the_slots_not_the_same_direction_head() -> None:
+    from claimwatch.disputes.check import _model_reason
+
+    assert _model_reason("contradicts", 0.834, "same direction: agent RUS, Kherson") == \
+        "contradicts in other words (check model p 0.83); agent RUS, Kherson"
+    assert _model_reason("supports", 0.7, "same direction") == "supports in other words (check model p 0.70)"
+    assert _model_reason("contradicts", 0.9, "asserts vs denies: Kessel") == \
+        "contradicts in other words (check model p 0.90); asserts vs denies: Kessel"
