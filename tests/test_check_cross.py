@@ -94,19 +94,30 @@ def test_a_claim_lists_hide_is_never_a_side_even_for_the_model() -> None:
     assert not _bare_checker(None).cross_contradicts(Relation("other", 0.0, 0.0, "fact", "", cross=(0.0, 1.0)))
 
 
-def test_a_model_support_needs_nothing_opposing() -> None:
+def test_a_model_support_is_held_to_what_can_ever_support() -> None:
     model = ReadsWord("x")
     model.support_threshold = 0.6
     checker = _bare_checker(model)
     rel = Relation(label="other", p_dispute=0.0, p_same=0.0, kind="fact", reason="", cross=(0.8, 0.1))
-    assert checker.cross_supports(rel)
+    assert checker.cross_supports(0.5, rel)
     rel.features["doubted"] = 1.0
-    assert not checker.cross_supports(rel)
+    assert not checker.cross_supports(0.5, rel)  # opposed
+    rel.features["doubted"] = 0.0
+    rel.gate = "no proposition"
+    assert not checker.cross_supports(0.5, rel)  # asserts nothing to support with
 
 
-def _cand(dec=None, score=None, s=0, c=0, support_only=False, opposed=False):
-    return {"text": "t", "sim": 0.5, "dec": dec, "score": score, "support_only": support_only, "opposed": opposed,
-            "s": s, "c": c}
+def test_a_model_contradiction_needs_no_gate() -> None:
+    checker = _bare_checker(ReadsWord("x"))
+    rel = Relation(label="other", p_dispute=0.0, p_same=0.0, kind="fact", reason="", cross=(0.01, 0.99))
+    assert checker.cross_contradicts(rel)
+    rel.gate = "same side"  # one side cannot dispute itself
+    assert not checker.cross_contradicts(rel)
+
+
+def _cand(dec=None, score=None, s=0, c=0, support_only=False, may_support=True, gate=None):
+    return {"text": "t", "sim": 0.5, "dec": dec, "score": score, "support_only": support_only,
+            "may_support": may_support, "gate": gate, "s": s, "c": c}
 
 
 def test_cross_listing_counts_the_first_fives() -> None:
@@ -126,6 +137,10 @@ def test_cross_listing_counts_the_first_fives() -> None:
     assert at5["abstain"] == 0  # 0.6 on the never case now addresses it
     sup = dg._cross_listing(rows, probs, None, 0.65)
     assert sup["abstain"] == 0 and sup["supports"] == 1
+    rows[1]["cands"][1]["may_support"] = False  # check would never list it: nor does the simulation
+    assert dg._cross_listing(rows, probs, None, 0.65)["abstain"] == 1
+    rows[0]["cands"][1]["gate"] = "a question"
+    assert dg._cross_listing(rows, probs, 0.7, None)["contradicts"] == 0
 
 
 def test_cross_pairs_train_on_the_nearest_and_the_gold_further_down() -> None:
@@ -160,6 +175,8 @@ def test_check_model_file_round_trip_and_kind(tmp_path: Path) -> None:
     with pytest.raises(stance_cross.CrossEncoderError, match="not a claimwatch cross-encoder of this kind"):
         check_cross.CheckCross.load(stance_cross.default_cross_path())  # the stance model is another kind
     assert check_cross.load_default(tmp_path / "missing.npz") is None
+    (tmp_path / "broken.npz").write_bytes(b"not an npz")
+    assert check_cross.load_default(tmp_path / "broken.npz") is None  # logged; check runs on its rules
 
 
 @needs_torch
@@ -181,3 +198,13 @@ def test_model_reason_keeps_the_slots_not_the_same_direction_head() -> None:
     assert _model_reason("supports", 0.7, "same direction") == "supports in other words (check model p 0.70)"
     assert _model_reason("contradicts", 0.9, "asserts vs denies: Kessel") == \
         "contradicts in other words (check model p 0.90); asserts vs denies: Kessel"
+
+
+@minilm
+def test_check_without_its_model_on_request(tmp_path: Path, nlp) -> None:
+    from claimwatch.disputes.check import Checker
+    from claimwatch.store.sqlite import SqliteStore
+
+    with SqliteStore(tmp_path / "z.db") as store:
+        assert Checker(store, nlp=nlp, cross=ReadsWord("x"), use_cross=False).cross is None
+        assert Checker(store, nlp=nlp, cross=ReadsWord("x")).cross is not None

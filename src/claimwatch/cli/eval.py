@@ -268,13 +268,14 @@ def render_real_table(report: dict) -> str:
                    "spent (docs/EVALUATION.md).")
 @click.option("--partly-real", is_flag=True, help="Count 'partly' pairs as real disputes (second row).")
 @click.option("--no-check", is_flag=True, help="Score the pairs only.")
+@click.option("--no-cross", is_flag=True, help="check on its rules alone, without its cross-encoder.")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False), default=None,
               help="Write every scored pair and check case (JSON) here.")
 @model_option
 @format_option("table", ("table", "json"))
 @handle_errors
 def disputes_real(db_path: str, gold_dir: Optional[str], split: str, partly_real: bool, no_check: bool,
-                  export_path: Optional[str], model: Optional[str], fmt: str) -> None:
+                  export_path: Optional[str], no_cross: bool, model: Optional[str], fmt: str) -> None:
     """Score disputes and check on the blind real-news gold set (docs/EVALUATION.md, "Disputes on real news")."""
     from pathlib import Path
 
@@ -294,7 +295,7 @@ def disputes_real(db_path: str, gold_dir: Optional[str], split: str, partly_real
             report["pairs"] = pair_report(rows, rel.threshold_dispute, partly_real)
         if not no_check:
             report["check"] = check_report(store, load_check_cases(gold, split), nlp=load_nlp(model),
-                                           progress=lambda m: click.echo(m, err=True))
+                                           progress=lambda m: click.echo(m, err=True), use_cross=not no_cross)
     if export_path:
         Path(export_path).write_text(json.dumps({"rows": rows, **report}, indent=1, default=str), encoding="utf-8")
     if fmt == "json":

@@ -195,7 +195,8 @@ class Checker:
 
     def __init__(self, store: Store, *, nlp: Any = None, embedder: Optional[Embedder] = None,
                  lex: Optional[DisputeLexicon] = None, model: Optional[RelationModel] = None,
-                 support: Optional[SupportHead] = None, cross: Optional[CheckCross] = None) -> None:
+                 support: Optional[SupportHead] = None, cross: Optional[CheckCross] = None,
+                 use_cross: bool = True) -> None:
         self.store = store
         self._nlp = nlp
         self.embedder = embedder or get_embedder()
@@ -206,8 +207,9 @@ class Checker:
         # fallback) the older rules decide alone.
         head = support or default_head()
         self.support_head = head if head is not None and head.applies_to(self.embedder.name) else None
-        # the cross-encoder reads texts, not vectors, but it was trained on the candidates this embedder finds
-        self.cross = (cross or default_cross()) if self.support_head is not None else cross
+        # the cross-encoder reads texts, not vectors, but it was trained on the candidates this embedder finds;
+        # use_cross=False is check on its rules alone (`eval disputes-real --no-cross`)
+        self.cross = None if not use_cross else (cross or default_cross()) if self.support_head is not None else cross
         self._terms: Optional[TermIndex] = None
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
         self._index: Optional[dict[str, int]] = None
@@ -334,7 +336,7 @@ class Checker:
         if self.cross is None or not self.cross.active or not related:
             return
         order = sorted(range(len(related)), key=lambda i: -related[i][1])
-        near = [i for i in order if self.decide(*related[i]) is None][:CROSS_K]
+        near = [i for i in order if self.decide(*related[i]) is None][:CROSS_K]  # rel.cross unset: the rules only
         if near:
             probs = self.cross.read(text, [related[i][0] for i in near])
             for i, p_row in zip(near, probs):
@@ -463,16 +465,18 @@ class Checker:
                 and ((agent == "agree" and place == "agree") or (agent == "unknown" and own_side and place != "conflict")))
 
     def cross_contradicts(self, rel: Relation) -> bool:
-        """The cross-encoder reads the claim as contradicting the sentence (``check_cross.py``). Asked only of what
-        the rules neither list nor oppose to the sentence; a claim lists hide is never a side."""
-        return (self.cross is not None and rel.cross is not None and not rel.support_only
+        """The cross-encoder reads the claim as contradicting the sentence (``check_cross.py``), asked only of what
+        the rules list as nothing. No gate may close (one side, a question, no proposition …), and a claim lists
+        hide is never a side. (Off in the shipped file: docs/EVALUATION.md, "Twenty-second session".)"""
+        return (self.cross is not None and rel.cross is not None and not rel.support_only and rel.gate is None
                 and rel.cross[1] >= self.cross.threshold)
 
-    def cross_supports(self, rel: Relation) -> bool:
-        """The cross-encoder reads the claim as supporting the sentence, where the rules list nothing; nothing in
-        the two readings may oppose (``may_support``'s first rule)."""
+    def cross_supports(self, sim: float, rel: Relation) -> bool:
+        """The cross-encoder reads the claim as supporting the sentence, where the rules list nothing; what can
+        never support (``may_support``: an opposed claim, one asserting nothing, another day's act in other words)
+        still cannot."""
         return (self.cross is not None and rel.cross is not None and rel.cross[0] >= self.cross.support_threshold
-                and not any(rel.features.get(k) for k in OPPOSING))
+                and self.may_support(sim, rel))
 
     def decide(self, claim: StoredClaim, sim: float, rel: Relation) -> Optional[CheckMatch]:
         """What ``check`` lists the candidate as, in this order: an answer of the accused side, a contradiction by the
@@ -489,7 +493,7 @@ class Checker:
         if self.cross_contradicts(rel):
             p = rel.cross[1]  # type: ignore[index]
             return match(p, "contradicts", _model_reason("contradicts", p, rel.reason))
-        if self.cross_supports(rel):
+        if self.cross_supports(sim, rel):
             p = rel.cross[0]  # type: ignore[index]
             return match(p, "supports", _model_reason("supports", p, rel.reason))
         return None

@@ -22,15 +22,16 @@ import numpy as np
 
 from ..resources import packaged
 from . import stance_cross
-from .stance_cross import CrossEncoder, CrossEncoderError
+from .stance_cross import CrossEncoder
 
 log = logging.getLogger("claimwatch")
 
 CHECK_CROSS_FILE = "check_cross.v1.npz"
 # Candidates read per sentence: the nearest by cosine that the rules list as nothing. Cross-validated on the spent
 # check cases, 60 (the registered setting) gave supports@5 174/286 and contradicts@5 16/57, 15 gave 165 and 15, the
-# rules alone 151 and 11; 60 cost ~1 s per check on real claims, 15 ~0.25 s (docs/EVALUATION.md, "Twenty-second
-# session"). Trained on each case's 40 nearest and its gold claims further down.
+# rules alone 151 and 11 (docs/EVALUATION.md, "Twenty-second session"). Each pair costs ~15 ms on the bench store's
+# short claims and ~25 ms on real ones: 60 made a warm check p95 0.78 s on the bench store, 15 0.28 s (0.85 s on real
+# claims; docs/BENCHMARKS.md#check). Trained on each case's 40 nearest and its gold claims further down.
 CROSS_K = 15
 MAX_LEN = 128  # sentence and claim together, in word pieces
 SUPPORTS, CONTRADICTS, OTHER = range(3)
@@ -95,7 +96,7 @@ def load_default(path: Optional[Path] = None) -> Optional[CheckCross]:
         elif p.is_file():
             try:
                 model = CheckCross.load(p)
-            except CrossEncoderError as exc:
-                log.warning("check: %s; rules only", exc)
+            except Exception as exc:  # a broken file or torch install must not break check: its rules still work
+                log.warning("check: cross-encoder not loaded (%s: %s); rules only", type(exc).__name__, exc)
         _LOADED[key] = model
     return _LOADED[key]

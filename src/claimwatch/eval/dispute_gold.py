@@ -883,24 +883,35 @@ def _spent_splits(arg: str) -> list[str]:
     return splits
 
 
-def _fit_cross_cmd(args: Any) -> int:
+def _cached_rows(path: Optional[Path], stamp: dict[str, Any], make: Any) -> list[dict[str, Any]]:
+    """Rows read from a cache made for the same ``stamp`` (splits, and the features or kind of rows), else ``make()``
+    and, with a path, cached there. A cache of another stamp is refused, not silently reused."""
     from ..errors import ClaimwatchError
+
+    if path is not None and path.is_file():
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(cached, dict) or {k: cached.get(k) for k in stamp} != stamp:
+            raise ClaimwatchError(f"{path}: a rows cache of other splits or features; delete it to recompute")
+        return cached["rows"]
+    rows = make()
+    if path is not None:
+        path.write_text(json.dumps({**stamp, "rows": rows}), encoding="utf-8")
+    return rows
+
+
+def _rows_over(db: str, splits: Sequence[str], rows_of: Any, progress: Any) -> list[dict[str, Any]]:
     from ..store import open_store
 
+    cases = [c for split in splits for c in load_check_cases(default_gold_dir(), split)]
+    with open_store(db, create=False) as store:
+        return rows_of(store, cases, progress=progress)
+
+
+def _fit_cross_cmd(args: Any) -> int:
     splits = _spent_splits(args.splits)
     say = (lambda m: print(m, file=sys.stderr, flush=True))
-    stamp = {"splits": splits, "kind": "cross-rows/1"}
-    if args.rows is not None and args.rows.is_file():
-        cached = json.loads(args.rows.read_text(encoding="utf-8"))
-        if not isinstance(cached, dict) or {k: cached.get(k) for k in stamp} != stamp:
-            raise ClaimwatchError(f"{args.rows}: a rows cache of other splits; delete it to recompute")
-        rows = cached["rows"]
-    else:
-        cases = [c for split in splits for c in load_check_cases(default_gold_dir(), split)]
-        with open_store(args.db, create=False) as store:
-            rows = cross_rows(store, cases, progress=say)
-        if args.rows is not None:
-            args.rows.write_text(json.dumps({**stamp, "rows": rows}), encoding="utf-8")
+    rows = _cached_rows(args.rows, {"splits": splits, "kind": "cross-rows/2", "db": str(Path(args.db).resolve())},
+                        lambda: _rows_over(args.db, splits, cross_rows, say))
     model, report = fit_cross(rows, progress=say)
     model.meta["fitted"]["splits"] = splits
     report["splits"] = splits
@@ -915,27 +926,13 @@ def _fit_cross_cmd(args: Any) -> int:
 
 
 def _fit_support_cmd(args: Any) -> int:
-    from ..store import open_store
-
     from ..disputes.embeddings import MINILM
-    from ..errors import ClaimwatchError
 
     splits = _spent_splits(args.splits)
     from ..disputes.support import FEATURES
 
-    # A rows cache holds the features of one set of splits at one version of them: reused only for the same.
-    stamp = {"splits": splits, "features": list(FEATURES)}
-    if args.rows is not None and args.rows.is_file():
-        cached = json.loads(args.rows.read_text(encoding="utf-8"))
-        if not isinstance(cached, dict) or {k: cached.get(k) for k in stamp} != stamp:
-            raise ClaimwatchError(f"{args.rows}: a rows cache of other splits or features; delete it to recompute")
-        rows = cached["rows"]
-    else:
-        cases = [c for split in splits for c in load_check_cases(default_gold_dir(), split)]
-        with open_store(args.db, create=False) as store:
-            rows = support_rows(store, cases, progress=lambda m: print(m, file=sys.stderr))
-        if args.rows is not None:
-            args.rows.write_text(json.dumps({**stamp, "rows": rows}), encoding="utf-8")
+    rows = _cached_rows(args.rows, {"splits": splits, "features": list(FEATURES)},
+                        lambda: _rows_over(args.db, splits, support_rows, lambda m: print(m, file=sys.stderr)))
     fit = fit_support_head(rows, c=args.c)
     fit["fitted"] = {"embedder": MINILM, "splits": splits, "cases": len(rows), "c": args.c, "folds": 8, "seed": SEED,
                      "min_abstention": SUPPORT_MIN_ABSTENTION, "cv": fit.pop("cv")}
@@ -1117,11 +1114,11 @@ def _hit(claim: Any, refs: Sequence[dict[str, Any]]) -> bool:
 
 
 def check_report(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None, embedder: Any = None,
-                 model: Any = None, k: int = 5, progress: Any = None) -> dict[str, Any]:
+                 model: Any = None, k: int = 5, progress: Any = None, use_cross: bool = True) -> dict[str, Any]:
     """supports@k, contradicts@k, abstention on never-mentioned sentences, and the precision of what is listed."""
     from ..disputes.check import Checker
 
-    checker = Checker(store, nlp=nlp, embedder=embedder, model=model)
+    checker = Checker(store, nlp=nlp, embedder=embedder, model=model, use_cross=use_cross)
     sup_hits = sup_n = con_hits = con_n = abstain = never = 0
     listed = listed_right = unjudged = 0
     rows = []
@@ -1342,7 +1339,7 @@ CROSS_MIN_GAIN = {"contradicts": 5, "supports": 10}  # sentences gained over the
 def cross_rows(store: Any, cases: Sequence[dict[str, Any]], *, progress: Any = None) -> list[dict[str, Any]]:
     """Per case: each candidate's text for the cross-encoder, its cosine, what the rules list it as (with their
     score), whether it is a claim lists hide, and its gold marks."""
-    from ..disputes.check import OPPOSING, Checker
+    from ..disputes.check import Checker
     from ..disputes.check_cross import claim_text
 
     checker = Checker(store)
@@ -1355,7 +1352,7 @@ def cross_rows(store: Any, cases: Sequence[dict[str, Any]], *, progress: Any = N
             m = checker.decide(claim, sim, rel)
             cands.append({"text": claim_text(claim), "sim": sim, "dec": m.relation if m else None,
                           "score": m.score if m else None, "support_only": rel.support_only,
-                          "opposed": any(bool(rel.features.get(k)) for k in OPPOSING),
+                          "may_support": checker.may_support(sim, rel), "gate": rel.gate,
                           "s": int(_hit(claim, case.get("supports") or [])),
                           "c": int(_hit(claim, case.get("contradicts") or []))})
         out.append({"case": case["case"], "kind": case["kind"], "sentence": case["sentence"],
@@ -1379,9 +1376,9 @@ def _cross_listing(rows: Sequence[dict[str, Any]], probs: dict[tuple[int, int], 
                 sup.append((c["score"], c))
             elif c["dec"] == "contradicts":
                 con.append((c["score"], c))
-            elif p is not None and not c["support_only"] and t_con is not None and p[1] >= t_con:
+            elif p is not None and not c["support_only"] and c["gate"] is None and t_con is not None and p[1] >= t_con:
                 con.append((p[1], c))
-            elif p is not None and not c["opposed"] and t_sup is not None and p[0] >= t_sup:
+            elif p is not None and c["may_support"] and t_sup is not None and p[0] >= t_sup:
                 sup.append((p[0], c))
         sup = [c for _, c in sorted(sup, key=lambda x: -x[0])[:k]]
         con = [c for _, c in sorted(con, key=lambda x: -x[0])[:k]]

@@ -236,6 +236,9 @@ class CheckService:
         """Load the models and build ``store``'s matrix and term counts now, so that no request waits for them."""
         models = self.models()
         self._prepared(store, models)[1].term_index(store, models.lex)
+        from ..disputes.check_cross import load_default
+
+        load_default()  # check's cross-encoder, loaded once per process
 
     def matrix(self, store: Store, models: CheckModels) -> Matrix:
         """The store's claim matrix, rebuilt only when its claims changed since the last check."""
