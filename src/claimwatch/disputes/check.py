@@ -27,9 +27,9 @@ from ..schema import Article, CharSpan, Claim, ClaimOut
 from ..store import ClaimQuery, Store, StoredClaim
 from ..store.fulltext import any_of
 from . import rebuttal
+from .candidates import ASSERTS, CHECKED, DOUBT_CUES, DOUBTS, ClaimProfile, profile
 from .check_cross import CONTRADICTS, CROSS_K, CheckCross
 from .check_cross import load_default as default_cross
-from .candidates import ASSERTS, CHECKED, DOUBT_CUES, DOUBTS, ClaimProfile, profile
 from .detect import ensure_embeddings, head_for
 from .embeddings import Embedder, embedding_text, get_embedder
 from .lexicon import DisputeLexicon, default_lexicon
@@ -332,7 +332,7 @@ class Checker:
 
     def read_cross(self, text: str, related: list[tuple[StoredClaim, float, Relation]]) -> None:
         """The cross-encoder's reading of the ``CROSS_K`` nearest candidates the rules list as nothing, kept on each
-        relation (``Relation.cross``). Each pair costs ~15 ms on 2 cores: 60 candidates made a check take ~1 s."""
+        relation (``Relation.cross``). Each pair costs ~15-25 ms on 2 cores, so only ``CROSS_K`` (docs/BENCHMARKS.md)."""
         if self.cross is None or not self.cross.active or not related:
             return
         order = sorted(range(len(related)), key=lambda i: -related[i][1])
@@ -523,7 +523,7 @@ def check_claim(store: Store, text: str, *, date: Optional[str] = None, limit: i
 
 
 def _model_reason(relation: str, p: float, slots: str) -> str:
-    """"contradicts in other words (check model p 0.83): agent RUS, Kherson" — the relation's slot reason, without
+    """"contradicts in other words (check model p 0.83); agent RUS, Kherson" — the relation's slot reason, without
     its "same direction" head, which only says that nothing opposes in the two readings."""
     if slots.startswith("same direction"):
         slots = slots[len("same direction"):].lstrip(": ")
