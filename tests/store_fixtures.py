@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from hypothesis import strategies as st
 
@@ -231,3 +232,16 @@ def legacy_file(tmp_path: Path, *more_sql: str) -> Path:
     con.executescript(LEGACY_SQL.read_text(encoding="utf-8") + ";\n".join(more_sql))
     con.close()
     return path
+
+
+@contextmanager
+def checker_over(path: Path, nlp: Any, text: str, **checker_args: Any) -> Iterator[Any]:
+    """A store holding one self-written article (run through the pipeline), and a ``check`` Checker over it."""
+    from claimwatch.disputes.check import Checker
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.store.sqlite import SqliteStore
+
+    a = Article(id=path.stem, text=text, date="2031-03-01", outlet="Test Wire")
+    with SqliteStore(path) as store:
+        store.add_article(a, next(extract_articles(nlp, [a])))
+        yield Checker(store, nlp=nlp, **checker_args)

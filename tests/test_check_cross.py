@@ -1,7 +1,6 @@
 """check's cross-encoder (disputes/check_cross.py): its file, what check lists from it, how fit-cross counts."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ from claimwatch.disputes import check_cross, stance_cross
 from claimwatch.disputes.embeddings import MiniLMEmbedder
 from claimwatch.disputes.relation import Relation
 from claimwatch.eval import dispute_gold as dg
+from store_fixtures import checker_over
 
 minilm = pytest.mark.skipif(not MiniLMEmbedder.available(), reason="all-MiniLM-L6-v2 not installed (disputes extra)")
 needs_torch = pytest.mark.skipif(not stance_cross.available(), reason="torch or the MiniLM package not installed")
@@ -32,17 +32,8 @@ class ReadsWord:
         return np.array([[0.05, 0.9, 0.05] if self.word in c.content.text else [0.05, 0.05, 0.9] for c in claims])
 
 
-@contextmanager
 def _checker(path: Path, nlp, text: str, cross):
-    from claimwatch.disputes.check import Checker
-    from claimwatch.pipeline import extract_articles
-    from claimwatch.schema import Article
-    from claimwatch.store.sqlite import SqliteStore
-
-    article = Article(id=path.stem, text=text, date="2031-03-01", outlet="Test Wire")
-    with SqliteStore(path) as store:
-        store.add_article(article, next(extract_articles(nlp, [article])))
-        yield Checker(store, nlp=nlp, cross=cross)
+    return checker_over(path, nlp, text, cross=cross)
 
 
 TEXT = ("The harbour master said that the harbour had been empty since Monday, its cranes idle.\n\n"

@@ -6,7 +6,6 @@ claimwatch (a claimed withdrawal against allegations of a build-up); nothing in 
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -23,6 +22,7 @@ from claimwatch.errors import ClaimwatchError, DataFileError
 from claimwatch.resources import data_path
 from claimwatch.schema import ActorMentionOut, ActorOut, ContentOut, EventOut, QuantityOut, SpanOut
 from claimwatch.store import DisputeQuery, StoredClaim
+from store_fixtures import checker_over
 
 ARTICLE_DIR = Path(__file__).resolve().parent / "fixtures"
 
@@ -616,26 +616,12 @@ def test_check_lists_the_pullback_lie_against_the_withdrawal(paraphrase_db: Path
     assert any("lying about" in m.claim.content.text for m in result.contradicting)
 
 
-@contextmanager
-def _checker_over(path: Path, nlp, text: str):
-    """A store holding one self-written article, and a Checker over it."""
-    from claimwatch.disputes.check import Checker
-    from claimwatch.pipeline import extract_articles
-    from claimwatch.schema import Article
-    from claimwatch.store.sqlite import SqliteStore
-
-    article = Article(id=path.stem, text=text, date="2031-03-01", outlet="Test Wire")
-    with SqliteStore(path) as store:
-        store.add_article(article, next(extract_articles(nlp, [article])))
-        yield Checker(store, nlp=nlp)
-
-
 @minilm
 def test_check_lists_a_stored_denial_of_the_sentence(tmp_path: Path, nlp) -> None:
     # A denial answers a sentence that states what it denies, even though no stored claim asserts it.
     text = ("Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.\n\n"
             "The harbour master said that grain ships had left Kessel on schedule this week.")
-    with _checker_over(tmp_path / "d.db", nlp, text) as checker:
+    with checker_over(tmp_path / "d.db", nlp, text) as checker:
         result = checker.check("The Valdorian navy is blockading the port of Kessel")
         elsewhere = checker.check("The Valdorian navy opened a new base in the mountains")
     against = [m.claim.content.text for m in result.contradicting]
@@ -653,7 +639,7 @@ def test_check_never_lists_competing_blame_as_support(tmp_path: Path, nlp) -> No
     text = ("Valdoria's defence ministry said that Marovian troops had shelled the dam in Kessel on 27 February 2031."
             "\n\nEngineers said the dam in Kessel was badly damaged.")
     sentence = "Valdorian troops shelled the dam in Kessel on 27 February 2031"
-    with _checker_over(tmp_path / "b.db", nlp, text) as checker:
+    with checker_over(tmp_path / "b.db", nlp, text) as checker:
         result = checker.check(sentence)
         _, related = checker.related(sentence)
         undated = checker.check("Valdorian troops shelled the dam in Kessel")  # no time named: none to agree
@@ -673,7 +659,7 @@ def test_check_lists_as_denial_only_a_claim_that_itself_denies(tmp_path: Path, n
     text = ("Election officials said that there were no significant cases of voter fraud in Valdoria.\n\n"
             "Valdoria's foreign ministry denied that its navy was blockading the port of Kessel.\n\n"
             "Analysts doubted that the Marovian army was shelling the bridge at Ostrel.")
-    with _checker_over(tmp_path / "n.db", nlp, text) as checker:
+    with checker_over(tmp_path / "n.db", nlp, text) as checker:
         rare = checker.check("Voter fraud in Valdoria is extremely rare")
         blockade = checker.check("The Valdorian navy is blockading the port of Kessel")
         doubted = checker.check("The Marovian army is shelling the bridge at Ostrel")
@@ -687,7 +673,7 @@ def test_check_lists_an_asserted_claim_against_a_denying_sentence(tmp_path: Path
     # The denial may be the sentence's: "… is not blockading the port" against a claim that plainly asserts it.
     text = ("Harbour officials said that the Valdorian navy was blockading the port of Kessel.\n\n"
             "The harbour master said that grain ships had left Ostrel on schedule this week.")
-    with _checker_over(tmp_path / "s.db", nlp, text) as checker:
+    with checker_over(tmp_path / "s.db", nlp, text) as checker:
         result = checker.check("The Valdorian navy is not blockading the port of Kessel")
     assert any("blockading the port" in m.claim.content.text for m in result.contradicting), result
 
@@ -699,7 +685,7 @@ def test_check_reads_a_reported_sentence_as_the_statement(tmp_path: Path, nlp) -
     text = ("Kessland's energy company Borgen said on Tuesday that it would pay for Vardanian gas in euros to be "
             "converted into crowns, meeting Vardania's demand.\n\n"
             "The harbour master said that grain ships had left Kessel on schedule this week.")
-    with _checker_over(tmp_path / "r.db", nlp, text) as checker:
+    with checker_over(tmp_path / "r.db", nlp, text) as checker:
         result = checker.check("Borgen said in March 2031 that it would pay for Vardanian gas in euros to be converted "
                                "into crowns.")
         reported = checker.last_query
@@ -719,7 +705,7 @@ def test_check_lists_the_accused_states_answer_found_by_name(tmp_path: Path, nlp
             "The Kremlin said the reports about the hospital in Dravnik were a lie.\n\n"
             "A Russian novelist living in Berlin said the reports about the hospital in Dravnik were a lie.\n\n"
             "The Kremlin said it would open talks with Turkey on grain shipments next month.")
-    with _checker_over(tmp_path / "a.db", nlp, text) as checker:
+    with checker_over(tmp_path / "a.db", nlp, text) as checker:
         result = checker.check("Russian troops shelled the hospital in Dravnik in March.")
         visit = checker.check("Russian officials visited the hospital in Dravnik in March.")
     answers = [m for m in result.contradicting if "were a lie" in m.claim.content.text]
@@ -734,7 +720,7 @@ def test_check_reads_coordinated_and_participle_reports_as_the_statement(tmp_pat
     # "X blamed A for … and accused it of …" is one report of X's; so is "X called …, saying …" when the main
     # verb reports too. "X struck the port, saying …" asserts the strike.
     text = "The harbour master said that grain ships had left Kessel on schedule this week."
-    with _checker_over(tmp_path / "c.db", nlp, text) as checker:
+    with checker_over(tmp_path / "c.db", nlp, text) as checker:
         checker.check("Valdoria's ambassador, Anna Berg, blamed Marovia for starting the crisis and accused it of "
                       "arming the rebels.")
         blamed = checker.last_query
@@ -802,7 +788,7 @@ def test_check_searches_the_sentences_rarest_names_beyond_the_nearest_claims(tmp
             "Orlenka Vask's lawyer said she had been reading a translation of Pelmar's novel Ashes in her cell.")
     sentence = "In detention, Orlenka Vask passed her time reading Pelmar's Ashes."
     monkeypatch.setattr(check_module, "CANDIDATES", 0)
-    with _checker_over(tmp_path / "n.db", nlp, text) as checker:
+    with checker_over(tmp_path / "n.db", nlp, text) as checker:
         _, with_names = checker.related(sentence)
         monkeypatch.setattr(check_module, "NAME_CANDIDATES", 0)
         _, without = checker.related(sentence)
@@ -972,7 +958,7 @@ def test_check_finds_a_support_in_other_words_by_its_rare_names(tmp_path: Path, 
     text = ("Orlenka Vask's lawyer said she had been reading a translation of Pelmar's novel Ashes in her cell.\n\n"
             "Valdoria's interior ministry said that Vardanian troops had moved near the border on Monday.\n\n"
             "The harbour master said that grain ships had left Kessel on schedule this week.")
-    with _checker_over(tmp_path / "v.db", nlp, text) as checker:
+    with checker_over(tmp_path / "v.db", nlp, text) as checker:
         result = checker.check("In detention, Orlenka Vask passed her time reading Pelmar's Ashes.")
         other = checker.check("Orlenka Vask won the national chess championship in Kessel in 2031.")
     assert any("Pelmar" in m.claim.content.text for m in result.supporting), result
@@ -991,7 +977,7 @@ def test_check_reads_a_claim_lists_hide_as_a_support_never_as_a_side(tmp_path: P
 
     text = ("Election forecasters see the Kessel Party having a strong chance of winning control of the Valdorian "
             "senate.\n\nThe harbour master said that grain ships had left Kessel on schedule this week.")
-    with _checker_over(tmp_path / "h.db", nlp, text) as checker:
+    with checker_over(tmp_path / "h.db", nlp, text) as checker:
         hidden = [c for c in checker.store.query_claims(ClaimQuery(limit=None)) if "Kessel Party" in c.content.text]
         supported = checker.check("The Kessel Party has a strong chance of winning control of the Valdorian senate")
         denied = checker.check("The Kessel Party does not have a strong chance of winning control of the Valdorian "

@@ -207,9 +207,12 @@ class Checker:
         # fallback) the older rules decide alone.
         head = support or default_head()
         self.support_head = head if head is not None and head.applies_to(self.embedder.name) else None
-        # the cross-encoder reads texts, not vectors, but it was trained on the candidates this embedder finds;
-        # use_cross=False is check on its rules alone (`eval disputes-real --no-cross`)
-        self.cross = None if not use_cross else (cross or default_cross()) if self.support_head is not None else cross
+        # The cross-encoder reads texts, not vectors, but it was trained on the candidates this embedder finds, so
+        # the packaged one goes with the head; use_cross=False is check on its rules alone (`--no-cross`).
+        if not use_cross:
+            self.cross: Optional[CheckCross] = None
+        else:
+            self.cross = cross or (default_cross() if self.support_head is not None else None)
         self._terms: Optional[TermIndex] = None
         self._matrix: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None
         self._index: Optional[dict[str, int]] = None
@@ -330,17 +333,19 @@ class Checker:
                 out.append((claim, sim, rel))
         return result, out
 
-    def read_cross(self, text: str, related: list[tuple[StoredClaim, float, Relation]]) -> None:
-        """The cross-encoder's reading of the ``CROSS_K`` nearest candidates the rules list as nothing, kept on each
-        relation (``Relation.cross``). Each pair costs ~15-25 ms on 2 cores, so only ``CROSS_K`` (docs/BENCHMARKS.md)."""
-        if self.cross is None or not self.cross.active or not related:
-            return
-        order = sorted(range(len(related)), key=lambda i: -related[i][1])
-        near = [i for i in order if self.decide(*related[i]) is None][:CROSS_K]  # rel.cross unset: the rules only
+    def read_cross(self, text: str, related: list[tuple[StoredClaim, float, Relation]], undecided: list[int]
+                   ) -> list[int]:
+        """The cross-encoder's reading of the ``CROSS_K`` nearest of the ``undecided`` candidates (those the rules
+        list as nothing), kept on each relation (``Relation.cross``); returns the ones read. Each pair costs ~15-25 ms
+        on 2 cores, so only ``CROSS_K`` (docs/BENCHMARKS.md)."""
+        if self.cross is None or not self.cross.active:
+            return []
+        near = sorted(undecided, key=lambda i: -related[i][1])[:CROSS_K]
         if near:
             probs = self.cross.read(text, [related[i][0] for i in near])
             for i, p_row in zip(near, probs):
                 related[i][2].cross = (float(p_row[0]), float(p_row[CONTRADICTS]))
+        return near
 
     def index(self) -> dict[str, int]:
         """Each embedded claim's row in the matrix."""
@@ -501,9 +506,10 @@ class Checker:
     def check(self, text: str, *, date: Optional[str] = None, limit: int = 10) -> CheckResult:
         t0 = time.perf_counter()
         result, related = self.related(text, date=date)
-        self.read_cross(" ".join(text.split()), related)
-        for claim, sim, rel in related:
-            m = self.decide(claim, sim, rel)
+        matches = [self.decide(*r) for r in related]  # the rules: no candidate has the model's reading yet
+        for i in self.read_cross(" ".join(text.split()), related, [i for i, m in enumerate(matches) if m is None]):
+            matches[i] = self.decide(*related[i])
+        for m in matches:
             if m is not None:
                 (result.supporting if m.relation == "supports" else result.contradicting).append(m)
         result.supporting.sort(key=lambda m: (-m.score, -m.similarity))
