@@ -61,13 +61,23 @@ class CheckCross(CrossEncoder):
 
     def read(self, sentence: str, claims: Sequence[Any]) -> np.ndarray:
         """(n, 3) probabilities for the sentence against each stored claim."""
-        return self.predict_proba([(sentence, claim_text(c)) for c in claims])
+        form = int(self.meta.get("text_form", 1))
+        return self.predict_proba([(sentence, claim_text(c, form)) for c in claims])
 
 
-def claim_text(claim: Any) -> str:
-    """What the model reads of a stored claim: who says it, then what."""
+TEXT_FORMS = (1, 2)
+
+
+def claim_text(claim: Any, form: int = 1) -> str:
+    """What the model reads of a stored claim: who says it, then what (form 1, the v1 model's input); form 2 adds the
+    cue and marks a denied or doubted content, which form 1 reads as if asserted (a denial then looks like support)."""
     speaker = getattr(claim, "resolved_speaker", None) or (claim.speaker.text if claim.speaker else None)
-    return f"{speaker or 'Unknown'}: {claim.content.text}"
+    if form == 1:
+        return f"{speaker or 'Unknown'}: {claim.content.text}"
+    cue = claim.cue.text if getattr(claim, "cue", None) is not None else None
+    stance = claim.stance() if hasattr(claim, "stance") else getattr(claim, "polarity", "asserts")
+    mark = {"denies": "(denied) ", "doubts": "(doubted) "}.get(stance, "")
+    return f"{speaker or 'Unknown'}{' ' + cue if cue else ''}: {mark}{claim.content.text}"
 
 
 def default_path() -> Path:

@@ -20,6 +20,7 @@ import json
 import random
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -606,13 +607,15 @@ def keyword_search(db: str, query: str, limit: int = 60) -> list[Any]:
 
 
 def seed_claims(db: str, n: int, seed: int = SEED, min_words: int = 8,
-                exclude: Iterable[tuple[str, int, int]] = ()) -> list[Any]:
-    """``n`` claims drawn at random among those with a speaker and a content of at least ``min_words`` words; a
-    claim whose (article, content start, end) is in ``exclude`` (earlier sets' seeds) is replaced by the next draw."""
+                exclude: Iterable[tuple[str, int, int]] = (), polarity: Optional[str] = None) -> list[Any]:
+    """``n`` claims drawn at random among those with a speaker and a content of at least ``min_words`` words (and,
+    given ``polarity``, that stance: "denies" draws denials, which the store's other side often answers); a claim
+    whose (article, content start, end) is in ``exclude`` (earlier sets' seeds) is replaced by the next draw."""
     from ..store import ClaimQuery, open_store
 
     claims = [c for c in open_store(db).query_claims(ClaimQuery(limit=None))
-              if c.speaker is not None and len(c.content.text.split()) >= min_words]
+              if c.speaker is not None and len(c.content.text.split()) >= min_words
+              and (polarity is None or c.stance() == polarity)]
     claims.sort(key=lambda c: c.id)
     rnd = random.Random(seed)
     drawn = rnd.sample(claims, n)  # the draw of earlier sets, unchanged when nothing is excluded
@@ -754,6 +757,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     fx.add_argument("--rows", type=Path, default=None, help="cache of the candidates (JSON; reused when present)")
     fx.add_argument("--out", type=Path, default=None, help="where to save the model (check_cross.v1.npz)")
     fx.add_argument("--report", type=Path, default=None, help="write the cross-validation report here (JSON)")
+    fx.add_argument("--gold-pairs", action="store_true",
+                    help="also train on the spent gold claim pairs (same: supports, dispute: contradicts)")
+    fx.add_argument("--text-form", type=int, choices=(1, 2), default=1,
+                    help="how a claim is read: 1 speaker: content; 2 with its cue and a denied/doubted mark")
     mc = sub.add_parser("merge-check-v2", help="the second test set's check cases from two sessions' marks")
     mc.add_argument("--written", required=True, type=Path, help="the folder holding the writers' cases_W*.jsonl")
     mc.add_argument("--second", required=True, type=Path, help="the folder holding the second marks_X*.jsonl")
@@ -779,6 +786,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sd.add_argument("-n", type=int, default=35)
     sd.add_argument("--seed", type=int, default=SEED)
     sd.add_argument("--exclude-gold", action="store_true", help="replace a seed of a committed check set by the next draw")
+    sd.add_argument("--polarity", choices=("asserts", "denies", "doubts"), default=None,
+                    help="draw only claims of this stance")
     ra = sub.add_parser("articles")
     ra.add_argument("--db", required=True)
     ra.add_argument("-n", type=int, default=60)
@@ -859,7 +868,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _print_claims(keyword_search(args.db, args.query, args.limit))
     elif args.cmd == "seeds":
         _print_claims(seed_claims(args.db, args.n, args.seed,
-                                  exclude=earlier_seeds(default_gold_dir()) if args.exclude_gold else ()))
+                                  exclude=earlier_seeds(default_gold_dir()) if args.exclude_gold else (),
+                                  polarity=args.polarity))
     elif args.cmd == "articles":
         for aid, title in random_articles(args.db, args.n):
             print(f"{aid}\t{title}")
@@ -910,9 +920,18 @@ def _rows_over(db: str, splits: Sequence[str], rows_of: Any, progress: Any) -> l
 def _fit_cross_cmd(args: Any) -> int:
     splits = _spent_splits(args.splits)
     say = (lambda m: print(m, file=sys.stderr, flush=True))
-    rows = _cached_rows(args.rows, {"splits": splits, "kind": "cross-rows/2", "db": str(Path(args.db).resolve())},
+    rows = _cached_rows(args.rows, {"splits": splits, "kind": "cross-rows/3", "db": str(Path(args.db).resolve())},
                         lambda: _rows_over(args.db, splits, cross_rows, say))
-    model, report = fit_cross(rows, progress=say)
+    extra: list[tuple[str, str, str]] = []
+    if args.gold_pairs:
+        from ..store import open_store
+
+        with open_store(args.db, create=False) as store:
+            extra = gold_pair_training(store, default_gold_dir(), args.text_form)
+        say(f"gold pairs: {len(extra)} training pairs ({dict(Counter(y for _, _, y in extra))})")
+    model, report = fit_cross(rows, progress=say, extra=extra, form=args.text_form)
+    report["gold_pairs"] = len(extra)
+    report["text_form"] = args.text_form
     model.meta["fitted"]["splits"] = splits
     report["splits"] = splits
     text = json.dumps(report, indent=1)
@@ -1079,7 +1098,7 @@ def pair_report(rows: Sequence[dict[str, Any]], threshold: float, partly_real: b
 
 
 # Test sets not scored yet: never fitted on (a split leaves this set in the commit after its single run).
-UNSPENT: set[str] = set()  # test5 to test8 scored once on 2026-12-05 (docs/EVALUATION.md)
+UNSPENT: set[str] = {"test9"}  # test5 to test8 scored once on 2026-12-05 (docs/EVALUATION.md)
 
 
 # The frozen pairs, then supplements drawn later under their own pre-registered protocol (docs/EVALUATION.md).
@@ -1090,7 +1109,8 @@ PAIR_FILES = ("pairs.v1.jsonl", "pairs.s5.v1.jsonl")
 LATER_FILES = {"test2": ("pairs.v2.jsonl", "check.v2.jsonl"), "test3": ("pairs.v3.jsonl", "check.v3.jsonl"),
                "test4": ("pairs.v4.jsonl", "check.v4.jsonl"),  # test4 on: check cases only (no pair file)
                "test5": ("pairs.v5.jsonl", "check.v5.jsonl"), "test6": ("pairs.v6.jsonl", "check.v6.jsonl"),
-               "test7": ("pairs.v7.jsonl", "check.v7.jsonl"), "test8": ("pairs.v8.jsonl", "check.v8.jsonl")}
+               "test7": ("pairs.v7.jsonl", "check.v7.jsonl"), "test8": ("pairs.v8.jsonl", "check.v8.jsonl"),
+               "test9": ("pairs.v9.jsonl", "check.v9.jsonl")}
 # The check-case splits scored and spent: the support head is fitted on all of them.
 SPENT_CHECK_SPLITS = ("dev", "test", *(s for s in LATER_FILES if s not in UNSPENT))
 
@@ -1350,7 +1370,7 @@ def cross_rows(store: Any, cases: Sequence[dict[str, Any]], *, progress: Any = N
         cands = []
         for claim, sim, rel in sorted(related, key=lambda r: -r[1]):
             m = checker.decide(claim, sim, rel)
-            cands.append({"text": claim_text(claim), "sim": sim, "dec": m.relation if m else None,
+            cands.append({"text": claim_text(claim), "text2": claim_text(claim, 2), "sim": sim, "dec": m.relation if m else None,
                           "score": m.score if m else None, "support_only": rel.support_only,
                           "may_support": checker.may_support(sim, rel), "gate": rel.gate,
                           "s": int(_hit(claim, case.get("supports") or [])),
@@ -1405,7 +1425,7 @@ def _as_read(rows: Sequence[dict[str, Any]], probs: dict[tuple[int, int], tuple[
     return out
 
 
-def _cross_pairs(rows: Sequence[dict[str, Any]], k_train: int, k_test: int
+def _cross_pairs(rows: Sequence[dict[str, Any]], k_train: int, k_test: int, form: int = 1
                  ) -> tuple[list[tuple[str, str]], list[str], list[tuple[int, int, bool, bool]]]:
     """The pairs to encode: each case's ``k_train`` nearest and its gold claims further down (trained on), and its
     ``k_test`` nearest (scored when held out); with (case, candidate, trained on, scored)."""
@@ -1414,14 +1434,43 @@ def _cross_pairs(rows: Sequence[dict[str, Any]], k_train: int, k_test: int
         for c_i, c in enumerate(r["cands"]):
             train, test = c_i < k_train or bool(c["s"] or c["c"]), c_i < k_test
             if train or test:
-                pairs.append((r["sentence"], c["text"]))
+                pairs.append((r["sentence"], c["text2"] if form == 2 else c["text"]))
                 labels.append("contradicts" if c["c"] else "supports" if c["s"] else "other")
                 where.append((r_i, c_i, train, test))
     return pairs, labels, where
 
 
+# Gold pair labels as check's classes; partly and position (a dispute of opinions) are left out as unclear.
+PAIR_AS_CHECK = {"same": "supports", "dispute": "contradicts", "related": "other", "unrelated": "other"}
+
+
+def gold_pair_training(store: Any, gold_dir: Path, form: int = 1) -> list[tuple[str, str, str]]:
+    """The spent gold claim pairs (v1, S5, test2, test3) as (sentence, claim text, label) training pairs, both ways
+    round: the first claim's content stands for a pasted sentence (read with its speaker and cue when it does not
+    assert it, so a denial is not read as the denied proposition)."""
+    from ..disputes.check_cross import claim_text
+    from ..store import ClaimQuery
+
+    pairs = [p for p in load_gold_pairs(gold_dir)]
+    pairs += [p for split in SPENT_CHECK_SPLITS if split in LATER_FILES for p in load_gold_pairs(gold_dir, split)]
+    by_article: dict[str, list[Any]] = {}
+    for aid in sorted({p[s]["article_id"] for p in pairs for s in ("a", "b")}):
+        by_article[aid] = store.query_claims(ClaimQuery(article_id=aid, limit=None))
+    out = []
+    for p in pairs:
+        label = PAIR_AS_CHECK.get(p["label"])
+        a, b = match_claim(p["a"], by_article), match_claim(p["b"], by_article)
+        if label is None or a is None or b is None or a.id == b.id:
+            continue
+        for x, y in ((a, b), (b, a)):
+            sentence = x.content.text if x.stance() == "asserts" else claim_text(x, form)
+            out.append((sentence, claim_text(y, form), label))
+    return out
+
+
 def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed: int = CROSS_SEED,
-              progress: Any = None) -> tuple[Any, dict[str, Any]]:
+              progress: Any = None, extra: Sequence[tuple[str, str, str]] = (), form: int = 1
+              ) -> tuple[Any, dict[str, Any]]:
     """The cross-encoder trained on all ``rows`` and the thresholds chosen by its cross-validated listing (cases split
     into folds, never candidates), with the tables; a threshold the rule does not adopt is stored as 1.01 (off)."""
     import torch
@@ -1430,7 +1479,11 @@ def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed:
     from ..disputes.check_cross import CROSS_K, start_model
 
     say = progress or (lambda m: None)
-    pairs, labels, where = _cross_pairs(rows, CROSS_TRAIN_K, CROSS_TEST_K)
+    pairs, labels, where = _cross_pairs(rows, CROSS_TRAIN_K, CROSS_TEST_K, form)
+    # extra pairs (gold claim pairs) are trained on in every fold and never scored: they are no check case
+    pairs += [(a, b) for a, b, _ in extra]
+    labels += [y for _, _, y in extra]
+    where += [(-1, -1, True, False)] * len(extra)
     base = start_model()
     cached = stance_cross.lower_outputs(base, pairs, progress)
     probs: dict[tuple[int, int], tuple[float, float]] = {}
@@ -1467,8 +1520,9 @@ def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed:
                            seed=seed)
     model.meta.update({"threshold_contradicts": chosen["contradicts"] or 1.01,
                        "threshold_supports": chosen["supports"] or 1.01,
+                       "text_form": form,
                        "fitted": {"cases": len(rows), "folds": folds, "seed": seed, "train_k": CROSS_TRAIN_K,
-                                  "test_k": CROSS_TEST_K, "read": CROSS_K}})
+                                  "test_k": CROSS_TEST_K, "read": CROSS_K, "gold_pairs": len(extra)}})
     return model, {"chosen": chosen, "cv": table, "pairs": len(pairs),
                    "probs": [[r_i, c_i, round(p[0], 4), round(p[1], 4)] for (r_i, c_i), p in sorted(probs.items())]}
 
