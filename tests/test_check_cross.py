@@ -199,3 +199,86 @@ def test_check_without_its_model_on_request(tmp_path: Path, nlp) -> None:
     with SqliteStore(tmp_path / "z.db") as store:
         assert Checker(store, nlp=nlp, cross=ReadsWord("x"), use_cross=False).cross is None
         assert Checker(store, nlp=nlp, cross=ReadsWord("x")).cross is not None
+
+
+def test_claim_text_form_two_reads_the_cue_and_marks_a_denial() -> None:
+    from store_fixtures import claim
+
+    text = "Valdoria's foreign ministry denied that its navy was blockading the port of Kessel."
+    denial = claim(text, "its navy was blockading the port of Kessel", speaker="Valdoria's foreign ministry",
+                   cue="denied", polarity="denies")
+    assert check_cross.claim_text(denial) == "Valdoria's foreign ministry: its navy was blockading the port of Kessel"
+    assert check_cross.claim_text(denial, 2) == \
+        "Valdoria's foreign ministry denied: (denied) its navy was blockading the port of Kessel"
+    said = claim("The harbour master said ships left.", "ships left", speaker="The harbour master", cue="said")
+    assert check_cross.claim_text(said, 2) == "The harbour master said: ships left"
+
+
+def _gold_pair(pid: str, a: tuple[str, int, int], b: tuple[str, int, int], label: str) -> dict:
+    ref = (lambda r: {"article_id": r[0], "start": r[1], "end": r[2], "sha": "x"})
+    return {"pair": pid, "split": "dev", "a": ref(a), "b": ref(b), "label": label}
+
+
+def test_gold_pairs_become_check_training_pairs_both_ways(tmp_path: Path) -> None:
+    import json
+
+    from store_fixtures import article, claim
+
+    from claimwatch.store.sqlite import SqliteStore
+
+    t1 = "Valdoria's foreign ministry denied that its navy was blockading the port of Kessel."
+    t2 = "Port officials said that Valdorian warships were blocking the port of Kessel."
+    t3 = "The mayor said that the town's new library would open in June."
+    c1 = claim(t1, "its navy was blockading the port of Kessel", speaker="Valdoria's foreign ministry",
+               cue="denied", polarity="denies", cid="c1")
+    c2 = claim(t2, "Valdorian warships were blocking the port of Kessel", speaker="Port officials", cue="said",
+               cid="c2")
+    c3 = claim(t3, "the town's new library would open in June", speaker="The mayor", cue="said", cid="c3")
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    sp = (lambda t, c: (c.content.start, c.content.end))
+    rows = [_gold_pair("p1", ("a1", *sp(t1, c1)), ("a2", *sp(t2, c2)), "dispute"),
+            _gold_pair("p2", ("a2", *sp(t2, c2)), ("a3", *sp(t3, c3)), "unrelated"),
+            _gold_pair("p3", ("a1", *sp(t1, c1)), ("a3", *sp(t3, c3)), "partly"),  # unclear: left out
+            _gold_pair("p4", ("a1", 0, 3), ("a3", *sp(t3, c3)), "same")]  # a span no claim holds: left out
+    (gold / "pairs.v1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with SqliteStore(tmp_path / "g.db") as store:
+        for aid, text, c in (("a1", t1, c1), ("a2", t2, c2), ("a3", t3, c3)):
+            store.add_article(*article(aid, text, [c]))
+        got = dg.gold_pair_training(store, gold, 2)
+    assert sorted(got) == sorted([
+        # the denial is read with its cue and mark, never as the proposition it denies
+        ("Valdoria's foreign ministry denied: (denied) its navy was blockading the port of Kessel",
+         "Port officials said: Valdorian warships were blocking the port of Kessel", "contradicts"),
+        ("Valdorian warships were blocking the port of Kessel",
+         "Valdoria's foreign ministry denied: (denied) its navy was blockading the port of Kessel", "contradicts"),
+        ("Valdorian warships were blocking the port of Kessel", "The mayor said: the town's new library would open in June",
+         "other"),
+        ("the town's new library would open in June", "Port officials said: Valdorian warships were blocking the port of Kessel",
+         "other")])
+
+
+def test_cross_pairs_read_the_chosen_text_form() -> None:
+    rows = [{"case": "a", "kind": "seed", "sentence": "s", "has_support": True, "has_contra": False,
+             "cands": [{**_cand(s=1), "text2": "t2"}]}]
+    assert dg._cross_pairs(rows, k_train=1, k_test=1)[0] == [("s", "t")]
+    assert dg._cross_pairs(rows, k_train=1, k_test=1, form=2)[0] == [("s", "t2")]
+
+
+def test_seeds_of_one_stance(tmp_path: Path) -> None:
+    from store_fixtures import article, claim
+
+    from claimwatch.store.sqlite import SqliteStore
+
+    texts = [(f"a{i}", f"Official {i} said that the ferry to the island number {i} had sailed late on Monday.",
+              "asserts") for i in range(6)]
+    texts += [(f"d{i}", f"Official {i} denied that the ferry to the island number {i} had sailed late on Monday.",
+               "denies") for i in range(3)]
+    with SqliteStore(tmp_path / "s.db") as store:
+        for aid, text, pol in texts:
+            c = claim(text, text[text.index("the ferry"):-1], speaker=f"Official {aid[1:]}",
+                      cue="denied" if pol == "denies" else "said", polarity=pol, cid=aid)
+            store.add_article(*article(aid, text, [c]))
+    drawn = dg.seed_claims(str(tmp_path / "s.db"), 2, seed=3, polarity="denies")
+    assert len(drawn) == 2 and all(c.id.startswith("d") for c in drawn)
+    assert len(dg.seed_claims(str(tmp_path / "s.db"), 9, seed=3)) == 9  # no stance asked: all of them

@@ -609,13 +609,15 @@ def keyword_search(db: str, query: str, limit: int = 60) -> list[Any]:
 def seed_claims(db: str, n: int, seed: int = SEED, min_words: int = 8,
                 exclude: Iterable[tuple[str, int, int]] = (), polarity: Optional[str] = None) -> list[Any]:
     """``n`` claims drawn at random among those with a speaker and a content of at least ``min_words`` words (and,
-    given ``polarity``, that stance: "denies" draws denials, which the store's other side often answers); a claim
-    whose (article, content start, end) is in ``exclude`` (earlier sets' seeds) is replaced by the next draw."""
+    given ``polarity``, that polarity of the claim itself, as its cue gives it: "denies" draws denials, which the
+    store's other side often answers; the frame's stance, which also reads a negated content as denying, is not what
+    is asked); a claim whose (article, content start, end) is in ``exclude`` (earlier sets' seeds) is replaced by the
+    next draw."""
     from ..store import ClaimQuery, open_store
 
     claims = [c for c in open_store(db).query_claims(ClaimQuery(limit=None))
               if c.speaker is not None and len(c.content.text.split()) >= min_words
-              and (polarity is None or c.stance() == polarity)]
+              and (polarity is None or c.polarity == polarity)]
     claims.sort(key=lambda c: c.id)
     rnd = random.Random(seed)
     drawn = rnd.sample(claims, n)  # the draw of earlier sets, unchanged when nothing is excluded
