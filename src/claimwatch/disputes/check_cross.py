@@ -70,13 +70,14 @@ TEXT_FORMS = (1, 2)
 
 def claim_text(claim: Any, form: int = 1) -> str:
     """What the model reads of a stored claim: who says it, then what (form 1, the v1 model's input); form 2 adds the
-    cue and marks a denied or doubted content, which form 1 reads as if asserted (a denial then looks like support)."""
+    cue and marks a content the cue denies or doubts, which form 1 reads as if asserted (a denial then looks like
+    support). The mark follows the claim's own polarity, not the frame's: a negated content ("has not received")
+    already says its "not"."""
     speaker = getattr(claim, "resolved_speaker", None) or (claim.speaker.text if claim.speaker else None)
     if form == 1:
         return f"{speaker or 'Unknown'}: {claim.content.text}"
     cue = claim.cue.text if getattr(claim, "cue", None) is not None else None
-    stance = claim.stance() if hasattr(claim, "stance") else getattr(claim, "polarity", "asserts")
-    mark = {"denies": "(denied) ", "doubts": "(doubted) "}.get(stance, "")
+    mark = {"denies": "(denied) ", "doubts": "(doubted) "}.get(getattr(claim, "polarity", "asserts"), "")
     return f"{speaker or 'Unknown'}{' ' + cue if cue else ''}: {mark}{claim.content.text}"
 
 

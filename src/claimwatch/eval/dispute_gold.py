@@ -1448,8 +1448,8 @@ PAIR_AS_CHECK = {"same": "supports", "dispute": "contradicts", "related": "other
 
 def gold_pair_training(store: Any, gold_dir: Path, form: int = 1) -> list[tuple[str, str, str]]:
     """The spent gold claim pairs (v1, S5, test2, test3) as (sentence, claim text, label) training pairs, both ways
-    round: the first claim's content stands for a pasted sentence (read with its speaker and cue when it does not
-    assert it, so a denial is not read as the denied proposition)."""
+    round: the first claim's content stands for a pasted sentence (read with its speaker and cue when its cue denies
+    or doubts it, so a denial is not read as the denied proposition)."""
     from ..disputes.check_cross import claim_text
     from ..store import ClaimQuery
 
@@ -1465,7 +1465,7 @@ def gold_pair_training(store: Any, gold_dir: Path, form: int = 1) -> list[tuple[
         if label is None or a is None or b is None or a.id == b.id:
             continue
         for x, y in ((a, b), (b, a)):
-            sentence = x.content.text if x.stance() == "asserts" else claim_text(x, form)
+            sentence = x.content.text if x.polarity == "asserts" else claim_text(x, form)
             out.append((sentence, claim_text(y, form), label))
     return out
 
