@@ -265,6 +265,24 @@ def test_the_later_check_sets_are_well_formed_and_reuse_no_seed(split: str, olde
     assert len(seeds) == 40 and not seeds & older
 
 
+def test_the_ninth_check_set_has_its_strata_and_reuses_no_seed() -> None:
+    from pathlib import Path
+
+    from claimwatch.eval.dispute_gold import load_check_cases
+
+    gold = Path(__file__).resolve().parent / "gold_real"
+    cases = load_check_cases(gold, "test9")
+    by = {s: [c for c in cases if c["stratum"] == s] for s in ("random", "negated", "denial", "never")}
+    assert [len(v) for v in by.values()] == [20, 20, 20, 20] and len(cases) == 80
+    assert all(c["kind"] == "never" and not c["supports"] and not c["contradicts"] for c in by["never"])
+    # the stratum that measures contradicts@5: most denial cases have one (the plan, docs/EVALUATION.md)
+    assert sum(bool(c["contradicts"]) for c in by["denial"]) >= 10
+    seeds = {(c["seed"]["article_id"], c["seed"]["start"]) for c in cases if c.get("seed")}
+    older = {(c["seed"]["article_id"], c["seed"]["start"]) for split in (None, *(f"test{n}" for n in range(2, 9)))
+             for c in load_check_cases(gold, split) if c.get("seed")}
+    assert len(seeds) == 60 and not seeds & older
+
+
 def test_the_support_head_fit_refuses_a_test_set_not_yet_scored(monkeypatch: pytest.MonkeyPatch) -> None:
     from claimwatch.errors import ClaimwatchError
     from claimwatch.eval import dispute_gold
@@ -336,3 +354,17 @@ def test_the_support_head_fit_reuses_a_rows_cache_only_of_the_same_splits_and_fe
     cache.write_text(json.dumps({"splits": ["dev", "test"], "features": [], "rows": []}), encoding="utf-8")
     with pytest.raises(ClaimwatchError, match="rows cache of other splits or features"):
         dispute_gold.main(["fit-support", "--db", "unused.db", "--splits", "dev", "--rows", str(cache)])
+
+
+def test_check_figures_by_stratum() -> None:
+    from claimwatch.eval.dispute_gold import _by_stratum
+
+    rows = [{"case": "a", "kind": "seed", "stratum": "denial", "addressed": True, "support_hit": True,
+             "contradict_hit": False},
+            {"case": "b", "kind": "seed", "stratum": "denial", "addressed": True, "contradict_hit": True},
+            {"case": "c", "kind": "never", "stratum": "never", "addressed": False},
+            {"case": "d", "kind": "never", "stratum": "never", "addressed": True},
+            {"case": "e", "kind": "seed", "addressed": True, "support_hit": True}]  # no stratum: not counted
+    assert _by_stratum(rows, 5) == {
+        "denial": {"cases": 2, "supports@5": "1/1", "contradicts@5": "1/2", "abstention": "0/0"},
+        "never": {"cases": 2, "supports@5": "0/0", "contradicts@5": "0/0", "abstention": "1/2"}}

@@ -254,6 +254,9 @@ def render_real_table(report: dict) -> str:
                    f"({c['support_cases']}), contradicts@5 {fmt(c['contradicts@5'])} ({c['contradict_cases']}), "
                    f"abstention {fmt(c['abstention'])} ({c['never_cases']}); listed {c['listed']}, precision "
                    f"{fmt(c['listed_precision'])}, unjudged {c['listed_unjudged']}")
+        for stratum, v in c.get("by_stratum", {}).items():
+            out.append(f"  {stratum}: {v['cases']} cases; supports@5 {v['supports@5']}, contradicts@5 "
+                       f"{v['contradicts@5']}, abstention {v['abstention']}")
     return "\n".join(out)
 
 

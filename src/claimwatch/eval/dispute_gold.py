@@ -1172,6 +1172,8 @@ def check_report(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
             listed += 1
             listed_right += int(_hit(m.claim, case.get("contradicts", [])))
             unjudged += int(not _hit(m.claim, judged))
+        if case.get("stratum"):
+            row["stratum"] = case["stratum"]
         rows.append(row)
         if progress:
             progress(f"check cases: {n}/{len(cases)}")
@@ -1180,7 +1182,20 @@ def check_report(store: Any, cases: Sequence[dict[str, Any]], *, nlp: Any = None
             f"contradicts@{k}": ratio(con_hits, con_n), "contradict_cases": con_n,
             "abstention": ratio(abstain, never), "never_cases": never,
             "listed": listed, "listed_precision": ratio(listed_right, listed), "listed_unjudged": unjudged,
-            "rows": rows}
+            "by_stratum": _by_stratum(rows, k), "rows": rows}
+
+
+def _by_stratum(rows: Sequence[dict[str, Any]], k: int) -> dict[str, dict[str, Any]]:
+    """supports@k, contradicts@k and abstention within each stratum of a set that has them (test9)."""
+    out: dict[str, dict[str, Any]] = {}
+    for stratum in sorted({r["stratum"] for r in rows if r.get("stratum")}):
+        mine = [r for r in rows if r.get("stratum") == stratum]
+        sup = [r["support_hit"] for r in mine if "support_hit" in r]
+        con = [r["contradict_hit"] for r in mine if "contradict_hit" in r]
+        never = [not r["addressed"] for r in mine if r["kind"] == "never"]
+        out[stratum] = {"cases": len(mine), f"supports@{k}": f"{sum(sup)}/{len(sup)}",
+                        f"contradicts@{k}": f"{sum(con)}/{len(con)}", "abstention": f"{sum(never)}/{len(never)}"}
+    return out
 
 
 def _folds(n: int, k: int, seed: int = SEED) -> list[list[int]]:
