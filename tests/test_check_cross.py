@@ -282,3 +282,29 @@ def test_seeds_of_one_stance(tmp_path: Path) -> None:
     drawn = dg.seed_claims(str(tmp_path / "s.db"), 2, seed=3, polarity="denies")
     assert len(drawn) == 2 and all(c.id.startswith("d") for c in drawn)
     assert len(dg.seed_claims(str(tmp_path / "s.db"), 9, seed=3)) == 9  # no stance asked: all of them
+
+
+def test_extra_pairs_are_trained_in_every_fold_and_never_scored() -> None:
+    rows = [{"case": "a", "kind": "seed", "sentence": "s", "has_support": True, "has_contra": False,
+             "cands": [{**_cand(s=1), "text2": "t2"}, {**_cand(), "text2": "u2"}]}]
+    pairs, labels, where = dg._with_extra(*dg._cross_pairs(rows, k_train=1, k_test=2, form=2),
+                                          [("x", "y", "contradicts")])
+    assert pairs[-1] == ("x", "y") and labels[-1] == "contradicts" and where[-1] == (-1, -1, True, False)
+    held = {0}  # the one case held out: its own pairs leave training, the extra pair stays
+    fold_labels = [y if train and r_i not in held else None for y, (r_i, _, train, _) in zip(labels, where)]
+    assert fold_labels == [None, None, "contradicts"]
+    assert [i for i, (r_i, _, _, test) in enumerate(where) if r_i in held and test] == [0, 1]
+
+
+def test_unknown_text_form_and_gold_pairs_without_form_two_are_refused() -> None:
+    from types import SimpleNamespace
+
+    from claimwatch.errors import ClaimwatchError
+
+    claim = SimpleNamespace(resolved_speaker="Nova Wire", speaker=None, cue=None, polarity="asserts",
+                            content=SimpleNamespace(text="ships left"))
+    assert check_cross.claim_text(claim, 2) == "Nova Wire: ships left"  # no cue: nothing added
+    with pytest.raises(ValueError, match="unknown check-model text form 3"):
+        check_cross.claim_text(claim, 3)
+    with pytest.raises(ClaimwatchError, match="--gold-pairs needs --text-form 2"):
+        dg.main(["fit-cross", "--db", "unused.db", "--splits", "dev", "--gold-pairs", "--rows", "missing.json"])

@@ -65,19 +65,21 @@ class CheckCross(CrossEncoder):
         return self.predict_proba([(sentence, claim_text(c, form)) for c in claims])
 
 
-TEXT_FORMS = (1, 2)
+TEXT_FORMS = (1, 2)  # a model file records the one it was trained on (meta "text_form"; none: 1)
 
 
 def claim_text(claim: Any, form: int = 1) -> str:
     """What the model reads of a stored claim: who says it, then what (form 1, the v1 model's input); form 2 adds the
-    cue and marks a content the cue denies or doubts, which form 1 reads as if asserted (a denial then looks like
-    support). The mark follows the claim's own polarity, not the frame's: a negated content ("has not received")
-    already says its "not"."""
+    cue and marks a content the cue denies, which form 1 reads as if asserted (a denial then looks like support). The
+    mark follows the claim's own polarity, not the frame's: a negated content ("has not received") already says its
+    "not", and a doubting cue ("questioned") is in the cue's own words."""
+    if form not in TEXT_FORMS:
+        raise ValueError(f"unknown check-model text form {form!r} (known: {TEXT_FORMS})")
     speaker = getattr(claim, "resolved_speaker", None) or (claim.speaker.text if claim.speaker else None)
     if form == 1:
         return f"{speaker or 'Unknown'}: {claim.content.text}"
     cue = claim.cue.text if getattr(claim, "cue", None) is not None else None
-    mark = {"denies": "(denied) ", "doubts": "(doubted) "}.get(getattr(claim, "polarity", "asserts"), "")
+    mark = "(denied) " if getattr(claim, "polarity", "asserts") == "denies" else ""
     return f"{speaker or 'Unknown'}{' ' + cue if cue else ''}: {mark}{claim.content.text}"
 
 

@@ -788,8 +788,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sd.add_argument("-n", type=int, default=35)
     sd.add_argument("--seed", type=int, default=SEED)
     sd.add_argument("--exclude-gold", action="store_true", help="replace a seed of a committed check set by the next draw")
-    sd.add_argument("--polarity", choices=("asserts", "denies", "doubts"), default=None,
-                    help="draw only claims of this stance")
+    sd.add_argument("--polarity", choices=("asserts", "denies"), default=None,
+                    help="draw only claims of this polarity (the claim's own, as its cue gives it)")
     ra = sub.add_parser("articles")
     ra.add_argument("--db", required=True)
     ra.add_argument("-n", type=int, default=60)
@@ -920,6 +920,11 @@ def _rows_over(db: str, splits: Sequence[str], rows_of: Any, progress: Any) -> l
 
 
 def _fit_cross_cmd(args: Any) -> int:
+    if args.gold_pairs and args.text_form == 1:
+        from ..errors import ClaimwatchError
+
+        # form 1 reads a denial as the proposition it denies: the gold pairs' contradictions would teach the opposite
+        raise ClaimwatchError("--gold-pairs needs --text-form 2 (form 1 does not show a denial)")
     splits = _spent_splits(args.splits)
     say = (lambda m: print(m, file=sys.stderr, flush=True))
     rows = _cached_rows(args.rows, {"splits": splits, "kind": "cross-rows/3", "db": str(Path(args.db).resolve())},
@@ -1457,6 +1462,15 @@ def _cross_pairs(rows: Sequence[dict[str, Any]], k_train: int, k_test: int, form
     return pairs, labels, where
 
 
+def _with_extra(pairs: list[tuple[str, str]], labels: list[str], where: list[tuple[int, int, bool, bool]],
+                extra: Sequence[tuple[str, str, str]]
+                ) -> tuple[list[tuple[str, str]], list[str], list[tuple[int, int, bool, bool]]]:
+    """``_cross_pairs``' lists with the extra pairs (gold claim pairs) after them: no case (-1), trained on in every
+    fold, never scored."""
+    return (pairs + [(a, b) for a, b, _ in extra], labels + [y for _, _, y in extra],
+            where + [(-1, -1, True, False)] * len(extra))
+
+
 # Gold pair labels as check's classes; partly and position (a dispute of opinions) are left out as unclear.
 PAIR_AS_CHECK = {"same": "supports", "dispute": "contradicts", "related": "other", "unrelated": "other"}
 
@@ -1464,7 +1478,10 @@ PAIR_AS_CHECK = {"same": "supports", "dispute": "contradicts", "related": "other
 def gold_pair_training(store: Any, gold_dir: Path, form: int = 1) -> list[tuple[str, str, str]]:
     """The spent gold claim pairs (v1, S5, test2, test3) as (sentence, claim text, label) training pairs, both ways
     round: the first claim's content stands for a pasted sentence (read with its speaker and cue when its cue denies
-    or doubts it, so a denial is not read as the denied proposition)."""
+    it, so a denial is not read as the denied proposition; check's own sentences are always as pasted, so the model
+    sees that marked form on the sentence side only here). A doubting cue ("questioned") has polarity asserts: its
+    content stands alone, as the denied one would not, which the gold label (given on the claim with its cue) may
+    not fit; such pairs are few."""
     from ..disputes.check_cross import claim_text
     from ..store import ClaimQuery
 
@@ -1496,11 +1513,7 @@ def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed:
     from ..disputes.check_cross import CROSS_K, start_model
 
     say = progress or (lambda m: None)
-    pairs, labels, where = _cross_pairs(rows, CROSS_TRAIN_K, CROSS_TEST_K, form)
-    # extra pairs (gold claim pairs) are trained on in every fold and never scored: they are no check case
-    pairs += [(a, b) for a, b, _ in extra]
-    labels += [y for _, _, y in extra]
-    where += [(-1, -1, True, False)] * len(extra)
+    pairs, labels, where = _with_extra(*_cross_pairs(rows, CROSS_TRAIN_K, CROSS_TEST_K, form), extra)
     base = start_model()
     cached = stance_cross.lower_outputs(base, pairs, progress)
     probs: dict[tuple[int, int], tuple[float, float]] = {}
