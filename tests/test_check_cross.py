@@ -308,3 +308,18 @@ def test_unknown_text_form_and_gold_pairs_without_form_two_are_refused() -> None
         check_cross.claim_text(claim, 3)
     with pytest.raises(ClaimwatchError, match="--gold-pairs needs --text-form 2"):
         dg.main(["fit-cross", "--db", "unused.db", "--splits", "dev", "--gold-pairs", "--rows", "missing.json"])
+
+
+@needs_torch
+def test_check_model_reads_claims_in_the_form_it_was_trained_on() -> None:
+    from types import SimpleNamespace
+
+    model = check_cross.start_model()
+    seen: list = []
+    model.predict_proba = lambda pairs: seen.extend(pairs) or np.zeros((len(pairs), 3))  # type: ignore[method-assign]
+    claim = SimpleNamespace(resolved_speaker="Kessel port", speaker=None, cue=SimpleNamespace(text="denied"),
+                            polarity="denies", content=SimpleNamespace(text="ships left"))
+    model.read("s", [claim])
+    model.meta["text_form"] = 2
+    model.read("s", [claim])
+    assert seen == [("s", "Kessel port: ships left"), ("s", "Kessel port denied: (denied) ships left")]
