@@ -762,7 +762,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     fx.add_argument("--gold-pairs", action="store_true",
                     help="also train on the spent gold claim pairs (same: supports, dispute: contradicts)")
     fx.add_argument("--text-form", type=int, choices=(1, 2), default=1,
-                    help="how a claim is read: 1 speaker: content; 2 with its cue and a denied/doubted mark")
+                    help="how a claim is read: 1 speaker: content; 2 with its cue and a (denied) mark")
     mc = sub.add_parser("merge-check-v2", help="the second test set's check cases from two sessions' marks")
     mc.add_argument("--written", required=True, type=Path, help="the folder holding the writers' cases_W*.jsonl")
     mc.add_argument("--second", required=True, type=Path, help="the folder holding the second marks_X*.jsonl")
@@ -1392,7 +1392,8 @@ def cross_rows(store: Any, cases: Sequence[dict[str, Any]], *, progress: Any = N
         cands = []
         for claim, sim, rel in sorted(related, key=lambda r: -r[1]):
             m = checker.decide(claim, sim, rel)
-            cands.append({"text": claim_text(claim), "text2": claim_text(claim, 2), "sim": sim, "dec": m.relation if m else None,
+            cands.append({"text": claim_text(claim), "text2": claim_text(claim, 2), "sim": sim,
+                          "dec": m.relation if m else None,
                           "score": m.score if m else None, "support_only": rel.support_only,
                           "may_support": checker.may_support(sim, rel), "gate": rel.gate,
                           "s": int(_hit(claim, case.get("supports") or [])),
