@@ -1037,6 +1037,14 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
             "tp": tp, "fp": fp, "fn": fn}
 
 
+def _claims_of_articles(store: Any, pairs: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The stored claims of every article either side of a gold pair points at, by article id (for ``match_claim``)."""
+    from ..store import ClaimQuery
+
+    return {aid: store.query_claims(ClaimQuery(article_id=aid, limit=None))
+            for aid in sorted({p[s]["article_id"] for p in pairs for s in ("a", "b")})}
+
+
 def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = None, embedder: Any = None
                 ) -> list[dict[str, Any]]:
     """The production relation on every gold pair (claims matched by span); unmatched pairs get probability 0."""
@@ -1045,14 +1053,11 @@ def score_pairs(store: Any, pairs: Sequence[dict[str, Any]], *, model: Any = Non
     from ..disputes.embeddings import embedding_text, get_embedder
     from ..disputes.lexicon import default_lexicon
     from ..disputes.relation import default_model, relate
-    from ..store import ClaimQuery
 
     lex = default_lexicon()
     model = model or default_model()
     embedder = embedder or get_embedder()
-    by_article: dict[str, list[Any]] = {}
-    for aid in sorted({p[s]["article_id"] for p in pairs for s in ("a", "b")}):
-        by_article[aid] = store.query_claims(ClaimQuery(article_id=aid, limit=None))
+    by_article = _claims_of_articles(store, pairs)
     out = []
     matched = []
     for p in pairs:
@@ -1484,13 +1489,10 @@ def gold_pair_training(store: Any, gold_dir: Path, form: int = 1) -> list[tuple[
     content stands alone, as the denied one would not, which the gold label (given on the claim with its cue) may
     not fit; such pairs are few."""
     from ..disputes.check_cross import claim_text
-    from ..store import ClaimQuery
 
-    pairs = [p for p in load_gold_pairs(gold_dir)]
+    pairs = load_gold_pairs(gold_dir)
     pairs += [p for split in SPENT_CHECK_SPLITS if split in LATER_FILES for p in load_gold_pairs(gold_dir, split)]
-    by_article: dict[str, list[Any]] = {}
-    for aid in sorted({p[s]["article_id"] for p in pairs for s in ("a", "b")}):
-        by_article[aid] = store.query_claims(ClaimQuery(article_id=aid, limit=None))
+    by_article = _claims_of_articles(store, pairs)
     out = []
     for p in pairs:
         label = PAIR_AS_CHECK.get(p["label"])
