@@ -323,3 +323,19 @@ def test_check_model_reads_claims_in_the_form_it_was_trained_on() -> None:
     model.meta["text_form"] = 2
     model.read("s", [claim])
     assert seen == [("s", "Kessel port: ships left"), ("s", "Kessel port denied: (denied) ships left")]
+
+
+def test_fit_cross_hands_over_its_report_before_the_all_cases_training(monkeypatch) -> None:
+    # the cross-validated reading must survive the last (long) training being stopped
+    from types import SimpleNamespace
+
+    events: list[str] = []
+    monkeypatch.setattr(check_cross, "start_model", lambda seed=13: SimpleNamespace(meta={}))
+    monkeypatch.setattr(stance_cross, "lower_outputs", lambda base, pairs, progress: None)
+    monkeypatch.setattr(stance_cross, "train_top", lambda model, cached, labels, extra, seed: events.append("train"))
+    monkeypatch.setattr(stance_cross, "predict_lower", lambda model, cached, idx: [[0.1, 0.8, 0.1]] * len(idx))
+    rows = [{"case": str(i), "kind": "seed", "sentence": "s", "has_support": False, "has_contra": True,
+             "cands": [{**_cand(c=1), "text2": "t"}]} for i in range(5)]
+    model, report = dg.fit_cross(rows, folds=5, on_cv=lambda r: events.append(f"report {len(r['probs'])}"))
+    assert events == ["train"] * 5 + ["report 5", "train"]
+    assert model.meta["text_form"] == 1 and report["pairs"] == 5

@@ -936,15 +936,19 @@ def _fit_cross_cmd(args: Any) -> int:
         with open_store(args.db, create=False) as store:
             extra = gold_pair_training(store, default_gold_dir(), args.text_form)
         say(f"gold pairs: {len(extra)} training pairs ({dict(Counter(y for _, _, y in extra))})")
-    model, report = fit_cross(rows, progress=say, extra=extra, form=args.text_form)
-    report["gold_pairs"] = len(extra)
-    report["text_form"] = args.text_form
+
+    def write_report(report: dict[str, Any]) -> None:
+        # written as soon as the folds are done: the cross-validated reading must not wait on (or die with) the
+        # all-cases training that follows
+        report.update({"gold_pairs": len(extra), "text_form": args.text_form, "splits": splits})
+        text = json.dumps(report, indent=1)
+        print(text, flush=True)
+        if args.report is not None:
+            args.report.write_text(text + "\n", encoding="utf-8")
+            say(f"cross-validation report written to {args.report}")
+
+    model, _ = fit_cross(rows, progress=say, extra=extra, form=args.text_form, on_cv=write_report)
     model.meta["fitted"]["splits"] = splits
-    report["splits"] = splits
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.report is not None:
-        args.report.write_text(text + "\n", encoding="utf-8")
     if args.out is not None:
         model.save(args.out)
         say(f"saved {args.out}")
@@ -1506,10 +1510,11 @@ def gold_pair_training(store: Any, gold_dir: Path, form: int = 1) -> list[tuple[
 
 
 def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed: int = CROSS_SEED,
-              progress: Any = None, extra: Sequence[tuple[str, str, str]] = (), form: int = 1
-              ) -> tuple[Any, dict[str, Any]]:
+              progress: Any = None, extra: Sequence[tuple[str, str, str]] = (), form: int = 1,
+              on_cv: Any = None) -> tuple[Any, dict[str, Any]]:
     """The cross-encoder trained on all ``rows`` and the thresholds chosen by its cross-validated listing (cases split
-    into folds, never candidates), with the tables; a threshold the rule does not adopt is stored as 1.01 (off)."""
+    into folds, never candidates), with the tables; a threshold the rule does not adopt is stored as 1.01 (off).
+    ``on_cv`` gets the report as soon as the folds are done, before the last (all-cases) training."""
     import torch
 
     from ..disputes import stance_cross
@@ -1547,6 +1552,10 @@ def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed:
         return max(ok, key=lambda t: (table[kind][str(t)][kind], t)) if ok else None
 
     chosen = {"contradicts": adopted("contradicts"), "supports": adopted("supports")}
+    report = {"chosen": chosen, "cv": table, "pairs": len(pairs),
+              "probs": [[r_i, c_i, round(p[0], 4), round(p[1], 4)] for (r_i, c_i), p in sorted(probs.items())]}
+    if on_cv is not None:
+        on_cv(report)
     torch.manual_seed(seed)
     model = start_model()
     stance_cross.train_top(model, cached, [y if train else None for y, (_, _, train, _) in zip(labels, where)], {},
@@ -1556,8 +1565,7 @@ def fit_cross(rows: Sequence[dict[str, Any]], *, folds: int = CROSS_FOLDS, seed:
                        "text_form": form,
                        "fitted": {"cases": len(rows), "folds": folds, "seed": seed, "train_k": CROSS_TRAIN_K,
                                   "test_k": CROSS_TEST_K, "read": CROSS_K, "gold_pairs": len(extra)}})
-    return model, {"chosen": chosen, "cv": table, "pairs": len(pairs),
-                   "probs": [[r_i, c_i, round(p[0], 4), round(p[1], 4)] for (r_i, c_i), p in sorted(probs.items())]}
+    return model, report
 
 
 if __name__ == "__main__":
