@@ -97,7 +97,7 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
-        with _bulk_threads(len(texts)):
+        with bulk_threads(len(texts)):
             emb = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                show_progress_bar=False, convert_to_numpy=True)
         return np.ascontiguousarray(emb, dtype=np.float32)
@@ -112,9 +112,9 @@ BULK = 256  # texts in one call from which every CPU helps (a detection run, not
 
 
 @contextmanager
-def _bulk_threads(n_texts: int) -> Iterator[None]:
-    """All the CPUs for a bulk call (1,500 claims: 70/s on one thread, 105/s on two, docs/BENCHMARKS.md), one
-    thread again afterwards; ``CLAIMWATCH_TORCH_THREADS`` fixes the count for every call."""
+def bulk_threads(n_texts: int = BULK) -> Iterator[None]:
+    """All the CPUs for a bulk call (1,500 claims: 70/s on one thread, 105/s on two, docs/BENCHMARKS.md; a model
+    fit), one thread again afterwards; ``CLAIMWATCH_TORCH_THREADS`` fixes the count for every call."""
     if n_texts < BULK or os.environ.get("CLAIMWATCH_TORCH_THREADS"):
         yield
         return
