@@ -325,6 +325,7 @@ def test_check_model_reads_claims_in_the_form_it_was_trained_on() -> None:
     assert seen == [("s", "Kessel port: ships left"), ("s", "Kessel port denied: (denied) ships left")]
 
 
+@needs_torch
 def test_fit_cross_hands_over_its_report_before_the_all_cases_training(monkeypatch) -> None:
     # the cross-validated reading must survive the last (long) training being stopped
     from types import SimpleNamespace
@@ -339,3 +340,22 @@ def test_fit_cross_hands_over_its_report_before_the_all_cases_training(monkeypat
     model, report = dg.fit_cross(rows, folds=5, on_cv=lambda r: events.append(f"report {len(r['probs'])}"))
     assert events == ["train"] * 5 + ["report 5", "train"]
     assert model.meta["text_form"] == 1 and report["pairs"] == 5
+
+
+@needs_torch
+def test_fit_cross_command_writes_its_report_when_the_last_training_fails(tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    db, rows, out = tmp_path / "s.db", tmp_path / "rows.json", tmp_path / "report.json"
+    rows.write_text(json.dumps({"splits": ["dev"], "kind": "cross-rows/3", "db": str(db.resolve()), "rows": []}))
+
+    def stopped(rows, *, progress, extra, form, on_cv):
+        on_cv({"chosen": {"contradicts": None, "supports": 0.5}, "cv": {}, "pairs": 0, "probs": []})
+        raise KeyboardInterrupt  # the all-cases training stopped
+
+    monkeypatch.setattr(dg, "fit_cross", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        dg.main(["fit-cross", "--db", str(db), "--splits", "dev", "--rows", str(rows), "--report", str(out)])
+    report = json.loads(out.read_text())
+    assert report["chosen"]["supports"] == 0.5 and report["splits"] == ["dev"] and report["text_form"] == 1
+    assert set(report) == {"chosen", "cv", "pairs", "probs", "gold_pairs", "text_form", "splits"}
