@@ -619,3 +619,20 @@ def test_a_state_agency_is_its_governments_body(resolver: ActorResolver) -> None
     ref = resolver.resolve("Roscosmos", "PERSON", None, None)
     assert (ref.type, ref.country) == ("government", "RUS")
     assert resolver.resolve("the EPA", "ORG", None, None).country == "USA"
+
+
+def test_a_lone_first_name_speaker_is_a_person_and_a_country_name_stays_a_country(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    # the small model tags a lone "Tatiana" GPE or ORG; "Georgia" is a first name too, but names a country first
+    text = ('Tatiana fled Kharkiv in March with her two children.\n\n"We had no water for a week," Tatiana said.\n\n'
+            "Officials met in Tbilisi on Monday.\n\nGeorgia said on Tuesday that the talks with Moscow had failed.")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    by_speaker = {c.resolved_speaker: c.speaker_actor for c in out.claims}
+    assert by_speaker["Tatiana"] is not None and by_speaker["Tatiana"].type == "person"
+    assert by_speaker["Georgia"] is not None and by_speaker["Georgia"].type == "country"
+
+
+def test_plural_newspapers_are_media(resolver: ActorResolver) -> None:
+    assert resolver.resolve("various newspapers", None, None, None).type == "media"

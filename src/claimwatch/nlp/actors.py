@@ -724,6 +724,9 @@ class ActorComponent(DataFileComponent):
         words = text.split()
         if len(words) >= 2 and words[0].lower().rstrip(".") in HONORIFICS and words[1][:1].isupper():
             return self.resolver.resolve(" ".join(words[1:]), "PERSON", claim.speaker_role, context)  # "Mr Danilov"
+        if span is not None and text == span.text and span.root.ent_type_ != "PERSON" and self._lone_first_name(span):
+            # "Tatiana said": the small model tags a lone first name GPE or ORG, or nothing (actor gold dev)
+            return self.resolver.resolve(text, "PERSON", claim.speaker_role, context)
         if span is not None and text == span.text:
             # The speaker is itself one mention ("the West", "Washington"): reuse its resolution.
             for m, label, ref in mentions:
@@ -738,6 +741,15 @@ class ActorComponent(DataFileComponent):
             if ref is not None and m.text == text and (span is None or m.start < span.start):
                 return ref
         return self.resolver.resolve(text, None, claim.speaker_role, context)
+
+    def _lone_first_name(self, span) -> bool:
+        """A speaker that is one proper noun listed as a first name (resources/first_names.en.v1.tsv) and names no
+        known actor or country ("Georgia", "Jordan" stay countries)."""
+        from .speakers import first_names
+
+        word = span[0].text if len(span) == 1 else ""
+        return (span[0].pos_ == "PROPN" and word.lower() in first_names() and self.resolver.lookup(word) is None
+                and not self.resolver.countries.country_of(word)) if word else False
 
     def _earlier_institution(self, ref: Optional[ActorRef], span, mentions: list) -> Optional[ActorRef]:
         """A bare institution ("the military's general staff", "the ministry") is the one of its kind the article
