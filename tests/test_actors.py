@@ -636,3 +636,19 @@ def test_a_lone_first_name_speaker_is_a_person_and_a_country_name_stays_a_countr
 
 def test_plural_newspapers_are_media(resolver: ActorResolver) -> None:
     assert resolver.resolve("various newspapers", None, None, None).type == "media"
+
+
+def test_the_label_is_the_record_company_named_before_it(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    text = ("Sony BMG said on Monday that it would withdraw the discs.\n\n"
+            "The label said the software had been installed on about two million computers.")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    (claim,) = [c for c in out.claims if "software" in c.content.text]
+    assert claim.speaker_actor is not None and claim.speaker_actor.type == "organisation"
+    assert "Sony" in claim.speaker_actor.name
+
+
+def test_plural_ministers_are_government(resolver: ActorResolver) -> None:
+    assert resolver.resolve("Ministers", None, None, None).type == "government"
