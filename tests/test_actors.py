@@ -652,3 +652,16 @@ def test_the_label_is_the_record_company_named_before_it(nlp) -> None:
 
 def test_plural_ministers_are_government(resolver: ActorResolver) -> None:
     assert resolver.resolve("Ministers", None, None, None).type == "government"
+
+
+def test_a_company_named_by_a_description_takes_the_country_it_gives(nlp) -> None:
+    from claimwatch.pipeline import extract_articles
+    from claimwatch.schema import Article
+
+    text = ("Mitsubishi Motors reported a loss on Friday.\n\n"
+            "The Japanese car firm said sales in the US had fallen by a fifth.")
+    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
+    (claim,) = [c for c in out.claims if "sales" in c.content.text]
+    assert claim.resolved_speaker == "Mitsubishi Motors"
+    assert claim.speaker_actor is not None and (claim.speaker_actor.type, claim.speaker_actor.country) == \
+        ("organisation", "JPN")

@@ -645,7 +645,7 @@ class ActorComponent(DataFileComponent):
                 if any(part.start <= span.start_char and span.end_char <= part.end for part in claim.content)
             )
             speaker = self._with_role_country(self._speaker(doc, claim, mentions, by_name, by_surname, context),
-                                              claim.speaker_role)
+                                              claim.speaker_role or _description(doc, claim))
             out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
         setattr(doc._, CLAIMS_ATTR, _one_country_per_person(out))
         return doc
@@ -771,6 +771,15 @@ class ActorComponent(DataFileComponent):
             return ref
         country = self.resolver.role_country(role)
         return ref.model_copy(update={"country": country}) if country else ref
+
+
+def _description(doc, claim: Claim) -> Optional[str]:
+    """The speaker as written when it was resolved to a name ("the only major Japanese car firm" -> Mitsubishi
+    Motors): it describes the organisation as an apposition would (actor gold dev)."""
+    if claim.speaker is None or not claim.resolved_speaker:
+        return None
+    text = doc.text[claim.speaker.start : claim.speaker.end]
+    return text if text != claim.resolved_speaker else None
 
 
 def _one_country_per_person(claims: list[Claim]) -> list[Claim]:
