@@ -621,15 +621,19 @@ def test_a_state_agency_is_its_governments_body(resolver: ActorResolver) -> None
     assert resolver.resolve("the EPA", "ORG", None, None).country == "USA"
 
 
-def test_a_lone_first_name_speaker_is_a_person_and_a_country_name_stays_a_country(nlp) -> None:
+def _claims(nlp, text: str) -> list[Claim]:
+    """The claims the full pipeline extracts from one article."""
     from claimwatch.pipeline import extract_articles
     from claimwatch.schema import Article
 
+    return list(next(extract_articles(nlp, [Article(id="t", text=text)])).claims)
+
+
+def test_a_lone_first_name_speaker_is_a_person_and_a_country_name_stays_a_country(nlp) -> None:
     # the small model tags a lone "Tatiana" GPE or ORG; "Georgia" is a first name too, but names a country first
     text = ('Tatiana fled Kharkiv in March with her two children.\n\n"We had no water for a week," Tatiana said.\n\n'
             "Officials met in Tbilisi on Monday.\n\nGeorgia said on Tuesday that the talks with Moscow had failed.")
-    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
-    by_speaker = {c.resolved_speaker: c.speaker_actor for c in out.claims}
+    by_speaker = {c.resolved_speaker: c.speaker_actor for c in _claims(nlp, text)}
     assert by_speaker["Tatiana"] is not None and by_speaker["Tatiana"].type == "person"
     assert by_speaker["Georgia"] is not None and by_speaker["Georgia"].type == "country"
 
@@ -639,13 +643,9 @@ def test_plural_newspapers_are_media(resolver: ActorResolver) -> None:
 
 
 def test_the_label_is_the_record_company_named_before_it(nlp) -> None:
-    from claimwatch.pipeline import extract_articles
-    from claimwatch.schema import Article
-
     text = ("Sony BMG said on Monday that it would withdraw the discs.\n\n"
             "The label said the software had been installed on about two million computers.")
-    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
-    (claim,) = [c for c in out.claims if "software" in c.content.text]
+    (claim,) = [c for c in _claims(nlp, text) if "software" in c.content.text]
     assert claim.speaker_actor is not None and claim.speaker_actor.type == "organisation"
     assert "Sony" in claim.speaker_actor.name
 
@@ -655,13 +655,9 @@ def test_plural_ministers_are_government(resolver: ActorResolver) -> None:
 
 
 def test_a_company_named_by_a_description_takes_the_country_it_gives(nlp) -> None:
-    from claimwatch.pipeline import extract_articles
-    from claimwatch.schema import Article
-
     text = ("Mitsubishi Motors reported a loss on Friday.\n\n"
             "The Japanese car firm said sales in the US had fallen by a fifth.")
-    out = next(extract_articles(nlp, [Article(id="t", text=text)]))
-    (claim,) = [c for c in out.claims if "sales" in c.content.text]
+    (claim,) = [c for c in _claims(nlp, text) if "sales" in c.content.text]
     assert claim.resolved_speaker == "Mitsubishi Motors"
     assert claim.speaker_actor is not None and (claim.speaker_actor.type, claim.speaker_actor.country) == \
         ("organisation", "JPN")
