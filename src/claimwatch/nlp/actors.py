@@ -724,10 +724,10 @@ class ActorComponent(DataFileComponent):
         words = text.split()
         if len(words) >= 2 and words[0].lower().rstrip(".") in HONORIFICS and words[1][:1].isupper():
             return self.resolver.resolve(" ".join(words[1:]), "PERSON", claim.speaker_role, context)  # "Mr Danilov"
-        if span is not None and text == span.text and span.root.ent_type_ != "PERSON" and self._lone_first_name(span):
-            # "Tatiana said": the small model tags a lone first name GPE or ORG, or nothing (actor gold dev)
-            return self.resolver.resolve(text, "PERSON", claim.speaker_role, context)
         if span is not None and text == span.text:
+            if span.root.ent_type_ != "PERSON" and self._lone_first_name(span):
+                # "Tatiana said": the small model tags a lone first name GPE or ORG, or nothing (actor gold dev)
+                return self.resolver.resolve(text, "PERSON", claim.speaker_role, context)
             # The speaker is itself one mention ("the West", "Washington"): reuse its resolution.
             for m, label, ref in mentions:
                 if m.start <= span.root.i < m.end and _same_phrase(m, span):
@@ -747,9 +747,11 @@ class ActorComponent(DataFileComponent):
         known actor or country ("Georgia", "Jordan" stay countries)."""
         from .speakers import first_names
 
-        word = span[0].text if len(span) == 1 else ""
-        return (span[0].pos_ == "PROPN" and word.lower() in first_names() and self.resolver.lookup(word) is None
-                and not self.resolver.countries.country_of(word)) if word else False
+        if len(span) != 1 or span[0].pos_ != "PROPN":
+            return False
+        word = span[0].text
+        return word.lower() in first_names() and self.resolver.lookup(word) is None \
+            and not self.resolver.countries.country_of(word)
 
     def _earlier_institution(self, ref: Optional[ActorRef], span, mentions: list) -> Optional[ActorRef]:
         """A bare institution ("the military's general staff", "the ministry") is the one of its kind the article
