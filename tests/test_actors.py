@@ -661,3 +661,116 @@ def test_a_company_named_by_a_description_takes_the_country_it_gives(nlp) -> Non
     assert claim.resolved_speaker == "Mitsubishi Motors"
     assert claim.speaker_actor is not None and (claim.speaker_actor.type, claim.speaker_actor.country) == \
         ("organisation", "JPN")
+
+
+@pytest.mark.parametrize("text, label, expected", [
+    ("Denmark", "PERSON", ("DNK", "country")),          # NER calls a lone country name a person now and then
+    ("Gazprom", "PERSON", ("company:gazprom", "organisation")),
+    ("Russian energy giant Gazprom", "PERSON", ("company:gazprom", "organisation")),
+    ("Politico", "PERSON", ("media:politico", "media")),
+    ("Ukraine's air force", None, ("UKR-MIL", "military")),
+    ("Russia's Investigative Committee", None, ("RUS-JUD", "government")),
+])
+def test_names_ner_mistypes_resolve_to_their_actor(resolver: ActorResolver, text: str, label: Optional[str],
+                                                   expected: tuple) -> None:
+    ref = resolver.resolve(text, label, None, None)
+    assert (ref.id, ref.type) == expected
+
+
+def test_a_company_speaks_for_a_country_only_when_it_is_one_countrys(resolver: ActorResolver) -> None:
+    # docs/ACTOR-LABELLING.md: multinational companies have no country; a state company has its state's
+    assert resolver.resolve("Gazprom", "ORG", None, None).country == "RUS"
+    assert resolver.resolve("Meta", "ORG", None, None).country is None
+
+
+def test_an_alias_is_no_common_noun(resolver: ActorResolver) -> None:
+    # aliases are looked up without case or a leading "the": "The Economist" would make any economist British media
+    assert resolver.role_country("IMF chief economist") is None
+    assert resolver.resolve("A U.S. military service record provided to CBS News", None, None, None).id == "USA-MIL"
+
+
+def test_a_country_name_ner_calls_a_person_is_the_country(nlp) -> None:
+    text = ("Danish Prime Minister Mette Frederiksen met her Nordic counterparts on Monday.\n\n"
+            "Denmark said it would send more artillery shells to Ukraine.\n\n"
+            "She said the decision had been taken unanimously.")
+    claims = _claims(nlp, text)
+    (shells,) = [c for c in claims if "artillery" in c.content.text]
+    assert shells.speaker_actor is not None and shells.speaker_actor.id == "DNK"
+    # "Denmark" is no person a "she" could stand for
+    assert all(c.resolved_speaker != "Denmark" for c in claims if "unanimously" in c.content.text)
+
+
+def test_a_ministry_with_its_city_is_not_the_one_named_before(nlp) -> None:
+    text = ("The Armenian Defense Ministry said on Tuesday that its positions had been shelled overnight.\n\n"
+            "The defense ministry in Baku said Armenian troops had opened fire first.")
+    (claim,) = [c for c in _claims(nlp, text) if "opened fire" in c.content.text]
+    assert claim.speaker_actor is not None and claim.speaker_actor.id == "AZE-MIL"
+
+
+def test_a_first_name_after_the_full_name_is_the_same_actor(nlp) -> None:
+    text = ('Marta Kowalczyk runs a shelter for refugees in the town.\n\n'
+            '"We have had forty families through here since March," Marta said.\n\n'
+            '"The first weeks were the hardest," Marta added.')
+    actors = {c.speaker_actor.id for c in _claims(nlp, text) if c.speaker_actor is not None}
+    assert actors == {"person:marta-kowalczyk"}
+
+
+def _claim(name: Optional[str], ref: Optional[ActorRef], speaker: tuple = (6, 8),
+           role: Optional[str] = None) -> Claim:
+    from claimwatch.schema import CharSpan
+
+    return Claim(speaker=CharSpan(*speaker), resolved_speaker=name, speaker_role=role, speaker_actor=ref,
+                 content=(CharSpan(10, 20),))
+
+
+def test_one_name_is_one_actor_through_an_article() -> None:
+    from claimwatch.nlp.actors import ActorComponent
+
+    component = ActorComponent.__new__(ActorComponent)
+    component.resolver = ActorResolver()
+    text = "He Io Xx said"
+    org = ActorRef(id="org:irisov", name="Irisov", type="organisation")
+    unknown = ActorRef(id="unknown:vance-labs", name="Vance Labs", type="unknown")
+    typed = ActorRef(id="org:vance-labs", name="Vance Labs", type="organisation", country="USA")
+    rus, ukr = component.resolver.get("RUS-MIL"), component.resolver.get("UKR-MIL")
+    claims = [_claim("Irisov", org, (3, 5)), _claim("Irisov", org, (0, 2)),  # "He" stands for Irisov: a person
+              _claim("Vance Labs", unknown), _claim("Vance Labs", typed),
+              _claim("Defense Ministry", rus), _claim("Defense Ministry", ukr)]
+    out = component._one_actor_per_name(text, claims)
+    assert {c.speaker_actor.type for c in out[:2]} == {"person"}
+    assert out[2].speaker_actor == typed and out[3].speaker_actor == typed
+    # two data-file actors under one name are two bodies
+    assert (out[4].speaker_actor, out[5].speaker_actor) == (rus, ukr)
+
+
+def test_an_office_before_a_name_ner_calls_an_organisation_makes_a_person() -> None:
+    from claimwatch.nlp.actors import ActorComponent
+
+    component = ActorComponent.__new__(ActorComponent)
+    component.resolver = ActorResolver()
+    ref = ActorRef(id="org:tulsa-grant", name="Tulsa Grant", type="organisation")
+    claim = _claim("Tulsa Grant", ref, role="Former Ohio congresswoman")
+    got = component._person_by_role(ref, claim, None)
+    assert (got.type, got.country) == ("person", "USA")
+    # a body's role word ("the army") makes no person
+    claim = _claim("Tulsa Grant", ref, role="the army")
+    assert component._person_by_role(ref, claim, None) == ref
+
+
+def test_the_ministry_is_the_ministry_named_last(nlp) -> None:
+    text = ("Norway's Foreign Ministry said in a statement that the talks had been a serious mistake. Norway recalled "
+            "its ambassador on Monday. But the ministry said the decision did not end the partnership.")
+    (claim,) = [c for c in _claims(nlp, text) if "partnership" in c.content.text]
+    assert claim.speaker_actor is not None and claim.speaker_actor.id == "NOR-GOV"
+
+
+def test_a_body_with_its_country_written_before_it_is_that_countrys(nlp) -> None:
+    # the article names Ukraine most; "defense ministry" alone would take Ukraine
+    text = ("Ukraine said on Friday that Ukrainian troops had crossed the river. Ukraine's president thanked them.\n\n"
+            "Heavy fighting has raged in the south since Thursday, Britain's defense ministry said in a briefing. "
+            "Ukrainian forces were pressing on towards the city, the ministry said.")
+    claims = _claims(nlp, text)
+    (briefing,) = [c for c in claims if "Heavy fighting" in c.content.text]
+    (pressing,) = [c for c in claims if "pressing" in c.content.text]
+    assert briefing.speaker_actor is not None and briefing.speaker_actor.id == "GBR-MIL"
+    assert pressing.speaker_actor is not None and pressing.speaker_actor.id == "GBR-MIL"

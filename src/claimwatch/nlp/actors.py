@@ -41,6 +41,23 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lad
 PRONOUNS = {"i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "who", "whom", "which",
             "that", "this", "these", "those", "one", "s"}
 
+# A resolved speaker starting with one of these describes someone ("The ministry", "A source"), it names no one.
+_DETERMINERS = {"the", "a", "an", "some", "many", "several", "one", "two", "both", "all", "other", "others", "most",
+                "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "no", "any"}
+
+# A name: capitalised words, a particle or two between them ("Ursula von der Leyen"), no possessive.
+_PARTICLES = r"(?:de|da|del|der|den|van|von|al|bin|el|la|le|du|dos|di)"
+_NAME = re.compile(rf"^[A-Z][\w.’'-]*(?:\s(?:{_PARTICLES}\s)*[A-Z][\w.’'-]*)*$")
+
+# Russian and Ukrainian patronymics ("Vladimirovich", "Ivanovna", "Petrovych", "Ivanivna").
+_PATRONYMIC = re.compile(r"(?:ovich|evich|yevich|ovych|evych|ich|ovna|evna|ivna|ichna)$", re.I)
+
+# Role words that name a body or a group, not one person ("government", "media", "army").
+_GROUP_ROLES = {"government", "authorities", "media", "television", "tv", "army", "military", "police", "court",
+                "intelligence", "opposition", "agency", "news agency"}
+
+_PREPOSITIONS = {"to", "by", "from", "for", "with", "of", "in", "on", "at", "about", "against"}
+
 log = logging.getLogger("claimwatch")
 
 ACTORS_FILE = "actors.en.v1.yaml"
@@ -57,7 +74,7 @@ SECTOR_NAMES = {"GOV": "government", "MIL": "military", "MED": "media", "LEG": "
 # Person titles stripped before a name is looked up ("President Zelensky" -> "Zelensky").
 TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "prof", "president", "minister", "gen", "col", "lt",
           "prime", "foreign", "defence", "defense", "spokesperson", "spokesman", "spokeswoman", "chancellor",
-          "secretary", "general", "ambassador"}
+          "secretary", "general", "ambassador", "cllr"}
 # Words before a name that describe the person ("Ousted President …", "Former Socialist prime minister …").
 PERSON_MODIFIERS = {"former", "ousted", "acting", "deputy", "vice", "interim", "exiled", "late", "then", "senior",
                     "socialist", "communist", "conservative", "liberal", "opposition", "rebel", "veteran",
@@ -308,8 +325,18 @@ class ActorResolver:
             country = self._country_in(role, context=None) if role else None
             return self._institution(hit, country or context, clean)
         if label == "PERSON":
-            return self._person(clean, role, context)
+            return self._known_head(clean) or self._person(clean, role, context)
         return self._compound(clean, label, role, context)
+
+    def _known_head(self, text: str) -> Optional[ActorRef]:
+        """A known organisation, agency or outlet that ends a longer mention NER calls a person ("Russian energy
+        giant Gazprom"): the words before it describe it."""
+        hits, words = self._scan(text)
+        last = hits[-1] if hits else None
+        if last is not None and last.kind == "actor" and last.start > 0 and last.end == len(words) \
+                and last.value.type not in ("person", "country") and not _first_name(words[-1]):
+            return last.value
+        return None
 
     def _exact(self, clean: str, norm: str, label: Optional[str],
                context: Optional[str]) -> Union[ActorRef, Institution, None]:
@@ -318,15 +345,16 @@ class ActorResolver:
             return target if label != "PERSON" else None
         if target is not None:
             ref = self.get(target)
-            # NER reads a capital standing for its government as a person now and then ("Kiev has denied …");
-            # a country name under PERSON stays a person ("Chad", "Jordan").
-            if ref is not None and (label != "PERSON" or ref.type in ("person", "government")):
+            # NER reads a known name as a person now and then ("Kiev has denied …", "Denmark said", "Gazprom
+            # said"): the name is the actor it names unless it is also a first name ("Georgia", "Amal").
+            if ref is not None and (label != "PERSON" or ref.type in ("person", "government")
+                                    or not _first_name(clean)):
                 return ref
             if label == "PERSON":
                 return None
-        if label == "PERSON":
-            return None
         code = self.countries.country_of(norm)
+        if label == "PERSON":
+            return self.country_actor(code) if code and not _first_name(clean) else None
         if code:
             return self.country_actor(code)
         if label in (None, "GPE", "LOC"):
@@ -436,8 +464,9 @@ class ActorResolver:
         last = len(words)
         # A known actor heading the mention ("Russian news agency TASS") is that actor.
         for h in hits:
-            if h.kind == "actor" and h.end == last and h.value.type not in ("country",):
-                return h.value
+            if h.kind == "actor" and h.end == last and h.value.type not in ("country",) \
+                    and (h.start == 0 or words[h.start - 1].lower() not in _PREPOSITIONS):
+                return h.value  # (not "a record provided to CBS News": CBS is not what speaks)
         inst = next((h.value for h in hits if h.kind == "institution"), None)
         if inst is not None:
             return self._institution(inst, country or context, text)
@@ -466,6 +495,10 @@ class ActorResolver:
         if country and self.is_country(country):
             return self.sector_actor(country, inst.sector, inst.type)
         return ActorRef(id=f"org:{inst.key}", name=_strip_the(text), type=inst.type, sector=inst.sector)
+
+    def country_named(self, text: str) -> Optional[str]:
+        """The country a phrase names by a country, actor or large city ("the defense ministry in Baku" -> AZE)."""
+        return self._country_in(text, None) or self._city_country(text)
 
     def _country_in(self, text: str, context: Optional[str]) -> Optional[str]:
         hits, _ = self._scan(text)
@@ -536,6 +569,13 @@ class ActorResolver:
 
     def is_role_word(self, word: str) -> bool:
         return normalise(word) in self.roles
+
+
+def _first_name(name: str) -> bool:
+    """A listed first name (resources/first_names.en.v1.tsv): "Georgia" under PERSON may be a woman."""
+    from .speakers import first_names
+
+    return name.lower() in first_names()
 
 
 def _without_initials(name: str) -> str:
@@ -644,11 +684,78 @@ class ActorComponent(DataFileComponent):
                 for span, _, ref in mentions
                 if any(part.start <= span.start_char and span.end_char <= part.end for part in claim.content)
             )
-            speaker = self._with_role_country(self._speaker(doc, claim, mentions, by_name, by_surname, context),
-                                              claim.speaker_role or _description(doc, claim))
+            speaker = self._person_by_role(self._speaker(doc, claim, mentions, by_name, by_surname, context), claim,
+                                           context)
+            speaker = self._with_role_country(speaker, claim.speaker_role or _description(doc, claim))
             out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
-        setattr(doc._, CLAIMS_ATTR, _one_country_per_person(out))
+        out = self._full_names(out, people.values(), context)
+        setattr(doc._, CLAIMS_ATTR, _one_country_per_person(self._one_actor_per_name(doc.text, out)))
         return doc
+
+    def _full_names(self, claims: list[Claim], people: Iterable, context: Optional[str]) -> list[Claim]:
+        """A person the article names in full and then by first name ("Kate Smart" … "Kate said") is one actor:
+        the one-word name is the full one when one person in the article has that first name. A patronymic read
+        as a surname ("Slava Vladimirovich") gives no full name."""
+        full: dict[str, list] = {}
+        for person in {id(p): p for p in people}.values():
+            words = person.name.split()
+            if person.first and len(words) >= 2 and not _PATRONYMIC.search(words[-1]):
+                full.setdefault(person.first, []).append(person)
+        if not full:
+            return claims
+        out = []
+        for claim in claims:
+            ref = claim.speaker_actor
+            # (NER may have called the lone first name anything: "Marta said" tagged GPE, or nothing)
+            if ref is not None and ref.type in ("person", "organisation", "unknown") and " " not in ref.name \
+                    and ref.name[:1].isupper() and self.resolver.get(ref.id) is None:
+                named = {p.name: p for p in full.get(ref.name.lower(), [])}
+                if len(named) == 1:
+                    person = next(iter(named.values()))
+                    claim = dataclasses.replace(claim, speaker_actor=self.resolver.resolve(
+                        person.name, "PERSON", self._evidence(person.roles), context))
+            out.append(claim)
+        return out
+
+    def _one_actor_per_name(self, text: str, claims: list[Claim]) -> list[Claim]:
+        """One name is one actor through an article: "Energoatom said" (NER: a person) and "It said" resolved to
+        Energoatom (no NER label: unknown) were two actors, "Alyona" and "she" -> Alyona too. Claims whose speaker
+        resolves to the same name take that name's best-founded actor (a data-file actor, then a typed one, then a
+        person or not as the name reads, then one with a country, then the most frequent). Only actors read off the
+        text change: two data-file actors under one name ("Defense Ministry" as Russia's and as Ukraine's) are two
+        bodies and stay as they are."""
+        groups: dict[str, list[ActorRef]] = {}
+        he_or_she: set[str] = set()  # names a "he" or "she" resolves to: a person, whatever NER said ("Irisov" ORG)
+        for claim in claims:
+            key = _name_key(claim)
+            if key and claim.speaker_actor is not None:
+                groups.setdefault(key, []).append(claim.speaker_actor)
+                if claim.speaker is not None and text[claim.speaker.start : claim.speaker.end].lower() in ("he", "she"):
+                    he_or_she.add(key)
+        best: dict[str, ActorRef] = {}
+        for key, refs in groups.items():
+            ids = {r.id for r in refs}
+            known = {i for i in ids if self.resolver.get(i) is not None}
+            if len(known) > 1 or (len(ids) < 2 and (key not in he_or_she or refs[0].type == "person" or known)):
+                continue
+            count = {i: sum(r.id == i for r in refs) for i in ids}
+            # a person when a "he"/"she" stands for the name, it starts with a first name, or an office says so
+            person_name = key in he_or_she or _first_name(key.split()[0]) or any(
+                r.type == "person" and r.sector for r in refs)
+            top = max(refs, key=lambda r: (r.id in known, r.type != "unknown", (r.type == "person") == person_name,
+                                           r.country is not None, count[r.id]))
+            if key in he_or_she and top.type != "person" and top.id not in known:
+                top = ActorRef(id=f"person:{slug(key)}", name=key, type="person", country=top.country)
+            best[key] = top
+        if not best:
+            return claims
+        out = []
+        for claim in claims:
+            ref, key = claim.speaker_actor, _name_key(claim)
+            if ref is not None and key in best and self.resolver.get(ref.id) is None:
+                claim = dataclasses.replace(claim, speaker_actor=best[key])
+            out.append(claim)
+        return out
 
     def candidates(self, doc) -> list:
         """(span, NER label or None) for every actor mention in the doc, longest first where they overlap."""
@@ -667,10 +774,10 @@ class ActorComponent(DataFileComponent):
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
             target = self.resolver.lookup(span.text)
-            if isinstance(target, Institution) and (
-                span.root.dep_ in ("amod", "compound", "nmod") or span.root.pos_ not in ("NOUN", "PROPN")
-            ):
-                continue  # "military" in "military presence"
+            if isinstance(target, Institution):
+                if span.root.dep_ in ("amod", "compound", "nmod") or span.root.pos_ not in ("NOUN", "PROPN"):
+                    continue  # "military" in "military presence"
+                span = _with_country_before(span)
             found.append((span, None))
         kept = {(s.start, s.end) for s in filter_spans([s for s, _ in found])}
         labels: dict[tuple[int, int], Optional[str]] = {}
@@ -734,13 +841,27 @@ class ActorComponent(DataFileComponent):
                     return ref
             label = span.root.ent_type_ or None
             ref = self.resolver.resolve(text, label if label in ACTOR_LABELS else None, claim.speaker_role, context)
-            return self._earlier_institution(ref, span, mentions) or ref
+            return self._earlier_institution(ref, span, mentions) or _last_ministry(span, mentions) or ref
         # Resolved to a name the article mentions ("the company" -> "Microsoft", "it" -> "the Kremlin"): that
         # mention's actor, so both ways of naming it are one actor.
         for m, label, ref in reversed(mentions):
             if ref is not None and m.text == text and (span is None or m.start < span.start):
                 return ref
         return self.resolver.resolve(text, None, claim.speaker_role, context)
+
+    def _person_by_role(self, ref: Optional[ActorRef], claim: Claim, context: Optional[str]) -> Optional[ActorRef]:
+        """A name NER called an organisation, or nothing, with a one-person office written before it ("Former
+        Hawaii congresswoman Tulsi Gabbard", NER: ORG) is a person."""
+        if ref is None or ref.type not in ("organisation", "unknown") or self.resolver.get(ref.id) is not None \
+                or not claim.speaker_role or not claim.resolved_speaker or not _NAME.match(claim.resolved_speaker) \
+                or not 2 <= len(claim.resolved_speaker.split()) <= 4:
+            return ref
+        words = claim.speaker_role.split()
+        head = normalise(words[-1]) if words else ""
+        role = self.resolver.roles.get(head)
+        if role is None or role.organisation or head.endswith("s") or head in _GROUP_ROLES:
+            return ref
+        return self.resolver.resolve(claim.resolved_speaker, "PERSON", claim.speaker_role, context)
 
     def _lone_first_name(self, span) -> bool:
         """A speaker that is one proper noun listed as a first name (resources/first_names.en.v1.tsv) and names no
@@ -758,8 +879,8 @@ class ActorComponent(DataFileComponent):
         named last before it ("The Ukrainian military said …"), not the article's most named country (claims
         run 17: a Ukrainian general staff was coded as Russia's)."""
         if ref is None or not ref.sector or not ref.country or ref.type not in ("military", "government") \
-                or self.resolver._country_in(span.text, None) is not None:
-            return None
+                or self.resolver.country_named(span.text) is not None:
+            return None  # "the defense ministry in Baku" names its own country
         for m, _, other in reversed(mentions):
             if m.end <= span.start and other is not None and other.sector == ref.sector and other.country \
                     and other.type == ref.type and self.resolver._country_in(m.text, None) is not None:
@@ -773,6 +894,41 @@ class ActorComponent(DataFileComponent):
             return ref
         country = self.resolver.role_country(role)
         return ref.model_copy(update={"country": country}) if country else ref
+
+
+def _with_country_before(span):
+    """"Britain's defense ministry", "the British Ministry of Defense": a body every country has, with the country
+    written right before it, is one mention, resolved to that country's body; alone, "defense ministry" would take
+    the article's dominant country (claims of the Apr-Dec sample: Britain's briefings coded as Ukraine's)."""
+    doc, j = span.doc, span.start - 1
+    if j >= 0 and doc[j].text in ("'s", "’s"):
+        j -= 1
+    if j < 0 or doc[j].ent_type_ not in ("GPE", "NORP"):
+        return span
+    while j > 0 and doc[j].ent_iob_ == "I":
+        j -= 1
+    return doc[j : span.end]
+
+
+def _last_ministry(span, mentions: list) -> Optional[ActorRef]:
+    """"The ministry said" is the ministry named last before it ("Morocco's Foreign Ministry said … But the ministry
+    said"), as "the company" is the company (58 of the Apr-Dec sample's speakers were "the ministry", no actor)."""
+    if normalise(span.text) != "ministry":
+        return None
+    for m, _, ref in reversed(mentions):
+        if m.end <= span.start and ref is not None and ref.country and ref.type in ("government", "military") \
+                and "ministry" in m.text.lower():
+            return ref
+    return None
+
+
+def _name_key(claim: Claim) -> Optional[str]:
+    """The name a claim's speaker resolves to, when it is a name ("Energoatom", "Alyona"; not "the ministry")."""
+    name = claim.resolved_speaker
+    if not name or not _NAME.match(name) or normalise(name) in PRONOUNS:
+        return None
+    first = name.split()[0].lower()
+    return None if first in _DETERMINERS else name
 
 
 def _description(doc, claim: Claim) -> Optional[str]:

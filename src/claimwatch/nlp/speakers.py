@@ -42,11 +42,13 @@ PRONOUN_WORDS = PERSON_PRONOUNS | GROUP_PRONOUNS | {
     "i", "me", "you", "us", "his", "hers", "its", "their", "our", "your", "my", "himself", "herself", "itself",
     "themselves", "ourselves", "yourself", "myself", "who", "whom", "which", "that", "this", "these", "those",
     "one", "someone", "somebody", "s"}
-TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.", "prof", "president", "minister", "gen.", "col.", "lt."}
+TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sen.", "sen", "rep.", "rep", "gov.", "gov", "prof.",
+          "prof", "president", "minister", "gen.", "col.", "lt.", "cllr", "cllr."}  # ("Cllr": a British councillor)
 # The office an abbreviated title names, so that "the senator" finds "Sen. Bill Hagerty" (claims look, seventeenth
 # session: a description left unresolved where the title was the only role written).
 TITLE_ROLES = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general", "col": "colonel",
-               "lt": "lieutenant", "prof": "professor"}  # (not "Minister": "Foreign Minister Sergei Lavrov" is no
+               "lt": "lieutenant", "prof": "professor",
+               "cllr": "councillor"}  # (not "Minister": "Foreign Minister Sergei Lavrov" is no
 # "armed forces minister", and the words before the title, which say which minister, are the role when written)
 # Titles written before a name, beside TITLES: a role ahead of the comma still belongs to the name after them.
 NAME_TITLES = {t.rstrip(".") for t in TITLES} | {"father", "sister", "brother", "rev", "reverend", "sheikh", "rabbi",
@@ -318,8 +320,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         org_word = lone_word in org_words and lone_word not in given and not (
             titled or len(name) < len(ent) or before in TITLES or before.rstrip(".") in TITLES)
         if p is None and len(toks) == 1 and (lone_word in org_starts or org_word or (
-                not titled and _town_name(text, given))):
-            continue  # "She … Chernihiv": a lone city name NER calls a PERSON, and no one named so before
+                not titled and (_town_name(text, given) or _country_name(text, given)))):
+            continue  # "She … Chernihiv", "Denmark said": a lone place name NER calls a PERSON, no one so named before
         if p is None:
             p = Person(name=text, surname=surname, first_token=ent.start, first=first)
             people.setdefault(surname, []).append(p)
@@ -556,6 +558,11 @@ TOWN_POPULATION = 10_000
 
 def _town_name(text: str, given: dict[str, str]) -> bool:
     return _city_name(text, CITY_POPULATION if text.lower() in given else TOWN_POPULATION)
+
+
+def _country_name(text: str, given: dict[str, str]) -> bool:
+    """A country's name that is no listed first name ("Denmark", "Ukraine"; not "Georgia" were it listed)."""
+    return text.lower() not in given and country_index().country_of(text) is not None
 
 
 def _placed(ent: Span) -> bool:
