@@ -774,3 +774,17 @@ def test_a_body_with_its_country_written_before_it_is_that_countrys(nlp) -> None
     (pressing,) = [c for c in claims if "pressing" in c.content.text]
     assert briefing.speaker_actor is not None and briefing.speaker_actor.id == "GBR-MIL"
     assert pressing.speaker_actor is not None and pressing.speaker_actor.id == "GBR-MIL"
+
+
+def test_a_name_starting_with_a_first_name_is_a_person() -> None:
+    from claimwatch.nlp.actors import ActorComponent
+
+    component = ActorComponent.__new__(ActorComponent)
+    component.resolver = ActorResolver()
+    ref = ActorRef(id="unknown:samantha-kowal", name="Samantha Kowal", type="unknown")
+    assert component._person_by_role(ref, _claim("Samantha Kowal", ref), None).type == "person"
+    # not a body whose name starts with a first name's word, unless it is written as a name
+    body = ActorRef(id="unknown:victoria-line-operators", name="the Victoria line operators", type="unknown")
+    assert component._person_by_role(body, _claim("the Victoria line operators", body), None) == body
+    church = ActorRef(id="org:grace-church", name="Grace Church", type="organisation")
+    assert component._person_by_role(church, _claim("Grace Church", church), None) == church

@@ -578,6 +578,15 @@ def _first_name(name: str) -> bool:
     return name.lower() in first_names()
 
 
+def _first_name_before_surname(name: str) -> bool:
+    """"Samantha Power": a listed first name first and no word that ends an organisation's name ("Grace Church",
+    "Victoria Group": resources/org_name_words.en.v1.txt, as nlp/speakers.py reads a name NER called an ORG)."""
+    from .speakers import org_name_words
+
+    words = name.split()
+    return _first_name(words[0]) and not any(w.lower() in org_name_words() for w in words[1:])
+
+
 def _without_initials(name: str) -> str:
     """"Donald J. Trump" -> "Donald Trump": middle initials are left out of the actor file's aliases."""
     words = name.split()
@@ -850,18 +859,23 @@ class ActorComponent(DataFileComponent):
         return self.resolver.resolve(text, None, claim.speaker_role, context)
 
     def _person_by_role(self, ref: Optional[ActorRef], claim: Claim, context: Optional[str]) -> Optional[ActorRef]:
-        """A name NER called an organisation, or nothing, with a one-person office written before it ("Former
-        Hawaii congresswoman Tulsi Gabbard", NER: ORG) is a person."""
+        """A name NER called an organisation, or nothing, is a person when a one-person office is written before it
+        ("Former Hawaii congresswoman Tulsi Gabbard", NER: ORG) or it starts with a listed first name ("Samantha
+        Power", NER: nothing)."""
+        name = claim.resolved_speaker
         if ref is None or ref.type not in ("organisation", "unknown") or self.resolver.get(ref.id) is not None \
-                or not claim.speaker_role or not claim.resolved_speaker or not _NAME.match(claim.resolved_speaker) \
-                or not 2 <= len(claim.resolved_speaker.split()) <= 4:
+                or not name or not _NAME.match(name) or not 2 <= len(name.split()) <= 4:
             return ref
-        words = claim.speaker_role.split()
+        if not (_first_name_before_surname(name) or self._one_person_office(claim.speaker_role)):
+            return ref
+        return self.resolver.resolve(name, "PERSON", claim.speaker_role, context)
+
+    def _one_person_office(self, role: Optional[str]) -> bool:
+        """A role whose head word is one person's office ("congresswoman"), not a body's or a group's ("the army")."""
+        words = (role or "").split()
         head = normalise(words[-1]) if words else ""
-        role = self.resolver.roles.get(head)
-        if role is None or role.organisation or head.endswith("s") or head in _GROUP_ROLES:
-            return ref
-        return self.resolver.resolve(claim.resolved_speaker, "PERSON", claim.speaker_role, context)
+        kind = self.resolver.roles.get(head)
+        return kind is not None and not kind.organisation and not head.endswith("s") and head not in _GROUP_ROLES
 
     def _lone_first_name(self, span) -> bool:
         """A speaker that is one proper noun listed as a first name (resources/first_names.en.v1.tsv) and names no
