@@ -788,3 +788,14 @@ def test_a_name_starting_with_a_first_name_is_a_person() -> None:
     assert component._person_by_role(body, _claim("the Victoria line operators", body), None) == body
     church = ActorRef(id="org:grace-church", name="Grace Church", type="organisation")
     assert component._person_by_role(church, _claim("Grace Church", church), None) == church
+
+
+def test_a_countrys_leader_by_description_is_the_leader_named_before(nlp) -> None:
+    # the article writes no country beside Orban; the actor data knows him (HUN)
+    text = ("Prime Minister Viktor Orban has compared an oil ban to a nuclear bomb.\n\n"
+            "Officials in Brussels met on Monday. The sanctions package also targets banks, diplomats said. Member "
+            "states signed off the other packages quickly.\n\n"
+            "But in his letter this week the Hungarian leader warned that the debate would only highlight divisions.")
+    (claim,) = [c for c in _claims(nlp, text) if "divisions" in c.content.text]
+    assert claim.speaker_actor is not None
+    assert (claim.speaker_actor.id, claim.speaker_actor.country) == ("person:viktor-orban", "HUN")

@@ -56,6 +56,10 @@ _PATRONYMIC = re.compile(r"(?:ovich|evich|yevich|ovych|evych|ich|ovna|evna|ivna|
 _GROUP_ROLES = {"government", "authorities", "media", "television", "tv", "army", "military", "police", "court",
                 "intelligence", "opposition", "agency", "news agency"}
 
+# "the Hungarian leader", "The Russian president", "the US president": a country's leader by description.
+_LEADER = re.compile(r"^[Tt]he (?:former )?([A-Z][\w.-]*) (?:leader|president|prime minister|premier|chancellor)$")
+# A role that says someone leads a country ("Prime Minister", "Russian President", "the Hungarian leader").
+_LEADING = re.compile(r"\b(?:president|prime minister|premier|chancellor|leader|king|queen)\b", re.I)
 _PREPOSITIONS = {"to", "by", "from", "for", "with", "of", "in", "on", "at", "about", "against"}
 
 log = logging.getLogger("claimwatch")
@@ -693,8 +697,9 @@ class ActorComponent(DataFileComponent):
                 for span, _, ref in mentions
                 if any(part.start <= span.start_char and span.end_char <= part.end for part in claim.content)
             )
-            speaker = self._person_by_role(self._speaker(doc, claim, mentions, by_name, by_surname, context), claim,
-                                           context)
+            speaker = self._speaker(doc, claim, mentions, by_name, by_surname, context)
+            speaker = self._leader_described(doc, claim, speaker, people, context) or \
+                self._person_by_role(speaker, claim, context)
             speaker = self._with_role_country(speaker, claim.speaker_role or _description(doc, claim))
             out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
         out = self._full_names(out, people.values(), context)
@@ -857,6 +862,27 @@ class ActorComponent(DataFileComponent):
             if ref is not None and m.text == text and (span is None or m.start < span.start):
                 return ref
         return self.resolver.resolve(text, None, claim.speaker_role, context)
+
+    def _leader_described(self, doc, claim: Claim, ref: Optional[ActorRef], people: dict,
+                          context: Optional[str]) -> Optional[ActorRef]:
+        """"The Hungarian leader", "the Russian president": the person the article named before with a leading office
+        of that country written beside them ("Prime Minister Viktor Orban's Hungarian government" paragraphs
+        earlier), when the speakers stage found no one near enough; the last one named, if several. None when the
+        speaker is no such description or no one fits."""
+        if claim.speaker is None or (ref is not None and ref.type == "person"):
+            return None
+        m = _LEADER.match(doc.text[claim.speaker.start : claim.speaker.end])
+        code = self.resolver.countries.country_of(m.group(1)) if m else None
+        if code is None:
+            return None
+        found: Optional[tuple[int, ActorRef]] = None
+        for (start, _), person in people.items():
+            if doc[start].idx >= claim.speaker.start or not any(_LEADING.search(r) for r in person.roles):
+                continue
+            actor = self.resolver.resolve(person.name, "PERSON", self._evidence(person.roles), context)
+            if actor.type == "person" and actor.country == code and (found is None or start > found[0]):
+                found = (start, actor)
+        return found[1] if found else None
 
     def _person_by_role(self, ref: Optional[ActorRef], claim: Claim, context: Optional[str]) -> Optional[ActorRef]:
         """A name NER called an organisation, or nothing, is a person when a one-person office is written before it
