@@ -629,6 +629,12 @@ def _claims(nlp, text: str) -> list[Claim]:
     return list(next(extract_articles(nlp, [Article(id="t", text=text)])).claims)
 
 
+def _speaker_actor(nlp, text: str, words: str) -> Optional[ActorRef]:
+    """The speaker actor of the one claim whose content holds ``words``."""
+    (claim,) = [c for c in _claims(nlp, text) if words in c.content.text]
+    return claim.speaker_actor
+
+
 def test_a_lone_first_name_speaker_is_a_person_and_a_country_name_stays_a_country(nlp) -> None:
     # the small model tags a lone "Tatiana" GPE or ORG; "Georgia" is a first name too, but names a country first
     text = ('Tatiana fled Kharkiv in March with her two children.\n\n"We had no water for a week," Tatiana said.\n\n'
@@ -703,8 +709,8 @@ def test_a_country_name_ner_calls_a_person_is_the_country(nlp) -> None:
 def test_a_ministry_with_its_city_is_not_the_one_named_before(nlp) -> None:
     text = ("The Armenian Defense Ministry said on Tuesday that its positions had been shelled overnight.\n\n"
             "The defense ministry in Baku said Armenian troops had opened fire first.")
-    (claim,) = [c for c in _claims(nlp, text) if "opened fire" in c.content.text]
-    assert claim.speaker_actor is not None and claim.speaker_actor.id == "AZE-MIL"
+    actor = _speaker_actor(nlp, text, "opened fire")
+    assert actor is not None and actor.id == "AZE-MIL"
 
 
 def test_a_first_name_after_the_full_name_is_the_same_actor(nlp) -> None:
@@ -760,8 +766,8 @@ def test_an_office_before_a_name_ner_calls_an_organisation_makes_a_person() -> N
 def test_the_ministry_is_the_ministry_named_last(nlp) -> None:
     text = ("Norway's Foreign Ministry said in a statement that the talks had been a serious mistake. Norway recalled "
             "its ambassador on Monday. But the ministry said the decision did not end the partnership.")
-    (claim,) = [c for c in _claims(nlp, text) if "partnership" in c.content.text]
-    assert claim.speaker_actor is not None and claim.speaker_actor.id == "NOR-GOV"
+    actor = _speaker_actor(nlp, text, "partnership")
+    assert actor is not None and actor.id == "NOR-GOV"
 
 
 def test_a_body_with_its_country_written_before_it_is_that_countrys(nlp) -> None:
@@ -769,11 +775,9 @@ def test_a_body_with_its_country_written_before_it_is_that_countrys(nlp) -> None
     text = ("Ukraine said on Friday that Ukrainian troops had crossed the river. Ukraine's president thanked them.\n\n"
             "Heavy fighting has raged in the south since Thursday, Britain's defense ministry said in a briefing. "
             "Ukrainian forces were pressing on towards the city, the ministry said.")
-    claims = _claims(nlp, text)
-    (briefing,) = [c for c in claims if "Heavy fighting" in c.content.text]
-    (pressing,) = [c for c in claims if "pressing" in c.content.text]
-    assert briefing.speaker_actor is not None and briefing.speaker_actor.id == "GBR-MIL"
-    assert pressing.speaker_actor is not None and pressing.speaker_actor.id == "GBR-MIL"
+    for words in ("Heavy fighting", "pressing"):
+        actor = _speaker_actor(nlp, text, words)
+        assert actor is not None and actor.id == "GBR-MIL"
 
 
 def test_a_name_starting_with_a_first_name_is_a_person() -> None:
@@ -796,6 +800,5 @@ def test_a_countrys_leader_by_description_is_the_leader_named_before(nlp) -> Non
             "Officials in Brussels met on Monday. The sanctions package also targets banks, diplomats said. Member "
             "states signed off the other packages quickly.\n\n"
             "But in his letter this week the Hungarian leader warned that the debate would only highlight divisions.")
-    (claim,) = [c for c in _claims(nlp, text) if "divisions" in c.content.text]
-    assert claim.speaker_actor is not None
-    assert (claim.speaker_actor.id, claim.speaker_actor.country) == ("person:viktor-orban", "HUN")
+    actor = _speaker_actor(nlp, text, "divisions")
+    assert actor is not None and (actor.id, actor.country) == ("person:viktor-orban", "HUN")
