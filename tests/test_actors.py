@@ -799,3 +799,13 @@ def test_a_countrys_leader_by_description_is_the_leader_named_before(nlp) -> Non
             "But in his letter this week the Hungarian leader warned that the debate would only highlight divisions.")
     actor = _speaker_actor(nlp, text, "divisions")
     assert actor is not None and (actor.id, actor.country) == ("person:viktor-orban", "HUN")
+
+
+@pytest.mark.parametrize("text, words, country", [
+    ("Mykola Hrytsenko, 48, from Kharkiv, said the shelling had not stopped for a week.", "shelling", "UKR"),
+    ("Arkady Belov, who left Russia with his wife in March, said he felt the charge was revenge.", "revenge", "RUS"),
+    ("Maria Lopez, who fled from Madrid in 2019, said she would stay in the city.", "stay", "ESP"),
+])
+def test_where_a_person_is_from_after_their_age_or_in_a_who_clause(nlp, text: str, words: str, country: str) -> None:
+    actor = _speaker_actor(nlp, text, words)
+    assert actor is not None and (actor.type, actor.country) == ("person", country)

@@ -233,20 +233,43 @@ def _role_ahead(ent: Span) -> Optional[Span]:
     return role if 0 < len(role) <= APPOSITION_MAX_TOKENS else None
 
 
-def _home(ent: Span) -> Optional[Span]:
-    """'Tamara Sturtz-Filby from Bath' -> "from Bath": where a person is from is evidence of their country (the
-    actor layer reads it; actor gold dev)."""
+def _home(ent: Span) -> Optional[str]:
+    """Where a person is from, as "from <place>": evidence of their country (the actor layer reads it; actor gold dev).
+    "Tamara Sturtz-Filby from Bath", "Olena, 54, from Kharkiv", "Tatiana, who fled Mariupol in April"."""
     doc = ent.doc
-    if ent.end + 1 >= len(doc) or doc[ent.end].lower_ != "from":
+    i = ent.end
+    if i < len(doc) and doc[i].text == ",":  # "Olena, 54, from Kharkiv"; "Tatiana, who fled Mariupol"
+        i += 1
+        if i + 1 < len(doc) and doc[i].like_num and doc[i + 1].text == ",":
+            i += 2
+        if i + 1 < len(doc) and doc[i].lower_ == "who" and doc[i + 1].lemma_.lower() in HOME_LEFT_VERBS:
+            i += 2
+            if i < len(doc) and doc[i].lower_ == "from":
+                i += 1
+            place = _place_at(doc, i)
+            return f"from {place.text}" if place is not None else None
+    if i + 1 >= len(doc) or doc[i].lower_ != "from":
         return None
-    place = doc[ent.end + 1]
+    place = _place_at(doc, i + 1)
+    return f"from {place.text}" if place is not None else None
+
+
+# "who fled Mariupol": a place someone left is where they are from.
+HOME_LEFT_VERBS = {"flee", "fled", "leave", "left", "escape", "escaped"}
+
+
+def _place_at(doc: Doc, i: int) -> Optional[Span]:
+    """The place name starting at token ``i``: a GPE entity, or a city name NER missed ("Bath")."""
+    if i >= len(doc):
+        return None
+    place = doc[i]
     if place.ent_type_ == "GPE" and place.ent_iob_ == "B":
         end = place.i + 1
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
-        return doc[ent.end : end]
+        return doc[i:end]
     if place.pos_ == "PROPN" and _city_name(place.text):  # NER missed "Bath"
-        return doc[ent.end : place.i + 1]
+        return doc[i : i + 1]
     return None
 
 
@@ -333,8 +356,8 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         p.named += first is not None
         p.honorifics |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 1, 0) : ent.end]
                          if t.lower_.rstrip(".") in HONORIFIC_GENDER}
-        p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent), _home(ent))
-                    if found is not None]
+        p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent))
+                    if found is not None] + [home for home in (_home(ent),) if home is not None]
         p.roles += [TITLE_ROLES[w] for t in doc[max(ent.start - 1, 0) : name.start]
                     if (w := t.lower_.rstrip(".")) in TITLE_ROLES and TITLE_ROLES[w] not in p.roles]
         mentions.append((ent, p))
