@@ -29,7 +29,7 @@ from ..resources import DataPath, data_path, parse_yaml, read_text
 from ..schema import ActorMention, ActorRef, CharSpan, Claim
 from .countries import COUNTRIES_FILE, CountryIndex, country_index, dominant_country, normalise, slug
 from .datafiles import DataFileComponent, Files
-from .extensions import CLAIMS_ATTR
+from .extensions import CLAIMS_ATTR, doc_text
 
 # A city named in a person's role is evidence of their country only when it is this large (fewer homonyms).
 CITY_EVIDENCE_POPULATION = 100_000
@@ -703,7 +703,7 @@ class ActorComponent(DataFileComponent):
             speaker = self._with_role_country(speaker, claim.speaker_role or _description(doc, claim))
             out.append(dataclasses.replace(claim, speaker_actor=speaker, actors=actors))
         out = self._full_names(out, people.values(), context)
-        setattr(doc._, CLAIMS_ATTR, _one_country_per_person(self._one_actor_per_name(doc.text, out)))
+        setattr(doc._, CLAIMS_ATTR, _one_country_per_person(self._one_actor_per_name(doc_text(doc), out)))
         return doc
 
     def _full_names(self, claims: list[Claim], people: Iterable, context: Optional[str]) -> list[Claim]:
@@ -871,7 +871,7 @@ class ActorComponent(DataFileComponent):
         speaker is no such description or no one fits."""
         if claim.speaker is None or (ref is not None and ref.type == "person"):
             return None
-        m = _LEADER.match(doc.text[claim.speaker.start : claim.speaker.end])
+        m = _LEADER.match(doc_text(doc)[claim.speaker.start : claim.speaker.end])
         code = self.resolver.countries.country_of(m.group(1)) if m else None
         if code is None:
             return None
@@ -976,7 +976,7 @@ def _description(doc, claim: Claim) -> Optional[str]:
     Motors): it describes the organisation as an apposition would (actor gold dev)."""
     if claim.speaker is None or not claim.resolved_speaker:
         return None
-    text = doc.text[claim.speaker.start : claim.speaker.end]
+    text = doc_text(doc)[claim.speaker.start : claim.speaker.end]
     return text if text != claim.resolved_speaker else None
 
 
