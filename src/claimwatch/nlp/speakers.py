@@ -244,22 +244,18 @@ def _home(ent: Span) -> Optional[str]:
             i += 2
         if i + 1 < len(doc) and doc[i].lower_ == "who" and doc[i + 1].lemma_.lower() in HOME_LEFT_VERBS:
             i += 2
-            if i < len(doc) and doc[i].lower_ == "from":
-                i += 1
-            place = _place_at(doc, i)
-            return f"from {place.text}" if place is not None else None
+            return _from_place(doc, i + 1 if i < len(doc) and doc[i].lower_ == "from" else i)
     if i + 1 >= len(doc) or doc[i].lower_ != "from":
         return None
-    place = _place_at(doc, i + 1)
-    return f"from {place.text}" if place is not None else None
+    return _from_place(doc, i + 1)
 
 
 # "who fled Mariupol": a place someone left is where they are from.
 HOME_LEFT_VERBS = {"flee", "fled", "leave", "left", "escape", "escaped"}
 
 
-def _place_at(doc: Doc, i: int) -> Optional[Span]:
-    """The place name starting at token ``i``: a GPE entity, or a city name NER missed ("Bath")."""
+def _from_place(doc: Doc, i: int) -> Optional[str]:
+    """"from <place>" for the place name starting at token ``i``: a GPE entity, or a city name NER missed ("Bath")."""
     if i >= len(doc):
         return None
     place = doc[i]
@@ -267,9 +263,9 @@ def _place_at(doc: Doc, i: int) -> Optional[Span]:
         end = place.i + 1
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
-        return doc[i:end]
+        return f"from {doc[i:end].text}"
     if place.pos_ == "PROPN" and _city_name(place.text):  # NER missed "Bath"
-        return doc[i : i + 1]
+        return f"from {place.text}"
     return None
 
 
@@ -357,7 +353,10 @@ def collect_people(doc: Doc) -> list[tuple[Span, Person]]:
         p.honorifics |= {t.lower_.rstrip(".") for t in doc[max(ent.start - 1, 0) : ent.end]
                          if t.lower_.rstrip(".") in HONORIFIC_GENDER}
         p.roles += [found.text for found in (_role_before(ent), _role_appos(ent), _role_ahead(ent))
-                    if found is not None] + [home for home in (_home(ent),) if home is not None]
+                    if found is not None]
+        home = _home(ent)
+        if home is not None:
+            p.roles.append(home)
         p.roles += [TITLE_ROLES[w] for t in doc[max(ent.start - 1, 0) : name.start]
                     if (w := t.lower_.rstrip(".")) in TITLE_ROLES and TITLE_ROLES[w] not in p.roles]
         mentions.append((ent, p))
