@@ -292,6 +292,7 @@ def test_user_file_in_jsonl(tmp_path: Path) -> None:
         ("actorz: []\n", ":1:", "unknown section"),
         ("roles:\n  harbourmaster: GOV\n", ":", "needs a sector"),
         ("roles:\n  alderman: {sector: GOV, country: England}\n", ":", "alpha-3"),
+        ("contested_places: [Kramatorsk, {name: Sloviansk}]\n", ":1:", "list of place names"),
     ],
 )
 def test_bad_actor_file_is_one_line_naming_file_and_line(tmp_path: Path, content: str, where: str, words: str) -> None:
@@ -301,6 +302,13 @@ def test_bad_actor_file_is_one_line_naming_file_and_line(tmp_path: Path, content
         ActorResolver([path])
     msg = str(err.value)
     assert msg.startswith(f"{path}{where}") and words in msg and "\n" not in msg
+
+
+def test_a_user_file_adds_contested_places(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("contested_places: [Kramatorsk]\n", encoding="utf-8")
+    assert ActorResolver().role_country("Kramatorsk mayor") == "UKR"
+    assert ActorResolver([path]).role_country("Kramatorsk mayor") is None
 
 
 def test_bad_jsonl_line_is_named(tmp_path: Path) -> None:
@@ -534,6 +542,8 @@ def test_a_place_named_by_a_shared_city_name_takes_the_country_only_from_the_art
 
 def test_a_party_in_the_role_is_evidence(resolver: ActorResolver) -> None:
     assert resolver.resolve("Anna Example", "PERSON", "Tory leader").country == "GBR"
+    assert resolver.resolve("Anna Example", "PERSON", "Conservative MP Sir").country == "GBR"
+    assert resolver.resolve("Anna Example", "PERSON", "a conservative commentator").country is None
     assert resolver.resolve("The Tories", "ORG").id == "GBR-PTY-CON"
 
 
@@ -809,3 +819,65 @@ def test_a_countrys_leader_by_description_is_the_leader_named_before(nlp) -> Non
 def test_where_a_person_is_from_after_their_age_or_in_a_who_clause(nlp, text: str, words: str, country: str) -> None:
     actor = _speaker_actor(nlp, text, words)
     assert actor is not None and (actor.type, actor.country) == ("person", country)
+
+
+@pytest.mark.parametrize("role, country", [
+    ("Mariupol Mayor", "UKR"),  # two capitalised words: the city and a role word
+    ("Kharkiv Regional Governor", "UKR"),
+    ("the mayor of Mykolaiv", "UKR"),  # GeoNames spells it Mykolayiv: the spelling is an alternate name
+    ("a New York-based lawyer", "USA"),  # GeoNames' primary name is New York City
+    ("Kherson mayor", "UKR"),  # a smaller city counts beside a local office
+    ("Dnipro Kids charity spokesman", None),  # two capitalised words with no role word: one name, not a city
+    ("Google engineer", None),  # an alternate name of Mountain View, but an actor's name
+    ("a Kherson-based lawyer", None),  # no local office: a city under 100,000 people is no evidence
+    ("a professor at the University of California Los Angeles", None),  # not "Angeles" (Angeles City, PHL)
+    ("a pro-Russian politician", None),  # a person's stance is not their country
+    ("Donetsk mayor", None),  # a contested place (actor file): its officials may speak for either side
+    ("the governor of Donetsk region", "UKR"),  # the region's Ukrainian administration, whoever holds the city
+])
+def test_a_city_in_the_role_by_any_spelling_beside_a_role_word(resolver: ActorResolver, role: str,
+                                                               country: Optional[str]) -> None:
+    assert resolver.resolve("Anna Example", "PERSON", role, None).country == country
+
+
+def test_the_persons_own_name_is_no_place(resolver: ActorResolver) -> None:
+    # "Ivan" is close to Eyvan (Iran) and "Engel" to Engels (Russia), cities GeoNames spells otherwise
+    assert resolver.resolve("Ivan Federov", "PERSON", "Mayor Ivan Federov", None).country is None
+    assert resolver.resolve("Steven Engel", "PERSON", "Engel and O'Callaghan", None).country is None
+
+
+def test_a_local_office_of_the_place_named_before_gives_its_country(nlp) -> None:
+    text = ("Shelling hit Mykolaiv overnight, damaging a school and two apartment blocks.\n\n"
+            "Oleksandr Senkevych, the city's mayor, said that four people had been wounded.\n\n"
+            "Jane Example, a local resident, said that the windows of her flat had been blown out.")
+    assert _speaker_actor(nlp, text, "four people").country == "UKR"
+    assert _speaker_actor(nlp, text, "windows").country is None  # no office of the place: no evidence
+    # a local body, unnamed: the place named before (actor gold dev: Italian local officials)
+    text = ("A woman was assaulted on a pavement in the Italian city of Piacenza early on Sunday by a man from "
+            "Guinea.\n\nLocal officials said that the suspect had been arrested.")  # the city's, not Guinea's
+    assert _speaker_actor(nlp, text, "suspect").country == "ITA"
+
+
+@pytest.mark.parametrize("text, country, sector_actor", [
+    ("Russian-installed officials in the occupied Zaporizhzhia region", "RUS", False),  # not Ukraine's, by the place
+    ("Pro-Russian officials in the town of Oleshky", "RUS", False),
+    ("the Kremlin-backed regional administration", "RUS", False),
+    ("US-backed forces", "USA", False),  # a proxy is no part of the sponsor's military
+    ("Russian officials", "RUS", True),
+])
+def test_a_body_a_country_installed_or_backs_is_on_its_side_but_not_its_state(
+        resolver: ActorResolver, text: str, country: str, sector_actor: bool) -> None:
+    ref = resolver.resolve(text, None, None, None)
+    assert ref.country == country
+    assert (ref.id == resolver.sector_actor(country, ref.sector or "GOV").id) is sector_actor
+
+
+def test_officials_of_a_city_are_the_citys_not_the_national_government(resolver: ActorResolver) -> None:
+    ref = resolver.resolve("Officials in the port city of Mykolaiv", None, None, None)
+    assert (ref.country, ref.type) == ("UKR", "government") and ref.id != "UKR-GOV"
+    assert resolver.resolve("Ukrainian officials", None, None, None).id == "UKR-GOV"
+
+
+@pytest.mark.parametrize("word", ["Most", "The"])  # Most is a Czech town
+def test_a_common_word_is_no_city(resolver: ActorResolver, word: str) -> None:
+    assert resolver.resolve(f"{word} of its permanent residents", None, None, None).country is None
