@@ -629,6 +629,25 @@ def test_a_state_agency_is_its_governments_body(resolver: ActorResolver) -> None
     ref = resolver.resolve("Roscosmos", "PERSON", None, None)
     assert (ref.type, ref.country) == ("government", "RUS")
     assert resolver.resolve("the EPA", "ORG", None, None).country == "USA"
+    assert resolver.resolve("the Home Office", "ORG", None, None).country == "GBR"
+
+
+@pytest.mark.parametrize("text, actor_id", [
+    ("a Gazprom spokesman", "company:gazprom"),  # not Russia's government
+    ("A Liberal Democrat spokesman", "GBR-PTY-LD"),
+    ("a Kremlin spokesman", "RUS-GOV"),
+])
+def test_a_spokesman_of_a_named_organisation_speaks_for_it(resolver: ActorResolver, text: str, actor_id: str) -> None:
+    assert resolver.resolve(text, None, None, None).id == actor_id
+
+
+def test_a_justice_department_is_a_body_every_country_has(resolver: ActorResolver) -> None:
+    # (Apr-Dec sample: "the Justice Department" was an organisation with no country, 11 claims; it is a US name, so
+    # not the dominant country's: an article about Russia's hackers quoting it is not quoting Russia's)
+    assert resolver.resolve("the Justice Department", "ORG", None, "RUS").country == "USA"
+    assert resolver.resolve("Russia's Justice Ministry", "ORG", None, "USA").id == "RUS-JUD"
+    assert resolver.resolve("the Justice Ministry", "ORG", None, "UKR").id == "UKR-JUD"
+    assert resolver.resolve("the International Energy Agency", "ORG", None, None).type == "igo"  # was media
 
 
 def _claims(nlp, text: str) -> list[Claim]:

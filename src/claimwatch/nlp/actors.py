@@ -558,11 +558,11 @@ class ActorResolver:
             return self._institution(inst, country or context, text)
         sector = strong or weak
         # An organisation named in a phrase without a country speaks for it ("Red Cross officials",
-        # "U.N. helicopters", "NATO peacekeeping troops").
-        if country is None:
-            org = next((h.value for h in hits if h.kind == "actor" and h.value.type in ("igo", "bloc", "organisation")), None)
-            if org is not None:
-                return org
+        # "U.N. helicopters", "NATO peacekeeping troops"), and so does one with a country under a weak role word
+        # ("A Liberal Democrat spokesman", "a Gazprom spokesman": not the UK's or Russia's government).
+        org = next((h.value for h in hits if h.kind == "actor" and h.value.type in ("igo", "bloc", "organisation")), None)
+        if org is not None and (country is None or (strong is None and org.country == country)):
+            return org
         # (a body another country backs is its own, on that country's side; "officials in the port city of
         # Mykolaiv" are the city's, in Ukraine, not Ukraine's government)
         if country and sector and not sponsor and not local:
