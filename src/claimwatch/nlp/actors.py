@@ -486,8 +486,9 @@ class ActorResolver:
                 continue
             word = m.group(1) or m.group(2)
             code = self.countries.country_of(word)
-            if code is None and isinstance(self.lookup(word), str):
-                ref = self.get(self.lookup(word))  # "Kremlin"
+            target = self.lookup(word) if code is None else None
+            if isinstance(target, str):
+                ref = self.get(target)  # "Kremlin"
                 code = ref.country if ref is not None else None
             if code:
                 return code
