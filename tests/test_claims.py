@@ -647,3 +647,29 @@ def test_a_quotation_after_a_said_sentence_goes_on_with_that_speaker(nlp) -> Non
     assert "annexation" not in stressed and "I must be clear" in stressed
     (said,) = [content for cue, content, _ in found if cue == "said"]
     assert "annexation" in said and "I must be clear" not in said
+
+
+def test_an_adjunct_of_the_cue_is_not_the_start_of_the_content(nlp) -> None:
+    # "pledged in early November 2031 that, even if …": the tagger may start the content at the cue's time adjunct;
+    # the content is the "that"-clause (check sentences of the gold sets were read as the writer's own assertion).
+    from claimwatch.nlp.attribution import _without_cue_adjuncts
+
+    doc = nlp("Mayor Ilsa Varn pledged in early November 2031 that, even if the council closed the bridge again, it "
+              "would not stop grain lorries going to Ostrel.")
+    cue = next(t.i for t in doc if t.text == "pledged")
+    group = Group(cue=[Chunk("CUE", cue, cue + 1)], source=[Chunk("SRC", 0, cue)],
+                  content=[Chunk("CON", cue + 1, len(doc) - 1)])
+    moved = _without_cue_adjuncts(doc, group)
+    assert doc[moved.content[0].start : moved.content[0].end].text.startswith("that, even if the council")
+    # A "that" of a clause the cue does not govern leaves the content as it is.
+    doc = nlp("The minister said the report that the council had closed the bridge was false.")
+    cue = next(t.i for t in doc if t.text == "said")
+    group = Group(cue=[Chunk("CUE", cue, cue + 1)], source=[Chunk("SRC", 0, cue)],
+                  content=[Chunk("CON", cue + 1, len(doc) - 1)])
+    assert _without_cue_adjuncts(doc, group) == group
+    # Nor does a content that a quotation mark opens: the mark stays with it.
+    doc = nlp("The minister said on Monday “that the bridge will stay closed to lorries until May.”")
+    cue = next(t.i for t in doc if t.text == "said")
+    group = Group(cue=[Chunk("CUE", cue, cue + 1)], source=[Chunk("SRC", 0, cue)],
+                  content=[Chunk("CON", cue + 1, len(doc))])
+    assert _without_cue_adjuncts(doc, group) == group

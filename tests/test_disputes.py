@@ -698,6 +698,27 @@ def test_check_reads_a_reported_sentence_as_the_statement(tmp_path: Path, nlp) -
 
 
 @minilm
+def test_check_reads_a_report_with_a_long_lead_in_as_the_statement(tmp_path: Path, nlp) -> None:
+    # The speaker's description and an opening adjunct are not what the sentence says: the statement is most of what
+    # follows the cue, however long the lead-in (48 of the gold sets' 575 check sentences were read whole before). A
+    # demand's object is what was demanded.
+    text = "The harbour master said that grain ships had left Kessel on schedule this week."
+    with checker_over(tmp_path / "l.db", nlp, text) as checker:
+        checker.check("In response to the new tariffs, Kessland's energy company Borgen, the largest gas importer in "
+                      "the region since 2029, said on Tuesday that it would pay for Vardanian gas in euros.")
+        reported = checker.last_query
+        checker.check("Borgen, the largest gas importer in the region, said it had a plan, and Vardania cut the gas "
+                      "flowing to Kessel through the northern pipeline by half on Tuesday.")
+        aside = checker.last_query
+        checker.check("Ostmark's foreign minister urged Marovia to withdraw its warships from the strait near Kessel.")
+        demand = checker.last_query
+    assert reported.speaker is not None and reported.speaker.text.startswith("Kessland's energy company Borgen")
+    assert demand.speaker is not None and demand.content.text.startswith("Marovia to withdraw")
+    assert reported.content.text.startswith("that it would pay")
+    assert aside.speaker is None  # the report is a short aside to what the sentence asserts
+
+
+@minilm
 def test_check_lists_the_accused_states_answer_found_by_name(tmp_path: Path, nlp) -> None:
     # "It's a lie" shares almost no words with the sentence it answers: the accused side's answer is found by the
     # place the sentence names, and only the accused state's voice counts, only against a charged act.

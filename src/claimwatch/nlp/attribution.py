@@ -31,7 +31,7 @@ from .datafiles import DataFileComponent, Files
 from .extensions import CLAIMS_ATTR, set_span_groups
 from .crf_scorer import CrfScorer
 from .features import SENTENCE_ENDS, TEMPLATES, doc_cache, feature_columns, paragraphs, quote_depth
-from .grouping import Chunk, Group, chunks_from_tags, group_chunks, snap_to_quotes
+from .grouping import QUOTE_CHARS, Chunk, Group, chunks_from_tags, group_chunks, snap_to_quotes
 from .lexicon import CUES_FILE, DENIALS_FILE, HEDGES_FILE, CueLexicon, load_lexicon
 from .rules import apply_rule_groups, rule_groups, rule_tags
 
@@ -160,7 +160,8 @@ class AttributionComponent(DataFileComponent):
         if self.tagger is not None and self.rule_layer:
             groups = apply_rule_groups(doc, groups, rule_groups(doc, self.lexicon, quotes))
         groups = [part for g in _writers_clauses(doc, [g for g in groups if not self._fragment(doc, g)], quotes)
-                  for sentence in _within_sentence(doc, _without_cue_objects(doc, _inside_participle(doc, g, quotes)),
+                  for sentence in _within_sentence(doc, _without_cue_objects(doc, _without_cue_adjuncts(
+                      doc, _inside_participle(doc, g, quotes))),
                                                    quotes, self.lexicon)
                   for part in self._bounded(doc, _noun_content(doc, sentence, self.lexicon), quotes)]
         claims = []
@@ -429,6 +430,37 @@ def _without_cue_objects(doc: Doc, group: Group) -> Group:
 
     kept = group.content[:1] + [ch for ch in group.content[1:] if not on_cue(ch)]
     return group if len(kept) == len(group.content) else dataclasses.replace(group, content=kept)
+
+
+# What hangs on the cue verb as a time, place or manner adjunct ("pledged [in early November 2022] that …").
+CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "tmod"})
+
+
+def _without_cue_adjuncts(doc: Doc, group: Group) -> Group:
+    """'Putin pledged in early November 2022 that, even if …, it would not stop …': the tagger may start the content
+    at an adjunct of the cue verb; the content is the "that"-clause, which starts after it (claims read as an
+    object of the cue otherwise, and `check` then read such a sentence as the writer's own assertion)."""
+    if not group.content or not group.cue:
+        return group
+    first = min(group.content, key=lambda c: c.start)
+    cue = {i for ch in group.cue for i in range(ch.start, ch.end)}
+    clause = next((t.head for t in doc[first.start : first.end] if t.lower_ == "that" and t.dep_ == "mark"
+                   and t.head.dep_ == "ccomp" and t.head.head.i in cue), None)
+    if clause is None or clause.left_edge.i <= first.start or clause.left_edge.i >= first.end:
+        return group
+
+    def adjunct(tok: Token) -> bool:
+        while tok.head.i not in cue and tok.head.i != tok.i:
+            tok = tok.head
+        return tok.head.i in cue and tok.dep_ in CUE_ADJUNCTS
+
+    before = doc[first.start : clause.left_edge.i]
+    # (a quotation mark opens the content: '“that an autarkic economy is …”' keeps it)
+    if not any(adjunct(t) for t in before) or not all(
+            t.is_space or (t.is_punct and t.text not in QUOTE_CHARS) or adjunct(t) for t in before):
+        return group
+    moved = Chunk(first.role, clause.left_edge.i, first.end)
+    return dataclasses.replace(group, content=[moved if c is first else c for c in group.content])
 
 
 # A second act of speech joined to a content by the speaker's own pronoun ("…, as he asked G7 members to …").
