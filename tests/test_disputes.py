@@ -697,21 +697,19 @@ def test_check_reads_a_reported_sentence_as_the_statement(tmp_path: Path, nlp) -
     assert verdict.speaker is None and verdict.content.text.startswith("Vardania's forecast")
 
 
-@minilm
-def test_check_reads_a_report_with_a_long_lead_in_as_the_statement(tmp_path: Path, nlp) -> None:
+def test_check_reads_a_report_with_a_long_lead_in_as_the_statement(nlp) -> None:
     # The speaker's description and an opening adjunct are not what the sentence says: the statement is most of what
     # follows the cue, however long the lead-in (48 of the gold sets' 575 check sentences were read whole before). A
     # demand's object is what was demanded.
-    text = "The harbour master said that grain ships had left Kessel on schedule this week."
-    with checker_over(tmp_path / "l.db", nlp, text) as checker:
-        checker.check("In response to the new tariffs, Kessland's energy company Borgen, the largest gas importer in "
-                      "the region since 2029, said on Tuesday that it would pay for Vardanian gas in euros.")
-        reported = checker.last_query
-        checker.check("Borgen, the largest gas importer in the region, said it had a plan, and Vardania cut the gas "
-                      "flowing to Kessel through the northern pipeline by half on Tuesday.")
-        aside = checker.last_query
-        checker.check("Ostmark's foreign minister urged Marovia to withdraw its warships from the strait near Kessel.")
-        demand = checker.last_query
+    from claimwatch.disputes.check import sentence_claim
+
+    reported = sentence_claim(nlp, "In response to the new tariffs, Kessland's energy company Borgen, the largest gas "
+                                   "importer in the region since 2029, said on Tuesday that it would pay for Vardanian "
+                                   "gas in euros.")
+    aside = sentence_claim(nlp, "Borgen, the largest gas importer in the region, said it had a plan, and Vardania cut "
+                                "the gas flowing to Kessel through the northern pipeline by half on Tuesday.")
+    demand = sentence_claim(nlp, "Ostmark's foreign minister urged Marovia to withdraw its warships from the strait "
+                                 "near Kessel.")
     assert reported.speaker is not None and reported.speaker.text.startswith("Kessland's energy company Borgen")
     assert demand.speaker is not None and demand.content.text.startswith("Marovia to withdraw")
     assert reported.content.text.startswith("that it would pay")
@@ -736,20 +734,16 @@ def test_check_lists_the_accused_states_answer_found_by_name(tmp_path: Path, nlp
     assert not any("were a lie" in m.claim.content.text for m in visit.contradicting)  # a visit is no charge
 
 
-@minilm
-def test_check_reads_coordinated_and_participle_reports_as_the_statement(tmp_path: Path, nlp) -> None:
+def test_check_reads_coordinated_and_participle_reports_as_the_statement(nlp) -> None:
     # "X blamed A for … and accused it of …" is one report of X's; so is "X called …, saying …" when the main
     # verb reports too. "X struck the port, saying …" asserts the strike.
-    text = "The harbour master said that grain ships had left Kessel on schedule this week."
-    with checker_over(tmp_path / "c.db", nlp, text) as checker:
-        checker.check("Valdoria's ambassador, Anna Berg, blamed Marovia for starting the crisis and accused it of "
-                      "arming the rebels.")
-        blamed = checker.last_query
-        checker.check("Berg called the Marovian tactics reckless, saying they kept sending ships into the strait in "
-                      "repeated night raids near Kessel and Ostrel.")
-        called = checker.last_query
-        checker.check("Marovian troops struck the port of Kessel on Monday, saying the harbour hid weapons.")
-        struck = checker.last_query
+    from claimwatch.disputes.check import sentence_claim
+
+    blamed = sentence_claim(nlp, "Valdoria's ambassador, Anna Berg, blamed Marovia for starting the crisis and accused "
+                                 "it of arming the rebels.")
+    called = sentence_claim(nlp, "Berg called the Marovian tactics reckless, saying they kept sending ships into the "
+                                 "strait in repeated night raids near Kessel and Ostrel.")
+    struck = sentence_claim(nlp, "Marovian troops struck the port of Kessel on Monday, saying the harbour hid weapons.")
     assert blamed.speaker is not None and blamed.speaker.text == "Anna Berg"
     assert blamed.content.text.startswith("Marovia for starting") and blamed.content.text.endswith("rebels")
     assert called.speaker is not None and called.speaker.text == "Berg"
