@@ -6,7 +6,7 @@ against a prediction, two agents), and whether the older support rules pass it. 
 (a denial, a doubt, the opposite act, other numbers, the act blamed on another) is never a support, whatever it
 shares: ``check`` leaves it out before asking the head. Fitted on the gold ``check`` cases
 (``python -m claimwatch.eval.dispute_gold fit-support``; docs/DISPUTES.md#check), weights and threshold in
-``resources/check_support.v1.json``. ``check`` lists a claim as supporting when nothing makes it a contradiction and
+``resources/check_support.v2.json``. ``check`` lists a claim as supporting when nothing makes it a contradiction and
 this probability reaches the threshold (or it tells the same event, ``Checker.same_event``), best first; never a
 claim that asserts nothing (a question, a word or two) or, in other words, a dated act of another day. The head
 holds only for the embedder it was fitted with (``fitted.embedder``); with another, the older rules decide.
@@ -25,7 +25,7 @@ from .embeddings import MINILM
 
 FEATURES = ("bias", "cos", "same_prop", "cover", "cover_names", "cover_other", "top_terms", "rare_shared",
             "gate_modality", "gate_other", "rule", "cos_part", "part_gain")
-RESOURCE = Path(__file__).resolve().parent.parent / "resources" / "check_support.v1.json"
+RESOURCE = Path(__file__).resolve().parent.parent / "resources" / "check_support.v2.json"
 
 
 @dataclass

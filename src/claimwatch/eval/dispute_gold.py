@@ -814,7 +814,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="the check-case splits to fit on (spent ones only; default: all of them)")
     fs.add_argument("--rows", type=Path, default=None, help="cache of the candidates' features (read if present)")
     fs.add_argument("--c", type=float, default=SUPPORT_C)
-    fs.add_argument("--out", type=Path, default=None, help="write the head here (resources/check_support.v1.json)")
+    fs.add_argument("--out", type=Path, default=None, help="write the head here (resources/check_support.v2.json)")
     sc = sub.add_parser("score-listing", help="score a judged listing: groups real for both judges")
     sc.add_argument("--key", required=True, type=Path)
     sc.add_argument("--labels", required=True, type=Path, help="the folder holding labels_J1.jsonl, labels_J2.jsonl")
