@@ -101,3 +101,25 @@ def test_malformed_word_list_is_one_line_error(tmp_path) -> None:
     with pytest.raises(DataFileError) as err:
         load_frame_lexicon(str(bad))
     assert str(bad) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_holder_modifier_is_not_the_target(nlp: Any) -> None:
+    # "the Russian-held plant" is a plant Russia holds: a strike on it is no strike on Russia (check test9 W30-08,
+    # read after its scoring run, blocked the competing blame of the two sides' shelling accounts)
+    f = one(nlp, "The governor said Ukrainian artillery shelled the Russian-held power plant on Friday.")
+    assert f.agent is not None and f.agent.country == "UKR"
+    assert f.target is not None and f.target.country != "RUS" and f.target.actor_id is None
+    g = one(nlp, "The governor said Kremlin-backed separatists shelled the bridge on Friday.")
+    assert g.agent is None or g.agent.country != "RUS"
+    # a holder that is the head itself still acts
+    h = one(nlp, "The governor said Russian troops shelled the bridge on Friday.")
+    assert h.agent is not None and h.agent.country == "RUS"
+
+
+def test_a_thing_named_after_a_place_is_no_person(nlp: Any) -> None:
+    # NER reads "Zaporizhzhia" as a person; "the Zaporizhzhia nuclear plant" is a plant
+    f = one(nlp, "The agency said Russian forces shelled the Zaporizhzhia nuclear plant on Friday.")
+    assert f.agent is not None and f.agent.country == "RUS"
+    assert f.target is not None and not (f.target.actor_id or "").startswith("person:")
+    g = one(nlp, "The agency said Putin's army shelled the bridge on Friday.")  # a possessive still says whose
+    assert g.agent is not None and g.agent.actor_id is not None

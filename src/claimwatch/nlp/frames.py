@@ -126,6 +126,34 @@ def _governors(tok: Token, span: Span, steps: int = 3) -> list[Token]:
     return chain
 
 
+def _holder_spans(core: Sequence[Token]) -> list[tuple[int, int]]:
+    """The character spans of a noun phrase's holder modifiers: "Russian" in "the Russian-held plant", "Kremlin" in
+    "Kremlin-backed separatists". They say who holds or backs the thing, not what it is: the argument is the plant,
+    not Russia (a Ukrainian strike on "the Russian-held Zaporizhzhia plant" is no strike on Russia)."""
+    out = []
+    for t in core:
+        if t.dep_ in ("npadvmod", "compound", "nmod", "amod") and t.head.tag_ == "VBN" and t.head.dep_ == "amod" \
+                and t.i < t.head.i:
+            out.append((t.idx, t.head.idx + len(t.head)))
+    return out
+
+
+def _names_place(mention: ActorMention, claim: Claim) -> bool:
+    """The mention is one the place stage geocoded: NER reads some Ukrainian place names as people ("Zaporizhzhia")."""
+    return any(p.span.start < mention.span.end and mention.span.start < p.span.end for p in claim.places or ())
+
+
+def _names_thing(mention: ActorMention, head: Token) -> bool:
+    """A person's name modifying a common noun that is not part of the name names a thing ("the Zaporizhzhia nuclear
+    plant", NER's person), not the person; a possessive ("Putin's army") still says whose it is."""
+    if head.tag_ not in ("NN", "NNS") or mention.span.start <= head.idx < mention.span.end:
+        return False
+    doc = head.doc
+    toks = [t for t in doc if mention.span.start <= t.idx < mention.span.end]
+    return bool(toks) and all(t.dep_ in ("compound", "nmod", "amod") and t.head.i != t.i for t in toks
+                              if not (mention.span.start <= t.head.idx < mention.span.end))
+
+
 class FrameBuilder:
     """Builds ``FrameOut``s from a content span; the events stage's coder supplies actors, main verb and negation."""
 
@@ -170,12 +198,18 @@ class FrameBuilder:
         if head.pos_ == "PRON" or low in self.lex.words.get("first_person", ()) or low in self.lex.words.get("third_person", ()):
             actor = self._pronoun_actor(low, claim, doc_text(head.doc))
         else:
-            inside = [m for m in mentions if m.span.start < end and m.span.end > start]
+            holders = _holder_spans(core)
+            inside = [m for m in mentions if m.span.start < end and m.span.end > start
+                      and not any(a <= m.span.start < b for a, b in holders)
+                      and not (m.actor.type == "person" and (_names_place(m, claim) or _names_thing(m, head)))]
             if inside:
                 inside.sort(key=lambda m: not (m.span.start <= head.idx < m.span.end))
                 actor = inside[0].actor
-            elif head.pos_ == "PROPN" or any(t.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for t in core):
+            elif head.pos_ == "PROPN" or any(t.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for t in core
+                                             if not any(a <= t.idx < b for a, b in holders)):
                 actor = self.coder.resolve(doc_text(head.doc)[start:end], head.ent_type_ or None)
+                if actor.type == "person" and head.pos_ != "PROPN":
+                    actor = None  # a thing named after a person or place ("the Zaporizhzhia nuclear plant") is no person
             elif head.tag_ in ("NNS", "NNPS") and any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in head.children):
                 # "units of the southern military district", "troops from Belarus": a group named by whose it is.
                 actor = self.coder._np_actor(head, mentions)
