@@ -50,6 +50,12 @@ def test_an_accusation_frames_the_accused_and_the_act_charged(nlp: Any) -> None:
     ("Officials said the reports of a strike were false.", "denies"),
     ("The governor said there was no sign of a withdrawal.", "doubts"),
     ("The ministry said its forces shelled the depot.", "asserts"),
+    # "X, not Y" negates Y; "never been higher" is a superlative (check cases read after their scoring runs)
+    ("The mayor said the transfer was a forced deportation, not an evacuation.", "asserts"),
+    ("The minister said demand for the gas had never been higher.", "asserts"),
+    ("The army said it had never shelled the town.", "denies"),
+    ("The mayor said the transfer was not an evacuation.", "denies"),
+    ("The mayor said the transfer had nothing to do with the evacuation.", "denies"),
 ])
 def test_polarity(nlp: Any, text: str, polarity: str) -> None:
     assert one(nlp, text).polarity == polarity

@@ -340,7 +340,8 @@ class EventCoder:
         verb = self._clause_verb(tok)
         for t in ([tok, verb] if verb.i != tok.i else [tok]):
             for c in t.children:
-                if (c.dep_ == "neg" and not _litotes(c)) or (c.dep_ == "det" and c.lower_ in self.negation):
+                if (c.dep_ == "neg" and not _litotes(c) and not _contrastive(c, t)) \
+                        or (c.dep_ == "det" and c.lower_ in self.negation):
                     return True
         return False
 
@@ -742,10 +743,22 @@ def _ents_within(doc: Doc, first: int, last: int) -> list[Span]:
     return out
 
 
+def _contrastive(neg: Token, head: Token) -> bool:
+    """"a forced deportation, not an evacuation": a "not" after the noun it hangs on sets another noun against it and
+    negates that one; the predicate noun itself is asserted (a predicate's own negation comes before it: "is not a
+    deportation" hangs the "not" on the copula)."""
+    return head.pos_ in ("NOUN", "PROPN") and neg.i > head.i
+
+
 def _litotes(neg: Token) -> bool:
-    """"do not look far short of genocide", "not unlike", "not only": a negation that asserts (Boris Johnson on
-    Bucha, listed by check as a denial; check dev case C1-23, read as tuning data)."""
+    """"do not look far short of genocide", "not unlike", "not only", "never been higher": a negation that asserts
+    (Boris Johnson on Bucha, listed by check as a denial; check dev case C1-23, read as tuning data)."""
     after = [t.lower_ for t in neg.doc[neg.i + 1 : neg.i + 5]]
     if after[:1] == ["only"] or "unlike" in after[:3]:
+        return True
+    # "has never been higher", "never been more important": a superlative, asserted
+    near = neg.doc[neg.i + 1 : neg.i + 4]
+    if neg.lower_ == "never" and any(t.lemma_ in ("be", "feel", "look", "seem") for t in near[:2]) \
+            and any(t.tag_ in ("JJR", "RBR") for t in near):
         return True
     return any(w == "far" and nxt in ("short", "from") for w, nxt in zip(after, after[1:]))
