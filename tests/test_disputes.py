@@ -15,9 +15,10 @@ from click.testing import CliRunner
 
 from claimwatch.cli import main
 from claimwatch.disputes.candidates import ASSERTS, DENIES, DOUBTS, profile, relatedness
-from claimwatch.disputes.compare import compare, supports
+from claimwatch.disputes.compare import compare, number_conflict, supports
 from claimwatch.disputes.embeddings import LexicalEmbedder, MiniLMEmbedder, get_embedder
 from claimwatch.disputes.lexicon import RESOURCE, default_lexicon, load_lexicon
+from claimwatch.disputes.relation import features
 from claimwatch.errors import ClaimwatchError, DataFileError
 from claimwatch.resources import data_path
 from claimwatch.schema import ActorMentionOut, ActorOut, ContentOut, EventOut, QuantityOut, SpanOut
@@ -302,6 +303,24 @@ def test_contradicting_numbers() -> None:
     close = profile(claim("c", "nearly 30,000 soldiers took part", speaker=WEST,
                           quantities=[("nearly 30,000 soldiers", 30000.0, "soldier", "nearly")], actors=[RUS]))
     assert compare(a, close, cos=0.8) is None
+
+
+def test_numbers_both_claims_give_are_no_conflict() -> None:
+    # "243 killed and 200,000 taken" told twice: 243 is not set against 200,000 (check case test11 W41-03, read
+    # after its scoring run, where the same two figures ruled out a support)
+    both = [("243 children", 243.0, "child", None), ("200,000 children", 200000.0, "child", None)]
+    a = profile(claim("a", "243 children were killed and 200,000 children were taken to Marovia", speaker=UKR,
+                      quantities=both, actors=[RUS]))
+    b = profile(claim("b", "243 children have been killed and 200,000 children deported", speaker=WEST,
+                      quantities=both, actors=[RUS]))
+    assert number_conflict(a, b, 1.5) is None and compare(a, b, cos=0.9) is None
+    x, _, _ = features(a, b, 0.9)
+    assert x["numbers_conflict"] == 0.0
+    # one figure the other does not give still conflicts
+    c = profile(claim("c", "30 children were killed", speaker=RUS, quantities=[("30 children", 30.0, "child", None)],
+                      actors=[RUS]))
+    assert number_conflict(a, c, 1.5) == ("243 children", "30 children")
+    assert features(a, c, 0.9)[0]["numbers_conflict"] == 1.0
 
 
 def test_explicit_dispute_cue_targets_the_claims_it_names() -> None:

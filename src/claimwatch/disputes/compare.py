@@ -9,7 +9,8 @@
   agree ↔ reject …, ``opposites`` in the rules file) with the same source actor (or, when a source is
   unknown, a shared actor), neither negated.
 - ``numbers``: both count the same thing (same unit family) and the ranges their qualifiers allow are far
-  apart ("30,000 troops" vs "more than 100,000": ratio >= ``thresholds.number_ratio``).
+  apart ("30,000 troops" vs "more than 100,000": ratio >= ``thresholds.number_ratio``), and neither of the two is a
+  figure the other claim also gives.
 - ``dates``: same event family, each names one day, and the days differ.
 - ``dispute_cue``: one claim calls the other's kind of claim deceitful, false, propaganda …, naming its
   actor and its topic ("Moscow was being deceitful about its withdrawal claims" → Russia's withdrawal claims).
@@ -21,7 +22,7 @@ and unattributed claims.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from .candidates import ASSERTS, DENIES, DOUBTS, ClaimProfile, Quantity, relatedness, within_window
 from .lexicon import DisputeLexicon, default_lexicon
@@ -91,12 +92,21 @@ def _ranges_apart(x: Quantity, y: Quantity, ratio: float) -> bool:
     return lo.high <= 0 or hi.low / lo.high >= ratio
 
 
-def _number_conflict(a: ClaimProfile, b: ClaimProfile, ratio: float) -> Optional[tuple[str, str]]:
+def number_conflict(a: ClaimProfile, b: ClaimProfile, ratio: float) -> Optional[tuple[str, str]]:
+    """Two counts of one unit far apart, neither of which the other claim also gives: "243 children killed and
+    200,000 taken" against the same two figures is no conflict of 243 with 200,000 (check case test11 W41-03)."""
     for x in a.quantities:
+        if _matched(x, b.quantities):
+            continue
         for y in b.quantities:
-            if x.unit == y.unit and _ranges_apart(x, y, ratio):
+            if x.unit == y.unit and not _matched(y, a.quantities) and _ranges_apart(x, y, ratio):
                 return x.text, y.text
     return None
+
+
+def _matched(x: Quantity, others: Sequence[Quantity]) -> bool:
+    """The other claim gives a count of the same unit whose range meets this one's."""
+    return any(y.unit == x.unit and max(x.low, y.low) <= min(x.high, y.high) for y in others)
 
 
 def _targets(cue_claim: ClaimProfile, other: ClaimProfile, cos: float) -> Optional[float]:
@@ -171,7 +181,7 @@ def compare(a: ClaimProfile, b: ClaimProfile, cos: float, lex: Optional[DisputeL
             s = WEIGHTS["doubt"] * _strength(rel.score, lex.threshold("denial"))
             found.append(("doubt", s, f"doubts ({objector.stance_cue})"))
     if rel.score >= lex.threshold("numbers") and rel.actors >= 0 and rel.family >= 0:
-        nums = _number_conflict(a, b, lex.threshold("number_ratio"))
+        nums = number_conflict(a, b, lex.threshold("number_ratio"))
         if nums is not None:
             s = WEIGHTS["numbers"] * _strength(rel.score, lex.threshold("numbers"))
             found.append(("numbers", s, f"{nums[0]} vs {nums[1]}"))

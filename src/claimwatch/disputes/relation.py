@@ -35,7 +35,7 @@ from typing import Any, Optional, Sequence, Union
 from ..errors import DataFileError
 from ..resources import cached, data_path, packaged, read_text
 from .candidates import ASSERTS, CHECKED, DENIES, DOUBTS, ClaimProfile, relatedness
-from .compare import _same_person, compare
+from .compare import _same_person, compare, number_conflict
 from .lexicon import DisputeLexicon, default_lexicon
 
 RESOURCE = "relation.v2.json"
@@ -157,17 +157,15 @@ def _modality(p: ClaimProfile) -> Optional[str]:
 
 
 def _numbers(a: ClaimProfile, b: ClaimProfile, ratio: float) -> tuple[int, int]:
-    conflict = agree = 0
+    """Whether two counts conflict (``compare.number_conflict``: far apart, and neither given by the other claim
+    too), and whether two counts of one unit overlap."""
+    agree = 0
     for x in a.quantities:
         for y in b.quantities:
-            if x.unit != y.unit:
-                continue
             lo, hi = (x, y) if x.high <= y.low else (y, x)
-            if lo.high > hi.low or lo.high <= 0:
+            if x.unit == y.unit and (lo.high > hi.low or lo.high <= 0):
                 agree = 1
-            elif hi.low / lo.high >= ratio:
-                conflict = 1
-    return conflict, agree
+    return int(number_conflict(a, b, ratio) is not None), agree
 
 
 @dataclass
