@@ -266,7 +266,8 @@ def render_real_table(report: dict) -> str:
 @click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default=None,
               help="The gold set (default: tests/gold_real of a source checkout).")
 @click.option("--split", type=click.Choice(["dev", "test", "test2", "test3", "test4", "test5", "test6", "test7",
-                                            "test8", "test9", "test10", "test11", "test12"]), default="dev", show_default=True,
+                                            "test8", "test9", "test10", "test11", "test12"]),
+              default="dev", show_default=True,
               help="test, test2, test3 and the check-case sets test4 to test12 were each scored once and are "
                    "spent: a new test set is needed for a new held-out figure (docs/EVALUATION.md).")
 @click.option("--partly-real", is_flag=True, help="Count 'partly' pairs as real disputes (second row).")

@@ -209,7 +209,7 @@ class FrameBuilder:
                                              if not any(a <= t.idx < b for a, b in holders)):
                 actor = self.coder.resolve(doc_text(head.doc)[start:end], head.ent_type_ or None)
                 if actor.type == "person" and head.pos_ != "PROPN":
-                    actor = None  # a thing named after a person or place ("the Zaporizhzhia nuclear plant") is no person
+                    actor = None  # a thing named after a person or place ("the Zaporizhzhia plant") is no person
             elif head.tag_ in ("NNS", "NNPS") and any(c.dep_ == "prep" and c.lower_ in ("of", "from") for c in head.children):
                 # "units of the southern military district", "troops from Belarus": a group named by whose it is.
                 actor = self.coder._np_actor(head, mentions)
