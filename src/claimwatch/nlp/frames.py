@@ -148,8 +148,8 @@ def _names_thing(mention: ActorMention, head: Token) -> bool:
     plant", NER's person), not the person; a possessive ("Putin's army") still says whose it is."""
     if head.tag_ not in ("NN", "NNS") or mention.span.start <= head.idx < mention.span.end:
         return False
-    doc = head.doc
-    toks = [t for t in doc if mention.span.start <= t.idx < mention.span.end]
+    span = head.doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+    toks = [t for t in span or () if mention.span.start <= t.idx < mention.span.end]
     return bool(toks) and all(t.dep_ in ("compound", "nmod", "amod") and t.head.i != t.i for t in toks
                               if not (mention.span.start <= t.head.idx < mention.span.end))
 
@@ -199,14 +199,14 @@ class FrameBuilder:
             actor = self._pronoun_actor(low, claim, doc_text(head.doc))
         else:
             holders = _holder_spans(core)
-            inside = [m for m in mentions if m.span.start < end and m.span.end > start
-                      and not any(a <= m.span.start < b for a, b in holders)
+            held = (lambda idx: any(a <= idx < b for a, b in holders))
+            inside = [m for m in mentions if m.span.start < end and m.span.end > start and not held(m.span.start)
                       and not (m.actor.type == "person" and (_names_place(m, claim) or _names_thing(m, head)))]
             if inside:
                 inside.sort(key=lambda m: not (m.span.start <= head.idx < m.span.end))
                 actor = inside[0].actor
             elif head.pos_ == "PROPN" or any(t.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") for t in core
-                                             if not any(a <= t.idx < b for a, b in holders)):
+                                             if not held(t.idx)):
                 actor = self.coder.resolve(doc_text(head.doc)[start:end], head.ent_type_ or None)
                 if actor.type == "person" and head.pos_ != "PROPN":
                     actor = None  # a thing named after a person or place ("the Zaporizhzhia plant") is no person
